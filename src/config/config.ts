@@ -1,0 +1,48 @@
+import type { Account } from '../domain/account.js';
+import type { Link } from '../domain/link.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/** The validated, typed configuration every module receives. Durations are in milliseconds here. */
+export interface Config {
+  /** The file it was loaded from, for messages. */
+  readonly source: string;
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly globalSender: string | undefined;
+    readonly sendsmsChars: string;
+    readonly maxBodyBytes: number;
+    readonly requestTimeoutMs: number;
+    readonly maxRecipients: number;
+  };
+  readonly admin: {
+    readonly port: number;
+    readonly host: string;
+    readonly password: string | undefined;
+    readonly statusPassword: string | undefined;
+    readonly allowIp: readonly string[];
+    readonly denyIp: readonly string[];
+  };
+  readonly redis: {
+    readonly url: string | undefined;
+    readonly dataDir: string;
+    readonly keyPrefix: string;
+  };
+  readonly queue: {
+    readonly lockDurationMs: number;
+    readonly maxAttempts: number;
+    readonly retryDelayMs: number;
+    readonly messageLifetimeMs: number;
+  };
+  readonly log: { readonly level: LogLevel };
+  readonly simulator: {
+    readonly enabled: boolean;
+    readonly host: string;
+    readonly port: number;
+    readonly persona: string;
+    readonly receipts: boolean;
+  };
+  readonly links: readonly Link[];
+  readonly accounts: readonly Account[];
+}

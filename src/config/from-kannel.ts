@@ -1,0 +1,232 @@
+/**
+ * Maps Kannel groups to switchboard's configuration shape (the same keys, in YAML sections). Every key that is
+ * not carried over is reported with its file and line: either it has no meaning here (switchboard has no separate
+ * smsbox process) or it is not supported yet. Nothing is dropped silently.
+ */
+import type { ConfigProblem } from './config-error.js';
+import type { KannelGroup } from './kannel-conf.js';
+
+type Kind = 'string' | 'int' | 'number' | 'bool' | 'list';
+
+interface Target {
+  readonly key: string;
+  readonly kind: Kind;
+}
+
+const same = (kind: Kind, key?: string) => (k: string): Target => ({ key: key ?? k, kind });
+
+/** Kannel key → switchboard key and value kind, per section. */
+const SMSC_KEYS: Record<string, (k: string) => Target> = {
+  'smsc-id': same('string'),
+  'smsc-admin-id': same('string'),
+  host: same('string'),
+  port: same('int'),
+  'receive-port': same('int'),
+  'transceiver-mode': same('bool'),
+  'smsc-username': same('string'),
+  'system-id': same('string', 'smsc-username'),
+  'smsc-password': same('string'),
+  'system-type': same('string'),
+  'address-range': same('string'),
+  'source-addr-ton': same('int'),
+  'source-addr-npi': same('int'),
+  'dest-addr-ton': same('int'),
+  'dest-addr-npi': same('int'),
+  'enquire-link-interval': same('number'),
+  'max-pending-submits': same('int'),
+  'reconnect-delay': same('number'),
+  'connection-timeout': same('number', 'connect-timeout'),
+  'wait-ack': same('number', 'response-timeout'),
+  throughput: same('number'),
+  instances: same('int'),
+  'msg-id-type': same('int'),
+  'allowed-smsc-id': same('list'),
+  'denied-smsc-id': same('list'),
+  'preferred-smsc-id': same('list'),
+  'allowed-prefix': same('list'),
+  'denied-prefix': same('list'),
+  'preferred-prefix': same('list'),
+};
+
+const USER_KEYS: Record<string, (k: string) => Target> = {
+  username: same('string'),
+  password: same('string'),
+  name: same('string'),
+  'default-smsc': same('string'),
+  'forced-smsc': same('string'),
+  'default-sender': same('string'),
+  'faked-sender': same('string'),
+  'max-messages': same('int'),
+  'user-allow-ip': same('list'),
+  'user-deny-ip': same('list'),
+  'allowed-prefix': same('list'),
+  'denied-prefix': same('list'),
+};
+
+const CORE_KEYS: Record<string, (k: string) => Target> = {
+  'admin-port': same('int'),
+  'admin-interface': same('string'),
+  'admin-password': same('string'),
+  'status-password': same('string'),
+  'admin-allow-ip': same('list'),
+  'admin-deny-ip': same('list'),
+};
+
+const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
+  'sendsms-port': same('int'),
+  'sendsms-interface': same('string'),
+  'global-sender': same('string'),
+  'sendsms-chars': same('string'),
+};
+
+/** Keys that only matter to Kannel's own process layout; reported, but as harmless. */
+const NOT_NEEDED: Record<string, string> = {
+  'smsbox-port': 'switchboard has no separate smsbox process',
+  'smsbox-interface': 'switchboard has no separate smsbox process',
+  'bearerbox-host': 'switchboard has no separate bearerbox process',
+  'bearerbox-port': 'switchboard has no separate bearerbox process',
+  'box-allow-ip': 'switchboard has no box connections',
+  'box-deny-ip': 'switchboard has no box connections',
+  'store-type': 'messages are stored in Redis',
+  'store-location': 'messages are stored in Redis',
+  'store-file': 'messages are stored in Redis',
+  'store-dump-freq': 'messages are stored in Redis',
+  'dlr-storage': 'receipt correlations are stored in Redis',
+  'log-file': 'switchboard logs to standard output (pino JSON)',
+  'access-log': 'switchboard logs to standard output (pino JSON)',
+  'log-level': 'the core group\'s log-level applies to the whole gateway',
+  smsc: '',
+};
+
+/** Kannel's log levels 0 (debug) to 4 (panic). */
+const KANNEL_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
+
+const TRUE = new Set(['true', 'yes', 'on', '1']);
+const FALSE = new Set(['false', 'no', 'off', '0']);
+
+export interface KannelMapping {
+  /** The switchboard configuration object, before defaults. */
+  readonly raw: {
+    admin: Record<string, unknown>;
+    http: Record<string, unknown>;
+    log?: { level: string };
+    links: Record<string, unknown>[];
+    accounts: Record<string, unknown>[];
+  };
+  readonly errors: ConfigProblem[];
+  readonly warnings: ConfigProblem[];
+  /** Line of each switchboard key path, for validation messages. */
+  readonly lines: Map<string, { file: string; line: number }>;
+  /** How each switchboard path is described in messages (the Kannel group it came from). */
+  readonly groupLabel: Map<string, string>;
+}
+
+export function pathKey(path: readonly (string | number)[]): string {
+  return path.join('\u0000');
+}
+
+export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
+  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [] };
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+  const lines = new Map<string, { file: string; line: number }>();
+  const groupLabel = new Map<string, string>();
+  const counts: Record<string, number> = {};
+
+  const convert = (kind: Kind, value: string, file: string, line: number, label: string, key: string): unknown => {
+    const fail = (expected: string): undefined => {
+      errors.push({ file, line, path: `${label} ${key}`, message: `expected ${expected}, got ${JSON.stringify(value)}` });
+      return undefined;
+    };
+    switch (kind) {
+      case 'string':
+      case 'list':
+        return value;
+      case 'int':
+        return /^[-+]?\d+$/.test(value) ? Number(value) : fail('an integer');
+      case 'number':
+        return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(value) ? Number(value) : fail('a number');
+      case 'bool': {
+        const v = value.toLowerCase();
+        if (TRUE.has(v)) return true;
+        if (FALSE.has(v)) return false;
+        return fail('true or false');
+      }
+    }
+  };
+
+  for (const group of groups) {
+    counts[group.name] = (counts[group.name] ?? 0) + 1;
+    const label = `group ${group.name}${counts[group.name]! > 1 ? ` #${counts[group.name]}` : ''} (line ${group.line})`;
+    let table: Record<string, (k: string) => Target> | undefined;
+    let target: Record<string, unknown> | undefined;
+    let basePath: (string | number)[] = [];
+    switch (group.name) {
+      case 'core':
+        table = CORE_KEYS; target = raw.admin; basePath = ['admin'];
+        break;
+      case 'smsbox':
+        table = SMSBOX_KEYS; target = raw.http; basePath = ['http'];
+        break;
+      case 'smsc': {
+        const kind = group.entries.find((e) => e.key === 'smsc')?.value.toLowerCase();
+        if (kind !== 'smpp') {
+          warnings.push({
+            file: group.file, line: group.line, path: label,
+            message: kind ? `smsc = ${kind} is not supported (only smpp); this link is skipped` : 'has no "smsc" key; skipped (only smsc = smpp is supported)',
+          });
+          continue;
+        }
+        table = SMSC_KEYS; target = {}; basePath = ['links', raw.links.length];
+        raw.links.push(target);
+        break;
+      }
+      case 'sendsms-user':
+        table = USER_KEYS; target = {}; basePath = ['accounts', raw.accounts.length];
+        raw.accounts.push(target);
+        break;
+      default:
+        warnings.push({ file: group.file, line: group.line, path: label, message: `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored` });
+        continue;
+    }
+    groupLabel.set(pathKey(basePath), label);
+    lines.set(pathKey(basePath), { file: group.file, line: group.line });
+    for (const e of group.entries) {
+      if (group.name === 'core' && e.key === 'log-level') {
+        const level = KANNEL_LOG_LEVELS[Number(e.value)];
+        if (level && /^\d$/.test(e.value)) {
+          raw.log = { level };
+          lines.set(pathKey(['log', 'level']), { file: e.file, line: e.line });
+          groupLabel.set(pathKey(['log', 'level']), `${label} log-level`);
+        } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
+        continue;
+      }
+      const map = table[e.key];
+      if (!map) {
+        if (e.key in NOT_NEEDED) {
+          const why = NOT_NEEDED[e.key];
+          if (why) warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `not needed: ${why}` });
+        } else {
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: 'is not supported; ignored' });
+        }
+        continue;
+      }
+      const t = map(e.key);
+      const v = convert(t.kind, e.value, e.file, e.line, label, e.key);
+      if (v === undefined) continue;
+      if (t.key in target) {
+        warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: 'is set twice in this group; the last value wins' });
+      }
+      target[t.key] = v;
+      lines.set(pathKey([...basePath, t.key]), { file: e.file, line: e.line });
+      groupLabel.set(pathKey([...basePath, t.key]), `${label} ${e.key}`);
+    }
+    if (group.name === 'smsc' && target['port'] !== undefined && target['receive-port'] !== undefined && target['transceiver-mode'] !== true) {
+      warnings.push({
+        file: group.file, line: group.line, path: label,
+        message: 'port and receive-port in one group: opening a transmitter bind on port and a receiver bind on receive-port (Kannel 1.4.5 refuses this; two groups with the same smsc-id are its way)',
+      });
+    }
+  }
+  return { raw, errors, warnings, lines, groupLabel };
+}

@@ -1,0 +1,45 @@
+import type { Config } from './config.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { mapKannelGroups, pathKey, type KannelMapping } from './from-kannel.js';
+import { parseKannelConf, type IncludeReader } from './kannel-conf.js';
+import { validateConfig } from './validate.js';
+
+export interface KannelLoad {
+  readonly mapping: KannelMapping;
+  readonly warnings: readonly ConfigProblem[];
+}
+
+/** Parses and maps a Kannel configuration without validating it against the schema (for import-kannel). */
+export function readKannelConfig(text: string, file: string, readInclude: IncludeReader): KannelLoad {
+  const parsed = parseKannelConf(text, file, readInclude);
+  const syntax: ConfigProblem[] = parsed.problems.map((p) => ({ file: p.file, line: p.line, path: '', message: p.message }));
+  const mapping = mapKannelGroups(parsed.groups);
+  const errors = [...syntax, ...mapping.errors];
+  if (errors.length > 0) throw new ConfigError(errors);
+  return { mapping, warnings: mapping.warnings };
+}
+
+/** A Kannel .conf taken as it is: same keys, same meaning. Returns the config and every key not carried over. */
+export function parseKannelConfig(text: string, file: string, readInclude: IncludeReader): { config: Config; warnings: readonly ConfigProblem[] } {
+  const { mapping, warnings } = readKannelConfig(text, file, readInclude);
+  // Messages name the file and line where the Kannel key was written, and the group it belongs to.
+  const nearest = (path: readonly (string | number)[]): { file: string; line: number } | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const hit = mapping.lines.get(pathKey(path.slice(0, n)));
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const config = validateConfig(mapping.raw, {
+    file,
+    lineOf: (path) => nearest(path)?.line,
+    describePath: (path) => {
+      const exact = mapping.groupLabel.get(pathKey(path));
+      if (exact) return exact;
+      const parent = mapping.groupLabel.get(pathKey(path.slice(0, -1)));
+      const key = path[path.length - 1];
+      return parent ? `${parent} ${String(key)}` : path.join('.');
+    },
+  });
+  return { config, warnings };
+}

@@ -1,0 +1,47 @@
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import type { Config } from './config.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { missingEnvProblem, substituteEnv } from './substitute-env.js';
+import { dottedPath, validateConfig } from './validate.js';
+
+/** Parses switchboard's native YAML configuration text; `file` is only used in messages. */
+export function parseYamlConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0]?.line,
+        path: '',
+        message: `not valid YAML: ${e.message.split('\n')[0] ?? e.code}`,
+      })),
+    );
+  }
+  const lineOf = (path: readonly (string | number)[]): number | undefined => {
+    let node: unknown = doc.contents;
+    let last: Node | undefined;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+        if (!pair) break;
+        last = pair.key as Node;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = node.items[seg];
+        last = node as Node;
+      } else break;
+    }
+    const offset = last?.range?.[0];
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  const problems: ConfigProblem[] = [];
+  const raw = substituteEnv(doc.toJS() ?? {}, env, (path, name) => {
+    problems.push(missingEnvProblem(file, lineOf(path), dottedPath(path), name));
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([{ file, line: 1, path: '', message: 'expected a map of sections (http, links, accounts, ...)' }]);
+  }
+  return validateConfig(raw, { file, lineOf });
+}

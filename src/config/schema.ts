@@ -1,0 +1,137 @@
+/**
+ * The configuration schema, defined once. Keys keep Kannel's names wherever Kannel has the concept, so a Kannel
+ * user recognises every key; durations are in seconds like Kannel's. `import-kannel` produces exactly this shape,
+ * and both the YAML loader and the Kannel loader validate against it.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const str = (description: string, def?: string) =>
+  def === undefined ? Type.String({ description }) : Type.String({ description, default: def });
+const optStr = (description: string) => Type.Optional(Type.String({ description }));
+const int = (description: string, def: number, minimum: number, maximum: number) =>
+  Type.Integer({ description, default: def, minimum, maximum });
+const optInt = (description: string, minimum: number, maximum: number) =>
+  Type.Optional(Type.Integer({ description, minimum, maximum }));
+const seconds = (description: string, def: number, minimum = 0, maximum = 86_400) =>
+  Type.Number({ description: `${description} (seconds)`, default: def, minimum, maximum });
+const bool = (description: string, def: boolean) => Type.Boolean({ description, default: def });
+/** A list written either as a YAML sequence or as Kannel's `a;b;c` string. */
+const list = (description: string) =>
+  Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [] });
+const port = (description: string, def: number) => int(description, def, 0, 65_535);
+
+function obj<T extends Record<string, TSchema>>(description: string, props: T) {
+  return Type.Object(props, { description, additionalProperties: false, default: {} });
+}
+
+export const LinkSchema = Type.Object(
+  {
+    'smsc-id': str('Label of the link, used for routing (allowed/preferred-smsc-id) and receipt matching. Several links may share one (active-active)', ''),
+    'smsc-admin-id': optStr('Unique name of this link for admin commands and logs; defaults to smsc-id (with a suffix when smsc-id is shared)'),
+    host: str('SMSC host name or address'),
+    port: port('SMSC port for the transmitter (or transceiver) bind; 0 when the link only receives', 2775),
+    'receive-port': port('When set, a separate receiver bind is opened on this port', 0),
+    'transceiver-mode': bool('Bind as transceiver on `port` (one session sends and receives)', false),
+    'smsc-username': str('SMPP system_id (at most 15 characters)'),
+    'smsc-password': str('SMPP password (at most 8 characters in SMPP 3.4)'),
+    'system-type': str('SMPP system_type sent in the bind', ''),
+    'address-range': str('SMPP address_range sent in the bind', ''),
+    'source-addr-ton': optInt('TON of the sender; unset: detected from the address as Kannel does (+digits international, alphanumeric 5)', 0, 255),
+    'source-addr-npi': optInt('NPI of the sender; unset: detected from the address as Kannel does', 0, 255),
+    'dest-addr-ton': int('TON of the receiver; a leading + always makes it international (1) and is stripped', 2, 0, 255),
+    'dest-addr-npi': int('NPI of the receiver', 1, 0, 255),
+    'enquire-link-interval': seconds('Keep-alive cadence: an enquire_link is sent after this much idle time', 30, 0.05),
+    'response-timeout': seconds('How long a submit_sm or enquire_link may stay unanswered before the session is closed and its submits are retried', 30, 0.05),
+    'unhealthy-after': seconds('A bind whose oldest unanswered request is older than this is taken out of routing (its traffic moves to fallback links) while it waits for the response timeout', 3, 0.05),
+    'connect-timeout': seconds('TCP connect plus bind must complete within this time', 10, 0.05),
+    'max-pending-submits': int('Window: submits sent on one bind and not yet answered', 10, 1, 10_000),
+    'reconnect-delay': seconds('First delay before reconnecting after a lost or refused session; doubles (with jitter) up to reconnect-delay-max', 10, 0.01),
+    'reconnect-delay-max': seconds('Upper bound of the reconnect backoff', 60, 0.01),
+    throughput: Type.Number({ description: 'Most submits per second on each bind of this link, as Kannel; 0 means unlimited', default: 0, minimum: 0, maximum: 1_000_000 }),
+    instances: int('Number of identical binds this link opens', 1, 1, 64),
+    'msg-id-type': int('How the SMSC writes message ids (Kannel): -1 as is, bit 0: submit_sm_resp ids are hex, bit 1: receipt ids are hex', -1, -1, 3),
+    concatenation: Type.Union([Type.Literal('udh8'), Type.Literal('udh16'), Type.Literal('sar'), Type.Literal('payload')], {
+      description: 'How long messages are sent: UDH with an 8-bit reference, UDH with a 16-bit reference, SAR TLVs, or one PDU with message_payload',
+      default: 'udh8',
+    }),
+    'gsm-packed': bool('Pack GSM 7-bit text into octets (most SMSCs want one septet per octet, unpacked)', false),
+    'throttle-pause': seconds('How long a bind stops sending after ESME_RTHROTTLED or ESME_RMSGQFUL', 1, 0),
+    'allowed-smsc-id': list('Only messages whose smsc-id is in this list may use this link'),
+    'denied-smsc-id': list('Messages whose smsc-id is in this list never use this link (ignored when allowed-smsc-id is set)'),
+    'preferred-smsc-id': list('Messages whose smsc-id is in this list prefer this link'),
+    'allowed-prefix': list('Only receivers starting with one of these prefixes may use this link'),
+    'denied-prefix': list('Receivers starting with one of these prefixes never use this link (allowed-prefix wins)'),
+    'preferred-prefix': list('Receivers starting with one of these prefixes prefer this link'),
+  },
+  { additionalProperties: false, description: 'One SMSC connection (a Kannel `smsc` group with `smsc = smpp`)' },
+);
+
+export const AccountSchema = Type.Object(
+  {
+    username: str('Account name given in the `username` parameter'),
+    password: str('Account password given in the `password` parameter'),
+    name: optStr('Service name reported as %n; defaults to the username'),
+    'default-smsc': optStr('smsc-id used when the request gives none'),
+    'forced-smsc': optStr('smsc-id always used, whatever the request says'),
+    'default-sender': optStr('Sender used when the request has no `from`'),
+    'faked-sender': optStr('Sender always used, whatever the request says'),
+    'max-messages': int('Most parts one message may be split into; a longer text is refused, never truncated', 10, 1, 255),
+    'user-allow-ip': list('Client addresses allowed for this account (`*` wildcards); empty: any not denied'),
+    'user-deny-ip': list('Client addresses denied for this account (`*` wildcards)'),
+    'allowed-prefix': list('Only receivers starting with one of these prefixes are accepted'),
+    'denied-prefix': list('Receivers starting with one of these prefixes are refused'),
+  },
+  { additionalProperties: false, description: 'An account allowed to send (a Kannel `sendsms-user` group)' },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    http: obj('The sendsms HTTP interface and the JSON API (Kannel `smsbox` group)', {
+      'sendsms-port': port('Port of the sendsms interface and JSON API', 13013),
+      'sendsms-interface': str('Address the sendsms interface listens on', '0.0.0.0'),
+      'global-sender': optStr('Sender used when neither the request nor the account gives one'),
+      'sendsms-chars': str('Characters allowed in receiver numbers', '0123456789 +-'),
+      'max-body-size': int('Largest request body accepted, in bytes', 1_048_576, 1024, 67_108_864),
+      'request-timeout': seconds('A client that has not sent its whole request within this time is disconnected', 30, 0.1),
+      'max-recipients': int('Most receivers one request may list', 1000, 1, 100_000),
+    }),
+    admin: obj('The admin interface (Kannel `core` group keys)', {
+      'admin-port': port('Port of the admin interface; 0 disables it', 13000),
+      'admin-interface': str('Address the admin interface listens on', '0.0.0.0'),
+      'admin-password': optStr('Password for admin commands'),
+      'status-password': optStr('Password for status pages'),
+      'admin-allow-ip': list('Client addresses allowed on the admin interface (`*` wildcards)'),
+      'admin-deny-ip': list('Client addresses denied on the admin interface (`*` wildcards)'),
+    }),
+    redis: obj('Where queues and state live', {
+      url: optStr('redis:// or unix socket URL; unset: switchboard runs its own redis-server under data-dir'),
+      'data-dir': str('Directory for the embedded redis-server (unix socket, append-only file)', './data/redis'),
+      'key-prefix': str('Prefix of every key and queue switchboard creates', 'sb'),
+    }),
+    queue: obj('Durable queue behaviour', {
+      'lock-duration': seconds('A message taken by a gateway that stops renewing it (crash) is handed to another after this time', 30, 0.5),
+      'max-attempts': int('Submits answered with a temporary error before the message fails for good (link outages, throttling and timeouts do not count)', 10, 1, 1000),
+      'retry-delay': seconds('First delay before a temporary error is retried; doubles on each attempt', 1, 0),
+      'message-lifetime': seconds('How long message states and receipt correlations are kept', 72 * 3600, 60, 90 * 86_400),
+    }),
+    log: obj('Logging', {
+      level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
+        description: 'Lowest level written', default: 'info',
+      }),
+    }),
+    simulator: obj('An in-process SMSC simulator, for the demo and for trying configurations', {
+      enabled: bool('Start the simulator inside the gateway', false),
+      host: str('Address the simulator listens on', '127.0.0.1'),
+      port: port('Port the simulator listens on', 2775),
+      persona: str('Behaviour of the simulator (see `switchboard simulator --help`)', 'happy'),
+      'receipts': bool('Send a delivery receipt for every accepted submit', true),
+    }),
+    links: Type.Array(LinkSchema, { description: 'SMSC links', default: [] }),
+    accounts: Type.Array(AccountSchema, { description: 'Accounts allowed to send', default: [] }),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigInput = Static<typeof ConfigSchema>;
+export type LinkInput = Static<typeof LinkSchema>;
+export type AccountInput = Static<typeof AccountSchema>;

@@ -1,0 +1,290 @@
+/**
+ * Turns a raw configuration object (from YAML or from a Kannel .conf) into a typed Config, or into the list of
+ * every problem found. Pure: the loaders hand in the object and a way to find the line of a key path.
+ */
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import type { Account } from '../domain/account.js';
+import type { Link } from '../domain/link.js';
+import type { Config } from './config.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
+
+export interface ConfigSource {
+  readonly file: string;
+  /** Line of a key path (segments as in the raw object), when known. */
+  readonly lineOf?: (path: readonly (string | number)[]) => number | undefined;
+  /** How a path is shown to the user; defaults to `links[0].port`. */
+  readonly describePath?: (path: readonly (string | number)[]) => string;
+}
+
+export function dottedPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out;
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  return String(v);
+}
+
+/** What a schema node accepts, in words, e.g. "an integer from 0 to 65535". */
+export function describeExpected(schema: TSchema): string {
+  const s = schema as TSchema & Record<string, unknown>;
+  if (Array.isArray(s.anyOf)) {
+    const literals = (s.anyOf as TSchema[]).map((x) => (x as Record<string, unknown>).const).filter((x) => x !== undefined);
+    if (literals.length === (s.anyOf as TSchema[]).length) return `one of ${literals.map((x) => JSON.stringify(x)).join(', ')}`;
+    return (s.anyOf as TSchema[]).map(describeExpected).join(' or ');
+  }
+  const range = (): string => {
+    const lo = s.minimum as number | undefined;
+    const hi = s.maximum as number | undefined;
+    if (lo !== undefined && hi !== undefined) return ` from ${lo} to ${hi}`;
+    if (lo !== undefined) return ` of at least ${lo}`;
+    if (hi !== undefined) return ` of at most ${hi}`;
+    return '';
+  };
+  switch (s.type) {
+    case 'integer': return `an integer${range()}`;
+    case 'number': return `a number${range()}`;
+    case 'string': return 'a string';
+    case 'boolean': return 'true or false';
+    case 'array': return 'a list';
+    case 'object': return 'a map';
+    default: return 'a valid value';
+  }
+}
+
+/** Resolves the schema node at a JSON-pointer-like path, to say what was expected there. */
+function schemaAt(root: TSchema, path: readonly (string | number)[]): TSchema | undefined {
+  let node: TSchema | undefined = root;
+  for (const seg of path) {
+    if (!node) return undefined;
+    const n = node as TSchema & Record<string, unknown>;
+    if (typeof seg === 'number' && n.type === 'array') node = n.items as TSchema;
+    else if (typeof seg === 'string' && n.type === 'object') node = (n.properties as Record<string, TSchema>)[seg];
+    else return undefined;
+  }
+  return node;
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[seg];
+  }
+  return v;
+}
+
+function schemaProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  const describe = src.describePath ?? dottedPath;
+  for (const err of Value.Errors(ConfigSchema, raw)) {
+    const path = pointerToPath(err.path);
+    const key = err.path;
+    // A union reports once per branch; one message per key is enough.
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const value = valueAt(raw, path);
+    const node = schemaAt(ConfigSchema, path);
+    // Unknown keys are reported by unknownKeyProblems, with a suggestion.
+    if (node === undefined && value !== undefined) continue;
+    const message = value === undefined ? 'is required' : `expected ${describeExpected(node ?? err.schema)}, got ${describeValue(value)}`;
+    problems.push({ file: src.file, line: src.lineOf?.(path), path: describe(path), message });
+  }
+  return problems;
+}
+
+/** Typebox reports `additionalProperties` on the parent; find the unknown keys so the message names them. */
+function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const describe = src.describePath ?? dottedPath;
+  const walk = (schema: TSchema, value: unknown, path: (string | number)[]): void => {
+    const s = schema as TSchema & Record<string, unknown>;
+    if (s.type === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      const props = s.properties as Record<string, TSchema>;
+      for (const [k, v] of Object.entries(value)) {
+        const child = props[k];
+        if (!child) {
+          const near = Object.keys(props).find((p) => p.replace(/[-_]/g, '').toLowerCase() === k.replace(/[-_]/g, '').toLowerCase());
+          out.push({
+            file: src.file,
+            line: src.lineOf?.([...path, k]),
+            path: describe([...path, k]),
+            message: near ? `is not a known key (did you mean "${near}"?)` : 'is not a known key',
+          });
+        } else walk(child, v, [...path, k]);
+      }
+    } else if (s.type === 'array' && Array.isArray(value)) {
+      value.forEach((v, i) => walk(s.items as TSchema, v, [...path, i]));
+    }
+  };
+  walk(ConfigSchema, raw, []);
+  return out;
+}
+
+export const splitList = (v: string | readonly string[]): string[] =>
+  (typeof v === 'string' ? v.split(';') : [...v]).map((s) => s.trim()).filter((s) => s.length > 0);
+
+const ms = (s: number): number => Math.round(s * 1000);
+
+/** Link ids must be unique: smsc-admin-id when given, else smsc-id, else host:port, with #n for repeats. */
+function assignLinkIds(links: readonly LinkInput[]): string[] {
+  const base = links.map((l) => l['smsc-admin-id'] ?? (l['smsc-id'] || `${l.host}:${l.port || l['receive-port']}`));
+  const total = new Map<string, number>();
+  for (const b of base) total.set(b, (total.get(b) ?? 0) + 1);
+  const used = new Map<string, number>();
+  return base.map((b) => {
+    if (total.get(b) === 1) return b;
+    const n = (used.get(b) ?? 0) + 1;
+    used.set(b, n);
+    return `${b}#${n}`;
+  });
+}
+
+function toLink(l: LinkInput, id: string): Link {
+  const msgIdType = l['msg-id-type'];
+  return {
+    id,
+    smscId: l['smsc-id'] || id,
+    host: l.host,
+    port: l.port,
+    receivePort: l['receive-port'],
+    transceiver: l['transceiver-mode'],
+    systemId: l['smsc-username'],
+    password: l['smsc-password'],
+    systemType: l['system-type'],
+    addressRange: l['address-range'],
+    sourceAddrTon: l['source-addr-ton'],
+    sourceAddrNpi: l['source-addr-npi'],
+    destAddrTon: l['dest-addr-ton'],
+    destAddrNpi: l['dest-addr-npi'],
+    enquireLinkIntervalMs: ms(l['enquire-link-interval']),
+    responseTimeoutMs: ms(l['response-timeout']),
+    unhealthyAfterMs: ms(l['unhealthy-after']),
+    connectTimeoutMs: ms(l['connect-timeout']),
+    maxPendingSubmits: l['max-pending-submits'],
+    reconnectDelayMs: ms(l['reconnect-delay']),
+    reconnectDelayMaxMs: Math.max(ms(l['reconnect-delay-max']), ms(l['reconnect-delay'])),
+    throughput: l.throughput,
+    instances: l.instances,
+    msgIdType: { submitRespHex: msgIdType >= 0 && (msgIdType & 1) === 1, deliverHex: msgIdType >= 0 && (msgIdType & 2) === 2 },
+    concatenation: l.concatenation,
+    gsmPacked: l['gsm-packed'],
+    throttlePauseMs: ms(l['throttle-pause']),
+    routing: {
+      allowedSmscId: splitList(l['allowed-smsc-id']),
+      deniedSmscId: splitList(l['denied-smsc-id']),
+      preferredSmscId: splitList(l['preferred-smsc-id']),
+      allowedPrefix: splitList(l['allowed-prefix']),
+      deniedPrefix: splitList(l['denied-prefix']),
+      preferredPrefix: splitList(l['preferred-prefix']),
+    },
+  };
+}
+
+function toAccount(a: AccountInput): Account {
+  return {
+    username: a.username,
+    password: a.password,
+    name: a.name ?? a.username,
+    defaultSmsc: a['default-smsc'],
+    forcedSmsc: a['forced-smsc'],
+    defaultSender: a['default-sender'],
+    fakedSender: a['faked-sender'],
+    maxMessages: a['max-messages'],
+    allowIp: splitList(a['user-allow-ip']),
+    denyIp: splitList(a['user-deny-ip']),
+    allowedPrefix: splitList(a['allowed-prefix']),
+    deniedPrefix: splitList(a['denied-prefix']),
+  };
+}
+
+/** Rules the schema cannot say: uniqueness and combinations of keys. */
+function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const describe = src.describePath ?? dottedPath;
+  const at = (path: (string | number)[], message: string): void => {
+    out.push({ file: src.file, line: src.lineOf?.(path), path: describe(path), message });
+  };
+  const users = new Set<string>();
+  input.accounts.forEach((a, i) => {
+    if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
+    users.add(a.username);
+  });
+  const adminIds = new Set<string>();
+  input.links.forEach((l, i) => {
+    if (l.port === 0 && l['receive-port'] === 0) at(['links', i, 'port'], 'expected a port, a receive-port or both; both are 0');
+    if (l['transceiver-mode'] && l['receive-port'] !== 0) at(['links', i, 'receive-port'], 'cannot be used with transceiver-mode (the transceiver bind already receives)');
+    if (l['smsc-username'].length > 15) at(['links', i, 'smsc-username'], 'expected at most 15 characters (SMPP system_id)');
+    const adminId = l['smsc-admin-id'];
+    if (adminId !== undefined) {
+      if (adminIds.has(adminId)) at(['links', i, 'smsc-admin-id'], `"${adminId}" is used by another link`);
+      adminIds.add(adminId);
+    }
+  });
+  if (input.http['sendsms-port'] !== 0 && input.http['sendsms-port'] === input.admin['admin-port'] && input.http['sendsms-interface'] === input.admin['admin-interface']) {
+    at(['admin', 'admin-port'], `expected a port other than sendsms-port (${input.http['sendsms-port']})`);
+  }
+  return out;
+}
+
+/** Validates and converts; throws ConfigError with every problem found. */
+export function validateConfig(raw: unknown, src: ConfigSource): Config {
+  const unknown = unknownKeyProblems(raw, src);
+  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw ?? {}));
+  const typeProblems = schemaProblems(withDefaults, src);
+  const problems = [...unknown, ...typeProblems];
+  if (problems.length > 0) throw new ConfigError(problems);
+  const input = withDefaults as ConfigInput;
+  const semantic = semanticProblems(input, src);
+  if (semantic.length > 0) throw new ConfigError(semantic);
+  const ids = assignLinkIds(input.links);
+  return {
+    source: src.file,
+    http: {
+      port: input.http['sendsms-port'],
+      host: input.http['sendsms-interface'],
+      globalSender: input.http['global-sender'],
+      sendsmsChars: input.http['sendsms-chars'],
+      maxBodyBytes: input.http['max-body-size'],
+      requestTimeoutMs: ms(input.http['request-timeout']),
+      maxRecipients: input.http['max-recipients'],
+    },
+    admin: {
+      port: input.admin['admin-port'],
+      host: input.admin['admin-interface'],
+      password: input.admin['admin-password'],
+      statusPassword: input.admin['status-password'],
+      allowIp: splitList(input.admin['admin-allow-ip']),
+      denyIp: splitList(input.admin['admin-deny-ip']),
+    },
+    redis: { url: input.redis.url, dataDir: input.redis['data-dir'], keyPrefix: input.redis['key-prefix'] },
+    queue: {
+      lockDurationMs: ms(input.queue['lock-duration']),
+      maxAttempts: input.queue['max-attempts'],
+      retryDelayMs: ms(input.queue['retry-delay']),
+      messageLifetimeMs: ms(input.queue['message-lifetime']),
+    },
+    log: { level: input.log.level },
+    simulator: { ...input.simulator },
+    links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
+    accounts: input.accounts.map(toAccount),
+  };
+}

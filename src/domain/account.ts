@@ -1,0 +1,17 @@
+/** A sendsms-user: credentials, routing defaults and limits. */
+export interface Account {
+  readonly username: string;
+  readonly password: string;
+  /** Service name reported as %n; defaults to the username. */
+  readonly name: string;
+  readonly defaultSmsc: string | undefined;
+  readonly forcedSmsc: string | undefined;
+  readonly defaultSender: string | undefined;
+  readonly fakedSender: string | undefined;
+  /** Most parts one message may be split into; more is refused, never truncated. */
+  readonly maxMessages: number;
+  readonly allowIp: readonly string[];
+  readonly denyIp: readonly string[];
+  readonly allowedPrefix: readonly string[];
+  readonly deniedPrefix: readonly string[];
+}

@@ -1,0 +1,65 @@
+/**
+ * A link is one configured SMSC connection (a Kannel `smsc` group). It opens `instances` binds, each one SMPP
+ * session. Several links may share one smscId (active-active).
+ */
+export type ConcatenationMethod = 'udh8' | 'udh16' | 'sar' | 'payload';
+
+/** How the SMSC writes message ids; Kannel's `msg-id-type` bit 0 (submit_sm_resp) and bit 1 (deliver_sm). */
+export interface MsgIdType {
+  readonly submitRespHex: boolean;
+  readonly deliverHex: boolean;
+}
+
+/** Kannel's per-link routing keys (smscconn_usable). Lists are already split on `;`. */
+export interface LinkRouting {
+  readonly allowedSmscId: readonly string[];
+  readonly deniedSmscId: readonly string[];
+  readonly preferredSmscId: readonly string[];
+  readonly allowedPrefix: readonly string[];
+  readonly deniedPrefix: readonly string[];
+  readonly preferredPrefix: readonly string[];
+}
+
+export interface Link {
+  /** Unique among links: Kannel's `smsc-admin-id` when set, otherwise derived from smscId. */
+  readonly id: string;
+  readonly smscId: string;
+  readonly host: string;
+  /** Transmitter (or transceiver) port; 0 when the link only receives. */
+  readonly port: number;
+  /** A separate receiver bind on this port; 0 for none. */
+  readonly receivePort: number;
+  readonly transceiver: boolean;
+  readonly systemId: string;
+  readonly password: string;
+  readonly systemType: string;
+  readonly addressRange: string;
+  /** undefined: autodetect from the address as Kannel does (+digits international, alphanumeric 5/0). */
+  readonly sourceAddrTon: number | undefined;
+  readonly sourceAddrNpi: number | undefined;
+  readonly destAddrTon: number;
+  readonly destAddrNpi: number;
+  readonly enquireLinkIntervalMs: number;
+  /** How long a submit_sm or enquire_link may stay unanswered before the session counts as silent. */
+  readonly responseTimeoutMs: number;
+  /** A bind whose oldest unanswered request is older than this leaves routing until it answers or is closed. */
+  readonly unhealthyAfterMs: number;
+  readonly connectTimeoutMs: number;
+  /** Window: submits sent on one bind and not yet answered. */
+  readonly maxPendingSubmits: number;
+  readonly reconnectDelayMs: number;
+  readonly reconnectDelayMaxMs: number;
+  /** Submits per second per bind, as Kannel's `throughput`; 0 means unlimited. */
+  readonly throughput: number;
+  readonly instances: number;
+  readonly msgIdType: MsgIdType;
+  readonly concatenation: ConcatenationMethod;
+  /** Pack GSM 7-bit septets into octets (most SMSCs want them unpacked, one per octet). */
+  readonly gsmPacked: boolean;
+  /** How long a throttled bind (ESME_RTHROTTLED / ESME_RMSGQFUL) pauses before it sends again. */
+  readonly throttlePauseMs: number;
+  readonly routing: LinkRouting;
+}
+
+/** The binds a link opens: one per instance for its transmit side, plus one per instance for `receivePort`. */
+export type BindMode = 'transmitter' | 'receiver' | 'transceiver';
