@@ -1,0 +1,229 @@
+/**
+ * The SMSC simulator: a real SMPP 3.4 server on a TCP port, playing a persona, recording every submit it receives,
+ * and sending delivery receipts and MO messages. Tests, the demo and the benchmarks use it.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { STATUS } from '../smpp/command-status.js';
+import { SmscSession, type OutgoingDeliver, type ReceivedSubmit } from '../smpp/smsc-session.js';
+import { personaName, reactToSubmit, type Persona } from './persona.js';
+
+export interface ReceivedMessage extends ReceivedSubmit {
+  readonly systemId: string;
+  readonly sessionId: number;
+  readonly receivedAt: number;
+  /** The status the simulator answered with, or undefined when it did not answer. */
+  readonly status: number | undefined;
+  readonly messageId: string | undefined;
+}
+
+export interface SimulatorOptions {
+  readonly host?: string;
+  readonly port: number;
+  readonly persona?: Persona;
+  /** 'requested': a receipt when registered_delivery asks for one; 'all': always; 'none'. */
+  readonly receipts?: 'requested' | 'all' | 'none';
+  readonly receiptDelayMs?: number;
+  /** How message ids are written in submit_sm_resp. */
+  readonly idFormat?: 'decimal' | 'hex';
+  /** How the receipt writes the id: as in the submit_sm_resp, or converted to the other base. */
+  readonly receiptIdFormat?: 'same' | 'decimal' | 'hex';
+  /** Send the receipt before the submit_sm_resp (a race real SMSCs produce). */
+  readonly receiptBeforeResponse?: boolean;
+  /** Keep every submit in `received` (tests); benchmarks turn it off and read the counters. */
+  readonly record?: boolean;
+  readonly logger?: Logger;
+}
+
+export interface SimulatorEvents {
+  submit: [msg: ReceivedMessage];
+  bind: [systemId: string, kind: string];
+}
+
+function smppTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
+}
+
+export class SmscSimulator extends EventEmitter<SimulatorEvents> {
+  persona: Persona;
+  readonly received: ReceivedMessage[] = [];
+  readonly counters = { binds: 0, bindsRefused: 0, submits: 0, accepted: 0, throttled: 0, unanswered: 0, receiptsSent: 0, receiptsFailed: 0 };
+  private server: Server | undefined;
+  private readonly sessions = new Set<SmscSession>();
+  private readonly sockets = new Set<Socket>();
+  private nextId = 1;
+  private sessionSeq = 0;
+  private readonly opts: Required<Omit<SimulatorOptions, 'logger' | 'persona'>> & { logger: Logger | undefined };
+
+  constructor(options: SimulatorOptions) {
+    super();
+    this.persona = options.persona ?? { name: 'happy' };
+    this.opts = {
+      host: options.host ?? '127.0.0.1',
+      port: options.port,
+      receipts: options.receipts ?? 'requested',
+      receiptDelayMs: options.receiptDelayMs ?? 50,
+      idFormat: options.idFormat ?? 'decimal',
+      receiptIdFormat: options.receiptIdFormat ?? 'same',
+      receiptBeforeResponse: options.receiptBeforeResponse ?? false,
+      record: options.record ?? true,
+      logger: options.logger,
+    };
+  }
+
+  get port(): number {
+    const addr = this.server?.address();
+    return typeof addr === 'object' && addr ? addr.port : this.opts.port;
+  }
+
+  /** Live bound sessions, by kind. */
+  boundSessions(): { systemId: string; kind: string }[] {
+    return [...this.sessions].filter((s) => s.bound && !s.closed).map((s) => ({ systemId: s.systemId, kind: s.bound ?? '' }));
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.opts.logger?.info({ port: this.port, host: this.opts.host, persona: personaName(this.persona) }, 'SMSC simulator listening');
+  }
+
+  /** Stops listening and unbinds every session (a clean SMSC shutdown). */
+  async stop(): Promise<void> {
+    for (const s of this.sessions) s.unbindAndClose();
+    await this.closeServer();
+  }
+
+  /** Stops listening and drops every TCP session at once (an SMSC crash). */
+  async kill(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await this.closeServer();
+  }
+
+  private async closeServer(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of this.sockets) s.destroy();
+  }
+
+  private formatId(n: number, format: 'decimal' | 'hex'): string {
+    return format === 'hex' ? n.toString(16).toUpperCase() : String(n);
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    const session = new SmscSession(socket);
+    const sessionId = ++this.sessionSeq;
+    this.sessions.add(session);
+    session.on('close', () => this.sessions.delete(session));
+    session.on('bind', (req) => {
+      if (this.persona.name === 'bind-refused') {
+        this.counters.bindsRefused++;
+        req.respond(this.persona.status);
+        return;
+      }
+      this.counters.binds++;
+      req.respond(STATUS.ESME_ROK);
+      if (this.persona.name === 'hang') session.mute = true;
+      this.opts.logger?.info({ systemId: req.systemId, kind: req.kind, session: sessionId }, 'bound');
+      this.emit('bind', req.systemId, req.kind);
+    });
+    session.on('submit', (submit, respond) => this.onSubmit(session, sessionId, submit, respond));
+  }
+
+  private onSubmit(session: SmscSession, sessionId: number, submit: ReceivedSubmit, respond: (status: number, id: string) => void): void {
+    const index = ++this.counters.submits;
+    const reaction = reactToSubmit(this.persona, index, session.submitsThisSession);
+    let status: number | undefined;
+    let messageId: string | undefined;
+    switch (reaction.kind) {
+      case 'respond': {
+        status = reaction.status;
+        if (status === STATUS.ESME_ROK) {
+          const n = this.nextId++;
+          messageId = this.formatId(n, this.opts.idFormat);
+          this.counters.accepted++;
+          const wantsReceipt = this.opts.receipts === 'all' || (this.opts.receipts === 'requested' && (submit.registeredDelivery & 0x03) !== 0);
+          if (wantsReceipt) this.scheduleReceipt(session, submit, n, this.opts.receiptBeforeResponse ? 0 : reaction.delayMs + this.opts.receiptDelayMs);
+        } else if (status === STATUS.ESME_RTHROTTLED) this.counters.throttled++;
+        const answer = (): void => respond(status ?? STATUS.ESME_RSYSERR, messageId ?? '');
+        if (this.opts.receiptBeforeResponse && messageId !== undefined) setTimeout(answer, reaction.delayMs + 100);
+        else if (reaction.delayMs > 0) setTimeout(answer, reaction.delayMs);
+        else answer();
+        break;
+      }
+      case 'ignore':
+        this.counters.unanswered++;
+        break;
+      case 'disconnect':
+        this.counters.unanswered++;
+        session.drop();
+        break;
+      case 'garbage':
+        this.counters.unanswered++;
+        session.sendGarbage();
+        break;
+    }
+    const msg: ReceivedMessage = { ...submit, systemId: session.systemId, sessionId, receivedAt: Date.now(), status, messageId };
+    if (this.opts.record) this.received.push(msg);
+    this.emit('submit', msg);
+  }
+
+  private scheduleReceipt(from: SmscSession, submit: ReceivedSubmit, n: number, delayMs: number): void {
+    setTimeout(() => {
+      const fmt = this.opts.receiptIdFormat === 'same' ? this.opts.idFormat : this.opts.receiptIdFormat;
+      const id = this.formatId(n, fmt);
+      const now = smppTime(new Date());
+      const text = `id:${id} sub:001 dlvrd:001 submit date:${now} done date:${now} stat:DELIVRD err:000 text:`;
+      const target = from.canDeliver && !from.closed ? from : [...this.sessions].find((s) => s.canDeliver && !s.closed && s.systemId === from.systemId);
+      if (!target) {
+        this.counters.receiptsFailed++;
+        return;
+      }
+      this.deliverOn(target, {
+        sourceAddr: submit.destAddr,
+        destAddr: submit.sourceAddr,
+        esmClass: 0x04,
+        dataCoding: 0,
+        shortMessage: Buffer.from(text, 'latin1'),
+        receiptedMessageId: id,
+        messageState: 2,
+      }).then(
+        (status) => (status === STATUS.ESME_ROK ? this.counters.receiptsSent++ : this.counters.receiptsFailed++),
+        () => this.counters.receiptsFailed++,
+      );
+    }, delayMs).unref();
+  }
+
+  private deliverOn(session: SmscSession, d: OutgoingDeliver): Promise<number> {
+    return session.deliver(d);
+  }
+
+  /**
+   * Sends a deliver_sm (an MO message, or a hand-made receipt) on a bound receiver or transceiver session,
+   * optionally of one system_id; resolves with the gateway's answer.
+   */
+  async deliver(d: OutgoingDeliver, systemId?: string): Promise<number> {
+    const target = [...this.sessions].find((s) => s.canDeliver && !s.closed && (systemId === undefined || s.systemId === systemId));
+    if (!target) throw new Error('no bound receiver or transceiver session to deliver on');
+    return this.deliverOn(target, d);
+  }
+
+  /** Changes behaviour on the fly (e.g. a healthy SMSC turning black-hole). Hang mutes live sessions too. */
+  setPersona(p: Persona): void {
+    this.persona = p;
+    for (const s of this.sessions) s.mute = p.name === 'hang';
+    this.opts.logger?.info({ persona: personaName(p) }, 'persona changed');
+  }
+}

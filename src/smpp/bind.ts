@@ -1,0 +1,424 @@
+/**
+ * One bind of a link, kept alive: connect, bind, keep-alive with a response deadline, reconnect after any loss
+ * with capped, jittered backoff; a window of outstanding submits, a throughput limit, a pause after throttling,
+ * answers to every inbound PDU, and a graceful unbind. Its state is a typed value that says why it is down.
+ */
+import { EventEmitter } from 'node:events';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { BindMode, Link } from '../domain/link.js';
+import { cstring, type RawPdu } from './codec.js';
+import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
+import { ConnectionClosedError, SmppConnection, describeClose, type CloseReason } from './connection.js';
+import { parseInbound, type InboundSm } from './inbound.js';
+import { submitFields, type SubmitPart } from './submit-part.js';
+import { TokenBucket } from './token-bucket.js';
+
+export type DownReason =
+  | { readonly kind: 'refused'; readonly detail: string }
+  | { readonly kind: 'connect-timeout' }
+  | { readonly kind: 'bind-rejected'; readonly status: number }
+  | { readonly kind: 'bind-timeout' }
+  | { readonly kind: 'lost'; readonly detail: string }
+  | { readonly kind: 'unbound-by-smsc' };
+
+export function describeDown(r: DownReason): string {
+  switch (r.kind) {
+    case 'refused': return `connection refused or failed (${r.detail})`;
+    case 'connect-timeout': return 'connect timed out';
+    case 'bind-rejected': return `bind rejected with ${statusName(r.status)}`;
+    case 'bind-timeout': return 'no bind response in time';
+    case 'lost': return `session lost: ${r.detail}`;
+    case 'unbound-by-smsc': return 'the SMSC unbound the session';
+  }
+}
+
+export type BindState =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'connecting'; readonly since: number }
+  | { readonly kind: 'binding'; readonly since: number }
+  | { readonly kind: 'bound'; readonly since: number }
+  | { readonly kind: 'down'; readonly since: number; readonly reason: DownReason; readonly retryAt: number }
+  | { readonly kind: 'unbinding'; readonly since: number }
+  | { readonly kind: 'stopped'; readonly since: number };
+
+/** What became of one submit_sm. */
+export type SubmitOutcome =
+  | { readonly kind: 'accepted'; readonly messageId: string }
+  | { readonly kind: 'refused'; readonly status: number; readonly action: Exclude<StatusAction, 'ok'> }
+  /** Written, but the session ended before an answer: the SMSC may have it (a resend may duplicate). */
+  | { readonly kind: 'unanswered'; readonly detail: string }
+  /** Never written: safe to send anywhere. */
+  | { readonly kind: 'not-sent'; readonly detail: string };
+
+/** How to answer an inbound deliver_sm / data_sm, decided once it has been handled durably. */
+export type InboundAnswer = 'ok' | 'retry-later';
+
+export interface BindEvents {
+  state: [state: BindState];
+  /** Routing health changed: bound and answering in time, not throttled. */
+  health: [healthy: boolean];
+}
+
+export interface BindOptions {
+  readonly link: Link;
+  readonly mode: BindMode;
+  readonly port: number;
+  readonly instance: number;
+  readonly logger: Logger;
+  readonly onInbound?: (sm: InboundSm, bind: Bind) => Promise<InboundAnswer>;
+  /** For tests: a deterministic jitter source in [0, 1). */
+  readonly random?: () => number;
+}
+
+class NotSent extends Error {}
+
+export class Bind extends EventEmitter<BindEvents> {
+  readonly link: Link;
+  readonly mode: BindMode;
+  readonly name: string;
+  private readonly log: Logger;
+  private current: BindState = { kind: 'idle' };
+  private conn: SmppConnection | undefined;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private healthTimer: NodeJS.Timeout | undefined;
+  private lastInboundAt = 0;
+  private inFlight = 0;
+  private readonly slotWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private readonly bucket: TokenBucket;
+  private pausedUntil = 0;
+  private lastHealthy = false;
+  private stopping = false;
+  private readonly random: () => number;
+  /** Submits written on this bind since start, and answered: for status and tests. */
+  readonly counters = { submitted: 0, accepted: 0, refused: 0, unanswered: 0, throttled: 0, inbound: 0, sessions: 0 };
+
+  constructor(private readonly opts: BindOptions) {
+    super();
+    this.link = opts.link;
+    this.mode = opts.mode;
+    this.name = `${opts.link.id}/${opts.mode === 'receiver' ? 'rx' : opts.mode === 'transmitter' ? 'tx' : 'trx'}${opts.instance}`;
+    this.log = opts.logger.child({ bind: this.name });
+    this.bucket = new TokenBucket(opts.link.throughput, Date.now());
+    this.random = opts.random ?? Math.random;
+  }
+
+  get state(): BindState {
+    return this.current;
+  }
+
+  get canSubmit(): boolean {
+    return this.mode !== 'receiver';
+  }
+
+  get window(): number {
+    return this.link.maxPendingSubmits;
+  }
+
+  get outstanding(): number {
+    return this.inFlight;
+  }
+
+  /** Bound, answering within unhealthy-after, and not paused by throttling. */
+  healthy(now = Date.now()): boolean {
+    if (this.current.kind !== 'bound' || !this.conn) return false;
+    const oldest = this.conn.oldestPendingSentAt();
+    return oldest === undefined || now - oldest < this.link.unhealthyAfterMs;
+  }
+
+  throttled(now = Date.now()): boolean {
+    return this.pausedUntil > now;
+  }
+
+  start(): void {
+    if (this.current.kind !== 'idle') return;
+    this.stopping = false;
+    this.healthTimer = setInterval(() => this.checkHealth(), Math.min(250, Math.max(20, this.link.unhealthyAfterMs / 4)));
+    this.healthTimer.unref();
+    void this.connect();
+  }
+
+  private setState(s: BindState): void {
+    this.current = s;
+    this.emit('state', s);
+    this.checkHealth();
+  }
+
+  private checkHealth(): void {
+    const h = this.healthy();
+    if (h !== this.lastHealthy) {
+      this.lastHealthy = h;
+      if (!h && this.current.kind === 'bound') {
+        this.log.warn({ oldestPendingMs: Date.now() - (this.conn?.oldestPendingSentAt() ?? Date.now()) }, 'bind unhealthy: responses overdue; routing around it');
+      } else if (h) this.log.info('bind healthy');
+      this.emit('health', h);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopping) return;
+    this.setState({ kind: 'connecting', since: Date.now() });
+    const { link } = this;
+    let socket: Socket;
+    try {
+      socket = await new Promise<Socket>((resolve, reject) => {
+        const s = tcpConnect({ host: link.host, port: this.opts.port });
+        const timer = setTimeout(() => {
+          s.destroy();
+          reject(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
+        }, link.connectTimeoutMs);
+        s.once('connect', () => {
+          clearTimeout(timer);
+          s.removeAllListeners('error');
+          resolve(s);
+        });
+        s.once('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+      });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      this.scheduleReconnect(err.code === 'ETIMEDOUT' ? { kind: 'connect-timeout' } : { kind: 'refused', detail: err.code ?? err.message });
+      return;
+    }
+    if (this.stopping) {
+      socket.destroy();
+      return;
+    }
+    const conn = new SmppConnection(socket);
+    this.conn = conn;
+    this.counters.sessions++;
+    conn.on('request', (pdu) => this.onRequest(conn, pdu));
+    conn.on('orphanResponse', (pdu) => this.log.warn({ command: pdu.command, sequence: pdu.sequence_number }, 'response to nothing we are waiting for; ignored'));
+    conn.on('close', (reason) => this.onClose(conn, reason));
+    this.setState({ kind: 'binding', since: Date.now() });
+    let resp: RawPdu;
+    try {
+      resp = await conn.request(
+        `bind_${this.mode}`,
+        {
+          system_id: link.systemId,
+          password: link.password,
+          system_type: link.systemType,
+          interface_version: 0x34,
+          addr_ton: 0,
+          addr_npi: 0,
+          address_range: link.addressRange,
+        },
+        link.connectTimeoutMs,
+      );
+    } catch (e) {
+      // onClose already scheduled the reconnect when the connection ended; a timeout closes it too.
+      if (!(e instanceof ConnectionClosedError)) conn.destroy({ kind: 'local', detail: (e as Error).message });
+      return;
+    }
+    if (resp.command_status !== STATUS.ESME_ROK && resp.command_status !== STATUS.ESME_RALYBND) {
+      this.pendingDownReason = { kind: 'bind-rejected', status: resp.command_status };
+      conn.close('bind rejected');
+      return;
+    }
+    if (this.stopping) {
+      await this.unbindConnection(conn);
+      return;
+    }
+    this.failures = 0;
+    this.lastInboundAt = Date.now();
+    this.log.info({ smsc: cstring(resp, 'system_id'), remote: conn.remote }, 'bound');
+    this.setState({ kind: 'bound', since: Date.now() });
+    this.scheduleKeepAlive();
+  }
+
+  /** Set just before we close a connection on purpose, so onClose reports why. */
+  private pendingDownReason: DownReason | undefined;
+
+  private onClose(conn: SmppConnection, reason: CloseReason): void {
+    if (conn !== this.conn) return;
+    this.conn = undefined;
+    clearTimeout(this.keepAliveTimer);
+    this.failWaiters(new NotSent(`session ended (${describeClose(reason)})`));
+    const wasBound = this.current.kind === 'bound' || this.current.kind === 'unbinding';
+    if (this.stopping) {
+      this.setState({ kind: 'stopped', since: Date.now() });
+      return;
+    }
+    let down: DownReason;
+    if (this.pendingDownReason) down = this.pendingDownReason;
+    else if (this.current.kind === 'binding') down = reason.kind === 'response-timeout' ? { kind: 'bind-timeout' } : { kind: 'lost', detail: describeClose(reason) };
+    else down = { kind: 'lost', detail: describeClose(reason) };
+    this.pendingDownReason = undefined;
+    if (wasBound) this.log.warn({ reason: describeDown(down) }, 'session lost');
+    this.scheduleReconnect(down, wasBound);
+  }
+
+  private scheduleReconnect(reason: DownReason, afterBound = false): void {
+    if (this.stopping) {
+      this.setState({ kind: 'stopped', since: Date.now() });
+      return;
+    }
+    // A session that was working is retried promptly; repeated failures back off, doubling up to the cap.
+    const attempt = afterBound ? 0 : this.failures++;
+    const base = Math.min(this.link.reconnectDelayMaxMs, this.link.reconnectDelayMs * 2 ** Math.min(attempt, 20));
+    const delay = Math.round(base * (0.8 + 0.4 * this.random()));
+    const now = Date.now();
+    if (!afterBound) this.log.warn({ reason: describeDown(reason), retryInMs: delay }, 'bind failed');
+    this.setState({ kind: 'down', since: now, reason, retryAt: now + delay });
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private scheduleKeepAlive(): void {
+    clearTimeout(this.keepAliveTimer);
+    const interval = this.link.enquireLinkIntervalMs;
+    this.keepAliveTimer = setTimeout(() => {
+      const conn = this.conn;
+      if (!conn || this.current.kind !== 'bound') return;
+      // Only an idle session needs probing: any PDU from the SMSC already proves it alive.
+      if (Date.now() - this.lastInboundAt >= interval) {
+        conn.request('enquire_link', {}, this.link.responseTimeoutMs).then(
+          () => {
+            this.lastInboundAt = Date.now();
+          },
+          () => undefined, // a timeout closes the connection; onClose reports it
+        );
+      }
+      this.scheduleKeepAlive();
+    }, Math.max(10, interval - (Date.now() - this.lastInboundAt)));
+    this.keepAliveTimer.unref();
+  }
+
+  private onRequest(conn: SmppConnection, pdu: RawPdu): void {
+    this.lastInboundAt = Date.now();
+    switch (pdu.command) {
+      case 'enquire_link':
+        conn.respond(pdu, STATUS.ESME_ROK);
+        return;
+      case 'unbind':
+        conn.respond(pdu, STATUS.ESME_ROK);
+        this.pendingDownReason = { kind: 'unbound-by-smsc' };
+        conn.close('unbind from the SMSC');
+        return;
+      case 'deliver_sm':
+      case 'data_sm': {
+        this.counters.inbound++;
+        const sm = parseInbound(pdu);
+        const handler = this.opts.onInbound;
+        if (!sm || !handler) {
+          // Nothing here can take it durably: ask the SMSC to keep it and try again later.
+          conn.respond(pdu, STATUS.ESME_RX_T_APPN, pdu.command === 'deliver_sm' ? { message_id: '' } : {});
+          return;
+        }
+        handler(sm, this).then(
+          (answer) => conn.respond(pdu, answer === 'ok' ? STATUS.ESME_ROK : STATUS.ESME_RX_T_APPN, pdu.command === 'deliver_sm' ? { message_id: '' } : {}),
+          (e: unknown) => {
+            this.log.error({ err: e }, 'inbound handler failed; the SMSC will retry');
+            conn.respond(pdu, STATUS.ESME_RX_T_APPN);
+          },
+        );
+        return;
+      }
+      case 'alert_notification':
+        return; // has no response in SMPP 3.4
+      default:
+        conn.respond(pdu, STATUS.ESME_RINVCMDID);
+    }
+  }
+
+  /** Waits for room in the window, then for a token; rejects with NotSent if the session ends first. */
+  private async acquire(): Promise<SmppConnection> {
+    for (;;) {
+      const conn = this.conn;
+      if (!conn || this.current.kind !== 'bound') throw new NotSent(`bind is ${this.current.kind}`);
+      if (this.inFlight >= this.window) {
+        await new Promise<void>((resolve, reject) => this.slotWaiters.push({ resolve, reject }));
+        continue;
+      }
+      const now = Date.now();
+      const paused = this.pausedUntil - now;
+      const wait = paused > 0 ? paused : this.bucket.take(now);
+      if (wait > 0) {
+        await new Promise((r) => setTimeout(r, wait));
+        continue;
+      }
+      if (conn !== this.conn || this.current.kind !== 'bound') continue;
+      this.inFlight++;
+      return conn;
+    }
+  }
+
+  private release(): void {
+    this.inFlight--;
+    this.slotWaiters.shift()?.resolve();
+  }
+
+  private failWaiters(e: Error): void {
+    for (const w of this.slotWaiters.splice(0)) w.reject(e);
+  }
+
+  /** Sends one submit_sm when the window and the throughput limit allow, and says what became of it. */
+  async submit(part: SubmitPart): Promise<SubmitOutcome> {
+    let conn: SmppConnection;
+    try {
+      conn = await this.acquire();
+    } catch (e) {
+      return { kind: 'not-sent', detail: (e as Error).message };
+    }
+    this.counters.submitted++;
+    try {
+      const resp = await conn.request('submit_sm', submitFields(part), this.link.responseTimeoutMs);
+      const action = statusAction(resp.command_status);
+      if (action === 'ok') {
+        this.counters.accepted++;
+        return { kind: 'accepted', messageId: cstring(resp, 'message_id') };
+      }
+      this.counters.refused++;
+      if (action === 'throttle') {
+        this.counters.throttled++;
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.link.throttlePauseMs);
+        this.log.warn({ status: statusName(resp.command_status), pauseMs: this.link.throttlePauseMs }, 'throttled by the SMSC; pausing this bind');
+      } else if (action === 'drop-session') {
+        this.log.warn({ status: statusName(resp.command_status) }, 'SMSC says we are not bound; rebinding');
+        conn.destroy({ kind: 'local', detail: `submit answered ${statusName(resp.command_status)}` });
+      }
+      return { kind: 'refused', status: resp.command_status, action };
+    } catch (e) {
+      this.counters.unanswered++;
+      if (e instanceof ConnectionClosedError) return { kind: 'unanswered', detail: describeClose(e.reason) };
+      return { kind: 'not-sent', detail: (e as Error).message };
+    } finally {
+      this.release();
+    }
+  }
+
+  private async unbindConnection(conn: SmppConnection): Promise<void> {
+    try {
+      await conn.request('unbind', {}, Math.min(this.link.responseTimeoutMs, 2000));
+    } catch {
+      // The SMSC did not answer the unbind; closing the socket ends the session anyway.
+    }
+    conn.close('unbound');
+  }
+
+  /** Stops taking submits, lets the window drain (bounded), unbinds and closes. */
+  async stop(drainMs = 5000): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.healthTimer);
+    clearTimeout(this.keepAliveTimer);
+    const conn = this.conn;
+    if (!conn) {
+      this.setState({ kind: 'stopped', since: Date.now() });
+      return;
+    }
+    this.failWaiters(new NotSent('bind stopping'));
+    if (this.current.kind === 'bound') {
+      this.setState({ kind: 'unbinding', since: Date.now() });
+      const deadline = Date.now() + drainMs;
+      while (conn.pendingCount > 0 && !conn.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (!conn.closed) await this.unbindConnection(conn);
+    } else conn.close('stopping');
+    if (this.current.kind !== 'stopped') this.setState({ kind: 'stopped', since: Date.now() });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * deliver_sm and data_sm from an SMSC, validated into a typed value at the edge. A PDU whose fields are not of the
+ * expected types is reported, never passed inward half-read.
+ */
+import { buffer, cstring, int, optionalInt, type RawPdu } from './codec.js';
+
+export interface InboundSm {
+  readonly command: 'deliver_sm' | 'data_sm';
+  readonly serviceType: string;
+  readonly sourceAddr: string;
+  readonly sourceTon: number;
+  readonly sourceNpi: number;
+  readonly destAddr: string;
+  readonly destTon: number;
+  readonly destNpi: number;
+  readonly esmClass: number;
+  readonly protocolId: number;
+  readonly dataCoding: number;
+  /** short_message, or message_payload when short_message is empty (SMPP 3.4 §5.3.2.32). */
+  readonly body: Buffer;
+  readonly receiptedMessageId: string | undefined;
+  readonly messageState: number | undefined;
+  readonly networkErrorCode: Buffer | undefined;
+  readonly sar: { readonly ref: number; readonly total: number; readonly seq: number } | undefined;
+}
+
+export function parseInbound(pdu: RawPdu): InboundSm | undefined {
+  if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') return undefined;
+  const shortMessage = buffer(pdu, 'short_message') ?? Buffer.alloc(0);
+  const payload = buffer(pdu, 'message_payload');
+  const receipted = pdu['receipted_message_id'];
+  const ref = optionalInt(pdu, 'sar_msg_ref_num');
+  const total = optionalInt(pdu, 'sar_total_segments');
+  const seq = optionalInt(pdu, 'sar_segment_seqnum');
+  return {
+    command: pdu.command,
+    serviceType: cstring(pdu, 'service_type'),
+    sourceAddr: cstring(pdu, 'source_addr'),
+    sourceTon: int(pdu, 'source_addr_ton'),
+    sourceNpi: int(pdu, 'source_addr_npi'),
+    destAddr: cstring(pdu, 'destination_addr'),
+    destTon: int(pdu, 'dest_addr_ton'),
+    destNpi: int(pdu, 'dest_addr_npi'),
+    esmClass: int(pdu, 'esm_class'),
+    protocolId: int(pdu, 'protocol_id'),
+    dataCoding: int(pdu, 'data_coding'),
+    body: shortMessage.length === 0 && payload ? payload : shortMessage,
+    receiptedMessageId: typeof receipted === 'string' && receipted.length > 0 ? receipted.replace(/\0+$/, '') : undefined,
+    messageState: optionalInt(pdu, 'message_state'),
+    networkErrorCode: buffer(pdu, 'network_error_code'),
+    sar: ref !== undefined && total !== undefined && seq !== undefined ? { ref, total, seq } : undefined,
+  };
+}
