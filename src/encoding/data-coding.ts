@@ -27,9 +27,10 @@ export function resolveCoding(coding: Coding | undefined, hasUdh: boolean): Codi
 
 /**
  * The data_coding octet Kannel 1.4.5 puts on the wire for these fields: `fields_to_dcs` in gw/sms.c, called from
- * `msg_to_pdu` in gw/smsc/smsc_smpp.c, which forces the 1111xxxx form whenever a class is given without MWI (because
- * 00x1xxxx with class is what older handsets misread). Checked against 6 480 parameter combinations sent through
- * Kannel 1.4.5 to an SMPP sink; the unit tests carry a sample of them.
+ * `msg_to_pdu` in gw/smsc/smsc_smpp.c, which forces the 1111xxxx form whenever a class is given without MWI (its
+ * comment calls values like 0x11 "reserved"; 23.038 does not, but the wire value is what a migrating client knows).
+ * Checked against all 6 480 parameter combinations sent through Kannel 1.4.5 to an SMPP sink; the unit tests carry a
+ * sample of them.
  *
  * Kannel's quirks are kept on purpose so a migrated client sees the same octet:
  * - UCS-2 and compression cannot be written in the 1111xxxx form, so they fall back to 00xxxxxx even with alt-dcs;

@@ -19,7 +19,8 @@ export interface PartPlan {
   readonly concatenated: boolean;
   /** The whole text goes in message_payload: method 'payload' with more than one short message's worth. */
   readonly viaPayload: boolean;
-  readonly userUdh?: Buffer;
+  /** The user's header, repeated in every part; undefined when none was given. */
+  readonly userUdh: Buffer | undefined;
 }
 
 export type PlanError = {
@@ -130,10 +131,9 @@ export function planParts(
   }
   const udh = hasUserUdh ? userUdh : undefined;
   const userUdhOctets = udh?.length ?? 0;
-  const base = { alphabet, method, ...(udh === undefined ? {} : { userUdh: udh }) };
 
   if (fitsOnePart(alphabet, payload, userUdhOctets)) {
-    return { ok: true, plan: { ...base, bodies: [payload], concatenated: false, viaPayload: false } };
+    return { ok: true, plan: { alphabet, method, bodies: [payload], concatenated: false, viaPayload: false, userUdh: udh } };
   }
   if (method === 'payload') {
     if (userUdhOctets + payload.length > MAX_MESSAGE_PAYLOAD_OCTETS) {
@@ -143,7 +143,7 @@ export function planParts(
         detail: `${userUdhOctets + payload.length} octets do not fit message_payload (at most ${MAX_MESSAGE_PAYLOAD_OCTETS})`,
       };
     }
-    return { ok: true, plan: { ...base, bodies: [payload], concatenated: false, viaPayload: true } };
+    return { ok: true, plan: { alphabet, method, bodies: [payload], concatenated: false, viaPayload: true, userUdh: udh } };
   }
 
   const ends = partEnds(alphabet, payload, concatCapacity(alphabet, method, userUdhOctets));
@@ -159,5 +159,5 @@ export function planParts(
     bodies.push(payload.subarray(start, end));
     start = end;
   }
-  return { ok: true, plan: { ...base, bodies, concatenated: true, viaPayload: false } };
+  return { ok: true, plan: { alphabet, method, bodies, concatenated: true, viaPayload: false, userUdh: udh } };
 }
