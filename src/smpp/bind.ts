@@ -358,12 +358,32 @@ export class Bind extends EventEmitter<BindEvents> {
 
   /** Sends one submit_sm when the window and the throughput limit allow, and says what became of it. */
   async submit(part: SubmitPart): Promise<SubmitOutcome> {
-    let conn: SmppConnection;
-    try {
-      conn = await this.acquire();
-    } catch (e) {
-      return { kind: 'not-sent', detail: (e as Error).message };
+    const [outcome] = await this.submitSequence([part]);
+    return outcome ?? { kind: 'not-sent', detail: 'nothing to send' };
+  }
+
+  /**
+   * Sends the parts of one message in order on this bind: each waits for its window slot and token before the
+   * next is considered, so they leave in sequence, while their responses are awaited together. Once the session
+   * is gone, the remaining parts come back as not-sent.
+   */
+  async submitSequence(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]> {
+    const results: Promise<SubmitOutcome>[] = [];
+    for (const part of parts) {
+      let conn: SmppConnection;
+      try {
+        conn = await this.acquire();
+      } catch (e) {
+        const detail = (e as Error).message;
+        while (results.length < parts.length) results.push(Promise.resolve({ kind: 'not-sent', detail }));
+        break;
+      }
+      results.push(this.sendOn(conn, part));
     }
+    return Promise.all(results);
+  }
+
+  private async sendOn(conn: SmppConnection, part: SubmitPart): Promise<SubmitOutcome> {
     this.counters.submitted++;
     try {
       const resp = await conn.request('submit_sm', submitFields(part), this.link.responseTimeoutMs);
@@ -384,7 +404,7 @@ export class Bind extends EventEmitter<BindEvents> {
       return { kind: 'refused', status: resp.command_status, action };
     } catch (e) {
       this.counters.unanswered++;
-      if (e instanceof ConnectionClosedError) return { kind: 'unanswered', detail: describeClose(e.reason) };
+      if (e instanceof ConnectionClosedError && e.written) return { kind: 'unanswered', detail: describeClose(e.reason) };
       return { kind: 'not-sent', detail: (e as Error).message };
     } finally {
       this.release();

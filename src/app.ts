@@ -1,0 +1,195 @@
+/**
+ * Wires the modules together for one gateway process. Never listens by itself until start(); stop() shuts down
+ * in order: stop accepting (503), stop taking jobs, let windows drain (bounded), unbind, close Redis.
+ */
+import { EventEmitter } from 'node:events';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import type { QueuedMessage } from './domain/message.js';
+import type { MessageLookup, MessageView } from './http/api-routes.js';
+import { buildHttpServer } from './http/server.js';
+import { LinkRuntime } from './links/link-runtime.js';
+import { AcceptService } from './messages/accept-service.js';
+import { MessageStore } from './messages/message-store.js';
+import { LinkDrain, type LinkHealthView } from './queue/link-drain.js';
+import { Producer } from './queue/producer.js';
+import { RedisKeys } from './queue/queue-names.js';
+import { RouteDirectory } from './queue/route-directory.js';
+import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
+import { SmscSimulator } from './simulator/smsc-simulator.js';
+import { parsePersona } from './simulator/persona.js';
+
+/** Health of this process's links; the cluster view (shared through Redis) replaces it when several run. */
+class LocalHealth extends EventEmitter<{ change: [] }> implements LinkHealthView {
+  constructor(private readonly runtimes: ReadonlyMap<string, LinkRuntime>) {
+    super();
+    for (const r of runtimes.values()) r.on('health', () => this.emit('change'));
+  }
+  anyHealthy(ids: readonly string[]): boolean {
+    return ids.some((id) => this.runtimes.get(id)?.healthy() ?? false);
+  }
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly redis: RedisTarget;
+  readonly logger: Logger;
+  /** Bounded wait for in-flight submits at shutdown. */
+  readonly drainMs?: number;
+}
+
+export class App {
+  readonly config: Config;
+  readonly http: FastifyInstance;
+  readonly runtimes = new Map<string, LinkRuntime>();
+  readonly drains: LinkDrain[] = [];
+  readonly simulator: SmscSimulator | undefined;
+  readonly store: MessageStore;
+  readonly directory: RouteDirectory;
+  readonly producer: Producer;
+  private readonly clients: Redis[];
+  private readonly log: Logger;
+  private shuttingDown = false;
+
+  constructor(private readonly opts: AppOptions) {
+    const { config, logger } = opts;
+    this.config = config;
+    this.log = logger;
+    const keys = new RedisKeys(config.redis.keyPrefix);
+    const httpRedis = createRedis(opts.redis, 'commands', 'http');
+    const workRedis = createRedis(opts.redis, 'worker', 'work');
+    const subRedis = createRedis(opts.redis, 'subscriber', 'events');
+    this.clients = [httpRedis, workRedis, subRedis];
+    this.directory = new RouteDirectory(workRedis, subRedis, keys, logger);
+    this.producer = new Producer(httpRedis, this.directory, {
+      prefix: config.redis.keyPrefix,
+      maxAttempts: config.queue.maxAttempts,
+      retryDelayMs: config.queue.retryDelayMs,
+    });
+    this.store = new MessageStore(workRedis, keys, config.queue.messageLifetimeMs);
+    for (const link of config.links) {
+      this.runtimes.set(link.id, new LinkRuntime({ link, logger, nextRef: (to) => this.store.nextConcatRef(to) }));
+    }
+    const health = new LocalHealth(this.runtimes);
+    for (const runtime of this.runtimes.values()) {
+      this.drains.push(
+        new LinkDrain(runtime, this.directory, {
+          connection: workRedis,
+          prefix: config.redis.keyPrefix,
+          lockDurationMs: config.queue.lockDurationMs,
+          maxAttempts: config.queue.maxAttempts,
+          store: this.store,
+          health,
+          logger,
+          pinWaitMs: 60_000,
+        }),
+      );
+    }
+    const accept = new AcceptService(config, this.producer, health, logger);
+    this.http = buildHttpServer(
+      {
+        accept,
+        lookup: this.lookup(),
+        maxRecipients: config.http.maxRecipients,
+        shuttingDown: () => this.shuttingDown,
+        health: () => this.status(),
+      },
+      { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger },
+    );
+    if (config.simulator.enabled) {
+      this.simulator = new SmscSimulator({
+        host: config.simulator.host,
+        port: config.simulator.port,
+        persona: parsePersona(config.simulator.persona),
+        receipts: config.simulator.receipts ? 'requested' : 'none',
+        logger: logger.child({ component: 'simulator' }),
+      });
+      this.simulator.on('submit', (m) =>
+        logger.child({ component: 'simulator' }).info(
+          { from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, bytes: m.shortMessage.length, text: m.dataCoding === 0 || m.dataCoding === 1 ? m.shortMessage.toString('latin1') : undefined },
+          'simulator received a submit_sm',
+        ),
+      );
+    }
+  }
+
+  private lookup(): MessageLookup {
+    return {
+      find: async (id) => {
+        const rec = await this.store.get(id);
+        if (rec) return { ...rec };
+        for (const route of this.directory.routes()) {
+          const job = await this.producer.queueFor(route.key).getJob(id);
+          if (!job) continue;
+          const m = job.data as QueuedMessage;
+          const state = await job.getState();
+          const view: MessageView & { account: string } = {
+            id,
+            status: 'queued',
+            queueState: state,
+            account: m.account,
+            from: m.from,
+            to: m.to,
+            acceptedAt: m.acceptedAt,
+            route: route.key,
+            attempts: job.attemptsMade,
+            ...(job.failedReason ? { lastError: job.failedReason } : {}),
+          };
+          return view;
+        }
+        return undefined;
+      },
+    };
+  }
+
+  /** Link and bind states, for /health and the logs. */
+  status(): Record<string, unknown> {
+    return {
+      status: this.shuttingDown ? 'shutting-down' : 'ok',
+      links: [...this.runtimes.values()].map((r) => ({
+        id: r.link.id,
+        smscId: r.link.smscId,
+        healthy: r.healthy(),
+        binds: r.binds.map((b) => ({ name: b.name, state: b.state.kind, outstanding: b.outstanding, ...b.counters })),
+      })),
+    };
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
+    if (this.simulator) await this.simulator.start();
+    await this.directory.start();
+    for (const r of this.runtimes.values()) r.start();
+    for (const d of this.drains) d.start();
+    const { host, port } = this.config.http;
+    await this.http.listen({ host, port });
+    const addr = this.http.server.address();
+    this.log.info(
+      { url: `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}/cgi-bin/sendsms`, links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`) },
+      'sendsms and JSON API listening',
+    );
+  }
+
+  /** The port the sendsms interface listens on (useful when configured as 0). */
+  get httpPort(): number {
+    const addr = this.http.server.address();
+    return typeof addr === 'object' && addr ? addr.port : this.config.http.port;
+  }
+
+  async stop(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.log.info('shutting down: no new messages; letting submits in flight finish');
+    await this.http.close();
+    await Promise.all(this.drains.map((d) => d.pauseAll()));
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
+    await Promise.all(this.drains.map((d) => d.close()));
+    this.directory.stop();
+    await this.producer.close();
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+    if (this.simulator) await this.simulator.stop();
+    this.log.info('stopped');
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The JSON API on the sendsms port: POST /api/v1/messages (one message or a batch) and GET /api/v1/messages/{id}.
+ * Credentials are the account's, sent with HTTP Basic. Request bodies are validated against the schemas below.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Account } from '../domain/account.js';
+import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
+import type { Submission } from '../messages/prepare-submission.js';
+import { apiError, type ApiErrorCode } from './api-errors.js';
+
+const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
+
+export const MessageRequestSchema = Type.Object(
+  {
+    to: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 1000 })], {
+      description: 'Receiver number, or a list of them (one message each)',
+    }),
+    from: Type.Optional(Type.String({ minLength: 1, maxLength: 21, description: 'Sender: digits, +digits, or an alphanumeric name' })),
+    text: Type.Optional(Type.String({ maxLength: 65_535, description: 'The text (Unicode); sent as GSM 7-bit when it fits, else UCS-2, unless `coding` says otherwise' })),
+    binary: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 131_070 })], { description: 'Binary payload (hex), instead of text; sent with 8-bit coding' })),
+    coding: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('gsm7'), Type.Literal('ucs2'), Type.Literal('binary')], { description: 'auto (default): GSM 7-bit when the text fits, else UCS-2' })),
+    udh: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 280 })], { description: 'User data header (hex), UDHL first' })),
+    smsc: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'smsc-id for routing, as Kannel\'s `smsc`' })),
+    mclass: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+    validity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes the message stays valid' })),
+    deferred: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes to defer delivery by' })),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+    pid: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+    dlrMask: Type.Optional(Type.Integer({ minimum: 0, maximum: 31, description: 'Kannel dlr-mask bits: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected' })),
+    dlrUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Kannel-style callback URL with %-escapes' })),
+  },
+  { additionalProperties: false },
+);
+
+export const SendRequestSchema = Type.Union([
+  MessageRequestSchema,
+  Type.Object({ messages: Type.Array(MessageRequestSchema, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+]);
+
+type MessageRequest = Static<typeof MessageRequestSchema>;
+
+export interface MessageView {
+  readonly id: string;
+  readonly status: string;
+  readonly [k: string]: unknown;
+}
+
+export interface MessageLookup {
+  find(id: string): Promise<(MessageView & { account: string }) | undefined>;
+}
+
+export interface ApiDeps {
+  readonly accept: AcceptService;
+  readonly lookup: MessageLookup;
+  readonly shuttingDown: () => boolean;
+}
+
+function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, extra: { index?: number; details?: unknown } = {}): FastifyReply {
+  const e = apiError(code, message, extra);
+  return reply.code(e.status).send(e.body);
+}
+
+function basicAuth(req: FastifyRequest): { username: string; password: string } | undefined {
+  const h = req.headers.authorization;
+  if (!h || !/^basic /i.test(h)) return undefined;
+  const decoded = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function authorize(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Account | undefined {
+  const creds = basicAuth(req);
+  const auth = deps.accept.authenticate(creds?.username, creds?.password, req.ip);
+  if (auth.ok) return auth.account;
+  if (auth.reason === 'ip-denied') sendError(reply, 'forbidden_ip', 'this account may not be used from your address');
+  else {
+    reply.header('www-authenticate', 'Basic realm="switchboard"');
+    sendError(reply, 'unauthorized', 'missing or wrong credentials (HTTP Basic with the account username and password)');
+  }
+  return undefined;
+}
+
+function toSubmission(account: Account, m: MessageRequest): Submission {
+  const coding = m.binary !== undefined || m.coding === 'binary' ? 1 : m.coding === 'gsm7' ? 0 : m.coding === 'ucs2' ? 2 : undefined;
+  const text = m.binary !== undefined ? Buffer.from(m.binary, 'hex') : Buffer.from(m.text ?? '', 'utf8');
+  return {
+    account,
+    from: m.from,
+    receivers: Array.isArray(m.to) ? m.to : [m.to],
+    text: {
+      text,
+      charset: 'utf-8',
+      ...(coding !== undefined ? { coding } : {}),
+      ...(m.mclass !== undefined ? { mclass: m.mclass as 0 | 1 | 2 | 3 } : {}),
+      ...(m.udh !== undefined ? { udh: Buffer.from(m.udh, 'hex') } : {}),
+    },
+    smsc: m.smsc,
+    validityMinutes: m.validity,
+    deferredMinutes: m.deferred,
+    dlrMask: m.dlrMask,
+    dlrUrl: m.dlrUrl,
+    protocolId: m.pid,
+    replyPath: undefined,
+    priority: m.priority,
+    billing: undefined,
+    binfo: undefined,
+    metaData: undefined,
+  };
+}
+
+function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): FastifyReply | undefined {
+  if (result.ok) return undefined;
+  const extra = index === undefined ? {} : { index };
+  const e = result.error;
+  switch (e.code) {
+    case 'sender-missing': return sendError(reply, 'sender_missing', 'give `from`: neither the account nor the gateway has a default sender', extra);
+    case 'receivers-denied': return sendError(reply, 'receivers_denied', `every receiver was refused: ${e.denied.join(', ')}`, extra);
+    case 'charset': return sendError(reply, 'charset_invalid', e.detail, extra);
+    case 'unencodable': return sendError(reply, 'text_unencodable', e.detail, extra);
+    case 'too-many-parts': return sendError(reply, 'too_many_parts', `the text needs ${e.parts} parts; this account allows ${e.max}`, extra);
+    case 'unavailable': return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
+  }
+}
+
+export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
+  app.post('/api/v1/messages', { schema: { body: SendRequestSchema } }, async (req, reply) => {
+    if (deps.shuttingDown()) return sendError(reply, 'temporarily_unavailable', 'the gateway is shutting down');
+    const account = authorize(deps, req, reply);
+    if (!account) return reply;
+    const body = req.body as Static<typeof SendRequestSchema>;
+    const list = 'messages' in body ? body.messages : [body];
+    for (const [i, m] of list.entries()) {
+      if (m.text !== undefined && m.binary !== undefined) return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
+    }
+    const batch = await deps.accept.acceptBatch(list.map((m) => toSubmission(account, m)));
+    if (!batch.ok) return errorFor(batch.result, reply, 'messages' in body ? batch.index : undefined) ?? reply;
+    const results = batch.results.flatMap((r) => (r.ok ? r.receivers : []));
+    const notRoutable = results.filter((r) => r.status === 'not-routable');
+    if (notRoutable.length === results.length) {
+      return sendError(reply, 'not_routable', 'no configured link could ever carry these messages', { details: notRoutable });
+    }
+    return reply.code(202).send({
+      messages: results.map((r) =>
+        r.status === 'not-routable'
+          ? { to: r.to, status: 'rejected', error: { code: 'not_routable', message: r.reason } }
+          : { id: r.id, to: r.to, status: r.status, parts: r.parts },
+      ),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
+    const account = authorize(deps, req, reply);
+    if (!account) return reply;
+    const id = req.params.id;
+    if (!/^[0-9a-fA-F-]{1,64}$/.test(id)) return sendError(reply, 'not_found', 'no such message');
+    const found = await deps.lookup.find(id);
+    if (!found || found.account !== account.username) return sendError(reply, 'not_found', 'no such message');
+    const { account: _owner, ...view } = found;
+    return reply.send(view);
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Kannel's sendsms replies, status and body exactly as smsbox sends them (reference/kannel.md §1.3), so existing
+ * clients that parse them keep working. Replies Kannel does not have (a text that cannot be encoded, too many
+ * parts, an oversize body) follow its style: a sentence ending in ", rejected" and a 4xx status.
+ */
+export interface KannelReply {
+  readonly status: number;
+  readonly body: string;
+}
+
+const r = (status: number, body: string): KannelReply => ({ status, body });
+
+export const KannelReplies = {
+  accepted: r(202, '0: Accepted for delivery'),
+  queued: r(202, '3: Queued for later delivery'),
+  authFailed: r(403, 'Authorization failed for sendsms'),
+  notRoutable: r(403, 'Not routable. Do not try again.'),
+  temporaryFailure: r(503, 'Temporal failure, try again later.'),
+  missingReceiver: r(400, 'Missing receiver number, rejected'),
+  emptyReceiver: r(400, 'Empty receiver number not allowed, rejected'),
+  udhMisformed: r(400, 'UDH field misformed, rejected'),
+  udhTooLong: r(400, 'UDH field is too long, rejected'),
+  numbersDenied: r(400, 'Number(s) has/have been denied by white/black lists, or allowed/denied rules.'),
+  senderMissing: r(400, 'Sender missing and no global set, rejected'),
+  charsetMisformed: r(400, 'Charset or body misformed, rejected'),
+  unsupportedContentType: r(415, 'Unsupported content-type, rejected'),
+  sendingFailed: r(500, 'Sending failed.'),
+  unknownRequest: r(404, 'Unknown request.'),
+  bodyTooLarge: r(413, 'Request body too large, rejected'),
+  tooManyReceivers: r(400, 'Too many receivers, rejected'),
+  /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */
+  fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
+  unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),
+  tooManyParts: (parts: number, max: number): KannelReply => r(400, `Message needs ${parts} parts, more than max-messages (${max}), rejected`),
+} as const;

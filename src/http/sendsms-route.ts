@@ -1,0 +1,128 @@
+/**
+ * Kannel's /cgi-bin/sendsms: GET with CGI parameters, POST with a form body, or POST with the text as the body and
+ * the parameters in X-Kannel-* headers (smsbox_sendsms_post). Replies are Kannel's, status and body.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
+import { KannelReplies, type KannelReply } from './kannel-replies.js';
+import { parseRawQuery } from './raw-query.js';
+import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLookup } from './sendsms-params.js';
+
+export interface SendsmsDeps {
+  readonly accept: AcceptService;
+  readonly maxRecipients: number;
+  readonly shuttingDown: () => boolean;
+}
+
+export function sendKannel(reply: FastifyReply, r: KannelReply): FastifyReply {
+  return reply
+    .code(r.status)
+    .header('content-type', 'text/html')
+    .header('pragma', 'no-cache')
+    .header('cache-control', 'no-cache')
+    .send(r.body);
+}
+
+function rawQueryOf(req: FastifyRequest): string {
+  const q = req.url.indexOf('?');
+  return q < 0 ? '' : req.url.slice(q + 1);
+}
+
+function headerValue(req: FastifyRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Builds the parameter lookup for each request form, or the reply for a content type Kannel refuses. */
+function lookupFor(req: FastifyRequest): { ok: true; get: ParamLookup } | { ok: false; reply: KannelReply } {
+  const query = parseRawQuery(rawQueryOf(req));
+  if (req.method === 'GET') return { ok: true, get: (n) => query.get(n) };
+  const type = (headerValue(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  if (type === 'application/x-www-form-urlencoded') {
+    const form = parseRawQuery(body.toString('latin1'));
+    return { ok: true, get: (n) => query.get(n) ?? form.get(n) };
+  }
+  if (type === 'text/plain' || type === 'application/octet-stream' || type === 'text/html') {
+    const headers = new Map<string, Buffer>();
+    for (const [h, param] of Object.entries(KANNEL_HEADER_PARAMS)) {
+      const v = headerValue(req, h);
+      if (v === undefined) continue;
+      // X-Kannel-UDH carries the header as hex, as Kannel's POST interface documents.
+      headers.set(param, param === 'udh' ? Buffer.from(v.replace(/[^0-9a-fA-F]/g, ''), 'hex') : Buffer.from(v, 'utf8'));
+    }
+    const charset = /charset=([^;\s]+)/i.exec(headerValue(req, 'content-type') ?? '')?.[1];
+    const text = type === 'text/html' ? Buffer.from(body.toString('utf8').replace(/<[^>]*>/g, ''), 'utf8') : body;
+    return {
+      ok: true,
+      get: (n) => {
+        if (n === 'text') return text;
+        if (n === 'charset' && charset) return Buffer.from(charset);
+        if (n === 'coding' && type === 'application/octet-stream' && !headers.has('coding')) return Buffer.from('1');
+        return headers.get(n) ?? query.get(n);
+      },
+    };
+  }
+  return { ok: false, reply: KannelReplies.unsupportedContentType };
+}
+
+/** Kannel's reply for an accept result; with several receivers, the first one's outcome decides (as Kannel). */
+export function kannelReplyFor(result: AcceptResult): KannelReply {
+  if (!result.ok) {
+    const e = result.error;
+    switch (e.code) {
+      case 'sender-missing': return KannelReplies.senderMissing;
+      case 'receivers-denied': return KannelReplies.numbersDenied;
+      case 'charset': return KannelReplies.charsetMisformed;
+      case 'unencodable': return KannelReplies.unencodable(e.detail);
+      case 'too-many-parts': return KannelReplies.tooManyParts(e.parts, e.max);
+      case 'unavailable': return KannelReplies.temporaryFailure;
+    }
+  }
+  const first = result.receivers[0];
+  if (!first || first.status === 'not-routable') return KannelReplies.notRoutable;
+  return first.status === 'accepted' ? KannelReplies.accepted : KannelReplies.queued;
+}
+
+export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
+  const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    if (deps.shuttingDown()) return sendKannel(reply, KannelReplies.temporaryFailure);
+    const lookup = lookupFor(req);
+    if (!lookup.ok) return sendKannel(reply, lookup.reply);
+    const { username, password } = readCredentials(lookup.get);
+    const auth = deps.accept.authenticate(username, password, req.ip);
+    if (!auth.ok) return sendKannel(reply, KannelReplies.authFailed);
+    const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
+    if (!parsed.ok) return sendKannel(reply, parsed.reply);
+    const p = parsed.params;
+    const result = await deps.accept.accept({
+      account: auth.account,
+      from: p.from,
+      receivers: p.to,
+      text: {
+        text: p.text,
+        ...(p.charset !== undefined ? { charset: p.charset } : {}),
+        ...(p.coding !== undefined ? { coding: p.coding } : {}),
+        ...(p.mclass !== undefined ? { mclass: p.mclass } : {}),
+        ...(p.mwi !== undefined ? { mwi: p.mwi } : {}),
+        ...(p.compress !== undefined ? { compress: p.compress } : {}),
+        ...(p.altDcs !== undefined ? { altDcs: p.altDcs } : {}),
+        ...(p.udh !== undefined ? { udh: p.udh } : {}),
+      },
+      smsc: p.smsc,
+      validityMinutes: p.validity,
+      deferredMinutes: p.deferred,
+      dlrMask: p.dlrMask,
+      dlrUrl: p.dlrUrl,
+      protocolId: p.pid,
+      replyPath: p.rpi !== undefined ? p.rpi > 0 : undefined,
+      priority: p.priority,
+      billing: p.account,
+      binfo: p.binfo,
+      metaData: p.metaData,
+    });
+    return sendKannel(reply, kannelReplyFor(result));
+  };
+  app.get('/cgi-bin/sendsms', handler);
+  app.post('/cgi-bin/sendsms', handler);
+}

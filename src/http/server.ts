@@ -1,0 +1,75 @@
+/**
+ * The sendsms port: Kannel's /cgi-bin/sendsms and the JSON API. Built here, listened on by the caller (tests use
+ * inject()). Bodies are read as raw bytes for sendsms (charsets matter), as JSON for the API; oversize bodies and
+ * slow clients are cut off with a clear reply.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { API_ERRORS, apiError } from './api-errors.js';
+import { registerApi, type ApiDeps } from './api-routes.js';
+import { KannelReplies } from './kannel-replies.js';
+import { registerSendsms, sendKannel, type SendsmsDeps } from './sendsms-route.js';
+
+export interface HttpServerOptions {
+  readonly maxBodyBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly logger: Logger;
+}
+
+const isApi = (url: string): boolean => url.startsWith('/api/');
+
+export function buildHttpServer(deps: SendsmsDeps & ApiDeps & { readonly health: () => Record<string, unknown> }, opts: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: opts.maxBodyBytes,
+    requestTimeout: opts.requestTimeoutMs,
+    connectionTimeout: opts.requestTimeoutMs,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+
+  // sendsms bodies are bytes in whatever charset the client says; JSON stays JSON for the API.
+  app.removeContentTypeParser(['text/plain']);
+  app.addContentTypeParser(['text/plain', 'text/html', 'text/xml', 'application/octet-stream', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413;
+    if (!isApi(req.url)) {
+      if (tooLarge) return sendKannel(reply, KannelReplies.bodyTooLarge);
+      req.log.error({ err }, 'sendsms request failed');
+      return sendKannel(reply, KannelReplies.sendingFailed);
+    }
+    if (tooLarge) return reply.code(413).send(apiError('body_too_large', `the body is larger than ${opts.maxBodyBytes} bytes`).body);
+    if (err.validation) {
+      const e = apiError('invalid_request', err.message, { details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) });
+      return reply.code(e.status).send(e.body);
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
+    if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
+      return reply.code(400).send(apiError('invalid_request', `the body is not valid JSON: ${err.message}`).body);
+    }
+    req.log.error({ err }, 'API request failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error; nothing about this request was changed' } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    if (isApi(req.url)) return reply.code(404).send(apiError('not_found', `no such path: ${req.method} ${req.url.split('?')[0]}`).body);
+    return sendKannel(reply, KannelReplies.unknownRequest);
+  });
+
+  // API bodies must be JSON: refuse other types before the schema check sees a Buffer.
+  app.addHook('preValidation', async (req, reply) => {
+    if (isApi(req.url) && req.method === 'POST' && !(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
+    }
+    return undefined;
+  });
+
+  registerSendsms(app, deps);
+  registerApi(app, deps);
+  app.get('/health', async () => deps.health());
+  app.get('/api/v1/errors', async () => API_ERRORS);
+  return app;
+}

@@ -1,0 +1,64 @@
+/**
+ * What the outcomes of a message's submits mean for the message. Pure, so every combination is table-tested.
+ * Kannel's rule is kept: one part refused for good fails the whole message.
+ */
+import type { SubmitOutcome } from '../smpp/bind.js';
+
+export interface AcceptedPart {
+  /** 1-based part number. */
+  readonly seq: number;
+  readonly smscMessageId: string;
+}
+
+export type SendResult =
+  | { readonly kind: 'submitted'; readonly parts: readonly AcceptedPart[] }
+  | { readonly kind: 'failed'; readonly status: number | undefined; readonly detail: string; readonly accepted: readonly AcceptedPart[] }
+  /**
+   * Not (fully) submitted; send again. `attempt`: the SMSC refused it with a temporary error, which counts
+   * against max-attempts; link trouble (throttling, a lost or silent session) does not.
+   */
+  | {
+      readonly kind: 'retry';
+      readonly attempt: boolean;
+      readonly detail: string;
+      /** Parts the SMSC already took: they are not sent again. */
+      readonly accepted: readonly AcceptedPart[];
+      /** Some part went out without an answer: the SMSC may have it, so a resend may duplicate it. */
+      readonly maybeDelivered: boolean;
+    };
+
+/** `sent`: the parts just submitted, by part number; `alreadyAccepted`: parts an earlier try got through. */
+export function classifyOutcomes(
+  sent: ReadonlyArray<{ readonly seq: number; readonly outcome: SubmitOutcome }>,
+  alreadyAccepted: readonly AcceptedPart[] = [],
+): SendResult {
+  const accepted: AcceptedPart[] = [...alreadyAccepted];
+  let permanent: { status: number; detail: string } | undefined;
+  let temporary: string | undefined;
+  let linkTrouble: string | undefined;
+  let maybeDelivered = false;
+  for (const { seq, outcome: o } of sent) {
+    switch (o.kind) {
+      case 'accepted':
+        accepted.push({ seq, smscMessageId: o.messageId });
+        break;
+      case 'refused':
+        if (o.action === 'permanent') permanent ??= { status: o.status, detail: `refused with status 0x${o.status.toString(16)}` };
+        else if (o.action === 'retry') temporary ??= `temporary error 0x${o.status.toString(16)}`;
+        else linkTrouble ??= o.action === 'throttle' ? `throttled (0x${o.status.toString(16)})` : `session dropped (0x${o.status.toString(16)})`;
+        break;
+      case 'unanswered':
+        maybeDelivered = true;
+        linkTrouble ??= `no response: ${o.detail}`;
+        break;
+      case 'not-sent':
+        linkTrouble ??= `not sent: ${o.detail}`;
+        break;
+    }
+  }
+  accepted.sort((a, b) => a.seq - b.seq);
+  if (permanent) return { kind: 'failed', status: permanent.status, detail: permanent.detail, accepted };
+  if (temporary) return { kind: 'retry', attempt: true, detail: temporary, accepted, maybeDelivered };
+  if (linkTrouble) return { kind: 'retry', attempt: false, detail: linkTrouble, accepted, maybeDelivered };
+  return { kind: 'submitted', parts: accepted };
+}

@@ -1,0 +1,87 @@
+/**
+ * From a queued message and one of its encoded parts to the submit_sm a link sends, with Kannel's addressing rules
+ * (smsc_smpp.c msg_to_pdu). Pure.
+ */
+import type { Link } from '../domain/link.js';
+import type { QueuedMessage } from '../domain/message.js';
+import { registeredDelivery } from '../dlr/dlr-mask.js';
+import type { SubmitPart } from '../smpp/submit-part.js';
+
+const TON_INTERNATIONAL = 1;
+const TON_NATIONAL = 2;
+const TON_ALPHANUMERIC = 5;
+const NPI_E164 = 1;
+const NPI_UNKNOWN = 0;
+/** Kannel's default esm_class: store-and-forward mode; UDHI (0x40) and reply path (0x80) are ORed in. */
+const ESM_STORE_AND_FORWARD = 0x03;
+const ESM_UDHI = 0x40;
+const ESM_REPLY_PATH = 0x80;
+
+const isDigits = (s: string): boolean => s.length > 0 && /^[0-9]+$/.test(s);
+
+/** Sender address with Kannel's autodetection: +digits is international (the + dropped), letters alphanumeric. */
+export function sourceAddress(link: Pick<Link, 'sourceAddrTon' | 'sourceAddrNpi'>, from: string): { addr: string; ton: number; npi: number } {
+  let ton = link.sourceAddrTon !== undefined && link.sourceAddrNpi !== undefined ? link.sourceAddrTon : TON_NATIONAL;
+  let npi = link.sourceAddrTon !== undefined && link.sourceAddrNpi !== undefined ? link.sourceAddrNpi : NPI_E164;
+  let addr = from;
+  if (from.startsWith('+')) {
+    if (isDigits(from.slice(1))) {
+      addr = from.slice(1);
+      ton = TON_INTERNATIONAL;
+    } else {
+      ton = TON_ALPHANUMERIC;
+      npi = NPI_UNKNOWN;
+    }
+  } else if (!isDigits(from)) {
+    ton = TON_ALPHANUMERIC;
+    npi = NPI_UNKNOWN;
+  }
+  return { addr, ton, npi };
+}
+
+/** Receiver address: the link's TON/NPI, except that a leading + makes it international and is dropped. */
+export function destAddress(link: Pick<Link, 'destAddrTon' | 'destAddrNpi'>, to: string): { addr: string; ton: number; npi: number } {
+  if (to.startsWith('+')) return { addr: to.slice(1), ton: TON_INTERNATIONAL, npi: link.destAddrNpi };
+  return { addr: to, ton: link.destAddrTon, npi: link.destAddrNpi };
+}
+
+/** SMPP absolute time "YYMMDDhhmmsstnnp" in UTC. */
+export function smppAbsoluteTime(epochMs: number): string {
+  const d = new Date(epochMs);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}000+`;
+}
+
+export interface EncodedPart {
+  readonly shortMessage: Buffer;
+  readonly udhi: boolean;
+  readonly sar?: { readonly ref: number; readonly total: number; readonly seq: number };
+  readonly messagePayload?: Buffer;
+}
+
+export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart): SubmitPart {
+  const src = sourceAddress(link, msg.from);
+  const dst = destAddress(link, msg.to);
+  let esm = ESM_STORE_AND_FORWARD;
+  if (part.udhi) esm |= ESM_UDHI;
+  if (msg.replyPath) esm |= ESM_REPLY_PATH;
+  return {
+    serviceType: msg.binfo ?? '',
+    sourceAddr: src.addr,
+    sourceTon: src.ton,
+    sourceNpi: src.npi,
+    destAddr: dst.addr,
+    destTon: dst.ton,
+    destNpi: dst.npi,
+    esmClass: esm,
+    protocolId: msg.protocolId ?? 0,
+    priorityFlag: msg.priority,
+    scheduleDeliveryTime: msg.deliverAt !== undefined ? smppAbsoluteTime(msg.deliverAt) : '',
+    validityPeriod: msg.validUntil !== undefined ? smppAbsoluteTime(msg.validUntil) : '',
+    registeredDelivery: msg.dlrMask !== undefined ? registeredDelivery(msg.dlrMask) : 0,
+    dataCoding: msg.dataCoding,
+    shortMessage: part.shortMessage,
+    sar: part.sar,
+    messagePayload: part.messagePayload,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Accepting a submission: prepare (pure), queue durably, and say per receiver whether a link can take it now
+ * (Kannel's "0: Accepted for delivery") or it waits for one ("3: Queued for later delivery"). Both HTTP interfaces
+ * use it, so they accept exactly the same things.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Account } from '../domain/account.js';
+import type { QueuedMessage } from '../domain/message.js';
+import type { Route } from '../routing/compute-route.js';
+import { authenticate, type AuthResult } from './authenticate.js';
+import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
+
+export interface Enqueuer {
+  enqueue(items: ReadonlyArray<{ readonly message: QueuedMessage; readonly route: Route }>): Promise<void>;
+}
+
+export interface RouteHealth {
+  anyHealthy(linkIds: readonly string[]): boolean;
+}
+
+export type ReceiverResult =
+  | { readonly to: string; readonly status: 'accepted' | 'queued'; readonly id: string; readonly parts: number }
+  | { readonly to: string; readonly status: 'not-routable'; readonly reason: string };
+
+export type AcceptResult =
+  | { readonly ok: true; readonly receivers: readonly ReceiverResult[]; readonly denied: readonly string[] }
+  | { readonly ok: false; readonly error: PrepareError }
+  /** Redis could not take the messages: nothing was accepted, the client should retry. */
+  | { readonly ok: false; readonly error: { readonly code: 'unavailable'; readonly detail: string } };
+
+export class AcceptService {
+  private readonly accounts: ReadonlyMap<string, Account>;
+
+  constructor(
+    private readonly config: Config,
+    private readonly enqueuer: Enqueuer,
+    private readonly health: RouteHealth,
+    private readonly logger: Logger,
+  ) {
+    this.accounts = new Map(config.accounts.map((a) => [a.username, a]));
+  }
+
+  authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult {
+    const r = authenticate(this.accounts, username, password, ip);
+    if (!r.ok) this.logger.info({ username, ip, reason: r.reason }, 'authorization failed');
+    return r;
+  }
+
+  async accept(sub: Submission): Promise<AcceptResult> {
+    const [r] = await this.acceptAll([sub]);
+    return r!.result;
+  }
+
+  /**
+   * Accepts several submissions as one: every one is checked before any is queued, so a batch with a bad
+   * message queues nothing; the first problem is returned with its index.
+   */
+  async acceptBatch(subs: readonly Submission[]): Promise<{ ok: true; results: AcceptResult[] } | { ok: false; index: number; result: AcceptResult }> {
+    const all = await this.acceptAll(subs);
+    const bad = all.find((r) => !r.result.ok);
+    return bad ? { ok: false, index: bad.index, result: bad.result } : { ok: true, results: all.map((r) => r.result) };
+  }
+
+  private async acceptAll(subs: readonly Submission[]): Promise<{ index: number; result: AcceptResult }[]> {
+    const now = Date.now();
+    const prepared = subs.map((sub) =>
+      prepareSubmission(sub, {
+        links: this.config.links,
+        globalSender: this.config.http.globalSender,
+        sendsmsChars: this.config.http.sendsmsChars,
+        nowMs: now,
+        newId: randomUUID,
+      }),
+    );
+    const firstBad = prepared.findIndex((p) => !p.ok);
+    if (firstBad >= 0) {
+      const p = prepared[firstBad]!;
+      return [{ index: firstBad, result: p.ok ? { ok: false, error: { code: 'unavailable', detail: 'unreachable' } } : p }];
+    }
+    const toQueue = prepared.flatMap((p) => (p.ok ? p.outcomes.flatMap((o) => (o.kind === 'queue' ? [{ message: o.message, route: o.route }] : [])) : []));
+    if (toQueue.length > 0) {
+      try {
+        await this.enqueuer.enqueue(toQueue);
+      } catch (e) {
+        this.logger.error({ err: e }, 'cannot queue messages: Redis unavailable');
+        const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };
+        return [{ index: 0, result }];
+      }
+    }
+    return prepared.map((p, index) => {
+      if (!p.ok) return { index, result: p };
+      const receivers = p.outcomes.map((o): ReceiverResult => {
+        if (o.kind === 'not-routable') {
+          this.logger.info({ account: subs[index]?.account.username, to: o.to, reason: o.reason }, 'message not routable');
+          return { to: o.to, status: 'not-routable', reason: o.reason };
+        }
+        const up = this.health.anyHealthy([...o.route.preferred, ...o.route.fallback]);
+        return { to: o.message.to, status: up ? 'accepted' : 'queued', id: o.message.id, parts: o.parts };
+      });
+      return { index, result: { ok: true, receivers, denied: p.denied } };
+    });
+  }
+}

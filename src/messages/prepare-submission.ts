@@ -1,0 +1,129 @@
+/**
+ * From a validated submission (either HTTP interface) to the messages to queue, or the reason to refuse it:
+ * sender precedence, receiver checks, text encoding, the max-messages cap and routing. Pure: ids and the time are
+ * passed in, and nothing is stored here.
+ */
+import type { Account } from '../domain/account.js';
+import type { Link } from '../domain/link.js';
+import type { QueuedMessage } from '../domain/message.js';
+import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
+import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
+import { matchesPrefix } from '../routing/link-usability.js';
+
+export interface Submission {
+  readonly account: Account;
+  readonly from: string | undefined;
+  readonly receivers: readonly string[];
+  readonly text: TextRequest;
+  readonly smsc: string | undefined;
+  readonly validityMinutes: number | undefined;
+  readonly deferredMinutes: number | undefined;
+  readonly dlrMask: number | undefined;
+  readonly dlrUrl: string | undefined;
+  readonly protocolId: number | undefined;
+  readonly replyPath: boolean | undefined;
+  readonly priority: number | undefined;
+  readonly billing: string | undefined;
+  readonly binfo: string | undefined;
+  readonly metaData: string | undefined;
+}
+
+export interface PrepareContext {
+  readonly links: readonly Link[];
+  readonly globalSender: string | undefined;
+  readonly sendsmsChars: string;
+  readonly nowMs: number;
+  readonly newId: () => string;
+}
+
+export type PrepareError =
+  | { readonly code: 'sender-missing' }
+  | { readonly code: 'receivers-denied'; readonly denied: readonly string[] }
+  | { readonly code: 'charset'; readonly detail: string }
+  | { readonly code: 'unencodable'; readonly detail: string }
+  | { readonly code: 'too-many-parts'; readonly parts: number; readonly max: number };
+
+export type ReceiverOutcome =
+  | { readonly kind: 'queue'; readonly message: QueuedMessage; readonly route: Route; readonly parts: number }
+  | { readonly kind: 'not-routable'; readonly to: string; readonly reason: string };
+
+export type PrepareResult =
+  | { readonly ok: true; readonly outcomes: readonly ReceiverOutcome[]; readonly denied: readonly string[] }
+  | { readonly ok: false; readonly error: PrepareError };
+
+/** Kannel's sender precedence: faked-sender, then from, then default-sender, then global-sender. */
+export function resolveSender(account: Account, from: string | undefined, globalSender: string | undefined): string | undefined {
+  return account.fakedSender || from || account.defaultSender || globalSender || undefined;
+}
+
+function receiverAllowed(to: string, account: Account, chars: string): boolean {
+  if (to.length === 0) return false;
+  for (const c of to) if (!chars.includes(c)) return false;
+  if (account.allowedPrefix.length > 0 && !matchesPrefix(to, account.allowedPrefix)) return false;
+  if (account.deniedPrefix.length > 0 && matchesPrefix(to, account.deniedPrefix) && !matchesPrefix(to, account.allowedPrefix)) return false;
+  return true;
+}
+
+export function prepareSubmission(sub: Submission, ctx: PrepareContext): PrepareResult {
+  const from = resolveSender(sub.account, sub.from, ctx.globalSender);
+  if (from === undefined) return { ok: false, error: { code: 'sender-missing' } };
+
+  const allowed: string[] = [];
+  const denied: string[] = [];
+  for (const to of sub.receivers) (receiverAllowed(to, sub.account, ctx.sendsmsChars) ? allowed : denied).push(to);
+  if (allowed.length === 0) return { ok: false, error: { code: 'receivers-denied', denied } };
+
+  const encoded = encodeText(sub.text);
+  if (!encoded.ok) return { ok: false, error: { code: encoded.error, detail: encoded.detail } };
+
+  const smscId = resolveSmscId(sub.account, sub.smsc);
+  const linksById = new Map(ctx.links.map((l) => [l.id, l]));
+  const body = encoded.payload.toString('base64');
+  const udh = sub.text.udh && sub.text.udh.length > 0 ? sub.text.udh : undefined;
+  const priority = sub.priority ?? 0;
+
+  const outcomes: ReceiverOutcome[] = [];
+  for (const to of allowed) {
+    const decision = computeRoute(ctx.links, smscId, to);
+    if (decision.kind === 'reject') {
+      outcomes.push({ kind: 'not-routable', to, reason: decision.reason });
+      continue;
+    }
+    const route = decision.route;
+    // The cap holds whichever link ends up carrying it: count with the route's least generous split.
+    let parts = 1;
+    for (const id of [...route.preferred, ...route.fallback]) {
+      const link = linksById.get(id);
+      if (link) parts = Math.max(parts, countParts(encoded.alphabet, encoded.payload, link.concatenation, udh));
+    }
+    if (parts > sub.account.maxMessages) {
+      return { ok: false, error: { code: 'too-many-parts', parts, max: sub.account.maxMessages } };
+    }
+    const message: QueuedMessage = {
+      id: ctx.newId(),
+      account: sub.account.username,
+      service: sub.account.name,
+      from,
+      to,
+      dataCoding: encoded.dataCoding,
+      alphabet: encoded.alphabet,
+      body,
+      ...(udh ? { udh: udh.toString('base64') } : {}),
+      ...(sub.protocolId !== undefined ? { protocolId: sub.protocolId } : {}),
+      ...(sub.replyPath ? { replyPath: true } : {}),
+      priority,
+      ...(sub.validityMinutes !== undefined ? { validUntil: ctx.nowMs + sub.validityMinutes * 60_000 } : {}),
+      ...(sub.deferredMinutes !== undefined ? { deliverAt: ctx.nowMs + sub.deferredMinutes * 60_000 } : {}),
+      ...(sub.dlrMask !== undefined && sub.dlrMask > 0 ? { dlrMask: sub.dlrMask } : {}),
+      ...(sub.dlrUrl ? { dlrUrl: sub.dlrUrl } : {}),
+      ...(sub.billing ? { billing: sub.billing } : {}),
+      ...(sub.binfo ? { binfo: sub.binfo } : {}),
+      ...(sub.metaData ? { metaData: sub.metaData } : {}),
+      ...(smscId ? { smscId } : {}),
+      route: route.key,
+      acceptedAt: ctx.nowMs,
+    };
+    outcomes.push({ kind: 'queue', message, route, parts });
+  }
+  return { ok: true, outcomes, denied };
+}

@@ -1,0 +1,42 @@
+/**
+ * Redis clients for each role. The HTTP side ('commands') fails fast when Redis is down (a client must hear "try again", not
+ * wait); workers and subscribers wait and reconnect. Whoever creates a client closes it.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisTarget = { readonly url: string } | { readonly path: string };
+
+export type RedisRole = 'commands' | 'worker' | 'subscriber';
+
+export function describeTarget(t: RedisTarget): string {
+  return 'path' in t ? `unix:${t.path}` : t.url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export function createRedis(target: RedisTarget, role: RedisRole, name: string): Redis {
+  const common: RedisOptions = {
+    connectionName: `switchboard-${name}`,
+    retryStrategy: (times) => Math.min(times * 100, 2000),
+    ...(role === 'commands' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
+  };
+  return 'path' in target ? new Redis({ ...common, path: target.path }) : new Redis(target.url, common);
+}
+
+/** Resolves once the client is connected, or rejects after the timeout with the target in the message. */
+export async function waitReady(client: Redis, target: RedisTarget, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`cannot reach Redis at ${describeTarget(target)} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onReady = (): void => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+    };
+    client.on('ready', onReady);
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The embedded default: when no Redis is configured, switchboard runs its own redis-server (Debian's binary) on a
+ * unix socket under the data directory, with the append-only file on, so queued messages survive a restart. It
+ * outlives a crashed gateway on purpose, and the next start reuses it (found through its pidfile and a PING).
+ * No npm package does this without downloading Redis at install time (reference/stack.md §5).
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { delimiter, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+
+export class RedisBinaryMissingError extends Error {
+  constructor() {
+    super(
+      'redis-server was not found in PATH. Switchboard needs Redis: install it (Debian/Ubuntu: `sudo apt-get install -y redis-server`) ' +
+        'or point redis.url (or the REDIS_URL environment variable) at a running Redis.',
+    );
+    this.name = 'RedisBinaryMissingError';
+  }
+}
+
+export interface EmbeddedRedis {
+  readonly socketPath: string;
+  readonly pid: number;
+  /** True when an instance left by an earlier run was found alive and reused. */
+  readonly reused: boolean;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedRedisOptions {
+  readonly dataDir: string;
+  /** Append-only file with fsync every second (the gateway); off for tests. */
+  readonly persistence: boolean;
+  /** Survive this process (the gateway); tests keep it attached so it dies with them. */
+  readonly detached: boolean;
+  readonly logger?: Logger;
+  readonly startTimeoutMs?: number;
+}
+
+export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const explicit = env.REDIS_SERVER_BIN;
+  if (explicit) return explicit;
+  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  for (const dir of dirs) {
+    if (!dir) continue;
+    const candidate = join(dir, 'redis-server');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** Sends PING over the unix socket; true when Redis answers PONG (or LOADING, which means it is coming up). */
+export function pingSocket(socketPath: string, timeoutMs = 500): Promise<'pong' | 'loading' | 'no'> {
+  return new Promise((resolvePing) => {
+    const sock = createConnection({ path: socketPath });
+    let buf = '';
+    const done = (r: 'pong' | 'loading' | 'no'): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolvePing(r);
+    };
+    const timer = setTimeout(() => done('no'), timeoutMs);
+    sock.on('connect', () => sock.write('PING\r\n'));
+    sock.on('data', (d) => {
+      buf += d.toString();
+      if (buf.includes('\r\n')) done(buf.startsWith('+PONG') ? 'pong' : buf.startsWith('-LOADING') ? 'loading' : 'no');
+    });
+    sock.on('error', () => done('no'));
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitReady(socketPath: string, timeoutMs: number, isAlive: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await pingSocket(socketPath)) === 'pong') return;
+    if (!isAlive()) throw new Error('redis-server exited during start');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`redis-server did not answer on ${socketPath} within ${timeoutMs} ms`);
+}
+
+export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  const dir = resolve(opts.dataDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const socketPath = join(dir, 'redis.sock');
+  const pidFile = join(dir, 'redis.pid');
+  const timeoutMs = opts.startTimeoutMs ?? 15_000;
+
+  const stopPid = async (pid: number): Promise<void> => {
+    if (!processAlive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && processAlive(pid)) {
+      const answer = await pingSocket(socketPath);
+      if (answer !== 'no') {
+        await waitReady(socketPath, timeoutMs, () => processAlive(pid));
+        opts.logger?.info({ pid, socket: socketPath }, 'reusing the embedded redis-server left running by an earlier start');
+        return { socketPath, pid, reused: true, stop: () => stopPid(pid) };
+      }
+    }
+    rmSync(pidFile, { force: true });
+  }
+  rmSync(socketPath, { force: true });
+
+  const binary = findRedisServer();
+  if (!binary) throw new RedisBinaryMissingError();
+  const args = [
+    '--port', '0',
+    '--unixsocket', socketPath,
+    '--unixsocketperm', '700',
+    '--dir', dir,
+    '--pidfile', pidFile,
+    '--daemonize', 'no',
+    '--save', '',
+    '--appendonly', opts.persistence ? 'yes' : 'no',
+    '--appendfsync', 'everysec',
+    '--loglevel', 'warning',
+    '--logfile', opts.persistence ? join(dir, 'redis.log') : '',
+  ];
+  const child = spawn(binary, args, { detached: opts.detached, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const spawnError = await new Promise<Error | undefined>((r) => {
+    child.once('error', (e) => r(e));
+    child.once('spawn', () => r(undefined));
+  });
+  if (spawnError) throw spawnError;
+  try {
+    await waitReady(socketPath, timeoutMs, () => !exited);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${(e as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`);
+  }
+  if (opts.detached) {
+    child.stderr?.destroy();
+    child.unref();
+  }
+  const pid = child.pid ?? 0;
+  opts.logger?.info({ pid, socket: socketPath, persistence: opts.persistence }, 'started an embedded redis-server');
+  return {
+    socketPath,
+    pid,
+    reused: false,
+    stop: async () => {
+      if (exited) return;
+      const gone = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      await Promise.race([gone, new Promise((r) => setTimeout(r, 10_000))]);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Routes a message once, at accept time, to a route: the links that may carry it, in two tiers. Preferred links
+ * drain the route's queue together; fallback links drain it only while no preferred link of the route is healthy.
+ * Routing by live state happens when draining, so nothing is re-queued on failover or failback.
+ */
+import { createHash } from 'node:crypto';
+import type { Account } from '../domain/account.js';
+import type { Link } from '../domain/link.js';
+import { linkUsability } from './link-usability.js';
+
+export interface Route {
+  /** Stable name of the route: the same tiers always give the same key, across processes and restarts. */
+  readonly key: string;
+  readonly preferred: readonly string[];
+  readonly fallback: readonly string[];
+}
+
+export type RouteDecision =
+  | { readonly kind: 'send'; readonly route: Route }
+  /** No configured link could ever carry this message (Kannel: "Not routable. Do not try again."). */
+  | { readonly kind: 'reject'; readonly reason: string };
+
+/** The message's smsc-id: forced-smsc wins, then the request's smsc, then default-smsc (Kannel's order). */
+export function resolveSmscId(account: Pick<Account, 'forcedSmsc' | 'defaultSmsc'>, requested: string | undefined): string | undefined {
+  if (account.forcedSmsc) return account.forcedSmsc;
+  if (requested) return requested;
+  return account.defaultSmsc || undefined;
+}
+
+export function routeKey(preferred: readonly string[], fallback: readonly string[]): string {
+  return createHash('sha1').update(JSON.stringify([preferred, fallback])).digest('hex').slice(0, 16);
+}
+
+export function makeRoute(preferred: readonly string[], fallback: readonly string[]): Route {
+  const p = [...preferred].sort();
+  const f = [...fallback].sort();
+  return { key: routeKey(p, f), preferred: p, fallback: f };
+}
+
+export function describeRoute(r: Pick<Route, 'preferred' | 'fallback'>): string {
+  return r.fallback.length ? `${r.preferred.join(', ')} (fallback ${r.fallback.join(', ')})` : r.preferred.join(', ');
+}
+
+/** A pure function of the configured links, the message's smsc-id and its receiver. */
+export function computeRoute(links: readonly Link[], smscId: string | undefined, receiver: string): RouteDecision {
+  const preferred: string[] = [];
+  const ok: string[] = [];
+  for (const link of links) {
+    if (link.port === 0) continue; // receive-only links carry no MT
+    const u = linkUsability(link.routing, smscId, receiver);
+    if (u === 1) preferred.push(link.id);
+    else if (u === 0) ok.push(link.id);
+  }
+  if (preferred.length === 0 && ok.length === 0) {
+    return { kind: 'reject', reason: smscId ? `no link may carry smsc-id "${smscId}" to ${receiver}` : `no link may carry a message to ${receiver}` };
+  }
+  return { kind: 'send', route: preferred.length > 0 ? makeRoute(preferred, ok) : makeRoute(ok, []) };
+}
