@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { QueuedMessage } from './domain/message.js';
+import { decodeShortMessage } from './encoding/index.js';
 import type { MessageLookup, MessageView } from './http/api-routes.js';
 import { buildHttpServer } from './http/server.js';
 import { LinkRuntime } from './links/link-runtime.js';
@@ -106,12 +107,11 @@ export class App {
         receipts: config.simulator.receipts ? 'requested' : 'none',
         logger: logger.child({ component: 'simulator' }),
       });
-      this.simulator.on('submit', (m) =>
-        logger.child({ component: 'simulator' }).info(
-          { from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, bytes: m.shortMessage.length, text: m.dataCoding === 0 || m.dataCoding === 1 ? m.shortMessage.toString('latin1') : undefined },
-          'simulator received a submit_sm',
-        ),
-      );
+      const simLog = logger.child({ component: 'simulator' });
+      this.simulator.on('submit', (m) => {
+        const decoded = decodeShortMessage({ dataCoding: m.dataCoding, esmClass: m.esmClass, shortMessage: m.shortMessage, sar: m.sar });
+        simLog.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, octets: m.shortMessage.length, text: decoded.text, part: decoded.concat }, 'simulator received a submit_sm');
+      });
     }
   }
 

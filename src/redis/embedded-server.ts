@@ -114,7 +114,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
       const answer = await pingSocket(socketPath);
       if (answer !== 'no') {
         await waitReady(socketPath, timeoutMs, () => processAlive(pid));
-        opts.logger?.info({ pid, socket: socketPath }, 'reusing the embedded redis-server left running by an earlier start');
+        opts.logger?.info({ redisPid: pid, socket: socketPath }, 'reusing the embedded redis-server left running by an earlier start');
         return { socketPath, pid, reused: true, stop: () => stopPid(pid) };
       }
     }
@@ -158,7 +158,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     child.unref();
   }
   const pid = child.pid ?? 0;
-  opts.logger?.info({ pid, socket: socketPath, persistence: opts.persistence }, 'started an embedded redis-server');
+  opts.logger?.info({ redisPid: pid, socket: socketPath, persistence: opts.persistence }, 'started an embedded redis-server');
   return {
     socketPath,
     pid,

@@ -1,0 +1,115 @@
+/**
+ * The `switchboard` command: start, simulator, import-kannel.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config-error.js';
+import { RedisBinaryMissingError } from '../redis/embedded-server.js';
+import { PERSONA_HELP } from '../simulator/persona.js';
+import { importKannel } from './import-kannel.js';
+import { runSimulator } from './simulator.js';
+import { start } from './start.js';
+
+const USAGE = `usage: switchboard <command> [options]
+
+commands:
+  start [--config FILE]       start the gateway (FILE: switchboard YAML or a Kannel .conf;
+                              default config/switchboard.yaml)
+  simulator [options]         run the SMSC simulator
+      --port N                SMPP port (default 2775)
+      --host ADDR             listen address (default 127.0.0.1)
+      --persona NAME[:ARG]    behaviour (default happy; see below)
+      --receipts MODE         requested (default) | all | none
+      --receipt-delay MS      delay before a receipt (default 50)
+      --id-format F           decimal (default) | hex: message ids in submit_sm_resp
+      --receipt-id-format F   same (default) | decimal | hex: ids in receipts
+      --control-port N        HTTP control on 127.0.0.1: GET /stats, POST /persona?name=, POST /mo
+      --quiet                 do not log every submit
+  import-kannel FILE          print the YAML equivalent of a Kannel configuration
+
+environment:
+  REDIS_URL                   use this Redis instead of the embedded redis-server
+
+${PERSONA_HELP}
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`switchboard: ${message}\n`);
+  process.exit(2);
+}
+
+function intOption(v: string | undefined, name: string, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`--${name}: expected a number from 0 to 65535, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function oneOf<T extends string>(v: string | undefined, name: string, allowed: readonly T[], def: T): T {
+  if (v === undefined) return def;
+  if (!(allowed as readonly string[]).includes(v)) fail(`--${name}: expected one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } }, strict: true });
+      const configFile = values.config ?? 'config/switchboard.yaml';
+      if (!existsSync(configFile)) fail(`configuration file ${configFile} not found (give one with --config FILE)`);
+      await start({ configFile });
+      return;
+    }
+    case 'simulator': {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          persona: { type: 'string' },
+          receipts: { type: 'string' },
+          'receipt-delay': { type: 'string' },
+          'id-format': { type: 'string' },
+          'receipt-id-format': { type: 'string' },
+          'control-port': { type: 'string' },
+          quiet: { type: 'boolean' },
+        },
+      });
+      await runSimulator({
+        host: values.host ?? '127.0.0.1',
+        port: intOption(values.port, 'port', 2775),
+        persona: values.persona ?? 'happy',
+        receipts: oneOf(values.receipts, 'receipts', ['requested', 'all', 'none'] as const, 'requested'),
+        receiptDelayMs: intOption(values['receipt-delay'], 'receipt-delay', 50),
+        idFormat: oneOf(values['id-format'], 'id-format', ['decimal', 'hex'] as const, 'decimal'),
+        receiptIdFormat: oneOf(values['receipt-id-format'], 'receipt-id-format', ['same', 'decimal', 'hex'] as const, 'same'),
+        controlPort: values['control-port'] === undefined ? undefined : intOption(values['control-port'], 'control-port', 0),
+        quiet: values.quiet ?? false,
+      });
+      return;
+    }
+    case 'import-kannel': {
+      const file = rest[0];
+      if (!file) fail('import-kannel needs a file: switchboard import-kannel kannel.conf');
+      process.stdout.write(importKannel(file));
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      fail(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError) fail(e.message);
+  if (String((e as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS')) fail((e as Error).message);
+  process.stderr.write(`switchboard: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(1);
+});
