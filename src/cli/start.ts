@@ -8,7 +8,7 @@ import { formatProblem } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import type { RedisTarget } from '../redis/connect.js';
-import { describeTarget } from '../redis/connect.js';
+import { describeTarget, parseRedisUrl } from '../redis/connect.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-server.js';
 
 export interface StartOptions {
@@ -33,7 +33,7 @@ export async function start(opts: StartOptions): Promise<void> {
   let embedded: EmbeddedRedis | undefined;
   let target: RedisTarget;
   const url = process.env.REDIS_URL || config.redis.url;
-  if (url) target = { url };
+  if (url) target = parseRedisUrl(url);
   else {
     embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, persistence: true, detached: true, logger: log });
     target = { path: embedded.socketPath };

@@ -68,6 +68,7 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
       this.reevaluate();
     });
     bind.on('health', () => this.reevaluate());
+    bind.on('throttled', () => this.reevaluate());
     return bind;
   }
 

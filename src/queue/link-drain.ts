@@ -39,6 +39,9 @@ interface RouteWorker {
   readonly tier: 'preferred' | 'fallback';
   readonly worker: Worker<JobData>;
   started: boolean;
+  /** Whether it should be taking jobs; applied one change at a time (bullmq's pause and resume are async). */
+  wanted: boolean;
+  applying: Promise<void>;
 }
 
 /** A temporary SMSC error: bullmq retries it with backoff and counts the attempt. */
@@ -91,7 +94,7 @@ export class LinkDrain {
       removeOnComplete: { count: 0 },
     });
     worker.on('error', (e) => this.log.error({ err: e, route: route.key }, 'queue worker error'));
-    this.workers.set(route.key, { route, tier, worker, started: false });
+    this.workers.set(route.key, { route, tier, worker, started: false, wanted: false, applying: Promise.resolve() });
     this.log.info({ route: route.key, tier }, 'draining route queue');
     this.update();
   }
@@ -107,17 +110,25 @@ export class LinkDrain {
     for (const w of this.workers.values()) {
       if (w.worker.concurrency !== capacity) w.worker.concurrency = capacity;
       const run = this.shouldRun(w);
-      if (run && !w.started) {
+      if (run === w.wanted) continue;
+      w.wanted = run;
+      if (w.tier === 'fallback') {
+        if (run) this.log.warn({ route: w.route.key }, 'fallback link takes the route: no preferred link is healthy');
+        else if (this.runtime.available()) this.log.info({ route: w.route.key }, 'a preferred link is healthy again; fallback link stops taking the route');
+      }
+      w.applying = w.applying.then(() => this.apply(w)).catch((e: unknown) => this.log.error({ err: e, route: w.route.key }, 'cannot pause or resume a queue worker'));
+    }
+  }
+
+  /** Brings one worker to its wanted state; runs after the previous change has completed. */
+  private async apply(w: RouteWorker): Promise<void> {
+    if (w.wanted) {
+      if (!w.started) {
         w.started = true;
         w.worker.run().catch((e: unknown) => this.log.error({ err: e, route: w.route.key }, 'queue worker stopped'));
-        if (w.tier === 'fallback') this.log.warn({ route: w.route.key }, 'fallback link takes the route: no preferred link is healthy');
-      } else if (run && w.worker.isPaused()) {
-        void w.worker.resume();
-        if (w.tier === 'fallback') this.log.warn({ route: w.route.key }, 'fallback link takes the route: no preferred link is healthy');
-      } else if (!run && w.started && !w.worker.isPaused()) {
-        void w.worker.pause(true);
-        if (w.tier === 'fallback' && this.runtime.available()) this.log.info({ route: w.route.key }, 'a preferred link is healthy again; fallback link stops taking the route');
-      }
+      } else if (w.worker.isPaused()) await w.worker.resume();
+    } else if (w.started && !w.worker.isPaused()) {
+      await w.worker.pause(true);
     }
   }
 
@@ -136,7 +147,7 @@ export class LinkDrain {
       return;
     }
     if (!this.runtime.available()) {
-      this.update();
+      this.runtime.reevaluate();
       await job.moveToWait(token);
       throw new WaitingError();
     }

@@ -8,6 +8,13 @@ export type RedisTarget = { readonly url: string } | { readonly path: string };
 
 export type RedisRole = 'commands' | 'worker' | 'subscriber';
 
+/** redis://… and rediss://… URLs as they are; a unix socket as `unix:///path` or a bare absolute path. */
+export function parseRedisUrl(url: string): RedisTarget {
+  if (url.startsWith('unix://')) return { path: url.slice('unix://'.length) };
+  if (url.startsWith('/')) return { path: url };
+  return { url };
+}
+
 export function describeTarget(t: RedisTarget): string {
   return 'path' in t ? `unix:${t.path}` : t.url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -50,6 +50,9 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   persona: Persona;
   readonly received: ReceivedMessage[] = [];
   readonly counters = { binds: 0, bindsRefused: 0, submits: 0, accepted: 0, throttled: 0, unanswered: 0, receiptsSent: 0, receiptsFailed: 0 };
+  /** Most submits one session had waiting for their response at once (the client's window, seen from here). */
+  maxOutstanding = 0;
+  private readonly outstanding = new Map<SmscSession, number>();
   private server: Server | undefined;
   private readonly sessions = new Set<SmscSession>();
   private readonly sockets = new Set<Socket>();
@@ -126,7 +129,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const session = new SmscSession(socket);
     const sessionId = ++this.sessionSeq;
     this.sessions.add(session);
-    session.on('close', () => this.sessions.delete(session));
+    session.on('close', () => {
+      this.sessions.delete(session);
+      this.outstanding.delete(session);
+    });
     session.on('bind', (req) => {
       if (this.persona.name === 'bind-refused') {
         this.counters.bindsRefused++;
@@ -142,8 +148,15 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     session.on('submit', (submit, respond) => this.onSubmit(session, sessionId, submit, respond));
   }
 
-  private onSubmit(session: SmscSession, sessionId: number, submit: ReceivedSubmit, respond: (status: number, id: string) => void): void {
+  private onSubmit(session: SmscSession, sessionId: number, submit: ReceivedSubmit, respondNow: (status: number, id: string) => void): void {
     const index = ++this.counters.submits;
+    const waiting = (this.outstanding.get(session) ?? 0) + 1;
+    this.outstanding.set(session, waiting);
+    this.maxOutstanding = Math.max(this.maxOutstanding, waiting);
+    const respond = (status: number, id: string): void => {
+      this.outstanding.set(session, (this.outstanding.get(session) ?? 1) - 1);
+      respondNow(status, id);
+    };
     const reaction = reactToSubmit(this.persona, index, session.submitsThisSession);
     let status: number | undefined;
     let messageId: string | undefined;

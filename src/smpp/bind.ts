@@ -56,8 +56,10 @@ export type InboundAnswer = 'ok' | 'retry-later';
 
 export interface BindEvents {
   state: [state: BindState];
-  /** Routing health changed: bound and answering in time, not throttled. */
+  /** Routing health changed: bound and answering in time. */
   health: [healthy: boolean];
+  /** The SMSC throttled us: this bind sends nothing until `until` (epoch ms). */
+  throttled: [until: number];
 }
 
 export interface BindOptions {
@@ -397,6 +399,7 @@ export class Bind extends EventEmitter<BindEvents> {
         this.counters.throttled++;
         this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.link.throttlePauseMs);
         this.log.warn({ status: statusName(resp.command_status), pauseMs: this.link.throttlePauseMs }, 'throttled by the SMSC; pausing this bind');
+        this.emit('throttled', this.pausedUntil);
       } else if (action === 'drop-session') {
         this.log.warn({ status: statusName(resp.command_status) }, 'SMSC says we are not bound; rebinding');
         conn.destroy({ kind: 'local', detail: `submit answered ${statusName(resp.command_status)}` });

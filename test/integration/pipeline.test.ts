@@ -72,3 +72,91 @@ describe('sendsms → Redis → SMPP', () => {
     expect(s.received).toHaveLength(0);
   });
 });
+
+/** Sends `n` messages with distinct receivers 4670100000+i; returns the receivers. */
+async function sendMany(app: App, n: number, base = 4670100000): Promise<string[]> {
+  const tos = Array.from({ length: n }, (_, i) => String(base + i));
+  const replies = await Promise.all(tos.map((to) => sendsms(app, { username: 'u', password: 'p', to, text: `m ${to}` })));
+  expect(replies.every((r) => r.status === 202)).toBe(true);
+  return tos;
+}
+
+describe('link limits and failures, measured at the simulator', () => {
+  it('never has more than the window outstanding per bind', async () => {
+    const s = await sim('slow:30');
+    const app = await gateway([testLink(s.port, { maxPendingSubmits: 4, instances: 2 })]);
+    await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
+    await sendMany(app, 80);
+    await waitFor(() => s.counters.accepted >= 80, 10_000, 'all accepted');
+    expect(s.maxOutstanding).toBeLessThanOrEqual(4);
+    expect(s.maxOutstanding).toBeGreaterThanOrEqual(3); // the window was actually used
+    expect(new Set(s.received.map((r) => r.sessionId)).size).toBe(2); // both binds carried traffic
+  });
+
+  it('respects the throughput limit', async () => {
+    const s = await sim();
+    const app = await gateway([testLink(s.port, { throughput: 40, maxPendingSubmits: 20 })]);
+    await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
+    await sendMany(app, 100);
+    await waitFor(() => s.counters.accepted >= 100, 10_000, 'all accepted');
+    const t = s.received.map((r) => r.receivedAt).sort((a, b) => a - b);
+    let worst = 0;
+    for (let i = 0; i < t.length; i++) worst = Math.max(worst, t.filter((x) => x >= t[i]! && x < t[i]! + 1000).length);
+    expect(worst).toBeLessThanOrEqual(41);
+    expect(t[t.length - 1]! - t[0]!).toBeGreaterThanOrEqual(2000); // 100 at 40/s take ~2.5 s
+  });
+
+  it('a dropped connection rebinds and nothing is lost', async () => {
+    const s = await sim('disconnect-after:25');
+    const app = await gateway([testLink(s.port, { maxPendingSubmits: 5 })]);
+    await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
+    const tos = await sendMany(app, 120);
+    await waitFor(() => tos.every((to) => s.received.some((r) => r.destAddr === to && r.status === 0)), 15_000, 'every message accepted');
+    expect(s.counters.binds).toBeGreaterThanOrEqual(5);
+    const accepted = s.received.filter((r) => r.status === 0).map((r) => r.destAddr);
+    // A resend happens only for a submit the SMSC dropped without answering; accepted ones are never resent.
+    expect(accepted.length).toBe(new Set(accepted).size);
+  });
+
+  it('black hole: submits time out, the session is closed, and they are delivered after a rebind', async () => {
+    const s = await sim('black-hole');
+    const app = await gateway([testLink(s.port, { responseTimeoutMs: 400, unhealthyAfterMs: 200 })]);
+    await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
+    const tos = await sendMany(app, 20);
+    await waitFor(() => s.counters.unanswered >= 1, 5000, 'submits swallowed');
+    s.setPersona(parsePersona('happy'));
+    await waitFor(() => tos.every((to) => s.received.some((r) => r.destAddr === to && r.status === 0)), 10_000, 'delivered after rebind');
+    expect(s.counters.binds).toBeGreaterThanOrEqual(2);
+  });
+
+  it('throttling slows the link and retries without losing or failing anything', async () => {
+    const s = await sim('throttling:5');
+    const app = await gateway([testLink(s.port, { throttlePauseMs: 50 })], { raw: { queue: { 'max-attempts': 1, 'lock-duration': 2 } } });
+    await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
+    const tos = await sendMany(app, 40);
+    await waitFor(() => tos.every((to) => s.received.some((r) => r.destAddr === to && r.status === 0)), 10_000, 'all delivered');
+    expect(s.counters.throttled).toBeGreaterThan(0);
+    // max-attempts is 1: had throttling used up an attempt, some would have failed instead.
+    const sends = tos.map((to) => s.received.filter((r) => r.destAddr === to).length);
+    expect(sends.some((n) => n > 1)).toBe(true); // some were throttled and sent again
+  });
+
+  it('a message the SMSC refuses for good is failed, with the status, in the JSON API', async () => {
+    const s = await sim('reject:0x0b');
+    const app = await gateway([testLink(s.port)]);
+    await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
+    const res = await app.http.inject({
+      method: 'POST', url: '/api/v1/messages', headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' },
+      payload: { to: '4670000099', text: 'x' },
+    });
+    expect(res.statusCode).toBe(202);
+    const id = (res.json() as { messages: { id: string }[] }).messages[0]!.id;
+    let state: Record<string, unknown> = {};
+    await waitFor(async () => {
+      const r = await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } });
+      state = r.json() as Record<string, unknown>;
+      return state.status === 'failed';
+    }, 5000, 'failed state');
+    expect(state.commandStatus).toBe(0x0b);
+  });
+});
