@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+export interface ChildGateway {
+  readonly proc: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** Writes a YAML config into `dir` and returns its path. */
+export function writeConfig(dir: string, name: string, config: Record<string, unknown>): string {
+  const file = join(dir, name);
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+/** Runs `switchboard start` from the TypeScript sources in a child process; resolves once it listens. */
+export async function startChildGateway(configFile: string, redisSocket: string, httpPort: number, timeoutMs = 20_000): Promise<ChildGateway> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', configFile], {
+    env: { ...process.env, REDIS_URL: `unix://${redisSocket}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`gateway exited during start:\n${out}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`gateway did not listen within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { proc, output: () => out, exited };
+}
