@@ -59,11 +59,11 @@ export class App {
     this.config = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const httpRedis = createRedis(opts.redis, 'commands', 'http');
-    const workRedis = createRedis(opts.redis, 'worker', 'work');
-    const subRedis = createRedis(opts.redis, 'subscriber', 'events');
+    const httpRedis = createRedis(opts.redis, 'commands', 'http', logger);
+    const workRedis = createRedis(opts.redis, 'worker', 'work', logger);
+    const subRedis = createRedis(opts.redis, 'subscriber', 'events', logger);
     this.clients = [httpRedis, workRedis, subRedis];
-    this.directory = new RouteDirectory(workRedis, subRedis, keys, logger);
+    this.directory = new RouteDirectory(workRedis, httpRedis, subRedis, keys, logger);
     this.producer = new Producer(httpRedis, this.directory, {
       prefix: config.redis.keyPrefix,
       maxAttempts: config.queue.maxAttempts,

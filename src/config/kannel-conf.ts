@@ -1,6 +1,7 @@
 /**
  * Reads Kannel's configuration syntax (gwlib/cfg.c): `group = name` starts a group, `key = value` lines follow,
- * a blank line ends the group, `#` starts a comment line, values may be "quoted" with \" and \\ escapes, and
+ * a blank line ends the group, `#` starts a comment line, values may be "quoted" with \" and \\ escapes (any other
+ * backslash is kept as it is), and
  * `include = "file"` pulls in another file. Pure: the caller supplies a function that reads included files.
  */
 
@@ -38,7 +39,9 @@ function unquote(raw: string): { ok: true; value: string } | { ok: false; messag
   for (let i = 1; i < raw.length; i++) {
     const c = raw[i];
     if (c === '\\' && i + 1 < raw.length) {
-      out += raw[++i];
+      // Kannel's parse_value: only \\ and \" are escapes; any other backslash is kept (a password "a\b" stays a\b).
+      const next = raw[++i];
+      out += next === '\\' || next === '"' ? next : `\\${next}`;
     } else if (c === '"') {
       if (raw.slice(i + 1).trim() !== '') return { ok: false, message: 'text after the closing quote' };
       return { ok: true, value: out };

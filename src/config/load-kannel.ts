@@ -33,6 +33,7 @@ export function parseKannelConfig(text: string, file: string, readInclude: Inclu
   const config = validateConfig(mapping.raw, {
     file,
     lineOf: (path) => nearest(path)?.line,
+    fileOf: (path) => nearest(path)?.file,
     describePath: (path) => {
       const exact = mapping.groupLabel.get(pathKey(path));
       if (exact) return exact;

@@ -12,7 +12,8 @@ export function parseYamlConfig(text: string, file: string, env: Readonly<Record
     throw new ConfigError(
       doc.errors.map((e) => ({
         file,
-        line: e.linePos?.[0]?.line,
+        // linePos is only filled in with prettyErrors; the offset always is.
+        line: e.linePos?.[0]?.line ?? lineCounter.linePos(e.pos[0]).line,
         path: '',
         message: `not valid YAML: ${e.message.split('\n')[0] ?? e.code}`,
       })),

@@ -14,6 +14,8 @@ export interface ConfigSource {
   readonly file: string;
   /** Line of a key path (segments as in the raw object), when known. */
   readonly lineOf?: (path: readonly (string | number)[]) => number | undefined;
+  /** File a key path was written in, when it may differ from `file` (a Kannel `include`); defaults to `file`. */
+  readonly fileOf?: (path: readonly (string | number)[]) => string | undefined;
   /** How a path is shown to the user; defaults to `links[0].port`. */
   readonly describePath?: (path: readonly (string | number)[]) => string;
 }
@@ -106,7 +108,7 @@ function schemaProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
     // Unknown keys are reported by unknownKeyProblems, with a suggestion.
     if (node === undefined && value !== undefined) continue;
     const message = value === undefined ? 'is required' : `expected ${describeExpected(node ?? err.schema)}, got ${describeValue(value)}`;
-    problems.push({ file: src.file, line: src.lineOf?.(path), path: describe(path), message });
+    problems.push({ file: src.fileOf?.(path) ?? src.file, line: src.lineOf?.(path), path: describe(path), message });
   }
   return problems;
 }
@@ -124,7 +126,7 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
         if (!child) {
           const near = Object.keys(props).find((p) => p.replace(/[-_]/g, '').toLowerCase() === k.replace(/[-_]/g, '').toLowerCase());
           out.push({
-            file: src.file,
+            file: src.fileOf?.([...path, k]) ?? src.file,
             line: src.lineOf?.([...path, k]),
             path: describe([...path, k]),
             message: near ? `is not a known key (did you mean "${near}"?)` : 'is not a known key',
@@ -221,7 +223,7 @@ function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[
   const out: ConfigProblem[] = [];
   const describe = src.describePath ?? dottedPath;
   const at = (path: (string | number)[], message: string): void => {
-    out.push({ file: src.file, line: src.lineOf?.(path), path: describe(path), message });
+    out.push({ file: src.fileOf?.(path) ?? src.file, line: src.lineOf?.(path), path: describe(path), message });
   };
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {

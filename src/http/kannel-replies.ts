@@ -28,6 +28,8 @@ export const KannelReplies = {
   unknownRequest: r(404, 'Unknown request.'),
   bodyTooLarge: r(413, 'Request body too large, rejected'),
   tooManyReceivers: r(400, 'Too many receivers, rejected'),
+  /** smsbox.c words the account check differently from the other fields. */
+  accountMisformed: r(400, 'Account field misformed or too long, rejected'),
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */
   fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
   unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),

@@ -55,12 +55,17 @@ class Misformed extends Error {
   }
 }
 
-/** An integer in [min, max], or undefined when absent; anything else is Kannel's "<Field> field misformed". */
+/**
+ * An integer in [min, max], or undefined when absent; anything else is Kannel's "<Field> field misformed".
+ * -1 is Kannel's SMS_PARAM_UNDEFINED: smsbox accepts it for every numeric field (its checks are `x < -1 || x > max`)
+ * and treats it as not given, so it is undefined here too.
+ */
 function intParam(get: ParamLookup, field: string, min: number, max: number, ...names: string[]): number | undefined {
   const raw = str(first(get, ...names));
   if (raw === undefined || raw === '') return undefined;
   if (!/^[-+]?\d+$/.test(raw.trim())) throw new Misformed(KannelReplies.fieldMisformed(field));
   const n = Number(raw.trim());
+  if (n === -1) return undefined;
   if (n < min || n > max) throw new Misformed(KannelReplies.fieldMisformed(field));
   return n;
 }
@@ -85,8 +90,10 @@ export function readSendsmsParams(get: ParamLookup, maxReceivers: number): Param
 
     const dlrUrl = str(first(get, 'dlr-url', 'dlrurl'));
     if (dlrUrl !== undefined && dlrUrl !== '' && !/^https?:\/\//i.test(dlrUrl)) throw new Misformed(KannelReplies.fieldMisformed('DLR-URL'));
-    const account = str(get('account'));
-    if (account !== undefined && (/[[\]\n\r]/.test(account) || account.length > 64)) throw new Misformed(KannelReplies.fieldMisformed('Account'));
+    const accountRaw = get('account');
+    const account = str(accountRaw);
+    // Kannel: at most ACCOUNT_MAX_LEN (64) octets, none of []\n\r; its reply has its own wording.
+    if (account !== undefined && (/[[\]\n\r]/.test(account) || (accountRaw?.length ?? 0) > 64)) throw new Misformed(KannelReplies.accountMisformed);
 
     const params: SendsmsParams = {
       from: str(get('from')) || undefined,

@@ -29,8 +29,13 @@ export class RouteDirectory extends EventEmitter<RouteDirectoryEvents> {
   private readonly known = new Map<string, Route>();
   private refreshTimer: NodeJS.Timeout | undefined;
 
+  /**
+   * `redis` waits through outages (background refresh); `failFast` is the HTTP side's client, so registering a
+   * route while Redis is down fails the request at once instead of hanging it.
+   */
   constructor(
     private readonly redis: Redis,
+    private readonly failFast: Redis,
     private readonly subscriber: Redis,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
@@ -84,8 +89,8 @@ export class RouteDirectory extends EventEmitter<RouteDirectoryEvents> {
   /** Makes the route known everywhere before its first message is queued. */
   async register(route: Route): Promise<void> {
     if (this.known.has(route.key)) return;
-    await this.redis.hsetnx(this.keys.routes, route.key, JSON.stringify({ preferred: route.preferred, fallback: route.fallback }));
-    await this.redis.publish(this.keys.events, `route ${route.key}`);
+    await this.failFast.hsetnx(this.keys.routes, route.key, JSON.stringify({ preferred: route.preferred, fallback: route.fallback }));
+    await this.failFast.publish(this.keys.events, `route ${route.key}`);
     this.learn(route);
   }
 }

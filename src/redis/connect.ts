@@ -3,6 +3,7 @@
  * wait); workers and subscribers wait and reconnect. Whoever creates a client closes it.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
 
 export type RedisTarget = { readonly url: string } | { readonly path: string };
 
@@ -19,13 +20,26 @@ export function describeTarget(t: RedisTarget): string {
   return 'path' in t ? `unix:${t.path}` : t.url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
-export function createRedis(target: RedisTarget, role: RedisRole, name: string): Redis {
+export function createRedis(target: RedisTarget, role: RedisRole, name: string, logger?: Logger): Redis {
   const common: RedisOptions = {
     connectionName: `switchboard-${name}`,
     retryStrategy: (times) => Math.min(times * 100, 2000),
     ...(role === 'commands' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
   };
-  return 'path' in target ? new Redis({ ...common, path: target.path }) : new Redis(target.url, common);
+  const client = 'path' in target ? new Redis({ ...common, path: target.path }) : new Redis(target.url, common);
+  // One line when Redis goes away and one when it is back, not one per reconnect attempt.
+  let down = false;
+  client.on('error', (e: Error) => {
+    if (down) return;
+    down = true;
+    logger?.error({ redis: describeTarget(target), client: name, err: e.message }, 'Redis connection lost; reconnecting');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger?.info({ redis: describeTarget(target), client: name }, 'Redis connection back');
+  });
+  return client;
 }
 
 /** Resolves once the client is connected, or rejects after the timeout with the target in the message. */

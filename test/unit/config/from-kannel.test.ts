@@ -1,0 +1,270 @@
+/**
+ * Kannel groups → switchboard's configuration shape (mapKannelGroups). Every supported key is carried over with
+ * its value converted; every other key is reported with its file and line (reference/kannel.md §2, §3).
+ */
+import { describe, it, expect } from 'vitest';
+import { mapKannelGroups, pathKey, type KannelMapping } from '../../../src/config/from-kannel.js';
+import { parseKannelConf } from '../../../src/config/kannel-conf.js';
+
+function map(text: string, file = 'k.conf'): KannelMapping {
+  const parsed = parseKannelConf(text, file, () => undefined);
+  expect(parsed.problems).toEqual([]);
+  return mapKannelGroups(parsed.groups);
+}
+
+const SMSC_HEAD = 'group = smsc\nsmsc = smpp\n';
+
+describe('smsc group keys (smsc_smpp_create, smscconn_create) → links[]', () => {
+  it.each([
+    // [Kannel key, value as written, switchboard key, value]
+    ['smsc-id', 'carrier', 'smsc-id', 'carrier'],
+    ['smsc-admin-id', 'carrier-a', 'smsc-admin-id', 'carrier-a'],
+    ['host', 'smsc.example.net', 'host', 'smsc.example.net'],
+    ['port', '2775', 'port', 2775],
+    ['receive-port', '2776', 'receive-port', 2776],
+    ['transceiver-mode', 'true', 'transceiver-mode', true],
+    ['smsc-username', 'sysid', 'smsc-username', 'sysid'],
+    // system-id is the obsolete spelling of smsc-username (§3.1)
+    ['system-id', 'oldsysid', 'smsc-username', 'oldsysid'],
+    ['smsc-password', 'pw', 'smsc-password', 'pw'],
+    ['system-type', 'VMA', 'system-type', 'VMA'],
+    ['address-range', '', 'address-range', ''],
+    ['source-addr-ton', '5', 'source-addr-ton', 5],
+    ['source-addr-npi', '0', 'source-addr-npi', 0],
+    ['dest-addr-ton', '1', 'dest-addr-ton', 1],
+    ['dest-addr-npi', '1', 'dest-addr-npi', 1],
+    ['enquire-link-interval', '30', 'enquire-link-interval', 30],
+    ['max-pending-submits', '50', 'max-pending-submits', 50],
+    ['reconnect-delay', '2.5', 'reconnect-delay', 2.5],
+    ['connection-timeout', '300', 'connect-timeout', 300],
+    // wait-ack: how long an unanswered submit may wait; switchboard's response-timeout
+    ['wait-ack', '60', 'response-timeout', 60],
+    ['throughput', '12.5', 'throughput', 12.5],
+    ['instances', '3', 'instances', 3],
+    ['msg-id-type', '3', 'msg-id-type', 3],
+    ['allowed-smsc-id', 'a;b', 'allowed-smsc-id', 'a;b'],
+    ['denied-smsc-id', 'c', 'denied-smsc-id', 'c'],
+    ['preferred-smsc-id', 'a', 'preferred-smsc-id', 'a'],
+    ['allowed-prefix', '+46;0046', 'allowed-prefix', '+46;0046'],
+    ['denied-prefix', '+4670', 'denied-prefix', '+4670'],
+    ['preferred-prefix', '+4673', 'preferred-prefix', '+4673'],
+  ] as const)('%s = %j → %s', (kannelKey, written, key, value) => {
+    const m = map(`${SMSC_HEAD}${kannelKey} = ${written}`);
+    expect(m.errors).toEqual([]);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.links).toEqual([{ [key]: value }]);
+    expect(m.lines.get(pathKey(['links', 0, key]))).toEqual({ file: 'k.conf', line: 3 });
+    expect(m.groupLabel.get(pathKey(['links', 0, key]))).toBe(`group smsc (line 1) ${kannelKey}`);
+  });
+
+  it.each([
+    // cfg_get_bool accepts true/yes/on/1 and false/no/off/0, in any case
+    ['true', true], ['yes', true], ['on', true], ['1', true], ['TRUE', true], ['Yes', true],
+    ['false', false], ['no', false], ['off', false], ['0', false], ['OFF', false],
+  ] as const)('transceiver-mode = %s → %s', (written, value) => {
+    const m = map(`${SMSC_HEAD}transceiver-mode = ${written}`);
+    expect(m.raw.links[0]?.['transceiver-mode']).toBe(value);
+  });
+
+  it.each([
+    ['port', '+2775', 2775],
+    ['dest-addr-ton', '-1', -1],
+    ['throughput', '.5', 0.5],
+    ['throughput', '5.', 5],
+    ['reconnect-delay', '10', 10],
+  ] as const)('%s = %s → %d', (key, written, value) => {
+    expect(map(`${SMSC_HEAD}${key} = ${written}`).raw.links[0]?.[key]).toBe(value);
+  });
+
+  it('each smpp smsc group is one link, in file order; the "smsc" key itself is consumed silently', () => {
+    const m = map(`${SMSC_HEAD}smsc-id = a\n\n${SMSC_HEAD}smsc-id = b`);
+    expect(m.raw.links).toEqual([{ 'smsc-id': 'a' }, { 'smsc-id': 'b' }]);
+    expect(m.warnings).toEqual([]);
+    expect(m.groupLabel.get(pathKey(['links', 1]))).toBe('group smsc #2 (line 5)');
+    expect(m.lines.get(pathKey(['links', 1]))).toEqual({ file: 'k.conf', line: 5 });
+  });
+});
+
+describe('sendsms-user, core and smsbox keys', () => {
+  it.each([
+    ['username', 'u', 'u'],
+    ['password', 'p', 'p'],
+    ['name', 'svc', 'svc'],
+    ['default-smsc', 'ROUTE1', 'ROUTE1'],
+    ['forced-smsc', 'ROUTE2', 'ROUTE2'],
+    ['default-sender', '4711', '4711'],
+    ['faked-sender', 'Bank', 'Bank'],
+    ['max-messages', '5', 5],
+    ['user-allow-ip', '127.0.0.1;10.*.*.*', '127.0.0.1;10.*.*.*'],
+    ['user-deny-ip', '*.*.*.*', '*.*.*.*'],
+    ['allowed-prefix', '+46', '+46'],
+    ['denied-prefix', '+4670', '+4670'],
+  ] as const)('sendsms-user %s → accounts[0].%s', (key, written, value) => {
+    const m = map(`group = sendsms-user\n${key} = ${written}`);
+    expect(m.errors).toEqual([]);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.accounts).toEqual([{ [key]: value }]);
+    expect(m.lines.get(pathKey(['accounts', 0, key]))).toEqual({ file: 'k.conf', line: 2 });
+  });
+
+  it.each([
+    ['admin-port', '13000', 13000],
+    ['admin-interface', '127.0.0.1', '127.0.0.1'],
+    ['admin-password', 'secret', 'secret'],
+    ['status-password', 'st', 'st'],
+    ['admin-allow-ip', '127.0.0.1', '127.0.0.1'],
+    ['admin-deny-ip', '*.*.*.*', '*.*.*.*'],
+  ] as const)('core %s → admin.%s', (key, written, value) => {
+    const m = map(`group = core\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.admin).toEqual({ [key]: value });
+    expect(m.lines.get(pathKey(['admin', key]))).toEqual({ file: 'k.conf', line: 2 });
+  });
+
+  it.each([
+    ['sendsms-port', '13013', 13013],
+    ['sendsms-interface', '0.0.0.0', '0.0.0.0'],
+    ['global-sender', '12345', '12345'],
+    ['sendsms-chars', '0123456789+', '0123456789+'],
+  ] as const)('smsbox %s → http.%s', (key, written, value) => {
+    const m = map(`group = smsbox\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.http).toEqual({ [key]: value });
+  });
+
+  it.each([
+    // Kannel log levels 0 (debug) .. 4 (panic)
+    ['0', 'debug'], ['1', 'info'], ['2', 'warn'], ['3', 'error'], ['4', 'fatal'],
+  ] as const)('core log-level = %s → log.level %s', (written, level) => {
+    const m = map(`group = core\nlog-level = ${written}`);
+    expect(m.errors).toEqual([]);
+    expect(m.raw.log).toEqual({ level });
+    expect(m.lines.get(pathKey(['log', 'level']))).toEqual({ file: 'k.conf', line: 2 });
+  });
+
+  it.each(['5', '-1', 'debug', '', '10'])('core log-level = %j is an error naming file, line, group and key', (written) => {
+    const m = map(`group = core\nlog-level = ${written}`);
+    expect(m.raw.log).toBeUndefined();
+    expect(m.errors).toEqual([{ file: 'k.conf', line: 2, path: 'group core (line 1) log-level', message: `expected 0 to 4, got ${JSON.stringify(written)}` }]);
+  });
+});
+
+describe('bad values are errors naming file, line, group and key', () => {
+  it.each([
+    ['port', 'abc', 'expected an integer, got "abc"'],
+    ['port', '27.5', 'expected an integer, got "27.5"'],
+    ['port', '0x10', 'expected an integer, got "0x10"'],
+    ['max-pending-submits', '', 'expected an integer, got ""'],
+    ['instances', 'two', 'expected an integer, got "two"'],
+    ['throughput', 'fast', 'expected a number, got "fast"'],
+    ['throughput', '1e3', 'expected a number, got "1e3"'],
+    ['reconnect-delay', '10s', 'expected a number, got "10s"'],
+    ['transceiver-mode', 'maybe', 'expected true or false, got "maybe"'],
+    ['transceiver-mode', '', 'expected true or false, got ""'],
+  ])('%s = %j', (key, written, message) => {
+    const m = map(`${SMSC_HEAD}host = h\n${key} = ${written}`, 'conf/kannel.conf');
+    expect(m.errors).toEqual([{ file: 'conf/kannel.conf', line: 4, path: `group smsc (line 1) ${key}`, message }]);
+    expect(m.raw.links[0]).not.toHaveProperty(key);
+  });
+
+  it('the label counts groups of the same kind (#2) and gives the group line', () => {
+    const m = map('group = sendsms-user\nusername = a\n\ngroup = sendsms-user\nusername = b\nmax-messages = lots');
+    expect(m.errors).toEqual([{ file: 'k.conf', line: 6, path: 'group sendsms-user #2 (line 4) max-messages', message: 'expected an integer, got "lots"' }]);
+  });
+});
+
+describe('keys not carried over are reported with file and line, never dropped silently', () => {
+  it.each([
+    // [group header, key, value, message]
+    ['group = core', 'smsbox-port', '13001', 'not needed: switchboard has no separate smsbox process'],
+    ['group = core', 'smsbox-interface', '127.0.0.1', 'not needed: switchboard has no separate smsbox process'],
+    ['group = core', 'box-allow-ip', '127.0.0.1', 'not needed: switchboard has no box connections'],
+    ['group = core', 'box-deny-ip', '"*.*.*.*"', 'not needed: switchboard has no box connections'],
+    ['group = core', 'store-type', 'file', 'not needed: messages are stored in Redis'],
+    ['group = core', 'store-location', '/var/spool', 'not needed: messages are stored in Redis'],
+    ['group = core', 'store-file', '/var/store', 'not needed: messages are stored in Redis'],
+    ['group = core', 'store-dump-freq', '10', 'not needed: messages are stored in Redis'],
+    ['group = core', 'dlr-storage', 'internal', 'not needed: receipt correlations are stored in Redis'],
+    ['group = core', 'log-file', '/var/log/bb.log', 'not needed: switchboard logs to standard output (pino JSON)'],
+    ['group = core', 'access-log', '/var/log/access.log', 'not needed: switchboard logs to standard output (pino JSON)'],
+    ['group = smsbox', 'bearerbox-host', '127.0.0.1', 'not needed: switchboard has no separate bearerbox process'],
+    ['group = smsbox', 'bearerbox-port', '13001', 'not needed: switchboard has no separate bearerbox process'],
+    ['group = smsbox', 'log-level', '2', "not needed: the core group's log-level applies to the whole gateway"],
+    ['group = smsc\nsmsc = smpp', 'log-level', '0', "not needed: the core group's log-level applies to the whole gateway"],
+    ['group = smsc\nsmsc = smpp', 'log-file', '/var/log/smsc.log', 'not needed: switchboard logs to standard output (pino JSON)'],
+    // keys switchboard does not support (yet)
+    ['group = core', 'sms-resend-freq', '60', 'is not supported; ignored'],
+    ['group = core', 'unified-prefix', '+358,00358,0', 'is not supported; ignored'],
+    ['group = core', 'admin-port-ssl', 'true', 'is not supported; ignored'],
+    ['group = smsbox', 'immediate-sendsms-reply', 'true', 'is not supported; ignored'],
+    ['group = smsbox', 'sendsms-url', '/send', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'interface-version', '34', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'service-type', 'CMT', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'validityperiod', '1440', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'alt-dcs', 'true', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'allowed-smsc-id-regex', '^A', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'reroute', 'true', 'is not supported; ignored'],
+    ['group = sendsms-user', 'concatenation', 'true', 'is not supported; ignored'],
+    ['group = sendsms-user', 'white-list', 'http://x/list', 'is not supported; ignored'],
+    ['group = sendsms-user', 'dlr-url', 'http://x/dlr', 'is not supported; ignored'],
+  ])('%s: %s', (head, key, value, message) => {
+    const headLines = head.split('\n').length;
+    const m = map(`# leading comment\n${head}\n${key} = ${value}`, 'etc/kannel.conf');
+    expect(m.errors).toEqual([]);
+    const group = head.split('\n')[0]!.replace('group = ', '');
+    expect(m.warnings).toEqual([{ file: 'etc/kannel.conf', line: headLines + 2, path: `group ${group} (line 2) ${key}`, message }]);
+  });
+
+  it('a whole unsupported group is one warning at its group line, with the number of keys ignored', () => {
+    const m = map('group = core\nadmin-port = 1\n\ngroup = sms-service\nkeyword = default\ntext = "No service"');
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 4, path: 'group sms-service (line 4)', message: 'group "sms-service" is not supported yet; its 2 keys are ignored' }]);
+    expect(m.raw.admin).toEqual({ 'admin-port': 1 });
+  });
+
+  it.each([
+    ['emi', 'group = smsc\nsmsc = emi\nhost = h', 'smsc = emi is not supported (only smpp); this link is skipped'],
+    ['http', 'group = smsc\nsmsc = HTTP\nhost = h', 'smsc = http is not supported (only smpp); this link is skipped'],
+    ['no smsc key', 'group = smsc\nhost = h', 'has no "smsc" key; skipped (only smsc = smpp is supported)'],
+  ])('an smsc group that is not smpp (%s) is skipped with a warning', (_what, text, message) => {
+    const m = map(text);
+    expect(m.raw.links).toEqual([]);
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 1, path: 'group smsc (line 1)', message }]);
+  });
+
+  it('a key written twice in one group: the last value wins, with a warning at the second line', () => {
+    const m = map(`${SMSC_HEAD}port = 1\nport = 2`);
+    expect(m.raw.links[0]?.['port']).toBe(2);
+    expect(m.lines.get(pathKey(['links', 0, 'port']))).toEqual({ file: 'k.conf', line: 4 });
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 4, path: 'group smsc (line 1) port', message: 'is set twice in this group; the last value wins' }]);
+  });
+
+  it('system-id after smsc-username counts as the same key written twice', () => {
+    const m = map(`${SMSC_HEAD}smsc-username = a\nsystem-id = b`);
+    expect(m.raw.links[0]?.['smsc-username']).toBe('b');
+    expect(m.warnings.map((w) => [w.line, w.message])).toEqual([[4, 'is set twice in this group; the last value wins']]);
+  });
+
+  it.each([
+    // §3.1: Kannel refuses port and receive-port in one group; switchboard opens both binds and says so
+    ['without transceiver-mode', 'port = 2775\nreceive-port = 2776', 1],
+    ['with transceiver-mode = false', 'port = 2775\nreceive-port = 2776\ntransceiver-mode = false', 1],
+    ['with transceiver-mode = true (the validator refuses it instead)', 'port = 2775\nreceive-port = 2776\ntransceiver-mode = true', 0],
+    ['port alone', 'port = 2775', 0],
+    ['receive-port alone', 'receive-port = 2776', 0],
+  ])('port and receive-port in one group %s', (_what, keys, warnings) => {
+    const m = map(`${SMSC_HEAD}${keys}`);
+    const w = m.warnings.filter((x) => x.message.startsWith('port and receive-port in one group'));
+    expect(w).toHaveLength(warnings);
+    if (warnings) expect(w[0]).toMatchObject({ file: 'k.conf', line: 1, path: 'group smsc (line 1)' });
+  });
+
+  it('included files keep their own file names in warnings and lines', () => {
+    const parsed = parseKannelConf('include = "links.conf"', 'main.conf', (p) =>
+      p === 'links.conf' ? { file: '/etc/kannel/links.conf', text: '\ngroup = smsc\nsmsc = smpp\nport = 2775\nservice-type = X' } : undefined,
+    );
+    const m = mapKannelGroups(parsed.groups);
+    expect(m.warnings).toEqual([{ file: '/etc/kannel/links.conf', line: 5, path: 'group smsc (line 2) service-type', message: 'is not supported; ignored' }]);
+    expect(m.lines.get(pathKey(['links', 0, 'port']))).toEqual({ file: '/etc/kannel/links.conf', line: 4 });
+    expect(m.lines.get(pathKey(['links', 0]))).toEqual({ file: '/etc/kannel/links.conf', line: 2 });
+  });
+});
