@@ -36,12 +36,17 @@ export interface EmbeddedRedisOptions {
   readonly detached: boolean;
   readonly logger?: Logger;
   readonly startTimeoutMs?: number;
+  /** Where to look for the binary (tests); defaults to PATH and the usual directories. */
+  readonly lookup?: { readonly env: NodeJS.ProcessEnv; readonly usualDirs: readonly string[] };
 }
 
-export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
+/** Where Debian puts it, for when PATH is minimal (services, cron). */
+const USUAL_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin'];
+
+export function findRedisServer(env: NodeJS.ProcessEnv = process.env, usualDirs: readonly string[] = USUAL_DIRS): string | undefined {
   const explicit = env.REDIS_SERVER_BIN;
   if (explicit) return explicit;
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/sbin', '/usr/local/bin'];
+  const dirs = [...(env.PATH ?? '').split(delimiter), ...usualDirs];
   for (const dir of dirs) {
     if (!dir) continue;
     const candidate = join(dir, 'redis-server');
@@ -122,7 +127,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
   }
   rmSync(socketPath, { force: true });
 
-  const binary = findRedisServer();
+  const binary = opts.lookup ? findRedisServer(opts.lookup.env, opts.lookup.usualDirs) : findRedisServer();
   if (!binary) throw new RedisBinaryMissingError();
   const args = [
     '--port', '0',
