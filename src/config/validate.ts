@@ -247,14 +247,38 @@ function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[
   return out;
 }
 
+/**
+ * Fills absent keys with the schema's defaults, and nothing else. A value of the wrong type is left as it is so the
+ * schema check reports it: typebox's Value.Default merges a map into a list default and a list into a map default
+ * (`links: {host: h}` became an empty list of links, `allowed-smsc-id: {a: 1}` an empty list), silently.
+ */
+function withDefaults(schema: TSchema, value: unknown): unknown {
+  const s = schema as TSchema & Record<string, unknown>;
+  let v = value;
+  if (v === undefined) {
+    if (!('default' in s)) return undefined;
+    v = structuredClone(s.default);
+  }
+  if (s.type === 'object' && v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const out: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+    for (const [k, child] of Object.entries(s.properties as Record<string, TSchema>)) {
+      const filled = withDefaults(child, out[k]);
+      if (filled !== undefined) out[k] = filled;
+    }
+    return out;
+  }
+  if (s.type === 'array' && Array.isArray(v)) return v.map((item) => withDefaults(s.items as TSchema, item));
+  return v;
+}
+
 /** Validates and converts; throws ConfigError with every problem found. */
 export function validateConfig(raw: unknown, src: ConfigSource): Config {
   const unknown = unknownKeyProblems(raw, src);
-  const withDefaults = Value.Default(ConfigSchema, structuredClone(raw ?? {}));
-  const typeProblems = schemaProblems(withDefaults, src);
+  const filled = withDefaults(ConfigSchema, structuredClone(raw ?? {}));
+  const typeProblems = schemaProblems(filled, src);
   const problems = [...unknown, ...typeProblems];
   if (problems.length > 0) throw new ConfigError(problems);
-  const input = withDefaults as ConfigInput;
+  const input = filled as ConfigInput;
   const semantic = semanticProblems(input, src);
   if (semantic.length > 0) throw new ConfigError(semantic);
   const ids = assignLinkIds(input.links);
