@@ -1,0 +1,262 @@
+/**
+ * validateConfig: the schema (defined once, src/config/schema.ts) applied to a raw object from either loader.
+ * Every problem names the file, the line (through the loader's lineOf), the key path and what was expected.
+ */
+import { describe, it, expect } from 'vitest';
+import { Type } from '@sinclair/typebox';
+import { ConfigError, formatProblem, type ConfigProblem } from '../../../src/config/config-error.js';
+import { LinkSchema } from '../../../src/config/schema.js';
+import { describeExpected, dottedPath, splitList, validateConfig, type ConfigSource } from '../../../src/config/validate.js';
+
+const SRC: ConfigSource = { file: 'c.yaml' };
+const link = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: 'h', 'smsc-username': 'u', 'smsc-password': 'p', ...over });
+
+function problemsOf(raw: unknown, src: ConfigSource = SRC): ConfigProblem[] {
+  try {
+    validateConfig(raw, src);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.problems];
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+const messages = (raw: unknown): string[] => problemsOf(raw).map(formatProblem);
+
+describe('dottedPath, splitList, describeExpected', () => {
+  it.each([
+    [[], ''],
+    [['http'], 'http'],
+    [['http', 'sendsms-port'], 'http.sendsms-port'],
+    [['links', 0], 'links[0]'],
+    [['links', 2, 'allowed-smsc-id', 1], 'links[2].allowed-smsc-id[1]'],
+  ] as const)('dottedPath(%j) = %j', (path, expected) => {
+    expect(dottedPath(path)).toBe(expected);
+  });
+
+  it.each([
+    ['a;b;c', ['a', 'b', 'c']],
+    [' a ; b ', ['a', 'b']],
+    ['a;;b;', ['a', 'b']],
+    ['', []],
+    [';', []],
+    [['x', ' y ', ''], ['x', 'y']],
+    [[], []],
+    // Kannel's lists are ';'-separated; a space is part of an item
+    ['127.0.0.1 10.0.0.1', ['127.0.0.1 10.0.0.1']],
+  ] as const)('splitList(%j) = %j', (input, expected) => {
+    expect(splitList(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['an integer from 0 to 65535', Type.Integer({ minimum: 0, maximum: 65535 })],
+    ['an integer of at least 1', Type.Integer({ minimum: 1 })],
+    ['an integer of at most 9', Type.Integer({ maximum: 9 })],
+    ['an integer', Type.Integer()],
+    ['a number from 0.05 to 86400', Type.Number({ minimum: 0.05, maximum: 86400 })],
+    ['a string', Type.String()],
+    ['true or false', Type.Boolean()],
+    ['a list', Type.Array(Type.String())],
+    ['a map', Type.Object({})],
+    ['one of "a", "b"', Type.Union([Type.Literal('a'), Type.Literal('b')])],
+    ['a list or a string', Type.Union([Type.Array(Type.String()), Type.String()])],
+    ['a valid value', Type.Null()],
+  ])('describeExpected → %s', (expected, schema) => {
+    expect(describeExpected(schema)).toBe(expected);
+  });
+
+  it('every link key of the schema has a description and a sensible "expected" text', () => {
+    for (const [key, node] of Object.entries(LinkSchema.properties)) {
+      expect(typeof (node as { description?: unknown }).description, key).toBe('string');
+      expect(describeExpected(node), key).not.toBe('a valid value');
+    }
+  });
+});
+
+describe('validateConfig: problems', () => {
+  it.each([
+    // wrong type
+    [{ http: { 'sendsms-port': '13013' } }, ['c.yaml: http.sendsms-port: expected an integer from 0 to 65535, got "13013"']],
+    [{ http: { 'sendsms-port': true } }, ['c.yaml: http.sendsms-port: expected an integer from 0 to 65535, got true']],
+    [{ http: null }, ['c.yaml: http: expected a map, got null']],
+    [{ http: 'x' }, ['c.yaml: http: expected a map, got "x"']],
+    [{ http: [1, 2] }, ['c.yaml: http: expected a map, got a list']],
+    [{ links: { host: 'h' } }, ['c.yaml: links: expected a list, got a map']],
+    [{ links: 'h' }, ['c.yaml: links: expected a list, got "h"']],
+    [{ links: [link({ 'allowed-smsc-id': { a: 1 } })] }, ['c.yaml: links[0].allowed-smsc-id: expected a list or a string, got a map']],
+    [{ links: [link({ 'allowed-smsc-id': [1] })] }, ['c.yaml: links[0].allowed-smsc-id: expected a list or a string, got a list']],
+    [{ accounts: [{ username: 'u', password: 7 }] }, ['c.yaml: accounts[0].password: expected a string, got 7']],
+    [{ links: [link({ host: 'x'.repeat(50) })].map((l) => ({ ...l, port: 'y'.repeat(50) })) }, [`c.yaml: links[0].port: expected an integer from 0 to 65535, got "${'y'.repeat(40)}…"`]],
+    // out of range
+    [{ links: [link({ port: -1 })] }, ['c.yaml: links[0].port: expected an integer from 0 to 65535, got -1']],
+    [{ links: [link({ 'max-pending-submits': 10_001 })] }, ['c.yaml: links[0].max-pending-submits: expected an integer from 1 to 10000, got 10001']],
+    [{ links: [link({ 'enquire-link-interval': 0 })] }, ['c.yaml: links[0].enquire-link-interval: expected a number from 0.05 to 86400, got 0']],
+    [{ links: [link({ 'msg-id-type': -2 })] }, ['c.yaml: links[0].msg-id-type: expected an integer from -1 to 3, got -2']],
+    [{ queue: { 'max-attempts': 0 } }, ['c.yaml: queue.max-attempts: expected an integer from 1 to 1000, got 0']],
+    [{ queue: { 'message-lifetime': 59 } }, ['c.yaml: queue.message-lifetime: expected a number from 60 to 7776000, got 59']],
+    // unknown keys; a suggestion when only separators or case differ
+    [{ htp: {} }, ['c.yaml: htp: is not a known key']],
+    [{ HTTP: {} }, ['c.yaml: HTTP: is not a known key (did you mean "http"?)']],
+    [{ links: [link({ smsc_id: 'x' })] }, ['c.yaml: links[0].smsc_id: is not a known key (did you mean "smsc-id"?)']],
+    [{ accounts: [{ username: 'u', password: 'p', 'Forced_SMSC': 'x' }] }, ['c.yaml: accounts[0].Forced_SMSC: is not a known key (did you mean "forced-smsc"?)']],
+    [{ redis: { keyprefix: 'x' } }, ['c.yaml: redis.keyprefix: is not a known key (did you mean "key-prefix"?)']],
+    // missing required keys
+    [{ links: [{}] }, ['c.yaml: links[0].host: is required', 'c.yaml: links[0].smsc-username: is required', 'c.yaml: links[0].smsc-password: is required']],
+    [{ accounts: [{ password: 'p' }] }, ['c.yaml: accounts[0].username: is required']],
+  ])('%j', (raw, expected) => {
+    expect(messages(raw)).toEqual(expected);
+  });
+
+  it.each([
+    // rules the schema cannot say; checked once the types are right
+    [{ accounts: [{ username: 'a', password: 'x' }, { username: 'b', password: 'y' }, { username: 'a', password: 'z' }] }, ['c.yaml: accounts[2].username: account "a" is defined twice']],
+    [{ links: [link({ port: 0 })] }, ['c.yaml: links[0].port: expected a port, a receive-port or both; both are 0']],
+    [{ links: [link({ 'transceiver-mode': true, 'receive-port': 1 })] }, ['c.yaml: links[0].receive-port: cannot be used with transceiver-mode (the transceiver bind already receives)']],
+    [{ links: [link({ 'smsc-username': '0123456789abcdef' })] }, ['c.yaml: links[0].smsc-username: expected at most 15 characters (SMPP system_id)']],
+    [{ links: [link({ 'smsc-admin-id': 'x' }), link({ 'smsc-admin-id': 'x' })] }, ['c.yaml: links[1].smsc-admin-id: "x" is used by another link']],
+    [{ admin: { 'admin-port': 13013 } }, ['c.yaml: admin.admin-port: expected a port other than sendsms-port (13013)']],
+  ])('%j', (raw, expected) => {
+    expect(messages(raw)).toEqual(expected);
+  });
+
+  it.each([
+    ['a 15-character system_id', { links: [link({ 'smsc-username': '0123456789abcde' })] }],
+    ['admin and sendsms on one port but different interfaces', { http: { 'sendsms-interface': '127.0.0.1' }, admin: { 'admin-port': 13013 } }],
+    ['admin-port equal to a disabled sendsms-port', { http: { 'sendsms-port': 0 }, admin: { 'admin-port': 0 } }],
+    ['a receive-only link', { links: [link({ port: 0, 'receive-port': 2776 })] }],
+    ['two links with one smsc-id (active-active)', { links: [link({ 'smsc-id': 'x' }), link({ 'smsc-id': 'x' })] }],
+  ])('%s is fine', (_what, raw) => {
+    expect(() => validateConfig(raw, SRC)).not.toThrow();
+  });
+
+  it('uses the loader\'s line, file and path description for every kind of problem', () => {
+    const src: ConfigSource = {
+      file: 'main.conf',
+      lineOf: (p) => 100 + p.length,
+      fileOf: (p) => (p[0] === 'links' ? 'links.conf' : undefined),
+      describePath: (p) => `<${p.join('/')}>`,
+    };
+    expect(problemsOf({ links: [link({ port: 'x', bogus: 1 })] }, src)).toEqual([
+      { file: 'links.conf', line: 103, path: '<links/0/bogus>', message: 'is not a known key' },
+      { file: 'links.conf', line: 103, path: '<links/0/port>', message: 'expected an integer from 0 to 65535, got "x"' },
+    ]);
+    expect(problemsOf({ accounts: [{ username: 'a', password: 'p' }, { username: 'a', password: 'p' }] }, src)).toEqual([
+      { file: 'main.conf', line: 103, path: '<accounts/1/username>', message: 'account "a" is defined twice' },
+    ]);
+  });
+
+  it('without lineOf a problem has no line and is shown as file: path: message', () => {
+    expect(problemsOf({ http: { 'sendsms-port': 'x' } })).toEqual([
+      { file: 'c.yaml', line: undefined, path: 'http.sendsms-port', message: 'expected an integer from 0 to 65535, got "x"' },
+    ]);
+  });
+
+  it('ConfigError lists every problem in its message', () => {
+    try {
+      validateConfig({ htp: 1, links: [{}] }, SRC);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toBe(
+        [
+          'invalid configuration:',
+          '  c.yaml: htp: is not a known key',
+          '  c.yaml: links[0].host: is required',
+          '  c.yaml: links[0].smsc-username: is required',
+          '  c.yaml: links[0].smsc-password: is required',
+        ].join('\n'),
+      );
+    }
+  });
+});
+
+describe('validateConfig: the typed Config', () => {
+  it('null, undefined and {} are the default configuration', () => {
+    for (const raw of [null, undefined, {}]) {
+      const c = validateConfig(raw, SRC);
+      expect(c.http.port).toBe(13013);
+      expect(c.links).toEqual([]);
+    }
+  });
+
+  it('defaults fill absent keys and never replace a given value', () => {
+    const c = validateConfig({ http: { 'global-sender': 'X' }, links: [link()] }, SRC);
+    expect(c.http).toMatchObject({ port: 13013, host: '0.0.0.0', globalSender: 'X' });
+    expect(c.links[0]).toMatchObject({
+      smscId: 'h:2775',
+      port: 2775,
+      receivePort: 0,
+      transceiver: false,
+      systemType: '',
+      addressRange: '',
+      sourceAddrTon: undefined,
+      sourceAddrNpi: undefined,
+      destAddrTon: 2,
+      destAddrNpi: 1,
+      enquireLinkIntervalMs: 30_000,
+      responseTimeoutMs: 30_000,
+      unhealthyAfterMs: 3_000,
+      connectTimeoutMs: 10_000,
+      maxPendingSubmits: 10,
+      reconnectDelayMs: 10_000,
+      reconnectDelayMaxMs: 60_000,
+      throughput: 0,
+      instances: 1,
+      concatenation: 'udh8',
+      gsmPacked: false,
+      throttlePauseMs: 1000,
+    });
+  });
+
+  it('does not change the raw object it is given', () => {
+    const raw = { links: [link()] };
+    const before = structuredClone(raw);
+    validateConfig(raw, SRC);
+    expect(raw).toEqual(before);
+  });
+
+  it.each([
+    // seconds (Kannel's unit) → ms, rounded
+    ['reconnect-delay', 0.0125, 'reconnectDelayMs', 13],
+    ['response-timeout', 2.5, 'responseTimeoutMs', 2500],
+    ['throttle-pause', 0, 'throttlePauseMs', 0],
+    ['enquire-link-interval', 0.05, 'enquireLinkIntervalMs', 50],
+  ] as const)('%s = %d → %s = %d', (key, seconds, field, ms) => {
+    expect(validateConfig({ links: [link({ [key]: seconds })] }, SRC).links[0]?.[field]).toBe(ms);
+  });
+
+  it.each([
+    [1, 60, 60_000],
+    [90, 60, 90_000],
+    [5, 5, 5_000],
+  ])('reconnect-delay %d, reconnect-delay-max %d → max %d ms (the max is never below the first delay)', (delay, max, expected) => {
+    expect(validateConfig({ links: [link({ 'reconnect-delay': delay, 'reconnect-delay-max': max })] }, SRC).links[0]?.reconnectDelayMaxMs).toBe(expected);
+  });
+
+  it('source-addr-ton/npi stay undefined unless given (autodetection)', () => {
+    const [a, b] = validateConfig({ links: [link({ 'smsc-id': 'a' }), link({ 'smsc-id': 'b', 'source-addr-ton': 5, 'source-addr-npi': 0 })] }, SRC).links;
+    expect([a?.sourceAddrTon, a?.sourceAddrNpi, b?.sourceAddrTon, b?.sourceAddrNpi]).toEqual([undefined, undefined, 5, 0]);
+  });
+
+  it('accounts: name defaults to the username; lists are split', () => {
+    const [a, b] = validateConfig(
+      { accounts: [{ username: 'a', password: 'x' }, { username: 'b', password: 'y', name: 'svc', 'user-allow-ip': '1.2.3.4;5.6.7.*', 'denied-prefix': ['+1', '+7'], 'max-messages': 3 }] },
+      SRC,
+    ).accounts;
+    expect(a).toEqual({
+      username: 'a', password: 'x', name: 'a', defaultSmsc: undefined, forcedSmsc: undefined, defaultSender: undefined, fakedSender: undefined,
+      maxMessages: 10, allowIp: [], denyIp: [], allowedPrefix: [], deniedPrefix: [],
+    });
+    expect(b).toMatchObject({ name: 'svc', allowIp: ['1.2.3.4', '5.6.7.*'], deniedPrefix: ['+1', '+7'], maxMessages: 3 });
+  });
+
+  it.each([
+    // link ids are unique: smsc-admin-id, else smsc-id, else host:port (receive-port when port is 0), with #n for repeats
+    [[{}, {}], ['h:2775#1', 'h:2775#2']],
+    [[{ 'smsc-id': 'x' }, { 'smsc-id': 'y' }], ['x', 'y']],
+    [[{ 'smsc-id': 'x' }, { 'smsc-id': 'x' }, { 'smsc-id': 'y' }, { 'smsc-id': 'x' }], ['x#1', 'x#2', 'y', 'x#3']],
+    [[{ 'smsc-id': 'x', 'smsc-admin-id': 'x-a' }, { 'smsc-id': 'x' }], ['x-a', 'x']],
+    [[{ port: 0, 'receive-port': 2776 }], ['h:2776']],
+  ])('link ids for %j → %j', (extras, ids) => {
+    expect(validateConfig({ links: extras.map((x) => link(x)) }, SRC).links.map((l) => l.id)).toEqual(ids);
+  });
+});
