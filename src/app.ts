@@ -2,7 +2,8 @@
  * Wires the modules together for one gateway process. Never listens by itself until start(); stop() shuts down
  * in order: stop accepting (503), stop taking jobs, let windows drain (bounded), unbind, close Redis.
  */
-import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,27 +12,19 @@ import type { QueuedMessage } from './domain/message.js';
 import { decodeShortMessage } from './encoding/index.js';
 import type { MessageLookup, MessageView } from './http/api-routes.js';
 import { buildHttpServer } from './http/server.js';
+import { BindLeases } from './links/bind-leases.js';
+import { ClusterLinkState } from './links/cluster-link-state.js';
 import { LinkRuntime } from './links/link-runtime.js';
 import { AcceptService } from './messages/accept-service.js';
 import { MessageStore } from './messages/message-store.js';
-import { LinkDrain, type LinkHealthView } from './queue/link-drain.js';
+import { LinkDrain } from './queue/link-drain.js';
 import { Producer } from './queue/producer.js';
 import { RedisKeys } from './queue/queue-names.js';
 import { RouteDirectory } from './queue/route-directory.js';
 import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
+import { EventBus } from './redis/event-bus.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { parsePersona } from './simulator/persona.js';
-
-/** Health of this process's links; the cluster view (shared through Redis) replaces it when several run. */
-class LocalHealth extends EventEmitter<{ change: [] }> implements LinkHealthView {
-  constructor(private readonly runtimes: ReadonlyMap<string, LinkRuntime>) {
-    super();
-    for (const r of runtimes.values()) r.on('health', () => this.emit('change'));
-  }
-  anyHealthy(ids: readonly string[]): boolean {
-    return ids.some((id) => this.runtimes.get(id)?.healthy() ?? false);
-  }
-}
 
 export interface AppOptions {
   readonly config: Config;
@@ -50,6 +43,10 @@ export class App {
   readonly store: MessageStore;
   readonly directory: RouteDirectory;
   readonly producer: Producer;
+  readonly cluster: ClusterLinkState;
+  readonly leases: BindLeases;
+  readonly nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly bus: EventBus;
   private readonly clients: Redis[];
   private readonly log: Logger;
   private shuttingDown = false;
@@ -63,7 +60,8 @@ export class App {
     const workRedis = createRedis(opts.redis, 'worker', 'work', logger);
     const subRedis = createRedis(opts.redis, 'subscriber', 'events', logger);
     this.clients = [httpRedis, workRedis, subRedis];
-    this.directory = new RouteDirectory(workRedis, httpRedis, subRedis, keys, logger);
+    this.bus = new EventBus(workRedis, subRedis, keys.events);
+    this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     this.producer = new Producer(httpRedis, this.directory, {
       prefix: config.redis.keyPrefix,
       maxAttempts: config.queue.maxAttempts,
@@ -73,7 +71,10 @@ export class App {
     for (const link of config.links) {
       this.runtimes.set(link.id, new LinkRuntime({ link, logger, nextRef: (to) => this.store.nextConcatRef(to) }));
     }
-    const health = new LocalHealth(this.runtimes);
+    const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
+    this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, this.runtimes, logger, timers);
+    this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes.values(), logger, { ttlMs: timers.ttlMs, renewMs: timers.refreshMs });
+    const health = this.cluster;
     for (const runtime of this.runtimes.values()) {
       this.drains.push(
         new LinkDrain(runtime, this.directory, {
@@ -144,15 +145,23 @@ export class App {
     };
   }
 
-  /** Link and bind states, for /health and the logs. */
+  /** Link and bind states across every gateway process, for /health and the links API. */
   status(): Record<string, unknown> {
+    const binds = this.cluster.snapshot();
     return {
       status: this.shuttingDown ? 'shutting-down' : 'ok',
-      links: [...this.runtimes.values()].map((r) => ({
-        id: r.link.id,
-        smscId: r.link.smscId,
-        healthy: r.healthy(),
-        binds: r.binds.map((b) => ({ name: b.name, state: b.state.kind, outstanding: b.outstanding, ...b.counters })),
+      node: this.nodeId,
+      links: this.config.links.map((l) => ({
+        id: l.id,
+        smscId: l.smscId,
+        healthy: this.cluster.linkHealthy(l.id),
+        binds: binds.filter((b) => b.link === l.id),
+      })),
+      routes: this.directory.routes().map((r) => ({
+        key: r.key,
+        preferred: r.preferred,
+        fallback: r.fallback,
+        drainingHere: this.drains.flatMap((d) => d.draining().filter((x) => x.route === r.key && x.running).map(() => d.linkId)),
       })),
     };
   }
@@ -161,8 +170,9 @@ export class App {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
-    for (const r of this.runtimes.values()) r.start();
+    await this.cluster.start();
     for (const d of this.drains) d.start();
+    await this.leases.start();
     const { host, port } = this.config.http;
     await this.http.listen({ host, port });
     const addr = this.http.server.address();
@@ -184,7 +194,10 @@ export class App {
     this.log.info('shutting down: no new messages; letting submits in flight finish');
     await this.http.close();
     await Promise.all(this.drains.map((d) => d.pauseAll()));
+    this.leases.halt();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
+    await this.leases.release();
+    this.cluster.stop();
     await Promise.all(this.drains.map((d) => d.close()));
     this.directory.stop();
     await this.producer.close();

@@ -35,6 +35,7 @@ export interface Config {
     readonly retryDelayMs: number;
     readonly messageLifetimeMs: number;
   };
+  readonly cluster: { readonly leaseTtlMs: number; readonly refreshMs: number };
   readonly log: { readonly level: LogLevel };
   readonly simulator: {
     readonly enabled: boolean;

@@ -114,6 +114,10 @@ export const ConfigSchema = Type.Object(
       'retry-delay': seconds('First delay before a temporary error is retried; doubles on each attempt', 1, 0),
       'message-lifetime': seconds('How long message states and receipt correlations are kept', 72 * 3600, 60, 90 * 86_400),
     }),
+    cluster: obj('Several gateway processes sharing one Redis and one configuration', {
+      'lease-ttl': seconds('A bind whose owner stops renewing its lease (a crashed process) is opened by another process after this time', 3, 0.5, 60),
+      'refresh-interval': seconds('How often leases are renewed and bind states published and re-read', 1, 0.1, 30),
+    }),
     log: obj('Logging', {
       level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
         description: 'Lowest level written', default: 'info',

@@ -308,6 +308,7 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
       retryDelayMs: ms(input.queue['retry-delay']),
       messageLifetimeMs: ms(input.queue['message-lifetime']),
     },
+    cluster: { leaseTtlMs: ms(input.cluster['lease-ttl']), refreshMs: ms(input.cluster['refresh-interval']) },
     log: { level: input.log.level },
     simulator: { ...input.simulator },
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),

@@ -96,9 +96,9 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
     return this.senders.some((b) => b.healthy(now));
   }
 
-  /** Some sending bind can take a message now: healthy and not paused by throttling. */
+  /** Some sending bind can take a message now: answering in time and not paused by throttling. */
   available(now = Date.now()): boolean {
-    return this.senders.some((b) => b.healthy(now) && !b.throttled(now));
+    return this.senders.some((b) => b.canTake(now));
   }
 
   /** Messages this process can have in flight on the link: the windows of its bound senders. */
@@ -120,8 +120,8 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
       this.emit('available', available);
     }
     clearTimeout(this.throttleTimer);
-    if (healthy && !available) {
-      // Every healthy bind is paused by throttling: look again when the first pause ends.
+    if (!available && this.senders.some((b) => b.throttled(now))) {
+      // Paused by throttling: look again when the pause ends.
       this.throttleTimer = setTimeout(() => this.reevaluate(), 25);
       this.throttleTimer.unref();
     }
@@ -132,7 +132,7 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
     let best: Bind | undefined;
     let bestLoad = Infinity;
     for (const b of this.senders) {
-      if (!b.healthy(now) || b.throttled(now)) continue;
+      if (!b.canTake(now)) continue;
       const load = b.outstanding / b.window;
       if (load < bestLoad) {
         best = b;

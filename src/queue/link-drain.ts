@@ -71,6 +71,10 @@ export class LinkDrain {
     this.opts.health.on('change', () => this.update());
   }
 
+  get linkId(): string {
+    return this.runtime.link.id;
+  }
+
   /** Routes this link drains now, for status output. */
   draining(): { route: string; tier: string; running: boolean }[] {
     return [...this.workers.values()].map((w) => ({ route: w.route.key, tier: w.tier, running: w.started && !w.worker.isPaused() }));

@@ -19,6 +19,14 @@ export class RedisKeys {
   message(id: string): string {
     return `${this.prefix}:m:${id}`;
   }
+  /** A bind's published state (JSON, short TTL). */
+  bindState(bind: string): string {
+    return `${this.prefix}:bind:${bind}`;
+  }
+  /** The lease that says which gateway process runs a bind. */
+  bindLease(bind: string): string {
+    return `${this.prefix}:lease:${bind}`;
+  }
   concatRef(to: string): string {
     return `${this.prefix}:ref:${to}`;
   }

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { EventBus } from '../redis/event-bus.js';
 import { makeRoute, type Route } from '../routing/compute-route.js';
 import type { RedisKeys } from './queue-names.js';
 
@@ -36,7 +37,7 @@ export class RouteDirectory extends EventEmitter<RouteDirectoryEvents> {
   constructor(
     private readonly redis: Redis,
     private readonly failFast: Redis,
-    private readonly subscriber: Redis,
+    private readonly bus: EventBus,
     private readonly keys: RedisKeys,
     private readonly logger: Logger,
   ) {
@@ -52,12 +53,10 @@ export class RouteDirectory extends EventEmitter<RouteDirectoryEvents> {
   }
 
   async start(refreshMs = 5000): Promise<void> {
-    await this.subscriber.subscribe(this.keys.events);
-    this.subscriber.on('message', (channel: string, payload: string) => {
-      if (channel !== this.keys.events) return;
-      const m = /^route (\S+)$/.exec(payload);
-      if (m?.[1] && !this.known.has(m[1])) void this.refresh();
+    this.bus.on('route', (key) => {
+      if (!this.known.has(key)) void this.refresh();
     });
+    await this.bus.start();
     await this.refresh();
     this.refreshTimer = setInterval(() => void this.refresh(), refreshMs);
     this.refreshTimer.unref();
@@ -90,7 +89,7 @@ export class RouteDirectory extends EventEmitter<RouteDirectoryEvents> {
   async register(route: Route): Promise<void> {
     if (this.known.has(route.key)) return;
     await this.failFast.hsetnx(this.keys.routes, route.key, JSON.stringify({ preferred: route.preferred, fallback: route.fallback }));
-    await this.failFast.publish(this.keys.events, `route ${route.key}`);
+    await this.bus.publish('route', route.key, this.failFast);
     this.learn(route);
   }
 }

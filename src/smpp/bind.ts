@@ -92,7 +92,14 @@ export class Bind extends EventEmitter<BindEvents> {
   private readonly bucket: TokenBucket;
   private pausedUntil = 0;
   private lastHealthy = false;
+  private lastCanTake = false;
   private stopping = false;
+  /**
+   * Set when a session was closed because the SMSC stopped answering submits. After the rebind the bind takes one
+   * message at a time and stays out of routing until the SMSC answers one: a half-open circuit breaker, so an SMSC
+   * that binds and answers enquire_link but swallows submits costs one message per cycle, not a window.
+   */
+  private probation = false;
   private readonly random: () => number;
   /** Submits written on this bind since start, and answered: for status and tests. */
   readonly counters = { submitted: 0, accepted: 0, refused: 0, unanswered: 0, throttled: 0, inbound: 0, sessions: 0 };
@@ -116,18 +123,31 @@ export class Bind extends EventEmitter<BindEvents> {
   }
 
   get window(): number {
-    return this.link.maxPendingSubmits;
+    return this.probation ? 1 : this.link.maxPendingSubmits;
   }
 
   get outstanding(): number {
     return this.inFlight;
   }
 
-  /** Bound, answering within unhealthy-after, and not paused by throttling. */
-  healthy(now = Date.now()): boolean {
+  get onProbation(): boolean {
+    return this.probation;
+  }
+
+  private answering(now: number): boolean {
     if (this.current.kind !== 'bound' || !this.conn) return false;
     const oldest = this.conn.oldestPendingSentAt();
     return oldest === undefined || now - oldest < this.link.unhealthyAfterMs;
+  }
+
+  /** Healthy for routing: bound, answering within unhealthy-after, and not on probation. */
+  healthy(now = Date.now()): boolean {
+    return !this.probation && this.answering(now);
+  }
+
+  /** Can take a message now: bound, answering, not paused by throttling (probation allows one at a time). */
+  canTake(now = Date.now()): boolean {
+    return this.mode !== 'receiver' && this.answering(now) && this.pausedUntil <= now;
   }
 
   throttled(now = Date.now()): boolean {
@@ -135,8 +155,9 @@ export class Bind extends EventEmitter<BindEvents> {
   }
 
   start(): void {
-    if (this.current.kind !== 'idle') return;
+    if (this.current.kind !== 'idle' && this.current.kind !== 'stopped') return;
     this.stopping = false;
+    clearInterval(this.healthTimer);
     this.healthTimer = setInterval(() => this.checkHealth(), Math.min(250, Math.max(20, this.link.unhealthyAfterMs / 4)));
     this.healthTimer.unref();
     void this.connect();
@@ -149,14 +170,18 @@ export class Bind extends EventEmitter<BindEvents> {
   }
 
   private checkHealth(): void {
-    const h = this.healthy();
+    const now = Date.now();
+    const h = this.healthy(now);
+    const c = this.canTake(now);
+    if (h === this.lastHealthy && c === this.lastCanTake) return;
     if (h !== this.lastHealthy) {
-      this.lastHealthy = h;
-      if (!h && this.current.kind === 'bound') {
-        this.log.warn({ oldestPendingMs: Date.now() - (this.conn?.oldestPendingSentAt() ?? Date.now()) }, 'bind unhealthy: responses overdue; routing around it');
+      if (!h && this.current.kind === 'bound' && !this.probation) {
+        this.log.warn({ oldestPendingMs: now - (this.conn?.oldestPendingSentAt() ?? now) }, 'bind unhealthy: responses overdue; routing around it');
       } else if (h) this.log.info('bind healthy');
-      this.emit('health', h);
     }
+    this.lastHealthy = h;
+    this.lastCanTake = c;
+    this.emit('health', h);
   }
 
   private async connect(): Promise<void> {
@@ -242,6 +267,10 @@ export class Bind extends EventEmitter<BindEvents> {
     clearTimeout(this.keepAliveTimer);
     this.failWaiters(new NotSent(`session ended (${describeClose(reason)})`));
     const wasBound = this.current.kind === 'bound' || this.current.kind === 'unbinding';
+    if (wasBound && reason.kind === 'response-timeout') {
+      if (!this.probation) this.log.warn('the SMSC stopped answering; after the rebind this bind sends one message at a time until it answers');
+      this.probation = true;
+    }
     if (this.stopping) {
       this.setState({ kind: 'stopped', since: Date.now() });
       return;
@@ -392,6 +421,11 @@ export class Bind extends EventEmitter<BindEvents> {
       const action = statusAction(resp.command_status);
       if (action === 'ok') {
         this.counters.accepted++;
+        if (this.probation) {
+          this.probation = false;
+          this.log.info('the SMSC answers again; full window restored');
+          this.checkHealth();
+        }
         return { kind: 'accepted', messageId: cstring(resp, 'message_id') };
       }
       this.counters.refused++;

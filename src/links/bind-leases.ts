@@ -1,0 +1,96 @@
+/**
+ * Which process runs which bind: each bind instance is owned through a lease in Redis (SET NX with a TTL, renewed
+ * by its owner). Gateway processes sharing a configuration and a Redis therefore open exactly `instances` binds
+ * per link between them, and when one dies its leases expire and the others take its binds over.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RedisKeys } from '../queue/queue-names.js';
+import type { Bind } from '../smpp/bind.js';
+import type { LinkRuntime } from './link-runtime.js';
+
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+export interface BindLeaseOptions {
+  readonly ttlMs: number;
+  readonly renewMs: number;
+}
+
+export class BindLeases {
+  private readonly held = new Set<Bind>();
+  private readonly binds: Bind[];
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private stopped = false;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly nodeId: string,
+    runtimes: Iterable<LinkRuntime>,
+    private readonly logger: Logger,
+    private readonly opts: BindLeaseOptions,
+  ) {
+    this.binds = [...runtimes].flatMap((r) => r.binds);
+  }
+
+  /** Binds this process owns now. */
+  owned(): readonly Bind[] {
+    return [...this.held];
+  }
+
+  async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.opts.renewMs);
+    this.timer.unref();
+  }
+
+  /** Renews what we hold (stopping a bind whose lease was lost), then tries to take the free ones. */
+  async tick(): Promise<void> {
+    if (this.ticking || this.stopped) return;
+    this.ticking = true;
+    try {
+      const pipe = this.redis.pipeline();
+      for (const b of this.binds) {
+        const key = this.keys.bindLease(b.name);
+        if (this.held.has(b)) pipe.eval(RENEW, 1, key, this.nodeId, this.opts.ttlMs);
+        else pipe.set(key, this.nodeId, 'PX', this.opts.ttlMs, 'NX');
+      }
+      const results = (await pipe.exec()) ?? [];
+      this.binds.forEach((b, i) => {
+        const [err, value] = results[i] ?? [new Error('no result'), null];
+        if (err || this.stopped) return;
+        if (this.held.has(b)) {
+          if (value === 0) {
+            this.held.delete(b);
+            this.logger.warn({ bind: b.name }, 'lease lost to another gateway; stopping this bind');
+            void b.stop(0);
+          }
+        } else if (value === 'OK') {
+          this.held.add(b);
+          this.logger.info({ bind: b.name, node: this.nodeId }, 'lease taken; opening this bind');
+          b.start();
+        }
+      });
+    } catch (e) {
+      // Redis unavailable: keep running what we hold; nobody else can take it while Redis is down.
+      this.logger.debug({ err: e }, 'cannot renew bind leases');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Stops renewing; the caller stops the binds, then release() hands them to the other processes at once. */
+  halt(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+  }
+
+  async release(): Promise<void> {
+    const pipe = this.redis.pipeline();
+    for (const b of this.held) pipe.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId);
+    this.held.clear();
+    await pipe.exec().catch((e: unknown) => this.logger.warn({ err: e }, 'cannot release bind leases; they expire by themselves'));
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Cluster events over one Redis pub/sub channel: "route <key>" when a route gets a queue, "link <id>" when a bind
+ * of a link changes state. Messages only say what changed; receivers re-read the state from Redis, so a lost
+ * message costs a little delay (the periodic re-read), never a wrong view.
+ */
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+
+export type BusEvent = 'route' | 'link';
+
+export class EventBus extends EventEmitter<{ route: [key: string]; link: [id: string] }> {
+  private started = false;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    readonly channel: string,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.subscriber.on('message', (channel: string, payload: string) => {
+      if (channel !== this.channel) return;
+      const space = payload.indexOf(' ');
+      const kind = payload.slice(0, space);
+      const arg = payload.slice(space + 1);
+      if (kind === 'route' || kind === 'link') this.emit(kind, arg);
+    });
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  async publish(kind: BusEvent, arg: string, via: Redis = this.publisher): Promise<void> {
+    await via.publish(this.channel, `${kind} ${arg}`);
+  }
+}
