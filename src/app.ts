@@ -86,6 +86,7 @@ export class App {
           health,
           logger,
           pinWaitMs: 60_000,
+          links: new Map(config.links.map((l) => [l.id, l])),
         }),
       );
     }

@@ -55,6 +55,7 @@ export const LinkSchema = Type.Object(
       default: 'udh8',
     }),
     'gsm-packed': bool('Pack GSM 7-bit text into octets (most SMSCs want one septet per octet, unpacked)', false),
+    'spillover-queue-age': seconds('When this link is preferred for a route and the next message of that route has waited longer than this, the route\'s fallback links help drain it; 0 never spills over (as Kannel: a saturated preferred link keeps all its traffic)', 0, 0),
     'throttle-pause': seconds('How long a bind stops sending after ESME_RTHROTTLED or ESME_RMSGQFUL', 1, 0),
     'allowed-smsc-id': list('Only messages whose smsc-id is in this list may use this link'),
     'denied-smsc-id': list('Messages whose smsc-id is in this list never use this link (ignored when allowed-smsc-id is set)'),

@@ -190,6 +190,7 @@ function toLink(l: LinkInput, id: string): Link {
     concatenation: l.concatenation,
     gsmPacked: l['gsm-packed'],
     throttlePauseMs: ms(l['throttle-pause']),
+    spilloverQueueAgeMs: ms(l['spillover-queue-age']),
     routing: {
       allowedSmscId: splitList(l['allowed-smsc-id']),
       deniedSmscId: splitList(l['denied-smsc-id']),

@@ -56,6 +56,8 @@ export interface Link {
   readonly concatenation: ConcatenationMethod;
   /** Pack GSM 7-bit septets into octets (most SMSCs want them unpacked, one per octet). */
   readonly gsmPacked: boolean;
+  /** Fallback links help drain a route this link prefers once its next message has waited this long; 0: never. */
+  readonly spilloverQueueAgeMs: number;
   /** How long a throttled bind (ESME_RTHROTTLED / ESME_RMSGQFUL) pauses before it sends again. */
   readonly throttlePauseMs: number;
   readonly routing: LinkRouting;

@@ -4,9 +4,10 @@
  * of a route compete for its queue, so each takes what its window, throughput and SMSC speed allow; failover and
  * failback move no message: whoever may drain the queue now simply takes the next one.
  */
-import { DelayedError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import type { LinkRuntime, SendProgress } from '../links/link-runtime.js';
 import type { MessageStore } from '../messages/message-store.js';
@@ -30,6 +31,8 @@ export interface DrainOptions {
   readonly logger: Logger;
   /** How long the rest of a partly sent long message waits for its own link before any link resends it whole. */
   readonly pinWaitMs: number;
+  /** Every configured link, to read the preferred links' spillover setting. */
+  readonly links: ReadonlyMap<string, Link>;
 }
 
 type JobData = QueuedMessage & { readonly progress?: SendProgress & { readonly since: number } };
@@ -42,6 +45,10 @@ interface RouteWorker {
   /** Whether it should be taking jobs; applied one change at a time (bullmq's pause and resume are async). */
   wanted: boolean;
   applying: Promise<void>;
+  /** Fallback only: the preferred links are healthy but saturated, so this link helps (spillover). */
+  spilling: boolean;
+  /** Fallback only, when a preferred link has spillover-queue-age: how long the route's next message may wait. */
+  readonly spillAfterMs: number;
 }
 
 /** A temporary SMSC error: bullmq retries it with backoff and counts the attempt. */
@@ -53,6 +60,8 @@ export class LinkDrain {
   private readonly workers = new Map<string, RouteWorker>();
   private readonly log: Logger;
   private closed = false;
+  private spillTimer: NodeJS.Timeout | undefined;
+  private readonly inspectors = new Map<string, Queue>();
 
   constructor(
     private readonly runtime: LinkRuntime,
@@ -98,14 +107,50 @@ export class LinkDrain {
       removeOnComplete: { count: 0 },
     });
     worker.on('error', (e) => this.log.error({ err: e, route: route.key }, 'queue worker error'));
-    this.workers.set(route.key, { route, tier, worker, started: false, wanted: false, applying: Promise.resolve() });
+    const ages = route.preferred.map((id) => this.opts.links.get(id)?.spilloverQueueAgeMs ?? 0).filter((ms) => ms > 0);
+    const spillAfterMs = tier === 'fallback' && ages.length > 0 ? Math.min(...ages) : 0;
+    this.workers.set(route.key, { route, tier, worker, started: false, wanted: false, applying: Promise.resolve(), spilling: false, spillAfterMs });
+    if (spillAfterMs > 0) this.watchSpillover();
     this.log.info({ route: route.key, tier }, 'draining route queue');
     this.update();
   }
 
   private shouldRun(w: RouteWorker): boolean {
     if (this.closed || !this.runtime.available()) return false;
-    return w.tier === 'preferred' || !this.opts.health.anyHealthy(w.route.preferred);
+    return w.tier === 'preferred' || w.spilling || !this.opts.health.anyHealthy(w.route.preferred);
+  }
+
+  /**
+   * Spillover: for fallback routes whose preferred links allow it, look at how long the route's next message has
+   * waited; past the limit this link helps, and it stops again once the wait is back under half the limit.
+   */
+  private watchSpillover(): void {
+    if (this.spillTimer) return;
+    this.spillTimer = setInterval(() => void this.checkSpillover(), 250);
+    this.spillTimer.unref();
+  }
+
+  private async checkSpillover(): Promise<void> {
+    for (const w of this.workers.values()) {
+      if (w.spillAfterMs === 0 || this.closed) continue;
+      let q = this.inspectors.get(w.route.key);
+      if (!q) {
+        q = new Queue(routeQueueName(w.route.key), { connection: this.opts.connection, prefix: this.opts.prefix });
+        this.inspectors.set(w.route.key, q);
+      }
+      try {
+        const [next] = await q.getJobs(['prioritized', 'wait'], 0, 0, true);
+        const waited = next ? Date.now() - next.timestamp : 0;
+        const spill = w.spilling ? waited > w.spillAfterMs / 2 : waited > w.spillAfterMs;
+        if (spill !== w.spilling) {
+          w.spilling = spill;
+          this.log.warn({ route: w.route.key, waitedMs: waited }, spill ? 'preferred links saturated: fallback link helps drain the route' : 'route caught up: fallback link stops helping');
+          this.update();
+        }
+      } catch (e) {
+        this.log.debug({ err: e }, 'cannot read the route queue for spillover');
+      }
+    }
   }
 
   /** Starts, resumes or pauses each worker to match the link's state and the route's tiers. */
@@ -117,7 +162,7 @@ export class LinkDrain {
       if (run === w.wanted) continue;
       w.wanted = run;
       if (w.tier === 'fallback') {
-        if (run) this.log.warn({ route: w.route.key }, 'fallback link takes the route: no preferred link is healthy');
+        if (run && !w.spilling) this.log.warn({ route: w.route.key }, 'fallback link takes the route: no preferred link is healthy');
         else if (this.runtime.available()) this.log.info({ route: w.route.key }, 'a preferred link is healthy again; fallback link stops taking the route');
       }
       w.applying = w.applying.then(() => this.apply(w)).catch((e: unknown) => this.log.error({ err: e, route: w.route.key }, 'cannot pause or resume a queue worker'));
@@ -187,6 +232,8 @@ export class LinkDrain {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.spillTimer);
+    await Promise.all([...this.inspectors.values()].map((q) => q.close()));
     await Promise.all([...this.workers.values()].map((w) => w.worker.close()));
   }
 

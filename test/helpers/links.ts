@@ -30,6 +30,7 @@ export function testLink(port: number, over: Partial<Link> = {}): Link {
     concatenation: 'udh8',
     gsmPacked: false,
     throttlePauseMs: 200,
+    spilloverQueueAgeMs: 0,
     routing: { allowedSmscId: [], deniedSmscId: [], preferredSmscId: [], allowedPrefix: [], deniedPrefix: [], preferredPrefix: [] },
     ...over,
   };

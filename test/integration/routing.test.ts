@@ -153,6 +153,24 @@ describe('active-passive (preferred-smsc-id recipe)', () => {
   });
 });
 
+describe('a saturated preferred link', () => {
+  it('keeps all its traffic by default (as Kannel), and spills over to the fallback with spillover-queue-age', { timeout: 40_000 }, async () => {
+    for (const spill of [false, true]) {
+      const primary = await sim();
+      const backup = await sim();
+      const extra = spill ? 'throughput = 40\nspillover-queue-age = 0.5' : 'throughput = 40';
+      const app = await gatewayFromKannel(activePassive(primary.port, backup.port, extra), spill ? 'sat2' : 'sat1');
+      await waitFor(() => app.cluster.linkHealthy('reliable_smpp_gw') && app.cluster.linkHealthy('unreliable_smpp_gw'), 5000, 'both bound');
+      const load = steadyLoad(sender(app), 120, 300, spill ? 4675100000 : 4675000000);
+      await new Promise((r) => setTimeout(r, 2600));
+      await load.stop();
+      if (spill) expect(okDests(backup).length).toBeGreaterThan(50);
+      else expect(okDests(backup)).toHaveLength(0);
+      await app.stop();
+    }
+  });
+});
+
 describe('active-active (two links, one smsc-id)', () => {
   it('splits by capacity: a link limited to 100 msg/s carries about that, not half', { timeout: 40_000 }, async () => {
     const limited = await sim();
