@@ -48,6 +48,7 @@ export function makeLink(id: string, over: Partial<Omit<Link, 'routing'>> & { ro
     concatenation: 'udh8',
     gsmPacked: false,
     throttlePauseMs: 1_000,
+    spilloverQueueAgeMs: 0,
     ...rest,
     routing: routing(r),
   };
