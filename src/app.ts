@@ -18,6 +18,7 @@ import { LinkRuntime } from './links/link-runtime.js';
 import { AcceptService } from './messages/accept-service.js';
 import { MessageStore } from './messages/message-store.js';
 import { LinkDrain } from './queue/link-drain.js';
+import { watchOrphanRoutes } from './queue/orphan-routes.js';
 import { Producer } from './queue/producer.js';
 import { RedisKeys } from './queue/queue-names.js';
 import { RouteDirectory } from './queue/route-directory.js';
@@ -97,7 +98,8 @@ export class App {
         lookup: this.lookup(),
         maxRecipients: config.http.maxRecipients,
         shuttingDown: () => this.shuttingDown,
-        health: () => this.status(),
+        status: () => this.status(),
+        statusPasswords: [config.admin.password, config.admin.statusPassword].filter((p): p is string => Boolean(p)),
       },
       { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger },
     );
@@ -171,6 +173,7 @@ export class App {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
+    await watchOrphanRoutes(this.directory, { producer: this.producer, store: this.store, links: this.config.links, logger: this.log });
     await this.cluster.start();
     for (const d of this.drains) d.start();
     await this.leases.start();

@@ -18,7 +18,14 @@ export interface HttpServerOptions {
 
 const isApi = (url: string): boolean => url.startsWith('/api/');
 
-export function buildHttpServer(deps: SendsmsDeps & ApiDeps & { readonly health: () => Record<string, unknown> }, opts: HttpServerOptions): FastifyInstance {
+export interface StatusDeps {
+  /** Link, bind and route states across the cluster. */
+  readonly status: () => Record<string, unknown>;
+  /** admin-password and status-password; when any is set, /api/v1/status needs one of them (HTTP Basic, any user). */
+  readonly statusPasswords: readonly string[];
+}
+
+export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -69,7 +76,20 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & { readonly health:
 
   registerSendsms(app, deps);
   registerApi(app, deps);
-  app.get('/health', async () => deps.health());
+  app.get('/health', async (_req, reply) => {
+    const st = deps.status();
+    return reply.code(st.status === 'ok' ? 200 : 503).send({ status: st.status });
+  });
+  app.get('/api/v1/status', async (req, reply) => {
+    if (deps.statusPasswords.length > 0) {
+      const h = req.headers.authorization ?? '';
+      const given = /^basic /i.test(h) ? Buffer.from(h.slice(6).trim(), 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
+      if (given === undefined || !deps.statusPasswords.includes(given)) {
+        return reply.code(401).header('www-authenticate', 'Basic realm="switchboard status"').send(apiError('unauthorized', 'give the status-password or admin-password (HTTP Basic, any user name)').body);
+      }
+    }
+    return deps.status();
+  });
   app.get('/api/v1/errors', async () => API_ERRORS);
   return app;
 }

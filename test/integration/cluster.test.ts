@@ -45,7 +45,7 @@ describe('two gateway processes, one Redis, one configuration', () => {
     expect(sim.counters.binds).toBe(2);
 
     type Health = { links: { id: string; healthy: boolean; binds: { state: string; node: string }[] }[] };
-    const health = async (port: number): Promise<Health> => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as Health;
+    const health = async (port: number): Promise<Health> => (await (await fetch(`http://127.0.0.1:${port}/api/v1/status`)).json()) as Health;
     const [ha, hb] = [await health(portA), await health(portB)];
     expect(ha.links[0]?.healthy).toBe(true);
     expect(hb.links[0]?.healthy).toBe(true);

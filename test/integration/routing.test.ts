@@ -219,3 +219,34 @@ forced-smsc = smpp_carrier_gw
     expect(share).toBeLessThan(N / 2 - 200);
   });
 });
+
+describe('a configuration change', () => {
+  it('never strands a queue: messages queued for links that no longer exist are routed again', { timeout: 30_000 }, async () => {
+    const gone = await sim();
+    const goneport = gone.port;
+    await gone.kill();
+    const v1 = `${smsbox}
+group = smsc
+smsc = smpp
+smsc-id = old_gw
+host = 127.0.0.1
+port = ${goneport}
+smsc-username = a
+smsc-password = x
+transceiver-mode = true
+
+group = sendsms-user
+username = u
+password = p
+`;
+    const app1 = await gatewayFromKannel(v1, 'reconf');
+    const send = sender(app1);
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => send(String(4676000000 + i))));
+    expect(statuses.every((s) => s === 202)).toBe(true);
+    await app1.stop();
+    const fresh = await sim();
+    const v2 = v1.replace('smsc-id = old_gw', 'smsc-id = new_gw').replace(`port = ${goneport}`, `port = ${fresh.port}`);
+    await gatewayFromKannel(v2, 'reconf');
+    await waitFor(() => new Set(okDests(fresh)).size === 20, 10_000, 'queued messages delivered through the new link');
+  });
+});
