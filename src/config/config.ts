@@ -1,5 +1,6 @@
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
+import type { Service } from '../domain/service.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -44,6 +45,16 @@ export interface Config {
     readonly persona: string;
     readonly receipts: boolean;
   };
+  readonly receipts: { readonly unmatchedRetryMs: number; readonly longMessagePolicy: 'all-parts-final' | 'per-part' };
+  readonly callbacks: {
+    readonly maxAttempts: number;
+    readonly retryDelayMs: number;
+    readonly retryDelayMaxMs: number;
+    readonly timeoutMs: number;
+    readonly concurrency: number;
+  };
+  readonly mo: { readonly reassemblyTimeoutMs: number };
+  readonly services: readonly Service[];
   readonly links: readonly Link[];
   readonly accounts: readonly Account[];
 }

@@ -71,6 +71,16 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'denied-prefix': same('list'),
 };
 
+const SERVICE_KEYS: Record<string, (k: string) => Target> = {
+  keyword: same('string'),
+  aliases: same('list'),
+  name: same('string'),
+  'get-url': same('string'),
+  url: same('string', 'get-url'),
+  'post-url': same('string'),
+  'accepted-smsc': same('list'),
+};
+
 const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port': same('int'),
   'admin-interface': same('string'),
@@ -120,6 +130,7 @@ export interface KannelMapping {
     log?: { level: string };
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
+    services: Record<string, unknown>[];
   };
   readonly errors: ConfigProblem[];
   readonly warnings: ConfigProblem[];
@@ -134,7 +145,7 @@ export function pathKey(path: readonly (string | number)[]): string {
 }
 
 export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
-  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [] };
+  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [], services: [] };
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const lines = new Map<string, { file: string; line: number }>();
@@ -193,6 +204,17 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         table = USER_KEYS; target = {}; basePath = ['accounts', raw.accounts.length];
         raw.accounts.push(target);
         break;
+      case 'sms-service': {
+        // A service that answers with fixed text or runs a program has no URL to forward to; say so.
+        const other = group.entries.find((e) => e.key === 'text' || e.key === 'file' || e.key === 'exec' || e.key === 'post-xml');
+        if (other && !group.entries.some((e) => e.key === 'get-url' || e.key === 'url' || e.key === 'post-url')) {
+          warnings.push({ file: group.file, line: group.line, path: label, message: `sms-service with ${other.key} is not supported (only get-url and post-url); skipped` });
+          continue;
+        }
+        table = SERVICE_KEYS; target = {}; basePath = ['services', raw.services.length];
+        raw.services.push(target);
+        break;
+      }
       default:
         warnings.push({ file: group.file, line: group.line, path: label, message: `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored` });
         continue;

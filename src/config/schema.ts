@@ -85,6 +85,18 @@ export const AccountSchema = Type.Object(
   { additionalProperties: false, description: 'An account allowed to send (a Kannel `sendsms-user` group)' },
 );
 
+export const ServiceSchema = Type.Object(
+  {
+    keyword: str('First word of an incoming message that selects this service (case-insensitive); "default" takes what no other service matches'),
+    aliases: list('Other keywords for the same service'),
+    name: optStr('Service name reported as %n; defaults to the keyword'),
+    'get-url': optStr('URL called with GET for each incoming message, with Kannel escape codes (%p sender, %P receiver, %a text, ...)'),
+    'post-url': optStr('URL the text is POSTed to (X-Kannel-* headers carry sender, receiver, smsc ...), escape codes filled in the URL'),
+    'accepted-smsc': list('Only messages arriving on links with these smsc-ids; empty: any'),
+  },
+  { additionalProperties: false, description: 'Where incoming messages go (a Kannel `sms-service` group)' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     http: obj('The sendsms HTTP interface and the JSON API (Kannel `smsbox` group)', {
@@ -119,6 +131,24 @@ export const ConfigSchema = Type.Object(
       'lease-ttl': seconds('A bind whose owner stops renewing its lease (a crashed process) is opened by another process after this time', 3, 0.5, 60),
       'refresh-interval': seconds('How often leases are renewed and bind states published and re-read', 1, 0.1, 30),
     }),
+    receipts: obj('Delivery receipts from the SMSCs', {
+      'unmatched-retry': seconds('A receipt that matches no message yet (it arrived before the submit_sm_resp was recorded) is tried again for this long before it counts as unmatched', 30, 0, 3600),
+      'long-message-policy': Type.Union([Type.Literal('all-parts-final'), Type.Literal('per-part')], {
+        description: 'For a message sent in several parts: report once every part is final (all-parts-final), or every part\'s receipt (per-part)',
+        default: 'all-parts-final',
+      }),
+    }),
+    callbacks: obj('Reports to the clients\' dlr-url and callback URLs, and MO forwarding', {
+      'max-attempts': int('Tries per callback before it is given up (logged); later callbacks of the same message wait for it until then', 50, 1, 10_000),
+      'retry-delay': seconds('First delay before a failed callback is tried again; doubles up to retry-delay-max', 1, 0.01),
+      'retry-delay-max': seconds('Longest delay between two tries of a callback', 60, 0.01),
+      timeout: seconds('A callback the client has not answered within this time counts as failed', 10, 0.1),
+      concurrency: int('Callbacks in flight at once', 50, 1, 10_000),
+    }),
+    mo: obj('Incoming messages', {
+      'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),
+    }),
+    services: Type.Array(ServiceSchema, { description: 'MO services', default: [] }),
     log: obj('Logging', {
       level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
         description: 'Lowest level written', default: 'info',

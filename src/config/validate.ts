@@ -231,6 +231,13 @@ function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
     users.add(a.username);
   });
+  input.services.forEach((sv, i) => {
+    if ((sv['get-url'] === undefined) === (sv['post-url'] === undefined)) at(['services', i, 'get-url'], 'expected exactly one of get-url and post-url');
+    for (const key of ['get-url', 'post-url'] as const) {
+      const u = sv[key];
+      if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
+    }
+  });
   const adminIds = new Set<string>();
   input.links.forEach((l, i) => {
     if (l.port === 0 && l['receive-port'] === 0) at(['links', i, 'port'], 'expected a port, a receive-port or both; both are 0');
@@ -312,6 +319,23 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
     cluster: { leaseTtlMs: ms(input.cluster['lease-ttl']), refreshMs: ms(input.cluster['refresh-interval']) },
     log: { level: input.log.level },
     simulator: { ...input.simulator },
+    receipts: { unmatchedRetryMs: ms(input.receipts['unmatched-retry']), longMessagePolicy: input.receipts['long-message-policy'] },
+    callbacks: {
+      maxAttempts: input.callbacks['max-attempts'],
+      retryDelayMs: ms(input.callbacks['retry-delay']),
+      retryDelayMaxMs: Math.max(ms(input.callbacks['retry-delay-max']), ms(input.callbacks['retry-delay'])),
+      timeoutMs: ms(input.callbacks.timeout),
+      concurrency: input.callbacks.concurrency,
+    },
+    mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
+    services: input.services.map((sv) => ({
+      name: sv.name ?? sv.keyword,
+      keyword: sv.keyword.toLowerCase(),
+      aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
+      getUrl: sv['get-url'],
+      postUrl: sv['post-url'],
+      acceptedSmsc: splitList(sv['accepted-smsc']),
+    })),
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
     accounts: input.accounts.map(toAccount),
   };
