@@ -39,6 +39,14 @@ describe('smsc group keys (smsc_smpp_create, smscconn_create) → links[]', () =
     ['connection-timeout', '300', 'connect-timeout', 300],
     // wait-ack: how long an unanswered submit may wait; switchboard's response-timeout
     ['wait-ack', '60', 'response-timeout', 60],
+    // switchboard's own link keys are accepted in a Kannel file too
+    ['response-timeout', '5', 'response-timeout', 5],
+    ['unhealthy-after', '2', 'unhealthy-after', 2],
+    ['spillover-queue-age', '0.5', 'spillover-queue-age', 0.5],
+    ['throttle-pause', '1', 'throttle-pause', 1],
+    ['concatenation', 'sar', 'concatenation', 'sar'],
+    ['gsm-packed', 'yes', 'gsm-packed', true],
+    ['reconnect-delay-max', '120', 'reconnect-delay-max', 120],
     ['throughput', '12.5', 'throughput', 12.5],
     ['instances', '3', 'instances', 3],
     ['msg-id-type', '3', 'msg-id-type', 3],
@@ -149,6 +157,31 @@ describe('sendsms-user, core and smsbox keys', () => {
   });
 });
 
+describe('sms-service keys → services[]', () => {
+  it.each([
+    ['keyword', 'default', 'keyword', 'default'],
+    ['aliases', 'a;b', 'aliases', 'a;b'],
+    ['name', 'svc', 'name', 'svc'],
+    ['get-url', 'http://app/mo?from=%p', 'get-url', 'http://app/mo?from=%p'],
+    // url is Kannel's older spelling of get-url
+    ['url', 'http://app/mo?from=%p', 'get-url', 'http://app/mo?from=%p'],
+    ['post-url', 'http://app/mo', 'post-url', 'http://app/mo'],
+    ['accepted-smsc', 'A;B', 'accepted-smsc', 'A;B'],
+  ] as const)('%s = %s → %s', (kannelKey, written, key, value) => {
+    const m = map(`group = sms-service\n${kannelKey} = ${written}`);
+    expect(m.errors).toEqual([]);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.services).toEqual([{ [key]: value }]);
+    expect(m.lines.get(pathKey(['services', 0, key]))).toEqual({ file: 'k.conf', line: 2 });
+  });
+
+  it('a service with a URL keeps it even when it also has text (the text is reported)', () => {
+    const m = map('group = sms-service\nkeyword = default\nget-url = http://app/\ntext = ignored');
+    expect(m.raw.services).toEqual([{ keyword: 'default', 'get-url': 'http://app/' }]);
+    expect(m.warnings.map((w) => [w.line, w.path, w.message])).toEqual([[4, 'group sms-service (line 1) text', 'is not supported; ignored']]);
+  });
+});
+
 describe('bad values are errors naming file, line, group and key', () => {
   it.each([
     ['port', 'abc', 'expected an integer, got "abc"'],
@@ -216,9 +249,19 @@ describe('keys not carried over are reported with file and line, never dropped s
   });
 
   it('a whole unsupported group is one warning at its group line, with the number of keys ignored', () => {
-    const m = map('group = core\nadmin-port = 1\n\ngroup = sms-service\nkeyword = default\ntext = "No service"');
-    expect(m.warnings).toEqual([{ file: 'k.conf', line: 4, path: 'group sms-service (line 4)', message: 'group "sms-service" is not supported yet; its 2 keys are ignored' }]);
+    const m = map('group = core\nadmin-port = 1\n\ngroup = smsbox-route\nsmsbox-id = sb1\nsmsc-id = A');
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 4, path: 'group smsbox-route (line 4)', message: 'group "smsbox-route" is not supported yet; its 2 keys are ignored' }]);
     expect(m.raw.admin).toEqual({ 'admin-port': 1 });
+  });
+
+  it.each([
+    ['text', 'keyword = default\ntext = "No service specified"'],
+    ['file', 'keyword = news\nfile = /var/news.txt'],
+    ['exec', 'keyword = date\nexec = /bin/date'],
+  ])('an sms-service with %s and no URL is skipped with a warning at its group line', (key, body) => {
+    const m = map(`# services\ngroup = sms-service\n${body}`);
+    expect(m.raw.services).toEqual([]);
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 2, path: 'group sms-service (line 2)', message: `sms-service with ${key} is not supported (only get-url and post-url); skipped` }]);
   });
 
   it.each([

@@ -255,7 +255,7 @@ describe('the benchmark Kannel files load as they are (test/unit/config/fixtures
       file: 'kannel-aa.conf',
       line: serviceLine,
       path: `group sms-service (line ${serviceLine})`,
-      message: 'group "sms-service" is not supported yet; its 2 keys are ignored',
+      message: 'sms-service with text is not supported (only get-url and post-url); skipped',
     });
     if (store === 'file') expect(warned).toEqual(expect.arrayContaining(['core store-type', 'core store-location', 'core store-dump-freq']));
     expect(warnings.every((w) => w.file === 'kannel-aa.conf')).toBe(true);
