@@ -8,13 +8,19 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
+import type { Link } from './domain/link.js';
 import type { QueuedMessage } from './domain/message.js';
+import type { InboundAnswer } from './smpp/bind.js';
+import type { InboundSm } from './smpp/inbound.js';
 import { decodeShortMessage } from './encoding/index.js';
 import type { MessageLookup, MessageView } from './http/api-routes.js';
 import { buildHttpServer } from './http/server.js';
 import { BindLeases } from './links/bind-leases.js';
 import { ClusterLinkState } from './links/cluster-link-state.js';
 import { LinkRuntime } from './links/link-runtime.js';
+import { CallbackQueue } from './dlr/callback-queue.js';
+import { isReceipt, ReceiptPipeline } from './dlr/receipt-pipeline.js';
+import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import { AcceptService } from './messages/accept-service.js';
 import { MessageStore } from './messages/message-store.js';
 import { LinkDrain } from './queue/link-drain.js';
@@ -45,6 +51,9 @@ export class App {
   readonly directory: RouteDirectory;
   readonly producer: Producer;
   readonly cluster: ClusterLinkState;
+  readonly callbacks: CallbackQueue;
+  readonly receipts: ReceiptPipeline;
+  readonly reports: ReportDispatcher;
   readonly leases: BindLeases;
   readonly nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
@@ -69,8 +78,21 @@ export class App {
       retryDelayMs: config.queue.retryDelayMs,
     });
     this.store = new MessageStore(workRedis, keys, config.queue.messageLifetimeMs);
+    const linksById = new Map(config.links.map((l) => [l.id, l]));
+    this.callbacks = new CallbackQueue(workRedis, workRedis, keys, config.callbacks, logger);
+    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger);
+    this.reports = reports;
+    this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger);
     for (const link of config.links) {
-      this.runtimes.set(link.id, new LinkRuntime({ link, logger, nextRef: (to) => this.store.nextConcatRef(to) }));
+      this.runtimes.set(
+        link.id,
+        new LinkRuntime({
+          link,
+          logger,
+          nextRef: (to) => this.store.nextConcatRef(to),
+          onInbound: (sm, bind) => (isReceipt(sm.esmClass) ? this.receipts.handle(sm, bind.link) : this.refuseMo(sm, bind.link)),
+        }),
+      );
     }
     const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
     this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, this.runtimes, logger, timers);
@@ -83,11 +105,11 @@ export class App {
           prefix: config.redis.keyPrefix,
           lockDurationMs: config.queue.lockDurationMs,
           maxAttempts: config.queue.maxAttempts,
-          store: this.store,
+          outcomes: reports,
           health,
           logger,
           pinWaitMs: 60_000,
-          links: new Map(config.links.map((l) => [l.id, l])),
+          links: linksById,
         }),
       );
     }
@@ -117,6 +139,12 @@ export class App {
         simLog.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, octets: m.shortMessage.length, text: decoded.text, part: decoded.concat }, 'simulator received a submit_sm');
       });
     }
+  }
+
+  /** Until incoming messages have somewhere to go, the SMSC keeps them (ESME_RX_T_APPN: try again later). */
+  private async refuseMo(sm: InboundSm, link: Link): Promise<InboundAnswer> {
+    this.log.warn({ link: link.id, from: sm.sourceAddr, to: sm.destAddr }, 'incoming message refused for now (temporary): no MO service is running');
+    return 'retry-later';
   }
 
   private lookup(): MessageLookup {
@@ -173,7 +201,9 @@ export class App {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
-    await watchOrphanRoutes(this.directory, { producer: this.producer, store: this.store, links: this.config.links, logger: this.log });
+    await watchOrphanRoutes(this.directory, { producer: this.producer, outcomes: this.reports, links: this.config.links, logger: this.log });
+    this.callbacks.start();
+    this.receipts.start();
     await this.cluster.start();
     for (const d of this.drains) d.start();
     await this.leases.start();
@@ -203,6 +233,8 @@ export class App {
     await this.leases.release();
     this.cluster.stop();
     await Promise.all(this.drains.map((d) => d.close()));
+    await this.receipts.close();
+    await this.callbacks.close();
     this.directory.stop();
     await this.producer.close();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));

@@ -30,6 +30,8 @@ export interface QueuedMessage {
   readonly deliverAt?: number;
   readonly dlrMask?: number;
   readonly dlrUrl?: string;
+  /** JSON API: where JSON reports go (instead of a Kannel dlr-url). */
+  readonly callbackUrl?: string;
   /** Kannel `account` (billing reference) and `binfo`. */
   readonly billing?: string;
   readonly binfo?: string;

@@ -29,6 +29,7 @@ export const MessageRequestSchema = Type.Object(
     pid: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
     dlrMask: Type.Optional(Type.Integer({ minimum: 0, maximum: 31, description: 'Kannel dlr-mask bits: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected' })),
     dlrUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Kannel-style callback URL with %-escapes' })),
+    callbackUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Reports are POSTed here as JSON (every report unless dlrMask narrows it)' })),
   },
   { additionalProperties: false },
 );
@@ -99,8 +100,10 @@ function toSubmission(account: Account, m: MessageRequest): Submission {
     smsc: m.smsc,
     validityMinutes: m.validity,
     deferredMinutes: m.deferred,
-    dlrMask: m.dlrMask,
+    // A callbackUrl without a mask means "tell me everything".
+    dlrMask: m.dlrMask ?? (m.callbackUrl ? 31 : undefined),
     dlrUrl: m.dlrUrl,
+    callbackUrl: m.callbackUrl,
     protocolId: m.pid,
     replyPath: undefined,
     priority: m.priority,

@@ -20,6 +20,8 @@ export interface Submission {
   readonly deferredMinutes: number | undefined;
   readonly dlrMask: number | undefined;
   readonly dlrUrl: string | undefined;
+  /** JSON API: reports go to this URL as JSON instead of a Kannel dlr-url. */
+  readonly callbackUrl?: string | undefined;
   readonly protocolId: number | undefined;
   readonly replyPath: boolean | undefined;
   readonly priority: number | undefined;
@@ -116,6 +118,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       ...(sub.deferredMinutes !== undefined ? { deliverAt: ctx.nowMs + sub.deferredMinutes * 60_000 } : {}),
       ...(sub.dlrMask !== undefined && sub.dlrMask > 0 ? { dlrMask: sub.dlrMask } : {}),
       ...(sub.dlrUrl ? { dlrUrl: sub.dlrUrl } : {}),
+      ...(sub.callbackUrl ? { callbackUrl: sub.callbackUrl } : {}),
       ...(sub.billing ? { billing: sub.billing } : {}),
       ...(sub.binfo ? { binfo: sub.binfo } : {}),
       ...(sub.metaData ? { metaData: sub.metaData } : {}),

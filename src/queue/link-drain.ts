@@ -9,8 +9,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
+import type { AcceptedPart } from '../links/classify-outcomes.js';
 import type { LinkRuntime, SendProgress } from '../links/link-runtime.js';
-import type { MessageStore } from '../messages/message-store.js';
 import type { Route } from '../routing/compute-route.js';
 import { routeQueueName } from './queue-names.js';
 import type { RouteDirectory } from './route-directory.js';
@@ -21,12 +21,18 @@ export interface LinkHealthView {
   on(event: 'change', listener: () => void): unknown;
 }
 
+/** Where the outcome of each message goes (its record, and the reports its client asked for). */
+export interface SubmitOutcomes {
+  submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number): Promise<void>;
+  failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number): Promise<void>;
+}
+
 export interface DrainOptions {
   readonly connection: Redis;
   readonly prefix: string;
   readonly lockDurationMs: number;
   readonly maxAttempts: number;
-  readonly store: MessageStore;
+  readonly outcomes: SubmitOutcomes;
   readonly health: LinkHealthView;
   readonly logger: Logger;
   /** How long the rest of a partly sent long message waits for its own link before any link resends it whole. */
@@ -192,7 +198,7 @@ export class LinkDrain {
       throw new DelayedError();
     }
     if (msg.validUntil !== undefined && now > msg.validUntil) {
-      await this.opts.store.recordFailed(msg, 'validity expired before it could be sent', undefined, undefined, now);
+      await this.opts.outcomes.failed(msg, 'validity expired before it could be sent', undefined, undefined, now);
       return;
     }
     if (!this.runtime.available()) {
@@ -205,11 +211,11 @@ export class LinkDrain {
     const done = Date.now();
     switch (r.kind) {
       case 'submitted':
-        await this.opts.store.recordSubmitted(msg, { id: link.id, smscId: link.smscId }, r.parts, done);
+        await this.opts.outcomes.submitted(msg, link, r.parts, done);
         return;
       case 'failed':
         this.log.warn({ id: msg.id, to: msg.to, detail: r.detail, bind: attempt.bind }, 'message refused by the SMSC');
-        await this.opts.store.recordFailed(msg, r.detail, r.status, link.id, done);
+        await this.opts.outcomes.failed(msg, r.detail, r.status, link, done);
         return;
       case 'retry': {
         if (attempt.progress && attempt.progress.accepted.length > 0) {
@@ -222,7 +228,7 @@ export class LinkDrain {
         }
         if (job.attemptsMade + 1 >= this.opts.maxAttempts) {
           this.log.warn({ id: msg.id, detail: r.detail, attempts: job.attemptsMade + 1 }, 'message failed: attempts used up');
-          await this.opts.store.recordFailed(msg, `${r.detail} (after ${job.attemptsMade + 1} attempts)`, undefined, link.id, done);
+          await this.opts.outcomes.failed(msg, `${r.detail} (after ${job.attemptsMade + 1} attempts)`, undefined, link, done);
           return;
         }
         throw new TemporarySubmitError(r.detail);

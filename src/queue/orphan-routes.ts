@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
-import type { MessageStore } from '../messages/message-store.js';
+import type { SubmitOutcomes } from './link-drain.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
 import type { Producer } from './producer.js';
 import type { RouteDirectory } from './route-directory.js';
@@ -18,7 +18,7 @@ export function isOrphan(route: Route, links: ReadonlyMap<string, Link>): boolea
 
 export async function rehomeOrphanRoute(
   route: Route,
-  deps: { producer: Producer; store: MessageStore; links: readonly Link[]; logger: Logger },
+  deps: { producer: Producer; outcomes: SubmitOutcomes; links: readonly Link[]; logger: Logger },
 ): Promise<{ moved: number; failed: number }> {
   const queue = deps.producer.queueFor(route.key);
   let moved = 0;
@@ -31,7 +31,7 @@ export async function rehomeOrphanRoute(
       const msg = job.data as QueuedMessage;
       const decision = computeRoute(deps.links, msg.smscId, msg.to);
       if (decision.kind === 'reject') {
-        await deps.store.recordFailed(msg, `not routable after a configuration change: ${decision.reason}`, undefined, undefined, Date.now());
+        await deps.outcomes.failed(msg, `not routable after a configuration change: ${decision.reason}`, undefined, undefined, Date.now());
         failed++;
       } else {
         await deps.producer.enqueue([{ message: { ...msg, route: decision.route.key }, route: decision.route }]);
@@ -47,7 +47,7 @@ export async function rehomeOrphanRoute(
 }
 
 /** Rehomes every orphan route now and whenever one appears (another process may still run an older config). */
-export function watchOrphanRoutes(directory: RouteDirectory, deps: { producer: Producer; store: MessageStore; links: readonly Link[]; logger: Logger }): Promise<void> {
+export function watchOrphanRoutes(directory: RouteDirectory, deps: { producer: Producer; outcomes: SubmitOutcomes; links: readonly Link[]; logger: Logger }): Promise<void> {
   const byId = new Map(deps.links.map((l) => [l.id, l]));
   const rehome = (r: Route): Promise<void> =>
     isOrphan(r, byId) ? rehomeOrphanRoute(r, deps).then(() => undefined, (e: unknown) => deps.logger.error({ err: e, route: r.key }, 'cannot reroute the messages of an orphan route')) : Promise.resolve();

@@ -27,6 +27,14 @@ export class RedisKeys {
   bindLease(bind: string): string {
     return `${this.prefix}:lease:${bind}`;
   }
+  /** List: a message's timestamped history. */
+  history(id: string): string {
+    return `${this.prefix}:h:${id}`;
+  }
+  /** SMSC message id (normalised) on an smsc-id → "messageId part". */
+  correlation(smscId: string, smscMessageId: string): string {
+    return `${this.prefix}:c:${smscId}:${smscMessageId}`;
+  }
   concatRef(to: string): string {
     return `${this.prefix}:ref:${to}`;
   }

@@ -53,6 +53,8 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   /** Most submits one session had waiting for their response at once (the client's window, seen from here). */
   maxOutstanding = 0;
   private readonly outstanding = new Map<SmscSession, number>();
+  /** Receipts no session could take yet (the ESME was down): sent when one of that system_id binds again, as an SMSC would. */
+  private readonly heldReceipts: { systemId: string; deliver: OutgoingDeliver }[] = [];
   private server: Server | undefined;
   private readonly sessions = new Set<SmscSession>();
   private readonly sockets = new Set<Socket>();
@@ -144,6 +146,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       if (this.persona.name === 'hang') session.mute = true;
       this.opts.logger?.info({ systemId: req.systemId, kind: req.kind, session: sessionId }, 'bound');
       this.emit('bind', req.systemId, req.kind);
+      if (req.kind !== 'transmitter') setTimeout(() => this.flushHeld(req.systemId), 50).unref();
     });
     session.on('submit', (submit, respond) => this.onSubmit(session, sessionId, submit, respond));
   }
@@ -194,17 +197,13 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   private scheduleReceipt(from: SmscSession, submit: ReceivedSubmit, n: number, delayMs: number): void {
+    const systemId = from.systemId;
     setTimeout(() => {
       const fmt = this.opts.receiptIdFormat === 'same' ? this.opts.idFormat : this.opts.receiptIdFormat;
       const id = this.formatId(n, fmt);
       const now = smppTime(new Date());
       const text = `id:${id} sub:001 dlvrd:001 submit date:${now} done date:${now} stat:DELIVRD err:000 text:`;
-      const target = from.canDeliver && !from.closed ? from : [...this.sessions].find((s) => s.canDeliver && !s.closed && s.systemId === from.systemId);
-      if (!target) {
-        this.counters.receiptsFailed++;
-        return;
-      }
-      this.deliverOn(target, {
+      this.sendReceipt(systemId, {
         sourceAddr: submit.destAddr,
         destAddr: submit.sourceAddr,
         esmClass: 0x04,
@@ -212,11 +211,34 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
         shortMessage: Buffer.from(text, 'latin1'),
         receiptedMessageId: id,
         messageState: 2,
-      }).then(
-        (status) => (status === STATUS.ESME_ROK ? this.counters.receiptsSent++ : this.counters.receiptsFailed++),
-        () => this.counters.receiptsFailed++,
-      );
+      });
     }, delayMs).unref();
+  }
+
+  private sendReceipt(systemId: string, d: OutgoingDeliver): void {
+    const target = [...this.sessions].find((s) => s.canDeliver && !s.closed && s.systemId === systemId);
+    if (!target) {
+      this.heldReceipts.push({ systemId, deliver: d });
+      return;
+    }
+    this.deliverOn(target, d).then(
+      (status) => {
+        if (status === STATUS.ESME_ROK) this.counters.receiptsSent++;
+        else {
+          this.counters.receiptsFailed++;
+          this.heldReceipts.push({ systemId, deliver: d });
+        }
+      },
+      () => this.heldReceipts.push({ systemId, deliver: d }),
+    );
+  }
+
+  /** Receipts waiting for this system_id, now that it is bound again. */
+  private flushHeld(systemId: string): void {
+    const due = this.heldReceipts.filter((h) => h.systemId === systemId);
+    if (due.length === 0) return;
+    this.heldReceipts.splice(0, this.heldReceipts.length, ...this.heldReceipts.filter((h) => h.systemId !== systemId));
+    for (const h of due) this.sendReceipt(h.systemId, h.deliver);
   }
 
   private deliverOn(session: SmscSession, d: OutgoingDeliver): Promise<number> {

@@ -1,0 +1,80 @@
+/**
+ * The HTTP request that tells a client about a report: the Kannel dlr-url with its escape codes filled in (GET),
+ * or, for JSON API messages with a callbackUrl, a JSON body (POST). Pure.
+ */
+import type { Report } from './decide-reports.js';
+import { fillEscapeCodes } from './escape-codes.js';
+
+export interface CallbackRequest {
+  readonly url: string;
+  readonly method: 'GET' | 'POST';
+  readonly body?: string;
+  readonly contentType?: string;
+}
+
+export interface ReportedMessage {
+  readonly id: string;
+  readonly from: string;
+  readonly to: string;
+  readonly service: string;
+  readonly dlrUrl: string | undefined;
+  readonly callbackUrl: string | undefined;
+  readonly status: string;
+}
+
+export interface ReportingLink {
+  readonly smscId: string;
+  /** The bind's system_id: Kannel's %o for an SMPP DLR. */
+  readonly systemId: string;
+}
+
+/** A readable name for a DLR type in JSON reports. */
+export function reportEvent(type: number): string {
+  switch (type) {
+    case 1: return 'delivered';
+    case 2: return 'failed';
+    case 0x22: return 'expired';
+    case 4: return 'buffered';
+    case 8: return 'smsc-accepted';
+    case 16: return 'smsc-rejected';
+    default: return `type-${type}`;
+  }
+}
+
+export function callbackRequest(report: Report, msg: ReportedMessage, link: ReportingLink | undefined, nowMs: number): CallbackRequest | undefined {
+  if (msg.callbackUrl) {
+    return {
+      url: msg.callbackUrl,
+      method: 'POST',
+      contentType: 'application/json',
+      body: JSON.stringify({
+        id: msg.id,
+        event: reportEvent(report.type),
+        type: report.type,
+        status: msg.status,
+        to: msg.to,
+        from: msg.from,
+        ...(report.seq !== undefined ? { part: report.seq } : {}),
+        ...(report.smscMessageId ? { smscMessageId: report.smscMessageId } : {}),
+        ...(link ? { smscId: link.smscId } : {}),
+        detail: report.text,
+        at: new Date(nowMs).toISOString(),
+      }),
+    };
+  }
+  if (!msg.dlrUrl) return undefined;
+  const url = fillEscapeCodes(msg.dlrUrl, {
+    dlrType: report.type,
+    text: report.text,
+    foreignId: report.smscMessageId,
+    handsetAddress: msg.to,
+    serviceAddress: msg.from,
+    internalId: msg.id,
+    service: msg.service,
+    timeMs: nowMs,
+    dlrUrl: msg.dlrUrl,
+    ...(link ? { smscId: link.smscId, account: link.systemId } : {}),
+    ...(report.receiptErr !== undefined ? { receiptErr: report.receiptErr } : {}),
+  });
+  return { url, method: 'GET' };
+}

@@ -1,0 +1,90 @@
+/**
+ * Turns what happens to a message (the SMSC accepted or refused it, a receipt came) into its recorded state and
+ * the reports its client asked for, queued in order.
+ */
+import type { Logger } from 'pino';
+import type { Link } from '../domain/link.js';
+import type { QueuedMessage } from '../domain/message.js';
+import type { AcceptedPart } from '../links/classify-outcomes.js';
+import type { Correlation, MessageRecord, MessageStatus, MessageStore } from '../messages/message-store.js';
+import { callbackRequest, type ReportedMessage } from './callback-request.js';
+import type { CallbackJob, CallbackQueue } from './callback-queue.js';
+import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';
+import { registeredDelivery } from './dlr-mask.js';
+import { normalizeSubmitRespId } from './normalize-message-id.js';
+import type { Receipt } from './parse-receipt.js';
+
+/** The message's overall status from its parts' receipts. */
+export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): MessageStatus {
+  const states = rec.parts.map((p) => p.receipt);
+  if (states.every((s) => s !== undefined && isFinal(s))) {
+    if (states.every((s) => s === 'delivered')) return 'delivered';
+    if (states.some((s) => s === 'expired')) return 'expired';
+    return 'undeliverable';
+  }
+  if (states.some((s) => s !== undefined)) return 'buffered';
+  return rec.status;
+}
+
+function reported(msg: QueuedMessage, status: string): ReportedMessage {
+  return { id: msg.id, from: msg.from, to: msg.to, service: msg.service, dlrUrl: msg.dlrUrl, callbackUrl: msg.callbackUrl, status };
+}
+
+export class ReportDispatcher {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly callbacks: CallbackQueue,
+    private readonly policy: LongMessagePolicy,
+    private readonly logger: Logger,
+  ) {}
+
+  private jobs(msg: ReportedMessage, reports: readonly Report[], firstSeq: number, link: Link | undefined, now: number): CallbackJob[] {
+    const out: CallbackJob[] = [];
+    reports.forEach((r, i) => {
+      const request = callbackRequest(r, msg, link, now);
+      if (request) out.push({ messageId: msg.id, seq: firstSeq + i, request });
+    });
+    return out;
+  }
+
+  /** Records the SMSC's acceptance (and the receipt correlations), then queues the ACK report if asked for. */
+  async submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number): Promise<void> {
+    const mask = msg.dlrMask ?? 0;
+    const correlate = registeredDelivery(mask) !== 0 ? parts.map((p) => normalizeSubmitRespId(p.smscMessageId, link.msgIdType)) : undefined;
+    const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
+    const reports = hasTarget ? reportsFor({ dlrMask: mask, policy: this.policy, totalParts: parts.length, partStates: [] }, { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' }) : [];
+    const first = await this.store.recordSubmitted(msg, { id: link.id, smscId: link.smscId }, parts, correlate, reports.length, now);
+    await this.callbacks.enqueue(this.jobs(reported(msg, 'submitted'), reports, first, link, now));
+  }
+
+  /** Records a message that will not be sent, and queues the NACK report if asked for. */
+  async failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number): Promise<void> {
+    const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
+    const reports = hasTarget ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail }) : [];
+    const first = await this.store.recordFailed(msg, detail, status, link?.id, reports.length, now);
+    await this.callbacks.enqueue(this.jobs(reported(msg, 'failed'), reports, first, link, now));
+  }
+
+  /** Applies a matched receipt; false when the message's record has already expired. */
+  async receipt(c: Correlation, r: Receipt, text: string, link: Link | undefined, now: number): Promise<boolean> {
+    const rec = await this.store.applyReceipt(c, r.state, text, now);
+    if (!rec) return false;
+    const status = aggregateStatus(rec);
+    if (status !== rec.status) await this.store.setStatus(rec.id, status);
+    if (!rec.dlrUrl && !rec.callbackUrl) return true;
+    const reports = reportsFor(
+      { dlrMask: rec.dlrMask ?? 0, policy: this.policy, totalParts: rec.totalParts, partStates: rec.parts.map((p) => p.receipt) },
+      { kind: 'receipt', seq: c.seq, state: r.state, text, smscMessageId: r.smscMessageId, ...(r.err !== undefined ? { err: r.err } : {}) },
+    );
+    const jobs: CallbackJob[] = [];
+    const msg: ReportedMessage = { id: rec.id, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status };
+    for (const report of reports) {
+      if (!(await this.store.claimOnce(rec.id, report.onceKey))) continue;
+      const seq = await this.store.nextCallbackSeq(rec.id);
+      jobs.push(...this.jobs(msg, [report], seq, link, now));
+    }
+    await this.callbacks.enqueue(jobs);
+    this.logger.debug({ message: rec.id, part: c.seq, state: r.state, reports: jobs.length }, 'receipt matched');
+    return true;
+  }
+}

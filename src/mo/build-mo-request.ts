@@ -1,0 +1,106 @@
+/**
+ * The HTTP request that hands an MO to its service, as Kannel's smsbox builds it (smsbox.c, obey_request): get-url
+ * is a GET of the URL with the escape codes filled in; post-url POSTs the text with X-Kannel-* headers, escape
+ * codes filled in the URL too. Pure: the caller sends it.
+ *
+ * Deliberate differences from Kannel:
+ * - text is always UTF-8 (Kannel's `mo-recode = true`, which also reports such a message as coding 0); without it
+ *   Kannel passes UCS-2 on as UTF-16BE octets, which few services expect;
+ * - X-Kannel-From is always sent (Kannel only with `send-sender`, a key the Service type does not carry);
+ * - a message handed on incomplete after the reassembly timeout says so: `%#switchboard#missing#` and
+ *   `%#switchboard#parts#` in the URL, and the X-Switchboard-Missing-Parts header on a POST.
+ */
+import type { Service } from '../domain/service.js';
+import { fillEscapeCodes, kannelUrlEncode, type EscapeContext, type MetaData } from '../dlr/escape-codes.js';
+import type { MoMessage } from './mo-message.js';
+
+export interface MoRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Buffer;
+}
+
+export const USER_AGENT = 'switchboard';
+
+function pad2(n: number): string {
+  return n.toString().padStart(2, '0');
+}
+
+/** X-Kannel-Time: `YYYY-MM-DD HH:MM:SS` in UTC (gw_gmtime), unlike %t which joins date and time with '+'. */
+export function kannelHeaderTime(timeMs: number): string {
+  const d = new Date(timeMs);
+  return (
+    `${d.getUTCFullYear().toString().padStart(4, '0')}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
+    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+  );
+}
+
+/** The octets a service receives: the 8-bit data as it came, or the text as UTF-8. */
+export function moPayload(mo: MoMessage): Buffer {
+  return mo.coding === 1 && mo.binaryHex !== undefined ? Buffer.from(mo.binaryHex, 'hex') : Buffer.from(mo.text, 'utf8');
+}
+
+function metaData(mo: MoMessage): MetaData | undefined {
+  if (mo.missing === undefined || mo.missing.length === 0) return undefined;
+  return { switchboard: { missing: mo.missing.join(','), parts: mo.parts.toString() } };
+}
+
+export function escapeContext(mo: MoMessage, service: Service): EscapeContext {
+  const meta = metaData(mo);
+  return {
+    text: mo.coding === 1 ? moPayload(mo) : mo.text,
+    handsetAddress: mo.from,
+    serviceAddress: mo.to,
+    smscId: mo.smscId,
+    internalId: mo.id,
+    service: service.name,
+    timeMs: mo.receivedAtMs,
+    coding: mo.coding,
+    ...(mo.coding === 0 ? { charset: 'UTF-8' } : {}),
+    dcs: mo.dataCoding,
+    binfo: mo.serviceType,
+    account: mo.account,
+    ...(mo.udhHex !== undefined ? { udh: Buffer.from(mo.udhHex, 'hex') } : {}),
+    ...(mo.mclass !== undefined ? { mclass: mo.mclass } : {}),
+    ...(mo.mwi !== undefined ? { mwi: mo.mwi } : {}),
+    ...(meta !== undefined ? { metaData: meta } : {}),
+  };
+}
+
+/**
+ * A header value must be printable ASCII: fetch refuses anything else (a failure no retry would fix), and CR or LF
+ * would split the header. Anything else (an alphanumeric sender in another script, a control octet) is URL-encoded.
+ */
+export function headerValue(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : kannelUrlEncode(value);
+}
+
+/**
+ * Never throws. The config guarantees a service has exactly one of get-url and post-url; the URL is checked where
+ * it is sent, so a bad one fails that job with its context.
+ */
+export function buildMoRequest(mo: MoMessage, service: Service): MoRequest {
+  const ctx = escapeContext(mo, service);
+  if (service.postUrl === undefined) {
+    return { method: 'GET', url: fillEscapeCodes(service.getUrl ?? '', ctx), headers: { 'User-Agent': USER_AGENT } };
+  }
+  const headers: Record<string, string> = {
+    'User-Agent': USER_AGENT,
+    'Content-Type': mo.coding === 1 ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+    'X-Kannel-From': headerValue(mo.from),
+    'X-Kannel-To': headerValue(mo.to),
+    'X-Kannel-Time': kannelHeaderTime(mo.receivedAtMs),
+    'X-Kannel-SMSC': headerValue(mo.smscId),
+    'X-Kannel-PID': mo.protocolId.toString(),
+    'X-Kannel-Coding': mo.coding.toString(),
+    'X-Kannel-Service': headerValue(service.name),
+  };
+  // Kannel (1.4.5 onwards) URL-encodes the UDH in this header.
+  if (mo.udhHex !== undefined) headers['X-Kannel-UDH'] = kannelUrlEncode(Buffer.from(mo.udhHex, 'hex'));
+  if (mo.mclass !== undefined) headers['X-Kannel-MClass'] = mo.mclass.toString();
+  if (mo.mwi !== undefined) headers['X-Kannel-MWI'] = mo.mwi.toString();
+  if (mo.serviceType !== '') headers['X-Kannel-BInfo'] = headerValue(mo.serviceType);
+  if (mo.missing !== undefined && mo.missing.length > 0) headers['X-Switchboard-Missing-Parts'] = mo.missing.join(',');
+  return { method: 'POST', url: fillEscapeCodes(service.postUrl, ctx), headers, body: moPayload(mo) };
+}

@@ -1,0 +1,158 @@
+/**
+ * Delivery receipts end to end: requested from the dlr-mask, matched whatever the SMSC does with its ids, reported
+ * to the client's dlr-url with Kannel's escapes, durably and in order.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import type { Link } from '../../src/domain/link.js';
+import { SmscSimulator, type SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
+import { startGateway, testConfig } from '../helpers/gateway.js';
+import { startReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
+import { testLink, waitFor } from '../helpers/links.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+
+let redis: TestRedis;
+const cleanups: Array<() => Promise<void>> = [];
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function sim(opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> {
+  const s = new SmscSimulator({ port: 0, receiptDelayMs: 30, ...opts });
+  await s.start();
+  cleanups.push(() => s.kill());
+  return s;
+}
+
+async function receiver(): Promise<HttpReceiver> {
+  const r = await startReceiver();
+  cleanups.push(() => r.close());
+  return r;
+}
+
+const fast = { callbacks: { 'retry-delay': 0.1, 'retry-delay-max': 0.5 }, receipts: { 'unmatched-retry': 5 } };
+
+async function gateway(link: Link, prefix: string, raw: Record<string, unknown> = {}): Promise<App> {
+  const app = await startGateway(testConfig([link], { prefix, raw: { ...fast, ...raw } }), redis);
+  cleanups.push(() => app.stop());
+  await waitFor(() => app.cluster.linkHealthy(link.id), 5000, 'bound');
+  return app;
+}
+
+function dlrUrl(r: HttpReceiver): string {
+  return encodeURIComponent(`http://127.0.0.1:${r.port}/dlr?type=%d&smsc=%i&id=%F&to=%p&from=%P&text=%A&svc=%n&time=%t&mid=%I`);
+}
+
+async function send(app: App, to: string, extra = ''): Promise<string> {
+  const res = await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?username=u&password=p&from=4711&to=${to}&text=dlr+test${extra}` });
+  return res.body;
+}
+
+describe('delivery receipts', () => {
+  it('dlr-mask 31: the SMSC ack (8) and then the delivery (1) reach the dlr-url in order, with the escapes filled in', async () => {
+    const s = await sim();
+    const r = await receiver();
+    const app = await gateway(testLink(s.port, { id: 'carrier' }), 'dlr1');
+    expect(await send(app, '4677000001', `&dlr-mask=31&dlr-url=${dlrUrl(r)}`)).toBe('0: Accepted for delivery');
+    await waitFor(() => r.requests.length >= 2, 5000, 'two callbacks');
+    await new Promise((x) => setTimeout(x, 200));
+    expect(r.requests.map((q) => q.query.get('type'))).toEqual(['8', '1']);
+    const [ack, delivered] = r.requests;
+    expect(ack!.query.get('text')).toBe('ACK/');
+    expect(delivered!.query.get('text')).toMatch(/^id:1 sub:001 dlvrd:001 submit date:\d{10} done date:\d{10} stat:DELIVRD err:000/);
+    for (const q of r.requests) {
+      expect(q.query.get('smsc')).toBe('carrier');
+      expect(q.query.get('id')).toBe('1');
+      expect(q.query.get('to')).toBe('4677000001');
+      expect(q.query.get('from')).toBe('4711');
+      expect(q.query.get('svc')).toBe('u');
+      expect(q.query.get('time')).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/); // %t's '+' arrives as a space, as from Kannel
+    }
+    expect(ack!.query.get('mid')).toBe(delivered!.query.get('mid'));
+  });
+
+  it('matches with msg-id-type: decimal ids in submit_sm_resp and hex ids in receipts, and the reverse', async () => {
+    for (const [idFormat, receiptIdFormat, submitRespHex, deliverHex] of [
+      ['decimal', 'hex', false, true],
+      ['hex', 'decimal', true, false],
+    ] as const) {
+      const s = await sim({ idFormat, receiptIdFormat });
+      const r = await receiver();
+      const app = await gateway(testLink(s.port, { id: `ids-${idFormat}`, msgIdType: { submitRespHex, deliverHex } }), `dlr2${idFormat}`);
+      // Ids above 9 so decimal and hex differ ("10" vs "A").
+      for (let i = 0; i < 12; i++) await send(app, `46770001${String(i).padStart(2, '0')}`, `&dlr-mask=1&dlr-url=${dlrUrl(r)}`);
+      await waitFor(() => r.requests.length === 12, 8000, `12 delivered callbacks (${idFormat} → ${receiptIdFormat})`);
+      expect(app.receipts.counters.unmatched).toBe(0);
+      expect(new Set(r.requests.map((q) => q.query.get('to'))).size).toBe(12);
+      await app.stop();
+    }
+  });
+
+  it('matches a receipt that arrives before its submit_sm_resp', async () => {
+    const s = await sim({ receiptBeforeResponse: true });
+    const r = await receiver();
+    const app = await gateway(testLink(s.port, { id: 'early' }), 'dlr3');
+    await send(app, '4677000201', `&dlr-mask=1&dlr-url=${dlrUrl(r)}`);
+    await waitFor(() => r.requests.length === 1, 8000, 'delivered callback');
+    expect(r.requests[0]!.query.get('type')).toBe('1');
+    expect(s.counters.receiptsSent).toBe(1);
+  });
+
+  it('matches a receipt that arrives after the gateway was restarted', async () => {
+    const s = await sim({ receiptDelayMs: 1500 });
+    const r = await receiver();
+    const link = testLink(s.port, { id: 'restart' });
+    const first = await startGateway(testConfig([link], { prefix: 'dlr4', raw: fast }), redis);
+    await waitFor(() => first.cluster.linkHealthy('restart'), 5000);
+    await send(first, '4677000301', `&dlr-mask=1&dlr-url=${dlrUrl(r)}`);
+    await waitFor(() => s.counters.accepted === 1, 3000, 'submitted');
+    await first.stop();
+    const second = await gateway(link, 'dlr4');
+    await waitFor(() => r.requests.length === 1, 10_000, 'delivered callback after the restart');
+    expect(r.requests[0]!.query.get('to')).toBe('4677000301');
+    expect(second.receipts.counters.matched).toBe(1);
+  });
+
+  it('JSON API: callbackUrl gets JSON reports and the message state shows the receipt', async () => {
+    const s = await sim();
+    const r = await receiver();
+    const app = await gateway(testLink(s.port, { id: 'json' }), 'dlr5');
+    const auth = { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' };
+    const res = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: auth, payload: { to: '4677000401', text: 'json', callbackUrl: `http://127.0.0.1:${r.port}/cb` } });
+    const id = res.json<{ messages: { id: string }[] }>().messages[0]!.id;
+    await waitFor(() => r.requests.length === 2, 5000, 'two JSON callbacks');
+    const bodies = r.requests.map((q) => JSON.parse(q.body) as Record<string, unknown>);
+    expect(bodies.map((b) => b.event)).toEqual(['smsc-accepted', 'delivered']);
+    expect(bodies[1]).toMatchObject({ id, to: '4677000401', status: 'delivered', smscMessageId: '1' });
+    const state = (await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: auth })).json<{ status: string; history: { event: string }[]; parts: { receipt: string }[] }>();
+    expect(state.status).toBe('delivered');
+    expect(state.history.map((h) => h.event)).toEqual(['submitted', 'delivered']);
+    expect(state.parts[0]?.receipt).toBe('delivered');
+  });
+});
+
+describe('callbacks when the client is down', () => {
+  it('every callback reaches the client after a 30 s outage, in order per message', { timeout: 90_000 }, async () => {
+    const s = await sim();
+    const r = await receiver();
+    r.up = false;
+    const app = await gateway(testLink(s.port, { id: 'outage' }), 'dlr6', { callbacks: { 'retry-delay': 0.5, 'retry-delay-max': 2 } });
+    const N = 20;
+    for (let i = 0; i < N; i++) await send(app, `46770005${String(i).padStart(2, '0')}`, `&dlr-mask=31&dlr-url=${dlrUrl(r)}`);
+    await waitFor(() => app.receipts.counters.matched === N, 10_000, 'receipts matched while the client is down');
+    await new Promise((x) => setTimeout(x, 30_000));
+    expect(r.requests).toHaveLength(0);
+    r.up = true;
+    await waitFor(() => r.requests.length === 2 * N, 20_000, 'every callback delivered');
+    for (let i = 0; i < N; i++) {
+      const to = `46770005${String(i).padStart(2, '0')}`;
+      expect(r.requests.filter((q) => q.query.get('to') === to).map((q) => q.query.get('type'))).toEqual(['8', '1']);
+    }
+  });
+});
