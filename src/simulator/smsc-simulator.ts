@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { addPart, decodeShortMessage, EMPTY_REASSEMBLY, type ReassemblyState } from '../encoding/index.js';
 import { STATUS } from '../smpp/command-status.js';
 import { SmscSession, type OutgoingDeliver, type ReceivedSubmit } from '../smpp/smsc-session.js';
 import { personaName, reactToSubmit, type Persona } from './persona.js';
@@ -253,6 +254,28 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     const target = [...this.sessions].find((s) => s.canDeliver && !s.closed && (systemId === undefined || s.systemId === systemId));
     if (!target) throw new Error('no bound receiver or transceiver session to deliver on');
     return this.deliverOn(target, d);
+  }
+
+  /**
+   * The messages the accepted submits make once concatenated parts are put back together (UDH 8/16-bit, SAR,
+   * or message_payload), as a handset would show them. Parts accepted twice count once.
+   */
+  reassembled(): { to: string; from: string; text: string; parts: number; ref: number | undefined }[] {
+    let state: ReassemblyState = EMPTY_REASSEMBLY;
+    const out: { to: string; from: string; text: string; parts: number; ref: number | undefined }[] = [];
+    for (const m of this.received) {
+      if (m.status !== STATUS.ESME_ROK) continue;
+      const body = m.shortMessage.length === 0 && m.messagePayload ? m.messagePayload : m.shortMessage;
+      const d = decodeShortMessage({ dataCoding: m.dataCoding, esmClass: m.esmClass, shortMessage: body, ...(m.sar ? { sar: m.sar } : {}) });
+      if (!d.concat) {
+        out.push({ to: m.destAddr, from: m.sourceAddr, text: d.text, parts: 1, ref: undefined });
+        continue;
+      }
+      const r = addPart(state, { source: m.sourceAddr, destination: m.destAddr, ref: d.concat.ref, total: d.concat.total, seq: d.concat.seq, refBits: d.concat.refBits, text: d.text }, m.receivedAt);
+      state = r.state;
+      if (r.complete) out.push({ to: m.destAddr, from: m.sourceAddr, text: r.complete.text, parts: r.complete.total, ref: r.complete.ref });
+    }
+    return out;
   }
 
   /** Changes behaviour on the fly (e.g. a healthy SMSC turning black-hole). Hang mutes live sessions too. */
