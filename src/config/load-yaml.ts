@@ -2,7 +2,27 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { missingEnvProblem, substituteEnv } from './substitute-env.js';
-import { dottedPath, validateConfig } from './validate.js';
+import { ConfigSchema } from './schema.js';
+import { dottedPath, schemaAt, validateConfig } from './validate.js';
+
+/**
+ * An environment variable is always text; where the schema wants a number or a boolean (`port: ${PORT}`), the
+ * substituted text is read as one. Anything else is left for validation to report.
+ */
+function typeSubstituted(raw: unknown, paths: readonly (string | number)[][]): void {
+  for (const path of paths) {
+    const node = schemaAt(ConfigSchema, path) as { type?: string } | undefined;
+    if (!node || path.length === 0) continue;
+    let parent: unknown = raw;
+    for (const seg of path.slice(0, -1)) parent = (parent as Record<string | number, unknown>)[seg];
+    const last = path[path.length - 1]!;
+    const container = parent as Record<string | number, unknown>;
+    const v = container[last];
+    if (typeof v !== 'string') continue;
+    if ((node.type === 'integer' || node.type === 'number') && /^[-+]?(\d+\.?\d*|\.\d+)$/.test(v.trim())) container[last] = Number(v);
+    else if (node.type === 'boolean' && /^(true|false)$/i.test(v.trim())) container[last] = v.trim().toLowerCase() === 'true';
+  }
+}
 
 /** Parses switchboard's native YAML configuration text; `file` is only used in messages. */
 export function parseYamlConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): Config {
@@ -37,10 +57,16 @@ export function parseYamlConfig(text: string, file: string, env: Readonly<Record
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
   const problems: ConfigProblem[] = [];
-  const raw = substituteEnv(doc.toJS() ?? {}, env, (path, name) => {
-    problems.push(missingEnvProblem(file, lineOf(path), dottedPath(path), name));
-  });
+  const substituted: (string | number)[][] = [];
+  const raw = substituteEnv(
+    doc.toJS() ?? {},
+    env,
+    (path, name) => problems.push(missingEnvProblem(file, lineOf(path), dottedPath(path), name)),
+    [],
+    (path) => substituted.push(path),
+  );
   if (problems.length > 0) throw new ConfigError(problems);
+  typeSubstituted(raw, substituted);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ file, line: 1, path: '', message: 'expected a map of sections (http, links, accounts, ...)' }]);
   }

@@ -11,9 +11,11 @@ export function substituteEnv(
   env: Readonly<Record<string, string | undefined>>,
   onMissing: (path: (string | number)[], name: string) => void,
   path: (string | number)[] = [],
+  onSubstituted: (path: (string | number)[]) => void = () => undefined,
 ): unknown {
   if (typeof value === 'string') {
     if (!value.includes('${')) return value;
+    onSubstituted(path);
     return value.replace(/(\$?)\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (whole, escape: string, name: string, def: string | undefined) => {
       if (escape) return whole.slice(1);
       const v = env[name];
@@ -23,10 +25,10 @@ export function substituteEnv(
       return '';
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, onMissing, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, onMissing, [...path, i], onSubstituted));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, onMissing, [...path, k]);
+    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, onMissing, [...path, k], onSubstituted);
     return out;
   }
   return value;

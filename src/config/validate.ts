@@ -63,7 +63,7 @@ export function describeExpected(schema: TSchema): string {
 }
 
 /** Resolves the schema node at a JSON-pointer-like path, to say what was expected there. */
-function schemaAt(root: TSchema, path: readonly (string | number)[]): TSchema | undefined {
+export function schemaAt(root: TSchema, path: readonly (string | number)[]): TSchema | undefined {
   let node: TSchema | undefined = root;
   for (const seg of path) {
     if (!node) return undefined;

@@ -36,7 +36,6 @@ describe('smsc group keys (smsc_smpp_create, smscconn_create) → links[]', () =
     ['enquire-link-interval', '30', 'enquire-link-interval', 30],
     ['max-pending-submits', '50', 'max-pending-submits', 50],
     ['reconnect-delay', '2.5', 'reconnect-delay', 2.5],
-    ['connection-timeout', '300', 'connect-timeout', 300],
     // wait-ack: how long an unanswered submit may wait; switchboard's response-timeout
     ['wait-ack', '60', 'response-timeout', 60],
     // switchboard's own link keys are accepted in a Kannel file too
@@ -219,6 +218,8 @@ describe('keys not carried over are reported with file and line, never dropped s
     ['group = core', 'store-dump-freq', '10', 'not needed: messages are stored in Redis'],
     ['group = core', 'dlr-storage', 'internal', 'not needed: receipt correlations are stored in Redis'],
     ['group = core', 'log-file', '/var/log/bb.log', 'not needed: switchboard logs to standard output (pino JSON)'],
+    // Kannel's connection-timeout is an idle timeout, not the connect deadline; every response is timed here.
+    ['group = smsc\nsmsc = smpp', 'connection-timeout', '300', 'not needed: a silent SMSC is detected by enquire-link-interval and response-timeout (switchboard times every response)'],
     ['group = core', 'access-log', '/var/log/access.log', 'not needed: switchboard logs to standard output (pino JSON)'],
     ['group = smsbox', 'bearerbox-host', '127.0.0.1', 'not needed: switchboard has no separate bearerbox process'],
     ['group = smsbox', 'bearerbox-port', '13001', 'not needed: switchboard has no separate bearerbox process'],
