@@ -164,7 +164,7 @@ describe('a saturated preferred link', () => {
       const load = steadyLoad(sender(app), 120, 300, spill ? 4675100000 : 4675000000);
       await new Promise((r) => setTimeout(r, 2600));
       await load.stop();
-      if (spill) expect(okDests(backup).length).toBeGreaterThan(50);
+      if (spill) expect(okDests(backup).length).toBeGreaterThan(20); // it helps only enough to keep the wait near the limit
       else expect(okDests(backup)).toHaveLength(0);
       await app.stop();
     }
