@@ -54,6 +54,11 @@ export class MoKeys {
     return `${this.readyPrefix}${moId}`;
   }
 
+  /** A ready hash whose parts could not be read, set aside for a person to look at (never expires). */
+  corrupt(moId: string): string {
+    return `${this.base}:corrupt:${moId}`;
+  }
+
   /** Sorted set: MO id of each ready hash, scored by when it was taken (ms), to recover after a crash. */
   get readyIndex(): string {
     return `${this.base}:ready`;

@@ -1,0 +1,128 @@
+/**
+ * The durable MO queue (bullmq): one job per message, taken by workers that hand it to its service. A failed
+ * callback is retried with exponential backoff from retry-delay, capped at retry-delay-max, up to max-attempts;
+ * then the job stays in the failed set (the last 10 000) and the give-up is logged.
+ */
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { MoRequestError } from './mo-errors.js';
+import type { MoForwarder } from './mo-forwarder.js';
+import { MO_JOB_NAME, MO_QUEUE } from './mo-keys.js';
+import type { MoMessage } from './mo-message.js';
+
+export type CallbackSettings = Config['callbacks'];
+
+/** Delay before retry number `attemptsMade` (1 after the first failure): retryDelayMs doubling, capped. */
+export function moRetryDelayMs(attemptsMade: number, cfg: Pick<CallbackSettings, 'retryDelayMs' | 'retryDelayMaxMs'>): number {
+  const exponent = Math.min(Math.max(0, attemptsMade - 1), 30);
+  return Math.min(cfg.retryDelayMaxMs, cfg.retryDelayMs * 2 ** exponent);
+}
+
+export interface MoQueueOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly callbacks: CallbackSettings;
+  readonly logger: Logger;
+}
+
+export interface MoQueueCounters {
+  /** Accepted by their service (2xx). */
+  forwarded: number;
+  /** Matched no service (and there is no default that accepts their smsc-id): logged and dropped. */
+  noService: number;
+  /** Failed attempts that will be tried again. */
+  retried: number;
+  /** Given up: max-attempts reached, or a request that can never be made. */
+  gaveUp: number;
+}
+
+export class MoQueue {
+  readonly counters: MoQueueCounters = { forwarded: 0, noService: 0, retried: 0, gaveUp: 0 };
+  private readonly queue: Queue<MoMessage>;
+  private worker: Worker<MoMessage> | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly opts: MoQueueOptions,
+    private readonly forwarder: MoForwarder,
+  ) {
+    this.log = opts.logger;
+    this.queue = new Queue<MoMessage>(MO_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+    this.queue.on('error', (e) => this.log.error({ err: e }, 'MO queue error'));
+  }
+
+  /**
+   * Resolves once the job is in Redis. The MO id is the job id, so adding a message that is already queued (a
+   * recovered group its first taker queued after all) adds nothing.
+   */
+  async add(mo: MoMessage): Promise<void> {
+    await this.queue.add(MO_JOB_NAME, mo, {
+      jobId: mo.id,
+      attempts: this.opts.callbacks.maxAttempts,
+      // Any type bullmq does not know itself goes to the Worker's backoffStrategy.
+      backoff: { type: 'mo-callback' },
+      removeOnComplete: true,
+      removeOnFail: { count: 10_000 },
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.worker !== undefined) return;
+    const cfg = this.opts.callbacks;
+    const worker = new Worker<MoMessage>(MO_QUEUE, (job) => this.process(job), {
+      connection: this.opts.connection,
+      prefix: this.opts.prefix,
+      concurrency: cfg.concurrency,
+      settings: { backoffStrategy: (attemptsMade: number) => moRetryDelayMs(attemptsMade, cfg) },
+      // A gateway that crashes mid-callback must not turn its MO into a failure: stalled jobs are handed out again.
+      maxStalledCount: 1_000_000,
+    });
+    worker.on('error', (e) => this.log.error({ err: e }, 'MO worker error'));
+    this.worker = worker;
+    await worker.waitUntilReady();
+  }
+
+  private async process(job: Job<MoMessage>): Promise<void> {
+    const mo = job.data;
+    const attempt = job.attemptsMade + 1;
+    const context = { mo: mo.id, from: mo.from, to: mo.to, smsc: mo.smscId, attempt };
+    let result: Awaited<ReturnType<MoForwarder['forward']>>;
+    try {
+      result = await this.forwarder.forward(mo);
+    } catch (e) {
+      if (e instanceof MoRequestError) {
+        this.counters.gaveUp++;
+        this.log.error({ ...context, err: e }, 'MO given up: its service URL is invalid');
+        throw new UnrecoverableError(e.message);
+      }
+      const max = this.opts.callbacks.maxAttempts;
+      if (attempt >= max) {
+        this.counters.gaveUp++;
+        this.log.error({ ...context, err: e, maxAttempts: max }, 'MO given up after max-attempts');
+      } else {
+        this.counters.retried++;
+        // One warning per message, not one per attempt: an outage of the service would otherwise flood the log.
+        const level = attempt === 1 ? 'warn' : 'debug';
+        this.log[level]({ ...context, err: e, retryInMs: moRetryDelayMs(attempt, this.opts.callbacks) }, 'MO callback failed; retrying with backoff');
+      }
+      throw e;
+    }
+    if (result.kind === 'no-service') {
+      this.counters.noService++;
+      this.log.warn({ ...context, keyword: result.keyword }, 'no sms-service takes this MO (and no default accepts its smsc-id); dropped');
+      return;
+    }
+    this.counters.forwarded++;
+    // After failures the warning above is the last word in the log unless the recovery is said at the same level.
+    const level = attempt > 1 ? 'info' : 'debug';
+    this.log[level]({ ...context, service: result.service, status: result.status }, 'MO delivered to its service');
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    this.worker = undefined;
+    await this.queue.close();
+  }
+}
