@@ -128,8 +128,8 @@ export const ConfigSchema = Type.Object(
       'message-lifetime': seconds('How long message states and receipt correlations are kept', 72 * 3600, 60, 90 * 86_400),
     }),
     cluster: obj('Several gateway processes sharing one Redis and one configuration', {
-      'lease-ttl': seconds('A bind whose owner stops renewing its lease (a crashed process) is opened by another process after this time', 3, 0.5, 60),
-      'refresh-interval': seconds('How often leases are renewed and bind states published and re-read', 1, 0.1, 30),
+      'lease-ttl': seconds('A bind whose owner stops renewing its lease (a crashed process) is opened by another process after this time', 2, 0.5, 60),
+      'refresh-interval': seconds('How often leases are renewed and bind states published and re-read', 0.5, 0.1, 30),
     }),
     receipts: obj('Delivery receipts from the SMSCs', {
       'unmatched-retry': seconds('A receipt that matches no message yet (it arrived before the submit_sm_resp was recorded) is tried again for this long before it counts as unmatched', 30, 0, 3600),
