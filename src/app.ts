@@ -8,10 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
-import type { Link } from './domain/link.js';
 import type { QueuedMessage } from './domain/message.js';
-import type { InboundAnswer } from './smpp/bind.js';
-import type { InboundSm } from './smpp/inbound.js';
 import { decodeShortMessage } from './encoding/index.js';
 import type { MessageLookup, MessageView } from './http/api-routes.js';
 import { buildHttpServer } from './http/server.js';
@@ -22,6 +19,7 @@ import { CallbackQueue } from './dlr/callback-queue.js';
 import { isReceipt, ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import { AcceptService } from './messages/accept-service.js';
+import { MoPipeline } from './mo/index.js';
 import { MessageStore } from './messages/message-store.js';
 import { LinkDrain } from './queue/link-drain.js';
 import { watchOrphanRoutes } from './queue/orphan-routes.js';
@@ -54,6 +52,7 @@ export class App {
   readonly callbacks: CallbackQueue;
   readonly receipts: ReceiptPipeline;
   readonly reports: ReportDispatcher;
+  readonly mo: MoPipeline;
   readonly leases: BindLeases;
   readonly nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
@@ -83,6 +82,15 @@ export class App {
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger);
     this.reports = reports;
     this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger);
+    this.mo = new MoPipeline({
+      redis: workRedis,
+      connection: workRedis,
+      prefix: config.redis.keyPrefix,
+      services: config.services,
+      reassemblyTimeoutMs: config.mo.reassemblyTimeoutMs,
+      callbacks: config.callbacks,
+      logger,
+    });
     for (const link of config.links) {
       this.runtimes.set(
         link.id,
@@ -90,7 +98,7 @@ export class App {
           link,
           logger,
           nextRef: (to) => this.store.nextConcatRef(to),
-          onInbound: (sm, bind) => (isReceipt(sm.esmClass) ? this.receipts.handle(sm, bind.link) : this.refuseMo(sm, bind.link)),
+          onInbound: (sm, bind) => (isReceipt(sm.esmClass) ? this.receipts.handle(sm, bind.link) : this.mo.handle(sm, bind.link)),
         }),
       );
     }
@@ -139,12 +147,6 @@ export class App {
         simLog.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, octets: m.shortMessage.length, text: decoded.text, part: decoded.concat }, 'simulator received a submit_sm');
       });
     }
-  }
-
-  /** Until incoming messages have somewhere to go, the SMSC keeps them (ESME_RX_T_APPN: try again later). */
-  private async refuseMo(sm: InboundSm, link: Link): Promise<InboundAnswer> {
-    this.log.warn({ link: link.id, from: sm.sourceAddr, to: sm.destAddr }, 'incoming message refused for now (temporary): no MO service is running');
-    return 'retry-later';
   }
 
   private lookup(): MessageLookup {
@@ -204,6 +206,7 @@ export class App {
     await watchOrphanRoutes(this.directory, { producer: this.producer, outcomes: this.reports, links: this.config.links, logger: this.log });
     this.callbacks.start();
     this.receipts.start();
+    await this.mo.start();
     await this.cluster.start();
     for (const d of this.drains) d.start();
     await this.leases.start();
@@ -232,6 +235,7 @@ export class App {
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
     await this.leases.release();
     this.cluster.stop();
+    await this.mo.stop();
     await Promise.all(this.drains.map((d) => d.close()));
     await this.receipts.close();
     await this.callbacks.close();

@@ -3,16 +3,31 @@
  * expected types is reported, never passed inward half-read.
  */
 import { buffer, cstring, int, optionalInt, type RawPdu } from './codec.js';
+import type { SmAddresses } from './submit-part.js';
 
-export interface InboundSm {
+/** Reads the address fields every short-message PDU has. */
+export function readAddresses(pdu: RawPdu): SmAddresses {
+  return {
+    sourceAddr: cstring(pdu, 'source_addr'),
+    sourceTon: int(pdu, 'source_addr_ton'),
+    sourceNpi: int(pdu, 'source_addr_npi'),
+    destAddr: cstring(pdu, 'destination_addr'),
+    destTon: int(pdu, 'dest_addr_ton'),
+    destNpi: int(pdu, 'dest_addr_npi'),
+  };
+}
+
+/** The SAR TLVs, when all three are present. */
+export function readSar(pdu: RawPdu): { ref: number; total: number; seq: number } | undefined {
+  const ref = optionalInt(pdu, 'sar_msg_ref_num');
+  const total = optionalInt(pdu, 'sar_total_segments');
+  const seq = optionalInt(pdu, 'sar_segment_seqnum');
+  return ref !== undefined && total !== undefined && seq !== undefined ? { ref, total, seq } : undefined;
+}
+
+export interface InboundSm extends SmAddresses {
   readonly command: 'deliver_sm' | 'data_sm';
   readonly serviceType: string;
-  readonly sourceAddr: string;
-  readonly sourceTon: number;
-  readonly sourceNpi: number;
-  readonly destAddr: string;
-  readonly destTon: number;
-  readonly destNpi: number;
   readonly esmClass: number;
   readonly protocolId: number;
   readonly dataCoding: number;
@@ -29,18 +44,10 @@ export function parseInbound(pdu: RawPdu): InboundSm | undefined {
   const shortMessage = buffer(pdu, 'short_message') ?? Buffer.alloc(0);
   const payload = buffer(pdu, 'message_payload');
   const receipted = pdu['receipted_message_id'];
-  const ref = optionalInt(pdu, 'sar_msg_ref_num');
-  const total = optionalInt(pdu, 'sar_total_segments');
-  const seq = optionalInt(pdu, 'sar_segment_seqnum');
   return {
     command: pdu.command,
     serviceType: cstring(pdu, 'service_type'),
-    sourceAddr: cstring(pdu, 'source_addr'),
-    sourceTon: int(pdu, 'source_addr_ton'),
-    sourceNpi: int(pdu, 'source_addr_npi'),
-    destAddr: cstring(pdu, 'destination_addr'),
-    destTon: int(pdu, 'dest_addr_ton'),
-    destNpi: int(pdu, 'dest_addr_npi'),
+    ...readAddresses(pdu),
     esmClass: int(pdu, 'esm_class'),
     protocolId: int(pdu, 'protocol_id'),
     dataCoding: int(pdu, 'data_coding'),
@@ -48,6 +55,6 @@ export function parseInbound(pdu: RawPdu): InboundSm | undefined {
     receiptedMessageId: typeof receipted === 'string' && receipted.length > 0 ? receipted.replace(/\0+$/, '') : undefined,
     messageState: optionalInt(pdu, 'message_state'),
     networkErrorCode: buffer(pdu, 'network_error_code'),
-    sar: ref !== undefined && total !== undefined && seq !== undefined ? { ref, total, seq } : undefined,
+    sar: readSar(pdu),
   };
 }

@@ -4,9 +4,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { buffer, cstring, int, optionalInt, type RawPdu } from './codec.js';
+import { buffer, cstring, int, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 import { SmppConnection, type CloseReason } from './connection.js';
+import { readAddresses, readSar } from './inbound.js';
+import type { SubmitPart } from './submit-part.js';
 
 export type BindKind = 'transmitter' | 'receiver' | 'transceiver';
 
@@ -18,25 +20,9 @@ export interface BindRequest {
   respond(status: number): void;
 }
 
-export interface ReceivedSubmit {
+/** A submit_sm as the SMSC received it: the same fields the ESME side sends, and its sequence number. */
+export interface ReceivedSubmit extends SubmitPart {
   readonly sequence: number;
-  readonly serviceType: string;
-  readonly sourceAddr: string;
-  readonly sourceTon: number;
-  readonly sourceNpi: number;
-  readonly destAddr: string;
-  readonly destTon: number;
-  readonly destNpi: number;
-  readonly esmClass: number;
-  readonly protocolId: number;
-  readonly priorityFlag: number;
-  readonly scheduleDeliveryTime: string;
-  readonly validityPeriod: string;
-  readonly registeredDelivery: number;
-  readonly dataCoding: number;
-  readonly shortMessage: Buffer;
-  readonly messagePayload: Buffer | undefined;
-  readonly sar: { readonly ref: number; readonly total: number; readonly seq: number } | undefined;
 }
 
 export interface OutgoingDeliver {
@@ -119,18 +105,10 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
           return;
         }
         this.submitsThisSession++;
-        const ref = optionalInt(pdu, 'sar_msg_ref_num');
-        const total = optionalInt(pdu, 'sar_total_segments');
-        const seq = optionalInt(pdu, 'sar_segment_seqnum');
         const submit: ReceivedSubmit = {
           sequence: pdu.sequence_number,
           serviceType: cstring(pdu, 'service_type'),
-          sourceAddr: cstring(pdu, 'source_addr'),
-          sourceTon: int(pdu, 'source_addr_ton'),
-          sourceNpi: int(pdu, 'source_addr_npi'),
-          destAddr: cstring(pdu, 'destination_addr'),
-          destTon: int(pdu, 'dest_addr_ton'),
-          destNpi: int(pdu, 'dest_addr_npi'),
+          ...readAddresses(pdu),
           esmClass: int(pdu, 'esm_class'),
           protocolId: int(pdu, 'protocol_id'),
           priorityFlag: int(pdu, 'priority_flag'),
@@ -140,7 +118,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
           dataCoding: int(pdu, 'data_coding'),
           shortMessage: buffer(pdu, 'short_message') ?? Buffer.alloc(0),
           messagePayload: buffer(pdu, 'message_payload'),
-          sar: ref !== undefined && total !== undefined && seq !== undefined ? { ref, total, seq } : undefined,
+          sar: readSar(pdu),
         };
         this.emit('submit', submit, (status, messageId) =>
           this.conn.respond(pdu, status, status === STATUS.ESME_ROK ? { message_id: messageId } : {}),

@@ -2,14 +2,18 @@
  * A submit_sm as the rest of the gateway describes it (typed, already encoded), and its mapping to the fields of
  * the package's PDU encoder. Nothing outside smpp/ names PDU fields.
  */
-export interface SubmitPart {
-  readonly serviceType: string;
+/** The two addresses of a short message, with their type of number and numbering plan. */
+export interface SmAddresses {
   readonly sourceAddr: string;
   readonly sourceTon: number;
   readonly sourceNpi: number;
   readonly destAddr: string;
   readonly destTon: number;
   readonly destNpi: number;
+}
+
+export interface SubmitPart extends SmAddresses {
+  readonly serviceType: string;
   readonly esmClass: number;
   readonly protocolId: number;
   readonly priorityFlag: number;

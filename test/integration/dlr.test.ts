@@ -156,3 +156,30 @@ describe('callbacks when the client is down', () => {
     }
   });
 });
+
+describe('incoming messages through the gateway', () => {
+  it('an MO, and an MO in three parts out of order, reach the HTTP service once and whole', async () => {
+    const s = await sim();
+    const r = await receiver();
+    const url = `http://127.0.0.1:${r.port}/mo?from=%p&to=%P&text=%b&smsc=%i`;
+    const app = await gateway(testLink(s.port, { id: 'mo' }), 'mo1', { services: [{ keyword: 'default', 'get-url': url }] });
+    const { buildParts, encodeText } = await import('../../src/encoding/index.js');
+    expect(await s.deliver({ sourceAddr: '46701', destAddr: '1234', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('HELLO world', 'latin1') })).toBe(0);
+    const long = 'Part of a long incoming message. '.repeat(12);
+    const enc = encodeText({ text: Buffer.from(long) });
+    if (!enc.ok) throw new Error('encode');
+    const built = buildParts(enc.alphabet, enc.payload, 'udh8', 77);
+    if (!built.ok) throw new Error('build');
+    expect(built.parts).toHaveLength(3);
+    for (const i of [2, 0, 1]) {
+      const p = built.parts[i]!;
+      expect(await s.deliver({ sourceAddr: '46702', destAddr: '1234', esmClass: 0x40, dataCoding: enc.dataCoding, shortMessage: p.shortMessage })).toBe(0);
+    }
+    await waitFor(() => r.requests.length === 2, 8000, 'two MO requests');
+    const byFrom = new Map(r.requests.map((q) => [q.query.get('from'), q.query]));
+    expect(byFrom.get('46701')?.get('text')).toBe('HELLO world');
+    expect(byFrom.get('46702')?.get('text')).toBe(long);
+    expect(byFrom.get('46702')?.get('to')).toBe('1234');
+    expect(byFrom.get('46702')?.get('smsc')).toBe('mo');
+  });
+});
