@@ -4,14 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import type { QueuedMessage } from './domain/message.js';
 import { decodeShortMessage } from './encoding/index.js';
 import type { MessageLookup, MessageView } from './http/api-routes.js';
-import { buildHttpServer } from './http/server.js';
+import { buildHttpServer, type HttpServer } from './http/server.js';
 import { BindLeases } from './links/bind-leases.js';
 import { ClusterLinkState } from './links/cluster-link-state.js';
 import { LinkRuntime } from './links/link-runtime.js';
@@ -41,7 +40,7 @@ export interface AppOptions {
 
 export class App {
   readonly config: Config;
-  readonly http: FastifyInstance;
+  readonly http: HttpServer;
   readonly runtimes = new Map<string, LinkRuntime>();
   readonly drains: LinkDrain[] = [];
   readonly simulator: SmscSimulator | undefined;

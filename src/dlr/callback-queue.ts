@@ -4,10 +4,10 @@
  * record; a report waits until the one before it was delivered (or given up), so "buffered" never arrives after
  * "delivered" and an ACK never after the receipt, even across retries and gateway restarts.
  */
-import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import type { CallbackRequest } from './callback-request.js';
 
@@ -51,72 +51,52 @@ export function callbackBackoff(attemptsMade: number, cfg: Pick<Config['callback
 }
 
 export class CallbackQueue {
-  private readonly queue: Queue<CallbackJob>;
-  private worker: Worker<CallbackJob> | undefined;
+  private readonly jobs: JobQueue<CallbackJob>;
   readonly counters = { sent: 0, retried: 0, givenUp: 0 };
 
   constructor(
-    private readonly connection: Redis,
+    connection: Redis,
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly cfg: Config['callbacks'],
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue<CallbackJob>(QUEUE, { connection, prefix: keys.prefix });
+    this.jobs = new JobQueue<CallbackJob>(QUEUE, { connection, prefix: keys.prefix, logger, backoffMs: (n) => callbackBackoff(n, cfg) });
   }
 
   async enqueue(jobs: readonly CallbackJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(
-      jobs.map((data) => ({
-        name: 'callback',
-        data,
-        opts: { jobId: `${data.messageId}-${data.seq}`, attempts: this.cfg.maxAttempts, backoff: { type: 'capped' }, removeOnComplete: true, removeOnFail: { count: 10_000 } },
-      })),
-    );
+    await this.jobs.add(jobs.map((data) => ({ data, id: `${data.messageId}-${data.seq}`, attempts: this.cfg.maxAttempts })));
   }
 
   start(): void {
-    this.worker = new Worker<CallbackJob>(QUEUE, (job, token) => this.process(job, token), {
-      connection: this.connection,
-      prefix: this.keys.prefix,
-      concurrency: this.cfg.concurrency,
-      settings: { backoffStrategy: (attemptsMade: number) => callbackBackoff(attemptsMade, this.cfg) },
-      maxStalledCount: 1_000_000,
-    });
-    this.worker.on('error', (e) => this.logger.error({ err: e }, 'callback worker error'));
+    this.jobs.work((run) => this.process(run), this.cfg.concurrency);
   }
 
-  private async process(job: Job<CallbackJob>, token: string | undefined): Promise<void> {
-    const { messageId, seq, request } = job.data;
+  private async process(run: JobRun<CallbackJob>): Promise<void> {
+    const { messageId, seq, request } = run.data;
     const key = this.keys.message(messageId);
     const sent = Number((await this.redis.hget(key, 'cbsent')) ?? '0');
     if (seq <= sent) return; // delivered already (a job seen twice)
-    if (seq > sent + 1) {
-      // An earlier report of this message is still on its way; wait for it, backing off while it retries.
-      const wait = Math.min(5000, 100 * 2 ** Math.min(job.attemptsStarted ?? 0, 6));
-      await job.moveToDelayed(Date.now() + wait, token);
-      throw new DelayedError();
-    }
+    // An earlier report of this message is still on its way; wait for it, backing off while it retries.
+    if (seq > sent + 1) throw new DeferJob(Math.min(5000, 100 * 2 ** Math.min(run.taken, 6)));
     const result = await sendCallback(request, this.cfg.timeoutMs);
     if (result.ok) {
       await this.redis.eval(MARK_SENT, 1, key, seq);
       this.counters.sent++;
       return;
     }
-    if (job.attemptsMade + 1 >= this.cfg.maxAttempts) {
+    if (run.attempt >= run.maxAttempts) {
       this.counters.givenUp++;
-      this.logger.error({ message: messageId, seq, url: request.url, detail: result.detail, attempts: job.attemptsMade + 1 }, 'callback given up after max-attempts');
+      this.logger.error({ message: messageId, seq, url: request.url, detail: result.detail, attempts: run.attempt }, 'callback given up after max-attempts');
       await this.redis.eval(MARK_SENT, 1, key, seq);
       return;
     }
     this.counters.retried++;
-    if (job.attemptsMade === 0) this.logger.warn({ message: messageId, seq, url: request.url, detail: result.detail }, 'callback failed; retrying with backoff');
+    if (run.attempt === 1) this.logger.warn({ message: messageId, seq, url: request.url, detail: result.detail }, 'callback failed; retrying with backoff');
     throw new CallbackFailedError(`${request.method} ${request.url}: ${result.detail}`);
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
+    await this.jobs.close();
   }
 }

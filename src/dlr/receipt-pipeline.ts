@@ -4,12 +4,12 @@
  * smsc-id matches, and one arriving before its submit_sm_resp was recorded is tried again for a bounded time.
  * One that never matches is counted and logged; nothing here crashes on a strange receipt.
  */
-import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import { decodeShortMessage } from '../encoding/index.js';
 import type { MessageStore } from '../messages/message-store.js';
+import { JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { normalizeReceiptId } from './normalize-message-id.js';
@@ -36,20 +36,19 @@ const QUEUE = 'receipts';
 const RETRY_EVERY_MS = 1000;
 
 export class ReceiptPipeline {
-  private readonly queue: Queue<ReceiptJob>;
-  private worker: Worker<ReceiptJob> | undefined;
+  private readonly jobs: JobQueue<ReceiptJob>;
   readonly counters = { received: 0, matched: 0, unmatched: 0, unreadable: 0, late: 0 };
 
   constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
+    connection: Redis,
+    prefix: string,
     private readonly store: MessageStore,
     private readonly dispatcher: ReportDispatcher,
     private readonly links: ReadonlyMap<string, Link>,
     private readonly unmatchedRetryMs: number,
     private readonly logger: Logger,
   ) {
-    this.queue = new Queue<ReceiptJob>(QUEUE, { connection, prefix });
+    this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepFailed: 0 });
   }
 
   /** Answers the SMSC only once the receipt is queued in Redis. */
@@ -77,30 +76,19 @@ export class ReceiptPipeline {
       text: decoded.text,
       receivedAt: Date.now(),
     };
-    await this.queue.add('receipt', job, {
-      attempts: Math.max(1, Math.ceil(this.unmatchedRetryMs / RETRY_EVERY_MS) + 1),
-      backoff: { type: 'fixed', delay: RETRY_EVERY_MS },
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+    await this.jobs.add([{ data: job, attempts: Math.max(1, Math.ceil(this.unmatchedRetryMs / RETRY_EVERY_MS) + 1) }]);
     return 'ok';
   }
 
   start(): void {
-    this.worker = new Worker<ReceiptJob>(QUEUE, (job) => this.process(job), {
-      connection: this.connection,
-      prefix: this.prefix,
-      concurrency: 50,
-      maxStalledCount: 1_000_000,
-    });
-    this.worker.on('error', (e) => this.logger.error({ err: e }, 'receipt worker error'));
+    this.jobs.work((run) => this.process(run), 50);
   }
 
-  private async process(job: Job<ReceiptJob>): Promise<void> {
-    const r = job.data;
+  private async process(run: JobRun<ReceiptJob>): Promise<void> {
+    const r = run.data;
     const c = await this.store.findCorrelation(r.smscId, r.id);
     if (!c) {
-      if (job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw new NotMatchedYetError(`no message with SMSC id ${r.id} on ${r.smscId} yet`);
+      if (run.attempt < run.maxAttempts) throw new NotMatchedYetError(`no message with SMSC id ${r.id} on ${r.smscId} yet`);
       this.counters.unmatched++;
       this.logger.warn({ smscId: r.smscId, link: r.link, smscMessageId: r.receipt.smscMessageId, normalized: r.id, state: r.receipt.state }, 'delivery receipt matches no message (expired, never asked for, or another gateway\'s)');
       return;
@@ -111,7 +99,6 @@ export class ReceiptPipeline {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
+    await this.jobs.close();
   }
 }

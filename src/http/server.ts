@@ -10,6 +10,9 @@ import { registerApi, type ApiDeps } from './api-routes.js';
 import { KannelReplies } from './kannel-replies.js';
 import { registerSendsms, sendKannel, type SendsmsDeps } from './sendsms-route.js';
 
+/** The built server: routes registered, not listening yet. */
+export type HttpServer = FastifyInstance;
+
 export interface HttpServerOptions {
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;

@@ -2,7 +2,6 @@
 
 /** bullmq queue of MO messages waiting for their service (keys `<prefix>:mo:*`, bullmq's own layout). */
 export const MO_QUEUE = 'mo';
-export const MO_JOB_NAME = 'mo';
 
 /** Parts of one concatenated MO: sender, receiver, reference size, reference and total, as Kannel groups them. */
 export interface GroupIdentity {

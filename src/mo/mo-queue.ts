@@ -3,13 +3,13 @@
  * callback is retried with exponential backoff from retry-delay, capped at retry-delay-max, up to max-attempts;
  * then the job stays in the failed set (the last 10 000) and the give-up is logged.
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import { MoRequestError } from './mo-errors.js';
 import type { MoForwarder } from './mo-forwarder.js';
-import { MO_JOB_NAME, MO_QUEUE } from './mo-keys.js';
+import { MO_QUEUE } from './mo-keys.js';
 import type { MoMessage } from './mo-message.js';
 
 export type CallbackSettings = Config['callbacks'];
@@ -40,8 +40,8 @@ export interface MoQueueCounters {
 
 export class MoQueue {
   readonly counters: MoQueueCounters = { forwarded: 0, noService: 0, retried: 0, gaveUp: 0 };
-  private readonly queue: Queue<MoMessage>;
-  private worker: Worker<MoMessage> | undefined;
+  private readonly jobs: JobQueue<MoMessage>;
+  private started = false;
   private readonly log: Logger;
 
   constructor(
@@ -49,8 +49,7 @@ export class MoQueue {
     private readonly forwarder: MoForwarder,
   ) {
     this.log = opts.logger;
-    this.queue = new Queue<MoMessage>(MO_QUEUE, { connection: opts.connection, prefix: opts.prefix });
-    this.queue.on('error', (e) => this.log.error({ err: e }, 'MO queue error'));
+    this.jobs = new JobQueue<MoMessage>(MO_QUEUE, { connection: opts.connection, prefix: opts.prefix, logger: opts.logger, backoffMs: (n) => moRetryDelayMs(n, opts.callbacks) });
   }
 
   /**
@@ -58,35 +57,18 @@ export class MoQueue {
    * recovered group its first taker queued after all) adds nothing.
    */
   async add(mo: MoMessage): Promise<void> {
-    await this.queue.add(MO_JOB_NAME, mo, {
-      jobId: mo.id,
-      attempts: this.opts.callbacks.maxAttempts,
-      // Any type bullmq does not know itself goes to the Worker's backoffStrategy.
-      backoff: { type: 'mo-callback' },
-      removeOnComplete: true,
-      removeOnFail: { count: 10_000 },
-    });
+    await this.jobs.add([{ data: mo, id: mo.id, attempts: this.opts.callbacks.maxAttempts }]);
   }
 
   async start(): Promise<void> {
-    if (this.worker !== undefined) return;
-    const cfg = this.opts.callbacks;
-    const worker = new Worker<MoMessage>(MO_QUEUE, (job) => this.process(job), {
-      connection: this.opts.connection,
-      prefix: this.opts.prefix,
-      concurrency: cfg.concurrency,
-      settings: { backoffStrategy: (attemptsMade: number) => moRetryDelayMs(attemptsMade, cfg) },
-      // A gateway that crashes mid-callback must not turn its MO into a failure: stalled jobs are handed out again.
-      maxStalledCount: 1_000_000,
-    });
-    worker.on('error', (e) => this.log.error({ err: e }, 'MO worker error'));
-    this.worker = worker;
-    await worker.waitUntilReady();
+    if (this.started) return;
+    this.started = true;
+    this.jobs.work((run) => this.process(run), this.opts.callbacks.concurrency);
   }
 
-  private async process(job: Job<MoMessage>): Promise<void> {
-    const mo = job.data;
-    const attempt = job.attemptsMade + 1;
+  private async process(run: JobRun<MoMessage>): Promise<void> {
+    const mo = run.data;
+    const attempt = run.attempt;
     const context = { mo: mo.id, from: mo.from, to: mo.to, smsc: mo.smscId, attempt };
     let result: Awaited<ReturnType<MoForwarder['forward']>>;
     try {
@@ -95,7 +77,7 @@ export class MoQueue {
       if (e instanceof MoRequestError) {
         this.counters.gaveUp++;
         this.log.error({ ...context, err: e }, 'MO given up: its service URL is invalid');
-        throw new UnrecoverableError(e.message);
+        throw new GiveUpJob(e.message);
       }
       const max = this.opts.callbacks.maxAttempts;
       if (attempt >= max) {
@@ -121,8 +103,6 @@ export class MoQueue {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
-    this.worker = undefined;
-    await this.queue.close();
+    await this.jobs.close();
   }
 }

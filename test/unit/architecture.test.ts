@@ -1,0 +1,45 @@
+/**
+ * The dependency rules of DESIGN.md, held by a test: each library sits behind one edge, the domain imports nothing
+ * of ours, and the pure core imports no edge.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const SRC = 'src';
+const all = files(SRC).map((f) => ({
+  file: relative(SRC, f),
+  imports: [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!),
+}));
+const folder = (f: string): string => f.split('/')[0] ?? '';
+
+describe('architecture', () => {
+  it.each([
+    ['bullmq', ['queue']],
+    ['smpp', ['smpp']],
+    ['fastify', ['http', 'admin']],
+  ])('only %s edges import %s', (lib, allowed) => {
+    const offenders = all.filter((f) => f.imports.includes(lib) && !allowed.includes(folder(f.file))).map((f) => f.file);
+    expect(offenders).toEqual([]);
+  });
+
+  it('domain imports nothing of ours', () => {
+    const offenders = all.filter((f) => folder(f.file) === 'domain' && f.imports.some((i) => i.startsWith('.') && !i.startsWith('./'))).map((f) => f.file);
+    expect(offenders).toEqual([]);
+  });
+
+  it('the pure core (routing, encoding, receipt parsing, config schema) imports no edge and no I/O library', () => {
+    const pure = all.filter((f) => ['routing', 'encoding'].includes(folder(f.file)) || ['dlr/parse-receipt.ts', 'dlr/decide-reports.ts', 'dlr/normalize-message-id.ts', 'dlr/escape-codes.ts', 'config/schema.ts', 'config/validate.ts', 'messages/prepare-submission.ts'].includes(f.file));
+    expect(pure.length).toBeGreaterThan(10);
+    const edges = ['/http/', '/queue/', '/smpp/', '/redis/', '/links/', '/simulator/', '/mo/', 'ioredis', 'bullmq', 'fastify', 'node:net', 'node:fs', 'node:http'];
+    const offenders = pure.flatMap((f) => f.imports.filter((i) => edges.some((e) => i.includes(e))).map((i) => `${f.file} → ${i}`));
+    expect(offenders).toEqual([]);
+  });
+});
