@@ -10,6 +10,8 @@ import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
 import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
 import { matchesPrefix } from '../routing/link-usability.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export interface Submission {
   readonly account: Account;
   readonly from: string | undefined;
@@ -82,6 +84,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
   const linksById = new Map(ctx.links.map((l) => [l.id, l]));
   const body = encoded.payload.toString('base64');
   const udh = sub.text.udh && sub.text.udh.length > 0 ? sub.text.udh : undefined;
+  const udhB64 = udh?.toString('base64');
   const priority = sub.priority ?? 0;
 
   const outcomes: ReceiverOutcome[] = [];
@@ -101,7 +104,9 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
     if (parts > sub.account.maxMessages) {
       return { ok: false, error: { code: 'too-many-parts', parts, max: sub.account.maxMessages } };
     }
-    const message: QueuedMessage = {
+    // Optional fields are set only when present, keeping the stored job small; assignments, not conditional
+    // spreads, because this runs once per receiver on the accept path.
+    const message: Mutable<QueuedMessage> = {
       id: ctx.newId(),
       account: sub.account.username,
       service: sub.account.name,
@@ -110,22 +115,22 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       dataCoding: encoded.dataCoding,
       alphabet: encoded.alphabet,
       body,
-      ...(udh ? { udh: udh.toString('base64') } : {}),
-      ...(sub.protocolId !== undefined ? { protocolId: sub.protocolId } : {}),
-      ...(sub.replyPath ? { replyPath: true } : {}),
       priority,
-      ...(sub.validityMinutes !== undefined ? { validUntil: ctx.nowMs + sub.validityMinutes * 60_000 } : {}),
-      ...(sub.deferredMinutes !== undefined ? { deliverAt: ctx.nowMs + sub.deferredMinutes * 60_000 } : {}),
-      ...(sub.dlrMask !== undefined && sub.dlrMask > 0 ? { dlrMask: sub.dlrMask } : {}),
-      ...(sub.dlrUrl ? { dlrUrl: sub.dlrUrl } : {}),
-      ...(sub.callbackUrl ? { callbackUrl: sub.callbackUrl } : {}),
-      ...(sub.billing ? { billing: sub.billing } : {}),
-      ...(sub.binfo ? { binfo: sub.binfo } : {}),
-      ...(sub.metaData ? { metaData: sub.metaData } : {}),
-      ...(smscId ? { smscId } : {}),
       route: route.key,
       acceptedAt: ctx.nowMs,
     };
+    if (udhB64) message.udh = udhB64;
+    if (sub.protocolId !== undefined) message.protocolId = sub.protocolId;
+    if (sub.replyPath) message.replyPath = true;
+    if (sub.validityMinutes !== undefined) message.validUntil = ctx.nowMs + sub.validityMinutes * 60_000;
+    if (sub.deferredMinutes !== undefined) message.deliverAt = ctx.nowMs + sub.deferredMinutes * 60_000;
+    if (sub.dlrMask !== undefined && sub.dlrMask > 0) message.dlrMask = sub.dlrMask;
+    if (sub.dlrUrl) message.dlrUrl = sub.dlrUrl;
+    if (sub.callbackUrl) message.callbackUrl = sub.callbackUrl;
+    if (sub.billing) message.billing = sub.billing;
+    if (sub.binfo) message.binfo = sub.binfo;
+    if (sub.metaData) message.metaData = sub.metaData;
+    if (smscId) message.smscId = smscId;
     outcomes.push({ kind: 'queue', message, route, parts });
   }
   return { ok: true, outcomes, denied };
