@@ -30,10 +30,22 @@ import { EventBus } from './redis/event-bus.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { parsePersona } from './simulator/persona.js';
 
+/**
+ * What this process does. Both by default (a gateway of one process); `switchboard start` splits them over two
+ * processes on a machine with two cores or more: they share nothing but Redis, exactly as two gateways do.
+ */
+export interface AppRoles {
+  /** The sendsms port: accept, route and queue. */
+  readonly http: boolean;
+  /** The binds, the queue workers that drain into them, receipts, callbacks and MO. */
+  readonly links: boolean;
+}
+
 export interface AppOptions {
   readonly config: Config;
   readonly redis: RedisTarget;
   readonly logger: Logger;
+  readonly roles?: AppRoles;
   /** Bounded wait for in-flight submits at shutdown. */
   readonly drainMs?: number;
 }
@@ -53,21 +65,27 @@ export class App {
   readonly reports: ReportDispatcher;
   readonly mo: MoPipeline;
   readonly leases: BindLeases;
-  readonly nodeId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
+  readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
   private readonly clients: Redis[];
   private readonly log: Logger;
   private shuttingDown = false;
+  readonly roles: AppRoles;
 
   constructor(private readonly opts: AppOptions) {
     const { config, logger } = opts;
+    this.roles = opts.roles ?? { http: true, links: true };
     this.config = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
     const httpRedis = createRedis(opts.redis, 'commands', 'http', logger);
     const workRedis = createRedis(opts.redis, 'worker', 'work', logger);
     const subRedis = createRedis(opts.redis, 'subscriber', 'events', logger);
-    this.clients = [httpRedis, workRedis, subRedis];
+    // The message store on a connection of its own: a MULTI on a connection bullmq uses copies every one of
+    // bullmq's scripts into the transaction (measured: about 35 µs of CPU per message).
+    const storeRedis = createRedis(opts.redis, 'worker', 'store', logger);
+    this.clients = [httpRedis, workRedis, subRedis, storeRedis];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     this.producer = new Producer(httpRedis, this.directory, {
@@ -75,7 +93,7 @@ export class App {
       maxAttempts: config.queue.maxAttempts,
       retryDelayMs: config.queue.retryDelayMs,
     });
-    this.store = new MessageStore(workRedis, keys, config.queue.messageLifetimeMs);
+    this.store = new MessageStore(storeRedis, keys, config.queue.messageLifetimeMs);
     const linksById = new Map(config.links.map((l) => [l.id, l]));
     this.callbacks = new CallbackQueue(workRedis, workRedis, keys, config.callbacks, logger);
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger);
@@ -90,7 +108,7 @@ export class App {
       callbacks: config.callbacks,
       logger,
     });
-    for (const link of config.links) {
+    for (const link of this.roles.links ? config.links : []) {
       this.runtimes.set(
         link.id,
         new LinkRuntime({
@@ -102,7 +120,7 @@ export class App {
       );
     }
     const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
-    this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, this.runtimes, logger, timers);
+    this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, config.links, this.runtimes, logger, timers);
     this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes.values(), logger, { ttlMs: timers.ttlMs, renewMs: timers.refreshMs });
     const health = this.cluster;
     for (const runtime of this.runtimes.values()) {
@@ -132,7 +150,7 @@ export class App {
       },
       { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger },
     );
-    if (config.simulator.enabled) {
+    if (config.simulator.enabled && this.roles.http) {
       this.simulator = new SmscSimulator({
         host: config.simulator.host,
         port: config.simulator.port,
@@ -202,13 +220,19 @@ export class App {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
-    await watchOrphanRoutes(this.directory, { producer: this.producer, outcomes: this.reports, links: this.config.links, logger: this.log });
-    this.callbacks.start();
-    this.receipts.start();
-    await this.mo.start();
     await this.cluster.start();
-    for (const d of this.drains) d.start();
-    await this.leases.start();
+    if (this.roles.links) {
+      await watchOrphanRoutes(this.directory, { producer: this.producer, outcomes: this.reports, links: this.config.links, logger: this.log });
+      this.callbacks.start();
+      this.receipts.start();
+      await this.mo.start();
+      for (const d of this.drains) d.start();
+      await this.leases.start();
+    }
+    if (!this.roles.http) {
+      this.log.info({ links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`) }, 'links process running');
+      return;
+    }
     const { host, port } = this.config.http;
     await this.http.listen({ host, port });
     const addr = this.http.server.address();
@@ -228,13 +252,13 @@ export class App {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.log.info('shutting down: no new messages; letting submits in flight finish');
-    await this.http.close();
+    if (this.roles.http) await this.http.close();
     await Promise.all(this.drains.map((d) => d.pauseAll()));
     this.leases.halt();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
     await this.leases.release();
     this.cluster.stop();
-    await this.mo.stop();
+    if (this.roles.links) await this.mo.stop();
     await Promise.all(this.drains.map((d) => d.close()));
     await this.receipts.close();
     await this.callbacks.close();

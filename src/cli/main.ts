@@ -15,6 +15,8 @@ const USAGE = `usage: switchboard <command> [options]
 commands:
   start [--config FILE]       start the gateway (FILE: switchboard YAML or a Kannel .conf;
                               default config/switchboard.yaml)
+      --processes 1|2         2 (the default with two cores or more): HTTP in this process, the
+                              links (binds, queue workers, receipts, MO) in a child process
   simulator [options]         run the SMSC simulator
       --port N                SMPP port (default 2775)
       --host ADDR             listen address (default 127.0.0.1)
@@ -55,10 +57,16 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
-      const { values } = parseArgs({ args: rest, options: { config: { type: 'string', short: 'c' } }, strict: true });
+      const { values } = parseArgs({
+        args: rest,
+        options: { config: { type: 'string', short: 'c' }, processes: { type: 'string' }, role: { type: 'string' } },
+        strict: true,
+      });
       const configFile = values.config ?? 'config/switchboard.yaml';
       if (!existsSync(configFile)) fail(`configuration file ${configFile} not found (give one with --config FILE)`);
-      await start({ configFile });
+      const processes = values.processes === undefined ? undefined : oneOf(values.processes, 'processes', ['1', '2'] as const, '2') === '1' ? 1 : 2;
+      const role = values.role === undefined ? undefined : oneOf(values.role, 'role', ['all', 'http', 'links'] as const, 'all');
+      await start({ configFile, ...(processes ? { processes } : {}), ...(role ? { role } : {}) });
       return;
     }
     case 'simulator': {

@@ -1,34 +1,94 @@
 /**
  * `switchboard start`: load the configuration (YAML or Kannel .conf), find or run Redis, start the gateway, and
  * shut it down in order on SIGINT/SIGTERM (a second signal forces the exit).
+ *
+ * On a machine with two cores or more the gateway runs as two processes: this one takes HTTP (accept, route,
+ * queue) and a child runs the links (binds, queue workers, receipts, callbacks, MO). Node runs one thread of
+ * JavaScript per process, and one process was measured at 100 % of a core while the other core idled. The two
+ * share nothing but Redis, exactly as two gateways of a cluster do, so no new coordination is involved. The child
+ * is restarted if it dies, and stops when this process goes away, however it goes.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { App } from '../app.js';
+import { App, type AppRoles } from '../app.js';
+import type { Config } from '../config/config.js';
 import { formatProblem } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
-import type { RedisTarget } from '../redis/connect.js';
-import { describeTarget, parseRedisUrl } from '../redis/connect.js';
+import { describeTarget, parseRedisUrl, type RedisTarget } from '../redis/connect.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-server.js';
+
+export type StartRole = 'all' | 'http' | 'links';
 
 export interface StartOptions {
   readonly configFile: string;
+  /** 1: everything in this process; 2: HTTP here, links in a child. Default: 2 when there are two cores. */
+  readonly processes?: 1 | 2;
+  /** Internal: what a process started by another one does. */
+  readonly role?: StartRole;
 }
 
-function warnAboutIpLists(app: App, log: Logger): void {
-  for (const a of app.config.accounts) {
+function warnAboutIpLists(config: Config, log: Logger): void {
+  for (const a of config.accounts) {
     if (a.allowIp.length > 0 && a.denyIp.length === 0) {
       log.warn({ account: a.username }, 'user-allow-ip is set without user-deny-ip: as in Kannel, every address is allowed. Add user-deny-ip = "*.*.*.*" to allow only the listed ones');
     }
   }
 }
 
+/** Runs the links process and keeps it running until this process stops. */
+class LinksChild {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly configFile: string,
+    private readonly redisUrl: string,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    const entry = process.argv[1] ?? '';
+    const child = fork(entry, ['start', '--config', this.configFile, '--role', 'links'], {
+      env: { ...process.env, REDIS_URL: this.redisUrl },
+      execArgv: process.execArgv,
+      stdio: 'inherit',
+    });
+    this.child = child;
+    this.log.info({ pid: child.pid }, 'links process started');
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.log.error({ code, signal }, 'links process died; starting it again in 1 s');
+      setTimeout(() => {
+        if (!this.stopping) this.start();
+      }, 1000).unref();
+    });
+  }
+
+  /** Asks it to stop gracefully and waits (bounded); it unbinds and hands its binds back. */
+  async stop(timeoutMs = 20_000): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
 export async function start(opts: StartOptions): Promise<void> {
   const loaded = loadConfigFile(opts.configFile);
   const { config } = loaded;
-  const log = createLogger(config.log.level);
-  for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
-  log.info({ config: opts.configFile, format: loaded.format, links: config.links.length, accounts: config.accounts.length }, 'configuration loaded');
+  const role: StartRole = opts.role ?? ((opts.processes ?? (availableParallelism() >= 2 ? 2 : 1)) === 2 ? 'http' : 'all');
+  const log = createLogger(config.log.level).child(role === 'all' ? {} : { role });
+  if (role !== 'links') {
+    for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
+    log.info({ config: opts.configFile, format: loaded.format, links: config.links.length, accounts: config.accounts.length }, 'configuration loaded');
+    warnAboutIpLists(config, log);
+  }
 
   let embedded: EmbeddedRedis | undefined;
   let target: RedisTarget;
@@ -38,20 +98,24 @@ export async function start(opts: StartOptions): Promise<void> {
     embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, persistence: true, detached: true, logger: log });
     target = { path: embedded.socketPath };
   }
-  log.info({ redis: describeTarget(target), embedded: embedded !== undefined }, 'using Redis');
+  if (role !== 'links') log.info({ redis: describeTarget(target), embedded: embedded !== undefined }, 'using Redis');
 
-  const app = new App({ config, redis: target, logger: log });
-  warnAboutIpLists(app, log);
-  let stopping = false;
-  const shutdown = (signal: string): void => {
-    if (stopping) {
-      log.warn({ signal }, 'second signal: exiting now');
+  const roles: AppRoles = { http: role !== 'links', links: role !== 'http' };
+  const app = new App({ config, redis: target, logger: log, roles });
+  const child = role === 'http' ? new LinksChild(opts.configFile, 'path' in target ? `unix://${target.path}` : target.url, log) : undefined;
+  let stoppingSince = 0;
+  const shutdown = (why: string): void => {
+    if (stoppingSince > 0) {
+      // The same Ctrl-C often arrives twice (the terminal's process group, and a wrapper relaying it).
+      if (Date.now() - stoppingSince < 1000) return;
+      log.warn({ why }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
-    log.info({ signal }, 'shutting down (send the signal again to force)');
+    stoppingSince = Date.now();
+    if (role !== 'links') log.info({ why }, 'shutting down (send the signal again to force)');
     void app
       .stop()
+      .then(() => child?.stop())
       .then(() => embedded?.stop())
       .then(
         () => process.exit(0),
@@ -61,10 +125,16 @@ export async function start(opts: StartOptions): Promise<void> {
         },
       );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  if (role === 'links') {
+    // Ctrl-C reaches the whole process group; the parent decides, and tells this process with SIGTERM.
+    process.on('SIGINT', () => undefined);
+    // A links process whose parent is gone (even by kill -9) stops too, handing its binds back.
+    process.on('disconnect', () => shutdown('parent process gone'));
+  } else process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
     await app.start();
+    child?.start();
   } catch (e) {
     log.fatal({ err: e }, 'cannot start');
     await app.stop().catch(() => undefined);

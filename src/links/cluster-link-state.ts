@@ -51,18 +51,21 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
   private readonly names: { link: Link; name: string }[];
   private timer: NodeJS.Timeout | undefined;
   private lastView = '';
+  private readonly linkIds: readonly string[];
 
   constructor(
     private readonly redis: Redis,
     private readonly bus: EventBus,
     private readonly keys: RedisKeys,
     readonly nodeId: string,
+    links: readonly Link[],
     private readonly runtimes: ReadonlyMap<string, LinkRuntime>,
     private readonly logger: Logger,
     private readonly opts: ClusterLinkStateOptions,
   ) {
     super();
-    this.names = allBindNames([...runtimes.values()].map((r) => r.link));
+    this.names = allBindNames(links);
+    this.linkIds = links.map((l) => l.id);
   }
 
   async start(): Promise<void> {
@@ -140,7 +143,7 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
   }
 
   private changed(): void {
-    const view = [...this.runtimes.keys()].map((id) => (this.linkHealthy(id) ? '1' : '0')).join('');
+    const view = this.linkIds.map((id) => (this.linkHealthy(id) ? '1' : '0')).join('');
     if (view !== this.lastView) {
       this.lastView = view;
       this.emit('change');

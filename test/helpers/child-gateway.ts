@@ -16,6 +16,8 @@ export interface ChildGateway {
   readonly proc: ChildProcess;
   readonly output: () => string;
   readonly exited: Promise<number | null>;
+  /** kill -9 of the whole gateway: the HTTP process and its links process (its own process group). */
+  crash(): Promise<void>;
 }
 
 /** Writes a YAML config into `dir` and returns its path. */
@@ -30,6 +32,7 @@ export async function startChildGateway(configFile: string, redisSocket: string,
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', configFile], {
     env: { ...process.env, REDIS_URL: `unix://${redisSocket}` },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -50,5 +53,15 @@ export async function startChildGateway(configFile: string, redisSocket: string,
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { proc, output: () => out, exited };
+  const crash = async (): Promise<void> => {
+    try {
+      process.kill(-(proc.pid ?? 0), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    await exited;
+    // Give the kernel a moment to reap the links process too.
+    await new Promise((r) => setTimeout(r, 100));
+  };
+  return { proc, output: () => out, exited, crash };
 }

@@ -16,7 +16,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sb-crash-'));
 });
 afterAll(async () => {
-  for (const c of children) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
+  for (const c of children) await c.crash();
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -50,8 +50,7 @@ describe('a gateway killed with -9', () => {
       expect(statuses.every((s) => s === 202)).toBe(true);
     }
     await waitFor(() => sim.counters.accepted >= 150, 20_000, 'some delivered before the kill');
-    first.proc.kill('SIGKILL');
-    await first.exited;
+    await first.crash();
     const beforeRestart = sim.counters.accepted;
     expect(beforeRestart).toBeLessThan(N); // the kill really left messages queued
 
