@@ -33,7 +33,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 import {
-  cpuSeconds,
+  treeCpuSeconds,
   freePort,
   machineBusySeconds,
   Procs,
@@ -213,7 +213,10 @@ const GATEWAY_PROCS: Record<System, readonly string[]> = { switchboard: ['gatewa
 
 /** Waits (bounded) until processes other than ours use less than a tenth of a core, sampled over 1 s. */
 async function waitQuiet(s: Settings, procs: Procs): Promise<void> {
-  const ours = (): number => procs.running().reduce((sum, p) => sum + cpuSeconds(p.pid), 0) + selfCpuSeconds();
+  const ours = (): number => {
+    const pids = procs.running().map((p) => p.pid);
+    return pids.reduce((sum, pid) => sum + treeCpuSeconds(pid, pids), 0) + selfCpuSeconds();
+  };
   const deadline = Date.now() + s.quietWaitS * 1000;
   let said = false;
   for (;;) {
@@ -289,7 +292,9 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
 
     // measure
     const measured = [gw.gateway, gw.redis, ...smscProcs];
-    const cpu0 = measured.map((p) => cpuSeconds(p.pid));
+    // The gateway's own processes (its links process) count as the gateway; its redis-server is measured apart.
+    const measuredPids = measured.map((p) => p.pid);
+    const cpu0 = measured.map((p) => treeCpuSeconds(p.pid, measuredPids));
     const aof0 = writtenBytes(gw.redis.pid);
     const m0 = machineBusySeconds();
     const self0 = selfCpuSeconds();
@@ -300,7 +305,7 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
       o.smsc === 'simulator'
         ? await runDriver(procs, 'driver', process.execPath, ['--import', 'tsx', join(BENCH, 'load.ts'), ...common, '--control', String(control)], join(dir, 'load.out'), s.timeoutS)
         : await runDriver(procs, 'driver', process.execPath, [join(s.shared, 'load.js'), ...common, '--stats', stats.join(','), '--label', label], join(dir, 'load.out'), s.timeoutS);
-    const cpu1 = measured.map((p) => cpuSeconds(p.pid));
+    const cpu1 = measured.map((p) => treeCpuSeconds(p.pid, measuredPids));
     const aofBytes = writtenBytes(gw.redis.pid) - aof0;
     const machine = machineBusySeconds() - m0;
     const self = selfCpuSeconds() - self0;

@@ -33,6 +33,33 @@ export function cpuSeconds(pid: number): number {
   return (Number(f[11]) + Number(f[12])) / CLK_TCK; // fields 14 (utime) and 15 (stime)
 }
 
+/** Every process whose parent chain leads to `pid` (from /proc; a snapshot). */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const f = statFields(Number(name));
+    if (f) parentOf.set(Number(name), Number(f[1]));
+  }
+  const out: number[] = [];
+  let frontier = [pid];
+  while (frontier.length > 0) {
+    const next: number[] = [];
+    for (const [child, parent] of parentOf) if (frontier.includes(parent)) next.push(child);
+    out.push(...next);
+    frontier = next;
+  }
+  return out;
+}
+
+/**
+ * CPU seconds of a process and its descendants (the gateway runs its links in a child process), leaving out the
+ * ones measured on their own (the gateway's redis-server).
+ */
+export function treeCpuSeconds(pid: number, exclude: readonly number[] = []): number {
+  return [pid, ...descendants(pid).filter((d) => !exclude.includes(d))].reduce((sum, p) => sum + cpuSeconds(p), 0);
+}
+
 /** Bytes a process has written to storage so far (write_bytes of /proc/PID/io; 0 when unknown). */
 export function writtenBytes(pid: number): number {
   try {

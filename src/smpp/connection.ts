@@ -68,6 +68,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   private closedWith: CloseReason | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly closeOnTimeout: boolean;
+  private corked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -125,7 +126,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     return new Promise<RawPdu>((resolve, reject) => {
       const now = Date.now();
       this.pending.set(sequence, { resolve, reject, command, sentAt: now, deadline: now + timeoutMs });
-      this.socket.write(frame);
+      this.write(frame);
     });
   }
 
@@ -133,13 +134,31 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   respond(req: RawPdu, status: number, fields: Record<string, unknown> = {}): void {
     if (this.closedWith) return;
     const command = req.command === 'unknown' ? 'generic_nack' : `${req.command}_resp`;
-    this.socket.write(encodePdu(command, fields, req.sequence_number, status));
+    this.write(encodePdu(command, fields, req.sequence_number, status));
   }
 
   /** Writes a request we expect no answer to (e.g. a generic_nack for a frame we could not read). */
   sendRaw(command: string, sequence: number, status: number): void {
     if (this.closedWith) return;
-    this.socket.write(encodePdu(command, {}, sequence, status));
+    this.write(encodePdu(command, {}, sequence, status));
+  }
+
+  /**
+   * Writes are gathered for the rest of the tick and leave in one system call: a window of submits (or their
+   * responses, on the SMSC side) then costs one write, not one each (measured: socket writes were a fifth of the
+   * links process's CPU).
+   */
+  private write(frame: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        if (!this.corked) return;
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
+    this.socket.write(frame);
   }
 
   /** Ends the connection gracefully (pending writes flush); pending requests fail. */
@@ -148,9 +167,13 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     this.socket.end();
   }
 
-  /** Ends the connection now. */
+  /** Ends the connection now (what was already written this tick still goes out first). */
   destroy(reason: CloseReason): void {
     this.end(reason);
+    if (this.corked) {
+      this.corked = false;
+      this.socket.uncork();
+    }
     this.socket.destroy();
   }
 
