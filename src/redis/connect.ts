@@ -7,11 +7,8 @@ import type { Logger } from 'pino';
 
 export type RedisTarget = { readonly url: string } | { readonly path: string };
 
-/**
- * 'commands' fails fast (the HTTP side); 'worker' waits through outages; 'subscriber' for pub/sub; 'store' waits
- * and pipelines automatically: the commands of one tick (many messages' records) go in one write.
- */
-export type RedisRole = 'commands' | 'worker' | 'subscriber' | 'store';
+/** 'commands' fails fast (the HTTP side); 'worker' waits through outages; 'subscriber' for pub/sub. */
+export type RedisRole = 'commands' | 'worker' | 'subscriber';
 
 /** redis://… and rediss://… URLs as they are; a unix socket as `unix:///path` or a bare absolute path. */
 export function parseRedisUrl(url: string): RedisTarget {
@@ -29,7 +26,6 @@ export function createRedis(target: RedisTarget, role: RedisRole, name: string, 
     connectionName: `switchboard-${name}`,
     retryStrategy: (times) => Math.min(times * 100, 2000),
     ...(role === 'commands' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
-    ...(role === 'store' ? { enableAutoPipelining: true } : {}),
   };
   const client = 'path' in target ? new Redis({ ...common, path: target.path }) : new Redis(target.url, common);
   // One line when Redis goes away and one when it is back, not one per reconnect attempt.
