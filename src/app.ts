@@ -186,6 +186,7 @@ export class App {
             acceptedAt: m.acceptedAt,
             route: route.key,
             attempts: job.attemptsMade,
+            history: [{ at: m.acceptedAt, event: 'accepted' }],
             ...(job.failedReason ? { lastError: job.failedReason } : {}),
           };
           return view;

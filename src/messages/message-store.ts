@@ -186,7 +186,8 @@ export class MessageStore {
     const [h, hist] = await Promise.all([this.redis.hgetall(this.keys.message(id)), this.redis.lrange(this.keys.history(id), 0, -1)]);
     const rec = toRecord(id, h);
     if (!rec) return undefined;
-    return { ...rec, history: hist.map((e) => JSON.parse(e) as HistoryEntry) };
+    // Accepted means queued in Redis (the reply waits for it), so one entry stands for both.
+    return { ...rec, history: [{ at: rec.acceptedAt, event: 'accepted' }, ...hist.map((e) => JSON.parse(e) as HistoryEntry)] };
   }
 
   /** A concatenation reference for a long message to `to`: a per-receiver counter, kept for a week. */

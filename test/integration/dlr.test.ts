@@ -132,7 +132,7 @@ describe('delivery receipts', () => {
     expect(bodies[1]).toMatchObject({ id, to: '4677000401', status: 'delivered', smscMessageId: '1' });
     const state = (await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: auth })).json<{ status: string; history: { event: string }[]; parts: { receipt: string }[] }>();
     expect(state.status).toBe('delivered');
-    expect(state.history.map((h) => h.event)).toEqual(['submitted', 'delivered']);
+    expect(state.history.map((h) => h.event)).toEqual(['accepted', 'submitted', 'delivered']);
     expect(state.parts[0]?.receipt).toBe('delivered');
   });
 });

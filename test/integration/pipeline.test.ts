@@ -160,3 +160,18 @@ describe('link limits and failures, measured at the simulator', () => {
     expect(state.commandStatus).toBe(0x0b);
   });
 });
+
+describe('bind modes', () => {
+  it('transmitter on port plus receiver on receive-port: submits go out on one, MO comes in on the other', async () => {
+    const s = await sim();
+    const app = await gateway([testLink(s.port, { id: 'txrx', transceiver: false, receivePort: s.port })], {
+      raw: { services: [{ keyword: 'default', 'get-url': 'http://127.0.0.1:9/unused' }] },
+    });
+    await waitFor(() => s.boundSessions().length === 2, 5000, 'two binds');
+    expect(s.boundSessions().map((b) => b.kind).sort()).toEqual(['receiver', 'transmitter']);
+    await sendsms(app, { username: 'u', password: 'p', to: '4670000601', text: 'tx' });
+    await waitFor(() => s.received.length === 1, 5000, 'submit on the transmitter');
+    // An MO can only come on the receiver bind; the gateway takes it (answers OK once queued).
+    expect(await s.deliver({ sourceAddr: '46705', destAddr: '1234', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('mo', 'latin1') })).toBe(0);
+  });
+});
