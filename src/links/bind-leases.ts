@@ -70,7 +70,7 @@ export class BindLeases {
         } else if (value === 'OK') {
           this.held.add(b);
           this.logger.info({ bind: b.name, node: this.nodeId }, 'lease taken; opening this bind');
-          b.start();
+          this.startWhenIdle(b);
         }
       });
     } catch (e) {
@@ -79,6 +79,22 @@ export class BindLeases {
     } finally {
       this.ticking = false;
     }
+  }
+
+  /** A bind still unbinding from a lease lost a moment ago starts again once it has stopped. */
+  private startWhenIdle(b: Bind): void {
+    const s = b.state.kind;
+    if (s === 'idle' || s === 'stopped') {
+      b.start();
+      return;
+    }
+    const onState = (): void => {
+      const k = b.state.kind;
+      if (k !== 'stopped' && k !== 'idle') return;
+      b.off('state', onState);
+      if (this.held.has(b) && !this.stopped) b.start();
+    };
+    b.on('state', onState);
   }
 
   /** Stops renewing; the caller stops the binds, then release() hands them to the other processes at once. */
