@@ -1,8 +1,8 @@
 /**
  * What happened to each message after it left its queue, kept in Redis for the message lifetime: its state, each
  * part's SMSC message id and receipt state, a timestamped history, and the receipt correlations (SMSC message id
- * → message and part). Everything about one submit is written in one MULTI before the queue job completes, so a
- * receipt can never find a message half-recorded, and a message is never in neither place.
+ * → message and part). Everything about one submit is written in one pipeline, record first, before the queue job
+ * completes, so a receipt can never find a message half-recorded, and a message is never in neither place.
  */
 import type { Redis } from 'ioredis';
 import type { QueuedMessage } from '../domain/message.js';
@@ -105,6 +105,11 @@ export class MessageStore {
   /**
    * Records the SMSC's acceptance, the correlations receipts will be matched with (only when receipts were asked
    * for, as Kannel), and reserves `reports` callback sequence numbers; returns the first one reserved.
+   *
+   * One pipeline, not a transaction: Redis runs one connection's commands in order, and the record is written
+   * before its correlations, so a receipt that finds a correlation always finds the record. The "submitted" history
+   * entries are read back from the record's fields rather than written to the history list: this runs for every
+   * message.
    */
   async recordSubmitted(
     msg: QueuedMessage,
@@ -115,19 +120,23 @@ export class MessageStore {
     now: number,
   ): Promise<number> {
     const key = this.keys.message(msg.id);
-    const hist = this.keys.history(msg.id);
     const fields = this.baseFields(msg);
-    Object.assign(fields, { status: 'submitted', updatedAt: String(now), link: link.id, smscId: link.smscId, total: String(parts.length) });
+    fields.status = 'submitted';
+    fields.updatedAt = String(now);
+    fields.submittedAt = String(now);
+    fields.link = link.id;
+    fields.smscId = link.smscId;
+    fields.total = String(parts.length);
     for (const p of parts) fields[`m${p.seq}`] = p.smscMessageId;
-    const tx = this.redis.multi().hset(key, fields).pexpire(key, this.lifetimeMs);
-    for (const p of parts) tx.rpush(hist, JSON.stringify({ at: now, event: 'submitted', ...(parts.length > 1 ? { part: p.seq } : {}), detail: `SMSC id ${p.smscMessageId} on ${link.id}` }));
-    tx.pexpire(hist, this.lifetimeMs);
+    const pipe = this.redis.pipeline().hset(key, fields).pexpire(key, this.lifetimeMs);
     parts.forEach((p, i) => {
       const norm = correlate?.[i];
-      if (norm !== undefined) tx.set(this.keys.correlation(link.smscId, norm), `${msg.id} ${p.seq}`, 'PX', this.lifetimeMs);
+      if (norm !== undefined) pipe.set(this.keys.correlation(link.smscId, norm), `${msg.id} ${p.seq}`, 'PX', this.lifetimeMs);
     });
-    if (reports > 0) tx.hincrby(key, 'cbseq', reports);
-    const res = (await tx.exec()) ?? [];
+    if (reports > 0) pipe.hincrby(key, 'cbseq', reports);
+    const res = (await pipe.exec()) ?? [];
+    const failed = res.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
     const last = res[res.length - 1];
     return reports > 0 && last ? Number(last[1]) - reports + 1 : 0;
   }
@@ -187,7 +196,14 @@ export class MessageStore {
     const rec = toRecord(id, h);
     if (!rec) return undefined;
     // Accepted means queued in Redis (the reply waits for it), so one entry stands for both.
-    return { ...rec, history: [{ at: rec.acceptedAt, event: 'accepted' }, ...hist.map((e) => JSON.parse(e) as HistoryEntry)] };
+    const history: HistoryEntry[] = [{ at: rec.acceptedAt, event: 'accepted' }];
+    if (h.submittedAt) {
+      for (const p of rec.parts) {
+        history.push({ at: Number(h.submittedAt), event: 'submitted', ...(rec.totalParts > 1 ? { part: p.seq } : {}), detail: `SMSC id ${p.smscMessageId ?? '?'} on ${rec.link ?? '?'}` });
+      }
+    }
+    for (const e of hist) history.push(JSON.parse(e) as HistoryEntry);
+    return { ...rec, history };
   }
 
   /** A concatenation reference for a long message to `to`: a per-receiver counter, kept for a week. */
