@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
+import { cappedExponentialMs, DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import type { CallbackRequest } from './callback-request.js';
 
@@ -45,9 +45,9 @@ export async function sendCallback(req: CallbackRequest, timeoutMs: number): Pro
   }
 }
 
-/** Exponential from retryDelayMs, capped at retryDelayMaxMs. */
+/** Exponential from retryDelayMs, capped at retryDelayMaxMs (MO forwarding uses the same). */
 export function callbackBackoff(attemptsMade: number, cfg: Pick<Config['callbacks'], 'retryDelayMs' | 'retryDelayMaxMs'>): number {
-  return Math.min(cfg.retryDelayMaxMs, cfg.retryDelayMs * 2 ** Math.max(0, attemptsMade - 1));
+  return cappedExponentialMs(attemptsMade, cfg.retryDelayMs, cfg.retryDelayMaxMs);
 }
 
 export class CallbackQueue {

@@ -6,7 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
+import { cappedExponentialMs, GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import { MoRequestError } from './mo-errors.js';
 import type { MoForwarder } from './mo-forwarder.js';
 import { MO_QUEUE } from './mo-keys.js';
@@ -14,11 +14,10 @@ import type { MoMessage } from './mo-message.js';
 
 export type CallbackSettings = Config['callbacks'];
 
-/** Delay before retry number `attemptsMade` (1 after the first failure): retryDelayMs doubling, capped. */
-export function moRetryDelayMs(attemptsMade: number, cfg: Pick<CallbackSettings, 'retryDelayMs' | 'retryDelayMaxMs'>): number {
-  const exponent = Math.min(Math.max(0, attemptsMade - 1), 30);
-  return Math.min(cfg.retryDelayMaxMs, cfg.retryDelayMs * 2 ** exponent);
-}
+/** Delay before retry number `attemptsMade`: the callbacks' capped exponential backoff. */
+export const moRetryDelayMs = (attemptsMade: number, cfg: Pick<CallbackSettings, 'retryDelayMs' | 'retryDelayMaxMs'>): number =>
+  cappedExponentialMs(attemptsMade, cfg.retryDelayMs, cfg.retryDelayMaxMs);
+
 
 export interface MoQueueOptions {
   readonly connection: Redis;

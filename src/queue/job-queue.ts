@@ -8,6 +8,11 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
+/** Backoff for retry number `attemptsMade` (1 after the first failure): `baseMs` doubling, capped at `maxMs`. */
+export function cappedExponentialMs(attemptsMade: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(0, attemptsMade - 1), 30));
+}
+
 /** Thrown by a handler: run this job again after `delayMs`, without counting an attempt. */
 export class DeferJob extends Error {
   override readonly name = 'DeferJob';
