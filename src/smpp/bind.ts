@@ -335,7 +335,13 @@ export class Bind extends EventEmitter<BindEvents> {
         this.counters.inbound++;
         const sm = parseInbound(pdu);
         const handler = this.opts.onInbound;
-        if (!sm || !handler) {
+        if (!sm) {
+          // Malformed: asking the SMSC to send it again would bring the same bytes back.
+          this.log.warn({ command: pdu.command, sequence: pdu.sequence_number }, 'malformed PDU from the SMSC; refused');
+          conn.respond(pdu, STATUS.ESME_RX_P_APPN);
+          return;
+        }
+        if (!handler) {
           // Nothing here can take it durably: ask the SMSC to keep it and try again later.
           conn.respond(pdu, STATUS.ESME_RX_T_APPN, pdu.command === 'deliver_sm' ? { message_id: '' } : {});
           return;

@@ -39,8 +39,13 @@ export interface InboundSm extends SmAddresses {
   readonly sar: { readonly ref: number; readonly total: number; readonly seq: number } | undefined;
 }
 
+/**
+ * undefined when the PDU is not a deliver_sm/data_sm or stops before its last mandatory field (the package reads
+ * what it can and leaves the rest unset; a body that ends early is malformed, not an empty message).
+ */
 export function parseInbound(pdu: RawPdu): InboundSm | undefined {
   if (pdu.command !== 'deliver_sm' && pdu.command !== 'data_sm') return undefined;
+  if (pdu[pdu.command === 'deliver_sm' ? 'short_message' : 'data_coding'] === undefined) return undefined;
   const shortMessage = buffer(pdu, 'short_message') ?? Buffer.alloc(0);
   const payload = buffer(pdu, 'message_payload');
   const receipted = pdu['receipted_message_id'];
