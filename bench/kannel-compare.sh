@@ -4,10 +4,14 @@
 # Checks the prerequisites (the reference bench in ../shared/bench, the Debian `kannel` package, gcc), then runs
 # `bench/run.ts --kannel`: RUNS times, interleaved, Kannel through /work/shared/bench/run.sh (store-type file,
 # two binds, window 100) and Switchboard with the same two smsc_sink processes and the same driver (load.js).
-# Prints both results side by side. Same env as `npm run bench` (N, C, RUNS, QUIET_MAX, OUT, REF, ...).
+# Prints both results side by side. Same env as `npm run bench` (N, C, RUNS, QUIET_MAX, OUT, REF, DLR, ...).
+# With DLR=1: run.sh DLR=1 for Kannel (sinks with --dlr, load.js --dlr-mask 3 --dlr-server 23099), and for
+# Switchboard the same sinks with --dlr and load.js --dlr-mask 3 --dlr-server on a free port; both wait for one
+# final DLR callback per message.
 #
 #   bench/kannel-compare.sh              # or: npm run bench:kannel
 #   N=20000 RUNS=3 bench/kannel-compare.sh
+#   DLR=1 bench/kannel-compare.sh        # with receipts and dlr-url callbacks
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=${SHARED_BENCH:-$ROOT/../shared/bench}

@@ -7,10 +7,16 @@
  *   - HTTP latency p50/p90/p99/max (ms)
  *   - end-to-end rate  = N / (time the SMSC simulator had accepted all N submit_sm - first request), polled from
  *                        the simulator's control port (GET /stats, counter `accepted`) every 10 ms at the end
+ *   - with --dlr-mask M --dlr-server PORT (as load.js): every request asks dlr-mask=M with a dlr-url pointing at an
+ *     HTTP receiver this driver runs on 127.0.0.1:PORT (PORT 0: any free port), and the run waits (bounded) for one
+ *     final DLR callback (type 1 or 2) per accepted message. DLR end-to-end rate = N / (time the last final
+ *     callback arrived - first request). The receiver also counts callbacks for receivers never sent to, and
+ *     final callbacks that came twice for one receiver.
  * and prints one JSON line with the same field names as load.js, so both drivers' results read the same way.
  *
  * usage: tsx bench/load.ts --port P --control C [--n 20000] [--c 50] [--rate 0 (req/s cap; 0: as fast as it goes)]
  *          [--user bench --pass bench] [--base 4670000000] [--timeout 180] [--timeline FILE]
+ *          [--dlr-mask 3 --dlr-server PORT]
  */
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -28,6 +34,8 @@ const { values: a } = parseArgs({
     base: { type: 'string', default: '4670000000' },
     timeout: { type: 'string', default: '180' },
     timeline: { type: 'string' },
+    'dlr-mask': { type: 'string', default: '0' },
+    'dlr-server': { type: 'string' },
   },
   strict: true,
 });
@@ -44,6 +52,11 @@ if (!(Number.isInteger(C) && C > 0 && C <= 1000)) throw new Error(`--c must be 1
 if (!(RATE >= 0 && RATE <= 1_000_000)) throw new Error(`--rate must be 0..1000000, got ${a.rate}`);
 if (!(PORT > 0 && CONTROL > 0)) throw new Error('--port and --control are required');
 if (!(TIMEOUT_MS > 0 && TIMEOUT_MS <= 3_600_000)) throw new Error('--timeout must be 1..3600 seconds');
+const DLR_MASK = Number(a['dlr-mask']);
+const DLR_PORT = a['dlr-server'] === undefined ? undefined : Number(a['dlr-server']);
+if (!(Number.isInteger(DLR_MASK) && DLR_MASK >= 0 && DLR_MASK <= 255)) throw new Error(`--dlr-mask must be 0..255, got ${a['dlr-mask']}`);
+if (DLR_PORT !== undefined && !(Number.isInteger(DLR_PORT) && DLR_PORT >= 0 && DLR_PORT <= 65535)) throw new Error(`--dlr-server must be a port, got ${a['dlr-server']}`);
+if ((DLR_MASK > 0) !== (DLR_PORT !== undefined)) throw new Error('--dlr-mask and --dlr-server go together');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: C });
 const controlAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -79,9 +92,51 @@ let errors = 0;
 let tFirstReq = -1;
 let tLastResp = 0;
 
+// ------------------------------------------------------------------ DLR receiver (as load.js --dlr-server)
+let dlrFinal = 0;
+let dlrAll = 0;
+let dlrLastMs = 0;
+/** Final callbacks for a receiver that had one already, and callbacks naming a receiver we never sent to. */
+let dlrDuplicates = 0;
+let dlrStrangers = 0;
+const dlrTypes: Record<string, number> = {};
+const finalSeen = new Uint8Array(N);
+let dlrUrl = '';
+
+function startDlrServer(port: number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const t = u.searchParams.get('type') ?? '?';
+    dlrTypes[t] = (dlrTypes[t] ?? 0) + 1;
+    dlrAll++;
+    const i = Number(u.searchParams.get('to')) - BASE;
+    const known = Number.isInteger(i) && i >= 0 && i < N;
+    if (!known) dlrStrangers++;
+    if (t === '1' || t === '2') {
+      if (known && finalSeen[i]) dlrDuplicates++;
+      else {
+        if (known) finalSeen[i] = 1;
+        dlrFinal++;
+        dlrLastMs = now();
+      }
+    }
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  });
+  server.keepAliveTimeout = 30_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}
+
 function oneRequest(i: number): Promise<void> {
   return new Promise((resolve) => {
     const q = new URLSearchParams({ username: a.user!, password: a.pass!, to: String(BASE + i), text: `bench msg ${i}` });
+    if (DLR_MASK) {
+      q.set('dlr-mask', String(DLR_MASK));
+      q.set('dlr-url', dlrUrl);
+    }
     const start = now();
     if (tFirstReq < 0) tFirstReq = start;
     const finish = (key: string, ok: boolean): void => {
@@ -127,15 +182,23 @@ function pct(sorted: Float64Array, p: number): number {
 const round = (x: number, d = 1): number => Number(x.toFixed(d));
 
 async function main(): Promise<void> {
+  let dlrServer: http.Server | undefined;
+  if (DLR_PORT !== undefined) {
+    dlrServer = await startDlrServer(DLR_PORT);
+    const addr = dlrServer.address();
+    const port = typeof addr === 'object' && addr ? addr.port : DLR_PORT;
+    // load.js's URL: Kannel escapes %d (DLR type), %F (the SMSC's message id), %p (the receiver)
+    dlrUrl = `http://127.0.0.1:${port}/dlr?type=%d&id=%F&to=%p`;
+  }
   const deadline = now() + TIMEOUT_MS;
   const base0 = await simAccepted();
-  const timeline: Array<{ t_ms: number; http_done: number; http_ok: number; sim_accepted: number }> = [];
+  const timeline: Array<{ t_ms: number; http_done: number; http_ok: number; sim_accepted: number; dlr_final?: number }> = [];
   let sampling = false;
   const tl = setInterval(() => {
     if (sampling) return;
     sampling = true;
     simAccepted()
-      .then((n) => timeline.push({ t_ms: Math.round(now()), http_done: done, http_ok: accepted, sim_accepted: n - base0 }))
+      .then((n) => timeline.push({ t_ms: Math.round(now()), http_done: done, http_ok: accepted, sim_accepted: n - base0, ...(dlrServer ? { dlr_final: dlrFinal } : {}) }))
       .catch(() => undefined)
       .finally(() => (sampling = false));
   }, 100);
@@ -158,9 +221,17 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 10));
   }
+  // Then (bounded by the same deadline) one final DLR callback per accepted message.
+  let dlrE2eMs: number | null = null;
+  if (dlrServer) {
+    while (now() < deadline && dlrFinal < accepted) await new Promise((r) => setTimeout(r, 10));
+    if (dlrFinal >= accepted) dlrE2eMs = dlrLastMs - tFirstReq;
+  }
   clearInterval(tl);
   agent.destroy();
   controlAgent.destroy();
+  dlrServer?.close();
+  dlrServer?.closeAllConnections();
 
   const sorted = lat.slice(0, Math.min(done, N)).sort();
   const httpSecs = (tLastResp - tFirstReq) / 1000;
@@ -180,7 +251,20 @@ async function main(): Promise<void> {
     e2e_secs: e2eMs === null ? null : round(e2eMs / 1000, 3),
     e2e_rate: e2eMs === null ? null : round(accepted / (e2eMs / 1000)),
     codes,
-    timed_out: e2eMs === null || done < N,
+    ...(dlrServer
+      ? {
+          dlr: {
+            final: dlrFinal,
+            all: dlrAll,
+            types: dlrTypes,
+            duplicates: dlrDuplicates,
+            strangers: dlrStrangers,
+            e2e_secs: dlrE2eMs === null ? null : round(dlrE2eMs / 1000, 3),
+            e2e_rate: dlrE2eMs === null ? null : round(accepted / (dlrE2eMs / 1000)),
+          },
+        }
+      : {}),
+    timed_out: e2eMs === null || done < N || (dlrServer !== undefined && dlrE2eMs === null),
     driver_cpu_s: round((cpu.user + cpu.system) / 1e6, 2),
     http_phase_secs: round(httpDoneMs / 1000, 3),
   };

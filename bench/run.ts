@@ -6,8 +6,13 @@
  * process (two links sharing smsc-id SINK, window 100, like kannel-aa.conf; its own redis-server with the
  * append-only file on, in a temporary directory), then the load driver (bench/load.ts): N sendsms requests at
  * concurrency C, each to its own receiver. It reports the HTTP accept rate, latency, the end-to-end rate (until the
- * simulator has accepted all N submit_sm) and the CPU time of each process (from /proc) per message. A run during
- * which processes outside the bench used more than QUIET_MAX CPU-seconds is marked noisy and repeated (at most
+ * simulator has accepted all N submit_sm) and the CPU time of each process (from /proc) per message; the gateway's
+ * two processes (HTTP, and the links child it forks) are reported apart and summed. With DLR=1 the SMSC sends a
+ * delivery receipt for every submit, every request asks dlr-mask=3 with a dlr-url pointing at a receiver the
+ * driver runs on 127.0.0.1, and the run lasts until one final DLR callback per message has arrived: the DLR
+ * end-to-end rate is N ÷ the time until the last one. After the runs (not with --kannel) it prints the table of
+ * bench/encoding.ts, the encoding cost per message. A run during which processes outside the bench used more
+ * than QUIET_MAX CPU-seconds (per 10 s, for a run longer than that) is marked noisy and repeated (at most
  * 3 × RUNS attempts); medians use quiet runs only. Everything it started is stopped, by PID, at the end, on an
  * error and on Ctrl-C.
  *
@@ -15,12 +20,21 @@
  *   npm run bench -- --kannel          side by side with Kannel 1.4.5 (bench/kannel-compare.sh checks the
  *                                      prerequisites first): both gateways against the same C sinks
  *                                      (/work/shared/bench/smsc_sink.c) and the same driver (load.js), interleaved
+ *   DLR=1 npm run bench                with receipts and dlr-url callbacks (simulator --receipts requested)
+ *   DLR=1 npm run bench:kannel         the same side by side: run.sh DLR=1 for Kannel, the sinks with --dlr and
+ *                                      load.js --dlr-mask 3 --dlr-server PORT for Switchboard
  *
- * env: N=20000 C=50 RUNS=3 QUIET_MAX=0.3 (CPU-s; "" disables the check) QUIET_WAIT=60 (s to wait for a quiet
- *      machine before each run) TIMEOUT=300 (s, per run) WINDOW=100 (max-pending-submits)
+ * env: N=20000 C=50 RUNS=3 QUIET_MAX=0.3 (CPU-s, per 10 s of a longer run; "" disables the check)
+ *      QUIET_WAIT=60 (s to wait for a quiet machine before each run) TIMEOUT=300 (s, per run)
+ *      WINDOW=100 (max-pending-submits)
  *      RATE=0 (requests/s offered; 0: closed loop, as fast as the gateway answers; not with --kannel, run.sh has no rate)
  *      BINDS=links (two links A and B, like Kannel's two smsc groups) | instances (one link, instances: 2)
- *      PROFILE=1 (gateway under node --cpu-prof; prints where its CPU time goes; such runs are labelled)
+ *      DLR=0|1 (receipts and final DLR callbacks, see above)
+ *      RECEIPT_DELAY=50 (ms; the simulator sends a receipt this long after its submit_sm_resp; its default. The C
+ *      sinks send theirs right after the submit_sm_resp)
+ *      ENCODING=1 (0: skip the encoding table; ITERATIONS is passed on to bench/encoding.ts)
+ *      PROFILE=1 (gateway under node --cpu-prof, both of its processes; prints where their CPU time goes; such
+ *      runs are labelled)
  *      OUT=a fresh temporary directory (configs, logs, results.jsonl, summary.md)
  *      SHARED_BENCH=../shared/bench (for --kannel)
  *      REF=<git revision> measures that commit (exported and built under OUT) instead of the working tree, e.g.
@@ -33,6 +47,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 import {
+  allProcesses,
+  cpuSeconds,
+  descendants,
+  machineIrqSeconds,
+  topOthers,
   treeCpuSeconds,
   freePort,
   machineBusySeconds,
@@ -44,7 +63,7 @@ import {
   writtenBytes,
   type Started,
 } from './lib/proc.js';
-import { simulatorBinds, sinkConnections, startGateway, startSimulator, startSink, type RunningGateway } from './lib/systems.js';
+import { redisCommandCalls, simulatorBinds, sinkConnections, startGateway, startSimulator, startSink, type RunningGateway } from './lib/systems.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 /** The checkout this bench belongs to (its node_modules, its bench/). */
@@ -65,6 +84,10 @@ interface Settings {
   readonly window: number;
   readonly binds: 'links' | 'instances';
   readonly profile: boolean;
+  /** Receipts from the SMSC, dlr-mask=3 and a dlr-url on every request, wait for the final callbacks. */
+  readonly dlr: boolean;
+  readonly receiptDelayMs: number;
+  readonly encoding: boolean;
   readonly out: string;
   readonly kannel: boolean;
   readonly shared: string;
@@ -105,6 +128,9 @@ function settings(argv: readonly string[]): Settings {
     window: envInt('WINDOW', 100, 1, 10_000),
     binds,
     profile: process.env.PROFILE === '1',
+    dlr: envInt('DLR', 0, 0, 1) === 1,
+    receiptDelayMs: envInt('RECEIPT_DELAY', 50, 0, 60_000),
+    encoding: envInt('ENCODING', 1, 0, 1) === 1,
     out,
     kannel,
     shared: resolve(REPO, process.env.SHARED_BENCH ?? '../shared/bench'),
@@ -181,6 +207,20 @@ interface DriverFigures {
   e2e_secs: number | null;
   lat_ms: { p50: number; p90: number; p99: number; max: number };
   codes: Record<string, number>;
+  /** With DLR: the callbacks the driver's receiver got (load.js and bench/load.ts print the same fields). */
+  dlr?: DlrFigures;
+}
+
+interface DlrFigures {
+  /** Final callbacks (type 1 or 2); bench/load.ts counts one per receiver, load.js every one. */
+  final: number;
+  all: number;
+  types: Record<string, number>;
+  /** bench/load.ts only: final callbacks a receiver got a second time, and callbacks naming no receiver we used. */
+  duplicates?: number;
+  strangers?: number;
+  e2e_secs: number | null;
+  e2e_rate: number | null;
 }
 
 interface DriverResult extends DriverFigures {
@@ -203,13 +243,22 @@ interface Row extends DriverFigures {
   driver_cpu_s: number;
   machine_cpu_s: number;
   other_cpu_s: number;
+  /**
+   * Switchboard runs: what the "other" CPU was: interrupt and softirq time of the whole machine (on this kernel
+   * not charged to any process, so it counts as other: loopback networking of the bench itself is in it) and the
+   * processes outside the bench that used the most.
+   */
+  other_detail?: { irq_softirq_s: number; top: string[]; wall_s: number; limit_cpu_s?: number };
   split?: Record<string, number>;
   /** Bytes redis-server wrote to its append-only file during the run. */
   aof_bytes?: number;
+  /** Redis commands the gateway ran during the run, by command (INFO commandstats; a Lua script counts once as evalsha, and its redis.call()s count too). */
+  redis_calls?: Record<string, number>;
   dir: string;
 }
 
-const GATEWAY_PROCS: Record<System, readonly string[]> = { switchboard: ['gateway', 'redis-server'], kannel: ['bearerbox', 'smsbox'] };
+/** The gateway's processes in cpu_s: Switchboard's HTTP process, the links process it forks, its redis-server. */
+const GATEWAY_PROCS: Record<System, readonly string[]> = { switchboard: ['gateway-http', 'gateway-links', 'redis-server'], kannel: ['bearerbox', 'smsbox'] };
 
 /** Waits (bounded) until processes other than ours use less than a tenth of a core, sampled over 1 s. */
 async function waitQuiet(s: Settings, procs: Procs): Promise<void> {
@@ -260,8 +309,9 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
   const dir = join(s.out, `sb-${o.smsc}-r${attempt}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const label = `switchboard ${o.smsc} binds=${s.binds} window=${s.window}${s.rate ? ` rate=${s.rate}` : ''}${s.profile ? ' profiled' : ''} run=${attempt}`;
+  const label = `switchboard ${o.smsc} binds=${s.binds} window=${s.window}${s.rate ? ` rate=${s.rate}` : ''}${s.dlr ? ' dlr' : ''}${s.profile ? ' profiled' : ''} run=${attempt}`;
   let gw: RunningGateway | undefined;
+  let gatewayPid = 0;
   try {
     // SMSC side
     const smscProcs: Started[] = [];
@@ -271,12 +321,17 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     if (o.smsc === 'simulator') {
       const port = await freePort();
       control = await freePort();
-      smscProcs.push(await startSimulator(procs, tree, dir, port, control));
+      smscProcs.push(await startSimulator(procs, tree, dir, port, control, s.dlr ? { receipts: 'requested', delayMs: s.receiptDelayMs } : { receipts: 'none' }));
       smscs.push({ name: 'A', port }, ...(s.binds === 'links' ? [{ name: 'B', port }] : []));
     } else {
       for (const name of ['A', 'B']) {
+        // smsc_sink numbers its message ids from the second it starts (time(NULL) × 10⁶): two sinks started in
+        // the same second, as run.sh starts them, issue the same ids. Kannel copes (its DLR lookup compares the
+        // receiver too); Switchboard keeps one correlation per smsc-id and id, so with DLR about half the messages
+        // would never get their final callback. With DLR, sink B starts in the next second.
+        if (s.dlr && name === 'B') await sleep(1050 - (Date.now() % 1000));
         const port = await freePort();
-        const sink = await startSink(procs, o.sinkBinary!, dir, name, port);
+        const sink = await startSink(procs, o.sinkBinary!, dir, name, port, s.dlr ? ['--dlr'] : []);
         smscProcs.push(sink.proc);
         stats.push(sink.stats);
         smscs.push({ name, port });
@@ -291,27 +346,48 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     await waitQuiet(s, procs);
 
     // measure
+    gatewayPid = gw.gateway.pid;
     const measured = [gw.gateway, gw.redis, ...smscProcs];
-    // The gateway's own processes (its links process) count as the gateway; its redis-server is measured apart.
+    // The gateway's own processes count as the gateway: the HTTP process itself, and its descendants (the links
+    // process) apart; its redis-server is measured on its own.
     const measuredPids = measured.map((p) => p.pid);
-    const cpu0 = measured.map((p) => treeCpuSeconds(p.pid, measuredPids));
+    const sample = (): Record<string, number> => {
+      const out: Record<string, number> = {};
+      const httpOnly = cpuSeconds(gw!.gateway.pid);
+      out['gateway-http'] = httpOnly;
+      out['gateway-links'] = treeCpuSeconds(gw!.gateway.pid, measuredPids) - httpOnly;
+      for (const p of measured.slice(1)) out[p.name] = treeCpuSeconds(p.pid, measuredPids);
+      return out;
+    };
+    const cpu0 = sample();
     const aof0 = writtenBytes(gw.redis.pid);
+    const redisSock = join(dir, 'redis', 'redis.sock');
+    const calls0 = await redisCommandCalls(redisSock);
     const m0 = machineBusySeconds();
+    const wall0 = Date.now();
+    const irq0 = machineIrqSeconds();
+    const all0 = allProcesses();
     const self0 = selfCpuSeconds();
     const kids0 = reapedChildrenCpuSeconds();
     log(`run ${label}: N=${s.n} C=${s.c}`);
     const common = ['--n', String(s.n), '--c', String(s.c), '--rate', String(s.rate), '--port', String(httpPort), '--timeout', String(s.timeoutS), '--timeline', join(dir, 'timeline.jsonl')];
+    if (s.dlr) common.push('--dlr-mask', '3', '--dlr-server', String(await freePort()));
     const r =
       o.smsc === 'simulator'
         ? await runDriver(procs, 'driver', process.execPath, ['--import', 'tsx', join(BENCH, 'load.ts'), ...common, '--control', String(control)], join(dir, 'load.out'), s.timeoutS)
         : await runDriver(procs, 'driver', process.execPath, [join(s.shared, 'load.js'), ...common, '--stats', stats.join(','), '--label', label], join(dir, 'load.out'), s.timeoutS);
-    const cpu1 = measured.map((p) => treeCpuSeconds(p.pid, measuredPids));
+    const cpu1 = sample();
     const aofBytes = writtenBytes(gw.redis.pid) - aof0;
+    const calls1 = await redisCommandCalls(redisSock);
     const machine = machineBusySeconds() - m0;
+    const wallS = (Date.now() - wall0) / 1000;
+    const irq = machineIrqSeconds() - irq0;
+    const oursNow = new Set([process.pid, ...measuredPids.flatMap((p) => [p, ...descendants(p)])]);
+    const others = topOthers(all0, allProcesses(), oursNow);
     const self = selfCpuSeconds() - self0;
     const driver = reapedChildrenCpuSeconds() - kids0;
     const cpu: Record<string, number> = {};
-    measured.forEach((p, i) => (cpu[p.name] = Number(((cpu1[i] ?? 0) - (cpu0[i] ?? 0)).toFixed(2))));
+    for (const k of Object.keys(cpu1)) cpu[k] = Number(((cpu1[k] ?? 0) - (cpu0[k] ?? 0)).toFixed(2));
     const ours = Object.values(cpu).reduce((a, b) => a + b, 0) + driver + self;
     const other = Number((machine - ours).toFixed(2));
 
@@ -320,13 +396,14 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     const problems: string[] = [];
     if (r.accepted !== s.n) problems.push(`${s.n - r.accepted} of ${s.n} requests not accepted: ${JSON.stringify(r.codes)}`);
     if (r.e2e_rate === null) problems.push(`only ${r.sink_received} of ${r.accepted} reached the SMSC within ${s.timeoutS} s`);
+    if (s.dlr) problems.push(...dlrProblems(r));
     const row: Row = {
       system: 'switchboard',
       smsc: o.smsc === 'simulator' ? 'switchboard simulator' : 'smsc_sink (C) ×2',
       label,
       ok: problems.length === 0,
       ...(problems.length ? { problem: problems.join('; ') } : {}),
-      noisy: s.quietMax !== undefined && other > s.quietMax,
+      noisy: s.quietMax !== undefined && other > quietLimit(s.quietMax, wallS),
       profiled: s.profile,
       n: s.n,
       c: s.c,
@@ -340,8 +417,11 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
       driver_cpu_s: Number(driver.toFixed(2)),
       machine_cpu_s: Number(machine.toFixed(2)),
       other_cpu_s: other,
+      other_detail: { irq_softirq_s: Number(irq.toFixed(2)), top: others, wall_s: Number(wallS.toFixed(2)), ...(s.quietMax !== undefined ? { limit_cpu_s: Number(quietLimit(s.quietMax, wallS).toFixed(2)) } : {}) },
       ...(split ? { split } : {}),
+      ...(r.dlr ? { dlr: r.dlr } : {}),
       aof_bytes: aofBytes,
+      redis_calls: callsDelta(calls0, calls1),
       codes: r.codes,
       dir,
     };
@@ -353,18 +433,51 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
   } finally {
     if (gw && !gw.gateway.exited) await procs.stop(gw.gateway, 30_000);
     await procs.stopAll();
-    if (s.profile) printProfiles(join(dir, 'prof'));
+    if (s.profile) printProfiles(join(dir, 'prof'), gatewayPid);
     rmSync(join(dir, 'redis'), { recursive: true, force: true });
   }
 }
 
-function printProfiles(dir: string): void {
+/**
+ * One summary per .cpuprofile (node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): the gateway's
+ * HTTP process (the PID we started) and its links process (a child: inherits --cpu-prof through execArgv).
+ */
+function printProfiles(dir: string, gatewayPid: number): void {
   if (!existsSync(dir)) return;
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'))) {
+    const pid = Number(/^CPU\.\d+\.\d+\.(\d+)\./.exec(f)?.[1] ?? 0);
+    const which = pid === gatewayPid ? 'HTTP process' : 'links process';
     const text = formatProfile(summarizeProfile(join(dir, f)));
-    writeFileSync(join(dir, `${f}.txt`), `${text}\n`);
-    process.stderr.write(`\ngateway CPU profile (${join(dir, f)}):\n${text}\n\n`);
+    writeFileSync(join(dir, `${f}.txt`), `${which}\n${text}\n`);
+    process.stderr.write(`\ngateway CPU profile, ${which} (PID ${pid}, ${join(dir, f)}):\n${text}\n\n`);
   }
+}
+
+function callsDelta(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(b)) if (v - (a[k] ?? 0) > 0 && k !== 'info') out[k] = v - (a[k] ?? 0);
+  return Object.fromEntries(Object.entries(out).sort((x, y) => y[1] - x[1]));
+}
+
+/**
+ * The noise limit of a run that lasted `wallS` seconds: QUIET_MAX CPU-seconds, as run.sh applies it, for a run of
+ * up to 10 s (every run of N = 20 000 without DLR: 2–6 s); for a longer one (a Switchboard DLR run takes 15–18 s)
+ * proportionally more, QUIET_MAX per 10 s. A fixed 0.3 CPU-s marks most long runs noisy for the machine's own
+ * background alone: interrupt and softirq time (charged to no process; 0.3–0.45 CPU-s in an 18-s DLR run, most
+ * of it the bench's own loopback traffic) and the kernel's kdamond (about 0.1).
+ */
+function quietLimit(quietMax: number, wallS: number): number {
+  return quietMax * Math.max(1, wallS / 10);
+}
+
+/** What is wrong with a DLR run's callbacks, if anything. */
+function dlrProblems(r: DriverFigures): string[] {
+  if (!r.dlr) return ['the driver reported no DLR figures'];
+  const p: string[] = [];
+  if (r.dlr.e2e_rate === null) p.push(`only ${r.dlr.final} of ${r.accepted} final DLR callbacks arrived`);
+  if (r.dlr.duplicates) p.push(`${r.dlr.duplicates} final DLR callbacks came twice`);
+  if (r.dlr.strangers) p.push(`${r.dlr.strangers} DLR callbacks named a receiver never sent to`);
+  return p;
 }
 
 /** One Kannel measurement: /work/shared/bench/run.sh with RUNS=1 (it repeats a noisy run itself, up to 3 times). */
@@ -379,7 +492,7 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
     STORES: 'file',
     MODE: 'aa',
     MAXPEND: String(s.window),
-    DLR: '0',
+    DLR: s.dlr ? '1' : '0',
     TIMEOUT: String(s.timeoutS),
     QUIET_MAX: s.quietMax === undefined ? '' : String(s.quietMax),
     OUT: out,
@@ -398,12 +511,13 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
   for (const line of readFileSync(results, 'utf8').trim().split('\n')) {
     const j = JSON.parse(line) as DriverResult & { label: string; bb_cpu_s: number; sb_cpu_s: number; machine_cpu_s: number; other_cpu_s: number; noisy: boolean; driver_cpu_s: number };
     const run = /run=(\d+)/.exec(j.label)?.[1] ?? '1';
-    const runDir = join(out, `aa-file-p${s.window}-dlr0-r${run}`);
+    const runDir = join(out, `aa-file-p${s.window}-dlr${s.dlr ? 1 : 0}-r${run}`);
     const cpuTxt = existsSync(join(runDir, 'cpu.txt')) ? readFileSync(join(runDir, 'cpu.txt'), 'utf8') : '';
     const sink = (n: string): number => Number(new RegExp(`sink${n} ([\\d.]+)`).exec(cpuTxt)?.[1] ?? NaN);
     const problems: string[] = [];
     if (j.accepted !== s.n) problems.push(`${s.n - j.accepted} of ${s.n} requests not accepted: ${JSON.stringify(j.codes)}`);
     if (j.e2e_rate === null) problems.push(`only ${j.sink_received} of ${j.accepted} reached the sinks`);
+    if (s.dlr) problems.push(...dlrProblems(j));
     rows.push({
       system: 'kannel',
       smsc: 'smsc_sink (C) ×2',
@@ -425,6 +539,7 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
       machine_cpu_s: j.machine_cpu_s,
       other_cpu_s: j.other_cpu_s,
       ...(j.per_sink ? { split: j.per_sink } : {}),
+      ...(j.dlr ? { dlr: j.dlr } : {}),
       codes: j.codes,
       dir: runDir,
     });
@@ -439,10 +554,12 @@ function runLine(r: Row): string {
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(', ');
   const verdict = !r.ok ? `FAILED: ${r.problem}` : r.noisy ? 'NOISY (repeated)' : 'quiet';
+  const od = r.other_detail;
+  const detail = od ? ` (limit ${od.limit_cpu_s?.toFixed(2) ?? 'off'} for ${od.wall_s.toFixed(1)} s; irq+softirq ${od.irq_softirq_s.toFixed(2)}${od.top.length ? `; ${od.top.join(', ')}` : ''})` : '';
   return (
     `${r.label}: HTTP ${r.http_accept_rate.toFixed(0)} req/s, end-to-end ${r.e2e_rate?.toFixed(0) ?? '-'} msg/s ` +
-    `(${r.e2e_secs ?? '-'} s), p50/p99/max ${r.lat_ms.p50}/${r.lat_ms.p99}/${r.lat_ms.max} ms | CPU-s ${cpu}, driver ${r.driver_cpu_s.toFixed(2)}, ` +
-    `other ${r.other_cpu_s.toFixed(2)} of machine ${r.machine_cpu_s.toFixed(2)} → ${verdict}`
+    `(${r.e2e_secs ?? '-'} s)${r.dlr ? `, final DLR callbacks ${r.dlr.e2e_rate?.toFixed(0) ?? '-'}/s (${r.dlr.final} in ${r.dlr.e2e_secs ?? '-'} s)` : ''}, p50/p99/max ${r.lat_ms.p50}/${r.lat_ms.p99}/${r.lat_ms.max} ms | CPU-s ${cpu}, driver ${r.driver_cpu_s.toFixed(2)}, ` +
+    `other ${r.other_cpu_s.toFixed(2)}${detail} of machine ${r.machine_cpu_s.toFixed(2)} → ${verdict}`
   );
 }
 
@@ -486,6 +603,17 @@ function summaryTable(cols: readonly Column[]): string {
   row('HTTP accept, req/s (median, min–max)', (c) => rangeCell(c.rows.map((r) => r.http_accept_rate)));
   row('end-to-end, msg/s (median, min–max)', (c) => rangeCell(c.rows.map((r) => r.e2e_rate ?? NaN)));
   row('s until the SMSC had all N', (c) => median(c.rows.map((r) => r.e2e_secs ?? NaN)).toFixed(2));
+  if (cols.some((c) => c.rows.some((r) => r.dlr))) {
+    row('**DLR end-to-end**, msg/s (N ÷ s until the last final callback; median, min–max)', (c) => rangeCell(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN)));
+    row('s until the last final DLR callback', (c) => median(c.rows.map((r) => r.dlr?.e2e_secs ?? NaN)).toFixed(2));
+    row('DLR callbacks received, final / all (median run)', (c) => {
+      const m = median(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN));
+      const d = (c.rows.find((x) => x.dlr?.e2e_rate === m) ?? c.rows[0])?.dlr;
+      if (!d) return '-';
+      const types = Object.entries(d.types).map(([t, n]) => `type ${t}: ${fmt0(n)}`).join(', ');
+      return `${fmt0(d.final)} / ${fmt0(d.all)} (${types})`;
+    });
+  }
   row('HTTP latency p50 / p90 / p99 / max, ms', (c) =>
     (['p50', 'p90', 'p99', 'max'] as const).map((k) => fmt1(median(c.rows.map((r) => r.lat_ms[k])))).join(' / '),
   );
@@ -495,9 +623,12 @@ function summaryTable(cols: readonly Column[]): string {
   });
   row('SMSC side CPU, µs per message', (c) => smscProcs(c).map((p) => `${p} ${fmt0(usPerMsg(c, p))}`).join(' + '));
   row('load driver CPU, µs per message', (c) => fmt0(median(c.rows.map((r) => (r.driver_cpu_s / r.n) * 1e6))));
-  row('cores used (CPU-s ÷ end-to-end s): gateway processes; whole machine', (c) => {
-    const ps = GATEWAY_PROCS[c.system].map((p) => `${p} ${median(c.rows.map((r) => (r.cpu_s[p] ?? NaN) / (r.e2e_secs ?? NaN))).toFixed(2)}`);
-    return `${ps.join(', ')}; machine ${median(c.rows.map((r) => r.machine_cpu_s / (r.e2e_secs ?? NaN))).toFixed(2)} of ${availableParallelism()}`;
+  // A DLR run lasts until the last final callback, so its CPU is spread over that time.
+  const runSecs = (r: Row): number => (r.dlr ? (r.dlr.e2e_secs ?? NaN) : (r.e2e_secs ?? NaN));
+  const until = cols.some((c) => c.rows.some((r) => r.dlr)) ? 's until the last final DLR callback' : 'end-to-end s';
+  row(`cores used (CPU-s ÷ ${until}): gateway processes; whole machine`, (c) => {
+    const ps = GATEWAY_PROCS[c.system].map((p) => `${p} ${median(c.rows.map((r) => (r.cpu_s[p] ?? NaN) / runSecs(r))).toFixed(2)}`);
+    return `${ps.join(', ')}; machine ${median(c.rows.map((r) => r.machine_cpu_s / runSecs(r))).toFixed(2)} of ${availableParallelism()}`;
   });
   row('other processes, CPU-s (noise)', (c) => median(c.rows.map((r) => r.other_cpu_s)).toFixed(2));
   row('split over the two binds (median run)', (c) => {
@@ -509,6 +640,15 @@ function summaryTable(cols: readonly Column[]): string {
     row('Redis append-only file written, bytes per message', (c) =>
       c.system === 'switchboard' ? fmt0(median(c.rows.map((r) => (r.aof_bytes ?? NaN) / r.n))) : '(file store)',
     );
+    row('Redis commands per message (INFO commandstats; the calls inside Lua scripts included): total; top 6', (c) => {
+      if (c.system !== 'switchboard') return '-';
+      const per = (r: Row, k?: string): number => (k ? (r.redis_calls?.[k] ?? 0) : Object.values(r.redis_calls ?? {}).reduce((a, b) => a + b, 0)) / r.n;
+      const m = median(c.rows.map((r) => per(r)));
+      const r = c.rows.find((x) => per(x) === m) ?? c.rows[0];
+      if (!r?.redis_calls) return '-';
+      const top = Object.keys(r.redis_calls).slice(0, 6).map((k) => `${k} ${per(r, k).toFixed(1)}`);
+      return `**${m.toFixed(1)}**; ${top.join(', ')}`;
+    });
   }
   return lines.join('\n');
 }
@@ -517,12 +657,31 @@ function comparison(sb: Column, k: Column): string {
   const e2e = (c: Column): number => median(c.rows.map((r) => r.e2e_rate ?? NaN));
   const http = (c: Column): number => median(c.rows.map((r) => r.http_accept_rate));
   const gwUs = (c: Column): number => median(c.rows.map((r) => (GATEWAY_PROCS[c.system].reduce((a, p) => a + (r.cpu_s[p] ?? NaN), 0) / r.n) * 1e6));
-  const ratio = e2e(sb) / e2e(k);
-  const word = ratio >= 1 ? `${((ratio - 1) * 100).toFixed(0)} % faster than` : `${((1 - ratio) * 100).toFixed(0)} % slower than`;
+  const dlr = (c: Column): number => median(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN));
+  const vs = (a: number, b: number): string => {
+    const ratio = a / b;
+    const word = ratio >= 1 ? `${((ratio - 1) * 100).toFixed(0)} % faster` : `${((1 - ratio) * 100).toFixed(0)} % slower`;
+    return `${fmt0(a)} msg/s against Kannel's ${fmt0(b)} msg/s: ${ratio.toFixed(2)}×, ${word}`;
+  };
+  const dlrText = Number.isFinite(dlr(sb)) && Number.isFinite(dlr(k)) ? `DLR end to end (until the last final callback): Switchboard ${vs(dlr(sb), dlr(k))}. ` : '';
   return (
-    `Switchboard end to end: ${fmt0(e2e(sb))} msg/s, ${word} Kannel's ${fmt0(e2e(k))} msg/s (HTTP accept ${fmt0(http(sb))} vs ${fmt0(http(k))} req/s). ` +
+    dlrText +
+    `End to end (until the sinks had all N): Switchboard ${vs(e2e(sb), e2e(k))} (HTTP accept ${fmt0(http(sb))} vs ${fmt0(http(k))} req/s). ` +
     `Gateway CPU per message: ${fmt0(gwUs(sb))} µs vs ${fmt0(gwUs(k))} µs (${(gwUs(sb) / gwUs(k)).toFixed(1)}×).`
   );
+}
+
+/**
+ * bench/encoding.ts (a few seconds, after the runs, on the same tree's dist/): encoding cost per message. Its
+ * table, or why there is none.
+ */
+function encodingTable(tree: string): string {
+  log('encoding cost per message (bench/encoding.ts; ENCODING=0 skips it)');
+  const env: NodeJS.ProcessEnv = { ...process.env, ENCODING_MODULE: join(tree, 'dist', 'encoding', 'index.js') };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH, 'encoding.ts')], { cwd: REPO, env, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return `encoding table: bench/encoding.ts failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join('\n')}\n`;
+  return r.stdout;
 }
 
 // ---------------------------------------------------------------------------------------------------- main
@@ -636,13 +795,17 @@ async function main(): Promise<number> {
     }
 
     const smscLine = s.kannel ? 'both → two smsc_sink (C) processes, driver /work/shared/bench/load.js' : 'SMSC: `switchboard simulator` (own process), driver bench/load.ts';
-    const header = `N=${s.n} requests, C=${s.c}${s.rate ? `, offered at ${s.rate}/s` : ''}, window ${s.window}, two binds (BINDS=${s.binds}); ${smscLine}; median of quiet runs`;
+    const dlrLine = s.dlr
+      ? `; DLR: dlr-mask=3 and a dlr-url to the driver on every request, a receipt for every submit (${s.kannel ? 'smsc_sink --dlr' : `simulator --receipts requested, ${s.receiptDelayMs} ms after the submit_sm_resp`})`
+      : '';
+    const header = `N=${s.n} requests, C=${s.c}${s.rate ? `, offered at ${s.rate}/s` : ''}, window ${s.window}, two binds (BINDS=${s.binds}); ${smscLine}${dlrLine}; median of quiet runs`;
     let text = `${header}\n\n${summaryTable(cols)}\n`;
     const [sbCol, kCol] = cols;
     if (sbCol && kCol && sbCol.rows.length && kCol.rows.length) text += `\n${comparison(sbCol, kCol)}\n`;
     for (const c of cols) {
       if (c.rows.length < s.runs) text += `\nWARNING: ${c.title}: only ${c.rows.length} of ${s.runs} runs usable${c.noisy ? ' and none of them quiet' : ''}.\n`;
     }
+    if (!s.kannel && s.encoding) text += `\n${encodingTable(tree)}`;
     writeFileSync(join(s.out, 'summary.md'), text);
     process.stdout.write(`\n${text}\nraw results: ${results}\n`);
     if (failures > 0) log(`${failures} run(s) failed; see the lines above and the logs in ${s.out}`);

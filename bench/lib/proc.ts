@@ -89,6 +89,43 @@ export function machineBusySeconds(): number {
   return ((v[0] ?? 0) + (v[1] ?? 0) + (v[2] ?? 0) + (v[5] ?? 0) + (v[6] ?? 0) + (v[7] ?? 0)) / CLK_TCK;
 }
 
+/** CPU-seconds the machine has spent in interrupts and softirqs since boot (irq + softirq of /proc/stat). */
+export function machineIrqSeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((v[5] ?? 0) + (v[6] ?? 0)) / CLK_TCK;
+}
+
+/** CPU-seconds of every live process now, by PID, with its name (a snapshot of /proc). */
+export function allProcesses(): Map<number, { comm: string; cpu: number }> {
+  const out = new Map<number, { comm: string; cpu: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const s = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).trim().split(/\s+/);
+      out.set(Number(name), { comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The processes outside `ours` that used the most CPU between two snapshots ("name PID cpu-s"), to tell what made a
+ * run noisy; processes that came and went in between are not in either snapshot.
+ */
+export function topOthers(before: Map<number, { comm: string; cpu: number }>, after: Map<number, { comm: string; cpu: number }>, ours: ReadonlySet<number>, top = 4): string[] {
+  const used: Array<[string, number]> = [];
+  for (const [pid, a] of after) {
+    if (ours.has(pid)) continue;
+    const d = a.cpu - (before.get(pid)?.cpu ?? 0);
+    if (d >= 0.01) used.push([`${a.comm} ${pid}`, d]);
+  }
+  return used.sort((x, y) => y[1] - x[1]).slice(0, top).map(([k, d]) => `${k} ${d.toFixed(2)}`);
+}
+
 /** Alive and not a zombie (an orphan reparented to an init that does not reap stays as a zombie). */
 export function alive(pid: number): boolean {
   try {

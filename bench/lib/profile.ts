@@ -24,9 +24,11 @@ interface CpuProfile {
  * Named after files in src/ and the packages; when those move, the samples fall into "other" and this wants updating.
  */
 const STAGES: ReadonlyArray<readonly [string, RegExp]> = [
+  ['DLR callbacks (GET to the dlr-url: fetch)', /dlr\/callback-queue|node:internal\/deps\/undici/],
+  ['receipts (parse, match, record, queue the callback)', /dlr\/receipt-pipeline|dlr\/parse-receipt|^receipt .*dlr\/report-dispatcher|applyReceipt|findCorrelation|claimOnce|nextCallbackSeq/m],
   ['message store (state after submit)', /messages\/message-store/],
   ['SMPP out (encode, write submit_sm, read resp)', /\/dist\/smpp\/|node_modules\/smpp\//],
-  ['enqueue (group commit, addBulk)', /queue\/producer\.js|addJobs|addBulk/],
+  ['enqueue (group commit, addBulk; receipt and callback jobs too)', /queue\/producer\.js|addJobs|addBulk/],
   ['bullmq worker (fetch, lock, complete)', /bullmq\/dist\/cjs\/classes\/worker|moveToFinished|moveToActive/],
   ['sendsms (HTTP parse, route, reply)', /sendsms-route|accept-service|node_modules\/fastify\/|find-my-way|_http_server|_http_outgoing|parserOnIncoming/],
   ['Redis replies (ioredis parse, dispatch)', /DataHandler|resp\/decoder|ioredis\/built\/Command/],
@@ -37,6 +39,12 @@ export interface ProfileSummary {
   readonly byStage: Array<{ stage: string; ms: number; share: number }>;
   readonly byOwner: Array<{ owner: string; ms: number; share: number }>;
   readonly byFunction: Array<{ fn: string; ms: number; share: number }>;
+  /**
+   * Self time charged to the nearest Switchboard function on the sampled stack (what our code set off
+   * synchronously: the library and native code under it included); a sample without one (a library's async
+   * continuation: a bullmq script reply, an ioredis read, a fetch) is charged to that continuation's first frame.
+   */
+  readonly byCaller: Array<{ fn: string; ms: number; share: number }>;
 }
 
 function owner(url: string, fn: string): string {
@@ -80,6 +88,23 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
   const stages = new Map<string, number>();
   const owners = new Map<string, number>();
   const fns = new Map<string, number>();
+  const callers = new Map<string, number>();
+  const frameName = (f: ProfileNode['callFrame']): string => {
+    const short = f.url ? f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src)\//, '$1/') : '';
+    return `${f.functionName || '(anonymous)'}${short ? ` ${short}:${f.lineNumber + 1}` : ''}`;
+  };
+  const PLUMBING = new Set(['(root)', '', 'processTicksAndRejections', 'runMicrotasks', 'listOnTimeout', 'processTimers', 'processImmediate']);
+  const callerOf = (id: number): string => {
+    const chain: ProfileNode['callFrame'][] = [];
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)?.callFrame;
+      if (!f) continue;
+      if (/\/(dist|src)\//.test(f.url) && !f.url.includes('node_modules')) return frameName(f);
+      chain.push(f);
+    }
+    const first = chain.reverse().find((f) => !PLUMBING.has(f.functionName));
+    return `[continuation] ${first ? frameName(first) : '(unknown)'}`;
+  };
   let total = 0;
   for (const [id, us] of self) {
     const n = byId.get(id);
@@ -96,6 +121,8 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     const short = url ? url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src)\//, '$1/') : '';
     const key = `${functionName || '(anonymous)'}${short ? ` ${short}:${lineNumber + 1}` : ''}`;
     fns.set(key, (fns.get(key) ?? 0) + us);
+    const caller = special ?? callerOf(id);
+    callers.set(caller, (callers.get(caller) ?? 0) + us);
   }
   const rank = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]);
   return {
@@ -103,6 +130,7 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     byStage: rank(stages).map(([st, us]) => ({ stage: st, ms: us / 1000, share: us / total })),
     byOwner: rank(owners).slice(0, top).map(([o, us]) => ({ owner: o, ms: us / 1000, share: us / total })),
     byFunction: rank(fns).slice(0, top).map(([f, us]) => ({ fn: f, ms: us / 1000, share: us / total })),
+    byCaller: rank(callers).slice(0, top).map(([f, us]) => ({ fn: f, ms: us / 1000, share: us / total })),
   };
 }
 
@@ -114,5 +142,7 @@ export function formatProfile(s: ProfileSummary): string {
   for (const o of s.byOwner) lines.push(`  ${pct(o.share)}  ${o.ms.toFixed(0).padStart(6)} ms  ${o.owner}`);
   lines.push('', 'self time by function:');
   for (const f of s.byFunction) lines.push(`  ${pct(f.share)}  ${f.ms.toFixed(0).padStart(6)} ms  ${f.fn}`);
+  lines.push('', 'self time charged to the nearest Switchboard function on the stack (else to the async continuation it ran in):');
+  for (const f of s.byCaller) lines.push(`  ${pct(f.share)}  ${f.ms.toFixed(0).padStart(6)} ms  ${f.fn}`);
   return lines.join('\n');
 }

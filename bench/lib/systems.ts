@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { alive, cmdline, sleep, tail, type Procs, type Started } from './proc.js';
 
@@ -142,13 +143,17 @@ export async function startGateway(
   return { gateway, redis };
 }
 
-export async function startSimulator(procs: Procs, repo: string, dir: string, port: number, controlPort: number): Promise<Started> {
+/** Receipts: none, or one per submit that asks for one (registered_delivery), `delayMs` after its submit_sm_resp. */
+export type SimulatorReceipts = { readonly receipts: 'none' } | { readonly receipts: 'requested'; readonly delayMs: number };
+
+export async function startSimulator(procs: Procs, repo: string, dir: string, port: number, controlPort: number, r: SimulatorReceipts): Promise<Started> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
+  const receiptArgs = r.receipts === 'none' ? ['--receipts', 'none'] : ['--receipts', 'requested', '--receipt-delay', String(r.delayMs)];
   const sim = procs.start(
     'simulator',
     process.execPath,
-    ['bin/switchboard.js', 'simulator', '--port', String(port), '--quiet', '--control-port', String(controlPort), '--receipts', 'none'],
+    ['bin/switchboard.js', 'simulator', '--port', String(port), '--quiet', '--control-port', String(controlPort), ...receiptArgs],
     { cwd: repo, env, logFile: join(dir, 'simulator.log') },
   );
   await waitUntil('the simulator control port', 20_000, [sim], async () => {
@@ -173,10 +178,37 @@ export function sinkConnections(stats: string): number {
   }
 }
 
-/** One smsc_sink (C) from /work/shared/bench, as lib.sh starts it, with its --stats file. */
-export async function startSink(procs: Procs, binary: string, dir: string, name: string, port: number): Promise<{ proc: Started; stats: string }> {
+/** One smsc_sink (C) from /work/shared/bench, as lib.sh starts it, with its --stats file (and `extra`: --dlr). */
+export async function startSink(procs: Procs, binary: string, dir: string, name: string, port: number, extra: readonly string[] = []): Promise<{ proc: Started; stats: string }> {
   const stats = join(dir, `${name}.json`);
-  const proc = procs.start(`sink${name}`, binary, ['-p', String(port), '--name', name, '--stats', stats], { logFile: join(dir, `sink${name}.log`) });
+  const proc = procs.start(`sink${name}`, binary, ['-p', String(port), '--name', name, '--stats', stats, ...extra], { logFile: join(dir, `sink${name}.log`) });
   await waitUntil(`sink ${name}`, 10_000, [proc], () => existsSync(stats));
   return { proc, stats };
+}
+
+/** Calls per Redis command so far (INFO commandstats over the unix socket; {} when Redis does not answer). */
+export function redisCommandCalls(socketPath: string, timeoutMs = 2000): Promise<Record<string, number>> {
+  return new Promise((resolve) => {
+    const sock = createConnection({ path: socketPath });
+    let buf = '';
+    const done = (v: Record<string, number>): void => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => done({}), timeoutMs);
+    sock.on('connect', () => sock.write('*2\r\n$4\r\nINFO\r\n$12\r\ncommandstats\r\n'));
+    sock.on('data', (d) => {
+      buf += d.toString('latin1');
+      const m = /^\$(\d+)\r\n/.exec(buf);
+      if (!m || buf.length < m[0].length + Number(m[1])) return;
+      const calls: Record<string, number> = {};
+      for (const line of buf.slice(m[0].length, m[0].length + Number(m[1])).split('\r\n')) {
+        const c = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
+        if (c) calls[c[1]!] = Number(c[2]);
+      }
+      done(calls);
+    });
+    sock.on('error', () => done({}));
+  });
 }
