@@ -13,6 +13,7 @@ import { JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { normalizeReceiptId } from './normalize-message-id.js';
+import { isFinal } from './decide-reports.js';
 import { isReceipt, parseReceipt, type Receipt } from './parse-receipt.js';
 import type { ReportDispatcher } from './report-dispatcher.js';
 
@@ -21,6 +22,8 @@ export { isReceipt };
 interface ReceiptJob {
   readonly smscId: string;
   readonly link: string;
+  /** The receipt's source address: the handset the message went to. */
+  readonly handset: string;
   /** Normalised SMSC message id. */
   readonly id: string;
   readonly receipt: Receipt;
@@ -71,6 +74,7 @@ export class ReceiptPipeline {
     const job: ReceiptJob = {
       smscId: link.smscId,
       link: link.id,
+      handset: sm.sourceAddr,
       id: normalizeReceiptId(parsed.receipt.smscMessageId, link.msgIdType),
       receipt: parsed.receipt,
       text: decoded.text,
@@ -86,16 +90,20 @@ export class ReceiptPipeline {
 
   private async process(run: JobRun<ReceiptJob>): Promise<void> {
     const r = run.data;
-    const c = await this.store.findCorrelation(r.smscId, r.id);
-    if (!c) {
+    const now = Date.now();
+    const m = await this.store.matchReceipt(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
+    if (m.kind === 'unmatched') {
       if (run.attempt < run.maxAttempts) throw new NotMatchedYetError(`no message with SMSC id ${r.id} on ${r.smscId} yet`);
       this.counters.unmatched++;
       this.logger.warn({ smscId: r.smscId, link: r.link, smscMessageId: r.receipt.smscMessageId, normalized: r.id, state: r.receipt.state }, 'delivery receipt matches no message (expired, never asked for, or another gateway\'s)');
       return;
     }
-    const applied = await this.dispatcher.receipt(c, r.receipt, r.text, this.links.get(r.link), Date.now());
-    if (applied) this.counters.matched++;
-    else this.counters.late++;
+    if (m.kind === 'expired') {
+      this.counters.late++;
+      return;
+    }
+    await this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now);
+    this.counters.matched++;
   }
 
   async close(): Promise<void> {

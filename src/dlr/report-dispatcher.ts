@@ -65,26 +65,25 @@ export class ReportDispatcher {
     await this.callbacks.enqueue(this.jobs(reported(msg, 'failed'), reports, first, link, now));
   }
 
-  /** Applies a matched receipt; false when the message's record has already expired. */
-  async receipt(c: Correlation, r: Receipt, text: string, link: Link | undefined, now: number): Promise<boolean> {
-    const rec = await this.store.applyReceipt(c, r.state, text, now);
-    if (!rec) return false;
+  /** Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`). */
+  async receipt(c: Correlation, rec: MessageRecord, r: Receipt, text: string, link: Link | undefined, now: number): Promise<void> {
     const status = aggregateStatus(rec);
-    if (status !== rec.status) await this.store.setStatus(rec.id, status);
-    if (!rec.dlrUrl && !rec.callbackUrl) return true;
-    const reports = reportsFor(
-      { dlrMask: rec.dlrMask ?? 0, policy: this.policy, totalParts: rec.totalParts, partStates: rec.parts.map((p) => p.receipt) },
-      { kind: 'receipt', seq: c.seq, state: r.state, text, smscMessageId: r.smscMessageId, ...(r.err !== undefined ? { err: r.err } : {}) },
-    );
-    const jobs: CallbackJob[] = [];
+    const reports =
+      rec.dlrUrl || rec.callbackUrl
+        ? reportsFor(
+            { dlrMask: rec.dlrMask ?? 0, policy: this.policy, totalParts: rec.totalParts, partStates: rec.parts.map((p) => p.receipt) },
+            { kind: 'receipt', seq: c.seq, state: r.state, text, smscMessageId: r.smscMessageId, ...(r.err !== undefined ? { err: r.err } : {}) },
+          )
+        : [];
     const msg: ReportedMessage = { id: rec.id, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status };
+    const jobs: CallbackJob[] = [];
+    // The status is written with the first claim; with no report to claim, on its own.
+    if (reports.length === 0 && status !== rec.status) await this.store.claimReport(rec.id, status, '');
     for (const report of reports) {
-      if (!(await this.store.claimOnce(rec.id, report.onceKey))) continue;
-      const seq = await this.store.nextCallbackSeq(rec.id);
-      jobs.push(...this.jobs(msg, [report], seq, link, now));
+      const seq = await this.store.claimReport(rec.id, status, report.onceKey);
+      if (seq > 0) jobs.push(...this.jobs(msg, [report], seq, link, now));
     }
     await this.callbacks.enqueue(jobs);
     this.logger.debug({ message: rec.id, part: c.seq, state: r.state, reports: jobs.length }, 'receipt matched');
-    return true;
   }
 }

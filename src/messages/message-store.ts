@@ -9,6 +9,7 @@ import type { QueuedMessage } from '../domain/message.js';
 import type { ReceiptState } from '../dlr/parse-receipt.js';
 import type { AcceptedPart } from '../links/classify-outcomes.js';
 import type { RedisKeys } from '../queue/queue-names.js';
+import { LuaScript } from '../redis/lua-script.js';
 
 export type MessageStatus = 'submitted' | 'failed' | 'buffered' | 'delivered' | 'undeliverable' | 'expired';
 
@@ -51,12 +52,50 @@ export interface Correlation {
   readonly seq: number;
 }
 
-const APPLY_RECEIPT = `
-if redis.call('exists', KEYS[1]) == 0 then return false end
-redis.call('hset', KEYS[1], 's' .. ARGV[1], ARGV[2], 'updatedAt', ARGV[4])
-redis.call('rpush', KEYS[2], ARGV[3])
-redis.call('pexpire', KEYS[2], ARGV[5])
-return redis.call('hgetall', KEYS[1])`;
+/**
+ * Matches a receipt and records it in one step. The correlation list holds "messageId part receiver" for every
+ * submit that got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
+ * matches the receipt's handset wins, else the oldest, as Kannel's store does. A final receipt removes its entry.
+ * Returns false (no correlation), {id, part} (the record expired), or {id, part, ...record fields}.
+ * ARGV: handset digits, state, final (1/0), now, lifetime ms, key prefix, detail.
+ */
+const MATCH_RECEIPT = new LuaScript(`
+local entries = redis.call('lrange', KEYS[1], 0, -1)
+if #entries == 0 then return false end
+local pick = entries[1]
+local want = ARGV[1]
+if #want >= 6 then
+  for _, e in ipairs(entries) do
+    local dest = string.match(e, '^%S+ %S+ (%d*)$')
+    if dest and #dest >= 6 and string.sub(dest, -9) == string.sub(want, -9) then pick = e break end
+  end
+end
+local id, part = string.match(pick, '^(%S+) (%S+)')
+if ARGV[3] == '1' then redis.call('lrem', KEYS[1], 1, pick) end
+local msg = ARGV[6] .. ':m:' .. id
+if redis.call('exists', msg) == 0 then return {id, part} end
+redis.call('hset', msg, 's' .. part, ARGV[2], 'updatedAt', ARGV[4])
+local hist = ARGV[6] .. ':h:' .. id
+redis.call('rpush', hist, cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]}))
+redis.call('pexpire', hist, ARGV[5])
+local out = {id, part}
+for _, v in ipairs(redis.call('hgetall', msg)) do out[#out + 1] = v end
+return out`);
+
+/**
+ * Sets the message's status and, the first time `onceKey` is seen, reserves its next callback sequence number
+ * (0 when the report was already claimed). ARGV: status, onceKey.
+ */
+const CLAIM_REPORT = new LuaScript(`
+redis.call('hset', KEYS[1], 'status', ARGV[1])
+if ARGV[2] == '' then return 0 end
+if redis.call('hsetnx', KEYS[1], 'once:' .. ARGV[2], '1') == 0 then return 0 end
+return redis.call('hincrby', KEYS[1], 'cbseq', 1)`);
+
+/** Digits only, for comparing a receipt's handset with the receiver we sent to (+46…, 0046… and 46… alike). */
+export function handsetDigits(addr: string): string {
+  return addr.replace(/\D/g, '');
+}
 
 function toRecord(id: string, h: Record<string, string>): MessageRecord | undefined {
   if (!h.status) return undefined;
@@ -129,9 +168,12 @@ export class MessageStore {
     fields.total = String(parts.length);
     for (const p of parts) fields[`m${p.seq}`] = p.smscMessageId;
     const pipe = this.redis.pipeline().hset(key, fields).pexpire(key, this.lifetimeMs);
+    const to = handsetDigits(msg.to);
     parts.forEach((p, i) => {
       const norm = correlate?.[i];
-      if (norm !== undefined) pipe.set(this.keys.correlation(link.smscId, norm), `${msg.id} ${p.seq}`, 'PX', this.lifetimeMs);
+      if (norm === undefined) return;
+      const corr = this.keys.correlation(link.smscId, norm);
+      pipe.rpush(corr, `${msg.id} ${p.seq} ${to}`).pexpire(corr, this.lifetimeMs);
     });
     if (reports > 0) pipe.hincrby(key, 'cbseq', reports);
     const res = (await pipe.exec()) ?? [];
@@ -160,35 +202,40 @@ export class MessageStore {
     return reports > 0 && last ? Number(last[1]) - reports + 1 : 0;
   }
 
-  async findCorrelation(smscId: string, normalizedId: string): Promise<Correlation | undefined> {
-    const v = await this.redis.get(this.keys.correlation(smscId, normalizedId));
-    if (!v) return undefined;
-    const [id, seq] = v.split(' ');
-    return id && seq ? { id, seq: Number(seq) } : undefined;
-  }
-
-  /** Records one part's receipt and returns the message as it stands after it (undefined: the message expired). */
-  async applyReceipt(c: Correlation, state: ReceiptState, detail: string, now: number): Promise<MessageRecord | undefined> {
-    const entry = JSON.stringify({ at: now, event: state, part: c.seq, detail });
-    const res = (await this.redis.eval(APPLY_RECEIPT, 2, this.keys.message(c.id), this.keys.history(c.id), c.seq, state, entry, now, this.lifetimeMs)) as string[] | null;
-    if (!res) return undefined;
+  /**
+   * Finds the message a receipt is about and records the part's receipt state, in one round trip. `final`
+   * receipts consume their correlation (a duplicate id on the smsc-id then matches the next submit).
+   */
+  async matchReceipt(
+    smscId: string,
+    normalizedId: string,
+    handset: string,
+    state: ReceiptState,
+    final: boolean,
+    detail: string,
+    now: number,
+  ): Promise<{ kind: 'unmatched' } | { kind: 'expired'; c: Correlation } | { kind: 'matched'; c: Correlation; record: MessageRecord }> {
+    const res = (await MATCH_RECEIPT.run(this.redis, [this.keys.correlation(smscId, normalizedId)], [
+      handsetDigits(handset),
+      state,
+      final ? '1' : '0',
+      now,
+      this.lifetimeMs,
+      this.keys.prefix,
+      detail,
+    ])) as string[] | null;
+    if (!res) return { kind: 'unmatched' };
+    const c: Correlation = { id: res[0]!, seq: Number(res[1]) };
+    if (res.length <= 2) return { kind: 'expired', c };
     const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < res.length; i += 2) h[res[i]!] = res[i + 1]!;
-    return toRecord(c.id, h);
+    for (let i = 2; i + 1 < res.length; i += 2) h[res[i]!] = res[i + 1]!;
+    const record = toRecord(c.id, h);
+    return record ? { kind: 'matched', c, record } : { kind: 'expired', c };
   }
 
-  async setStatus(id: string, status: MessageStatus): Promise<void> {
-    await this.redis.hset(this.keys.message(id), 'status', status);
-  }
-
-  /** True the first time for this message and key: a report is enqueued once even if its event is seen twice. */
-  async claimOnce(id: string, onceKey: string): Promise<boolean> {
-    return (await this.redis.hsetnx(this.keys.message(id), `once:${onceKey}`, '1')) === 1;
-  }
-
-  /** Reserves the next callback sequence number of a message. */
-  async nextCallbackSeq(id: string): Promise<number> {
-    return this.redis.hincrby(this.keys.message(id), 'cbseq', 1);
+  /** Sets the status and claims a report once (see CLAIM_REPORT); the callback sequence number, or 0. */
+  async claimReport(id: string, status: MessageStatus, onceKey: string): Promise<number> {
+    return Number(await CLAIM_REPORT.run(this.redis, [this.keys.message(id)], [status, onceKey]));
   }
 
   async get(id: string): Promise<(MessageRecord & { history: HistoryEntry[] }) | undefined> {

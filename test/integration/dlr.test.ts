@@ -94,6 +94,25 @@ describe('delivery receipts', () => {
     }
   });
 
+  it('two SMSCs behind one smsc-id handing out the same ids: each receipt still reaches its own message', async () => {
+    const a = await sim();
+    const b = await sim(); // both number their message ids from 1
+    const r = await receiver();
+    const app = await startGateway(
+      testConfig([testLink(a.port, { id: 'A', smscId: 'shared' }), testLink(b.port, { id: 'B', smscId: 'shared' })], { prefix: 'dlrdup', raw: fast }),
+      redis,
+    );
+    cleanups.push(() => app.stop());
+    await waitFor(() => app.cluster.linkHealthy('A') && app.cluster.linkHealthy('B'), 5000, 'both bound');
+    const tos = Array.from({ length: 20 }, (_, i) => `46770007${String(i).padStart(2, '0')}`);
+    await Promise.all(tos.map((to) => send(app, to, `&dlr-mask=1&dlr-url=${dlrUrl(r)}`)));
+    await waitFor(() => r.requests.length === 20, 8000, '20 delivered callbacks');
+    const ids = [...a.received, ...b.received].map((m) => m.messageId);
+    expect(ids.length - new Set(ids).size).toBeGreaterThan(0); // the SMSCs really did reuse ids
+    expect(r.requests.map((q) => q.query.get('to')).sort()).toEqual(tos);
+    expect(new Set(r.requests.map((q) => q.query.get('mid'))).size).toBe(20);
+  });
+
   it('matches a receipt that arrives before its submit_sm_resp', async () => {
     const s = await sim({ receiptBeforeResponse: true });
     const r = await receiver();
