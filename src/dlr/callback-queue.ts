@@ -7,6 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { httpCall } from '../http/http-call.js';
 import { cappedExponentialMs, DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import type { CallbackRequest } from './callback-request.js';
@@ -30,19 +31,11 @@ if tonumber(ARGV[1]) == sent + 1 then redis.call('hset', KEYS[1], 'cbsent', ARGV
 return sent`;
 
 export async function sendCallback(req: CallbackRequest, timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; detail: string }> {
-  try {
-    const res = await fetch(req.url, {
-      method: req.method,
-      ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': req.contentType ?? 'text/plain' } } : {}),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'manual',
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    return res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, detail: `HTTP ${res.status}` };
-  } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    return { ok: false, detail: err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message) };
-  }
+  const r = await httpCall(
+    { url: req.url, method: req.method, ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': req.contentType ?? 'text/plain' } } : {}) },
+    timeoutMs,
+  );
+  return r.ok ? r : { ok: false, detail: r.detail };
 }
 
 /** Exponential from retryDelayMs, capped at retryDelayMaxMs (MO forwarding uses the same). */

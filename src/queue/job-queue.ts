@@ -7,6 +7,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { GroupCommit } from './group-commit.js';
 
 /** Backoff for retry number `attemptsMade` (1 after the first failure): `baseMs` doubling, capped at `maxMs`. */
 export function cappedExponentialMs(attemptsMade: number, baseMs: number, maxMs: number): number {
@@ -55,6 +56,7 @@ export interface JobQueueOptions {
 export class JobQueue<T> {
   private readonly queue: Queue<T>;
   private worker: Worker<T> | undefined;
+  private readonly commit: GroupCommit<NewJob<T>>;
 
   constructor(
     private readonly name: string,
@@ -62,11 +64,15 @@ export class JobQueue<T> {
   ) {
     this.queue = new Queue<T>(name, { connection: opts.connection, prefix: opts.prefix });
     this.queue.on('error', (e) => opts.logger.error({ err: e, queue: name }, 'queue error'));
+    this.commit = new GroupCommit<NewJob<T>>((jobs) => this.addBulk(jobs));
   }
 
-  /** Resolves once every job is in Redis. */
-  async add(jobs: readonly NewJob<T>[]): Promise<void> {
-    if (jobs.length === 0) return;
+  /** Resolves once every job is in Redis; concurrent adds share round trips. */
+  add(jobs: readonly NewJob<T>[]): Promise<void> {
+    return this.commit.add(jobs);
+  }
+
+  private async addBulk(jobs: readonly NewJob<T>[]): Promise<void> {
     await this.queue.addBulk(
       // Bullmq's generic job names are string literals of the data type; one name per queue is all we use.
       jobs.map((j) => ({
