@@ -16,14 +16,15 @@ export function importKannel(file: string): string {
   validateConfig(mapping.raw, { file });
   const header = [
     `# switchboard configuration imported from ${file}`,
-    '# Keys keep their Kannel names; see `switchboard start --help` and the README for what each does.',
+    '# Keys keep their Kannel names; src/config/schema.ts describes every one, with its default.',
     ...(warnings.length ? ['#', '# Not carried over:', ...warnings.map((w) => `#   ${formatProblem(w)}`)] : []),
     '',
   ];
   const raw: Record<string, unknown> = { ...mapping.raw };
   for (const k of Object.keys(raw)) {
     const v = raw[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) delete raw[k];
+    const empty = Array.isArray(v) ? v.length === 0 : v !== null && typeof v === 'object' && Object.keys(v).length === 0;
+    if (empty) delete raw[k];
   }
   return `${header.join('\n')}${stringify(raw, { lineWidth: 0 })}`;
 }
