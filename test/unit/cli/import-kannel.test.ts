@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { importKannel } from '../../../src/cli/import-kannel.js';
+import { loadConfigFile } from '../../../src/config/load-config.js';
+import { parseYamlConfig } from '../../../src/config/load-yaml.js';
+
+describe('switchboard import-kannel', () => {
+  it('prints YAML that loads into the same configuration as the Kannel file, with what was not carried over as comments', () => {
+    const yaml = importKannel('config/kannel-example.conf');
+    expect(yaml).toContain('# Not carried over:');
+    expect(yaml).toContain('config/kannel-example.conf:12: group smsbox (line 11) bearerbox-host');
+    const fromYaml = parseYamlConfig(yaml, 'imported.yaml', {});
+    const fromKannel = loadConfigFile('config/kannel-example.conf').config;
+    expect({ ...fromYaml, source: '' }).toEqual({ ...fromKannel, source: '' });
+  });
+});
