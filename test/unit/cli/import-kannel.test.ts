@@ -13,3 +13,14 @@ describe('switchboard import-kannel', () => {
     expect({ ...fromYaml, source: '' }).toEqual({ ...fromKannel, source: '' });
   });
 });
+
+describe('shipped configurations', () => {
+  it('config/docker.yaml loads with the REDIS_URL docker-compose gives it, and names the variable when it is missing', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync('config/docker.yaml', 'utf8');
+    const c = parseYamlConfig(text, 'config/docker.yaml', { REDIS_URL: 'redis://redis:6379' });
+    expect(c.redis.url).toBe('redis://redis:6379');
+    expect(c.links[0]).toMatchObject({ host: 'simulator', port: 2775 });
+    expect(() => parseYamlConfig(text, 'config/docker.yaml', {})).toThrow(/config\/docker\.yaml:\d+: redis\.url: environment variable REDIS_URL is not set/);
+  });
+});
