@@ -1,7 +1,7 @@
 /**
- * Receipts from the SMSCs: parsed at the edge, queued durably before the SMSC gets its deliver_sm_resp, then
- * matched to their message by (smsc-id, normalised SMSC message id), so a receipt arriving on any bind of the
- * smsc-id matches, and one arriving before its submit_sm_resp was recorded is tried again for a bounded time.
+ * Receipts from the SMSCs: parsed at the edge, matched to their message by (smsc-id, normalised SMSC message id)
+ * and recorded before the SMSC gets its deliver_sm_resp, so a receipt arriving on any bind of the smsc-id matches;
+ * one arriving before its submit_sm_resp was recorded is queued durably and tried again for a bounded time.
  * One that never matches is counted and logged; nothing here crashes on a strange receipt.
  */
 import type { Redis } from 'ioredis';
@@ -80,8 +80,36 @@ export class ReceiptPipeline {
       text: decoded.text,
       receivedAt: Date.now(),
     };
-    await this.jobs.add([{ data: job, attempts: Math.max(1, Math.ceil(this.unmatchedRetryMs / RETRY_EVERY_MS) + 1) }]);
+    // Most receipts match at once: record them (and queue their reports) before answering, with no job at all.
+    // Only one that matches nothing yet goes to the queue, to be tried again for unmatched-retry; either way the
+    // SMSC hears "ok" only once the receipt is in Redis.
+    if (await this.apply(job)) return 'ok';
+    const retries = Math.ceil(this.unmatchedRetryMs / RETRY_EVERY_MS);
+    if (retries === 0) {
+      this.unmatched(job);
+      return 'ok';
+    }
+    await this.jobs.add([{ data: job, attempts: retries, delayMs: RETRY_EVERY_MS }]);
     return 'ok';
+  }
+
+  /** Matches and records one receipt; false when no message has its SMSC id (yet). */
+  private async apply(r: ReceiptJob): Promise<boolean> {
+    const now = Date.now();
+    const m = await this.store.matchReceipt(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
+    if (m.kind === 'unmatched') return false;
+    if (m.kind === 'expired') {
+      this.counters.late++;
+      return true;
+    }
+    await this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now);
+    this.counters.matched++;
+    return true;
+  }
+
+  private unmatched(r: ReceiptJob): void {
+    this.counters.unmatched++;
+    this.logger.warn({ smscId: r.smscId, link: r.link, smscMessageId: r.receipt.smscMessageId, normalized: r.id, state: r.receipt.state }, 'delivery receipt matches no message (expired, never asked for, or another gateway\'s)');
   }
 
   start(): void {
@@ -89,21 +117,9 @@ export class ReceiptPipeline {
   }
 
   private async process(run: JobRun<ReceiptJob>): Promise<void> {
-    const r = run.data;
-    const now = Date.now();
-    const m = await this.store.matchReceipt(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
-    if (m.kind === 'unmatched') {
-      if (run.attempt < run.maxAttempts) throw new NotMatchedYetError(`no message with SMSC id ${r.id} on ${r.smscId} yet`);
-      this.counters.unmatched++;
-      this.logger.warn({ smscId: r.smscId, link: r.link, smscMessageId: r.receipt.smscMessageId, normalized: r.id, state: r.receipt.state }, 'delivery receipt matches no message (expired, never asked for, or another gateway\'s)');
-      return;
-    }
-    if (m.kind === 'expired') {
-      this.counters.late++;
-      return;
-    }
-    await this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now);
-    this.counters.matched++;
+    if (await this.apply(run.data)) return;
+    if (run.attempt < run.maxAttempts) throw new NotMatchedYetError(`no message with SMSC id ${run.data.id} on ${run.data.smscId} yet`);
+    this.unmatched(run.data);
   }
 
   async close(): Promise<void> {

@@ -41,6 +41,8 @@ export interface NewJob<T> {
   /** A job id: adding one that is already waiting adds nothing. */
   readonly id?: string;
   readonly attempts: number;
+  /** Run it no sooner than this. */
+  readonly delayMs?: number;
 }
 
 export interface JobQueueOptions {
@@ -80,6 +82,7 @@ export class JobQueue<T> {
         data: j.data,
         opts: {
           ...(j.id !== undefined ? { jobId: j.id } : {}),
+          ...(j.delayMs !== undefined ? { delay: j.delayMs } : {}),
           attempts: j.attempts,
           backoff: { type: 'switchboard' },
           removeOnComplete: true,
