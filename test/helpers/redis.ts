@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,5 +38,30 @@ export async function startTestRedis(opts: { persistence?: boolean } = {}): Prom
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The common frame of an integration test file: a private redis-server for the whole file, and a list of cleanups
+ * run in reverse after each test (simulators, gateways, receivers it started).
+ */
+export function useTestRedis(): { readonly redis: TestRedis; readonly cleanups: Array<() => Promise<void>> } {
+  let redis: TestRedis | undefined;
+  const cleanups: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    get redis(): TestRedis {
+      if (!redis) throw new Error('the test redis-server is started in beforeAll; use it inside a test');
+      return redis;
+    },
+    cleanups,
   };
 }

@@ -2,26 +2,17 @@
  * Delivery receipts end to end: requested from the dlr-mask, matched whatever the SMSC does with its ids, reported
  * to the client's dlr-url with Kannel's escapes, durably and in order.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Link } from '../../src/domain/link.js';
 import { SmscSimulator, type SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
 import { startGateway, testConfig } from '../helpers/gateway.js';
 import { startReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { testLink, waitFor } from '../helpers/links.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestRedis } from '../helpers/redis.js';
 
-let redis: TestRedis;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const env = useTestRedis();
+const { cleanups } = env;
 
 async function sim(opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> {
   const s = new SmscSimulator({ port: 0, receiptDelayMs: 30, ...opts });
@@ -39,7 +30,7 @@ async function receiver(): Promise<HttpReceiver> {
 const fast = { callbacks: { 'retry-delay': 0.1, 'retry-delay-max': 0.5 }, receipts: { 'unmatched-retry': 5 } };
 
 async function gateway(link: Link, prefix: string, raw: Record<string, unknown> = {}): Promise<App> {
-  const app = await startGateway(testConfig([link], { prefix, raw: { ...fast, ...raw } }), redis);
+  const app = await startGateway(testConfig([link], { prefix, raw: { ...fast, ...raw } }), env.redis);
   cleanups.push(() => app.stop());
   await waitFor(() => app.cluster.linkHealthy(link.id), 5000, 'bound');
   return app;
@@ -100,7 +91,7 @@ describe('delivery receipts', () => {
     const r = await receiver();
     const app = await startGateway(
       testConfig([testLink(a.port, { id: 'A', smscId: 'shared' }), testLink(b.port, { id: 'B', smscId: 'shared' })], { prefix: 'dlrdup', raw: fast }),
-      redis,
+      env.redis,
     );
     cleanups.push(() => app.stop());
     await waitFor(() => app.cluster.linkHealthy('A') && app.cluster.linkHealthy('B'), 5000, 'both bound');
@@ -127,7 +118,7 @@ describe('delivery receipts', () => {
     const s = await sim({ receiptDelayMs: 1500 });
     const r = await receiver();
     const link = testLink(s.port, { id: 'restart' });
-    const first = await startGateway(testConfig([link], { prefix: 'dlr4', raw: fast }), redis);
+    const first = await startGateway(testConfig([link], { prefix: 'dlr4', raw: fast }), env.redis);
     await waitFor(() => first.cluster.linkHealthy('restart'), 5000);
     await send(first, '4677000301', `&dlr-mask=1&dlr-url=${dlrUrl(r)}`);
     await waitFor(() => s.counters.accepted === 1, 3000, 'submitted');

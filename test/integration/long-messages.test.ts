@@ -2,26 +2,17 @@
  * Every text arrives intact: long GSM text with extension characters and Cyrillic with an emoji, split by each
  * concatenation method, reach the simulator as parts that put back together give the original exactly.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { ConcatenationMethod } from '../../src/domain/link.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { startGateway, testConfig } from '../helpers/gateway.js';
 import { testLink, waitFor } from '../helpers/links.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestRedis } from '../helpers/redis.js';
 
-let redis: TestRedis;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const env = useTestRedis();
+const { cleanups } = env;
 
 const GSM_500 = Array.from({ length: 25 }, (_, i) => `Line ${String(i).padStart(2, '0')}: {}[]€ ok!`).join(' ').padEnd(500, '.').slice(0, 500);
 const CYRILLIC_200 = `${'Съешь же ещё этих мягких французских булок, да выпей чаю. '.repeat(4)}`.slice(0, 198) + '👍';
@@ -30,7 +21,7 @@ async function gateway(method: ConcatenationMethod, persona = 'happy'): Promise<
   const sim = new SmscSimulator({ port: 0, persona: parsePersona(persona) });
   await sim.start();
   cleanups.push(() => sim.kill());
-  const app = await startGateway(testConfig([testLink(sim.port, { id: `l-${method}`, concatenation: method })], { prefix: `long-${method}-${persona.replace(/\W/g, '')}` }), redis);
+  const app = await startGateway(testConfig([testLink(sim.port, { id: `l-${method}`, concatenation: method })], { prefix: `long-${method}-${persona.replace(/\W/g, '')}` }), env.redis);
   cleanups.push(() => app.stop());
   await waitFor(() => app.cluster.linkHealthy(`l-${method}`), 5000, 'bound');
   return { app, sim };

@@ -1,22 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { testLink, waitFor } from '../helpers/links.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestRedis } from '../helpers/redis.js';
 
-let redis: TestRedis;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const env = useTestRedis();
+const { cleanups } = env;
 
 async function sim(persona = 'happy'): Promise<SmscSimulator> {
   const s = new SmscSimulator({ port: 0, persona: parsePersona(persona) });
@@ -26,7 +17,7 @@ async function sim(persona = 'happy'): Promise<SmscSimulator> {
 }
 
 async function gateway(...args: Parameters<typeof testConfig>): Promise<App> {
-  const app = await startGateway(testConfig(...args), redis);
+  const app = await startGateway(testConfig(...args), env.redis);
   cleanups.push(() => app.stop());
   return app;
 }

@@ -2,7 +2,7 @@
  * Routing as Kannel users write it: active-passive with failover and failback, a silent preferred link routed
  * around, and active-active split by capacity. Configurations are Kannel .conf text, taken unchanged.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { fileIncludeReader } from '../../src/config/load-config.js';
 import { parseKannelConfig } from '../../src/config/load-kannel.js';
@@ -11,19 +11,10 @@ import { parsePersona } from '../../src/simulator/persona.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { waitFor } from '../helpers/links.js';
 import { steadyLoad } from '../helpers/load.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestRedis } from '../helpers/redis.js';
 
-let redis: TestRedis;
-const cleanups: Array<() => Promise<void>> = [];
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const env = useTestRedis();
+const { cleanups } = env;
 
 async function sim(port = 0, persona = 'happy'): Promise<SmscSimulator> {
   const s = new SmscSimulator({ port, persona: parsePersona(persona) });
@@ -34,7 +25,7 @@ async function sim(port = 0, persona = 'happy'): Promise<SmscSimulator> {
 
 async function gatewayFromKannel(text: string, prefix: string): Promise<App> {
   const { config } = parseKannelConfig(text, 'test.conf', fileIncludeReader);
-  const app = new App({ config: { ...config, redis: { ...config.redis, keyPrefix: prefix } }, redis: redis.target, logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'), drainMs: 500 });
+  const app = new App({ config: { ...config, redis: { ...config.redis, keyPrefix: prefix } }, redis: env.redis.target, logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'), drainMs: 500 });
   await app.start();
   cleanups.push(() => app.stop());
   return app;
