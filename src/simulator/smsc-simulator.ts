@@ -222,7 +222,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       this.heldReceipts.push({ systemId, deliver: d });
       return;
     }
-    this.deliverOn(target, d).then(
+    target.deliver(d).then(
       (status) => {
         if (status === STATUS.ESME_ROK) this.counters.receiptsSent++;
         else {
@@ -242,10 +242,6 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     for (const h of due) this.sendReceipt(h.systemId, h.deliver);
   }
 
-  private deliverOn(session: SmscSession, d: OutgoingDeliver): Promise<number> {
-    return session.deliver(d);
-  }
-
   /**
    * Sends a deliver_sm (an MO message, or a hand-made receipt) on a bound receiver or transceiver session,
    * optionally of one system_id; resolves with the gateway's answer.
@@ -253,7 +249,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   async deliver(d: OutgoingDeliver, systemId?: string): Promise<number> {
     const target = [...this.sessions].find((s) => s.canDeliver && !s.closed && (systemId === undefined || s.systemId === systemId));
     if (!target) throw new Error('no bound receiver or transceiver session to deliver on');
-    return this.deliverOn(target, d);
+    return target.deliver(d);
   }
 
   /**
