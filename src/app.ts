@@ -7,9 +7,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
-import type { QueuedMessage } from './domain/message.js';
 import { decodeShortMessage } from './encoding/index.js';
-import type { MessageLookup, MessageView } from './http/api-routes.js';
 import { buildHttpServer, type HttpServer } from './http/server.js';
 import { BindLeases } from './links/bind-leases.js';
 import { ClusterLinkState } from './links/cluster-link-state.js';
@@ -19,12 +17,15 @@ import { isReceipt, ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import { AcceptService } from './messages/accept-service.js';
 import { MoPipeline } from './mo/index.js';
+import { MessageLookup } from './messages/message-lookup.js';
 import { MessageStore } from './messages/message-store.js';
 import { LinkDrain } from './queue/link-drain.js';
 import { watchOrphanRoutes } from './queue/orphan-routes.js';
 import { Producer } from './queue/producer.js';
 import { RedisKeys } from './queue/queue-names.js';
+import { QueuedLookup } from './queue/queued-lookup.js';
 import { RouteDirectory } from './queue/route-directory.js';
+import type { Route } from './routing/compute-route.js';
 import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
@@ -48,6 +49,19 @@ export interface AppOptions {
   readonly roles?: AppRoles;
   /** Bounded wait for in-flight submits at shutdown. */
   readonly drainMs?: number;
+}
+
+/**
+ * Most messages one route job holds: the configured batch size, and no more than a second of the slowest
+ * throughput-limited link of the route, so active-active links split a route by what each really sends.
+ */
+function batchLimit(route: Route, links: ReadonlyMap<string, { throughput: number; instances: number }>, batchSize: number): number {
+  let limit = batchSize;
+  for (const id of [...route.preferred, ...route.fallback]) {
+    const l = links.get(id);
+    if (l && l.throughput > 0) limit = Math.min(limit, Math.max(1, Math.round(l.throughput * l.instances)));
+  }
+  return limit;
 }
 
 export class App {
@@ -88,13 +102,13 @@ export class App {
     this.clients = [httpRedis, workRedis, subRedis, storeRedis];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
-    this.producer = new Producer(httpRedis, this.directory, {
-      prefix: config.redis.keyPrefix,
-      maxAttempts: config.queue.maxAttempts,
-      retryDelayMs: config.queue.retryDelayMs,
-    });
-    this.store = new MessageStore(storeRedis, keys, config.queue.messageLifetimeMs);
     const linksById = new Map(config.links.map((l) => [l.id, l]));
+    this.producer = new Producer(httpRedis, this.directory, {
+      keys,
+      batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
+      eventsMaxLen: 100,
+    });
+    this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
     this.callbacks = new CallbackQueue(workRedis, workRedis, keys, config.callbacks, logger);
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger);
     this.reports = reports;
@@ -114,7 +128,6 @@ export class App {
         new LinkRuntime({
           link,
           logger,
-          nextRef: (to) => this.store.nextConcatRef(to),
           onInbound: (sm, bind) => (isReceipt(sm.esmClass) ? this.receipts.handle(sm, bind.link) : this.mo.handle(sm, bind.link)),
         }),
       );
@@ -130,7 +143,11 @@ export class App {
           prefix: config.redis.keyPrefix,
           lockDurationMs: config.queue.lockDurationMs,
           maxAttempts: config.queue.maxAttempts,
+          retryDelayMs: config.queue.retryDelayMs,
+          maxUnanswered: config.queue.maxUnanswered,
+          timeShareMs: config.queue.timeShareMs,
           outcomes: reports,
+          records: this.store,
           health,
           logger,
           pinWaitMs: 60_000,
@@ -142,7 +159,7 @@ export class App {
     this.http = buildHttpServer(
       {
         accept,
-        lookup: this.lookup(),
+        lookup: new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory)),
         maxRecipients: config.http.maxRecipients,
         shuttingDown: () => this.shuttingDown,
         status: () => this.status(),
@@ -164,36 +181,6 @@ export class App {
         simLog.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, octets: m.shortMessage.length, text: decoded.text, part: decoded.concat }, 'simulator received a submit_sm');
       });
     }
-  }
-
-  private lookup(): MessageLookup {
-    return {
-      find: async (id) => {
-        const rec = await this.store.get(id);
-        if (rec) return { ...rec };
-        for (const route of this.directory.routes()) {
-          const job = await this.producer.queueFor(route.key).getJob(id);
-          if (!job) continue;
-          const m = job.data as QueuedMessage;
-          const state = await job.getState();
-          const view: MessageView & { account: string } = {
-            id,
-            status: 'queued',
-            queueState: state,
-            account: m.account,
-            from: m.from,
-            to: m.to,
-            acceptedAt: m.acceptedAt,
-            route: route.key,
-            attempts: job.attemptsMade,
-            history: [{ at: m.acceptedAt, event: 'accepted' }],
-            ...(job.failedReason ? { lastError: job.failedReason } : {}),
-          };
-          return view;
-        }
-        return undefined;
-      },
-    };
   }
 
   /** Link and bind states across every gateway process, for /health and the links API. */
@@ -223,7 +210,7 @@ export class App {
     await this.directory.start();
     await this.cluster.start();
     if (this.roles.links) {
-      await watchOrphanRoutes(this.directory, { producer: this.producer, outcomes: this.reports, links: this.config.links, logger: this.log });
+      await watchOrphanRoutes(this.directory, { producer: this.producer, marker: this.store, outcomes: this.reports, links: this.config.links, logger: this.log });
       this.callbacks.start();
       this.receipts.start();
       await this.mo.start();

@@ -33,6 +33,9 @@ export interface Config {
   readonly queue: {
     readonly lockDurationMs: number;
     readonly maxAttempts: number;
+    readonly maxUnanswered: number;
+    readonly batchSize: number;
+    readonly timeShareMs: number;
     readonly retryDelayMs: number;
     readonly messageLifetimeMs: number;
   };
@@ -52,6 +55,7 @@ export interface Config {
     readonly retryDelayMaxMs: number;
     readonly timeoutMs: number;
     readonly concurrency: number;
+    readonly orderWaitMs: number;
   };
   readonly mo: { readonly reassemblyTimeoutMs: number };
   readonly services: readonly Service[];

@@ -123,7 +123,10 @@ export const ConfigSchema = Type.Object(
     }),
     queue: obj('Durable queue behaviour', {
       'lock-duration': seconds('A message taken by a gateway that stops renewing it (crash) is handed to another after this time', 30, 0.5),
-      'max-attempts': int('Submits answered with a temporary error before the message fails for good (link outages, throttling and timeouts do not count)', 10, 1, 1000),
+      'max-attempts': int('Submits answered with a temporary error before the message fails for good (link outages, throttling and unanswered submits do not count)', 10, 1, 1000),
+      'max-unanswered': int('Submits of one message that go unanswered (the SMSC may have them) before it fails with reason "unanswered"; an operator can queue it again', 3, 1, 1000),
+      'batch-size': int('Most messages in one queue job (a job also never holds more than about a second of its slowest link\'s throughput)', 200, 1, 10_000),
+      'time-share': seconds('How long a link may hold a batch\'s unsent messages (throttled, or a slow SMSC) before they go back to the queue for any link of the route', 3, 0.1, 3600),
       'retry-delay': seconds('First delay before a temporary error is retried; doubles on each attempt', 1, 0),
       'message-lifetime': seconds('How long message states and receipt correlations are kept', 72 * 3600, 60, 90 * 86_400),
     }),
@@ -144,6 +147,7 @@ export const ConfigSchema = Type.Object(
       'retry-delay-max': seconds('Longest delay between two tries of a callback', 60, 0.01),
       timeout: seconds('A callback the client has not answered within this time counts as failed', 10, 0.1),
       concurrency: int('Callbacks in flight at once', 50, 1, 10_000),
+      'order-wait': seconds('A report waits at most this long for an earlier report of the same message that was reserved but never queued (a crash in between); then it goes, and the gap is logged and counted', 30, 0.01, 86_400),
     }),
     mo: obj('Incoming messages', {
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),

@@ -313,6 +313,9 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
     queue: {
       lockDurationMs: ms(input.queue['lock-duration']),
       maxAttempts: input.queue['max-attempts'],
+      maxUnanswered: input.queue['max-unanswered'],
+      batchSize: input.queue['batch-size'],
+      timeShareMs: ms(input.queue['time-share']),
       retryDelayMs: ms(input.queue['retry-delay']),
       messageLifetimeMs: ms(input.queue['message-lifetime']),
     },
@@ -326,6 +329,7 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
       retryDelayMaxMs: Math.max(ms(input.callbacks['retry-delay-max']), ms(input.callbacks['retry-delay'])),
       timeoutMs: ms(input.callbacks.timeout),
       concurrency: input.callbacks.concurrency,
+      orderWaitMs: ms(input.callbacks['order-wait']),
     },
     mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
     services: input.services.map((sv) => ({

@@ -1,8 +1,12 @@
 /**
- * Reports to clients go through a durable queue: retried with exponential backoff (capped) up to a limit, and
- * delivered in order per message. Each report of a message carries a sequence number reserved in the message's
- * record; a report waits until the one before it was delivered (or given up), so "buffered" never arrives after
- * "delivered" and an ACK never after the receipt, even across retries and gateway restarts.
+ * Reports to clients go through a durable queue (batched: many reports per queue job): retried with exponential
+ * backoff (capped) up to a limit, and delivered in order per message. Each report of a message carries a sequence
+ * number reserved in the message's record; a report waits until the one before it was delivered (or given up), so
+ * "buffered" never arrives after "delivered" and an ACK never after the receipt, even across retries and restarts.
+ *
+ * A wait must end. The record also says the highest sequence number queued: a report whose predecessor is queued
+ * waits for it (that one ends delivered or given up), but one whose predecessor was reserved and never queued (the
+ * gateway died in between) waits at most `order-wait`, then goes, and the gap is logged and counted.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -10,6 +14,7 @@ import type { Config } from '../config/config.js';
 import { httpCall } from '../http/http-call.js';
 import { cappedExponentialMs, DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { RedisKeys } from '../queue/queue-names.js';
+import { LuaScript } from '../redis/lua-script.js';
 import type { CallbackRequest } from './callback-request.js';
 
 export interface CallbackJob {
@@ -24,11 +29,15 @@ export class CallbackFailedError extends Error {
 
 const QUEUE = 'callbacks';
 
-/** Marks `seq` delivered when it is the next one; returns the count delivered so far. */
-const MARK_SENT = `
-local sent = tonumber(redis.call('hget', KEYS[1], 'cbsent') or '0')
-if tonumber(ARGV[1]) == sent + 1 then redis.call('hset', KEYS[1], 'cbsent', ARGV[1]) return sent + 1 end
-return sent`;
+/** Reports of a message delivered (or given up) so far, and the highest queued: fields of the message record. */
+const SENT = 'w';
+const QUEUED = 'y';
+
+/** Raises a record counter to ARGV[2] unless it is already there or past. KEYS: the record. ARGV: field, value. */
+const RAISE = new LuaScript(`
+local v = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '0')
+if tonumber(ARGV[2]) > v then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) return tonumber(ARGV[2]) end
+return v`);
 
 export async function sendCallback(req: CallbackRequest, timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; detail: string }> {
   const r = await httpCall(
@@ -45,7 +54,7 @@ export function callbackBackoff(attemptsMade: number, cfg: Pick<Config['callback
 
 export class CallbackQueue {
   private readonly jobs: JobQueue<CallbackJob>;
-  readonly counters = { sent: 0, retried: 0, givenUp: 0 };
+  readonly counters = { sent: 0, retried: 0, givenUp: 0, gapsSkipped: 0 };
 
   constructor(
     connection: Redis,
@@ -57,8 +66,13 @@ export class CallbackQueue {
     this.jobs = new JobQueue<CallbackJob>(QUEUE, { connection, prefix: keys.prefix, logger, backoffMs: (n) => callbackBackoff(n, cfg) });
   }
 
+  /** Resolves once the reports are queued and their records say so. */
   async enqueue(jobs: readonly CallbackJob[]): Promise<void> {
-    await this.jobs.add(jobs.map((data) => ({ data, id: `${data.messageId}-${data.seq}`, attempts: this.cfg.maxAttempts })));
+    if (jobs.length === 0) return;
+    await this.jobs.add(jobs.map((data) => ({ data, attempts: this.cfg.maxAttempts })));
+    const highest = new Map<string, number>();
+    for (const j of jobs) highest.set(j.messageId, Math.max(highest.get(j.messageId) ?? 0, j.seq));
+    await Promise.all([...highest].map(([id, seq]) => RAISE.run(this.redis, [this.keys.message(id)], [QUEUED, seq])));
   }
 
   start(): void {
@@ -68,20 +82,32 @@ export class CallbackQueue {
   private async process(run: JobRun<CallbackJob>): Promise<void> {
     const { messageId, seq, request } = run.data;
     const key = this.keys.message(messageId);
-    const sent = Number((await this.redis.hget(key, 'cbsent')) ?? '0');
-    if (seq <= sent) return; // delivered already (a job seen twice)
-    // An earlier report of this message is still on its way; wait for it, backing off while it retries.
-    if (seq > sent + 1) throw new DeferJob(Math.min(5000, 100 * 2 ** Math.min(run.taken, 6)));
+    // The first report of a message waits for nothing: no read before it.
+    if (seq > 1) {
+      const [sentRaw, queuedRaw] = await this.redis.hmget(key, SENT, QUEUED);
+      const sent = Number(sentRaw ?? '0');
+      if (seq <= sent) return; // delivered already (an item seen twice)
+      if (seq > sent + 1) {
+        const predecessorQueued = Number(queuedRaw ?? '0') >= seq - 1;
+        if (predecessorQueued || Date.now() - run.firstQueuedAt < this.cfg.orderWaitMs) {
+          // An earlier report of this message is still on its way; wait for it, backing off while it retries.
+          throw new DeferJob(Math.min(5000, 100 * 2 ** Math.min(run.taken, 6)));
+        }
+        this.counters.gapsSkipped += seq - 1 - sent;
+        this.logger.warn({ message: messageId, seq, skipped: seq - 1 - sent, waitedMs: Date.now() - run.firstQueuedAt }, 'reports reserved but never queued (the gateway stopped in between): skipped so later reports flow');
+        await RAISE.run(this.redis, [key], [SENT, seq - 1]);
+      }
+    }
     const result = await sendCallback(request, this.cfg.timeoutMs);
     if (result.ok) {
-      await this.redis.eval(MARK_SENT, 1, key, seq);
+      await RAISE.run(this.redis, [key], [SENT, seq]);
       this.counters.sent++;
       return;
     }
     if (run.attempt >= run.maxAttempts) {
       this.counters.givenUp++;
       this.logger.error({ message: messageId, seq, url: request.url, detail: result.detail, attempts: run.attempt }, 'callback given up after max-attempts');
-      await this.redis.eval(MARK_SENT, 1, key, seq);
+      await RAISE.run(this.redis, [key], [SENT, seq]);
       return;
     }
     this.counters.retried++;

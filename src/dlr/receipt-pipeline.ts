@@ -51,7 +51,7 @@ export class ReceiptPipeline {
     private readonly unmatchedRetryMs: number,
     private readonly logger: Logger,
   ) {
-    this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepFailed: 0 });
+    this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepGivenUp: 0 });
   }
 
   /** Answers the SMSC only once the receipt is queued in Redis. */
@@ -95,6 +95,10 @@ export class ReceiptPipeline {
 
   /** Matches and records one receipt; false when no message has its SMSC id (yet). */
   private async apply(r: ReceiptJob): Promise<boolean> {
+    // A receipt that overtook the record of its own submit (the SMSC sends it right after the submit_sm_resp)
+    // waits for that write, which this process has in flight, instead of a second later from the retry queue.
+    const writing = this.store.whenRecorded(r.smscId, r.id);
+    if (writing) await writing;
     const now = Date.now();
     const m = await this.store.matchReceipt(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
     if (m.kind === 'unmatched') return false;

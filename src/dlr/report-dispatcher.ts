@@ -31,6 +31,8 @@ function reported(msg: QueuedMessage, status: string): ReportedMessage {
 }
 
 export class ReportDispatcher {
+  private enqueueFailing = false;
+
   constructor(
     private readonly store: MessageStore,
     private readonly callbacks: CallbackQueue,
@@ -47,22 +49,54 @@ export class ReportDispatcher {
     return out;
   }
 
-  /** Records the SMSC's acceptance (and the receipt correlations), then queues the ACK report if asked for. */
-  async submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number): Promise<void> {
+  /**
+   * Queues reports whose sequence numbers are already reserved, retrying until Redis takes them: the outcome they
+   * report is recorded, so giving up here would leave a reserved report that never comes.
+   */
+  private enqueueDurably(jobs: readonly CallbackJob[], done: () => void, attempt = 0): void {
+    if (jobs.length === 0) {
+      done();
+      return;
+    }
+    this.callbacks.enqueue(jobs).then(
+      () => {
+        if (this.enqueueFailing) {
+          this.enqueueFailing = false;
+          this.logger.info('reports queued again');
+        }
+        done();
+      },
+      (e: unknown) => {
+        if (!this.enqueueFailing) {
+          this.enqueueFailing = true;
+          this.logger.error({ err: (e as Error).message }, 'cannot queue reports; retrying until Redis takes them');
+        }
+        setTimeout(() => this.enqueueDurably(jobs, done, attempt + 1), Math.min(2000, 50 * 2 ** Math.min(attempt, 6)));
+      },
+    );
+  }
+
+  /**
+   * Records the SMSC's acceptance (and the receipt correlations), then queues the ACK report if asked for; calls
+   * `done` once both are in Redis.
+   */
+  submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number, done: () => void): void {
     const mask = msg.dlrMask ?? 0;
     const correlate = registeredDelivery(mask) !== 0 ? parts.map((p) => normalizeSubmitRespId(p.smscMessageId, link.msgIdType)) : undefined;
     const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
     const reports = hasTarget ? reportsFor({ dlrMask: mask, policy: this.policy, totalParts: parts.length, partStates: [] }, { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' }) : [];
-    const first = await this.store.recordSubmitted(msg, { id: link.id, smscId: link.smscId }, parts, correlate, reports.length, now);
-    await this.callbacks.enqueue(this.jobs(reported(msg, 'submitted'), reports, first, link, now));
+    this.store.record({ kind: 'submitted', msg, link: { id: link.id, smscId: link.smscId }, parts, correlate, reports: reports.length, now }, (first) =>
+      reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'submitted'), reports, first, link, now), done),
+    );
   }
 
-  /** Records a message that will not be sent, and queues the NACK report if asked for. */
-  async failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number): Promise<void> {
+  /** Records a message that will not be sent, and queues the NACK report if asked for; `done` once both are in Redis. */
+  failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number, wire: string, done: () => void): void {
     const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
     const reports = hasTarget ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail }) : [];
-    const first = await this.store.recordFailed(msg, detail, status, link?.id, reports.length, now);
-    await this.callbacks.enqueue(this.jobs(reported(msg, 'failed'), reports, first, link, now));
+    this.store.record({ kind: 'failed', msg, error: detail, commandStatus: status, link: link?.id, reports: reports.length, now, wire }, (first) =>
+      reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'failed'), reports, first, link, now), done),
+    );
   }
 
   /** Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`). */

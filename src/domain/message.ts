@@ -43,3 +43,6 @@ export interface QueuedMessage {
   /** Accept time, epoch ms. */
   readonly acceptedAt: number;
 }
+
+/** A message as the accept path prepares it: named (given its id) only when it is written to its queue. */
+export type NewMessage = Omit<QueuedMessage, 'id'>;

@@ -157,7 +157,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     const account = authorize(deps, req, reply);
     if (!account) return reply;
     const id = req.params.id;
-    if (!/^[0-9a-fA-F-]{1,64}$/.test(id)) return sendError(reply, 'not_found', 'no such message');
+    if (!/^[0-9a-zA-Z.-]{1,64}$/.test(id)) return sendError(reply, 'not_found', 'no such message');
     const found = await deps.lookup.find(id);
     if (!found || found.account !== account.username) return sendError(reply, 'not_found', 'no such message');
     const { account: _owner, ...view } = found;

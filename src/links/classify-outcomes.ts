@@ -27,6 +27,22 @@ export type SendResult =
       readonly maybeDelivered: boolean;
     };
 
+/** The result for a message of one part, without the arrays classifyOutcomes builds (this runs per message). */
+export function classifyOutcome(o: SubmitOutcome): SendResult {
+  switch (o.kind) {
+    case 'accepted':
+      return { kind: 'submitted', parts: [{ seq: 1, smscMessageId: o.messageId }] };
+    case 'refused':
+      if (o.action === 'permanent') return { kind: 'failed', status: o.status, detail: `refused with status 0x${o.status.toString(16)}`, accepted: [] };
+      if (o.action === 'retry') return { kind: 'retry', attempt: true, detail: `temporary error 0x${o.status.toString(16)}`, accepted: [], maybeDelivered: false };
+      return { kind: 'retry', attempt: false, detail: o.action === 'throttle' ? `throttled (0x${o.status.toString(16)})` : `session dropped (0x${o.status.toString(16)})`, accepted: [], maybeDelivered: false };
+    case 'unanswered':
+      return { kind: 'retry', attempt: false, detail: `no response: ${o.detail}`, accepted: [], maybeDelivered: true };
+    case 'not-sent':
+      return { kind: 'retry', attempt: false, detail: `not sent: ${o.detail}`, accepted: [], maybeDelivered: false };
+  }
+}
+
 /** `sent`: the parts just submitted, by part number; `alreadyAccepted`: parts an earlier try got through. */
 export function classifyOutcomes(
   sent: ReadonlyArray<{ readonly seq: number; readonly outcome: SubmitOutcome }>,

@@ -1,15 +1,21 @@
 /**
- * A link at run time: its binds, which of them can take a message now, and sending one message over one bind
- * (split for this link, all parts in order on the same bind).
+ * A link at run time: its binds, and the dispatcher that feeds them. Messages given to the link wait in one FIFO;
+ * each goes, whole, to the least loaded bind that can write its first part at once (all parts of a message on one
+ * bind, in order), so the binds' windows stay full and a slow or throttled bind simply takes less. Nothing here
+ * waits on a promise per message: binds call back, and the dispatcher runs again whenever a bind has room.
+ *
+ * The link also bounds what it holds unconfirmed: parts written (or about to be) whose outcome the caller has not
+ * yet recorded durably. A crash can therefore re-send at most that many, the sum of the binds' windows.
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { BindMode, Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { buildParts, countParts } from '../encoding/index.js';
-import { Bind, type BindState, type InboundAnswer } from '../smpp/bind.js';
+import { Bind, type BindState, type InboundAnswer, type SubmitOutcome } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
-import { classifyOutcomes, type AcceptedPart, type SendResult } from './classify-outcomes.js';
+import { encodeSubmitSm } from '../smpp/submit-codec.js';
+import { classifyOutcome, classifyOutcomes, type AcceptedPart, type SendResult } from './classify-outcomes.js';
 import { submitPdu } from './submit-pdu.js';
 
 /** Where a partly sent long message stands: the rest must go over the same link with the same reference. */
@@ -22,7 +28,21 @@ export interface SendProgress {
 export interface SendAttempt {
   readonly result: SendResult;
   readonly bind: string | undefined;
+  /** For a message of several parts with some accepted: where it stands (the rest goes on this link). */
   readonly progress: SendProgress | undefined;
+  /** Parts written for this attempt (what the caller confirms once the outcome is recorded). */
+  readonly parts: number;
+}
+
+/** One message handed to the link. */
+export interface SendJob {
+  readonly msg: QueuedMessage;
+  /** Parts an earlier try got accepted, and their reference. */
+  readonly progress: SendProgress | undefined;
+  /** The concatenation reference of a message of several parts (see needsRef), else undefined. */
+  readonly ref: number | undefined;
+  /** Hears once what became of the message. */
+  readonly done: (attempt: SendAttempt) => void;
 }
 
 export interface LinkRuntimeEvents {
@@ -37,8 +57,6 @@ export interface LinkRuntimeOptions {
   readonly link: Link;
   readonly logger: Logger;
   readonly onInbound?: (sm: InboundSm, bind: Bind) => Promise<InboundAnswer>;
-  /** A concatenation reference for a long message to this receiver, unique per receiver over a long period. */
-  readonly nextRef: (to: string) => Promise<number>;
 }
 
 export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
@@ -50,6 +68,11 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
   private lastAvailable = false;
   private lastHealthy = false;
   private throttleTimer: NodeJS.Timeout | undefined;
+  private fifo: (SendJob | undefined)[] = [];
+  private head = 0;
+  private unconfirmed = 0;
+  private pumping = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LinkRuntimeOptions) {
     super();
@@ -69,6 +92,7 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
     });
     bind.on('health', () => this.reevaluate());
     bind.on('throttled', () => this.reevaluate());
+    bind.onReady = () => this.pump();
     return bind;
   }
 
@@ -88,6 +112,7 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
 
   async stop(drainMs: number): Promise<void> {
     clearTimeout(this.throttleTimer);
+    clearTimeout(this.wakeTimer);
     await Promise.all(this.binds.map((b) => b.stop(drainMs)));
   }
 
@@ -101,9 +126,24 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
     return this.senders.some((b) => b.canTake(now));
   }
 
+  /** Some sending bind is bound and answering, perhaps paused by throttling: what is given to the link will go. */
+  willSend(now = Date.now()): boolean {
+    return this.senders.some((b) => b.state.kind === 'bound' && (b.canTake(now) || b.throttled(now)));
+  }
+
   /** Messages this process can have in flight on the link: the windows of its bound senders. */
   capacity(): number {
     return this.senders.reduce((n, b) => n + (b.state.kind === 'bound' ? b.window : 0), 0);
+  }
+
+  /** The most parts the link holds unconfirmed: every configured sender's full window. */
+  get maxUnconfirmed(): number {
+    return this.senders.length * this.link.maxPendingSubmits;
+  }
+
+  /** Messages given to the link and not started yet. */
+  get waiting(): number {
+    return this.fifo.length - this.head;
   }
 
   /** Re-reads availability and health; called on every bind event and when a throttle pause ends. */
@@ -125,14 +165,50 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
       this.throttleTimer = setTimeout(() => this.reevaluate(), 25);
       this.throttleTimer.unref();
     }
+    if (available) this.pump();
   }
 
-  /** The least loaded bind that can take a message now. */
-  pickBind(now = Date.now()): Bind | undefined {
+  /** Whether a message needs a concatenation reference before it is given to this link (it goes in several parts). */
+  needsRef(msg: QueuedMessage, progress: SendProgress | undefined): boolean {
+    if (progress) return false;
+    const udh = msg.udh ? Buffer.from(msg.udh, 'base64') : undefined;
+    return countParts(msg.alphabet, Buffer.from(msg.body, 'base64'), this.link.concatenation, udh) > 1;
+  }
+
+  /** Gives the link a message; `front` puts it before everything waiting (a message coming back to be sent again). */
+  enqueue(job: SendJob, front = false): void {
+    if (front) {
+      if (this.head > 0) this.fifo[--this.head] = job;
+      else this.fifo.unshift(job);
+    } else this.fifo.push(job);
+    this.pump();
+  }
+
+  /** Takes back the waiting messages that match (they have not started); they will hear nothing more from here. */
+  withdraw(match: (job: SendJob) => boolean): SendJob[] {
+    const keep: SendJob[] = [];
+    const taken: SendJob[] = [];
+    for (let i = this.head; i < this.fifo.length; i++) {
+      const job = this.fifo[i];
+      if (job) (match(job) ? taken : keep).push(job);
+    }
+    this.fifo = keep;
+    this.head = 0;
+    return taken;
+  }
+
+  /** The caller has recorded the outcome of `parts` parts: the link may hold that many more. */
+  confirm(parts: number): void {
+    this.unconfirmed -= parts;
+    this.pump();
+  }
+
+  /** The least loaded bind that can write a new message at once. */
+  private pickBind(now: number): Bind | undefined {
     let best: Bind | undefined;
     let bestLoad = Infinity;
     for (const b of this.senders) {
-      if (!b.canTake(now)) continue;
+      if (!b.canAccept(now)) continue;
       const load = b.outstanding / b.window;
       if (load < bestLoad) {
         best = b;
@@ -142,33 +218,90 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
     return best;
   }
 
-  /** Sends one message (the parts not yet accepted, for a retry) on the least loaded available bind. */
-  async send(msg: QueuedMessage, progress: SendProgress | undefined): Promise<SendAttempt> {
-    const bind = this.pickBind();
-    if (!bind) {
-      return { result: { kind: 'retry', attempt: false, detail: `no bind of ${this.link.id} can send now`, accepted: progress?.accepted ?? [], maybeDelivered: false }, bind: undefined, progress };
+  /** Starts waiting messages on binds with room, while the link holds less than its unconfirmed bound. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      const limit = this.maxUnconfirmed;
+      while (this.head < this.fifo.length && this.unconfirmed < limit) {
+        const now = Date.now();
+        const bind = this.pickBind(now);
+        if (!bind) {
+          this.wakeForTokens(now);
+          break;
+        }
+        const job = this.fifo[this.head];
+        this.fifo[this.head++] = undefined;
+        if (job) this.begin(job, bind);
+      }
+      if (this.head === this.fifo.length) {
+        this.fifo = [];
+        this.head = 0;
+      } else if (this.head > 1024) {
+        this.fifo = this.fifo.slice(this.head);
+        this.head = 0;
+      }
+    } finally {
+      this.pumping = false;
     }
-    const payload = Buffer.from(msg.body, 'base64');
-    const udh = msg.udh ? Buffer.from(msg.udh, 'base64') : undefined;
-    const { concatenation, gsmPacked } = this.link;
-    let ref = progress?.ref;
-    if (ref === undefined && countParts(msg.alphabet, payload, concatenation, udh) > 1) ref = await this.opts.nextRef(msg.to);
-    const built = buildParts(msg.alphabet, payload, concatenation, ref ?? 0, udh, gsmPacked);
+  }
+
+  /** No bind can take a message now; if one will by itself (a token, a pause ending), look again then. */
+  private wakeForTokens(now: number): void {
+    let soonest: number | undefined;
+    for (const b of this.senders) {
+      const ms = b.acceptableInMs(now);
+      if (ms !== undefined && (soonest === undefined || ms < soonest)) soonest = ms;
+    }
+    if (soonest === undefined || this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.pump();
+    }, Math.max(1, soonest));
+  }
+
+  /** Builds the message's parts for this link and gives them all to one bind. */
+  private begin(job: SendJob, bind: Bind): void {
+    const { msg, progress } = job;
+    const link = this.link;
+    const ref = progress?.ref ?? job.ref;
+    const built = buildParts(msg.alphabet, Buffer.from(msg.body, 'base64'), link.concatenation, ref ?? 0, msg.udh ? Buffer.from(msg.udh, 'base64') : undefined, link.gsmPacked);
     if (!built.ok) {
-      return { result: { kind: 'failed', status: undefined, detail: `cannot split for ${this.link.id}: ${built.detail}`, accepted: [] }, bind: bind.name, progress };
+      job.done({ result: { kind: 'failed', status: undefined, detail: `cannot split for ${link.id}: ${built.detail}`, accepted: [] }, bind: bind.name, progress, parts: 0 });
+      return;
     }
-    const done = new Set((progress?.accepted ?? []).map((p) => p.seq));
-    const todo = built.parts.map((part, i) => ({ seq: i + 1, part })).filter((p) => !done.has(p.seq));
-    const outcomes = await bind.submitSequence(todo.map((p) => submitPdu(this.link, msg, p.part)));
-    const result = classifyOutcomes(
-      todo.map((p, i) => ({ seq: p.seq, outcome: outcomes[i] ?? { kind: 'not-sent', detail: 'missing outcome' } })),
-      progress?.accepted ?? [],
-    );
-    const accepted = result.kind === 'submitted' ? result.parts : result.accepted;
-    return {
-      result,
-      bind: bind.name,
-      progress: ref !== undefined && accepted.length > 0 ? { link: this.link.id, ref, accepted } : progress,
-    };
+    const frames: { seq: number; frame: Buffer }[] = [];
+    try {
+      built.parts.forEach((part, i) => {
+        if (progress?.accepted.some((a) => a.seq === i + 1)) return;
+        frames.push({ seq: i + 1, frame: encodeSubmitSm(submitPdu(link, msg, part)) });
+      });
+    } catch (e) {
+      job.done({ result: { kind: 'failed', status: undefined, detail: `cannot encode for ${link.id}: ${(e as Error).message}`, accepted: [] }, bind: bind.name, progress, parts: 0 });
+      return;
+    }
+    this.unconfirmed += frames.length;
+    if (frames.length === 1 && !progress && built.parts.length === 1) {
+      // The common case, one part: no arrays, no sequence bookkeeping.
+      bind.send(frames[0]!.frame, (o) => job.done({ result: classifyOutcome(o), bind: bind.name, progress: undefined, parts: 1 }));
+      return;
+    }
+    const outcomes: { seq: number; outcome: SubmitOutcome }[] = [];
+    for (const f of frames) {
+      bind.send(f.frame, (outcome) => {
+        outcomes.push({ seq: f.seq, outcome });
+        if (outcomes.length < frames.length) return;
+        outcomes.sort((a, b) => a.seq - b.seq);
+        const result = classifyOutcomes(outcomes, progress?.accepted ?? []);
+        const accepted = result.kind === 'submitted' ? result.parts : result.accepted;
+        job.done({
+          result,
+          bind: bind.name,
+          progress: ref !== undefined && accepted.length > 0 ? { link: link.id, ref, accepted } : progress,
+          parts: frames.length,
+        });
+      });
+    }
   }
 }

@@ -3,17 +3,18 @@
  * (Kannel's "0: Accepted for delivery") or it waits for one ("3: Queued for later delivery"). Both HTTP interfaces
  * use it, so they accept exactly the same things.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Account } from '../domain/account.js';
-import type { QueuedMessage } from '../domain/message.js';
+import type { Link } from '../domain/link.js';
+import type { NewMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
 import { authenticate, type AuthResult } from './authenticate.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 
 export interface Enqueuer {
-  enqueue(items: ReadonlyArray<{ readonly message: QueuedMessage; readonly route: Route }>): Promise<void>;
+  /** Resolves with each message's id once all are durably queued; rejects when none is (never some). */
+  enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route }>): Promise<string[]>;
 }
 
 export interface RouteHealth {
@@ -32,6 +33,7 @@ export type AcceptResult =
 
 export class AcceptService {
   private readonly accounts: ReadonlyMap<string, Account>;
+  private readonly linksById: ReadonlyMap<string, Link>;
 
   constructor(
     private readonly config: Config,
@@ -40,6 +42,7 @@ export class AcceptService {
     private readonly logger: Logger,
   ) {
     this.accounts = new Map(config.accounts.map((a) => [a.username, a]));
+    this.linksById = new Map(config.links.map((l) => [l.id, l]));
   }
 
   authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult {
@@ -68,10 +71,10 @@ export class AcceptService {
     const prepared = subs.map((sub) =>
       prepareSubmission(sub, {
         links: this.config.links,
+        linksById: this.linksById,
         globalSender: this.config.http.globalSender,
         sendsmsChars: this.config.http.sendsmsChars,
         nowMs: now,
-        newId: randomUUID,
       }),
     );
     const firstBad = prepared.findIndex((p) => !p.ok);
@@ -80,15 +83,17 @@ export class AcceptService {
       return [{ index: firstBad, result: p.ok ? { ok: false, error: { code: 'unavailable', detail: 'unreachable' } } : p }];
     }
     const toQueue = prepared.flatMap((p) => (p.ok ? p.outcomes.flatMap((o) => (o.kind === 'queue' ? [{ message: o.message, route: o.route }] : [])) : []));
+    let ids: string[] = [];
     if (toQueue.length > 0) {
       try {
-        await this.enqueuer.enqueue(toQueue);
+        ids = await this.enqueuer.enqueue(toQueue);
       } catch (e) {
         this.logger.error({ err: e }, 'cannot queue messages: Redis unavailable');
         const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };
         return [{ index: 0, result }];
       }
     }
+    let next = 0;
     return prepared.map((p, index) => {
       if (!p.ok) return { index, result: p };
       const receivers = p.outcomes.map((o): ReceiverResult => {
@@ -97,7 +102,7 @@ export class AcceptService {
           return { to: o.to, status: 'not-routable', reason: o.reason };
         }
         const up = this.health.anyHealthy([...o.route.preferred, ...o.route.fallback]);
-        return { to: o.message.to, status: up ? 'accepted' : 'queued', id: o.message.id, parts: o.parts };
+        return { to: o.message.to, status: up ? 'accepted' : 'queued', id: ids[next++] ?? '', parts: o.parts };
       });
       return { index, result: { ok: true, receivers, denied: p.denied } };
     });

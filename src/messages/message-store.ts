@@ -1,17 +1,66 @@
 /**
  * What happened to each message after it left its queue, kept in Redis for the message lifetime: its state, each
- * part's SMSC message id and receipt state, a timestamped history, and the receipt correlations (SMSC message id
- * → message and part). Everything about one submit is written in one pipeline, record first, before the queue job
- * completes, so a receipt can never find a message half-recorded, and a message is never in neither place.
+ * part's SMSC message id and receipt state, what it went through, and the receipt correlations (SMSC message id →
+ * message and part). A message still waiting in its queue has no record: its batch job is where it is (its id names
+ * the job). The record is written when the message is submitted or fails, or when it moves to another job.
+ *
+ * A record is one small hash with one-letter fields (below), so that it costs about 250 bytes of Redis memory:
+ * what is derivable (the history's "accepted" and "submitted" entries) is derived when read, and only what cannot
+ * be (receipts, failures, operator actions) is appended to `h`.
+ *
+ * Outcomes are written by a group commit that never gives up: a submit the SMSC accepted must be recorded, not sent
+ * again, so a failed write is retried (with a capped backoff, logged once per outage) until Redis takes it.
  */
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import type { QueuedMessage } from '../domain/message.js';
 import type { ReceiptState } from '../dlr/parse-receipt.js';
 import type { AcceptedPart } from '../links/classify-outcomes.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import { LuaScript } from '../redis/lua-script.js';
 
-export type MessageStatus = 'submitted' | 'failed' | 'buffered' | 'delivered' | 'undeliverable' | 'expired';
+export type MessageStatus = 'queued' | 'submitted' | 'failed' | 'buffered' | 'delivered' | 'undeliverable' | 'expired' | 'removed';
+
+/** The record's fields. One letter each: a record is written per message. */
+const F = {
+  status: 's',
+  account: 'a',
+  service: 'v',
+  from: 'f',
+  to: 't',
+  acceptedAt: 'T',
+  submittedAt: 'S',
+  updatedAt: 'U',
+  link: 'l',
+  smscId: 'x',
+  total: 'n',
+  error: 'e',
+  commandStatus: 'c',
+  dlrMask: 'k',
+  dlrUrl: 'd',
+  callbackUrl: 'b',
+  /** Callback sequence numbers reserved, and delivered (or given up). */
+  reportsReserved: 'q',
+  reportsSent: 'w',
+  /** Highest callback sequence number queued (see callback-queue.ts). */
+  reportsQueued: 'y',
+  /** Appended history lines (JSON each), for what cannot be derived from the other fields. */
+  history: 'h',
+  /** Route key and job of a message that waits again in a queue (moved or retried). */
+  route: 'R',
+  job: 'j',
+  /** A failed message, whole (the batch codec's form), so an operator can queue it again. */
+  wire: 'M',
+} as const;
+
+const STATUS_CODE: Readonly<Record<MessageStatus, string>> = {
+  queued: 'q', submitted: 's', failed: 'f', buffered: 'b', delivered: 'd', undeliverable: 'u', expired: 'e', removed: 'r',
+};
+const STATUS_OF: ReadonlyMap<string, MessageStatus> = new Map(Object.entries(STATUS_CODE).map(([k, v]) => [v, k as MessageStatus]));
+
+export function statusCode(s: MessageStatus): string {
+  return STATUS_CODE[s];
+}
 
 export interface HistoryEntry {
   readonly at: number;
@@ -44,6 +93,9 @@ export interface MessageRecord {
   readonly dlrMask: number | undefined;
   readonly dlrUrl: string | undefined;
   readonly callbackUrl: string | undefined;
+  /** For a queued record: the route and the job the message waits in. */
+  readonly route: string | undefined;
+  readonly job: string | undefined;
 }
 
 /** Where a receipt points: the message and the part. */
@@ -56,8 +108,8 @@ export interface Correlation {
  * Matches a receipt and records it in one step. The correlation list holds "messageId part receiver" for every
  * submit that got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
  * matches the receipt's handset wins, else the oldest, as Kannel's store does. A final receipt removes its entry.
+ * KEYS: correlation list. ARGV: handset digits, state, final (1/0), now, lifetime ms, record key prefix, detail.
  * Returns false (no correlation), {id, part} (the record expired), or {id, part, ...record fields}.
- * ARGV: handset digits, state, final (1/0), now, lifetime ms, key prefix, detail.
  */
 const MATCH_RECEIPT = new LuaScript(`
 local entries = redis.call('lrange', KEYS[1], 0, -1)
@@ -72,134 +124,251 @@ if #want >= 6 then
 end
 local id, part = string.match(pick, '^(%S+) (%S+)')
 if ARGV[3] == '1' then redis.call('lrem', KEYS[1], 1, pick) end
-local msg = ARGV[6] .. ':m:' .. id
+local msg = ARGV[6] .. id
 if redis.call('exists', msg) == 0 then return {id, part} end
-redis.call('hset', msg, 's' .. part, ARGV[2], 'updatedAt', ARGV[4])
-local hist = ARGV[6] .. ':h:' .. id
-redis.call('rpush', hist, cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]}))
-redis.call('pexpire', hist, ARGV[5])
+local line = cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]})
+redis.call('hset', msg, 'r' .. part, ARGV[2], 'U', ARGV[4], 'h', (redis.call('hget', msg, 'h') or '') .. line .. '\\n')
+redis.call('pexpire', msg, ARGV[5])
 local out = {id, part}
 for _, v in ipairs(redis.call('hgetall', msg)) do out[#out + 1] = v end
 return out`);
 
 /**
  * Sets the message's status and, the first time `onceKey` is seen, reserves its next callback sequence number
- * (0 when the report was already claimed). ARGV: status, onceKey.
+ * (0 when the report was already claimed). KEYS: the record. ARGV: status code, onceKey ('' to only set the status).
  */
 const CLAIM_REPORT = new LuaScript(`
-redis.call('hset', KEYS[1], 'status', ARGV[1])
+redis.call('hset', KEYS[1], 's', ARGV[1])
 if ARGV[2] == '' then return 0 end
-if redis.call('hsetnx', KEYS[1], 'once:' .. ARGV[2], '1') == 0 then return 0 end
-return redis.call('hincrby', KEYS[1], 'cbseq', 1)`);
+if redis.call('hsetnx', KEYS[1], 'o:' .. ARGV[2], '1') == 0 then return 0 end
+return redis.call('hincrby', KEYS[1], 'q', 1)`);
 
 /** Digits only, for comparing a receipt's handset with the receiver we sent to (+46…, 0046… and 46… alike). */
 export function handsetDigits(addr: string): string {
   return addr.replace(/\D/g, '');
 }
 
-function toRecord(id: string, h: Record<string, string>): MessageRecord | undefined {
-  if (!h.status) return undefined;
-  const total = Number(h.total ?? '1') || 1;
+const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+
+export function toRecord(id: string, h: Record<string, string>): MessageRecord | undefined {
+  const code = h[F.status];
+  const status = code === undefined ? undefined : STATUS_OF.get(code);
+  if (!status) return undefined;
+  const total = Number(h[F.total] ?? '1') || 1;
   const parts: PartRecord[] = [];
-  for (let seq = 1; seq <= total; seq++) {
-    parts.push({ seq, smscMessageId: h[`m${seq}`], receipt: h[`s${seq}`] as ReceiptState | undefined });
-  }
-  const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+  for (let seq = 1; seq <= total; seq++) parts.push({ seq, smscMessageId: h[`m${seq}`], receipt: h[`r${seq}`] as ReceiptState | undefined });
+  const account = h[F.account] ?? '';
   return {
     id,
-    status: h.status as MessageStatus,
-    account: h.account ?? '',
-    service: h.service ?? '',
-    from: h.from ?? '',
-    to: h.to ?? '',
-    acceptedAt: Number(h.acceptedAt),
-    updatedAt: Number(h.updatedAt),
-    link: h.link,
-    smscId: h.smscId,
+    status,
+    account,
+    service: h[F.service] ?? account,
+    from: h[F.from] ?? '',
+    to: h[F.to] ?? '',
+    acceptedAt: Number(h[F.acceptedAt]),
+    updatedAt: Number(h[F.updatedAt]),
+    link: h[F.link],
+    smscId: h[F.smscId],
     totalParts: total,
     parts,
-    error: h.error,
-    commandStatus: num(h.commandStatus),
-    dlrMask: num(h.dlrMask),
-    dlrUrl: h.dlrUrl,
-    callbackUrl: h.callbackUrl,
+    error: h[F.error],
+    commandStatus: num(h[F.commandStatus]),
+    dlrMask: num(h[F.dlrMask]),
+    dlrUrl: h[F.dlrUrl],
+    callbackUrl: h[F.callbackUrl],
+    route: h[F.route],
+    job: h[F.job],
   };
 }
 
+/** The outcome of a message that left its queue, to be recorded. */
+export type Outcome =
+  | {
+      readonly kind: 'submitted';
+      readonly msg: QueuedMessage;
+      readonly link: { readonly id: string; readonly smscId: string };
+      readonly parts: readonly AcceptedPart[];
+      /** Normalised SMSC ids to correlate receipts with, one per part; undefined when no receipt was asked for. */
+      readonly correlate: readonly string[] | undefined;
+      /** Callback sequence numbers to reserve (reports this outcome calls for). */
+      readonly reports: number;
+      readonly now: number;
+    }
+  | {
+      readonly kind: 'failed';
+      readonly msg: QueuedMessage;
+      readonly error: string;
+      readonly commandStatus: number | undefined;
+      readonly link: string | undefined;
+      readonly reports: number;
+      readonly now: number;
+      /** The message in the batch codec's form, kept so an operator can queue it again. */
+      readonly wire: string;
+    };
+
+interface PendingWrite {
+  readonly outcome: Outcome;
+  /** Hears the first callback sequence number reserved (0 when none) once the outcome is in Redis. */
+  readonly recorded: (firstSeq: number) => void;
+  firstSeq: number;
+}
+
+export interface MessageStoreOptions {
+  readonly lifetimeMs: number;
+  readonly logger: Logger;
+  /** Retry delays for a failed write: first, and cap. */
+  readonly retryMs?: readonly [number, number];
+}
+
 export class MessageStore {
+  private readonly lifetimeMs: number;
+  private readonly log: Logger;
+  private readonly retryMs: readonly [number, number];
+  private waiting: PendingWrite[] = [];
+  private writing = false;
+  /** Correlations being written now: a receipt for one of them waits for its record (see whenRecorded). */
+  private readonly inFlightCorrelations = new Map<string, Promise<void>>();
+  private failing = false;
+  readonly counters = { writes: 0, writeRetries: 0 };
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly lifetimeMs: number,
-  ) {}
+    opts: MessageStoreOptions,
+  ) {
+    this.lifetimeMs = opts.lifetimeMs;
+    this.log = opts.logger;
+    this.retryMs = opts.retryMs ?? [50, 2000];
+  }
 
-  private baseFields(msg: QueuedMessage): Record<string, string> {
-    const f: Record<string, string> = { account: msg.account, service: msg.service, from: msg.from, to: msg.to, acceptedAt: String(msg.acceptedAt) };
-    if (msg.dlrMask !== undefined) f.dlrMask = String(msg.dlrMask);
-    if (msg.dlrUrl) f.dlrUrl = msg.dlrUrl;
-    if (msg.callbackUrl) f.callbackUrl = msg.callbackUrl;
-    return f;
+  private baseFields(msg: QueuedMessage, f: Record<string, string | number>): void {
+    f[F.account] = msg.account;
+    if (msg.service !== msg.account) f[F.service] = msg.service;
+    f[F.from] = msg.from;
+    f[F.to] = msg.to;
+    f[F.acceptedAt] = msg.acceptedAt;
+    if (msg.dlrMask !== undefined) f[F.dlrMask] = msg.dlrMask;
+    if (msg.dlrUrl) f[F.dlrUrl] = msg.dlrUrl;
+    if (msg.callbackUrl) f[F.callbackUrl] = msg.callbackUrl;
   }
 
   /**
-   * Records the SMSC's acceptance, the correlations receipts will be matched with (only when receipts were asked
-   * for, as Kannel), and reserves `reports` callback sequence numbers; returns the first one reserved.
-   *
-   * One pipeline, not a transaction: Redis runs one connection's commands in order, and the record is written
-   * before its correlations, so a receipt that finds a correlation always finds the record. The "submitted" history
-   * entries are read back from the record's fields rather than written to the history list: this runs for every
-   * message.
+   * Records an outcome; `recorded` hears the first callback sequence number reserved for it (0 when it reserved
+   * none) once Redis has it. Outcomes recorded at the same time share one round trip; a failed round trip is tried
+   * again until it succeeds, so `recorded` may be called late, but it is called (once).
    */
-  async recordSubmitted(
-    msg: QueuedMessage,
-    link: { id: string; smscId: string },
-    parts: readonly AcceptedPart[],
-    correlate: readonly string[] | undefined,
-    reports: number,
-    now: number,
-  ): Promise<number> {
-    const key = this.keys.message(msg.id);
-    const fields = this.baseFields(msg);
-    fields.status = 'submitted';
-    fields.updatedAt = String(now);
-    fields.submittedAt = String(now);
-    fields.link = link.id;
-    fields.smscId = link.smscId;
-    fields.total = String(parts.length);
-    for (const p of parts) fields[`m${p.seq}`] = p.smscMessageId;
-    const pipe = this.redis.pipeline().hset(key, fields).pexpire(key, this.lifetimeMs);
-    const to = handsetDigits(msg.to);
-    parts.forEach((p, i) => {
-      const norm = correlate?.[i];
-      if (norm === undefined) return;
-      const corr = this.keys.correlation(link.smscId, norm);
-      pipe.rpush(corr, `${msg.id} ${p.seq} ${to}`).pexpire(corr, this.lifetimeMs);
-    });
-    if (reports > 0) pipe.hincrby(key, 'cbseq', reports);
+  record(outcome: Outcome, recorded: (firstSeq: number) => void): void {
+    this.waiting.push({ outcome, recorded, firstSeq: 0 });
+    if (!this.writing) void this.flush();
+  }
+
+  /** The write in flight of a submit that got this SMSC id, if any: a receipt that overtook it waits for it. */
+  whenRecorded(smscId: string, normalizedId: string): Promise<void> | undefined {
+    return this.inFlightCorrelations.get(`${smscId}\n${normalizedId}`);
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    while (this.waiting.length > 0) {
+      const writes = this.waiting;
+      this.waiting = [];
+      let settle = (): void => undefined;
+      const flushed = new Promise<void>((r) => (settle = r));
+      const correlated: string[] = [];
+      for (const w of writes) {
+        if (w.outcome.kind !== 'submitted' || !w.outcome.correlate) continue;
+        for (const id of w.outcome.correlate) {
+          const k = `${w.outcome.link.smscId}\n${id}`;
+          this.inFlightCorrelations.set(k, flushed);
+          correlated.push(k);
+        }
+      }
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.write(writes);
+          break;
+        } catch (e) {
+          this.counters.writeRetries++;
+          if (!this.failing) {
+            this.failing = true;
+            this.log.error({ err: (e as Error).message, outcomes: writes.length }, 'cannot record message outcomes; retrying until Redis takes them (nothing is sent again)');
+          }
+          await new Promise((r) => setTimeout(r, Math.min(this.retryMs[1], this.retryMs[0] * 2 ** Math.min(attempt, 10))));
+        }
+      }
+      if (this.failing) {
+        this.failing = false;
+        this.log.info({ outcomes: writes.length }, 'message outcomes recorded again');
+      }
+      for (const k of correlated) if (this.inFlightCorrelations.get(k) === flushed) this.inFlightCorrelations.delete(k);
+      settle();
+      this.counters.writes += writes.length;
+      for (const w of writes) w.recorded(w.firstSeq);
+    }
+    this.writing = false;
+  }
+
+  /**
+   * One pipeline for many outcomes. Not a transaction: Redis runs one connection's commands in order, and each
+   * record is written before its correlations, so a receipt that finds a correlation always finds the record.
+   */
+  private async write(writes: readonly PendingWrite[]): Promise<void> {
+    const pipe = this.redis.pipeline();
+    const seqAt: number[] = [];
+    const queuedDelta = new Map<string, number>();
+    let n = 0;
+    for (const w of writes) {
+      const o = w.outcome;
+      const key = this.keys.message(o.msg.id);
+      const f: Record<string, string | number> = {};
+      if (o.kind === 'submitted') {
+        f[F.status] = STATUS_CODE.submitted;
+        this.baseFields(o.msg, f);
+        f[F.submittedAt] = o.now;
+        f[F.updatedAt] = o.now;
+        f[F.link] = o.link.id;
+        f[F.smscId] = o.link.smscId;
+        f[F.total] = o.parts.length;
+        for (const p of o.parts) f[`m${p.seq}`] = p.smscMessageId;
+        pipe.hset(key, f).pexpire(key, this.lifetimeMs);
+        n += 2;
+        if (o.correlate) {
+          const to = handsetDigits(o.msg.to);
+          o.parts.forEach((p, i) => {
+            const norm = o.correlate?.[i];
+            if (norm === undefined) return;
+            const corr = this.keys.correlation(o.link.smscId, norm);
+            pipe.rpush(corr, `${o.msg.id} ${p.seq} ${to}`).pexpire(corr, this.lifetimeMs);
+            n += 2;
+          });
+        }
+      } else {
+        f[F.status] = STATUS_CODE.failed;
+        this.baseFields(o.msg, f);
+        f[F.updatedAt] = o.now;
+        f[F.error] = o.error;
+        if (o.commandStatus !== undefined) f[F.commandStatus] = o.commandStatus;
+        if (o.link) f[F.link] = o.link;
+        f[F.route] = o.msg.route;
+        f[F.wire] = o.wire;
+        pipe.hset(key, f).pexpire(key, this.lifetimeMs).zadd(this.keys.routeFailed(o.msg.route), o.now, o.msg.id);
+        n += 3;
+      }
+      if (o.reports > 0) {
+        pipe.hincrby(key, F.reportsReserved, o.reports);
+        seqAt.push(n);
+        n++;
+      } else seqAt.push(-1);
+      queuedDelta.set(o.msg.route, (queuedDelta.get(o.msg.route) ?? 0) - 1);
+    }
+    for (const [route, d] of queuedDelta) pipe.hincrby(this.keys.routeStats(route), 'queued', d);
     const res = (await pipe.exec()) ?? [];
     const failed = res.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
-    const last = res[res.length - 1];
-    return reports > 0 && last ? Number(last[1]) - reports + 1 : 0;
-  }
-
-  async recordFailed(msg: QueuedMessage, error: string, commandStatus: number | undefined, link: string | undefined, reports: number, now: number): Promise<number> {
-    const key = this.keys.message(msg.id);
-    const hist = this.keys.history(msg.id);
-    const fields = this.baseFields(msg);
-    Object.assign(fields, { status: 'failed', updatedAt: String(now), error });
-    if (commandStatus !== undefined) fields.commandStatus = String(commandStatus);
-    if (link) fields.link = link;
-    const tx = this.redis
-      .multi()
-      .hset(key, fields)
-      .pexpire(key, this.lifetimeMs)
-      .rpush(hist, JSON.stringify({ at: now, event: 'failed', detail: error }))
-      .pexpire(hist, this.lifetimeMs);
-    if (reports > 0) tx.hincrby(key, 'cbseq', reports);
-    const res = (await tx.exec()) ?? [];
-    const last = res[res.length - 1];
-    return reports > 0 && last ? Number(last[1]) - reports + 1 : 0;
+    writes.forEach((w, i) => {
+      const at = seqAt[i]!;
+      if (at >= 0) w.firstSeq = Number(res[at]?.[1]) - w.outcome.reports + 1;
+    });
   }
 
   /**
@@ -221,7 +390,7 @@ export class MessageStore {
       final ? '1' : '0',
       now,
       this.lifetimeMs,
-      this.keys.prefix,
+      this.keys.message(''),
       detail,
     ])) as string[] | null;
     if (!res) return { kind: 'unmatched' };
@@ -235,28 +404,77 @@ export class MessageStore {
 
   /** Sets the status and claims a report once (see CLAIM_REPORT); the callback sequence number, or 0. */
   async claimReport(id: string, status: MessageStatus, onceKey: string): Promise<number> {
-    return Number(await CLAIM_REPORT.run(this.redis, [this.keys.message(id)], [status, onceKey]));
+    return Number(await CLAIM_REPORT.run(this.redis, [this.keys.message(id)], [STATUS_CODE[status], onceKey]));
   }
 
+  /** A record as stored, with its history (derived entries first), or undefined. */
   async get(id: string): Promise<(MessageRecord & { history: HistoryEntry[] }) | undefined> {
-    const [h, hist] = await Promise.all([this.redis.hgetall(this.keys.message(id)), this.redis.lrange(this.keys.history(id), 0, -1)]);
+    const h = await this.redis.hgetall(this.keys.message(id));
     const rec = toRecord(id, h);
     if (!rec) return undefined;
     // Accepted means queued in Redis (the reply waits for it), so one entry stands for both.
     const history: HistoryEntry[] = [{ at: rec.acceptedAt, event: 'accepted' }];
-    if (h.submittedAt) {
+    const submittedAt = num(h[F.submittedAt]);
+    if (submittedAt !== undefined) {
       for (const p of rec.parts) {
-        history.push({ at: Number(h.submittedAt), event: 'submitted', ...(rec.totalParts > 1 ? { part: p.seq } : {}), detail: `SMSC id ${p.smscMessageId ?? '?'} on ${rec.link ?? '?'}` });
+        history.push({ at: submittedAt, event: 'submitted', ...(rec.totalParts > 1 ? { part: p.seq } : {}), detail: `SMSC id ${p.smscMessageId ?? '?'} on ${rec.link ?? '?'}` });
       }
     }
-    for (const e of hist) history.push(JSON.parse(e) as HistoryEntry);
+    if (rec.status === 'failed' || (rec.error !== undefined && submittedAt === undefined)) {
+      history.push({ at: rec.updatedAt, event: 'failed', ...(rec.error !== undefined ? { detail: rec.error } : {}) });
+    }
+    for (const line of (h[F.history] ?? '').split('\n')) if (line) history.push(JSON.parse(line) as HistoryEntry);
+    history.sort((a, b) => a.at - b.at);
     return { ...rec, history };
   }
 
-  /** A concatenation reference for a long message to `to`: a per-receiver counter, kept for a week. */
-  async nextConcatRef(to: string): Promise<number> {
-    const key = this.keys.concatRef(to);
-    const [[, n]] = (await this.redis.multi().incr(key).pexpire(key, 7 * 86_400_000).exec()) as [[Error | null, number], unknown];
-    return n & 0xffff;
+  /**
+   * Records that these messages wait again in a queue, in job `jobId` of route `routeKey` (moved to another route,
+   * or a failed message queued again): their ids no longer name the job they are in, so the record says where.
+   */
+  async markQueued(msgs: readonly QueuedMessage[], routeKey: string, jobId: string, now: number): Promise<void> {
+    const pipe = this.redis.pipeline();
+    for (const msg of msgs) {
+      const key = this.keys.message(msg.id);
+      const f: Record<string, string | number> = { [F.status]: STATUS_CODE.queued, [F.route]: routeKey, [F.job]: jobId, [F.updatedAt]: now };
+      this.baseFields(msg, f);
+      pipe.hdel(key, F.error, F.commandStatus, F.wire).hset(key, f).pexpire(key, this.lifetimeMs);
+    }
+    const res = (await pipe.exec()) ?? [];
+    const failed = res.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  /** The stored form of a failed message (to queue it again), or undefined. */
+  async failedWire(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.message(id), F.wire)) ?? undefined;
+  }
+
+  /** A concatenation reference for a long message to each receiver: per-receiver counters, kept for a week. */
+  async nextConcatRefs(receivers: readonly string[]): Promise<number[]> {
+    const pipe = this.redis.pipeline();
+    for (const to of receivers) {
+      const key = this.keys.concatRef(to);
+      pipe.incr(key).pexpire(key, 7 * 86_400_000);
+    }
+    const res = (await pipe.exec()) ?? [];
+    return receivers.map((_, i) => {
+      const [err, n] = res[i * 2] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return Number(n) & 0xffff;
+    });
+  }
+
+  /** Record fields the drain checks for a job interrupted by a crash: status and owning job of each message. */
+  async statusAndJob(ids: readonly string[]): Promise<{ status: MessageStatus | undefined; job: string | undefined }[]> {
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(this.keys.message(id), F.status, F.job);
+    const res = (await pipe.exec()) ?? [];
+    return ids.map((_, i) => {
+      const [err, v] = res[i] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      const [s, j] = (v as (string | null)[] | null) ?? [null, null];
+      return { status: s ? STATUS_OF.get(s) : undefined, job: j ?? undefined };
+    });
   }
 }

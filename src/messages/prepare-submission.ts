@@ -5,7 +5,7 @@
  */
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import type { QueuedMessage } from '../domain/message.js';
+import type { NewMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
 import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
 import { matchesPrefix } from '../routing/link-usability.js';
@@ -34,10 +34,11 @@ export interface Submission {
 
 export interface PrepareContext {
   readonly links: readonly Link[];
+  /** The same links by id, built once by the caller (this runs per request). */
+  readonly linksById?: ReadonlyMap<string, Link>;
   readonly globalSender: string | undefined;
   readonly sendsmsChars: string;
   readonly nowMs: number;
-  readonly newId: () => string;
 }
 
 export type PrepareError =
@@ -48,7 +49,7 @@ export type PrepareError =
   | { readonly code: 'too-many-parts'; readonly parts: number; readonly max: number };
 
 export type ReceiverOutcome =
-  | { readonly kind: 'queue'; readonly message: QueuedMessage; readonly route: Route; readonly parts: number }
+  | { readonly kind: 'queue'; readonly message: NewMessage; readonly route: Route; readonly parts: number }
   | { readonly kind: 'not-routable'; readonly to: string; readonly reason: string };
 
 export type PrepareResult =
@@ -81,7 +82,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
   if (!encoded.ok) return { ok: false, error: { code: encoded.error, detail: encoded.detail } };
 
   const smscId = resolveSmscId(sub.account, sub.smsc);
-  const linksById = new Map(ctx.links.map((l) => [l.id, l]));
+  const linksById = ctx.linksById ?? new Map(ctx.links.map((l) => [l.id, l]));
   const body = encoded.payload.toString('base64');
   const udh = sub.text.udh && sub.text.udh.length > 0 ? sub.text.udh : undefined;
   const udhB64 = udh?.toString('base64');
@@ -106,8 +107,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
     }
     // Optional fields are set only when present, keeping the stored job small; assignments, not conditional
     // spreads, because this runs once per receiver on the accept path.
-    const message: Mutable<QueuedMessage> = {
-      id: ctx.newId(),
+    const message: Mutable<NewMessage> = {
       account: sub.account.username,
       service: sub.account.name,
       from,

@@ -1,20 +1,26 @@
 /**
- * A durable job queue for the gateway's background work (receipts to match, callbacks to make, MO to forward),
- * so that only queue/ knows bullmq. Jobs survive a crash (a stalled job is handed out again, never failed),
- * failures are retried with the caller's backoff up to the attempts given per job, and a handler can put its
- * job back for later without using an attempt.
+ * A durable queue for the gateway's background work (receipts to match again, callbacks to make, MO to forward),
+ * so that only queue/ knows bullmq. Several items travel in one bullmq job (bullmq's cost is per job, about thirty
+ * Redis commands): concurrent adds share one job (group commit), and a worker runs a job's items side by side, at
+ * most `concurrency` items at once across its jobs.
+ *
+ * Items survive a crash (a stalled job is handed out again, never failed). A failed item is retried with the
+ * caller's backoff, up to the attempts given per item, by putting it back as a new delayed job before its job
+ * completes; a handler can also put its item back for later without using an attempt. A crash between the two runs
+ * an item twice, never loses one: handlers are written to be safe to run again.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { GroupCommit } from './group-commit.js';
+import { RedisKeys } from './queue-names.js';
 
 /** Backoff for retry number `attemptsMade` (1 after the first failure): `baseMs` doubling, capped at `maxMs`. */
 export function cappedExponentialMs(attemptsMade: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(0, attemptsMade - 1), 30));
 }
 
-/** Thrown by a handler: run this job again after `delayMs`, without counting an attempt. */
+/** Thrown by a handler: run this item again after `delayMs`, without counting an attempt. */
 export class DeferJob extends Error {
   override readonly name = 'DeferJob';
   constructor(readonly delayMs: number) {
@@ -22,7 +28,7 @@ export class DeferJob extends Error {
   }
 }
 
-/** Thrown by a handler: this job can never succeed; fail it now whatever attempts are left. */
+/** Thrown by a handler: this item can never succeed; give it up now whatever attempts are left. */
 export class GiveUpJob extends Error {
   override readonly name = 'GiveUpJob';
 }
@@ -32,13 +38,18 @@ export interface JobRun<T> {
   /** 1 on the first try. */
   readonly attempt: number;
   readonly maxAttempts: number;
-  /** How many times the job was taken, deferrals included. */
+  /** How many times the item was taken before, deferrals included. */
   readonly taken: number;
+  /** When the item was first queued (epoch ms). */
+  readonly firstQueuedAt: number;
 }
 
 export interface NewJob<T> {
   readonly data: T;
-  /** A job id: adding one that is already waiting adds nothing. */
+  /**
+   * An id: adding an item whose id is already queued adds nothing. Such an item travels in a job of its own (the
+   * id is the job's), so give ids only where duplicates must be refused.
+   */
   readonly id?: string;
   readonly attempts: number;
   /** Run it no sooner than this. */
@@ -51,69 +62,148 @@ export interface JobQueueOptions {
   readonly logger: Logger;
   /** Delay before retry number `attemptsMade` (1 after the first failure). */
   readonly backoffMs: (attemptsMade: number) => number;
-  /** Failed jobs kept for inspection. */
-  readonly keepFailed?: number;
+  /** Most items in one job. */
+  readonly batchSize?: number;
+  /** Items given up (attempts used up, or GiveUpJob) kept for an operator to see, newest first; 0 keeps none. */
+  readonly keepGivenUp?: number;
 }
 
+/** An item as it travels: its data and what earlier tries left. */
+interface WireItem<T> {
+  d: T;
+  /** Attempts made. */
+  a: number;
+  /** Max attempts. */
+  m: number;
+  /** Times taken. */
+  t: number;
+  /** First queued at. */
+  f: number;
+}
+
+interface BatchJob<T> {
+  i: WireItem<T>[];
+}
+
+interface Pending<T> {
+  readonly item: WireItem<T>;
+  readonly id: string | undefined;
+  readonly delayMs: number;
+}
+
+const JOB_NAME = 'batch';
+
 export class JobQueue<T> {
-  private readonly queue: Queue<T>;
-  private worker: Worker<T> | undefined;
-  private readonly commit: GroupCommit<NewJob<T>>;
+  private readonly queue: Queue<BatchJob<T>>;
+  private worker: Worker<BatchJob<T>> | undefined;
+  private readonly commit: GroupCommit<Pending<T>>;
+  private readonly batchSize: number;
+  /** Items running now, and the ones waiting for a slot. */
+  private running = 0;
+  private readonly slots: (() => void)[] = [];
+  private limit = 1;
 
   constructor(
     private readonly name: string,
     private readonly opts: JobQueueOptions,
   ) {
-    this.queue = new Queue<T>(name, { connection: opts.connection, prefix: opts.prefix });
+    this.queue = new Queue<BatchJob<T>>(name, { connection: opts.connection, prefix: opts.prefix, streams: { events: { maxLen: 100 } } });
     this.queue.on('error', (e) => opts.logger.error({ err: e, queue: name }, 'queue error'));
-    this.commit = new GroupCommit<NewJob<T>>((jobs) => this.addBulk(jobs));
+    this.commit = new GroupCommit<Pending<T>>((items) => this.write(items));
+    this.batchSize = opts.batchSize ?? 500;
   }
 
-  /** Resolves once every job is in Redis; concurrent adds share round trips. */
+  /** Resolves once every item is in Redis; concurrent adds share round trips and jobs. */
   add(jobs: readonly NewJob<T>[]): Promise<void> {
-    return this.commit.add(jobs);
+    const now = Date.now();
+    return this.commit.add(jobs.map((j) => ({ item: { d: j.data, a: 0, m: j.attempts, t: 0, f: now }, id: j.id, delayMs: j.delayMs ?? 0 })));
   }
 
-  private async addBulk(jobs: readonly NewJob<T>[]): Promise<void> {
-    await this.queue.addBulk(
-      // Bullmq's generic job names are string literals of the data type; one name per queue is all we use.
-      jobs.map((j) => ({
-        name: this.name,
-        data: j.data,
-        opts: {
-          ...(j.id !== undefined ? { jobId: j.id } : {}),
-          ...(j.delayMs !== undefined ? { delay: j.delayMs } : {}),
-          attempts: j.attempts,
-          backoff: { type: 'switchboard' },
-          removeOnComplete: true,
-          removeOnFail: { count: this.opts.keepFailed ?? 10_000 },
-        },
-      })) as Parameters<Queue<T>['addBulk']>[0],
-    );
+  private put(items: readonly Pending<T>[]): Promise<void> {
+    return this.commit.add(items);
   }
 
+  private async write(items: Pending<T>[]): Promise<void> {
+    const jobs: { name: string; data: BatchJob<T>; opts: { jobId?: string; delay?: number; removeOnComplete: true; removeOnFail: true; attempts: number; backoff: { type: string } } }[] = [];
+    // A job fails only when putting its retried items back fails (Redis trouble): it is run again then, never dropped.
+    const base = { removeOnComplete: true as const, removeOnFail: true as const, attempts: 1_000_000, backoff: { type: 'switchboard' } };
+    const byDelay = new Map<number, WireItem<T>[]>();
+    for (const p of items) {
+      if (p.id !== undefined) {
+        jobs.push({ name: JOB_NAME, data: { i: [p.item] }, opts: { ...base, jobId: p.id, ...(p.delayMs > 0 ? { delay: p.delayMs } : {}) } });
+        continue;
+      }
+      const list = byDelay.get(p.delayMs) ?? [];
+      list.push(p.item);
+      byDelay.set(p.delayMs, list);
+    }
+    for (const [delay, list] of byDelay) {
+      for (let from = 0; from < list.length; from += this.batchSize) {
+        jobs.push({ name: JOB_NAME, data: { i: list.slice(from, from + this.batchSize) }, opts: { ...base, ...(delay > 0 ? { delay } : {}) } });
+      }
+    }
+    // bullmq's generic job names are string literals of the data type; one name per queue is all we use.
+    await this.queue.addBulk(jobs as Parameters<Queue<BatchJob<T>>['addBulk']>[0]);
+  }
+
+  /** Runs `handler` on every item, at most `concurrency` at once. */
   work(handler: (run: JobRun<T>) => Promise<void>, concurrency: number): void {
     if (this.worker) return;
-    this.worker = new Worker<T>(this.name, (job, token) => this.run(job, token, handler), {
+    this.limit = Math.max(1, concurrency);
+    this.worker = new Worker<BatchJob<T>>(this.name, (job) => this.run(job, handler), {
       connection: this.opts.connection,
       prefix: this.opts.prefix,
-      concurrency,
-      settings: { backoffStrategy: (attemptsMade: number) => this.opts.backoffMs(attemptsMade) },
+      // A few jobs side by side so a slow item (a callback to a slow client) does not hold the rest back.
+      concurrency: 4,
       maxStalledCount: 1_000_000,
+      settings: { backoffStrategy: (attemptsMade: number) => cappedExponentialMs(attemptsMade, 500, 10_000) },
     });
     this.worker.on('error', (e) => this.opts.logger.error({ err: e, queue: this.name }, 'queue worker error'));
   }
 
-  private async run(job: Job<T>, token: string | undefined, handler: (run: JobRun<T>) => Promise<void>): Promise<void> {
-    try {
-      await handler({ data: job.data, attempt: job.attemptsMade + 1, maxAttempts: job.opts.attempts ?? 1, taken: job.attemptsStarted ?? 0 });
-    } catch (e) {
-      if (e instanceof DeferJob) {
-        await job.moveToDelayed(Date.now() + e.delayMs, token);
-        throw new DelayedError();
-      }
-      if (e instanceof GiveUpJob) throw new UnrecoverableError(e.message);
-      throw e;
+  private async slot(): Promise<void> {
+    if (this.running < this.limit) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((r) => this.slots.push(r));
+  }
+
+  private release(): void {
+    const next = this.slots.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  private async run(job: Job<BatchJob<T>>, handler: (run: JobRun<T>) => Promise<void>): Promise<void> {
+    const again: Pending<T>[] = [];
+    const given: { at: number; error: string; attempts: number; data: T }[] = [];
+    await Promise.all(
+      job.data.i.map(async (item) => {
+        await this.slot();
+        try {
+          await handler({ data: item.d, attempt: item.a + 1, maxAttempts: item.m, taken: item.t, firstQueuedAt: item.f });
+        } catch (e) {
+          const next = { ...item, t: item.t + 1 };
+          if (e instanceof DeferJob) again.push({ item: next, id: undefined, delayMs: e.delayMs });
+          else if (!(e instanceof GiveUpJob) && item.a + 1 < item.m) {
+            next.a = item.a + 1;
+            again.push({ item: next, id: undefined, delayMs: this.opts.backoffMs(next.a) });
+          } else given.push({ at: Date.now(), error: (e as Error).message, attempts: item.a + 1, data: item.d });
+        } finally {
+          this.release();
+        }
+      }),
+    );
+    if (again.length > 0) await this.put(again);
+    const keep = this.opts.keepGivenUp ?? 10_000;
+    if (given.length > 0 && keep > 0) {
+      const key = new RedisKeys(this.opts.prefix).givenUp(this.name);
+      await this.opts.connection
+        .multi()
+        .lpush(key, ...given.map((g) => JSON.stringify(g)))
+        .ltrim(key, 0, keep - 1)
+        .exec();
     }
   }
 

@@ -1,19 +1,24 @@
 /**
- * Puts accepted messages into their route queues. Concurrent requests for the same route share one Redis round
- * trip (group commit, see group-commit.ts). A message counts as accepted only once its addBulk has returned.
+ * Puts accepted messages into their route queues, several messages per job. Concurrent requests share one commit
+ * (group commit, see group-commit.ts): the commit writes one job per route and priority (split so that no job holds
+ * more than a link of the route sends in about a second), and every job of the commit goes in one MULTI, across
+ * routes, so a request is queued whole or not at all. A message counts as accepted only once that MULTI returned.
  */
-import { Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { QueuedMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
+import { BatchIds, messageId } from './batch-id.js';
+import { encodeMessage, type BatchData, type NewMessage } from './batch-codec.js';
 import { GroupCommit } from './group-commit.js';
-import { JOB_NAME, routeQueueName } from './queue-names.js';
+import { BATCH_JOB_NAME, routeQueueName, type RedisKeys } from './queue-names.js';
 import type { RouteDirectory } from './route-directory.js';
 
 export interface ProducerOptions {
-  readonly prefix: string;
-  readonly maxAttempts: number;
-  readonly retryDelayMs: number;
+  readonly keys: RedisKeys;
+  /** Most messages one job of this route may hold (what its links send in about a second). */
+  readonly batchLimit: (route: Route) => number;
+  /** bullmq keeps this many events per queue stream (it trims older ones on every write). */
+  readonly eventsMaxLen: number;
 }
 
 /** The bullmq priority for Kannel's 0..3 (higher first): 4..1, as bullmq serves 1 first. */
@@ -21,55 +26,108 @@ export function jobPriority(kannelPriority: number): number {
   return 4 - Math.max(0, Math.min(3, kannelPriority));
 }
 
+/**
+ * Options every route job gets. Our processor never fails a job (messages fail one by one, in their records), so
+ * attempts and backoff only cover an unexpected error in the processor itself: it is tried again, never dropped.
+ */
+export function routeJobOptions(batchId: string, priority: number): JobsOptions {
+  return {
+    jobId: batchId,
+    priority: jobPriority(priority),
+    attempts: 1_000_000,
+    backoff: { type: 'switchboard' },
+    removeOnComplete: true,
+    removeOnFail: false,
+  };
+}
+
+interface Pending {
+  readonly message: NewMessage;
+  readonly route: Route;
+  /** Set by the commit. */
+  id: string;
+}
+
 export class Producer {
-  private readonly queues = new Map<string, { queue: Queue; commit: GroupCommit<QueuedMessage> }>();
+  private readonly queues = new Map<string, Queue>();
+  private readonly flows: FlowProducer;
+  private readonly ids = new BatchIds();
+  private readonly commit: GroupCommit<Pending>;
 
   constructor(
     private readonly connection: Redis,
     private readonly directory: RouteDirectory,
     private readonly opts: ProducerOptions,
-  ) {}
+  ) {
+    this.flows = new FlowProducer({ connection, prefix: opts.keys.prefix });
+    this.commit = new GroupCommit<Pending>((items) => this.write(items));
+  }
 
-  private jobOptions = (m: QueuedMessage): JobsOptions => ({
-    jobId: m.id,
-    priority: jobPriority(m.priority),
-    attempts: this.opts.maxAttempts,
-    backoff: { type: 'exponential', delay: this.opts.retryDelayMs },
-    removeOnComplete: true,
-    removeOnFail: false,
-  });
-
+  /** The bullmq queue of a route (created on first use; its options, such as the events cap, are written then). */
   queueFor(routeKey: string): Queue {
     let q = this.queues.get(routeKey);
     if (!q) {
-      const queue = new Queue(routeQueueName(routeKey), { connection: this.connection, prefix: this.opts.prefix });
-      const commit = new GroupCommit<QueuedMessage>(async (messages) => {
-        await queue.addBulk(messages.map((m) => ({ name: JOB_NAME, data: m, opts: this.jobOptions(m) })));
-      });
-      q = { queue, commit };
+      q = new Queue(routeQueueName(routeKey), { connection: this.connection, prefix: this.opts.keys.prefix, streams: { events: { maxLen: this.opts.eventsMaxLen } } });
       this.queues.set(routeKey, q);
     }
-    return q.queue;
+    return q;
   }
 
-  /** Resolves once every message is durably in Redis. */
-  async enqueue(items: ReadonlyArray<{ readonly message: QueuedMessage; readonly route: Route }>): Promise<void> {
-    const byRoute = new Map<string, { route: Route; messages: QueuedMessage[] }>();
-    for (const { message, route } of items) {
-      const g = byRoute.get(route.key) ?? { route, messages: [] };
-      g.messages.push(message);
-      byRoute.set(route.key, g);
+  /** Resolves with each message's id, in order, once every one is durably in Redis; rejects with none queued. */
+  async enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route }>): Promise<string[]> {
+    for (const { route } of items) {
+      if (!this.directory.get(route.key)) await this.directory.register(route);
+      this.queueFor(route.key);
     }
-    await Promise.all(
-      [...byRoute.values()].map(async ({ route, messages }) => {
-        await this.directory.register(route);
-        this.queueFor(route.key);
-        await this.queues.get(route.key)!.commit.add(messages);
-      }),
-    );
+    const pending: Pending[] = items.map((i) => ({ message: i.message, route: i.route, id: '' }));
+    await this.commit.add(pending);
+    return pending.map((p) => p.id);
+  }
+
+  /** Puts messages that are already named (a retry, a move) into a route's queue as one job, with their state. */
+  async requeue(route: Route, data: BatchData, priority: number, delayMs = 0): Promise<string> {
+    if (!this.directory.get(route.key)) await this.directory.register(route);
+    const batchId = this.ids.next(Date.now());
+    await this.queueFor(route.key).add(BATCH_JOB_NAME, data, { ...routeJobOptions(batchId, priority), ...(delayMs > 0 ? { delay: delayMs } : {}) });
+    await this.connection.hincrby(this.opts.keys.routeStats(route.key), 'queued', data.m.length);
+    return batchId;
+  }
+
+  private async write(items: Pending[]): Promise<void> {
+    const now = Date.now();
+    const groups = new Map<string, { route: Route; priority: number; items: Pending[] }>();
+    for (const p of items) {
+      const k = `${p.route.key}/${p.message.priority}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { route: p.route, priority: p.message.priority, items: [] }));
+      g.items.push(p);
+    }
+    const jobs: FlowJob[] = [];
+    const counts = new Map<string, number>();
+    for (const g of groups.values()) {
+      const limit = Math.max(1, this.opts.batchLimit(g.route));
+      for (let from = 0; from < g.items.length; from += limit) {
+        const chunk = g.items.slice(from, from + limit);
+        const batchId = this.ids.next(now);
+        const m = chunk.map((p, i) => {
+          p.id = messageId(batchId, i);
+          return encodeMessage(p.id, p.message);
+        });
+        const data: BatchData = { m };
+        jobs.push({ name: BATCH_JOB_NAME, queueName: routeQueueName(g.route.key), data, opts: routeJobOptions(batchId, g.priority) });
+      }
+      counts.set(g.route.key, (counts.get(g.route.key) ?? 0) + g.items.length);
+    }
+    await this.flows.addBulk(jobs);
+    // Counts for queue inspection; in the same round trip as the next commit would be too late for nobody, but a
+    // reader must not see more jobs than counted messages for long, so they go now.
+    const pipe = this.connection.pipeline();
+    for (const [route, n] of counts) pipe.hincrby(this.opts.keys.routeStats(route), 'queued', n);
+    await pipe.exec();
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.queue.close()));
+    await this.flows.close();
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 }

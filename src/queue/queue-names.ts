@@ -1,5 +1,6 @@
 /** Names of the queues and keys switchboard keeps in Redis; one place, so nothing else spells them. */
-export const JOB_NAME = 'sms';
+/** bullmq job name of a batch of messages in a route queue. */
+export const BATCH_JOB_NAME = 'sms';
 
 /** bullmq queue of one route (queue names cannot contain ':'). */
 export function routeQueueName(routeKey: string): string {
@@ -16,8 +17,17 @@ export class RedisKeys {
   get events(): string {
     return `${this.prefix}:events`;
   }
+  /** Hash: a message's record (see messages/message-store.ts for its fields). */
   message(id: string): string {
     return `${this.prefix}:m:${id}`;
+  }
+  /** Hash: a route queue's message counts (`queued`: accepted and not yet submitted or failed). */
+  routeStats(routeKey: string): string {
+    return `${this.prefix}:rs:${routeKey}`;
+  }
+  /** Sorted set: ids of a route's failed messages, by failure time (for inspection and retry). */
+  routeFailed(routeKey: string): string {
+    return `${this.prefix}:rf:${routeKey}`;
   }
   /** A bind's published state (JSON, short TTL). */
   bindState(bind: string): string {
@@ -27,13 +37,13 @@ export class RedisKeys {
   bindLease(bind: string): string {
     return `${this.prefix}:lease:${bind}`;
   }
-  /** List: a message's timestamped history. */
-  history(id: string): string {
-    return `${this.prefix}:h:${id}`;
-  }
   /** SMSC message id (normalised) on an smsc-id → "messageId part". */
   correlation(smscId: string, smscMessageId: string): string {
     return `${this.prefix}:c:${smscId}:${smscMessageId}`;
+  }
+  /** List: the last items a background queue gave up on (newest first, capped), for an operator to see. */
+  givenUp(queueName: string): string {
+    return `${this.prefix}:${queueName}:given-up`;
   }
   concatRef(to: string): string {
     return `${this.prefix}:ref:${to}`;

@@ -9,9 +9,10 @@ import type { Logger } from 'pino';
 import type { BindMode, Link } from '../domain/link.js';
 import { cstring, type RawPdu } from './codec.js';
 import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
-import { ConnectionClosedError, SmppConnection, describeClose, type CloseReason } from './connection.js';
+import { ConnectionClosedError, ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
 import { parseInbound, type InboundSm } from './inbound.js';
-import { submitFields, type SubmitPart } from './submit-part.js';
+import { encodeSubmitSm } from './submit-codec.js';
+import type { SubmitPart } from './submit-part.js';
 import { TokenBucket } from './token-bucket.js';
 
 export type DownReason =
@@ -73,7 +74,13 @@ export interface BindOptions {
   readonly random?: () => number;
 }
 
-class NotSent extends Error {}
+/** Called once with what became of a part. */
+export type OutcomeCallback = (outcome: SubmitOutcome) => void;
+
+interface QueuedPart {
+  readonly frame: Buffer;
+  readonly cb: OutcomeCallback;
+}
 
 export class Bind extends EventEmitter<BindEvents> {
   readonly link: Link;
@@ -88,7 +95,10 @@ export class Bind extends EventEmitter<BindEvents> {
   private healthTimer: NodeJS.Timeout | undefined;
   private lastInboundAt = 0;
   private inFlight = 0;
-  private readonly slotWaiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  /** Parts given to this bind and not written yet, in order: they leave as the window, the limit and pauses allow. */
+  private readonly queued: QueuedPart[] = [];
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = 0;
   private readonly bucket: TokenBucket;
   private pausedUntil = 0;
   private lastHealthy = false;
@@ -103,6 +113,8 @@ export class Bind extends EventEmitter<BindEvents> {
   private readonly random: () => number;
   /** Submits written on this bind since start, and answered: for status and tests. */
   readonly counters = { submitted: 0, accepted: 0, refused: 0, unanswered: 0, throttled: 0, inbound: 0, sessions: 0 };
+  /** Called when the bind may take more parts (a slot freed, a pause or a token wait ended, a session bound). */
+  onReady: (() => void) | undefined;
 
   constructor(private readonly opts: BindOptions) {
     super();
@@ -134,10 +146,17 @@ export class Bind extends EventEmitter<BindEvents> {
     return this.probation;
   }
 
+  /**
+   * Bound and answering: nothing waits past unhealthy-after, or the SMSC answered something within it. One submit an
+   * SMSC swallows while it answers the rest does not make the bind unhealthy (it times out on its own); an SMSC
+   * that answers nothing at all does.
+   */
   private answering(now: number): boolean {
-    if (this.current.kind !== 'bound' || !this.conn) return false;
-    const oldest = this.conn.oldestPendingSentAt();
-    return oldest === undefined || now - oldest < this.link.unhealthyAfterMs;
+    const conn = this.conn;
+    if (this.current.kind !== 'bound' || !conn || conn.closed) return false;
+    const oldest = conn.oldestPendingSentAt();
+    const limit = this.link.unhealthyAfterMs;
+    return oldest === undefined || now - oldest < limit || now - conn.lastResponseAt < limit;
   }
 
   /** Healthy for routing: bound, answering within unhealthy-after, and not on probation. */
@@ -148,6 +167,20 @@ export class Bind extends EventEmitter<BindEvents> {
   /** Can take a message now: bound, answering, not paused by throttling (probation allows one at a time). */
   canTake(now = Date.now()): boolean {
     return this.mode !== 'receiver' && this.answering(now) && this.pausedUntil <= now;
+  }
+
+  /** Can write a new message's first part at once: canTake, nothing queued here, room in the window, a token. */
+  canAccept(now: number): boolean {
+    return this.queued.length === 0 && this.inFlight < this.window && this.canTake(now) && this.bucket.waitMs(now) === 0;
+  }
+
+  /**
+   * When a bind that cannot accept now will by itself: the ms until its throttle pause ends or its next token, or
+   * undefined when it waits for an event instead (a response freeing the window, a bind), which calls onReady.
+   */
+  acceptableInMs(now: number): number | undefined {
+    if (this.queued.length > 0 || this.inFlight >= this.window || this.mode === 'receiver' || !this.answering(now)) return undefined;
+    return Math.max(this.pausedUntil - now, this.bucket.waitMs(now), 0);
   }
 
   throttled(now = Date.now()): boolean {
@@ -219,7 +252,7 @@ export class Bind extends EventEmitter<BindEvents> {
     this.conn = conn;
     this.counters.sessions++;
     conn.on('request', (pdu) => this.onRequest(conn, pdu));
-    conn.on('orphanResponse', (pdu) => this.log.warn({ command: pdu.command, sequence: pdu.sequence_number }, 'response to nothing we are waiting for; ignored'));
+    conn.on('orphanResponse', (commandId, sequence) => this.log.warn({ commandId: `0x${commandId.toString(16)}`, sequence }, 'response to nothing we are waiting for (late, or to a request given up); ignored'));
     conn.on('close', (reason) => this.onClose(conn, reason));
     this.setState({ kind: 'binding', since: Date.now() });
     let resp: RawPdu;
@@ -256,6 +289,7 @@ export class Bind extends EventEmitter<BindEvents> {
     this.log.info({ smsc: cstring(resp, 'system_id'), remote: conn.remote }, 'bound');
     this.setState({ kind: 'bound', since: Date.now() });
     this.scheduleKeepAlive();
+    this.onReady?.();
   }
 
   /** Set just before we close a connection on purpose, so onClose reports why. */
@@ -265,7 +299,7 @@ export class Bind extends EventEmitter<BindEvents> {
     if (conn !== this.conn) return;
     this.conn = undefined;
     clearTimeout(this.keepAliveTimer);
-    this.failWaiters(new NotSent(`session ended (${describeClose(reason)})`));
+    this.failQueued(`session ended (${describeClose(reason)})`);
     const wasBound = this.current.kind === 'bound' || this.current.kind === 'unbinding';
     if (wasBound && reason.kind === 'response-timeout') {
       if (!this.probation) this.log.warn('the SMSC stopped answering; after the rebind this bind sends one message at a time until it answers');
@@ -362,69 +396,73 @@ export class Bind extends EventEmitter<BindEvents> {
     }
   }
 
-  /** Waits for room in the window, then for a token; rejects with NotSent if the session ends first. */
-  private async acquire(): Promise<SmppConnection> {
-    for (;;) {
-      const conn = this.conn;
-      if (!conn || this.current.kind !== 'bound') throw new NotSent(`bind is ${this.current.kind}`);
-      if (this.inFlight >= this.window) {
-        await new Promise<void>((resolve, reject) => this.slotWaiters.push({ resolve, reject }));
-        continue;
-      }
-      const now = Date.now();
-      const paused = this.pausedUntil - now;
-      const wait = paused > 0 ? paused : this.bucket.take(now);
-      if (wait > 0) {
-        await new Promise((r) => setTimeout(r, wait));
-        continue;
-      }
-      if (conn !== this.conn || this.current.kind !== 'bound') continue;
-      this.inFlight++;
-      return conn;
+  /**
+   * Gives this bind one part (a submit_sm frame from encodeSubmitSm; its sequence number is written when it leaves).
+   * Parts leave in the order given, each when the window, the throughput limit and any throttle pause allow;
+   * `cb` hears once what became of it. A part still here when the session ends comes back not-sent.
+   */
+  send(frame: Buffer, cb: OutcomeCallback): void {
+    if (this.stopping || this.current.kind !== 'bound' || !this.conn || this.conn.closed) {
+      cb({ kind: 'not-sent', detail: `bind is ${this.stopping ? 'stopping' : this.conn?.closed ? 'closing' : this.current.kind}` });
+      return;
     }
-  }
-
-  private release(): void {
-    this.inFlight--;
-    this.slotWaiters.shift()?.resolve();
-  }
-
-  private failWaiters(e: Error): void {
-    for (const w of this.slotWaiters.splice(0)) w.reject(e);
+    this.queued.push({ frame, cb });
+    this.pump();
   }
 
   /** Sends one submit_sm when the window and the throughput limit allow, and says what became of it. */
-  async submit(part: SubmitPart): Promise<SubmitOutcome> {
-    const [outcome] = await this.submitSequence([part]);
-    return outcome ?? { kind: 'not-sent', detail: 'nothing to send' };
-  }
-
-  /**
-   * Sends the parts of one message in order on this bind: each waits for its window slot and token before the
-   * next is considered, so they leave in sequence, while their responses are awaited together. Once the session
-   * is gone, the remaining parts come back as not-sent.
-   */
-  async submitSequence(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]> {
-    const results: Promise<SubmitOutcome>[] = [];
-    for (const part of parts) {
-      let conn: SmppConnection;
-      try {
-        conn = await this.acquire();
-      } catch (e) {
-        const detail = (e as Error).message;
-        while (results.length < parts.length) results.push(Promise.resolve({ kind: 'not-sent', detail }));
-        break;
-      }
-      results.push(this.sendOn(conn, part));
-    }
-    return Promise.all(results);
-  }
-
-  private async sendOn(conn: SmppConnection, part: SubmitPart): Promise<SubmitOutcome> {
-    this.counters.submitted++;
+  submit(part: SubmitPart): Promise<SubmitOutcome> {
+    let frame: Buffer;
     try {
-      const resp = await conn.request('submit_sm', submitFields(part), this.link.responseTimeoutMs);
-      const action = statusAction(resp.command_status);
+      frame = encodeSubmitSm(part);
+    } catch {
+      // The SMSC would refuse it the same way (the link layer splits texts before they get here).
+      return Promise.resolve({ kind: 'refused', status: STATUS.ESME_RINVMSGLEN, action: 'permanent' });
+    }
+    return new Promise((resolve) => this.send(frame, resolve));
+  }
+
+  /** Writes queued parts while the window, the token bucket and any pause allow; arranges a wake-up otherwise. */
+  private pump(): void {
+    const conn = this.conn;
+    if (!conn || conn.closed || this.current.kind !== 'bound') return;
+    while (this.queued.length > 0 && this.inFlight < this.window) {
+      const now = Date.now();
+      const wait = this.pausedUntil > now ? this.pausedUntil - now : this.bucket.take(now);
+      if (wait > 0) {
+        this.wakeIn(wait);
+        return;
+      }
+      const part = this.queued.shift()!;
+      this.inFlight++;
+      this.counters.submitted++;
+      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) => this.answered(conn, part.cb, err, status, messageId));
+    }
+  }
+
+  private wakeIn(ms: number): void {
+    const at = Date.now() + ms;
+    if (this.wakeTimer && this.wakeAt <= at) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.pump();
+      this.checkHealth();
+      this.onReady?.();
+    }, ms);
+  }
+
+  private answered(conn: SmppConnection, cb: OutcomeCallback, err: ConnectionClosedError | ResponseTimeoutError | null, status: number, messageId: string): void {
+    this.inFlight--;
+    let outcome: SubmitOutcome;
+    if (err) {
+      if (err.written) {
+        this.counters.unanswered++;
+        outcome = { kind: 'unanswered', detail: err instanceof ConnectionClosedError ? describeClose(err.reason) : err.detail };
+      } else outcome = { kind: 'not-sent', detail: err.message };
+    } else {
+      const action = statusAction(status);
       if (action === 'ok') {
         this.counters.accepted++;
         if (this.probation) {
@@ -432,26 +470,31 @@ export class Bind extends EventEmitter<BindEvents> {
           this.log.info('the SMSC answers again; full window restored');
           this.checkHealth();
         }
-        return { kind: 'accepted', messageId: cstring(resp, 'message_id') };
+        outcome = { kind: 'accepted', messageId };
+      } else {
+        this.counters.refused++;
+        if (action === 'throttle') {
+          this.counters.throttled++;
+          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.link.throttlePauseMs);
+          this.log.warn({ status: statusName(status), pauseMs: this.link.throttlePauseMs }, 'throttled by the SMSC; pausing this bind');
+          this.wakeIn(this.link.throttlePauseMs);
+          this.emit('throttled', this.pausedUntil);
+        } else if (action === 'drop-session') {
+          this.log.warn({ status: statusName(status) }, 'SMSC says we are not bound; rebinding');
+          conn.destroy({ kind: 'local', detail: `submit answered ${statusName(status)}` });
+        }
+        outcome = { kind: 'refused', status, action };
       }
-      this.counters.refused++;
-      if (action === 'throttle') {
-        this.counters.throttled++;
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.link.throttlePauseMs);
-        this.log.warn({ status: statusName(resp.command_status), pauseMs: this.link.throttlePauseMs }, 'throttled by the SMSC; pausing this bind');
-        this.emit('throttled', this.pausedUntil);
-      } else if (action === 'drop-session') {
-        this.log.warn({ status: statusName(resp.command_status) }, 'SMSC says we are not bound; rebinding');
-        conn.destroy({ kind: 'local', detail: `submit answered ${statusName(resp.command_status)}` });
-      }
-      return { kind: 'refused', status: resp.command_status, action };
-    } catch (e) {
-      this.counters.unanswered++;
-      if (e instanceof ConnectionClosedError && e.written) return { kind: 'unanswered', detail: describeClose(e.reason) };
-      return { kind: 'not-sent', detail: (e as Error).message };
-    } finally {
-      this.release();
     }
+    cb(outcome);
+    this.pump();
+    this.onReady?.();
+  }
+
+  private failQueued(detail: string): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    for (const p of this.queued.splice(0)) p.cb({ kind: 'not-sent', detail });
   }
 
   private async unbindConnection(conn: SmppConnection): Promise<void> {
@@ -475,7 +518,7 @@ export class Bind extends EventEmitter<BindEvents> {
       this.setState({ kind: 'stopped', since: Date.now() });
       return;
     }
-    this.failWaiters(new NotSent('bind stopping'));
+    this.failQueued('bind stopping');
     if (this.current.kind === 'bound') {
       this.setState({ kind: 'unbinding', since: Date.now() });
       const deadline = Date.now() + drainMs;

@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
+import { SUBMIT_SM_RESP, submitRespMessageId } from './submit-codec.js';
 
 export type CloseReason =
   | { readonly kind: 'local'; readonly detail: string }
@@ -35,33 +36,52 @@ export class ConnectionClosedError extends Error {
   }
 }
 
+/**
+ * One request went unanswered past its deadline while the peer kept answering others: the request is given up on
+ * its own (the peer may have acted on it) and the session lives on. Only a peer that answers nothing at all loses
+ * the session (see sweep()).
+ */
+export class ResponseTimeoutError extends Error {
+  readonly written = true;
+  constructor(readonly detail: string) {
+    super(`no response in time (${detail})`);
+    this.name = 'ResponseTimeoutError';
+  }
+}
+
 export interface ConnectionEvents {
   /** A request from the peer (never a response). The listener must answer it with respond(). */
   request: [pdu: RawPdu];
-  /** A response whose sequence number matches nothing we sent (late, duplicated, or invented). */
-  orphanResponse: [pdu: RawPdu];
+  /** A response whose sequence number matches nothing we wait for (late, given up, duplicated, or invented). */
+  orphanResponse: [commandId: number, sequence: number];
   close: [reason: CloseReason];
 }
 
+/** What a pending request does with its response frame, or with the reason it will never get one. */
 interface Pending {
-  readonly resolve: (pdu: RawPdu) => void;
-  readonly reject: (e: Error) => void;
+  readonly onResponse: (frame: Buffer) => void;
+  readonly onError: (e: ConnectionClosedError | ResponseTimeoutError) => void;
   readonly command: string;
   readonly sentAt: number;
   readonly deadline: number;
 }
 
+/** The answer to a submit_sm: its command_status and, when accepted, the SMSC's message id. */
+export type SubmitCallback = (err: ConnectionClosedError | ResponseTimeoutError | null, status: number, messageId: string) => void;
+
 export interface ConnectionOptions {
   /** Sweep cadence for response deadlines. */
   readonly sweepIntervalMs?: number;
   /**
-   * On any response timeout, end the connection before failing the request, so a late response can never be
-   * honoured after its request has been given up (and retried elsewhere).
+   * When a request passes its deadline and the peer has answered nothing since it was sent, end the connection
+   * before failing the request: the peer is silent, and a late response must never be honoured after its request
+   * was given up (and retried elsewhere). False (the SMSC side): every overdue request fails on its own.
    */
   readonly closeOnTimeout?: boolean;
 }
 
 export class SmppConnection extends EventEmitter<ConnectionEvents> {
+  /** Insertion order is send order, so the first entry is always the oldest request. */
   private readonly pending = new Map<number, Pending>();
   private sequence = 0;
   private inbox: Buffer = Buffer.alloc(0);
@@ -69,6 +89,8 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly closeOnTimeout: boolean;
   private corked = false;
+  /** When the peer last answered anything (any response PDU): proof that it is alive. */
+  lastResponseAt = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -103,14 +125,18 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
 
   /** Send time of the oldest request still waiting for its response. */
   oldestPendingSentAt(): number | undefined {
-    let oldest: number | undefined;
-    for (const p of this.pending.values()) if (oldest === undefined || p.sentAt < oldest) oldest = p.sentAt;
-    return oldest;
+    for (const p of this.pending.values()) return p.sentAt;
+    return undefined;
   }
 
   private nextSequence(): number {
     this.sequence = this.sequence >= 0x7fffffff ? 1 : this.sequence + 1;
     return this.sequence;
+  }
+
+  private track(sequence: number, command: string, timeoutMs: number, onResponse: Pending['onResponse'], onError: Pending['onError']): void {
+    const now = Date.now();
+    this.pending.set(sequence, { onResponse, onError, command, sentAt: now, deadline: now + timeoutMs });
   }
 
   /** Sends a request and resolves with its response (whatever its command_status, or a generic_nack). */
@@ -124,10 +150,44 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       return Promise.reject(new Error(`cannot encode ${command}: ${(e as Error).message}`));
     }
     return new Promise<RawPdu>((resolve, reject) => {
-      const now = Date.now();
-      this.pending.set(sequence, { resolve, reject, command, sentAt: now, deadline: now + timeoutMs });
+      this.track(
+        sequence,
+        command,
+        timeoutMs,
+        (resp) => {
+          try {
+            resolve(decodePdu(resp));
+          } catch (e) {
+            reject(e as Error);
+            this.protocolError((e as Error).message, sequence);
+          }
+        },
+        reject,
+      );
       this.write(frame);
     });
+  }
+
+  /**
+   * Sends a submit_sm frame (from submit-codec.ts) under the next sequence number and calls back once with its
+   * command_status and message id (a generic_nack answers with its status and no id), or with the error that ended
+   * the wait. No promise and no PDU object per submit: this runs once per message part.
+   */
+  submit(frame: Buffer, timeoutMs: number, cb: SubmitCallback): void {
+    if (this.closedWith) {
+      cb(new ConnectionClosedError(this.closedWith, false), 0, '');
+      return;
+    }
+    const sequence = this.nextSequence();
+    frame.writeUInt32BE(sequence, 12);
+    this.track(
+      sequence,
+      'submit_sm',
+      timeoutMs,
+      (resp) => cb(null, resp.readUInt32BE(8), resp.readUInt32BE(4) === SUBMIT_SM_RESP ? submitRespMessageId(resp) : ''),
+      (e) => cb(e, 0, ''),
+    );
+    this.write(frame);
   }
 
   /** Answers a request from the peer. */
@@ -184,7 +244,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     this.inbox = Buffer.alloc(0);
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const p of waiting) p.reject(new ConnectionClosedError(reason, true));
+    for (const p of waiting) p.onError(new ConnectionClosedError(reason, true));
     this.emit('close', reason);
   }
 
@@ -194,12 +254,12 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     for (const [seq, p] of this.pending) {
       if (p.deadline > now) continue;
       const detail = `no ${p.command}_resp within ${p.deadline - p.sentAt} ms`;
-      if (this.closeOnTimeout) {
+      if (this.closeOnTimeout && this.lastResponseAt <= p.sentAt) {
         this.destroy({ kind: 'response-timeout', detail });
         return;
       }
       this.pending.delete(seq);
-      p.reject(new ConnectionClosedError({ kind: 'response-timeout', detail }, true));
+      p.onError(new ResponseTimeoutError(detail));
     }
   }
 
@@ -223,22 +283,26 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   }
 
   private dispatch(frame: Buffer): void {
+    const commandId = frame.readUInt32BE(4);
+    const sequence = frame.readUInt32BE(12);
+    // Responses (generic_nack included: its id has the response bit) go to whoever waits for them, undecoded.
+    if (isResponseId(commandId)) {
+      this.lastResponseAt = Date.now();
+      const p = this.pending.get(sequence);
+      if (!p) {
+        this.emit('orphanResponse', commandId, sequence);
+        return;
+      }
+      this.pending.delete(sequence);
+      p.onResponse(frame);
+      return;
+    }
     let pdu: RawPdu;
     try {
       pdu = decodePdu(frame);
     } catch (e) {
       const seq = e instanceof PduDecodeError ? e.sequence : 0;
       this.protocolError((e as Error).message, seq);
-      return;
-    }
-    if (isResponseId(pdu.command_id) || pdu.command === 'generic_nack') {
-      const p = this.pending.get(pdu.sequence_number);
-      if (!p) {
-        this.emit('orphanResponse', pdu);
-        return;
-      }
-      this.pending.delete(pdu.sequence_number);
-      p.resolve(pdu);
       return;
     }
     if (pdu.command === 'unknown') {
@@ -250,6 +314,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   }
 
   private protocolError(detail: string, sequence: number): void {
+    if (this.closedWith) return;
     // Tell the peer why, then stop reading: framing can no longer be trusted.
     try {
       this.socket.write(encodePdu('generic_nack', {}, sequence, STATUS.ESME_RINVCMDLEN));

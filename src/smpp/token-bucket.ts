@@ -16,13 +16,16 @@ export class TokenBucket {
 
   /** Takes one token if there is one and returns 0; otherwise returns how many ms until one is due. */
   take(now: number): number {
+    const wait = this.waitMs(now);
+    if (wait === 0 && this.ratePerSecond > 0) this.tokens -= 1;
+    return wait;
+  }
+
+  /** How many ms until take() would succeed (0: now), without taking anything. */
+  waitMs(now: number): number {
     if (this.ratePerSecond <= 0) return 0;
     this.refill(now);
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond));
+    return this.tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond));
   }
 
   private refill(now: number): void {

@@ -90,7 +90,8 @@ describe('delivery receipts', () => {
     const b = await sim(); // both number their message ids from 1
     const r = await receiver();
     const app = await startGateway(
-      testConfig([testLink(a.port, { id: 'A', smscId: 'shared' }), testLink(b.port, { id: 'B', smscId: 'shared' })], { prefix: 'dlrdup', raw: fast }),
+      // One message per queue job, so both links take some (a job of 20 would go to one link whole).
+      testConfig([testLink(a.port, { id: 'A', smscId: 'shared' }), testLink(b.port, { id: 'B', smscId: 'shared' })], { prefix: 'dlrdup', raw: { ...fast, queue: { 'lock-duration': 2, 'retry-delay': 0.05, 'batch-size': 1 } } }),
       env.redis,
     );
     cleanups.push(() => app.stop());

@@ -70,7 +70,7 @@ async function closedPort(): Promise<number> {
 const logger = createLogger('silent');
 const SMSC_ID = 'opA';
 const REASSEMBLY_TIMEOUT_MS = 1000;
-const callbacks: Config['callbacks'] = { maxAttempts: 100, retryDelayMs: 100, retryDelayMaxMs: 300, timeoutMs: 1000, concurrency: 4 };
+const callbacks: Config['callbacks'] = { maxAttempts: 100, retryDelayMs: 100, retryDelayMaxMs: 300, timeoutMs: 1000, concurrency: 4, orderWaitMs: 1000 };
 
 let redis: TestRedis;
 let receiver: Receiver;
@@ -118,7 +118,7 @@ beforeAll(async () => {
   link = testLink(sim.port, { id: 'mo-link', smscId: SMSC_ID });
   pipeline = await newPipeline('sb');
   await pipeline.start();
-  runtime = new LinkRuntime({ link, logger, onInbound: (sm, bind) => pipeline.handle(sm, bind.link), nextRef: async () => 1 });
+  runtime = new LinkRuntime({ link, logger, onInbound: (sm, bind) => pipeline.handle(sm, bind.link) });
   runtime.start();
   await waitFor(() => sim.boundSessions().length > 0, 5000, 'the transceiver bind');
 });
@@ -365,10 +365,10 @@ describe('MO: SMPP → Redis → HTTP service', () => {
       await waitFor(() => giving.stats().gaveUp === 1 && nobody.stats().noService === 1, 5000, 'give-up and no-service');
       expect(giving.stats()).toMatchObject({ retried: 1, gaveUp: 1, forwarded: 0 });
       expect(nobody.stats()).toMatchObject({ retried: 0, gaveUp: 0, forwarded: 0, noService: 1 });
-      // The given-up job stays in the failed set for an operator to see; the dropped one is gone.
+      // The given-up MO is kept for an operator to see; the dropped one is gone.
       const c = redis.client();
-      expect(await c.zcard('giveup:mo:failed')).toBe(1);
-      expect(await c.zcard('nobody:mo:failed')).toBe(0);
+      expect(await c.llen('giveup:mo:given-up')).toBe(1);
+      expect(await c.llen('nobody:mo:given-up')).toBe(0);
     } finally {
       await giving.stop();
       await nobody.stop();
