@@ -30,6 +30,7 @@ import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { parsePersona } from './simulator/persona.js';
+import { httpsServerOptions, reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
 
 /**
  * What this process does. Both by default (a gateway of one process); `switchboard start` splits them over two
@@ -165,7 +166,7 @@ export class App {
         status: () => this.status(),
         statusPasswords: [config.admin.password, config.admin.statusPassword].filter((p): p is string => Boolean(p)),
       },
-      { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger },
+      { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger, https: this.roles.http ? httpsServerOptions(config.http.tls) : null },
     );
     if (config.simulator.enabled && this.roles.http) {
       this.simulator = new SmscSimulator({
@@ -173,6 +174,7 @@ export class App {
         port: config.simulator.port,
         persona: parsePersona(config.simulator.persona),
         receipts: config.simulator.receipts ? 'requested' : 'none',
+        tls: config.simulator.tls,
         logger: logger.child({ component: 'simulator' }),
       });
       const simLog = logger.child({ component: 'simulator' });
@@ -225,9 +227,15 @@ export class App {
     await this.http.listen({ host, port });
     const addr = this.http.server.address();
     this.log.info(
-      { url: `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}/cgi-bin/sendsms`, links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`) },
+      { url: `${this.config.http.tls ? 'https' : 'http'}://${host}:${typeof addr === 'object' && addr ? addr.port : port}/cgi-bin/sendsms`, links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`) },
       'sendsms and JSON API listening',
     );
+  }
+
+  /** SIGHUP: re-reads the TLS certificate and key of the sendsms port; a file that cannot be used keeps the current ones (logged). */
+  reloadTls(): TlsReloadResult[] {
+    const tls = this.config.http.tls;
+    return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
   }
 
   /** The port the sendsms interface listens on (useful when configured as 0). */

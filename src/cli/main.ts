@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { RedisBinaryMissingError } from '../redis/embedded-server.js';
 import { PERSONA_HELP } from '../simulator/persona.js';
+import { TlsFileError } from '../tls/tls-file-error.js';
 import { importKannel } from './import-kannel.js';
 import { runSimulator } from './simulator.js';
 import { start } from './start.js';
@@ -27,6 +28,8 @@ commands:
       --receipt-id-format F   same (default) | decimal | hex: ids in receipts
       --control-port N        HTTP control on 127.0.0.1: GET /stats, POST /persona?name=, POST /mo
       --quiet                 do not log every submit
+      --tls-cert FILE         speak SMPP over TLS with this PEM certificate (with --tls-key)
+      --tls-key FILE          the PEM private key of --tls-cert
   import-kannel FILE          print the YAML equivalent of a Kannel configuration
 
 environment:
@@ -83,8 +86,13 @@ async function main(argv: string[]): Promise<void> {
           'receipt-id-format': { type: 'string' },
           'control-port': { type: 'string' },
           quiet: { type: 'boolean' },
+          'tls-cert': { type: 'string' },
+          'tls-key': { type: 'string' },
         },
       });
+      const certFile = values['tls-cert'];
+      const keyFile = values['tls-key'];
+      if ((certFile === undefined) !== (keyFile === undefined)) fail('--tls-cert and --tls-key go together');
       await runSimulator({
         host: values.host ?? '127.0.0.1',
         port: intOption(values.port, 'port', 2775),
@@ -95,6 +103,7 @@ async function main(argv: string[]): Promise<void> {
         receiptIdFormat: oneOf(values['receipt-id-format'], 'receipt-id-format', ['same', 'decimal', 'hex'] as const, 'same'),
         controlPort: values['control-port'] === undefined ? undefined : intOption(values['control-port'], 'control-port', 0),
         quiet: values.quiet ?? false,
+        tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
       });
       return;
     }
@@ -116,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError) fail(e.message);
+  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError || e instanceof TlsFileError) fail(e.message);
   if (String((e as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS')) fail((e as Error).message);
   process.stderr.write(`switchboard: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);

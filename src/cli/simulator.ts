@@ -3,6 +3,7 @@
  * tests and benchmarks in other processes can read its counters, change its persona and inject MO messages.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { ServerTlsFiles } from '../config/config.js';
 import { createLogger } from '../observability/logger.js';
 import { parsePersona, personaName } from '../simulator/persona.js';
 import { SmscSimulator } from '../simulator/smsc-simulator.js';
@@ -17,6 +18,8 @@ export interface SimulatorCliOptions {
   readonly receiptIdFormat: 'same' | 'decimal' | 'hex';
   readonly controlPort: number | undefined;
   readonly quiet: boolean;
+  /** Speak SMPP over TLS. */
+  readonly tls: ServerTlsFiles | undefined;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -46,6 +49,7 @@ export async function runSimulator(o: SimulatorCliOptions): Promise<void> {
     idFormat: o.idFormat,
     receiptIdFormat: o.receiptIdFormat,
     record: false,
+    tls: o.tls,
     logger: log,
   });
   if (!o.quiet) {

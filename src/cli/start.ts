@@ -1,6 +1,7 @@
 /**
  * `switchboard start`: load the configuration (YAML or Kannel .conf), find or run Redis, start the gateway, and
- * shut it down in order on SIGINT/SIGTERM (a second signal forces the exit).
+ * shut it down in order on SIGINT/SIGTERM (a second signal forces the exit). SIGHUP re-reads the TLS certificate
+ * and key of the sendsms port.
  *
  * On a machine with two cores or more the gateway runs as two processes: this one takes HTTP (accept, route,
  * queue) and a child runs the links (binds, queue workers, receipts, callbacks, MO). Node runs one thread of
@@ -18,6 +19,7 @@ import { loadConfigFile } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { describeTarget, parseRedisUrl, type RedisTarget } from '../redis/connect.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-server.js';
+import { loadServerCredentials } from '../tls/server-credentials.js';
 
 export type StartRole = 'all' | 'http' | 'links';
 
@@ -88,6 +90,8 @@ export async function start(opts: StartOptions): Promise<void> {
     for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
     log.info({ config: opts.configFile, format: loaded.format, links: config.links.length, accounts: config.accounts.length }, 'configuration loaded');
     warnAboutIpLists(config, log);
+    // A certificate that cannot be used stops the start before anything runs, naming the file.
+    if (config.http.tls) loadServerCredentials(config.http.tls);
   }
 
   let embedded: EmbeddedRedis | undefined;
@@ -130,7 +134,15 @@ export async function start(opts: StartOptions): Promise<void> {
     process.on('SIGINT', () => undefined);
     // A links process whose parent is gone (even by kill -9) stops too, handing its binds back.
     process.on('disconnect', () => shutdown('parent process gone'));
-  } else process.on('SIGINT', () => shutdown('SIGINT'));
+    // The links re-read their TLS files at each connect; only the HTTP side has certificates to reload.
+    process.on('SIGHUP', () => undefined);
+  } else {
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGHUP', () => {
+      log.info('SIGHUP: reloading TLS certificates');
+      app.reloadTls();
+    });
+  }
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
     await app.start();

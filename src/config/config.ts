@@ -2,6 +2,12 @@ import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
 
+/** A TLS server's certificate and key files (PEM), re-read on SIGHUP. */
+export interface ServerTlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /** The validated, typed configuration every module receives. Durations are in milliseconds here. */
@@ -16,6 +22,8 @@ export interface Config {
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxRecipients: number;
+    /** Set: the sendsms port speaks HTTPS (Kannel's sendsms-port-ssl). */
+    readonly tls: ServerTlsFiles | undefined;
   };
   readonly admin: {
     readonly port: number;
@@ -24,6 +32,8 @@ export interface Config {
     readonly statusPassword: string | undefined;
     readonly allowIp: readonly string[];
     readonly denyIp: readonly string[];
+    /** Set: the admin port speaks HTTPS (Kannel's admin-port-ssl). */
+    readonly tls: ServerTlsFiles | undefined;
   };
   readonly redis: {
     readonly url: string | undefined;
@@ -47,6 +57,8 @@ export interface Config {
     readonly port: number;
     readonly persona: string;
     readonly receipts: boolean;
+    /** Set: the simulator speaks SMPP over TLS. */
+    readonly tls: ServerTlsFiles | undefined;
   };
   readonly receipts: { readonly unmatchedRetryMs: number; readonly longMessagePolicy: 'all-parts-final' | 'per-part' };
   readonly callbacks: {

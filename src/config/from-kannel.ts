@@ -54,6 +54,12 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
   'preferred-prefix': same('list'),
+  'use-ssl': same('bool'),
+  'ssl-client-certkey-file': same('string'),
+  // switchboard's own TLS keys for a link; Kannel has one ssl-trusted-ca-file for the whole gateway (core group)
+  'ssl-trusted-ca-file': same('string'),
+  'ssl-verify': same('bool'),
+  'ssl-server-name': same('string'),
 };
 
 const USER_KEYS: Record<string, (k: string) => Target> = {
@@ -88,13 +94,22 @@ const CORE_KEYS: Record<string, (k: string) => Target> = {
   'status-password': same('string'),
   'admin-allow-ip': same('list'),
   'admin-deny-ip': same('list'),
+  'admin-port-ssl': same('bool'),
 };
+
+/**
+ * Kannel's TLS files are set once, in the core group, for every TLS server (admin-port-ssl, sendsms-port-ssl)
+ * and every TLS client (smsc groups with use-ssl): they are copied to each place that uses them.
+ */
+const CORE_TLS_KEYS = ['ssl-server-cert-file', 'ssl-server-key-file', 'ssl-client-certkey-file', 'ssl-trusted-ca-file'] as const;
+type CoreTlsKey = (typeof CORE_TLS_KEYS)[number];
 
 const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'sendsms-port': same('int'),
   'sendsms-interface': same('string'),
   'global-sender': same('string'),
   'sendsms-chars': same('string'),
+  'sendsms-port-ssl': same('bool'),
 };
 
 /** Keys that only matter to Kannel's own process layout; reported, but as harmless. */
@@ -152,6 +167,7 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
   const lines = new Map<string, { file: string; line: number }>();
   const groupLabel = new Map<string, string>();
   const counts: Record<string, number> = {};
+  const coreTls = new Map<CoreTlsKey, { value: string; file: string; line: number; label: string }>();
 
   const convert = (kind: Kind, value: string, file: string, line: number, label: string, key: string): unknown => {
     const fail = (expected: string): undefined => {
@@ -232,6 +248,11 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
         continue;
       }
+      const tlsKey = CORE_TLS_KEYS.find((k) => k === e.key);
+      if (group.name === 'core' && tlsKey) {
+        coreTls.set(tlsKey, { value: e.value, file: e.file, line: e.line, label: `${label} ${e.key}` });
+        continue;
+      }
       const map = table[e.key];
       if (!map) {
         if (e.key in NOT_NEEDED) {
@@ -258,6 +279,34 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         message: 'port and receive-port in one group: opening a transmitter bind on port and a receiver bind on receive-port (Kannel 1.4.5 refuses this; two groups with the same smsc-id are its way)',
       });
     }
+    if (group.name === 'smsc' && target['use-ssl'] !== true) {
+      // Kannel ignores a link's ssl keys without use-ssl; switchboard would refuse them, so they are dropped here, said.
+      for (const k of Object.keys(target).filter((x) => x.startsWith('ssl-'))) {
+        const at = lines.get(pathKey([...basePath, k]));
+        warnings.push({ file: at?.file ?? group.file, line: at?.line ?? group.line, path: groupLabel.get(pathKey([...basePath, k])) ?? label, message: 'ignored: this group has no use-ssl = true' });
+        delete target[k];
+      }
+    }
   }
+  const copyTls = (key: CoreTlsKey, targets: { obj: Record<string, unknown>; path: (string | number)[] }[], unused: string): void => {
+    const v = coreTls.get(key);
+    if (!v) return;
+    const into = targets.filter((t) => t.obj[key] === undefined);
+    if (targets.length === 0) warnings.push({ file: v.file, line: v.line, path: v.label, message: `not used: ${unused}` });
+    for (const t of into) {
+      t.obj[key] = v.value;
+      lines.set(pathKey([...t.path, key]), { file: v.file, line: v.line });
+      groupLabel.set(pathKey([...t.path, key]), v.label);
+    }
+  };
+  const servers = [
+    ...(raw.http['sendsms-port-ssl'] === true ? [{ obj: raw.http, path: ['http'] }] : []),
+    ...(raw.admin['admin-port-ssl'] === true ? [{ obj: raw.admin, path: ['admin'] }] : []),
+  ];
+  const clients = raw.links.flatMap((l, i) => (l['use-ssl'] === true ? [{ obj: l, path: ['links', i] }] : []));
+  copyTls('ssl-server-cert-file', servers, 'neither sendsms-port-ssl nor admin-port-ssl is true');
+  copyTls('ssl-server-key-file', servers, 'neither sendsms-port-ssl nor admin-port-ssl is true');
+  copyTls('ssl-client-certkey-file', clients, 'no smsc group has use-ssl = true (switchboard uses it only for SMPP)');
+  copyTls('ssl-trusted-ca-file', clients, 'no smsc group has use-ssl = true (switchboard uses it only for SMPP)');
   return { raw, errors, warnings, lines, groupLabel };
 }

@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import type { Config } from './config.js';
+import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
 
@@ -199,7 +199,17 @@ function toLink(l: LinkInput, id: string): Link {
       deniedPrefix: splitList(l['denied-prefix']),
       preferredPrefix: splitList(l['preferred-prefix']),
     },
+    tls: l['use-ssl']
+      ? { caFile: l['ssl-trusted-ca-file'], verify: l['ssl-verify'], serverName: l['ssl-server-name'], clientCertKeyFile: l['ssl-client-certkey-file'] }
+      : undefined,
   };
+}
+
+/** The cert and key of a TLS server section; the semantic check has made sure both are there when `on`. */
+function serverTls(on: boolean, section: { 'ssl-server-cert-file'?: string; 'ssl-server-key-file'?: string }): ServerTlsFiles | undefined {
+  const certFile = section['ssl-server-cert-file'];
+  const keyFile = section['ssl-server-key-file'];
+  return on && certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
 }
 
 function toAccount(a: AccountInput): Account {
@@ -238,11 +248,32 @@ function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[
       if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
     }
   });
+  // A TLS switch without its files, or files without their switch, is a mistake either way: say which.
+  const tlsServer = (section: 'http' | 'admin' | 'simulator', flag: string | undefined, on: boolean): void => {
+    const keys = input[section] as { 'ssl-server-cert-file'?: string; 'ssl-server-key-file'?: string };
+    const given = (['ssl-server-cert-file', 'ssl-server-key-file'] as const).filter((k) => keys[k] !== undefined);
+    if (flag === undefined) {
+      if (given.length === 1) at([section, given[0]!], `needs ${given[0] === 'ssl-server-cert-file' ? 'ssl-server-key-file' : 'ssl-server-cert-file'} too`);
+      return;
+    }
+    if (on) {
+      // Said at the flag: in a Kannel file the files belong in the core group, and the flag has a line.
+      const missing = (['ssl-server-cert-file', 'ssl-server-key-file'] as const).filter((k) => keys[k] === undefined);
+      if (missing.length > 0) at([section, flag], `is true but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`);
+    } else if (given.length > 0) at([section, given[0]!], `is set but ${flag} is not true: set ${flag}: true to serve TLS, or remove it`);
+  };
+  tlsServer('http', 'sendsms-port-ssl', input.http['sendsms-port-ssl']);
+  tlsServer('admin', 'admin-port-ssl', input.admin['admin-port-ssl']);
+  tlsServer('simulator', undefined, false);
   const adminIds = new Set<string>();
   input.links.forEach((l, i) => {
     if (l.port === 0 && l['receive-port'] === 0) at(['links', i, 'port'], 'expected a port, a receive-port or both; both are 0');
     if (l['transceiver-mode'] && l['receive-port'] !== 0) at(['links', i, 'receive-port'], 'cannot be used with transceiver-mode (the transceiver bind already receives)');
     if (l['smsc-username'].length > 15) at(['links', i, 'smsc-username'], 'expected at most 15 characters (SMPP system_id)');
+    if (!l['use-ssl']) {
+      const tlsKey = (['ssl-trusted-ca-file', 'ssl-server-name', 'ssl-client-certkey-file'] as const).find((k) => l[k] !== undefined);
+      if (tlsKey) at(['links', i, tlsKey], 'is set but use-ssl is not true: set use-ssl: true to connect over TLS, or remove it');
+    }
     const adminId = l['smsc-admin-id'];
     if (adminId !== undefined) {
       if (adminIds.has(adminId)) at(['links', i, 'smsc-admin-id'], `"${adminId}" is used by another link`);
@@ -300,6 +331,7 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
       maxBodyBytes: input.http['max-body-size'],
       requestTimeoutMs: ms(input.http['request-timeout']),
       maxRecipients: input.http['max-recipients'],
+      tls: serverTls(input.http['sendsms-port-ssl'], input.http),
     },
     admin: {
       port: input.admin['admin-port'],
@@ -308,6 +340,7 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
       statusPassword: input.admin['status-password'],
       allowIp: splitList(input.admin['admin-allow-ip']),
       denyIp: splitList(input.admin['admin-deny-ip']),
+      tls: serverTls(input.admin['admin-port-ssl'], input.admin),
     },
     redis: { url: input.redis.url, dataDir: input.redis['data-dir'], keyPrefix: input.redis['key-prefix'] },
     queue: {
@@ -321,7 +354,14 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
     },
     cluster: { leaseTtlMs: ms(input.cluster['lease-ttl']), refreshMs: ms(input.cluster['refresh-interval']) },
     log: { level: input.log.level },
-    simulator: { ...input.simulator },
+    simulator: {
+      enabled: input.simulator.enabled,
+      host: input.simulator.host,
+      port: input.simulator.port,
+      persona: input.simulator.persona,
+      receipts: input.simulator.receipts,
+      tls: serverTls(true, input.simulator),
+    },
     receipts: { unmatchedRetryMs: ms(input.receipts['unmatched-retry']), longMessagePolicy: input.receipts['long-message-policy'] },
     callbacks: {
       maxAttempts: input.callbacks['max-attempts'],

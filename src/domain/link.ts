@@ -20,6 +20,18 @@ export interface LinkRouting {
   readonly preferredPrefix: readonly string[];
 }
 
+/** SMPP over TLS (Kannel's use-ssl). Files are PEM; they are read at each connect. */
+export interface LinkTls {
+  /** CAs trusted for the SMSC's certificate; undefined: Node's bundled public CAs. */
+  readonly caFile: string | undefined;
+  /** Check the certificate chain and name; false accepts any certificate. */
+  readonly verify: boolean;
+  /** Name expected in the certificate and sent as SNI; undefined: the link's host. */
+  readonly serverName: string | undefined;
+  /** Client certificate and its private key in one file, when the SMSC asks for one. */
+  readonly clientCertKeyFile: string | undefined;
+}
+
 export interface Link {
   /** Unique among links: Kannel's `smsc-admin-id` when set, otherwise derived from smscId. */
   readonly id: string;
@@ -61,6 +73,8 @@ export interface Link {
   /** How long a throttled bind (ESME_RTHROTTLED / ESME_RMSGQFUL) pauses before it sends again. */
   readonly throttlePauseMs: number;
   readonly routing: LinkRouting;
+  /** Set: the binds connect over TLS and never fall back to plain TCP. */
+  readonly tls?: LinkTls | undefined;
 }
 
 /** The binds a link opens: one per instance for its transmit side, plus one per instance for `receivePort`. */

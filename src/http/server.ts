@@ -3,6 +3,7 @@
  * inject()). Bodies are read as raw bytes for sendsms (charsets matter), as JSON for the API; oversize bodies and
  * slow clients are cut off with a clear reply.
  */
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { API_ERRORS, apiError } from './api-errors.js';
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
   readonly logger: Logger;
+  /** Serve HTTPS with these options (src/tls/server-credentials.ts httpsServerOptions); null or absent: HTTP. */
+  readonly https?: HttpsServerOptions | null;
 }
 
 const isApi = (url: string): boolean => url.startsWith('/api/');
@@ -36,6 +39,7 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
     requestTimeout: opts.requestTimeoutMs,
     connectionTimeout: opts.requestTimeoutMs,
     return503OnClosing: true,
+    https: opts.https ?? null,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
 

@@ -4,10 +4,13 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import type { ServerTlsFiles } from '../config/config.js';
 import { addPart, decodeShortMessage, EMPTY_REASSEMBLY, type ReassemblyState } from '../encoding/index.js';
 import { STATUS } from '../smpp/command-status.js';
 import { SmscSession, type OutgoingDeliver, type ReceivedSubmit } from '../smpp/smsc-session.js';
+import { loadServerCredentials, serverTlsOptions } from '../tls/server-credentials.js';
 import { personaName, reactToSubmit, type Persona } from './persona.js';
 
 export interface ReceivedMessage extends ReceivedSubmit {
@@ -34,6 +37,8 @@ export interface SimulatorOptions {
   readonly receiptBeforeResponse?: boolean;
   /** Keep every submit in `received` (tests); benchmarks turn it off and read the counters. */
   readonly record?: boolean;
+  /** Speak SMPP over TLS with this certificate and key (read at start). */
+  readonly tls?: ServerTlsFiles;
   readonly logger?: Logger;
 }
 
@@ -50,7 +55,7 @@ function smppTime(d: Date): string {
 export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   persona: Persona;
   readonly received: ReceivedMessage[] = [];
-  readonly counters = { binds: 0, bindsRefused: 0, submits: 0, accepted: 0, throttled: 0, unanswered: 0, receiptsSent: 0, receiptsFailed: 0 };
+  readonly counters = { binds: 0, bindsRefused: 0, submits: 0, accepted: 0, throttled: 0, unanswered: 0, receiptsSent: 0, receiptsFailed: 0, tlsHandshakesFailed: 0 };
   /** Most submits one session had waiting for their response at once (the client's window, seen from here). */
   maxOutstanding = 0;
   private readonly outstanding = new Map<SmscSession, number>();
@@ -61,7 +66,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   private readonly sockets = new Set<Socket>();
   private nextId = 1;
   private sessionSeq = 0;
-  private readonly opts: Required<Omit<SimulatorOptions, 'logger' | 'persona'>> & { logger: Logger | undefined };
+  private readonly opts: Required<Omit<SimulatorOptions, 'logger' | 'persona' | 'tls'>> & { logger: Logger | undefined; tls: ServerTlsFiles | undefined };
 
   constructor(options: SimulatorOptions) {
     super();
@@ -75,6 +80,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       receiptIdFormat: options.receiptIdFormat ?? 'same',
       receiptBeforeResponse: options.receiptBeforeResponse ?? false,
       record: options.record ?? true,
+      tls: options.tls,
       logger: options.logger,
     };
   }
@@ -90,7 +96,18 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   async start(): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
+    const { tls } = this.opts;
+    let server: Server;
+    if (tls) {
+      const tlsServer = createTlsServer(serverTlsOptions(loadServerCredentials(tls)), (socket) => this.accept(socket));
+      tlsServer.on('tlsClientError', (e, socket) => {
+        this.counters.tlsHandshakesFailed++;
+        this.opts.logger?.warn({ err: e.message, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }, 'TLS handshake failed');
+      });
+      server = tlsServer;
+    } else server = createServer((socket) => this.accept(socket));
+    // The TCP sockets too (with TLS they are not the sessions' sockets), so kill() also drops handshakes.
+    server.on('connection', (socket: Socket) => this.track(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -99,7 +116,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
         resolve();
       });
     });
-    this.opts.logger?.info({ port: this.port, host: this.opts.host, persona: personaName(this.persona) }, 'SMSC simulator listening');
+    this.opts.logger?.info({ port: this.port, host: this.opts.host, tls: tls !== undefined, persona: personaName(this.persona) }, 'SMSC simulator listening');
   }
 
   /** Stops listening and unbinds every session (a clean SMSC shutdown). */
@@ -126,9 +143,13 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     return format === 'hex' ? n.toString(16).toUpperCase() : String(n);
   }
 
-  private accept(socket: Socket): void {
+  private track(socket: Socket): void {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private accept(socket: Socket): void {
+    this.track(socket);
     const session = new SmscSession(socket);
     const sessionId = ++this.sessionSeq;
     this.sessions.add(session);

@@ -4,13 +4,13 @@
  * answers to every inbound PDU, and a graceful unbind. Its state is a typed value that says why it is down.
  */
 import { EventEmitter } from 'node:events';
-import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { BindMode, Link } from '../domain/link.js';
 import { cstring, type RawPdu } from './codec.js';
 import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
 import { ConnectionClosedError, ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
 import { parseInbound, type InboundSm } from './inbound.js';
+import { openSocket } from './open-socket.js';
 import { encodeSubmitSm } from './submit-codec.js';
 import type { SubmitPart } from './submit-part.js';
 import { TokenBucket } from './token-bucket.js';
@@ -18,6 +18,8 @@ import { TokenBucket } from './token-bucket.js';
 export type DownReason =
   | { readonly kind: 'refused'; readonly detail: string }
   | { readonly kind: 'connect-timeout' }
+  /** The TLS handshake failed (certificate, name, protocol) or a TLS file is unusable; retried over TLS only. */
+  | { readonly kind: 'tls'; readonly detail: string }
   | { readonly kind: 'bind-rejected'; readonly status: number }
   | { readonly kind: 'bind-timeout' }
   | { readonly kind: 'lost'; readonly detail: string }
@@ -27,6 +29,7 @@ export function describeDown(r: DownReason): string {
   switch (r.kind) {
     case 'refused': return `connection refused or failed (${r.detail})`;
     case 'connect-timeout': return 'connect timed out';
+    case 'tls': return `TLS failed: ${r.detail}`;
     case 'bind-rejected': return `bind rejected with ${statusName(r.status)}`;
     case 'bind-timeout': return 'no bind response in time';
     case 'lost': return `session lost: ${r.detail}`;
@@ -221,29 +224,12 @@ export class Bind extends EventEmitter<BindEvents> {
     if (this.stopping) return;
     this.setState({ kind: 'connecting', since: Date.now() });
     const { link } = this;
-    let socket: Socket;
-    try {
-      socket = await new Promise<Socket>((resolve, reject) => {
-        const s = tcpConnect({ host: link.host, port: this.opts.port });
-        const timer = setTimeout(() => {
-          s.destroy();
-          reject(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' }));
-        }, link.connectTimeoutMs);
-        s.once('connect', () => {
-          clearTimeout(timer);
-          s.removeAllListeners('error');
-          resolve(s);
-        });
-        s.once('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-      });
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      this.scheduleReconnect(err.code === 'ETIMEDOUT' ? { kind: 'connect-timeout' } : { kind: 'refused', detail: err.code ?? err.message });
+    const opened = await openSocket({ host: link.host, port: this.opts.port, timeoutMs: link.connectTimeoutMs, tls: link.tls, log: this.log });
+    if (!opened.ok) {
+      this.scheduleReconnect(opened.reason);
       return;
     }
+    const { socket } = opened;
     if (this.stopping) {
       socket.destroy();
       return;

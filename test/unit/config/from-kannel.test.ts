@@ -55,6 +55,7 @@ describe('smsc group keys (smsc_smpp_create, smscconn_create) → links[]', () =
     ['allowed-prefix', '+46;0046', 'allowed-prefix', '+46;0046'],
     ['denied-prefix', '+4670', 'denied-prefix', '+4670'],
     ['preferred-prefix', '+4673', 'preferred-prefix', '+4673'],
+    ['use-ssl', 'true', 'use-ssl', true],
   ] as const)('%s = %j → %s', (kannelKey, written, key, value) => {
     const m = map(`${SMSC_HEAD}${kannelKey} = ${written}`);
     expect(m.errors).toEqual([]);
@@ -121,6 +122,7 @@ describe('sendsms-user, core and smsbox keys', () => {
     ['status-password', 'st', 'st'],
     ['admin-allow-ip', '127.0.0.1', '127.0.0.1'],
     ['admin-deny-ip', '*.*.*.*', '*.*.*.*'],
+    ['admin-port-ssl', 'true', true],
   ] as const)('core %s → admin.%s', (key, written, value) => {
     const m = map(`group = core\n${key} = ${written}`);
     expect(m.warnings).toEqual([]);
@@ -133,6 +135,7 @@ describe('sendsms-user, core and smsbox keys', () => {
     ['sendsms-interface', '0.0.0.0', '0.0.0.0'],
     ['global-sender', '12345', '12345'],
     ['sendsms-chars', '0123456789+', '0123456789+'],
+    ['sendsms-port-ssl', 'yes', true],
   ] as const)('smsbox %s → http.%s', (key, written, value) => {
     const m = map(`group = smsbox\n${key} = ${written}`);
     expect(m.warnings).toEqual([]);
@@ -229,7 +232,7 @@ describe('keys not carried over are reported with file and line, never dropped s
     // keys switchboard does not support (yet)
     ['group = core', 'sms-resend-freq', '60', 'is not supported; ignored'],
     ['group = core', 'unified-prefix', '+358,00358,0', 'is not supported; ignored'],
-    ['group = core', 'admin-port-ssl', 'true', 'is not supported; ignored'],
+    ['group = core', 'http-proxy-host', 'proxy.example.net', 'is not supported; ignored'],
     ['group = smsbox', 'immediate-sendsms-reply', 'true', 'is not supported; ignored'],
     ['group = smsbox', 'sendsms-url', '/send', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'interface-version', '34', 'is not supported; ignored'],
@@ -310,5 +313,58 @@ describe('keys not carried over are reported with file and line, never dropped s
     expect(m.warnings).toEqual([{ file: '/etc/kannel/links.conf', line: 5, path: 'group smsc (line 2) service-type', message: 'is not supported; ignored' }]);
     expect(m.lines.get(pathKey(['links', 0, 'port']))).toEqual({ file: '/etc/kannel/links.conf', line: 4 });
     expect(m.lines.get(pathKey(['links', 0]))).toEqual({ file: '/etc/kannel/links.conf', line: 2 });
+  });
+});
+
+describe('TLS keys (Kannel: use-ssl and ssl-client-certkey-file per smsc; the files once, in the core group)', () => {
+  it('smsbox sendsms-port-ssl and core admin-port-ssl take the core group\'s server certificate and key', () => {
+    const m = map('group = core\nadmin-port-ssl = yes\nssl-server-cert-file = /etc/kannel/cert.pem\nssl-server-key-file = /etc/kannel/key.pem\n\ngroup = smsbox\nsendsms-port-ssl = true');
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.admin).toEqual({ 'admin-port-ssl': true, 'ssl-server-cert-file': '/etc/kannel/cert.pem', 'ssl-server-key-file': '/etc/kannel/key.pem' });
+    expect(m.raw.http).toEqual({ 'sendsms-port-ssl': true, 'ssl-server-cert-file': '/etc/kannel/cert.pem', 'ssl-server-key-file': '/etc/kannel/key.pem' });
+    expect(m.lines.get(pathKey(['http', 'ssl-server-key-file']))).toEqual({ file: 'k.conf', line: 4 });
+    expect(m.groupLabel.get(pathKey(['http', 'ssl-server-cert-file']))).toBe('group core (line 1) ssl-server-cert-file');
+  });
+
+  it('only the TLS port gets the files', () => {
+    const m = map('group = core\nssl-server-cert-file = c.pem\nssl-server-key-file = k.pem\n\ngroup = smsbox\nsendsms-port-ssl = true');
+    expect(m.raw.admin).toEqual({});
+    expect(m.raw.http).toMatchObject({ 'ssl-server-cert-file': 'c.pem' });
+  });
+
+  it('server files with no TLS port are reported as unused', () => {
+    const m = map('group = core\nssl-server-cert-file = c.pem\nssl-server-key-file = k.pem');
+    expect(m.raw.admin).toEqual({});
+    expect(m.raw.http).toEqual({});
+    expect(m.warnings).toEqual([
+      { file: 'k.conf', line: 2, path: 'group core (line 1) ssl-server-cert-file', message: 'not used: neither sendsms-port-ssl nor admin-port-ssl is true' },
+      { file: 'k.conf', line: 3, path: 'group core (line 1) ssl-server-key-file', message: 'not used: neither sendsms-port-ssl nor admin-port-ssl is true' },
+    ]);
+  });
+
+  it('an smsc with use-ssl takes the core CA and client certificate unless it has its own', () => {
+    const m = map(
+      `group = core\nssl-trusted-ca-file = /ca.pem\nssl-client-certkey-file = /global.pem\n\n${SMSC_HEAD}use-ssl = true\n\n${SMSC_HEAD}use-ssl = true\nssl-client-certkey-file = /own.pem\nssl-verify = false\nssl-server-name = smsc.example.net\n\n${SMSC_HEAD}port = 2775`,
+    );
+    expect(m.errors).toEqual([]);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.links).toEqual([
+      { 'use-ssl': true, 'ssl-trusted-ca-file': '/ca.pem', 'ssl-client-certkey-file': '/global.pem' },
+      { 'use-ssl': true, 'ssl-client-certkey-file': '/own.pem', 'ssl-verify': false, 'ssl-server-name': 'smsc.example.net', 'ssl-trusted-ca-file': '/ca.pem' },
+      { port: 2775 },
+    ]);
+    expect(m.lines.get(pathKey(['links', 0, 'ssl-trusted-ca-file']))).toEqual({ file: 'k.conf', line: 2 });
+  });
+
+  it('an smsc\'s ssl keys without use-ssl are dropped with a warning (Kannel ignores them)', () => {
+    const m = map(`${SMSC_HEAD}ssl-client-certkey-file = /own.pem\nuse-ssl = false`);
+    expect(m.raw.links).toEqual([{ 'use-ssl': false }]);
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 3, path: 'group smsc (line 1) ssl-client-certkey-file', message: 'ignored: this group has no use-ssl = true' }]);
+  });
+
+  it('core client files with no smsc using TLS are reported as unused', () => {
+    const m = map(`group = core\nssl-trusted-ca-file = /ca.pem\n\n${SMSC_HEAD}port = 2775`);
+    expect(m.raw.links).toEqual([{ port: 2775 }]);
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 2, path: 'group core (line 1) ssl-trusted-ca-file', message: 'not used: no smsc group has use-ssl = true (switchboard uses it only for SMPP)' }]);
   });
 });

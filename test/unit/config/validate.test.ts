@@ -260,3 +260,57 @@ describe('validateConfig: the typed Config', () => {
     expect(validateConfig({ links: extras.map((x) => link(x)) }, SRC).links.map((l) => l.id)).toEqual(ids);
   });
 });
+
+describe('validateConfig: TLS keys', () => {
+  it('sendsms-port-ssl, admin-port-ssl and the simulator\'s files become typed cert and key files', () => {
+    const c = validateConfig(
+      {
+        http: { 'sendsms-port-ssl': true, 'ssl-server-cert-file': 'h.pem', 'ssl-server-key-file': 'h.key' },
+        admin: { 'admin-port-ssl': true, 'ssl-server-cert-file': 'a.pem', 'ssl-server-key-file': 'a.key' },
+        simulator: { 'ssl-server-cert-file': 's.pem', 'ssl-server-key-file': 's.key' },
+      },
+      SRC,
+    );
+    expect([c.http.tls, c.admin.tls, c.simulator.tls]).toEqual([
+      { certFile: 'h.pem', keyFile: 'h.key' },
+      { certFile: 'a.pem', keyFile: 'a.key' },
+      { certFile: 's.pem', keyFile: 's.key' },
+    ]);
+  });
+
+  it('without them every port is plain', () => {
+    const c = validateConfig({}, SRC);
+    expect([c.http.tls, c.admin.tls, c.simulator.tls]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('a link with use-ssl verifies by default; without use-ssl it has no tls', () => {
+    const [plain, secure, custom] = validateConfig(
+      {
+        links: [
+          link({ 'smsc-id': 'a' }),
+          link({ 'smsc-id': 'b', 'use-ssl': true }),
+          link({ 'smsc-id': 'c', 'use-ssl': true, 'ssl-trusted-ca-file': 'ca.pem', 'ssl-verify': false, 'ssl-server-name': 'smsc.example.net', 'ssl-client-certkey-file': 'me.pem' }),
+        ],
+      },
+      SRC,
+    ).links;
+    expect(plain?.tls).toBeUndefined();
+    expect(secure?.tls).toEqual({ caFile: undefined, verify: true, serverName: undefined, clientCertKeyFile: undefined });
+    expect(custom?.tls).toEqual({ caFile: 'ca.pem', verify: false, serverName: 'smsc.example.net', clientCertKeyFile: 'me.pem' });
+  });
+
+  it.each([
+    [{ http: { 'sendsms-port-ssl': true } }, ['c.yaml: http.sendsms-port-ssl: is true but ssl-server-cert-file and ssl-server-key-file are not set']],
+    [{ http: { 'sendsms-port-ssl': true, 'ssl-server-cert-file': 'c.pem' } }, ['c.yaml: http.sendsms-port-ssl: is true but ssl-server-key-file is not set']],
+    [{ http: { 'ssl-server-cert-file': 'c.pem', 'ssl-server-key-file': 'k.pem' } }, ['c.yaml: http.ssl-server-cert-file: is set but sendsms-port-ssl is not true: set sendsms-port-ssl: true to serve TLS, or remove it']],
+    [{ admin: { 'admin-port-ssl': true, 'ssl-server-key-file': 'k.pem' } }, ['c.yaml: admin.admin-port-ssl: is true but ssl-server-cert-file is not set']],
+    [{ admin: { 'ssl-server-key-file': 'k.pem' } }, ['c.yaml: admin.ssl-server-key-file: is set but admin-port-ssl is not true: set admin-port-ssl: true to serve TLS, or remove it']],
+    [{ simulator: { 'ssl-server-cert-file': 'c.pem' } }, ['c.yaml: simulator.ssl-server-cert-file: needs ssl-server-key-file too']],
+    [{ simulator: { 'ssl-server-key-file': 'k.pem' } }, ['c.yaml: simulator.ssl-server-key-file: needs ssl-server-cert-file too']],
+    [{ links: [link({ 'ssl-trusted-ca-file': 'ca.pem' })] }, ['c.yaml: links[0].ssl-trusted-ca-file: is set but use-ssl is not true: set use-ssl: true to connect over TLS, or remove it']],
+    [{ links: [link({ 'ssl-client-certkey-file': 'me.pem' })] }, ['c.yaml: links[0].ssl-client-certkey-file: is set but use-ssl is not true: set use-ssl: true to connect over TLS, or remove it']],
+    [{ links: [link({ 'use-ssl': 'yes' })] }, ['c.yaml: links[0].use-ssl: expected true or false, got "yes"']],
+  ])('%j', (raw, expected) => {
+    expect(messages(raw)).toEqual(expected);
+  });
+});
