@@ -8,7 +8,7 @@ import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
 import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
-import { matchesPrefix } from '../routing/link-usability.js';
+import { receiverRefusal } from '../routing/receiver-refusal.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -63,9 +63,7 @@ export function resolveSender(account: Account, from: string | undefined, global
 function receiverAllowed(to: string, account: Account, chars: string): boolean {
   if (to.length === 0) return false;
   for (const c of to) if (!chars.includes(c)) return false;
-  if (account.allowedPrefix.length > 0 && !matchesPrefix(to, account.allowedPrefix)) return false;
-  if (account.deniedPrefix.length > 0 && matchesPrefix(to, account.deniedPrefix) && !matchesPrefix(to, account.allowedPrefix)) return false;
-  return true;
+  return receiverRefusal(account, to) === undefined;
 }
 
 export function prepareSubmission(sub: Submission, ctx: PrepareContext): PrepareResult {
