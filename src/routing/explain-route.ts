@@ -10,7 +10,7 @@
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import { computeRoute, linkEligibilityFor, resolveSmscIdOrigin, type LinkEligibility, type Route, type SmscIdOrigin } from './compute-route.js';
-import { receiverRefusal } from './receiver-refusal.js';
+import { receiverRefusal, type ReceiverRefusal } from './receiver-refusal.js';
 
 export type LinkTier = 'preferred' | 'fallback' | 'not-eligible';
 
@@ -35,10 +35,10 @@ export interface RouteExplanation<L extends LinkExplanation = LinkExplanation> {
   /** The message's smsc-id after forced-smsc and default-smsc, and where it came from. */
   readonly smscId: string | undefined;
   readonly smscIdOrigin: SmscIdOrigin;
-  /** The account's own prefix rule that refuses this receiver before any link is considered. */
-  readonly refusedByAccount: { readonly rule: 'allowed-prefix' | 'denied-prefix'; readonly reason: string } | undefined;
+  /** The check that refuses this receiver before any link is considered (sendsms-chars, the account's prefixes). */
+  readonly receiverRefused: { readonly rule: ReceiverRefusal; readonly reason: string } | undefined;
   readonly routable: boolean;
-  /** The route a routable message is queued on; also given when the account refuses the receiver, to show what the links would do. */
+  /** The route a routable message is queued on; also given when the receiver is refused, to show what the links would do. */
   readonly route: Route | undefined;
   /** Why it is not routable. */
   readonly reason: string | undefined;
@@ -51,6 +51,8 @@ export interface ExplainInput {
   readonly account: Pick<Account, 'username' | 'forcedSmsc' | 'defaultSmsc' | 'allowedPrefix' | 'deniedPrefix'>;
   readonly receiver: string;
   readonly requestedSmsc?: string | undefined;
+  /** The gateway's sendsms-chars; without it the receiver's characters are not checked. */
+  readonly sendsmsChars?: string | undefined;
 }
 
 const list = (xs: readonly string[]): string => xs.join(';');
@@ -83,6 +85,17 @@ export function describeEligibility(link: Pick<Link, 'routing'>, e: LinkEligibil
   }
 }
 
+function describeRefusal(refusal: ReceiverRefusal, account: ExplainInput['account'], receiver: string): string {
+  switch (refusal) {
+    case 'sendsms-chars':
+      return `the receiver ${JSON.stringify(receiver)} has characters outside sendsms-chars`;
+    case 'allowed-prefix':
+      return `account "${account.username}" allowed-prefix (${list(account.allowedPrefix)}) does not match ${receiver}`;
+    case 'denied-prefix':
+      return `account "${account.username}" denied-prefix (${list(account.deniedPrefix)}) matches ${receiver}`;
+  }
+}
+
 export function explainRoute(input: ExplainInput): RouteExplanation {
   const { links, account, receiver } = input;
   const requestedSmsc = input.requestedSmsc || undefined;
@@ -94,25 +107,16 @@ export function explainRoute(input: ExplainInput): RouteExplanation {
     const e = linkEligibilityFor(link, smscId, receiver);
     return { link: link.id, smscId: link.smscId, tier: tierOf(link.id), usability: e.usability, rule: e.rule, reason: describeEligibility(link, e, smscId, receiver) };
   });
-  const refusal = receiverRefusal(account, receiver);
-  const refusedByAccount =
-    refusal === undefined
-      ? undefined
-      : {
-          rule: refusal,
-          reason:
-            refusal === 'allowed-prefix'
-              ? `account "${account.username}" allowed-prefix (${list(account.allowedPrefix)}) does not match ${receiver}`
-              : `account "${account.username}" denied-prefix (${list(account.deniedPrefix)}) matches ${receiver}`,
-        };
-  const reason = refusedByAccount?.reason ?? (decision.kind === 'reject' ? decision.reason : undefined);
+  const refusal = receiverRefusal(account, receiver, input.sendsmsChars);
+  const receiverRefused = refusal === undefined ? undefined : { rule: refusal, reason: describeRefusal(refusal, account, receiver) };
+  const reason = receiverRefused?.reason ?? (decision.kind === 'reject' ? decision.reason : undefined);
   return {
     account: account.username,
     receiver,
     requestedSmsc,
     smscId,
     smscIdOrigin: origin,
-    refusedByAccount,
+    receiverRefused,
     routable: reason === undefined,
     route,
     reason,

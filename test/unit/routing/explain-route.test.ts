@@ -22,7 +22,7 @@ const row = (l: LinkExplanation): [string, string, number, string | undefined, s
 describe('explainRoute', () => {
   it('active-passive: the reliable link preferred, the backup fallback, each excluded link with its key', () => {
     const e = explainRoute({ links: LINKS, account: makeAccount({ username: 'app', defaultSmsc: 'reliable_smpp_gw' }), receiver: RX });
-    expect(e).toMatchObject({ account: 'app', receiver: RX, requestedSmsc: undefined, smscId: 'reliable_smpp_gw', smscIdOrigin: 'default-smsc', refusedByAccount: undefined, routable: true, reason: undefined });
+    expect(e).toMatchObject({ account: 'app', receiver: RX, requestedSmsc: undefined, smscId: 'reliable_smpp_gw', smscIdOrigin: 'default-smsc', receiverRefused: undefined, routable: true, reason: undefined });
     expect(e.route).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
     expect(e.links.map(row)).toEqual([
       ['reliable_smpp_gw', 'preferred', 1, 'preferred-smsc-id', 'preferred-smsc-id (reliable_smpp_gw) lists "reliable_smpp_gw"'],
@@ -74,9 +74,18 @@ describe('explainRoute', () => {
     [{ deniedPrefix: ['4670'] }, 'denied-prefix', `account "u" denied-prefix (4670) matches ${RX}`],
   ] as const)('the account\'s own prefix rules refuse the receiver before any link: %j', (rules, rule, reason) => {
     const e = explainRoute({ links: LINKS, account: makeAccount({ username: 'u', defaultSmsc: 'reliable_smpp_gw', ...rules }), receiver: RX });
-    expect(e).toMatchObject({ routable: false, refusedByAccount: { rule, reason }, reason });
+    expect(e).toMatchObject({ routable: false, receiverRefused: { rule, reason }, reason });
     // what the links would do is still shown
     expect(e.route).toMatchObject({ preferred: ['reliable_smpp_gw'] });
+  });
+
+  it.each([
+    ['4670000000x', 'the receiver "4670000000x" has characters outside sendsms-chars'],
+    ['', 'the receiver "" has characters outside sendsms-chars'],
+  ])('with sendsms-chars, a receiver of other characters is refused before any link: %j', (receiver, reason) => {
+    const e = explainRoute({ links: LINKS, account: makeAccount({ defaultSmsc: 'reliable_smpp_gw' }), receiver, sendsmsChars: '0123456789 +-' });
+    expect(e).toMatchObject({ routable: false, receiverRefused: { rule: 'sendsms-chars', reason }, reason });
+    expect(explainRoute({ links: LINKS, account: makeAccount({ defaultSmsc: 'reliable_smpp_gw' }), receiver: RX, sendsmsChars: '0123456789 +-' }).routable).toBe(true);
   });
 
   it.each([
