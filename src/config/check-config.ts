@@ -216,8 +216,10 @@ export function checkConfig(config: Config, source: ConfigSource): ConfigWarning
     },
   };
   const all = [...smscIdWarnings(config, at), ...reachabilityWarnings(config, at), ...duplicateWarnings(config, at), ...allowIpWarnings(config, at)];
-  return all
-    .map((w, order) => ({ w, order }))
-    .sort((a, b) => a.w.file.localeCompare(b.w.file) || (a.w.line ?? 0) - (b.w.line ?? 0) || a.order - b.order)
-    .map(({ w }) => w);
+  return all.sort(byPlace);
+}
+
+/** File, then line order (Array.prototype.sort is stable, so warnings at one line keep their order). */
+export function byPlace(a: ConfigProblem, b: ConfigProblem): number {
+  return a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0);
 }
