@@ -1,12 +1,15 @@
 /**
- * The `switchboard` command: start, simulator, import-kannel.
+ * The `switchboard` command: start, simulator, import-kannel, check-config, explain.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { RedisBinaryMissingError } from '../redis/embedded-server.js';
 import { PERSONA_HELP } from '../simulator/persona.js';
+import { loadConfigFile } from '../config/load-config.js';
 import { TlsFileError } from '../tls/tls-file-error.js';
+import { checkConfigFile } from './check-config.js';
+import { explain, EXPLAIN_EXIT } from './explain.js';
 import { importKannel } from './import-kannel.js';
 import { runSimulator } from './simulator.js';
 import { start } from './start.js';
@@ -31,6 +34,18 @@ commands:
       --tls-cert FILE         speak SMPP over TLS with this PEM certificate (with --tls-key)
       --tls-key FILE          the PEM private key of --tls-cert
   import-kannel FILE          print the YAML equivalent of a Kannel configuration
+  check-config FILE           load and check a configuration (YAML or Kannel .conf): errors, keys
+                              not carried over, smsc-ids no link or account has (with the nearest
+                              one), unreachable links and accounts, duplicates. Exit 0 clean,
+                              1 invalid, 2 usage error, 3 valid with warnings
+  explain [options]           which links would carry a message and why, from the configuration
+      --config FILE           the configuration (default config/switchboard.yaml)
+      --account NAME          the sendsms-user (username)
+      --to NUMBER             the receiver
+      --smsc ID               the smsc= of the request
+      --json                  JSON instead of a table
+                              Exit 0 routable, 1 not routable, 2 usage error or a configuration
+                              that does not load
 
 environment:
   REDIS_URL                   use this Redis instead of the embedded redis-server
@@ -105,6 +120,31 @@ async function main(argv: string[]): Promise<void> {
         quiet: values.quiet ?? false,
         tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
       });
+      return;
+    }
+    case 'check-config': {
+      const { positionals } = parseArgs({ args: rest, options: {}, allowPositionals: true, strict: true });
+      const [file, extra] = positionals;
+      if (!file || extra !== undefined) fail('check-config needs one file: switchboard check-config kannel.conf');
+      if (!existsSync(file)) fail(`configuration file ${file} not found`);
+      const result = checkConfigFile(file);
+      process.stdout.write(result.output);
+      process.exitCode = result.exitCode;
+      return;
+    }
+    case 'explain': {
+      const { values } = parseArgs({
+        args: rest,
+        strict: true,
+        options: { config: { type: 'string', short: 'c' }, account: { type: 'string' }, to: { type: 'string' }, smsc: { type: 'string' }, json: { type: 'boolean' } },
+      });
+      const configFile = values.config ?? 'config/switchboard.yaml';
+      if (!values.account) fail('explain needs --account NAME (a sendsms-user username)');
+      if (!values.to) fail('explain needs --to NUMBER');
+      if (!existsSync(configFile)) fail(`configuration file ${configFile} not found (give one with --config FILE)`);
+      const result = explain(loadConfigFile(configFile).config, { account: values.account, to: values.to, smsc: values.smsc, json: values.json });
+      (result.exitCode === EXPLAIN_EXIT.usage ? process.stderr : process.stdout).write(result.output);
+      process.exitCode = result.exitCode;
       return;
     }
     case 'import-kannel': {

@@ -13,7 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { App, type AppRoles } from '../app.js';
-import type { Config } from '../config/config.js';
+import { checkConfig, formatWarning } from '../config/check-config.js';
 import { formatProblem } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
@@ -29,14 +29,6 @@ export interface StartOptions {
   readonly processes?: 1 | 2;
   /** Internal: what a process started by another one does. */
   readonly role?: StartRole;
-}
-
-function warnAboutIpLists(config: Config, log: Logger): void {
-  for (const a of config.accounts) {
-    if (a.allowIp.length > 0 && a.denyIp.length === 0) {
-      log.warn({ account: a.username }, 'user-allow-ip is set without user-deny-ip: as in Kannel, every address is allowed. Add user-deny-ip = "*.*.*.*" to allow only the listed ones');
-    }
-  }
 }
 
 /** Runs the links process and keeps it running until this process stops. */
@@ -89,7 +81,8 @@ export async function start(opts: StartOptions): Promise<void> {
   if (role !== 'links') {
     for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
     log.info({ config: opts.configFile, format: loaded.format, links: config.links.length, accounts: config.accounts.length }, 'configuration loaded');
-    warnAboutIpLists(config, log);
+    // What `switchboard check-config` says about the file, at every start.
+    for (const w of checkConfig(config, loaded.source)) log.warn({ file: w.file, line: w.line, key: w.path, check: w.code }, formatWarning(w));
     // A certificate that cannot be used stops the start before anything runs, naming the file.
     if (config.http.tls) loadServerCredentials(config.http.tls);
   }

@@ -5,8 +5,14 @@
  */
 import type { ConfigProblem } from './config-error.js';
 import type { KannelGroup } from './kannel-conf.js';
+import { parseKannelInteger } from './kannel-integer.js';
 
-type Kind = 'string' | 'int' | 'number' | 'bool' | 'list';
+/**
+ * int: a Kannel integer (strtol base 0: decimal, 0x hex, 0 octal). number: a decimal number (switchboard's own keys,
+ * and Kannel's throughput, a double). int-or-fraction: a Kannel integer key that switchboard also takes as a
+ * fraction of a second (`reconnect-delay = 2.5`).
+ */
+type Kind = 'string' | 'int' | 'number' | 'int-or-fraction' | 'bool' | 'list';
 
 interface Target {
   readonly key: string;
@@ -32,10 +38,10 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'source-addr-npi': same('int'),
   'dest-addr-ton': same('int'),
   'dest-addr-npi': same('int'),
-  'enquire-link-interval': same('number'),
+  'enquire-link-interval': same('int-or-fraction'),
   'max-pending-submits': same('int'),
-  'reconnect-delay': same('number'),
-  'wait-ack': same('number', 'response-timeout'),
+  'reconnect-delay': same('int-or-fraction'),
+  'wait-ack': same('int-or-fraction', 'response-timeout'),
   // switchboard's own link keys, accepted in a Kannel file too so one file can use them
   'response-timeout': same('number'),
   'unhealthy-after': same('number'),
@@ -135,6 +141,10 @@ const NOT_NEEDED: Record<string, string> = {
 /** Kannel's log levels 0 (debug) to 4 (panic). */
 const KANNEL_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)$/;
+/** A number with a fractional part (a plain integer goes through Kannel's integer reading). */
+const DECIMAL_FRACTION = /^[-+]?(\d*\.\d+|\d+\.)$/;
+
 const TRUE = new Set(['true', 'yes', 'on', '1']);
 const FALSE = new Set(['false', 'no', 'off', '0']);
 
@@ -170,18 +180,30 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
   const coreTls = new Map<CoreTlsKey, { value: string; file: string; line: number; label: string }>();
 
   const convert = (kind: Kind, value: string, file: string, line: number, label: string, key: string): unknown => {
-    const fail = (expected: string): undefined => {
-      errors.push({ file, line, path: `${label} ${key}`, message: `expected ${expected}, got ${JSON.stringify(value)}` });
+    const fail = (expected: string, hint?: string): undefined => {
+      errors.push({ file, line, path: `${label} ${key}`, message: `expected ${expected}, got ${JSON.stringify(value)}${hint ? ` (${hint})` : ''}` });
       return undefined;
+    };
+    const integer = (expected: string): number | undefined => {
+      const n = parseKannelInteger(value);
+      if (!n.ok) return fail(expected, n.hint);
+      // Kannel reads `port = 02775` as 1533, and so does switchboard, but a leading zero is rarely meant as octal.
+      if (n.base === 8 && n.value !== Number(value)) {
+        warnings.push({ file, line, path: `${label} ${key}`, message: `${value} is read as octal ${n.value}, as Kannel reads it; write ${Number(value)} if you mean decimal` });
+      }
+      return n.value;
     };
     switch (kind) {
       case 'string':
       case 'list':
         return value;
       case 'int':
-        return /^[-+]?\d+$/.test(value) ? Number(value) : fail('an integer');
+        return integer('an integer');
+      case 'int-or-fraction':
+        if (DECIMAL_FRACTION.test(value)) return Number(value);
+        return integer('a number');
       case 'number':
-        return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(value) ? Number(value) : fail('a number');
+        return DECIMAL.test(value) ? Number(value) : fail('a number');
       case 'bool': {
         const v = value.toLowerCase();
         if (TRUE.has(v)) return true;
@@ -240,8 +262,9 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
     lines.set(pathKey(basePath), { file: group.file, line: group.line });
     for (const e of group.entries) {
       if (group.name === 'core' && e.key === 'log-level') {
-        const level = KANNEL_LOG_LEVELS[Number(e.value)];
-        if (level && /^\d$/.test(e.value)) {
+        const n = parseKannelInteger(e.value);
+        const level = n.ok ? KANNEL_LOG_LEVELS[n.value] : undefined;
+        if (level) {
           raw.log = { level };
           lines.set(pathKey(['log', 'level']), { file: e.file, line: e.line });
           groupLabel.set(pathKey(['log', 'level']), `${label} log-level`);

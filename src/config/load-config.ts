@@ -4,12 +4,15 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import type { IncludeReader } from './kannel-conf.js';
 import { parseKannelConfig } from './load-kannel.js';
-import { parseYamlConfig } from './load-yaml.js';
+import { parseYamlConfigWithSource } from './load-yaml.js';
+import type { ConfigSource } from './validate.js';
 
 export interface LoadedConfig {
   readonly config: Config;
   readonly format: 'yaml' | 'kannel';
   readonly warnings: readonly ConfigProblem[];
+  /** Where each key path was written, for messages about the loaded configuration. */
+  readonly source: ConfigSource;
 }
 
 export function isKannelConf(file: string, text: string): boolean {
@@ -35,8 +38,9 @@ export function loadConfigFile(file: string, env: Readonly<Record<string, string
     throw new ConfigError([{ file, line: undefined, path: '', message: `cannot read the file (${(e as Error).message})` }]);
   }
   if (isKannelConf(file, text)) {
-    const { config, warnings } = parseKannelConfig(text, file, fileIncludeReader);
-    return { config, format: 'kannel', warnings };
+    const { config, warnings, source } = parseKannelConfig(text, file, fileIncludeReader);
+    return { config, format: 'kannel', warnings, source };
   }
-  return { config: parseYamlConfig(text, file, env), format: 'yaml', warnings: [] };
+  const { config, source } = parseYamlConfigWithSource(text, file, env);
+  return { config, format: 'yaml', warnings: [], source };
 }

@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { mapKannelGroups, pathKey, type KannelMapping } from './from-kannel.js';
 import { parseKannelConf, type IncludeReader } from './kannel-conf.js';
-import { validateConfig } from './validate.js';
+import { validateConfig, type ConfigSource } from './validate.js';
 
 export interface KannelLoad {
   readonly mapping: KannelMapping;
@@ -20,7 +20,11 @@ export function readKannelConfig(text: string, file: string, readInclude: Includ
 }
 
 /** A Kannel .conf taken as it is: same keys, same meaning. Returns the config and every key not carried over. */
-export function parseKannelConfig(text: string, file: string, readInclude: IncludeReader): { config: Config; warnings: readonly ConfigProblem[] } {
+export function parseKannelConfig(
+  text: string,
+  file: string,
+  readInclude: IncludeReader,
+): { config: Config; warnings: readonly ConfigProblem[]; source: ConfigSource } {
   const { mapping, warnings } = readKannelConfig(text, file, readInclude);
   // Messages name the file and line where the Kannel key was written, and the group it belongs to.
   const nearest = (path: readonly (string | number)[]): { file: string; line: number } | undefined => {
@@ -30,7 +34,7 @@ export function parseKannelConfig(text: string, file: string, readInclude: Inclu
     }
     return undefined;
   };
-  const config = validateConfig(mapping.raw, {
+  const source: ConfigSource = {
     file,
     lineOf: (path) => nearest(path)?.line,
     fileOf: (path) => nearest(path)?.file,
@@ -41,6 +45,6 @@ export function parseKannelConfig(text: string, file: string, readInclude: Inclu
       const key = path[path.length - 1];
       return parent ? `${parent} ${String(key)}` : path.join('.');
     },
-  });
-  return { config, warnings };
+  };
+  return { config: validateConfig(mapping.raw, source), warnings, source };
 }

@@ -20,6 +20,11 @@ export interface ConfigSource {
   readonly describePath?: (path: readonly (string | number)[]) => string;
 }
 
+/** A problem at a key path, placed and described as the source says. */
+export function problemAt(src: ConfigSource, path: readonly (string | number)[], message: string): ConfigProblem {
+  return { file: src.fileOf?.(path) ?? src.file, line: src.lineOf?.(path), path: (src.describePath ?? dottedPath)(path), message };
+}
+
 export function dottedPath(path: readonly (string | number)[]): string {
   let out = '';
   for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
@@ -96,7 +101,6 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
 function schemaProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
-  const describe = src.describePath ?? dottedPath;
   for (const err of Value.Errors(ConfigSchema, raw)) {
     const path = pointerToPath(err.path);
     const key = err.path;
@@ -108,7 +112,7 @@ function schemaProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
     // Unknown keys are reported by unknownKeyProblems, with a suggestion.
     if (node === undefined && value !== undefined) continue;
     const message = value === undefined ? 'is required' : `expected ${describeExpected(node ?? err.schema)}, got ${describeValue(value)}`;
-    problems.push({ file: src.fileOf?.(path) ?? src.file, line: src.lineOf?.(path), path: describe(path), message });
+    problems.push(problemAt(src, path, message));
   }
   return problems;
 }
@@ -116,7 +120,6 @@ function schemaProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
 /** Typebox reports `additionalProperties` on the parent; find the unknown keys so the message names them. */
 function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  const describe = src.describePath ?? dottedPath;
   const walk = (schema: TSchema, value: unknown, path: (string | number)[]): void => {
     const s = schema as TSchema & Record<string, unknown>;
     if (s.type === 'object' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -125,12 +128,7 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
         const child = props[k];
         if (!child) {
           const near = Object.keys(props).find((p) => p.replace(/[-_]/g, '').toLowerCase() === k.replace(/[-_]/g, '').toLowerCase());
-          out.push({
-            file: src.fileOf?.([...path, k]) ?? src.file,
-            line: src.lineOf?.([...path, k]),
-            path: describe([...path, k]),
-            message: near ? `is not a known key (did you mean "${near}"?)` : 'is not a known key',
-          });
+          out.push(problemAt(src, [...path, k], near ? `is not a known key (did you mean "${near}"?)` : 'is not a known key'));
         } else walk(child, v, [...path, k]);
       }
     } else if (s.type === 'array' && Array.isArray(value)) {
@@ -232,9 +230,8 @@ function toAccount(a: AccountInput): Account {
 /** Rules the schema cannot say: uniqueness and combinations of keys. */
 function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[] {
   const out: ConfigProblem[] = [];
-  const describe = src.describePath ?? dottedPath;
   const at = (path: (string | number)[], message: string): void => {
-    out.push({ file: src.fileOf?.(path) ?? src.file, line: src.lineOf?.(path), path: describe(path), message });
+    out.push(problemAt(src, path, message));
   };
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {

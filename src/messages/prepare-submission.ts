@@ -8,7 +8,7 @@ import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
 import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
-import { matchesPrefix } from '../routing/link-usability.js';
+import { receiverRefusal } from '../routing/receiver-refusal.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -61,21 +61,13 @@ export function resolveSender(account: Account, from: string | undefined, global
   return account.fakedSender || from || account.defaultSender || globalSender || undefined;
 }
 
-function receiverAllowed(to: string, account: Account, chars: string): boolean {
-  if (to.length === 0) return false;
-  for (const c of to) if (!chars.includes(c)) return false;
-  if (account.allowedPrefix.length > 0 && !matchesPrefix(to, account.allowedPrefix)) return false;
-  if (account.deniedPrefix.length > 0 && matchesPrefix(to, account.deniedPrefix) && !matchesPrefix(to, account.allowedPrefix)) return false;
-  return true;
-}
-
 export function prepareSubmission(sub: Submission, ctx: PrepareContext): PrepareResult {
   const from = resolveSender(sub.account, sub.from, ctx.globalSender);
   if (from === undefined) return { ok: false, error: { code: 'sender-missing' } };
 
   const allowed: string[] = [];
   const denied: string[] = [];
-  for (const to of sub.receivers) (receiverAllowed(to, sub.account, ctx.sendsmsChars) ? allowed : denied).push(to);
+  for (const to of sub.receivers) (receiverRefusal(sub.account, to, ctx.sendsmsChars) === undefined ? allowed : denied).push(to);
   if (allowed.length === 0) return { ok: false, error: { code: 'receivers-denied', denied } };
 
   const encoded = encodeText(sub.text);

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import { linkUsability } from './link-usability.js';
+import { linkEligibility, type Eligibility } from './link-usability.js';
 
 export interface Route {
   /** Stable name of the route: the same tiers always give the same key, across processes and restarts. */
@@ -20,11 +20,33 @@ export type RouteDecision =
   /** No configured link could ever carry this message (Kannel: "Not routable. Do not try again."). */
   | { readonly kind: 'reject'; readonly reason: string };
 
+/** Where a message's smsc-id came from. */
+export type SmscIdOrigin = 'forced-smsc' | 'request' | 'default-smsc' | 'none';
+
+/** The message's smsc-id and where it came from: forced-smsc wins, then the request's smsc, then default-smsc (Kannel's order). */
+export function resolveSmscIdOrigin(
+  account: Pick<Account, 'forcedSmsc' | 'defaultSmsc'>,
+  requested: string | undefined,
+): { readonly smscId: string | undefined; readonly origin: SmscIdOrigin } {
+  if (account.forcedSmsc) return { smscId: account.forcedSmsc, origin: 'forced-smsc' };
+  if (requested) return { smscId: requested, origin: 'request' };
+  if (account.defaultSmsc) return { smscId: account.defaultSmsc, origin: 'default-smsc' };
+  return { smscId: undefined, origin: 'none' };
+}
+
 /** The message's smsc-id: forced-smsc wins, then the request's smsc, then default-smsc (Kannel's order). */
 export function resolveSmscId(account: Pick<Account, 'forcedSmsc' | 'defaultSmsc'>, requested: string | undefined): string | undefined {
-  if (account.forcedSmsc) return account.forcedSmsc;
-  if (requested) return requested;
-  return account.defaultSmsc || undefined;
+  return resolveSmscIdOrigin(account, requested).smscId;
+}
+
+/** A link with no transmit port (`port = 0`) only receives: it carries no MT, whatever its routing keys say. */
+export type LinkEligibility = Eligibility | { readonly usability: -1; readonly rule: 'receive-only' };
+
+const RECEIVE_ONLY: LinkEligibility = { usability: -1, rule: 'receive-only' };
+
+/** Whether one link may carry a message with this smsc-id to this receiver, and the key that decided it. */
+export function linkEligibilityFor(link: Pick<Link, 'port' | 'routing'>, smscId: string | undefined, receiver: string): LinkEligibility {
+  return link.port === 0 ? RECEIVE_ONLY : linkEligibility(link.routing, smscId, receiver);
 }
 
 export function routeKey(preferred: readonly string[], fallback: readonly string[]): string {
@@ -46,8 +68,7 @@ export function computeRoute(links: readonly Link[], smscId: string | undefined,
   const preferred: string[] = [];
   const ok: string[] = [];
   for (const link of links) {
-    if (link.port === 0) continue; // receive-only links carry no MT
-    const u = linkUsability(link.routing, smscId, receiver);
+    const u = linkEligibilityFor(link, smscId, receiver).usability;
     if (u === 1) preferred.push(link.id);
     else if (u === 0) ok.push(link.id);
   }

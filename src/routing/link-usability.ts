@@ -16,23 +16,51 @@ import type { LinkRouting } from '../domain/link.js';
 /** -1: never; 0: may carry it; 1: preferred for it. */
 export type Usability = -1 | 0 | 1;
 
+/** The routing key that excluded a link from a message. */
+export type ExclusionRule = 'allowed-smsc-id' | 'denied-smsc-id' | 'allowed-prefix' | 'denied-prefix';
+/** The routing key that made a link preferred for a message. */
+export type PreferenceRule = 'preferred-smsc-id' | 'preferred-prefix';
+
+/** A link's usability for one message, and the key that decided it (none when it may carry it and is not preferred). */
+export type Eligibility =
+  | { readonly usability: -1; readonly rule: ExclusionRule }
+  | { readonly usability: 0; readonly rule: undefined }
+  | { readonly usability: 1; readonly rule: PreferenceRule };
+
+// One object per outcome, made once: this runs for every link and every receiver on the accept path.
+const EXCLUDED_BY: { readonly [R in ExclusionRule]: Eligibility } = {
+  'allowed-smsc-id': { usability: -1, rule: 'allowed-smsc-id' },
+  'denied-smsc-id': { usability: -1, rule: 'denied-smsc-id' },
+  'allowed-prefix': { usability: -1, rule: 'allowed-prefix' },
+  'denied-prefix': { usability: -1, rule: 'denied-prefix' },
+};
+const MAY_CARRY: Eligibility = { usability: 0, rule: undefined };
+const PREFERRED_BY: { readonly [R in PreferenceRule]: Eligibility } = {
+  'preferred-smsc-id': { usability: 1, rule: 'preferred-smsc-id' },
+  'preferred-prefix': { usability: 1, rule: 'preferred-prefix' },
+};
+
 export function matchesPrefix(receiver: string, prefixes: readonly string[]): boolean {
   for (const p of prefixes) if (receiver.startsWith(p)) return true;
   return false;
 }
 
-export function linkUsability(r: LinkRouting, smscId: string | undefined, receiver: string): Usability {
+export function linkEligibility(r: LinkRouting, smscId: string | undefined, receiver: string): Eligibility {
   if (r.allowedSmscId.length > 0) {
-    if (smscId === undefined || !r.allowedSmscId.includes(smscId)) return -1;
+    if (smscId === undefined || !r.allowedSmscId.includes(smscId)) return EXCLUDED_BY['allowed-smsc-id'];
   } else if (r.deniedSmscId.length > 0 && smscId !== undefined && r.deniedSmscId.includes(smscId)) {
-    return -1;
+    return EXCLUDED_BY['denied-smsc-id'];
   }
   const hasAllowed = r.allowedPrefix.length > 0;
   const hasDenied = r.deniedPrefix.length > 0;
-  if (hasAllowed && !hasDenied && !matchesPrefix(receiver, r.allowedPrefix)) return -1;
-  if (!hasAllowed && hasDenied && matchesPrefix(receiver, r.deniedPrefix)) return -1;
-  if (hasAllowed && hasDenied && !matchesPrefix(receiver, r.allowedPrefix) && matchesPrefix(receiver, r.deniedPrefix)) return -1;
-  if (smscId !== undefined && r.preferredSmscId.includes(smscId)) return 1;
-  if (matchesPrefix(receiver, r.preferredPrefix)) return 1;
-  return 0;
+  if (hasAllowed && !hasDenied && !matchesPrefix(receiver, r.allowedPrefix)) return EXCLUDED_BY['allowed-prefix'];
+  if (!hasAllowed && hasDenied && matchesPrefix(receiver, r.deniedPrefix)) return EXCLUDED_BY['denied-prefix'];
+  if (hasAllowed && hasDenied && !matchesPrefix(receiver, r.allowedPrefix) && matchesPrefix(receiver, r.deniedPrefix)) return EXCLUDED_BY['denied-prefix'];
+  if (smscId !== undefined && r.preferredSmscId.includes(smscId)) return PREFERRED_BY['preferred-smsc-id'];
+  if (matchesPrefix(receiver, r.preferredPrefix)) return PREFERRED_BY['preferred-prefix'];
+  return MAY_CARRY;
+}
+
+export function linkUsability(r: LinkRouting, smscId: string | undefined, receiver: string): Usability {
+  return linkEligibility(r, smscId, receiver).usability;
 }

@@ -152,7 +152,7 @@ describe('sendsms-user, core and smsbox keys', () => {
     expect(m.lines.get(pathKey(['log', 'level']))).toEqual({ file: 'k.conf', line: 2 });
   });
 
-  it.each(['5', '-1', 'debug', '', '10'])('core log-level = %j is an error naming file, line, group and key', (written) => {
+  it.each(['5', '-1', 'debug', '', '10', '0x5', '08'])('core log-level = %j is an error naming file, line, group and key', (written) => {
     const m = map(`group = core\nlog-level = ${written}`);
     expect(m.raw.log).toBeUndefined();
     expect(m.errors).toEqual([{ file: 'k.conf', line: 2, path: 'group core (line 1) log-level', message: `expected 0 to 4, got ${JSON.stringify(written)}` }]);
@@ -184,11 +184,58 @@ describe('sms-service keys → services[]', () => {
   });
 });
 
+describe('integers are read as Kannel reads them (strtol base 0: decimal, 0x hex, 0 octal)', () => {
+  it.each([
+    ['msg-id-type', '0x02', 2],
+    ['msg-id-type', '0x3', 3],
+    ['msg-id-type', '-1', -1],
+    ['msg-id-type', '01', 1],
+    ['port', '0x0AD7', 2775],
+    ['port', '2775', 2775],
+    ['source-addr-ton', '0x05', 5],
+    ['max-pending-submits', '+10', 10],
+    ['instances', '0x2', 2],
+    // Kannel integer keys that switchboard also takes as fractions of a second
+    ['enquire-link-interval', '0x1e', 30],
+    ['reconnect-delay', '0x0a', 10],
+    ['reconnect-delay', '.5', 0.5],
+    ['wait-ack', '0x3c', 60],
+  ] as const)('%s = %s → %d, with no warning', (kannelKey, written, value) => {
+    const m = map(`${SMSC_HEAD}${kannelKey} = ${written}`);
+    expect(m.errors).toEqual([]);
+    expect(m.warnings).toEqual([]);
+    expect(Object.values(m.raw.links[0] ?? {})).toContain(value);
+  });
+
+  it.each([
+    ['port', '02775', 1533, '02775 is read as octal 1533, as Kannel reads it; write 2775 if you mean decimal'],
+    ['enquire-link-interval', '030', 24, '030 is read as octal 24, as Kannel reads it; write 30 if you mean decimal'],
+  ] as const)('%s = %s is octal (%d), and the warning says so with file and line', (kannelKey, written, value, message) => {
+    const m = map(`${SMSC_HEAD}${kannelKey} = ${written}`);
+    expect(m.errors).toEqual([]);
+    expect(Object.values(m.raw.links[0] ?? {})).toContain(value);
+    expect(m.warnings).toEqual([{ file: 'k.conf', line: 3, path: `group smsc (line 1) ${kannelKey}`, message }]);
+  });
+
+  it('sections other than smsc read integers the same way', () => {
+    const m = map('group = core\nadmin-port = 0x32C8\nlog-level = 0x1\n\ngroup = smsbox\nsendsms-port = 13013\n\ngroup = sendsms-user\nusername = u\nmax-messages = 0x0a');
+    expect(m.errors).toEqual([]);
+    expect(m.raw.admin['admin-port']).toBe(13000);
+    expect(m.raw.log).toEqual({ level: 'info' });
+    expect(m.raw.http['sendsms-port']).toBe(13013);
+    expect(m.raw.accounts[0]?.['max-messages']).toBe(10);
+  });
+});
+
 describe('bad values are errors naming file, line, group and key', () => {
   it.each([
     ['port', 'abc', 'expected an integer, got "abc"'],
     ['port', '27.5', 'expected an integer, got "27.5"'],
-    ['port', '0x10', 'expected an integer, got "0x10"'],
+    ['port', '0x', 'expected an integer, got "0x"'],
+    ['port', '12abc', 'expected an integer, got "12abc"'],
+    ['port', '08', 'expected an integer, got "08" (a leading 0 makes it octal, as in Kannel, and octal has no 8 or 9)'],
+    ['msg-id-type', '0x0g', 'expected an integer, got "0x0g"'],
+    ['reconnect-delay', '09', 'expected a number, got "09" (a leading 0 makes it octal, as in Kannel, and octal has no 8 or 9)'],
     ['max-pending-submits', '', 'expected an integer, got ""'],
     ['instances', 'two', 'expected an integer, got "two"'],
     ['throughput', 'fast', 'expected a number, got "fast"'],

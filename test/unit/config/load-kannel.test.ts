@@ -181,6 +181,24 @@ describe('parseKannelConfig: values become the typed Config', () => {
       { submitRespHex: true, deliverHex: true },
     ]);
   });
+
+  it('msg-id-type written in hex as Kannel\'s documentation does (0x02), or in octal, means what its decimal means', () => {
+    const idType = (t: string): unknown => parseKannelConfig(`${LINK}\nmsg-id-type = ${t}`, 'k.conf', noInclude).config.links[0]?.msgIdType;
+    expect(idType('0x02')).toEqual({ submitRespHex: false, deliverHex: true });
+    expect(['0x00', '0x01', '0x02', '0x03', '03', '-0x1'].map(idType)).toEqual(['0', '1', '2', '3', '3', '-1'].map(idType));
+  });
+
+  it('a hex value out of range is refused with the value it was read as', () => {
+    expect(problemsOf(() => parseKannelConfig(`${LINK}\nmsg-id-type = 0x04`, 'k.conf', noInclude)).map(formatProblem)).toEqual([
+      'k.conf:6: group smsc (line 1) msg-id-type: expected an integer from -1 to 3, got 4',
+    ]);
+  });
+
+  it('garbage in an integer key is refused naming the file, the line, the key and what was expected', () => {
+    expect(problemsOf(() => parseKannelConfig(`${LINK}\nmsg-id-type = two`, 'k.conf', noInclude)).map(formatProblem)).toEqual([
+      'k.conf:6: group smsc (line 1) msg-id-type: expected an integer, got "two"',
+    ]);
+  });
 });
 
 /** What bench/lib.sh gen_conf does to a template: the same substitutions, in the same order. */

@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Link } from '../../../src/domain/link.js';
 import { validateConfig } from '../../../src/config/validate.js';
-import { computeRoute, describeRoute, makeRoute, resolveSmscId, routeKey, type RouteDecision } from '../../../src/routing/compute-route.js';
+import { computeRoute, describeRoute, makeRoute, resolveSmscId, resolveSmscIdOrigin, routeKey, type RouteDecision } from '../../../src/routing/compute-route.js';
 import { makeAccount, makeLink } from '../domain-builders.js';
 
 const RX = '46700000001';
@@ -36,6 +36,17 @@ describe('resolveSmscId (smsbox_req_handle: forced-smsc, then smsc, then default
     [undefined, '', 'REQ', 'REQ'],
   ] as const)('forced %j, default %j, requested %j → %j', (forcedSmsc, defaultSmsc, requested, expected) => {
     expect(resolveSmscId({ forcedSmsc, defaultSmsc }, requested)).toBe(expected);
+  });
+
+  it.each([
+    ['FORCED', 'DEF', 'REQ', 'forced-smsc'],
+    [undefined, 'DEF', 'REQ', 'request'],
+    [undefined, 'DEF', undefined, 'default-smsc'],
+    ['', '', '', 'none'],
+  ] as const)('origin: forced %j, default %j, requested %j → %s', (forcedSmsc, defaultSmsc, requested, origin) => {
+    const got = resolveSmscIdOrigin({ forcedSmsc, defaultSmsc }, requested);
+    expect(got.origin).toBe(origin);
+    expect(got.smscId).toBe(resolveSmscId({ forcedSmsc, defaultSmsc }, requested));
   });
 });
 

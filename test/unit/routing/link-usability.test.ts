@@ -3,7 +3,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import type { LinkRouting } from '../../../src/domain/link.js';
-import { linkUsability, matchesPrefix, type Usability } from '../../../src/routing/link-usability.js';
+import { linkEligibility, linkUsability, matchesPrefix, type Usability } from '../../../src/routing/link-usability.js';
 import { routing } from '../domain-builders.js';
 
 type Case = readonly [what: string, rules: Partial<LinkRouting>, smscId: string | undefined, receiver: string, expected: Usability];
@@ -85,5 +85,25 @@ describe('matchesPrefix (does_prefix_match)', () => {
     ['+46701', ['46'], false],
   ] as const)('%s with %j → %s', (receiver, prefixes, expected) => {
     expect(matchesPrefix(receiver, prefixes)).toBe(expected);
+  });
+});
+
+describe('linkEligibility: the key that decided, for explain and check-config', () => {
+  it.each<readonly [what: string, rules: Partial<LinkRouting>, smscId: string | undefined, receiver: string, usability: Usability, rule: string | undefined]>([
+    ['no rules', {}, 'A', RX, 0, undefined],
+    ['allowed-smsc-id, message without smsc-id', { allowedSmscId: ['A'] }, undefined, RX, -1, 'allowed-smsc-id'],
+    ['allowed-smsc-id, not listed', { allowedSmscId: ['A'] }, 'B', RX, -1, 'allowed-smsc-id'],
+    ['allowed-smsc-id wins over denied-smsc-id', { allowedSmscId: ['A'], deniedSmscId: ['B'] }, 'B', RX, -1, 'allowed-smsc-id'],
+    ['denied-smsc-id', { deniedSmscId: ['A'] }, 'A', RX, -1, 'denied-smsc-id'],
+    ['allowed-prefix', { allowedPrefix: ['47'] }, undefined, RX, -1, 'allowed-prefix'],
+    ['denied-prefix', { deniedPrefix: ['46'] }, undefined, RX, -1, 'denied-prefix'],
+    ['denied-prefix, allowed-prefix does not match', { allowedPrefix: ['47'], deniedPrefix: ['46'] }, undefined, RX, -1, 'denied-prefix'],
+    ['smsc-id rules are checked before prefixes', { deniedSmscId: ['A'], allowedPrefix: ['47'] }, 'A', RX, -1, 'denied-smsc-id'],
+    ['preferred-smsc-id', { preferredSmscId: ['A'] }, 'A', RX, 1, 'preferred-smsc-id'],
+    ['preferred-smsc-id is named before preferred-prefix', { preferredSmscId: ['A'], preferredPrefix: ['46'] }, 'A', RX, 1, 'preferred-smsc-id'],
+    ['preferred-prefix', { preferredPrefix: ['46'] }, 'B', RX, 1, 'preferred-prefix'],
+  ])('%s', (_what, rules, smscId, receiver, usability, rule) => {
+    expect(linkEligibility(routing(rules), smscId, receiver)).toEqual({ usability, rule });
+    expect(linkUsability(routing(rules), smscId, receiver)).toBe(usability);
   });
 });

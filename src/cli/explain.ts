@@ -1,0 +1,80 @@
+/**
+ * `switchboard explain --config FILE --account A --to N [--smsc ID] [--json]`: where a message would go and why,
+ * answered offline from the configuration with the accept path's own routing rules (explainRoute).
+ *
+ * The table is built from a list of columns so that a caller knowing the live state (link health, queue depth from
+ * the admin API) can add its own, and the JSON is the RouteExplanation as it is, so extra link fields appear in it.
+ */
+import type { Config } from '../config/config.js';
+import { describeRoute } from '../routing/compute-route.js';
+import { explainRoute, type LinkExplanation, type RouteExplanation } from '../routing/explain-route.js';
+
+export const EXPLAIN_EXIT = { routable: 0, notRoutable: 1, usage: 2 } as const;
+
+export interface ExplainOptions {
+  readonly account: string;
+  readonly to: string;
+  readonly smsc?: string | undefined;
+  readonly json?: boolean | undefined;
+}
+
+export interface ExplainResult {
+  readonly output: string;
+  readonly exitCode: (typeof EXPLAIN_EXIT)[keyof typeof EXPLAIN_EXIT];
+}
+
+/** One column of the links table. */
+export interface LinkColumn<L extends LinkExplanation> {
+  readonly header: string;
+  readonly value: (link: L) => string;
+}
+
+export const LINK_COLUMNS: readonly LinkColumn<LinkExplanation>[] = [
+  { header: 'LINK', value: (l) => l.link },
+  { header: 'SMSC-ID', value: (l) => l.smscId },
+  { header: 'TIER', value: (l) => l.tier },
+  { header: 'WHY', value: (l) => l.reason },
+];
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0))) ?? [];
+  // The last column is not padded: no trailing blanks.
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')).join('\n');
+}
+
+function describeSmscId(e: RouteExplanation<LinkExplanation>): string {
+  switch (e.smscIdOrigin) {
+    case 'forced-smsc': {
+      const ignored = e.requestedSmsc !== undefined && e.requestedSmsc !== e.smscId ? `; the request's smsc=${e.requestedSmsc} is ignored` : '';
+      return `smsc-id ${e.smscId ?? ''} (the account's forced-smsc${ignored})`;
+    }
+    case 'request':
+      return `smsc-id ${e.smscId ?? ''} (the request's smsc=)`;
+    case 'default-smsc':
+      return `smsc-id ${e.smscId ?? ''} (the account's default-smsc)`;
+    case 'none':
+      return 'no smsc-id (no smsc= in the request, no default-smsc on the account)';
+  }
+}
+
+/** The explanation for people: what the message carries, the verdict, and a row per link. */
+export function renderExplanation<L extends LinkExplanation>(e: RouteExplanation<L>, columns: readonly LinkColumn<L>[]): string {
+  const verdict = e.routable && e.route ? `routable: ${describeRoute(e.route)} (route ${e.route.key})` : `NOT ROUTABLE: ${e.reason ?? ''}`;
+  const rows = [columns.map((c) => c.header), ...e.links.map((l) => columns.map((c) => c.value(l)))];
+  return [`account ${e.account}, to ${e.receiver}: ${describeSmscId(e)}`, verdict, '', table(rows), ''].join('\n');
+}
+
+/** JSON for scripts: every key present, null where there is no value. */
+export function explanationJson(e: RouteExplanation<LinkExplanation>): string {
+  return `${JSON.stringify(e, (_key, v: unknown) => (v === undefined ? null : v), 2)}\n`;
+}
+
+export function explain(config: Config, opts: ExplainOptions): ExplainResult {
+  const account = config.accounts.find((a) => a.username === opts.account);
+  if (!account) {
+    const known = config.accounts.map((a) => a.username).join(', ') || 'none';
+    return { output: `switchboard: explain: no account "${opts.account}" in ${config.source} (accounts: ${known})\n`, exitCode: EXPLAIN_EXIT.usage };
+  }
+  const e = explainRoute({ links: config.links, account, receiver: opts.to, requestedSmsc: opts.smsc, sendsmsChars: config.http.sendsmsChars });
+  return { output: opts.json ? explanationJson(e) : renderExplanation(e, LINK_COLUMNS), exitCode: e.routable ? EXPLAIN_EXIT.routable : EXPLAIN_EXIT.notRoutable };
+}
