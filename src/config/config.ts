@@ -52,6 +52,9 @@ export interface Config {
     readonly retryDelayMaxMs: number;
     readonly timeoutMs: number;
     readonly concurrency: number;
+    /** Where callbacks and MO requests may not go (CIDR, addresses; host names). */
+    readonly denyNetworks: readonly string[];
+    readonly denyHosts: readonly string[];
   };
   readonly mo: { readonly reassemblyTimeoutMs: number };
   readonly services: readonly Service[];

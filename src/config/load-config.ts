@@ -38,5 +38,6 @@ export function loadConfigFile(file: string, env: Readonly<Record<string, string
     const { config, warnings } = parseKannelConfig(text, file, fileIncludeReader);
     return { config, format: 'kannel', warnings };
   }
-  return { config: parseYamlConfig(text, file, env), format: 'yaml', warnings: [] };
+  const { config, warnings } = parseYamlConfig(text, file, env);
+  return { config, format: 'yaml', warnings };
 }

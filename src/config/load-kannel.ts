@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { mapKannelGroups, pathKey, type KannelMapping } from './from-kannel.js';
 import { parseKannelConf, type IncludeReader } from './kannel-conf.js';
-import { validateConfig } from './validate.js';
+import { checkConfig } from './validate.js';
 
 export interface KannelLoad {
   readonly mapping: KannelMapping;
@@ -19,7 +19,10 @@ export function readKannelConfig(text: string, file: string, readInclude: Includ
   return { mapping, warnings: mapping.warnings };
 }
 
-/** A Kannel .conf taken as it is: same keys, same meaning. Returns the config and every key not carried over. */
+/**
+ * A Kannel .conf taken as it is: same keys, same meaning. Returns the config, and warnings: every key not carried
+ * over, and every plain-text password.
+ */
 export function parseKannelConfig(text: string, file: string, readInclude: IncludeReader): { config: Config; warnings: readonly ConfigProblem[] } {
   const { mapping, warnings } = readKannelConfig(text, file, readInclude);
   // Messages name the file and line where the Kannel key was written, and the group it belongs to.
@@ -30,7 +33,7 @@ export function parseKannelConfig(text: string, file: string, readInclude: Inclu
     }
     return undefined;
   };
-  const config = validateConfig(mapping.raw, {
+  const { config, warnings: checked } = checkConfig(mapping.raw, {
     file,
     lineOf: (path) => nearest(path)?.line,
     fileOf: (path) => nearest(path)?.file,
@@ -42,5 +45,5 @@ export function parseKannelConfig(text: string, file: string, readInclude: Inclu
       return parent ? `${parent} ${String(key)}` : path.join('.');
     },
   });
-  return { config, warnings };
+  return { config, warnings: [...warnings, ...checked] };
 }

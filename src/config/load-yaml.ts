@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { missingEnvProblem, substituteEnv } from './substitute-env.js';
 import { ConfigSchema } from './schema.js';
-import { dottedPath, schemaAt, validateConfig } from './validate.js';
+import { checkConfig, dottedPath, schemaAt } from './validate.js';
 
 /**
  * An environment variable is always text; where the schema wants a number or a boolean (`port: ${PORT}`), the
@@ -24,8 +24,11 @@ function typeSubstituted(raw: unknown, paths: readonly (string | number)[][]): v
   }
 }
 
-/** Parses switchboard's native YAML configuration text; `file` is only used in messages. */
-export function parseYamlConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): Config {
+/**
+ * Parses switchboard's native YAML configuration text; `file` is only used in messages. Warnings are what loads but
+ * should change (plain-text passwords).
+ */
+export function parseYamlConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): { config: Config; warnings: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -70,5 +73,5 @@ export function parseYamlConfig(text: string, file: string, env: Readonly<Record
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError([{ file, line: 1, path: '', message: 'expected a map of sections (http, links, accounts, ...)' }]);
   }
-  return validateConfig(raw, { file, lineOf });
+  return checkConfig(raw, { file, lineOf });
 }
