@@ -6,10 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import type { Account } from '../domain/account.js';
 import type { QueuedMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
-import { authenticate, type AuthResult } from './authenticate.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 
 export interface Enqueuer {
@@ -31,22 +29,12 @@ export type AcceptResult =
   | { readonly ok: false; readonly error: { readonly code: 'unavailable'; readonly detail: string } };
 
 export class AcceptService {
-  private readonly accounts: ReadonlyMap<string, Account>;
-
   constructor(
     private readonly config: Config,
     private readonly enqueuer: Enqueuer,
     private readonly health: RouteHealth,
     private readonly logger: Logger,
-  ) {
-    this.accounts = new Map(config.accounts.map((a) => [a.username, a]));
-  }
-
-  authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult {
-    const r = authenticate(this.accounts, username, password, ip);
-    if (!r.ok) this.logger.info({ username, ip, reason: r.reason }, 'authorization failed');
-    return r;
-  }
+  ) {}
 
   async accept(sub: Submission): Promise<AcceptResult> {
     const [r] = await this.acceptAll([sub]);
