@@ -1,11 +1,12 @@
 /**
- * The `switchboard` command: start, simulator, import-kannel.
+ * The `switchboard` command: start, simulator, import-kannel, hash-password.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config-error.js';
 import { RedisBinaryMissingError } from '../redis/embedded-server.js';
 import { PERSONA_HELP } from '../simulator/persona.js';
+import { hashForConfig, PasswordInputError, readPassword } from './hash-password.js';
 import { importKannel } from './import-kannel.js';
 import { runSimulator } from './simulator.js';
 import { start } from './start.js';
@@ -28,6 +29,9 @@ commands:
       --control-port N        HTTP control on 127.0.0.1: GET /stats, POST /persona?name=, POST /mo
       --quiet                 do not log every submit
   import-kannel FILE          print the YAML equivalent of a Kannel configuration
+  hash-password               print the scrypt hash of a password, for an account's password,
+                              admin-password or status-password; the password is read from
+                              stdin, or asked twice without echo on a terminal
 
 environment:
   REDIS_URL                   use this Redis instead of the embedded redis-server
@@ -104,6 +108,11 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(importKannel(file));
       return;
     }
+    case 'hash-password': {
+      if (rest.length > 0) fail('hash-password takes no arguments: give the password on stdin or at the prompt, never on the command line');
+      process.stdout.write(`${hashForConfig(await readPassword(process.stdin, process.stderr))}\n`);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -116,7 +125,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError) fail(e.message);
+  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError || e instanceof PasswordInputError) fail(e.message);
   if (String((e as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS')) fail((e as Error).message);
   process.stderr.write(`switchboard: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);
