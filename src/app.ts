@@ -16,6 +16,12 @@ import { CallbackQueue } from './dlr/callback-queue.js';
 import { isReceipt, ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import { AcceptService } from './messages/accept-service.js';
+import { Authenticator } from './messages/authenticator.js';
+import { OutboundGuards } from './http/outbound-guard.js';
+import { OutboundPolicies } from './security/outbound-policy.js';
+import { PasswordVerifier } from './security/password-verifier.js';
+import { statusAccess } from './security/status-access.js';
+import { statusGate } from './security/status-gate.js';
 import { MoPipeline } from './mo/index.js';
 import { MessageLookup } from './messages/message-lookup.js';
 import { MessageStore } from './messages/message-store.js';
@@ -110,7 +116,9 @@ export class App {
       eventsMaxLen: 100,
     });
     this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
-    this.callbacks = new CallbackQueue(workRedis, workRedis, keys, config.callbacks, logger);
+    const outbound = new OutboundPolicies({ networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts }, config.accounts);
+    const guards = new OutboundGuards(outbound);
+    this.callbacks = new CallbackQueue(workRedis, workRedis, keys, config.callbacks, logger, guards);
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger);
     this.reports = reports;
     this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger);
@@ -121,6 +129,7 @@ export class App {
       services: config.services,
       reassemblyTimeoutMs: config.mo.reassemblyTimeoutMs,
       callbacks: config.callbacks,
+      outbound: guards.services,
       logger,
     });
     for (const link of this.roles.links ? config.links : []) {
@@ -157,14 +166,17 @@ export class App {
       );
     }
     const accept = new AcceptService(config, this.producer, health, logger);
+    const verifier = new PasswordVerifier();
     this.http = buildHttpServer(
       {
         accept,
+        auth: new Authenticator(config.accounts, verifier, logger),
+        callbackTargets: outbound,
         lookup: new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory)),
         maxRecipients: config.http.maxRecipients,
         shuttingDown: () => this.shuttingDown,
         status: () => this.status(),
-        statusPasswords: [config.admin.password, config.admin.statusPassword].filter((p): p is string => Boolean(p)),
+        statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), verifier),
       },
       { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger, https: this.roles.http ? httpsServerOptions(config.http.tls) : null },
     );

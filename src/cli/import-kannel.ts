@@ -7,17 +7,18 @@ import { stringify } from 'yaml';
 import { formatProblem } from '../config/config-error.js';
 import { fileIncludeReader } from '../config/load-config.js';
 import { readKannelConfig } from '../config/load-kannel.js';
-import { validateConfig } from '../config/validate.js';
+import { validateWithWarnings } from '../config/validate.js';
 
 export function importKannel(file: string): string {
   const text = readFileSync(file, 'utf8');
   const { mapping, warnings } = readKannelConfig(text, file, fileIncludeReader);
   // Validate too, so a file that would not start is reported now rather than at `switchboard start`.
-  validateConfig(mapping.raw, { file });
+  const { warnings: toChange } = validateWithWarnings(mapping.raw, { file });
   const header = [
     `# switchboard configuration imported from ${file}`,
     '# Keys keep their Kannel names; src/config/schema.ts describes every one, with its default.',
     ...(warnings.length ? ['#', '# Not carried over:', ...warnings.map((w) => `#   ${formatProblem(w)}`)] : []),
+    ...(toChange.length ? ['#', '# To change:', ...toChange.map((w) => `#   ${w.path}: ${w.message}`)] : []),
     '',
   ];
   const raw: Record<string, unknown> = { ...mapping.raw };

@@ -1,5 +1,5 @@
 /**
- * The `switchboard` command: start, simulator, import-kannel, check-config, explain.
+ * The `switchboard` command: start, simulator, import-kannel, check-config, explain, hash-password.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { loadConfigFile } from '../config/load-config.js';
 import { TlsFileError } from '../tls/tls-file-error.js';
 import { checkConfigFile } from './check-config.js';
 import { explain, EXPLAIN_EXIT } from './explain.js';
+import { hashForConfig, PasswordInputError, readPassword } from './hash-password.js';
 import { importKannel } from './import-kannel.js';
 import { runSimulator } from './simulator.js';
 import { start } from './start.js';
@@ -46,6 +47,9 @@ commands:
       --json                  JSON instead of a table
                               Exit 0 routable, 1 not routable, 2 usage error or a configuration
                               that does not load
+  hash-password               print the scrypt hash of a password, for an account's password,
+                              admin-password or status-password; the password is read from
+                              stdin, or asked twice without echo on a terminal
 
 environment:
   REDIS_URL                   use this Redis instead of the embedded redis-server
@@ -153,6 +157,11 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(importKannel(file));
       return;
     }
+    case 'hash-password': {
+      if (rest.length > 0) fail('hash-password takes no arguments: give the password on stdin or at the prompt, never on the command line');
+      process.stdout.write(`${hashForConfig(await readPassword(process.stdin, process.stderr))}\n`);
+      return;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -165,7 +174,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError || e instanceof TlsFileError) fail(e.message);
+  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError || e instanceof TlsFileError || e instanceof PasswordInputError) fail(e.message);
   if (String((e as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS')) fail((e as Error).message);
   process.stderr.write(`switchboard: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);

@@ -68,6 +68,9 @@ export interface Config {
     readonly timeoutMs: number;
     readonly concurrency: number;
     readonly orderWaitMs: number;
+    /** Where callbacks and MO requests may not go (CIDR, addresses; host names). */
+    readonly denyNetworks: readonly string[];
+    readonly denyHosts: readonly string[];
   };
   readonly mo: { readonly reassemblyTimeoutMs: number };
   readonly services: readonly Service[];

@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import type { IncludeReader } from './kannel-conf.js';
 import { parseKannelConfig } from './load-kannel.js';
-import { parseYamlConfigWithSource } from './load-yaml.js';
+import { parseYamlConfig } from './load-yaml.js';
 import type { ConfigSource } from './validate.js';
 
 export interface LoadedConfig {
@@ -41,6 +41,6 @@ export function loadConfigFile(file: string, env: Readonly<Record<string, string
     const { config, warnings, source } = parseKannelConfig(text, file, fileIncludeReader);
     return { config, format: 'kannel', warnings, source };
   }
-  const { config, source } = parseYamlConfigWithSource(text, file, env);
-  return { config, format: 'yaml', warnings: [], source };
+  const { config, warnings, source } = parseYamlConfig(text, file, env);
+  return { config, format: 'yaml', warnings, source };
 }

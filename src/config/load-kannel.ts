@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { mapKannelGroups, pathKey, type KannelMapping } from './from-kannel.js';
 import { parseKannelConf, type IncludeReader } from './kannel-conf.js';
-import { validateConfig, type ConfigSource } from './validate.js';
+import { validateWithWarnings, type ConfigSource } from './validate.js';
 
 export interface KannelLoad {
   readonly mapping: KannelMapping;
@@ -19,7 +19,10 @@ export function readKannelConfig(text: string, file: string, readInclude: Includ
   return { mapping, warnings: mapping.warnings };
 }
 
-/** A Kannel .conf taken as it is: same keys, same meaning. Returns the config and every key not carried over. */
+/**
+ * A Kannel .conf taken as it is: same keys, same meaning. Returns the config, where each key was written, and
+ * warnings: every key not carried over, and every plain-text password.
+ */
 export function parseKannelConfig(
   text: string,
   file: string,
@@ -46,5 +49,6 @@ export function parseKannelConfig(
       return parent ? `${parent} ${String(key)}` : path.join('.');
     },
   };
-  return { config: validateConfig(mapping.raw, source), warnings, source };
+  const { config, warnings: checked } = validateWithWarnings(mapping.raw, source);
+  return { config, warnings: [...warnings, ...checked], source };
 }

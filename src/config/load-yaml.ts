@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { missingEnvProblem, substituteEnv } from './substitute-env.js';
 import { ConfigSchema } from './schema.js';
-import { dottedPath, schemaAt, validateConfig, type ConfigSource } from './validate.js';
+import { dottedPath, schemaAt, validateWithWarnings, type ConfigSource } from './validate.js';
 
 /**
  * An environment variable is always text; where the schema wants a number or a boolean (`port: ${PORT}`), the
@@ -24,13 +24,11 @@ function typeSubstituted(raw: unknown, paths: readonly (string | number)[][]): v
   }
 }
 
-/** Parses switchboard's native YAML configuration text; `file` is only used in messages. */
-export function parseYamlConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): Config {
-  return parseYamlConfigWithSource(text, file, env).config;
-}
-
-/** The same, with where each key path was written (for check-config's warnings). */
-export function parseYamlConfigWithSource(text: string, file: string, env: Readonly<Record<string, string | undefined>>): { config: Config; source: ConfigSource } {
+/**
+ * Parses switchboard's native YAML configuration text; `file` is only used in messages. Warnings are what loads but
+ * should change (plain-text passwords); the source says where each key path was written (for check-config).
+ */
+export function parseYamlConfig(text: string, file: string, env: Readonly<Record<string, string | undefined>>): { config: Config; warnings: ConfigProblem[]; source: ConfigSource } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -76,5 +74,5 @@ export function parseYamlConfigWithSource(text: string, file: string, env: Reado
     throw new ConfigError([{ file, line: 1, path: '', message: 'expected a map of sections (http, links, accounts, ...)' }]);
   }
   const source: ConfigSource = { file, lineOf };
-  return { config: validateConfig(raw, source), source };
+  return { ...validateWithWarnings(raw, source), source };
 }

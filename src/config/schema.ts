@@ -18,7 +18,37 @@ const bool = (description: string, def: boolean) => Type.Boolean({ description, 
 /** A list written either as a YAML sequence or as Kannel's `a;b;c` string. */
 const list = (description: string) =>
   Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [] });
+/** The same, with a default other than the empty list. */
+const listWith = (description: string, def: readonly string[]) =>
+  Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [...def] });
 const port = (description: string, def: number) => int(description, def, 0, 65_535);
+const PASSWORD_FORMS = 'plain text (warned about at start) or a hash from `switchboard hash-password` ($scrypt$…)';
+const IP_PATTERNS = 'Kannel `*` patterns (10.1.*.*), CIDR (10.0.0.0/8, 2001:db8::/32), IPv4 or IPv6 addresses; `*.*.*.*` matches every address, IPv6 too';
+
+/**
+ * What callbacks and MO requests may never reach unless an account's callback-allow says so: link-local networks
+ * and the cloud metadata services. Loopback and private networks are not in it: gateways commonly call services on
+ * the same machine or LAN.
+ */
+export const DEFAULT_DENY_NETWORKS: readonly string[] = [
+  '169.254.0.0/16', // IPv4 link-local: the AWS, GCP, Azure, OpenStack and Oracle metadata at 169.254.169.254
+  'fe80::/10', // IPv6 link-local
+  'fd00:ec2::254', // AWS metadata over IPv6
+  '100.100.100.200', // Alibaba Cloud metadata
+  '168.63.129.16', // Azure WireServer
+  '0.0.0.0/8', // "this host": a connection to 0.0.0.0 reaches the gateway's own machine
+  '::/128', // the same in IPv6
+];
+
+/** Names of metadata services, refused before any DNS (their addresses are in DEFAULT_DENY_NETWORKS too). */
+export const DEFAULT_DENY_HOSTS: readonly string[] = [
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+];
 
 function obj<T extends Record<string, TSchema>>(description: string, props: T) {
   return Type.Object(props, { description, additionalProperties: false, default: {} });
@@ -75,15 +105,16 @@ export const LinkSchema = Type.Object(
 export const AccountSchema = Type.Object(
   {
     username: str('Account name given in the `username` parameter'),
-    password: str('Account password given in the `password` parameter'),
+    password: str(`Account password given in the \`password\` parameter: ${PASSWORD_FORMS}`),
     name: optStr('Service name reported as %n; defaults to the username'),
     'default-smsc': optStr('smsc-id used when the request gives none'),
     'forced-smsc': optStr('smsc-id always used, whatever the request says'),
     'default-sender': optStr('Sender used when the request has no `from`'),
     'faked-sender': optStr('Sender always used, whatever the request says'),
     'max-messages': int('Most parts one message may be split into; a longer text is refused, never truncated', 10, 1, 255),
-    'user-allow-ip': list('Client addresses allowed for this account (`*` wildcards); empty: any not denied'),
-    'user-deny-ip': list('Client addresses denied for this account (`*` wildcards)'),
+    'user-allow-ip': list(`Client addresses allowed for this account even when user-deny-ip matches them (${IP_PATTERNS}); alone it restricts nothing, as in Kannel`),
+    'user-deny-ip': list(`Client addresses denied for this account unless user-allow-ip matches them (${IP_PATTERNS}); empty: every address is allowed`),
+    'callback-allow': list('Networks (CIDR or addresses) and host names (exact, or *.domain) this account\'s dlr-url and callbackUrl may reach even when callbacks.deny-networks or deny-hosts deny them'),
     'allowed-prefix': list('Only receivers starting with one of these prefixes are accepted'),
     'denied-prefix': list('Receivers starting with one of these prefixes are refused'),
   },
@@ -119,10 +150,10 @@ export const ConfigSchema = Type.Object(
     admin: obj('The admin interface (Kannel `core` group keys)', {
       'admin-port': port('Port of the admin interface; 0 disables it', 13000),
       'admin-interface': str('Address the admin interface listens on', '0.0.0.0'),
-      'admin-password': optStr('Password for admin commands'),
-      'status-password': optStr('Password for status pages'),
-      'admin-allow-ip': list('Client addresses allowed on the admin interface (`*` wildcards)'),
-      'admin-deny-ip': list('Client addresses denied on the admin interface (`*` wildcards)'),
+      'admin-password': optStr(`Password for admin commands (and status): ${PASSWORD_FORMS}`),
+      'status-password': optStr(`Password for status pages, /api/v1/status on the sendsms port included: ${PASSWORD_FORMS}. With neither password set, the status answers 401 unless its interface listens on loopback only`),
+      'admin-allow-ip': list(`Client addresses allowed on the admin interface even when admin-deny-ip matches them (${IP_PATTERNS})`),
+      'admin-deny-ip': list(`Client addresses denied on the admin interface unless admin-allow-ip matches them (${IP_PATTERNS})`),
       'admin-port-ssl': bool('Serve the admin interface over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the admin port, with admin-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
@@ -159,6 +190,8 @@ export const ConfigSchema = Type.Object(
       timeout: seconds('A callback the client has not answered within this time counts as failed', 10, 0.1),
       concurrency: int('Callbacks in flight at once', 50, 1, 10_000),
       'order-wait': seconds('A report waits at most this long for an earlier report of the same message that was reserved but never queued (a crash in between); then it goes, and the gap is logged and counted', 30, 0.01, 86_400),
+      'deny-networks': listWith('Networks (CIDR or addresses) that dlr-urls, callback URLs and MO service URLs may not reach: a URL naming one is refused when the message is accepted (or the configuration loaded), a host name resolving into one when the request is made. The list replaces the default; an account\'s callback-allow overrides it', DEFAULT_DENY_NETWORKS),
+      'deny-hosts': listWith('Host names (exact, or *.domain) that dlr-urls, callback URLs and MO service URLs may not name', DEFAULT_DENY_HOSTS),
     }),
     mo: obj('Incoming messages', {
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),

@@ -8,6 +8,9 @@ import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { parseIpRules } from '../security/ip-rules.js';
+import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
+import { parseStoredSecret } from '../security/password-hash.js';
 import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
 
 export interface ConfigSource {
@@ -222,17 +225,63 @@ function toAccount(a: AccountInput): Account {
     maxMessages: a['max-messages'],
     allowIp: splitList(a['user-allow-ip']),
     denyIp: splitList(a['user-deny-ip']),
+    callbackAllow: splitList(a['callback-allow']),
     allowedPrefix: splitList(a['allowed-prefix']),
     deniedPrefix: splitList(a['denied-prefix']),
   };
 }
 
-/** Rules the schema cannot say: uniqueness and combinations of keys. */
-function semanticProblems(input: ConfigInput, src: ConfigSource): ConfigProblem[] {
-  const out: ConfigProblem[] = [];
-  const at = (path: (string | number)[], message: string): void => {
-    out.push(problemAt(src, path, message));
+type Report = (path: (string | number)[], message: string) => void;
+
+function reporter(out: ConfigProblem[], src: ConfigSource): Report {
+  return (path, message) => out.push(problemAt(src, path, message));
+}
+
+/** Passwords (hashes that parse), address patterns and outbound lists; plain-text passwords are warnings. */
+function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
+  /** An empty admin-password or status-password is no password (`${STATUS_PASSWORD:-}` with no variable). */
+  const password = (path: (string | number)[], value: string | undefined, emptyIsUnset: boolean): void => {
+    if (value === undefined || (emptyIsUnset && value === '')) return;
+    const parsed = parseStoredSecret(value);
+    if (!parsed.ok) at(path, parsed.problem);
+    else if (parsed.secret.kind === 'plain') warn(path, 'is stored in plain text; store the hash that `switchboard hash-password` prints instead');
   };
+  const patterns = (path: (string | number)[], value: string | readonly string[]): void => {
+    const r = parseIpRules(splitList(value));
+    if (!r.ok) for (const p of r.problems) at(path, p);
+  };
+  password(['admin', 'admin-password'], input.admin['admin-password'], true);
+  password(['admin', 'status-password'], input.admin['status-password'], true);
+  input.accounts.forEach((a, i) => {
+    password(['accounts', i, 'password'], a.password, false);
+    patterns(['accounts', i, 'user-allow-ip'], a['user-allow-ip']);
+    patterns(['accounts', i, 'user-deny-ip'], a['user-deny-ip']);
+    const allow = parseTargets(splitList(a['callback-allow']));
+    if (!allow.ok) for (const p of allow.problems) at(['accounts', i, 'callback-allow'], p);
+  });
+  patterns(['admin', 'admin-allow-ip'], input.admin['admin-allow-ip']);
+  patterns(['admin', 'admin-deny-ip'], input.admin['admin-deny-ip']);
+  const nets = rulesOf(splitList(input.callbacks['deny-networks']), []);
+  if (!nets.ok) for (const p of nets.problems) at(['callbacks', 'deny-networks'], p);
+  const hosts = rulesOf([], splitList(input.callbacks['deny-hosts']));
+  if (!hosts.ok) for (const p of hosts.problems) at(['callbacks', 'deny-hosts'], p);
+  if (!nets.ok || !hosts.ok) return;
+  // An MO service URL is the operator's own: refuse it at load rather than at the first MO.
+  const policy = denyOnly({ networks: nets.value.networks, hosts: hosts.value.hosts });
+  input.services.forEach((sv, i) => {
+    for (const key of ['get-url', 'post-url'] as const) {
+      const u = sv[key];
+      const verdict = u === undefined ? undefined : checkUrl(policy, u);
+      if (verdict && !verdict.ok) at(['services', i, key], `${verdict.reason}; change the URL or callbacks.${verdict.reason.includes('deny-hosts') ? 'deny-hosts' : 'deny-networks'}`);
+    }
+  });
+}
+
+/** Rules the schema cannot say: uniqueness and combinations of keys. */
+function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: ConfigProblem[]): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const at = reporter(out, src);
+  securityProblems(input, at, reporter(warnings, src));
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
@@ -309,14 +358,24 @@ function withDefaults(schema: TSchema, value: unknown): unknown {
 
 /** Validates and converts; throws ConfigError with every problem found. */
 export function validateConfig(raw: unknown, src: ConfigSource): Config {
+  return validateWithWarnings(raw, src).config;
+}
+
+/** validateConfig, with the warnings: what loads but should change (plain-text passwords). */
+export function validateWithWarnings(raw: unknown, src: ConfigSource): { config: Config; warnings: ConfigProblem[] } {
   const unknown = unknownKeyProblems(raw, src);
   const filled = withDefaults(ConfigSchema, structuredClone(raw ?? {}));
   const typeProblems = schemaProblems(filled, src);
   const problems = [...unknown, ...typeProblems];
   if (problems.length > 0) throw new ConfigError(problems);
   const input = filled as ConfigInput;
-  const semantic = semanticProblems(input, src);
+  const warnings: ConfigProblem[] = [];
+  const semantic = semanticProblems(input, src, warnings);
   if (semantic.length > 0) throw new ConfigError(semantic);
+  return { config: toConfig(input, src), warnings };
+}
+
+function toConfig(input: ConfigInput, src: ConfigSource): Config {
   const ids = assignLinkIds(input.links);
   return {
     source: src.file,
@@ -367,6 +426,8 @@ export function validateConfig(raw: unknown, src: ConfigSource): Config {
       timeoutMs: ms(input.callbacks.timeout),
       concurrency: input.callbacks.concurrency,
       orderWaitMs: ms(input.callbacks['order-wait']),
+      denyNetworks: splitList(input.callbacks['deny-networks']),
+      denyHosts: splitList(input.callbacks['deny-hosts']),
     },
     mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
     services: input.services.map((sv) => ({

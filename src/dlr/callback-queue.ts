@@ -12,6 +12,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { httpCall } from '../http/http-call.js';
+import type { OutboundGuard, OutboundGuards } from '../http/outbound-guard.js';
+import { redactUrl } from '../observability/redact-url.js';
 import { cappedExponentialMs, DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import { LuaScript } from '../redis/lua-script.js';
@@ -39,12 +41,13 @@ local v = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '0')
 if tonumber(ARGV[2]) > v then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) return tonumber(ARGV[2]) end
 return v`);
 
-export async function sendCallback(req: CallbackRequest, timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; detail: string }> {
+/** `refused`: the outbound policy does not allow the destination, so the callback is given up at once. */
+export async function sendCallback(req: CallbackRequest, timeoutMs: number, guard: OutboundGuard): Promise<{ ok: true; status: number } | { ok: false; detail: string; refused: boolean }> {
   const r = await httpCall(
-    { url: req.url, method: req.method, ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': req.contentType ?? 'text/plain' } } : {}) },
+    { url: req.url, method: req.method, guard, ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': req.contentType ?? 'text/plain' } } : {}) },
     timeoutMs,
   );
-  return r.ok ? r : { ok: false, detail: r.detail };
+  return r.ok ? r : { ok: false, detail: r.detail, refused: r.kind === 'refused' };
 }
 
 /** Exponential from retryDelayMs, capped at retryDelayMaxMs (MO forwarding uses the same). */
@@ -54,7 +57,7 @@ export function callbackBackoff(attemptsMade: number, cfg: Pick<Config['callback
 
 export class CallbackQueue {
   private readonly jobs: JobQueue<CallbackJob>;
-  readonly counters = { sent: 0, retried: 0, givenUp: 0, gapsSkipped: 0 };
+  readonly counters = { sent: 0, retried: 0, givenUp: 0, refused: 0, gapsSkipped: 0 };
 
   constructor(
     connection: Redis,
@@ -62,6 +65,7 @@ export class CallbackQueue {
     private readonly keys: RedisKeys,
     private readonly cfg: Config['callbacks'],
     private readonly logger: Logger,
+    private readonly outbound: OutboundGuards,
   ) {
     this.jobs = new JobQueue<CallbackJob>(QUEUE, { connection, prefix: keys.prefix, logger, backoffMs: (n) => callbackBackoff(n, cfg) });
   }
@@ -98,21 +102,23 @@ export class CallbackQueue {
         await RAISE.run(this.redis, [key], [SENT, seq - 1]);
       }
     }
-    const result = await sendCallback(request, this.cfg.timeoutMs);
+    const result = await sendCallback(request, this.cfg.timeoutMs, this.outbound.forAccount(request.account));
     if (result.ok) {
       await RAISE.run(this.redis, [key], [SENT, seq]);
       this.counters.sent++;
       return;
     }
-    if (run.attempt >= run.maxAttempts) {
+    const url = redactUrl(request.url);
+    if (result.refused || run.attempt >= run.maxAttempts) {
       this.counters.givenUp++;
-      this.logger.error({ message: messageId, seq, url: request.url, detail: result.detail, attempts: run.attempt }, 'callback given up after max-attempts');
+      if (result.refused) this.counters.refused++;
+      this.logger.error({ message: messageId, seq, url, detail: result.detail, attempts: run.attempt }, result.refused ? 'callback refused by callbacks.deny-networks/deny-hosts; given up' : 'callback given up after max-attempts');
       await RAISE.run(this.redis, [key], [SENT, seq]);
       return;
     }
     this.counters.retried++;
-    if (run.attempt === 1) this.logger.warn({ message: messageId, seq, url: request.url, detail: result.detail }, 'callback failed; retrying with backoff');
-    throw new CallbackFailedError(`${request.method} ${request.url}: ${result.detail}`);
+    if (run.attempt === 1) this.logger.warn({ message: messageId, seq, url, detail: result.detail }, 'callback failed; retrying with backoff');
+    throw new CallbackFailedError(`${request.method} ${url}: ${result.detail}`);
   }
 
   async close(): Promise<void> {

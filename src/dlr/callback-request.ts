@@ -6,6 +6,8 @@ import type { Report } from './decide-reports.js';
 import { fillEscapeCodes } from './escape-codes.js';
 
 export interface CallbackRequest {
+  /** The account whose message it reports: its callback-allow applies. Absent in jobs queued before it existed. */
+  readonly account?: string;
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly body?: string;
@@ -14,6 +16,7 @@ export interface CallbackRequest {
 
 export interface ReportedMessage {
   readonly id: string;
+  readonly account: string;
   readonly from: string;
   readonly to: string;
   readonly service: string;
@@ -44,6 +47,7 @@ export function reportEvent(type: number): string {
 export function callbackRequest(report: Report, msg: ReportedMessage, link: ReportingLink | undefined, nowMs: number): CallbackRequest | undefined {
   if (msg.callbackUrl) {
     return {
+      account: msg.account,
       url: msg.callbackUrl,
       method: 'POST',
       contentType: 'application/json',
@@ -76,5 +80,5 @@ export function callbackRequest(report: Report, msg: ReportedMessage, link: Repo
     ...(link ? { smscId: link.smscId, account: link.systemId } : {}),
     ...(report.receiptErr !== undefined ? { receiptErr: report.receiptErr } : {}),
   });
-  return { url, method: 'GET' };
+  return { account: msg.account, url, method: 'GET' };
 }

@@ -27,7 +27,7 @@ export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): M
 }
 
 function reported(msg: QueuedMessage, status: string): ReportedMessage {
-  return { id: msg.id, from: msg.from, to: msg.to, service: msg.service, dlrUrl: msg.dlrUrl, callbackUrl: msg.callbackUrl, status };
+  return { id: msg.id, account: msg.account, from: msg.from, to: msg.to, service: msg.service, dlrUrl: msg.dlrUrl, callbackUrl: msg.callbackUrl, status };
 }
 
 export class ReportDispatcher {
@@ -109,7 +109,7 @@ export class ReportDispatcher {
             { kind: 'receipt', seq: c.seq, state: r.state, text, smscMessageId: r.smscMessageId, ...(r.err !== undefined ? { err: r.err } : {}) },
           )
         : [];
-    const msg: ReportedMessage = { id: rec.id, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status };
+    const msg: ReportedMessage = { id: rec.id, account: rec.account, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status };
     const jobs: CallbackJob[] = [];
     // The status is written with the first claim; with no report to claim, on its own.
     if (reports.length === 0 && status !== rec.status) await this.store.claimReport(rec.id, status, '');

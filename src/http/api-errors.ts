@@ -11,6 +11,7 @@ export const API_ERRORS = {
   charset_invalid: { status: 400, description: 'The text could not be read in the given charset.' },
   text_unencodable: { status: 400, description: 'The text has characters the requested coding cannot carry; nothing was changed or sent.' },
   too_many_parts: { status: 400, description: 'The text needs more parts than the account\'s max-messages.' },
+  callback_url_denied: { status: 400, description: 'The `dlrUrl` or `callbackUrl` names an address or host that callbacks may not reach (callbacks.deny-networks, callbacks.deny-hosts; the account\'s callback-allow overrides them).' },
   not_routable: { status: 403, description: 'No configured link could ever carry the message.' },
   body_too_large: { status: 413, description: 'The request body is larger than http.max-body-size.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },

@@ -8,6 +8,8 @@ import type { Account } from '../domain/account.js';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
 import type { Submission } from '../messages/prepare-submission.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
+import { basicAuth } from './basic-auth.js';
+import type { Authentication, CallbackTargets } from './sendsms-route.js';
 
 const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
 
@@ -53,6 +55,8 @@ export interface MessageLookup {
 
 export interface ApiDeps {
   readonly accept: AcceptService;
+  readonly auth: Authentication;
+  readonly callbackTargets: CallbackTargets;
   readonly lookup: MessageLookup;
   readonly shuttingDown: () => boolean;
 }
@@ -62,20 +66,13 @@ function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, ext
   return reply.code(e.status).send(e.body);
 }
 
-function basicAuth(req: FastifyRequest): { username: string; password: string } | undefined {
-  const h = req.headers.authorization;
-  if (!h || !/^basic /i.test(h)) return undefined;
-  const decoded = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-function authorize(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Account | undefined {
-  const creds = basicAuth(req);
-  const auth = deps.accept.authenticate(creds?.username, creds?.password, req.ip);
+/** The account, or undefined once the refusal is sent. The client address is checked before the password. */
+async function authorize(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply): Promise<Account | undefined> {
+  const creds = basicAuth(req.headers.authorization);
+  const auth = await deps.auth.authenticate(creds?.username, creds?.password, req.ip);
   if (auth.ok) return auth.account;
   if (auth.reason === 'ip-denied') sendError(reply, 'forbidden_ip', 'this account may not be used from your address');
+  else if (auth.reason === 'busy') sendError(reply, 'temporarily_unavailable', 'too many password checks in progress; retry later');
   else {
     reply.header('www-authenticate', 'Basic realm="switchboard"');
     sendError(reply, 'unauthorized', 'missing or wrong credentials (HTTP Basic with the account username and password)');
@@ -130,12 +127,16 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/v1/messages', { schema: { body: SendRequestSchema } }, async (req, reply) => {
     if (deps.shuttingDown()) return sendError(reply, 'temporarily_unavailable', 'the gateway is shutting down');
-    const account = authorize(deps, req, reply);
+    const account = await authorize(deps, req, reply);
     if (!account) return reply;
     const body = req.body as Static<typeof SendRequestSchema>;
     const list = 'messages' in body ? body.messages : [body];
     for (const [i, m] of list.entries()) {
       if (m.text !== undefined && m.binary !== undefined) return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
+      for (const [field, url] of [['dlrUrl', m.dlrUrl], ['callbackUrl', m.callbackUrl]] as const) {
+        const verdict = url === undefined ? undefined : deps.callbackTargets.checkCallbackUrl(account.username, url);
+        if (verdict && !verdict.ok) return sendError(reply, 'callback_url_denied', `${field}: ${verdict.reason}`, { index: i });
+      }
     }
     const batch = await deps.accept.acceptBatch(list.map((m) => toSubmission(account, m)));
     if (!batch.ok) return errorFor(batch.result, reply, 'messages' in body ? batch.index : undefined) ?? reply;
@@ -154,7 +155,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
-    const account = authorize(deps, req, reply);
+    const account = await authorize(deps, req, reply);
     if (!account) return reply;
     const id = req.params.id;
     if (!/^[0-9a-zA-Z.-]{1,64}$/.test(id)) return sendError(reply, 'not_found', 'no such message');

@@ -6,23 +6,22 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { OutboundRefusedError, type OutboundGuard } from './outbound-guard.js';
 
 export interface HttpCall {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: string | Buffer;
+  /** Where this request may go (the deny lists, and the account's callback-allow); it owns the connections. */
+  readonly guard: OutboundGuard;
 }
 
 export type HttpCallResult =
   | { readonly ok: true; readonly status: number }
   | { readonly ok: false; readonly kind: 'status'; readonly status: number; readonly detail: string }
-  | { readonly ok: false; readonly kind: 'timeout' | 'connection' | 'bad-url'; readonly detail: string };
-
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
-};
+  /** 'refused': the outbound policy does not allow the destination; trying again cannot help. */
+  | { readonly ok: false; readonly kind: 'timeout' | 'connection' | 'bad-url' | 'refused'; readonly detail: string };
 
 export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallResult> {
   let url: URL;
@@ -32,9 +31,11 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
     return Promise.resolve({ ok: false, kind: 'bad-url', detail: 'not a valid URL' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ ok: false, kind: 'bad-url', detail: `unsupported scheme ${url.protocol}` });
+  const refusal = call.guard.refusal(url);
+  if (refusal !== undefined) return Promise.resolve({ ok: false, kind: 'refused', detail: refusal });
   const secure = url.protocol === 'https:';
   const lib = secure ? https : http;
-  const agent = secure ? agents['https:'] : agents['http:'];
+  const agent = secure ? call.guard.agents['https:'] : call.guard.agents['http:'];
   return new Promise((resolve) => {
     let settled = false;
     const done = (r: HttpCallResult): void => {
@@ -64,7 +65,7 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
       req.destroy();
       done({ ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` });
     }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => done({ ok: false, kind: 'connection', detail: e.code ?? e.message }));
+    req.on('error', (e: NodeJS.ErrnoException) => done(e instanceof OutboundRefusedError ? { ok: false, kind: 'refused', detail: e.message } : { ok: false, kind: 'connection', detail: e.code ?? e.message }));
     req.end(body);
   });
 }

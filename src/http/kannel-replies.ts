@@ -28,6 +28,8 @@ export const KannelReplies = {
   unknownRequest: r(404, 'Unknown request.'),
   bodyTooLarge: r(413, 'Request body too large, rejected'),
   tooManyReceivers: r(400, 'Too many receivers, rejected'),
+  /** The dlr-url names an address or host callbacks may not reach (callbacks.deny-networks, deny-hosts). */
+  dlrUrlDenied: r(400, 'DLR-URL host not allowed, rejected'),
   /** smsbox.c words the account check differently from the other fields. */
   accountMisformed: r(400, 'Account field misformed or too long, rejected'),
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */

@@ -4,12 +4,26 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
+import type { AuthResult } from '../messages/authenticate.js';
+import type { OutboundVerdict } from '../security/outbound-policy.js';
 import { KannelReplies, type KannelReply } from './kannel-replies.js';
 import { parseRawQuery } from './raw-query.js';
 import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLookup } from './sendsms-params.js';
 
+/** Both HTTP interfaces authenticate through this (messages/authenticator.ts). */
+export interface Authentication {
+  authenticate(username: string | undefined, password: string | undefined, ip: string): Promise<AuthResult>;
+}
+
+/** Whether an account may ask for reports at a URL (security/outbound-policy.ts). */
+export interface CallbackTargets {
+  checkCallbackUrl(username: string, url: string): OutboundVerdict;
+}
+
 export interface SendsmsDeps {
   readonly accept: AcceptService;
+  readonly auth: Authentication;
+  readonly callbackTargets: CallbackTargets;
   readonly maxRecipients: number;
   readonly shuttingDown: () => boolean;
 }
@@ -90,11 +104,12 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
     const lookup = lookupFor(req);
     if (!lookup.ok) return sendKannel(reply, lookup.reply);
     const { username, password } = readCredentials(lookup.get);
-    const auth = deps.accept.authenticate(username, password, req.ip);
-    if (!auth.ok) return sendKannel(reply, KannelReplies.authFailed);
+    const auth = await deps.auth.authenticate(username, password, req.ip);
+    if (!auth.ok) return sendKannel(reply, auth.reason === 'busy' ? KannelReplies.temporaryFailure : KannelReplies.authFailed);
     const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
     if (!parsed.ok) return sendKannel(reply, parsed.reply);
     const p = parsed.params;
+    if (p.dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, p.dlrUrl).ok) return sendKannel(reply, KannelReplies.dlrUrlDenied);
     const result = await deps.accept.accept({
       account: auth.account,
       from: p.from,

@@ -6,7 +6,9 @@
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { StatusGate } from '../security/status-gate.js';
 import { API_ERRORS, apiError } from './api-errors.js';
+import { basicAuth } from './basic-auth.js';
 import { registerApi, type ApiDeps } from './api-routes.js';
 import { KannelReplies } from './kannel-replies.js';
 import { registerSendsms, sendKannel, type SendsmsDeps } from './sendsms-route.js';
@@ -27,8 +29,8 @@ const isApi = (url: string): boolean => url.startsWith('/api/');
 export interface StatusDeps {
   /** Link, bind and route states across the cluster. */
   readonly status: () => Record<string, unknown>;
-  /** admin-password and status-password; when any is set, /api/v1/status needs one of them (HTTP Basic, any user). */
-  readonly statusPasswords: readonly string[];
+  /** Who may read /api/v1/status (security/status-access.ts): HTTP Basic with any user name and the password. */
+  readonly statusGate: StatusGate;
 }
 
 export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: HttpServerOptions): FastifyInstance {
@@ -88,14 +90,14 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
     return reply.code(st.status === 'ok' ? 200 : 503).send({ status: st.status });
   });
   app.get('/api/v1/status', async (req, reply) => {
-    if (deps.statusPasswords.length > 0) {
-      const h = req.headers.authorization ?? '';
-      const given = /^basic /i.test(h) ? Buffer.from(h.slice(6).trim(), 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
-      if (given === undefined || !deps.statusPasswords.includes(given)) {
-        return reply.code(401).header('www-authenticate', 'Basic realm="switchboard status"').send(apiError('unauthorized', 'give the status-password or admin-password (HTTP Basic, any user name)').body);
-      }
-    }
-    return deps.status();
+    const check = await deps.statusGate(basicAuth(req.headers.authorization)?.password);
+    if (check === 'ok') return deps.status();
+    if (check === 'busy') return reply.code(503).send(apiError('temporarily_unavailable', 'too many password checks in progress; retry later').body);
+    const message =
+      check === 'closed'
+        ? 'set status-password or admin-password to read the status over a non-loopback interface (HTTP Basic, any user name)'
+        : 'give the status-password or admin-password (HTTP Basic, any user name)';
+    return reply.code(401).header('www-authenticate', 'Basic realm="switchboard status"').send(apiError('unauthorized', message).body);
   });
   app.get('/api/v1/errors', async () => API_ERRORS);
   return app;

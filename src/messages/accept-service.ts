@@ -5,11 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
-import { authenticate, type AuthResult } from './authenticate.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 
 export interface Enqueuer {
@@ -32,7 +30,6 @@ export type AcceptResult =
   | { readonly ok: false; readonly error: { readonly code: 'unavailable'; readonly detail: string } };
 
 export class AcceptService {
-  private readonly accounts: ReadonlyMap<string, Account>;
   private readonly linksById: ReadonlyMap<string, Link>;
 
   constructor(
@@ -41,14 +38,7 @@ export class AcceptService {
     private readonly health: RouteHealth,
     private readonly logger: Logger,
   ) {
-    this.accounts = new Map(config.accounts.map((a) => [a.username, a]));
     this.linksById = new Map(config.links.map((l) => [l.id, l]));
-  }
-
-  authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult {
-    const r = authenticate(this.accounts, username, password, ip);
-    if (!r.ok) this.logger.info({ username, ip, reason: r.reason }, 'authorization failed');
-    return r;
   }
 
   async accept(sub: Submission): Promise<AcceptResult> {

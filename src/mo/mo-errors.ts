@@ -26,15 +26,23 @@ export class MoCallbackError extends Error {
   }
 }
 
-/** The request for a service cannot be made at all (its URL does not parse once filled in); retrying cannot help. */
+/**
+ * The request for a service cannot be made at all, and retrying cannot help: its URL does not parse once filled in
+ * ('invalid-url'), or it goes where callbacks.deny-networks or deny-hosts forbid ('refused').
+ */
 export class MoRequestError extends Error {
   override readonly name = 'MoRequestError';
   constructor(
+    readonly reason: 'invalid-url' | 'refused',
     readonly service: string,
     readonly url: string,
-    options?: { cause?: unknown },
+    readonly detail: string,
   ) {
-    super(`service ${service}: ${JSON.stringify(url)} is not a valid URL once the escape codes are filled in`, options);
+    super(
+      reason === 'refused'
+        ? `service ${service}: ${url} is refused (${detail})`
+        : `service ${service}: ${JSON.stringify(url)} is not a valid URL once the escape codes are filled in (${detail})`,
+    );
   }
 }
 

@@ -2,8 +2,14 @@
  * Hands one MO to its service over HTTP: picks the service, builds the request, sends it with a deadline. Success
  * is any 2xx; everything else throws a typed error for the queue to retry or give up on. The reply body is read
  * and dropped: Kannel would send it back to the handset as a reply SMS, which switchboard does not do (yet).
+ *
+ * Sent with httpCall (node:http, keep-alive) through the outbound guard, like the receipt callbacks: a service
+ * URL whose host resolves into callbacks.deny-networks is refused, not called.
  */
 import type { Service } from '../domain/service.js';
+import { httpCall, type HttpCall, type HttpCallResult } from '../http/http-call.js';
+import type { OutboundGuard } from '../http/outbound-guard.js';
+import { redactUrl } from '../observability/redact-url.js';
 import { buildMoRequest, type MoRequest } from './build-mo-request.js';
 import { MoCallbackError, MoRequestError } from './mo-errors.js';
 import type { MoMessage } from './mo-message.js';
@@ -14,30 +20,23 @@ export type ForwardResult =
   /** No service takes it: Kannel logs and drops such a message, and so do we (a retry would find none either). */
   | { readonly kind: 'no-service'; readonly keyword: string | undefined };
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+/** httpCall, or a stand-in in tests. */
+export type HttpSend = (call: HttpCall, timeoutMs: number) => Promise<HttpCallResult>;
 
 export interface MoForwarderOptions {
   readonly services: readonly Service[];
   readonly timeoutMs: number;
-  /** For tests; the global fetch by default. */
-  readonly fetch?: FetchLike;
-}
-
-/** The URL without its query, for logs and errors: the query carries the text and the addresses. */
-export function redactUrl(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut < 0 ? url : `${url.slice(0, cut)}?…`;
-}
-
-function isTimeout(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+  /** Where service URLs may go (callbacks.deny-networks, deny-hosts). */
+  readonly guard: OutboundGuard;
+  /** For tests; httpCall by default. */
+  readonly send?: HttpSend;
 }
 
 export class MoForwarder {
-  private readonly fetch: FetchLike;
+  private readonly send: HttpSend;
 
   constructor(private readonly opts: MoForwarderOptions) {
-    this.fetch = opts.fetch ?? ((url, init) => fetch(url, init));
+    this.send = opts.send ?? httpCall;
   }
 
   async forward(mo: MoMessage): Promise<ForwardResult> {
@@ -46,28 +45,17 @@ export class MoForwarder {
     const { service } = selection;
     const request = buildMoRequest(mo, service);
     const shown = redactUrl(request.url);
-    try {
-      new URL(request.url);
-    } catch (e) {
-      throw new MoRequestError(service.name, shown, { cause: e });
+    const r = await this.send(
+      { url: request.url, method: request.method, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}), guard: this.opts.guard },
+      this.opts.timeoutMs,
+    );
+    if (r.ok) return { kind: 'delivered', service: service.name, status: r.status, method: request.method };
+    switch (r.kind) {
+      case 'bad-url': throw new MoRequestError('invalid-url', service.name, shown, r.detail);
+      case 'refused': throw new MoRequestError('refused', service.name, shown, r.detail);
+      case 'status': throw new MoCallbackError('status', service.name, shown, r.status);
+      case 'timeout': throw new MoCallbackError('timeout', service.name, shown, undefined);
+      case 'connection': throw new MoCallbackError('connection', service.name, shown, undefined, { cause: new Error(r.detail) });
     }
-
-    let response: Response;
-    try {
-      response = await this.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-      // Read to the end so the connection goes back to the pool; the deadline covers the body too.
-      await response.arrayBuffer();
-    } catch (e) {
-      throw new MoCallbackError(isTimeout(e) ? 'timeout' : 'connection', service.name, shown, undefined, { cause: e });
-    }
-    if (response.status < 200 || response.status > 299) {
-      throw new MoCallbackError('status', service.name, shown, response.status);
-    }
-    return { kind: 'delivered', service: service.name, status: response.status, method: request.method };
   }
 }

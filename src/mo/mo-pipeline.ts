@@ -13,7 +13,8 @@ import type { Service } from '../domain/service.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
-import { MoForwarder, type FetchLike } from './mo-forwarder.js';
+import type { OutboundGuard } from '../http/outbound-guard.js';
+import { MoForwarder, type HttpSend } from './mo-forwarder.js';
 import { MoKeys } from './mo-keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
@@ -39,8 +40,10 @@ export interface MoPipelineDeps {
   readonly sweepIntervalMs?: number;
   /** A group out of reassembly but not confirmed queued for this long is queued by the sweeper (default 30 s). */
   readonly staleReadyMs?: number;
-  /** For tests; the global fetch by default. */
-  readonly fetch?: FetchLike;
+  /** Where service URLs may go (callbacks.deny-networks, deny-hosts). */
+  readonly outbound: OutboundGuard;
+  /** For tests; httpCall by default. */
+  readonly send?: HttpSend;
 }
 
 export interface MoPipelineCounters {
@@ -83,7 +86,8 @@ export class MoPipeline {
     const forwarder = new MoForwarder({
       services: deps.services,
       timeoutMs: deps.callbacks.timeoutMs,
-      ...(deps.fetch !== undefined ? { fetch: deps.fetch } : {}),
+      guard: deps.outbound,
+      ...(deps.send !== undefined ? { send: deps.send } : {}),
     });
     this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;

@@ -35,10 +35,12 @@ export interface MoQueueCounters {
   retried: number;
   /** Given up: max-attempts reached, or a request that can never be made. */
   gaveUp: number;
+  /** Of those given up: the service URL goes where callbacks.deny-networks or deny-hosts forbid. */
+  refused: number;
 }
 
 export class MoQueue {
-  readonly counters: MoQueueCounters = { forwarded: 0, noService: 0, retried: 0, gaveUp: 0 };
+  readonly counters: MoQueueCounters = { forwarded: 0, noService: 0, retried: 0, gaveUp: 0, refused: 0 };
   private readonly jobs: JobQueue<MoMessage>;
   private started = false;
   private readonly log: Logger;
@@ -75,7 +77,8 @@ export class MoQueue {
     } catch (e) {
       if (e instanceof MoRequestError) {
         this.counters.gaveUp++;
-        this.log.error({ ...context, err: e }, 'MO given up: its service URL is invalid');
+        if (e.reason === 'refused') this.counters.refused++;
+        this.log.error({ ...context, err: e }, e.reason === 'refused' ? 'MO given up: its service URL is refused by callbacks.deny-networks/deny-hosts' : 'MO given up: its service URL is invalid');
         throw new GiveUpJob(e.message);
       }
       const max = this.opts.callbacks.maxAttempts;

@@ -4,6 +4,7 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import { redactUrl } from '../observability/redact-url.js';
 
 export type RedisTarget = { readonly url: string } | { readonly path: string };
 
@@ -17,8 +18,9 @@ export function parseRedisUrl(url: string): RedisTarget {
   return { url };
 }
 
+/** For logs and errors: a URL without its credentials and query (`redis://:pw@h:6379/0?password=…`). */
 export function describeTarget(t: RedisTarget): string {
-  return 'path' in t ? `unix:${t.path}` : t.url.replace(/\/\/[^@/]*@/, '//***@');
+  return 'path' in t ? `unix:${t.path}` : redactUrl(t.url);
 }
 
 export function createRedis(target: RedisTarget, role: RedisRole, name: string, logger?: Logger): Redis {

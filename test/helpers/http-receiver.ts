@@ -51,3 +51,10 @@ export async function startReceiver(port = 0): Promise<HttpReceiver> {
       }),
   };
 }
+
+/** A receiver closed with the test's cleanups. */
+export async function startReceiverFor(cleanups: Array<() => Promise<void> | void>): Promise<HttpReceiver> {
+  const r = await startReceiver();
+  cleanups.push(() => r.close());
+  return r;
+}

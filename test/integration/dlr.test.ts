@@ -5,27 +5,17 @@
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Link } from '../../src/domain/link.js';
-import { SmscSimulator, type SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
+import type { SmscSimulator, SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
 import { startGateway, testConfig } from '../helpers/gateway.js';
-import { startReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
-import { testLink, waitFor } from '../helpers/links.js';
+import { startReceiverFor, type HttpReceiver } from '../helpers/http-receiver.js';
+import { startSimulator, testLink, waitFor } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
 
 const env = useTestRedis();
 const { cleanups } = env;
 
-async function sim(opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0, receiptDelayMs: 30, ...opts });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
-
-async function receiver(): Promise<HttpReceiver> {
-  const r = await startReceiver();
-  cleanups.push(() => r.close());
-  return r;
-}
+const sim = (opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> => startSimulator(cleanups, { receiptDelayMs: 30, ...opts });
+const receiver = (): Promise<HttpReceiver> => startReceiverFor(cleanups);
 
 const fast = { callbacks: { 'retry-delay': 0.1, 'retry-delay-max': 0.5 }, receipts: { 'unmatched-retry': 5 } };
 

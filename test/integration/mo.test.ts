@@ -10,10 +10,13 @@ import type { Config } from '../../src/config/config.js';
 import type { Link } from '../../src/domain/link.js';
 import type { Service } from '../../src/domain/service.js';
 import { buildParts, encodeText, ucs2Encode, type SubmitPart } from '../../src/encoding/index.js';
+import { DEFAULT_DENY_HOSTS, DEFAULT_DENY_NETWORKS } from '../../src/config/schema.js';
+import { OutboundGuards } from '../../src/http/outbound-guard.js';
 import { LinkRuntime } from '../../src/links/link-runtime.js';
 import { MoKeys, MoPipeline, MoReassemblyStore, moPartFrom, type MoPipelineDeps } from '../../src/mo/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import { OutboundPolicies } from '../../src/security/outbound-policy.js';
 import type { InboundSm } from '../../src/smpp/inbound.js';
 import { sleep, testLink, waitFor } from '../helpers/links.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -70,7 +73,8 @@ async function closedPort(): Promise<number> {
 const logger = createLogger('silent');
 const SMSC_ID = 'opA';
 const REASSEMBLY_TIMEOUT_MS = 1000;
-const callbacks: Config['callbacks'] = { maxAttempts: 100, retryDelayMs: 100, retryDelayMaxMs: 300, timeoutMs: 1000, concurrency: 4, orderWaitMs: 1000 };
+const callbacks: Config['callbacks'] = { maxAttempts: 100, retryDelayMs: 100, retryDelayMaxMs: 300, timeoutMs: 1000, concurrency: 4, orderWaitMs: 1000, denyNetworks: DEFAULT_DENY_NETWORKS, denyHosts: DEFAULT_DENY_HOSTS };
+const outbound = (networks: readonly string[] = DEFAULT_DENY_NETWORKS) => new OutboundGuards(new OutboundPolicies({ networks, hosts: DEFAULT_DENY_HOSTS }, [])).services;
 
 let redis: TestRedis;
 let receiver: Receiver;
@@ -97,6 +101,7 @@ async function newPipeline(prefix: string, over: Partial<MoPipelineDeps> = {}): 
     reassemblyTimeoutMs: REASSEMBLY_TIMEOUT_MS,
     callbacks,
     logger,
+    outbound: outbound(),
     ...over,
   });
 }
@@ -372,6 +377,24 @@ describe('MO: SMPP → Redis → HTTP service', () => {
     } finally {
       await giving.stop();
       await nobody.stop();
+    }
+  });
+
+  it('refuses, without retrying, a service whose host name resolves into callbacks.deny-networks', async () => {
+    // "localhost" is looked up at send time; with loopback denied, the address it resolves to is refused.
+    const before = receiver.requests.length;
+    const guarded = await newPipeline('refused', {
+      services: [svc('default', { getUrl: `http://localhost:${receiver.port}/refused?text=%a` })],
+      outbound: outbound([...DEFAULT_DENY_NETWORKS, '127.0.0.0/8', '::1']),
+    });
+    await guarded.start();
+    try {
+      expect(await guarded.handle({ ...inboundBase, sourceAddr: '4670000011', body: Buffer.from('to a denied host') }, link)).toBe('ok');
+      await waitFor(() => guarded.stats().gaveUp === 1, 5000, 'refused');
+      expect(guarded.stats()).toMatchObject({ refused: 1, gaveUp: 1, retried: 0, forwarded: 0 });
+      expect(receiver.requests.length).toBe(before);
+    } finally {
+      await guarded.stop();
     }
   });
 

@@ -66,6 +66,7 @@ export function makeAccount(over: Partial<Account> = {}): Account {
     maxMessages: 10,
     allowIp: [],
     denyIp: [],
+    callbackAllow: [],
     allowedPrefix: [],
     deniedPrefix: [],
     ...over,

@@ -36,8 +36,8 @@ describe('checkConfigFile', () => {
     const r = checkConfigFile(file, {});
     expect(r.exitCode).toBe(CHECK_CONFIG_EXIT.warnings);
     const lines = r.output.trimEnd().split('\n');
-    expect(lines.map((l) => /^warning: [^:]+:(\d+):/.exec(l)?.[1] ?? l)).toEqual(['4', '5', '13', `${file}: valid, 3 warnings`]);
-    expect(lines[0]).toBe(`warning: ${file}:4: group sendsms-user (line 1) forced-smsc: "carier" is no link's smsc-id, and no link's allowed-smsc-id, denied-smsc-id or preferred-smsc-id lists it; did you mean carrier?`);
+    expect(lines.map((l) => /^warning: [^:]+:(\d+):/.exec(l)?.[1] ?? l)).toEqual(['3', '4', '5', '13', `${file}: valid, 4 warnings`]);
+    expect(lines[1]).toBe(`warning: ${file}:4: group sendsms-user (line 1) forced-smsc: "carier" is no link's smsc-id, and no link's allowed-smsc-id, denied-smsc-id or preferred-smsc-id lists it; did you mean carrier?`);
   });
 
   it('a clean file: exit 0 and one line', () => {

@@ -9,7 +9,7 @@ import { checkConfig, formatWarning, nearestId, type ConfigWarning } from '../..
 import type { IncludeReader } from '../../../src/config/kannel-conf.js';
 import { loadConfigFile } from '../../../src/config/load-config.js';
 import { parseKannelConfig } from '../../../src/config/load-kannel.js';
-import { parseYamlConfigWithSource } from '../../../src/config/load-yaml.js';
+import { parseYamlConfig } from '../../../src/config/load-yaml.js';
 
 const noInclude: IncludeReader = () => undefined;
 
@@ -19,7 +19,7 @@ function checkKannel(text: string, file = 'kannel.conf'): ConfigWarning[] {
 }
 
 function checkYaml(text: string): ConfigWarning[] {
-  const { config, source } = parseYamlConfigWithSource(text, 'sb.yaml', {});
+  const { config, source } = parseYamlConfig(text, 'sb.yaml', {});
   return checkConfig(config, source);
 }
 

@@ -133,7 +133,10 @@ describe('parseKannelConfig: values become the typed Config', () => {
       'default-smsc = carrier',
     ].join('\n');
     const { config, warnings } = parseKannelConfig(text, 'k.conf', noInclude);
-    expect(warnings).toEqual([]);
+    // every key is carried over; the plain-text password loads, with a warning naming where it is
+    expect(warnings.map(formatProblem)).toEqual([
+      `k.conf:${text.split('\n').indexOf('password = foobar') + 1}: group sendsms-user (line ${text.split('\n').indexOf('group = sendsms-user') + 1}) password: is stored in plain text; store the hash that \`switchboard hash-password\` prints instead`,
+    ]);
     expect(config.source).toBe('k.conf');
     expect(config.log.level).toBe('debug');
     expect(config.admin).toMatchObject({ port: 13000, allowIp: ['127.0.0.1', '10.0.0.*'], denyIp: [] });
@@ -306,11 +309,16 @@ describe('the benchmark Kannel files load as they are (test/unit/config/fixtures
 });
 
 describe('the repository example config/kannel-example.conf', () => {
-  it('loads without errors; the only key not carried over is smsbox bearerbox-host', () => {
+  it('loads without errors; the only key not carried over is smsbox bearerbox-host; its passwords are plain text', () => {
     const text = read('../../../config/kannel-example.conf');
     const { config, warnings } = parseKannelConfig(text, 'config/kannel-example.conf', noInclude);
+    const lineOf = (start: string): number => text.split('\n').findIndex((l) => l.startsWith(start)) + 1;
+    const plain = 'is stored in plain text; store the hash that `switchboard hash-password` prints instead';
     expect(warnings.map(formatProblem)).toEqual([
-      `config/kannel-example.conf:${text.split('\n').findIndex((l) => l.startsWith('bearerbox-host')) + 1}: group smsbox (line 11) bearerbox-host: not needed: switchboard has no separate bearerbox process`,
+      `config/kannel-example.conf:${lineOf('bearerbox-host')}: group smsbox (line 11) bearerbox-host: not needed: switchboard has no separate bearerbox process`,
+      `config/kannel-example.conf:${lineOf('admin-password')}: group core (line 5) admin-password: ${plain}`,
+      `config/kannel-example.conf:${lineOf('status-password')}: group core (line 5) status-password: ${plain}`,
+      `config/kannel-example.conf:${lineOf('password = foobar')}: group sendsms-user (line 30) password: ${plain}`,
     ]);
     expect(config.links.map((l) => [l.id, l.host, l.port, l.transceiver, l.systemId, l.systemType, l.reconnectDelayMs])).toEqual([['carrier', '127.0.0.1', 2775, true, 'kannel', 'VMA', 2000]]);
     expect(config.accounts.map((a) => [a.username, a.maxMessages])).toEqual([['tester', 5]]);

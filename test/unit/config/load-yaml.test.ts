@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { ConfigError, formatProblem, type ConfigProblem } from '../../../src/config/config-error.js';
 import { parseYamlConfig } from '../../../src/config/load-yaml.js';
+import { DEFAULT_DENY_HOSTS, DEFAULT_DENY_NETWORKS } from '../../../src/config/schema.js';
+import { hashPassword } from '../../../src/security/password-hash.js';
 
 function problemsOf(text: string, env: Readonly<Record<string, string | undefined>> = {}): string[] {
   try {
@@ -38,17 +40,17 @@ describe('the repository demo config/switchboard.yaml', () => {
   const text = readFileSync(fileURLToPath(new URL('../../../config/switchboard.yaml', import.meta.url)), 'utf8');
 
   it('loads without errors with an empty environment (embedded redis, simulator on)', () => {
-    const c = parseYamlConfig(text, 'config/switchboard.yaml', {});
+    const { config: c } = parseYamlConfig(text, 'config/switchboard.yaml', {});
     expect(c.source).toBe('config/switchboard.yaml');
     expect(c.http).toMatchObject({ port: 13013, host: '127.0.0.1', globalSender: '12345' });
     expect(c.redis.url).toBe('');
     expect(c.simulator).toMatchObject({ enabled: true, port: 2775, persona: 'happy' });
     expect(c.links.map((l) => [l.id, l.port, l.transceiver, l.reconnectDelayMs])).toEqual([['demo-smsc', 2775, true, 1000]]);
-    expect(c.accounts.map((a) => [a.username, a.password, a.maxMessages])).toEqual([['demo', 'demo', 10]]);
+    expect(c.accounts.map((a) => [a.username, a.password.startsWith('$scrypt$'), a.maxMessages])).toEqual([['demo', true, 10]]);
   });
 
   it('takes REDIS_URL from the environment', () => {
-    expect(parseYamlConfig(text, 'config/switchboard.yaml', { REDIS_URL: 'redis://10.0.0.5:6379' }).redis.url).toBe('redis://10.0.0.5:6379');
+    expect(parseYamlConfig(text, 'config/switchboard.yaml', { REDIS_URL: 'redis://10.0.0.5:6379' }).config.redis.url).toBe('redis://10.0.0.5:6379');
   });
 });
 
@@ -133,7 +135,7 @@ accounts:
 
 describe('parseYamlConfig: values', () => {
   it('an empty file is the default configuration', () => {
-    const c = parseYamlConfig('', 'sb.yaml', {});
+    const { config: c } = parseYamlConfig('', 'sb.yaml', {});
     expect(c.http).toEqual({ port: 13013, host: '0.0.0.0', globalSender: undefined, sendsmsChars: '0123456789 +-', maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, maxRecipients: 1000 });
     expect(c.admin).toEqual({ port: 13000, host: '0.0.0.0', password: undefined, statusPassword: undefined, allowIp: [], denyIp: [] });
     expect(c.redis).toEqual({ url: undefined, dataDir: './data/redis', keyPrefix: 'sb' });
@@ -148,7 +150,7 @@ describe('parseYamlConfig: values', () => {
     const text = `${LINK.replace('pw', '${SMSC_PW}')}    system-type: \${SYSTYPE:-VMA}
     address-range: $\${NOT_A_VAR}
 `;
-    const link = parseYamlConfig(text, 'sb.yaml', { SMSC_PW: 'p@ss' }).links[0];
+    const link = parseYamlConfig(text, 'sb.yaml', { SMSC_PW: 'p@ss' }).config.links[0];
     expect(link).toMatchObject({ password: 'p@ss', systemType: 'VMA', addressRange: '${NOT_A_VAR}' });
   });
 
@@ -157,7 +159,55 @@ describe('parseYamlConfig: values', () => {
     preferred-smsc-id: "a; b ;;c"
     denied-prefix: ""
 `;
-    const r = parseYamlConfig(text, 'sb.yaml', {}).links[0]?.routing;
+    const r = parseYamlConfig(text, 'sb.yaml', {}).config.links[0]?.routing;
     expect(r).toMatchObject({ allowedSmscId: ['a', 'b'], preferredSmscId: ['a', 'b', 'c'], deniedPrefix: [] });
+  });
+});
+
+describe('parseYamlConfig: passwords, address lists and outbound lists', () => {
+  const HASH = hashPassword('s3cret', Buffer.from('0123456789abcdef'), { ln: 4, r: 8, p: 1 });
+  const PLAIN = 'is stored in plain text; store the hash that `switchboard hash-password` prints instead';
+
+  it('takes an scrypt hash as it is, with no warning; plain text loads with a warning naming file, line and key', () => {
+    const text = `admin:\n  admin-password: "${HASH}"\n  status-password: st\naccounts:\n  - username: a\n    password: "${HASH}"\n  - username: b\n    password: plain\n`;
+    const { config, warnings } = parseYamlConfig(text, 'sb.yaml', {});
+    expect(config.accounts.map((a) => a.password)).toEqual([HASH, 'plain']);
+    expect(config.admin.password).toBe(HASH);
+    expect(warnings.map(formatProblem)).toEqual([`sb.yaml:3: admin.status-password: ${PLAIN}`, `sb.yaml:8: accounts[1].password: ${PLAIN}`]);
+  });
+
+  it('an empty status-password (an unset variable) is no password and no warning', () => {
+    const { config, warnings } = parseYamlConfig('admin:\n  status-password: ${STATUS_PASSWORD:-}\n', 'sb.yaml', {});
+    expect(config.admin.statusPassword).toBe('');
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['a malformed scrypt hash', 'accounts:\n  - username: a\n    password: "$scrypt$ln=4$x$y"\n', ['sb.yaml:3: accounts[0].password: expected the parameters as ln=N,r=N,p=N, got "ln=4"']],
+    ['another hash format', 'admin:\n  admin-password: "$2b$12$abcdefghijklmnopqrstuv"\n', ['sb.yaml:2: admin.admin-password: a "$2b$" hash is not supported; give an scrypt hash from `switchboard hash-password`']],
+    ['a bad user-deny-ip pattern', 'accounts:\n  - username: a\n    password: p\n    user-deny-ip: "*"\n', ['sb.yaml:4: accounts[0].user-deny-ip: "*" matches nothing in Kannel (a pattern has four parts); write "*.*.*.*" for every address']],
+    ['a bad admin-allow-ip network', 'admin:\n  admin-allow-ip: [10.0.0.0/33]\n', ['sb.yaml:2: admin.admin-allow-ip: "10.0.0.0/33": the prefix length must be 0 to 32']],
+    ['a bad deny-networks entry', 'callbacks:\n  deny-networks: [169.254.0.0/16, metadata.google.internal]\n', ['sb.yaml:2: callbacks.deny-networks: "metadata.google.internal" is not an address pattern (expected 10.1.*.*, 10.0.0.0/8, 2001:db8::1 or 2001:db8::/32)']],
+    ['a bad deny-hosts entry', 'callbacks:\n  deny-hosts: "http://x/"\n', ['sb.yaml:2: callbacks.deny-hosts: "http://x/" is not a host name (expected a name such as metadata.google.internal, or *.internal)']],
+    ['a bad callback-allow entry', 'accounts:\n  - username: a\n    password: p\n    callback-allow: [10.0.0.0/99]\n', ['sb.yaml:4: accounts[0].callback-allow: "10.0.0.0/99": the prefix length must be 0 to 32']],
+    ['an MO service at the metadata address', 'services:\n  - keyword: default\n    get-url: http://169.254.169.254/latest?text=%a\n', ['sb.yaml:3: services[0].get-url: 169.254.169.254 is in a denied network (callbacks.deny-networks); change the URL or callbacks.deny-networks']],
+    ['an MO service at a denied host name', 'services:\n  - keyword: default\n    post-url: http://metadata.google.internal/x\n', ['sb.yaml:3: services[0].post-url: the host metadata.google.internal is denied (callbacks.deny-hosts); change the URL or callbacks.deny-hosts']],
+  ])('refuses %s', (_what, text, expected) => {
+    expect(problemsOf(text).filter((p) => !p.includes('plain text'))).toEqual(expected);
+  });
+
+  it('address lists take CIDR, IPv6 and Kannel patterns; the outbound lists default to link-local and metadata', () => {
+    const text = 'accounts:\n  - username: a\n    password: p\n    user-allow-ip: "10.1.*.*; 192.168.0.0/16; ::1; 2001:db8::/32"\n    user-deny-ip: "*.*.*.*"\n    callback-allow: [169.254.169.254, hooks.lab.internal]\n';
+    const { config } = parseYamlConfig(text, 'sb.yaml', {});
+    expect(config.accounts[0]).toMatchObject({ allowIp: ['10.1.*.*', '192.168.0.0/16', '::1', '2001:db8::/32'], denyIp: ['*.*.*.*'], callbackAllow: ['169.254.169.254', 'hooks.lab.internal'] });
+    expect(config.callbacks.denyNetworks).toEqual(DEFAULT_DENY_NETWORKS);
+    expect(config.callbacks.denyNetworks).toContain('169.254.0.0/16');
+    expect(config.callbacks.denyNetworks).toContain('fe80::/10');
+    expect(config.callbacks.denyHosts).toEqual(DEFAULT_DENY_HOSTS);
+  });
+
+  it('a deny-networks list replaces the default; an MO service on loopback is then refused at load', () => {
+    const text = 'callbacks:\n  deny-networks: "127.0.0.0/8; ::1"\nservices:\n  - keyword: default\n    get-url: http://127.0.0.1:8080/mo\n';
+    expect(problemsOf(text)).toEqual(['sb.yaml:5: services[0].get-url: 127.0.0.1 is in a denied network (callbacks.deny-networks); change the URL or callbacks.deny-networks']);
   });
 });

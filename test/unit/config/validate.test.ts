@@ -244,7 +244,7 @@ describe('validateConfig: the typed Config', () => {
     ).accounts;
     expect(a).toEqual({
       username: 'a', password: 'x', name: 'a', defaultSmsc: undefined, forcedSmsc: undefined, defaultSender: undefined, fakedSender: undefined,
-      maxMessages: 10, allowIp: [], denyIp: [], allowedPrefix: [], deniedPrefix: [],
+      maxMessages: 10, allowIp: [], denyIp: [], callbackAllow: [], allowedPrefix: [], deniedPrefix: [],
     });
     expect(b).toMatchObject({ name: 'svc', allowIp: ['1.2.3.4', '5.6.7.*'], deniedPrefix: ['+1', '+7'], maxMessages: 3 });
   });

@@ -71,14 +71,16 @@ describe('aggregateStatus', () => {
 });
 
 describe('callback requests', () => {
-  const msg = { id: 'abc', from: '4711', to: '+46700', service: 'svc', dlrUrl: 'http://h/dlr?t=%d&p=%p&a=%A&i=%i&o=%o', callbackUrl: undefined, status: 'delivered' };
+  const msg = { id: 'abc', account: 'acct', from: '4711', to: '+46700', service: 'svc', dlrUrl: 'http://h/dlr?t=%d&p=%p&a=%A&i=%i&o=%o', callbackUrl: undefined, status: 'delivered' };
   it('fills Kannel escapes into the dlr-url, URL-encoded', () => {
     const req = callbackRequest({ type: 1, text: 'id:1 stat:DELIVRD', smscMessageId: '1', onceKey: 'final' }, msg, { smscId: 'carrier', systemId: 'bindA' }, 0);
-    expect(req).toEqual({ url: 'http://h/dlr?t=1&p=%2B46700&a=id%3A1+stat%3ADELIVRD&i=carrier&o=bindA', method: 'GET' });
+    // the account travels with the request: its callback-allow applies when it is sent
+    expect(req).toEqual({ account: 'acct', url: 'http://h/dlr?t=1&p=%2B46700&a=id%3A1+stat%3ADELIVRD&i=carrier&o=bindA', method: 'GET' });
   });
   it('posts JSON to a callbackUrl', () => {
     const req = callbackRequest({ type: 8, text: 'ACK/', smscMessageId: '7', onceKey: 'ack' }, { ...msg, dlrUrl: undefined, callbackUrl: 'https://c/x' }, undefined, Date.UTC(2026, 0, 1));
     expect(req?.method).toBe('POST');
+    expect(req?.account).toBe('acct');
     expect(JSON.parse(req!.body!)).toEqual({ id: 'abc', event: 'smsc-accepted', type: 8, status: 'delivered', to: '+46700', from: '4711', smscMessageId: '7', detail: 'ACK/', at: '2026-01-01T00:00:00.000Z' });
   });
   it('no target, no request', () => {

@@ -1,0 +1,57 @@
+/**
+ * Authentication for both HTTP interfaces: the account and client address first (authenticate.ts), then the
+ * password through the verifier (constant time, scrypt hashes cached once verified). Failed attempts are logged,
+ * one line per account and client address per minute carrying how many more there were, so a flood of wrong
+ * passwords does not flood the log; at most 1000 such pairs are tracked, the rest share one line.
+ */
+import type { Logger } from 'pino';
+import type { Account } from '../domain/account.js';
+import { LogThrottle } from '../observability/log-throttle.js';
+import type { PasswordVerifier } from '../security/password-verifier.js';
+import { admit, compileAccounts, type AccountAccess, type AuthFailure, type AuthResult } from './authenticate.js';
+
+const FAILURE_LOG_INTERVAL_MS = 60_000;
+/** Longest user name written to the log: it is whatever the client sent. */
+const MAX_LOGGED_NAME = 64;
+
+export class Authenticator {
+  private readonly accounts: ReadonlyMap<string, AccountAccess>;
+  private readonly throttle = new LogThrottle({ intervalMs: FAILURE_LOG_INTERVAL_MS, maxKeys: 1000 });
+
+  constructor(
+    accounts: readonly Account[],
+    private readonly verifier: PasswordVerifier,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.accounts = compileAccounts(accounts);
+  }
+
+  async authenticate(username: string | undefined, password: string | undefined, ip: string): Promise<AuthResult> {
+    const admitted = admit(this.accounts, username, ip);
+    if (!admitted.ok) return this.failed(username, ip, admitted.reason);
+    if (password === undefined) return this.failed(username, ip, 'bad-password');
+    const { access } = admitted;
+    const verdict = await this.verifier.verify(access.credentialId, access.secret, password);
+    if (verdict === 'ok') return { ok: true, account: access.account };
+    return this.failed(username, ip, verdict === 'busy' ? 'busy' : 'bad-password');
+  }
+
+  private failed(username: string | undefined, ip: string, reason: AuthFailure): AuthResult {
+    const now = this.now();
+    for (const s of this.throttle.sweep(now)) {
+      const [who, from] = s.overflow ? [undefined, undefined] : (JSON.parse(s.key) as [string | null, string]);
+      this.logger.warn({ username: who ?? undefined, ip: from, more: s.suppressed, ...(s.overflow ? { tooManyClients: true } : {}) }, 'authorization failures not logged one by one in the last minute');
+    }
+    const user = username === undefined ? undefined : username.length > MAX_LOGGED_NAME ? `${username.slice(0, MAX_LOGGED_NAME)}…` : username;
+    // An unknown user name is whatever the client made up: counted per address alone, so cycling names is no flood.
+    const d = this.throttle.hit(JSON.stringify([reason === 'unknown-user' ? null : (user ?? null), ip]), now);
+    if (d.log) {
+      this.logger.warn(
+        { username: user, ip, reason, ...(d.suppressed > 0 ? { more: d.suppressed } : {}), ...(d.overflow ? { tooManyClients: true } : {}) },
+        'authorization failed (more failures of this user, or of unknown users, from this address within a minute are counted, not logged)',
+      );
+    }
+    return { ok: false, reason };
+  }
+}
