@@ -7,7 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
+import { COMMAND_IDS, HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 
 export type CloseReason =
@@ -133,8 +133,10 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   /** Answers a request from the peer. */
   respond(req: RawPdu, status: number, fields: Record<string, unknown> = {}): void {
     if (this.closedWith) return;
-    const command = req.command === 'unknown' ? 'generic_nack' : `${req.command}_resp`;
-    this.write(encodePdu(command, fields, req.sequence_number, status));
+    // A request with no response PDU of its own (outbind, alert_notification, an unknown command) gets a generic_nack.
+    const resp = `${req.command}_resp`;
+    if (COMMAND_IDS[resp] === undefined) this.write(encodePdu('generic_nack', {}, req.sequence_number, status));
+    else this.write(encodePdu(resp, fields, req.sequence_number, status));
   }
 
   /** Writes a request we expect no answer to (e.g. a generic_nack for a frame we could not read). */

@@ -1,6 +1,7 @@
 /**
  * Hostile or broken SMSC output: an unknown command gets a generic_nack and the session lives on; a frame whose
- * length cannot be right ends the session cleanly and the bind comes back; a truncated deliver_sm is refused.
+ * length cannot be right ends the session cleanly and the bind comes back; a truncated deliver_sm is refused; a
+ * request that has no response PDU (outbind) gets a generic_nack.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,6 +77,19 @@ describe('an SMSC that sends what it should not', () => {
     smsc.sockets[0]!.write(header(16, 0x00000abc, 0, 77));
     await waitFor(() => smsc.frames.some((f) => f.command === 'generic_nack'), 2000, 'generic_nack');
     expect(smsc.frames.find((f) => f.command === 'generic_nack')).toEqual({ command: 'generic_nack', status: 0x03, sequence: 77 });
+    expect(b.state.kind).toBe('bound');
+    expect(smsc.binds).toBe(1);
+  });
+
+  it('an outbind on a bound session (a request with no response PDU) gets a generic_nack, and the session stays bound', async () => {
+    // Found by npm run fuzz:smpp: answering it looked up "outbind_resp", which does not exist, and the gateway crashed.
+    const smsc = await rawSmsc();
+    const b = bind(smsc.port);
+    await waitFor(() => b.state.kind === 'bound');
+    const body = Buffer.from('SMSC\0pw\0', 'latin1');
+    smsc.sockets[0]!.write(Buffer.concat([header(16 + body.length, COMMAND_IDS.outbind!, 0, 31), body]));
+    await waitFor(() => smsc.frames.some((f) => f.command === 'generic_nack'), 2000, 'generic_nack');
+    expect(smsc.frames.find((f) => f.command === 'generic_nack')).toEqual({ command: 'generic_nack', status: 0x03, sequence: 31 });
     expect(b.state.kind).toBe('bound');
     expect(smsc.binds).toBe(1);
   });
