@@ -10,6 +10,9 @@ import type { Socket } from 'node:net';
 import { COMMAND_IDS, HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 
+/** Our output the peer has not taken yet, above which we stop reading it (see pauseReading). */
+const MAX_UNSENT_BYTES = 1 << 20;
+
 export type CloseReason =
   | { readonly kind: 'local'; readonly detail: string }
   | { readonly kind: 'peer' }
@@ -69,6 +72,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly closeOnTimeout: boolean;
   private corked = false;
+  private readingPaused = false;
 
   constructor(
     private readonly socket: Socket,
@@ -161,6 +165,22 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       });
     }
     this.socket.write(frame);
+    if (!this.readingPaused && this.socket.writableLength > MAX_UNSENT_BYTES) this.pauseReading();
+  }
+
+  /**
+   * Stops reading the peer until it has taken our output: a peer that writes but never reads would otherwise have
+   * us buffer every answer, without bound (an SMSC flooding enquire_link without reading took a bind to 1.4 GB in
+   * 15 s, and it stayed "bound"). TCP then holds the peer back, and with nothing read the keep-alive's response
+   * timeout ends the session if the peer never reads again.
+   */
+  private pauseReading(): void {
+    this.readingPaused = true;
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.readingPaused = false;
+      if (!this.closedWith) this.socket.resume();
+    });
   }
 
   /** Ends the connection gracefully (pending writes flush); pending requests fail. */

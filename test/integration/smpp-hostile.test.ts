@@ -1,14 +1,16 @@
 /**
  * Hostile or broken SMSC output: an unknown command gets a generic_nack and the session lives on; a frame whose
  * length cannot be right ends the session cleanly and the bind comes back; a truncated deliver_sm is refused; a
- * request that has no response PDU (outbind) gets a generic_nack.
+ * request that has no response PDU (outbind) gets a generic_nack; an SMSC that writes but never reads is held back
+ * instead of being buffered for.
  */
+import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bind } from '../../src/smpp/bind.js';
 import { COMMAND_IDS, decodePdu, encodePdu } from '../../src/smpp/codec.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { testLink, waitFor } from '../helpers/links.js';
+import { sleep, testLink, waitFor } from '../helpers/links.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -92,6 +94,26 @@ describe('an SMSC that sends what it should not', () => {
     expect(smsc.frames.find((f) => f.command === 'generic_nack')).toEqual({ command: 'generic_nack', status: 0x03, sequence: 31 });
     expect(b.state.kind).toBe('bound');
     expect(smsc.binds).toBe(1);
+  });
+
+  it('an SMSC that floods enquire_link and never reads is held back by TCP (the gateway stops reading it), and the keep-alive ends the session', async () => {
+    // Before: the gateway read on and buffered every answer, 1.4 GB in 15 s, and the bind stayed bound.
+    const smsc = await rawSmsc();
+    const b = bind(smsc.port);
+    await waitFor(() => b.state.kind === 'bound');
+    const s = smsc.sockets[0]!;
+    s.pause(); // never reads again
+    const batch = Buffer.concat(Array.from({ length: 1000 }, (_, i) => header(16, COMMAND_IDS.enquire_link!, 0, i + 1)));
+    const limit = 24 << 20;
+    let written = 0;
+    let blocked = false;
+    while (!blocked && written < limit && !s.destroyed) {
+      written += batch.length;
+      if (s.write(batch)) await new Promise((r) => setImmediate(r));
+      else blocked = !(await Promise.race([once(s, 'drain').then(() => true), sleep(500).then(() => false)]));
+    }
+    expect(blocked, `the SMSC wrote ${written} bytes and was never held back`).toBe(true);
+    await waitFor(() => smsc.binds >= 2, 5000, 'the session ended by the keep-alive, and a new bind');
   });
 
   it('a command_length below the header size ends the session cleanly, and it rebinds', async () => {
