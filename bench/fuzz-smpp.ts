@@ -3,13 +3,15 @@
  * gateway's bind and writes COUNT PDUs at it from a seeded stream (bench/lib/hostile-pdus.ts): valid traffic mixed
  * with random bytes, lying command_lengths, truncated bodies, unknown commands, responses to nothing, duplicate
  * sequence numbers, absurd TLVs, bad data_coding and text, garbage receipts, unbind storms, enquire_link and
- * deliver_sm floods, PDUs split byte by byte or many in one write, slowloris writes; and it answers the gateway's
- * submits and enquire_links with generic_nacks, error statuses, duplicates, wrong sequence numbers or nothing. The
- * gateway must not crash, its memory must stay bounded, and afterwards it must bind and deliver a normal message
- * end to end. It prints the seed (rerun a run with SEED=), the figures, and exits 1 when a check failed.
+ * deliver_sm floods, PDUs split byte by byte or many in one write, slowloris writes, floods while it reads nothing;
+ * and it answers the gateway's submits and enquire_links with generic_nacks, error statuses, duplicates, wrong
+ * sequence numbers or nothing. The gateway must not crash, its memory must stay bounded, and afterwards it must
+ * bind and deliver a normal message end to end. It prints the seed (rerun a run with SEED=), the figures, and exits
+ * 1 when a check failed.
  *
  * env: COUNT=100000   hostile PDUs in all
- *      SEED=<random>  seed of the PDU stream (printed; the same seed writes the same bytes)
+ *      SEED=<random>  seed of the PDU stream (printed; the same seed writes the same actions, and the same bytes
+ *                     but for the message ids that receipts quote, which the gateway's submits got)
  *      TIMEOUT=900    seconds for the whole run; it stops by itself, and reports a timeout as a failure
  *      KEEP=0         1: keep the temporary directory (gateway configuration and log) even when the run passed
  *      HEAP_MB=       cap the gateway's V8 heap (--max-old-space-size): memory that is only garbage not yet
@@ -68,10 +70,16 @@ async function main(): Promise<number> {
   const seed = intEnv('SEED', randomInt(1, 2 ** 31 - 1));
   const timeoutMs = intEnv('TIMEOUT', 900) * 1000;
   const controller = new AbortController();
-  let signals = 0;
+  let firstSignalAt = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    log(`${sig}: stopping${signals > 1 ? ' (again)' : ''}; everything started is being stopped`);
+    // The same Ctrl-C often arrives twice (the terminal's process group, and npm or tsx relaying it).
+    if (firstSignalAt > 0 && Date.now() - firstSignalAt < 1000) return;
+    if (firstSignalAt > 0) {
+      log(`${sig} again: killing what was started and exiting now`);
+      process.exit(130); // the run's exit hook KILLs the gateway and redis-server
+    }
+    firstSignalAt = Date.now();
+    log(`${sig}: stopping; everything started is being stopped (again to kill it now)`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
@@ -80,6 +88,10 @@ async function main(): Promise<number> {
   const heapMb = intEnv('HEAP_MB', 0);
   const r = await runFuzz({ count, seed, timeoutMs, repo: REPO, log, signal: controller.signal, keepDir: process.env.KEEP === '1', ...(heapMb > 0 ? { heapMb } : {}) });
   process.stdout.write(`\n${report(r)}\n\n`);
+  if (controller.signal.aborted) {
+    log(`interrupted; the gateway's configuration and log are in ${r.dir}`);
+    return 130;
+  }
   if (r.ok) {
     log('PASS: the gateway survived, stayed bounded, and delivered again');
     return 0;

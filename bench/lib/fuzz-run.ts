@@ -265,8 +265,22 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   let recoveryMs: number | undefined;
   let stoppedCleanly = false;
   const logFile = join(dir, 'gateway.log');
+  /** Last resort when this process exits in the middle (a second Ctrl-C): KILL what was started. */
+  let killOnExit: (() => void) | undefined;
   try {
-    redis = await startEmbeddedRedis({ dataDir: join(dir, 'redis'), persistence: false, detached: false });
+    // In its own process group, like the gateway: a Ctrl-C reaches only this process, which stops the gateway
+    // before the Redis it is using.
+    redis = await startEmbeddedRedis({ dataDir: join(dir, 'redis'), persistence: false, detached: true });
+    const redisPid = redis.pid;
+    killOnExit = () => {
+      procs.killAllNow();
+      try {
+        process.kill(redisPid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    };
+    process.on('exit', killOnExit);
     receiver = await startReceiver();
     await smsc.listen();
     const httpPort = await freePort();
@@ -402,6 +416,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     if (receiver) await new Promise<void>((r) => receiver!.server.close(() => r()));
     receiver?.server.closeAllConnections();
     await redis?.stop();
+    if (killOnExit) process.off('exit', killOnExit);
   }
   const log = analyseLog(logFile);
   if (log.notJson > 0) problems.push(`the gateway wrote ${log.notJson} lines that are not log entries (a crash or a stack trace?); see ${logFile}`);

@@ -166,6 +166,7 @@ export const ACTION_WEIGHTS = {
   'unexpected-request': 3,
   'huge-payload': 1,
   'many-in-one-write': 2,
+  'read-stall': 0.3,
 } as const;
 
 export type ActionKind = keyof typeof ACTION_WEIGHTS;
@@ -195,6 +196,8 @@ export interface HostileAction {
   readonly requests: number;
   /** The gateway is expected to end the session (its framing cannot be trusted any more, or it was unbound). */
   readonly endsSession: boolean;
+  /** The SMSC stops reading the gateway for this long while it goes on writing (0: it reads). */
+  readonly readStallMs: number;
 }
 
 export interface ActionContext {
@@ -206,6 +209,7 @@ interface Built {
   readonly frames: Buffer[];
   readonly requests: number;
   readonly endsSession?: boolean;
+  readonly readStallMs?: number;
 }
 
 const STATUSES = [0, 0x01, 0x03, 0x08, 0x0b, 0x14, 0x45, 0x58, 0x64, 0x65, 0xffffffff];
@@ -227,7 +231,14 @@ export class HostileStream {
     // id: its own source keeps the lengths from shifting the stream.
     const planDice = this.dice.fork();
     const built = this.build(kind, ctx);
-    return { kind, frames: built.frames, requests: built.requests, endsSession: built.endsSession ?? false, writes: this.plan(built.frames, planDice) };
+    return {
+      kind,
+      frames: built.frames,
+      requests: built.requests,
+      endsSession: built.endsSession ?? false,
+      readStallMs: built.readStallMs ?? 0,
+      writes: this.plan(built.frames, planDice),
+    };
   }
 
   /** Splits the action's bytes into writes: mostly one, sometimes chunks, a byte at a time, or slowly. */
@@ -344,6 +355,11 @@ export class HostileStream {
         const over = d.chance(0.3);
         const size = over ? MAX_PDU_BYTES : d.int(1000, 65_000);
         return { frames: [this.deliver({ ...this.validMo(), shortMessage: Buffer.alloc(0), tlvs: [tlv(TLV.message_payload, Buffer.alloc(size, 0x41), size)] })], requests: over ? 0 : 1, endsSession: over };
+      }
+      case 'read-stall': {
+        // Writes on while it reads nothing: the gateway's answers back up (it must stop reading, not buffer them).
+        const n = d.int(100, 2000);
+        return { frames: Array.from({ length: n }, () => frame(CMD.enquire_link, 0, this.nextSeq())), requests: n, readStallMs: d.int(300, 1500) };
       }
       case 'many-in-one-write': {
         const n = d.int(10, 100);

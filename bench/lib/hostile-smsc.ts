@@ -384,6 +384,12 @@ export class HostileSmsc extends EventEmitter<HostileSmscEvents> {
     // The budget counts what the stream produced, so a run of COUNT PDUs is the same run whatever was cut short.
     this.stats.pdus += a.frames.length;
     s.awaiting += a.requests;
+    if (a.readStallMs > 0) {
+      s.socket.pause();
+      setTimeout(() => {
+        if (!s.closed) s.socket.resume();
+      }, a.readStallMs).unref();
+    }
     for (const w of a.writes) {
       if (s.closed) return;
       if (w.pauseMs > 0) await new Promise((r) => setTimeout(r, w.pauseMs));
