@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { COMMAND_IDS, HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 
-/** Our output the peer has not taken yet, above which we stop reading it (see pauseReading). */
+/** Our output the peer has not taken yet, above which we stop reading it (see hold). */
 const MAX_UNSENT_BYTES = 1 << 20;
 
 export type CloseReason =
@@ -62,6 +62,11 @@ export interface ConnectionOptions {
    * honoured after its request has been given up (and retried elsewhere).
    */
   readonly closeOnTimeout?: boolean;
+  /**
+   * Requests from the peer not answered yet (respond() not called) at which we stop reading it until one is
+   * answered; default: no limit.
+   */
+  readonly maxUnansweredRequests?: number;
 }
 
 export class SmppConnection extends EventEmitter<ConnectionEvents> {
@@ -72,7 +77,11 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly closeOnTimeout: boolean;
   private corked = false;
-  private readingPaused = false;
+  /** Why we are not reading the peer now (see hold). */
+  private readonly holds = new Set<'output' | 'requests'>();
+  /** Requests from the peer that respond() has not answered yet. */
+  private unanswered = 0;
+  private readonly maxUnanswered: number;
 
   constructor(
     private readonly socket: Socket,
@@ -80,6 +89,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.closeOnTimeout = options.closeOnTimeout ?? true;
+    this.maxUnanswered = options.maxUnansweredRequests ?? Number.POSITIVE_INFINITY;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.end({ kind: 'socket-error', detail: e.message }));
@@ -139,8 +149,13 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     if (this.closedWith) return;
     // A request with no response PDU of its own (outbind, alert_notification, an unknown command) gets a generic_nack.
     const resp = `${req.command}_resp`;
-    if (COMMAND_IDS[resp] === undefined) this.write(encodePdu('generic_nack', {}, req.sequence_number, status));
-    else this.write(encodePdu(resp, fields, req.sequence_number, status));
+    if (COMMAND_IDS[resp] === undefined) {
+      this.write(encodePdu('generic_nack', {}, req.sequence_number, status));
+      return;
+    }
+    this.write(encodePdu(resp, fields, req.sequence_number, status));
+    if (this.unanswered > 0) this.unanswered--;
+    if (this.unanswered < this.maxUnanswered) this.release('requests');
   }
 
   /** Writes a request we expect no answer to (e.g. a generic_nack for a frame we could not read). */
@@ -165,22 +180,31 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       });
     }
     this.socket.write(frame);
-    if (!this.readingPaused && this.socket.writableLength > MAX_UNSENT_BYTES) this.pauseReading();
+    if (this.socket.writableLength > MAX_UNSENT_BYTES && !this.holds.has('output')) {
+      this.hold('output');
+      this.socket.once('drain', () => this.release('output'));
+    }
   }
 
   /**
-   * Stops reading the peer until it has taken our output: a peer that writes but never reads would otherwise have
-   * us buffer every answer, without bound (an SMSC flooding enquire_link without reading took a bind to 1.4 GB in
-   * 15 s, and it stayed "bound"). TCP then holds the peer back, and with nothing read the keep-alive's response
-   * timeout ends the session if the peer never reads again.
+   * Stops reading the peer, and handling what was read, while it has not taken our output ('output') or has too
+   * many requests waiting for our answers ('requests'). Otherwise an SMSC that writes and never reads has us
+   * buffer every answer (enquire_link flooded without reading took a bind to 1.4 GB in 15 s), and one that floods
+   * deliver_sm ignoring any window has us hold them all (250 000 in 6 s: 2.6 GB, and answers stopped), without
+   * bound and still "bound". TCP holds the peer back instead; if nothing is read for long, the keep-alive's response
+   * timeout ends the session.
    */
-  private pauseReading(): void {
-    this.readingPaused = true;
+  private hold(reason: 'output' | 'requests'): void {
+    if (this.holds.has(reason)) return;
+    this.holds.add(reason);
     this.socket.pause();
-    this.socket.once('drain', () => {
-      this.readingPaused = false;
-      if (!this.closedWith) this.socket.resume();
-    });
+  }
+
+  private release(reason: 'output' | 'requests'): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closedWith) return;
+    this.socket.resume();
+    // Frames read before the hold and not handled yet; not from here, where a dispatch may be on the stack.
+    if (this.inbox.length > 0) setImmediate(() => this.onData(Buffer.alloc(0)));
   }
 
   /** Ends the connection gracefully (pending writes flush); pending requests fail. */
@@ -229,7 +253,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     if (this.closedWith) return;
     this.inbox = this.inbox.length === 0 ? chunk : Buffer.concat([this.inbox, chunk]);
     let offset = 0;
-    while (this.inbox.length - offset >= HEADER_BYTES) {
+    while (this.inbox.length - offset >= HEADER_BYTES && this.holds.size === 0) {
       const length = this.inbox.readUInt32BE(offset);
       if (length < HEADER_BYTES || length > MAX_PDU_BYTES) {
         this.protocolError(`command_length ${length} is outside ${HEADER_BYTES}..${MAX_PDU_BYTES}`, this.inbox.readUInt32BE(offset + 12));
@@ -268,6 +292,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       this.sendRaw('generic_nack', pdu.sequence_number, STATUS.ESME_RINVCMDID);
       return;
     }
+    if (COMMAND_IDS[`${pdu.command}_resp`] !== undefined && ++this.unanswered >= this.maxUnanswered) this.hold('requests');
     this.emit('request', pdu);
   }
 

@@ -1,8 +1,8 @@
 /**
  * Hostile or broken SMSC output: an unknown command gets a generic_nack and the session lives on; a frame whose
  * length cannot be right ends the session cleanly and the bind comes back; a truncated deliver_sm is refused; a
- * request that has no response PDU (outbind) gets a generic_nack; an SMSC that writes but never reads is held back
- * instead of being buffered for.
+ * request that has no response PDU (outbind) gets a generic_nack; an SMSC that writes but never reads, or floods
+ * deliver_sm ignoring any window, is held back by TCP instead of being buffered for.
  */
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -114,6 +114,49 @@ describe('an SMSC that sends what it should not', () => {
     }
     expect(blocked, `the SMSC wrote ${written} bytes and was never held back`).toBe(true);
     await waitFor(() => smsc.binds >= 2, 5000, 'the session ended by the keep-alive, and a new bind');
+  });
+
+  it('an SMSC that floods deliver_sm ignoring any window: the gateway holds at most 1000 unanswered, reads the rest as it answers, and loses none', async () => {
+    // Before: it read on and held every one (250 000 in 6 s made 2.6 GB, and the answers stopped).
+    const smsc = await rawSmsc();
+    const waiting: Array<() => void> = [];
+    let handled = 0;
+    const b = new Bind({
+      link: testLink(smsc.port),
+      mode: 'transceiver',
+      port: smsc.port,
+      instance: 1,
+      logger: createLogger('silent'),
+      onInbound: () => {
+        handled++;
+        return new Promise((resolve) => waiting.push(() => resolve('ok')));
+      },
+    });
+    b.start();
+    cleanups.push(() => b.stop(100));
+    await waitFor(() => b.state.kind === 'bound');
+    const total = 5000;
+    const deliver = (seq: number): Buffer => {
+      const body = Buffer.from(`\0\x01\x0146700000001\0\x01\x014711\0\0\0\0\0\0\0\0\0\0\x05hello`, 'latin1');
+      return Buffer.concat([header(16 + body.length, COMMAND_IDS.deliver_sm!, 0, seq), body]);
+    };
+    smsc.sockets[0]!.write(Buffer.concat(Array.from({ length: total }, (_, i) => deliver(i + 1))));
+    await waitFor(() => handled >= 1000, 3000, 'the first 1000 handed in');
+    await sleep(300);
+    expect(handled).toBe(1000);
+    // Answering lets the rest in, a thousand at a time; every one is answered, and the session stays bound.
+    const answers = (): number => smsc.frames.filter((f) => f.command === 'deliver_sm_resp').length;
+    await waitFor(
+      () => {
+        for (const release of waiting.splice(0)) release();
+        return answers() === total;
+      },
+      10_000,
+      `${total} deliver_sm_resp`,
+    );
+    expect(handled).toBe(total);
+    expect(b.state.kind).toBe('bound');
+    expect(smsc.binds).toBe(1);
   });
 
   it('a command_length below the header size ends the session cleanly, and it rebinds', async () => {
