@@ -7,7 +7,6 @@
  *
  * Written over a plain socket, not with SmppConnection or the simulator: those refuse to write what this must write.
  */
-import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { decodePdu, encodePdu, type RawPdu } from '../../src/smpp/codec.js';
 import { Dice } from './dice.js';
@@ -28,12 +27,6 @@ export interface SubmitSeen {
   readonly destAddr: string;
   readonly messageId: string;
   readonly at: number;
-}
-
-export interface HostileSmscEvents {
-  /** Every PDU of the hostile budget has been written. */
-  done: [];
-  submit: [s: SubmitSeen];
 }
 
 /** What the SMSC did and saw; the run's report is built from it. */
@@ -79,7 +72,7 @@ interface Session {
 
 const ENOUGH_IDS = 1000;
 
-export class HostileSmsc extends EventEmitter<HostileSmscEvents> {
+export class HostileSmsc {
   mode: SmscMode = 'valid';
   readonly stats: SmscStats = {
     connections: 0,
@@ -118,7 +111,6 @@ export class HostileSmsc extends EventEmitter<HostileSmscEvents> {
   private readonly pacingWaitMs: number;
 
   constructor(private readonly opts: HostileSmscOptions) {
-    super();
     this.stream = new HostileStream(new Dice(opts.seed));
     this.answerDice = new Dice(opts.seed ^ 0x5eed_5eed);
     this.window = opts.window ?? 64;
@@ -315,9 +307,7 @@ export class HostileSmsc extends EventEmitter<HostileSmscEvents> {
       const messageId = this.newMessageId();
       this.answer(s, what, encodePdu('submit_sm_resp', { message_id: messageId }, seq));
       if (!hostile) {
-        const seen = { destAddr, messageId, at: Date.now() };
-        this.submits.push(seen);
-        this.emit('submit', seen);
+        this.submits.push({ destAddr, messageId, at: Date.now() });
       }
     };
     if (!hostile) return accept('submit ok');
@@ -361,7 +351,6 @@ export class HostileSmsc extends EventEmitter<HostileSmscEvents> {
     if (this.stats.pdus >= this.opts.count && !this.finished) {
       this.finished = true;
       this.mode = 'valid';
-      this.emit('done');
     }
   }
 
