@@ -168,6 +168,15 @@ async function messageStatus(httpPort: number, id: string): Promise<string> {
   return ((await res.json()) as { status?: string }).status ?? '';
 }
 
+async function messageJson(httpPort: number, id: string): Promise<string> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/messages/${id}`, { headers: { authorization: AUTH }, signal: AbortSignal.timeout(3000) });
+    return await res.text();
+  } catch (e) {
+    return `(no answer: ${(e as Error).message})`;
+  }
+}
+
 async function healthMs(httpPort: number): Promise<number | undefined> {
   const t = Date.now();
   try {
@@ -380,15 +389,21 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       throw new Stop();
     }
     if (!(await waitUntil('final submit_sm at the SMSC', 30_000, () => smsc.submits.some((s) => s.destAddr === FINAL_TO)))) throw new Stop();
-    const submit = smsc.submits.find((s) => s.destAddr === FINAL_TO)!;
-    let receiptStatus: number | undefined;
-    const receiptSent = await waitUntil('an answered receipt for the final message', 15_000, async () => {
-      if (!smsc.bound) return false;
-      receiptStatus = await smsc.deliverReceipt(submit.messageId, FINAL_TO, 2000).catch(() => undefined);
-      return receiptStatus === 0;
+    // A receipt for every submit of it: one that went out on a session the garbage had desynchronised was sent
+    // again, and only the id of the one the gateway saw answered is on record.
+    const receipted = new Set<string>();
+    const delivered = await waitUntil('status "delivered" for the final message', 30_000, async () => {
+      for (const s of smsc.submits) {
+        if (s.destAddr !== FINAL_TO || receipted.has(s.messageId) || !smsc.bound) continue;
+        if ((await smsc.deliverReceipt(s.messageId, FINAL_TO, 2000).catch(() => undefined)) === 0) receipted.add(s.messageId);
+      }
+      return (await messageStatus(httpPort, finalId).catch(() => '')) === 'delivered';
     });
-    if (!receiptSent) throw new Stop();
-    if (!(await waitUntil('status "delivered" for the final message', 15_000, async () => (await messageStatus(httpPort, finalId).catch(() => '')) === 'delivered'))) throw new Stop();
+    if (!delivered) {
+      const ids = smsc.submits.filter((s) => s.destAddr === FINAL_TO).map((s) => s.messageId);
+      problems.push(`the final message was submitted ${ids.length} time(s) (ids ${ids.join(', ')}), receipts answered for ${[...receipted].join(', ') || 'none'}; the gateway says: ${await messageJson(httpPort, finalId)}`);
+      throw new Stop();
+    }
     if (!(await waitUntil('the final DLR callback', 15_000, () => receiver!.finalDlr.includes('1')))) throw new Stop();
     recoveryMs = Date.now() - tEnd;
     if (!(await waitUntil('a healthy, bound link in /api/v1/status', 5000, () => linkHealthy(httpPort)))) throw new Stop();
