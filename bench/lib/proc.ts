@@ -60,6 +60,17 @@ export function treeCpuSeconds(pid: number, exclude: readonly number[] = []): nu
   return [pid, ...descendants(pid).filter((d) => !exclude.includes(d))].reduce((sum, p) => sum + cpuSeconds(p), 0);
 }
 
+/** Resident memory of a process now and its peak so far (VmRSS and VmHWM of /proc/PID/status), in bytes; 0 when gone. */
+export function residentBytes(pid: number): { now: number; peak: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    return { now: kb('VmRSS'), peak: kb('VmHWM') };
+  } catch {
+    return { now: 0, peak: 0 };
+  }
+}
+
 /** Bytes a process has written to storage so far (write_bytes of /proc/PID/io; 0 when unknown). */
 export function writtenBytes(pid: number): number {
   try {

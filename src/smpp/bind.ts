@@ -85,6 +85,12 @@ interface QueuedPart {
   readonly cb: OutcomeCallback;
 }
 
+/**
+ * deliver_sm/data_sm (and other requests) from the SMSC that we are still handling, at which a bind stops reading
+ * the SMSC until one is answered: far above any SMSC's window, and a bound on what a flood can make us hold.
+ */
+const MAX_UNANSWERED_INBOUND = 1000;
+
 export class Bind extends EventEmitter<BindEvents> {
   readonly link: Link;
   readonly mode: BindMode;
@@ -234,7 +240,7 @@ export class Bind extends EventEmitter<BindEvents> {
       socket.destroy();
       return;
     }
-    const conn = new SmppConnection(socket);
+    const conn = new SmppConnection(socket, { maxUnansweredRequests: MAX_UNANSWERED_INBOUND });
     this.conn = conn;
     this.counters.sessions++;
     conn.on('request', (pdu) => this.onRequest(conn, pdu));

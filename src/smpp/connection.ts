@@ -7,9 +7,14 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
+import { COMMAND_IDS, HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 import { SUBMIT_SM_RESP, submitRespMessageId } from './submit-codec.js';
+
+const GENERIC_NACK = 0x80000000;
+
+/** Our output the peer has not taken yet, above which we stop reading it (see hold). */
+const MAX_UNSENT_BYTES = 1 << 20;
 
 export type CloseReason =
   | { readonly kind: 'local'; readonly detail: string }
@@ -78,6 +83,11 @@ export interface ConnectionOptions {
    * was given up (and retried elsewhere). False (the SMSC side): every overdue request fails on its own.
    */
   readonly closeOnTimeout?: boolean;
+  /**
+   * Requests from the peer not answered yet (respond() not called) at which we stop reading it until one is
+   * answered; default: no limit.
+   */
+  readonly maxUnansweredRequests?: number;
 }
 
 export class SmppConnection extends EventEmitter<ConnectionEvents> {
@@ -91,6 +101,11 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   private corked = false;
   /** When the peer last answered anything (any response PDU): proof that it is alive. */
   lastResponseAt = 0;
+  /** Why we are not reading the peer now (see hold). */
+  private readonly holds = new Set<'output' | 'requests'>();
+  /** Requests from the peer that respond() has not answered yet. */
+  private unanswered = 0;
+  private readonly maxUnanswered: number;
 
   constructor(
     private readonly socket: Socket,
@@ -98,6 +113,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.closeOnTimeout = options.closeOnTimeout ?? true;
+    this.maxUnanswered = options.maxUnansweredRequests ?? Number.POSITIVE_INFINITY;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (e) => this.end({ kind: 'socket-error', detail: e.message }));
@@ -184,7 +200,18 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       sequence,
       'submit_sm',
       timeoutMs,
-      (resp) => cb(null, resp.readUInt32BE(8), resp.readUInt32BE(4) === SUBMIT_SM_RESP ? submitRespMessageId(resp) : ''),
+      (resp) => {
+        const id = resp.readUInt32BE(4);
+        if (id === SUBMIT_SM_RESP) cb(null, resp.readUInt32BE(8), submitRespMessageId(resp));
+        else if (id === GENERIC_NACK) cb(null, resp.readUInt32BE(8), '');
+        else {
+          // Another command's response under a submit's sequence number: the peer is confused, and the submit
+          // may or may not have been taken.
+          const reason: CloseReason = { kind: 'protocol', detail: `response 0x${id.toString(16)} to a submit_sm` };
+          cb(new ConnectionClosedError(reason, true), 0, '');
+          this.protocolError(reason.detail, sequence);
+        }
+      },
       (e) => cb(e, 0, ''),
     );
     this.write(frame);
@@ -193,8 +220,15 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   /** Answers a request from the peer. */
   respond(req: RawPdu, status: number, fields: Record<string, unknown> = {}): void {
     if (this.closedWith) return;
-    const command = req.command === 'unknown' ? 'generic_nack' : `${req.command}_resp`;
-    this.write(encodePdu(command, fields, req.sequence_number, status));
+    // A request with no response PDU of its own (outbind, alert_notification, an unknown command) gets a generic_nack.
+    const resp = `${req.command}_resp`;
+    if (COMMAND_IDS[resp] === undefined) {
+      this.write(encodePdu('generic_nack', {}, req.sequence_number, status));
+      return;
+    }
+    this.write(encodePdu(resp, fields, req.sequence_number, status));
+    if (this.unanswered > 0) this.unanswered--;
+    if (this.unanswered < this.maxUnanswered) this.release('requests');
   }
 
   /** Writes a request we expect no answer to (e.g. a generic_nack for a frame we could not read). */
@@ -219,6 +253,31 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       });
     }
     this.socket.write(frame);
+    if (this.socket.writableLength > MAX_UNSENT_BYTES && !this.holds.has('output')) {
+      this.hold('output');
+      this.socket.once('drain', () => this.release('output'));
+    }
+  }
+
+  /**
+   * Stops reading the peer, and handling what was read, while it has not taken our output ('output') or has too
+   * many requests waiting for our answers ('requests'). Otherwise an SMSC that writes and never reads has us
+   * buffer every answer (enquire_link flooded without reading took a bind to 1.4 GB in 15 s), and one that floods
+   * deliver_sm ignoring any window has us hold them all (250 000 in 6 s: 2.6 GB, and answers stopped), without
+   * bound and still "bound". TCP holds the peer back instead; if nothing is read for long, the keep-alive's response
+   * timeout ends the session.
+   */
+  private hold(reason: 'output' | 'requests'): void {
+    if (this.holds.has(reason)) return;
+    this.holds.add(reason);
+    this.socket.pause();
+  }
+
+  private release(reason: 'output' | 'requests'): void {
+    if (!this.holds.delete(reason) || this.holds.size > 0 || this.closedWith) return;
+    this.socket.resume();
+    // Frames read before the hold and not handled yet; not from here, where a dispatch may be on the stack.
+    if (this.inbox.length > 0) setImmediate(() => this.onData(Buffer.alloc(0)));
   }
 
   /** Ends the connection gracefully (pending writes flush); pending requests fail. */
@@ -267,7 +326,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     if (this.closedWith) return;
     this.inbox = this.inbox.length === 0 ? chunk : Buffer.concat([this.inbox, chunk]);
     let offset = 0;
-    while (this.inbox.length - offset >= HEADER_BYTES) {
+    while (this.inbox.length - offset >= HEADER_BYTES && this.holds.size === 0) {
       const length = this.inbox.readUInt32BE(offset);
       if (length < HEADER_BYTES || length > MAX_PDU_BYTES) {
         this.protocolError(`command_length ${length} is outside ${HEADER_BYTES}..${MAX_PDU_BYTES}`, this.inbox.readUInt32BE(offset + 12));
@@ -310,6 +369,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       this.sendRaw('generic_nack', pdu.sequence_number, STATUS.ESME_RINVCMDID);
       return;
     }
+    if (COMMAND_IDS[`${pdu.command}_resp`] !== undefined && ++this.unanswered >= this.maxUnanswered) this.hold('requests');
     this.emit('request', pdu);
   }
 
