@@ -59,7 +59,8 @@ function activePassive(backupAllowed: string, smscPort: number, sendsmsPort: num
     '',
     'group = sendsms-user',
     'username = app', //                                    30
-    'password = pw',
+    // Stored as a hash (of "pw"): a plain-text password would be a warning of its own.
+    'password = $scrypt$ln=15,r=8,p=1$o+MW8UHpmHduqhXqP5o5qQ$mgH6ZVkjd4ADv0erkuP+fZWPRJjGyCYrznjZNeNeNf8',
     'default-smsc = reliable_smpp_gw',
   ].join('\n');
 }
