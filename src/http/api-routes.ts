@@ -124,8 +124,16 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
   }
 }
 
+/** API bodies must be JSON: other types are refused before the schema check sees a Buffer (a route hook, not a global one: sendsms pays nothing for it). */
+async function requireJsonBody(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+    return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
+  }
+  return undefined;
+}
+
 export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
-  app.post('/api/v1/messages', { schema: { body: SendRequestSchema } }, async (req, reply) => {
+  app.post('/api/v1/messages', { schema: { body: SendRequestSchema }, preValidation: requireJsonBody }, async (req, reply) => {
     if (deps.shuttingDown()) return sendError(reply, 'temporarily_unavailable', 'the gateway is shutting down');
     const account = await authorize(deps, req, reply);
     if (!account) return reply;

@@ -12,7 +12,8 @@ import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLoo
 
 /** Both HTTP interfaces authenticate through this (messages/authenticator.ts). */
 export interface Authentication {
-  authenticate(username: string | undefined, password: string | undefined, ip: string): Promise<AuthResult>;
+  /** A result at once when the password was verified before; a promise when a hash must be checked. */
+  authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult | Promise<AuthResult>;
 }
 
 /** Whether an account may ask for reports at a URL (security/outbound-policy.ts). */
@@ -104,7 +105,8 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
     const lookup = lookupFor(req);
     if (!lookup.ok) return sendKannel(reply, lookup.reply);
     const { username, password } = readCredentials(lookup.get);
-    const auth = await deps.auth.authenticate(username, password, req.ip);
+    const checked = deps.auth.authenticate(username, password, req.ip);
+    const auth = checked instanceof Promise ? await checked : checked;
     if (!auth.ok) return sendKannel(reply, auth.reason === 'busy' ? KannelReplies.temporaryFailure : KannelReplies.authFailed);
     const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
     if (!parsed.ok) return sendKannel(reply, parsed.reply);

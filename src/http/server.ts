@@ -43,6 +43,9 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
     return503OnClosing: true,
     https: opts.https ?? null,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // No route reads req.query: sendsms parses the raw query itself (bytes, not strings; see raw-query.ts), so
+    // fastify's own parse of every query string would be work thrown away.
+    querystringParser: () => ({}),
   });
 
   // sendsms bodies are bytes in whatever charset the client says; JSON stays JSON for the API.
@@ -73,14 +76,6 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
   app.setNotFoundHandler((req, reply) => {
     if (isApi(req.url)) return reply.code(404).send(apiError('not_found', `no such path: ${req.method} ${req.url.split('?')[0]}`).body);
     return sendKannel(reply, KannelReplies.unknownRequest);
-  });
-
-  // API bodies must be JSON: refuse other types before the schema check sees a Buffer.
-  app.addHook('preValidation', async (req, reply) => {
-    if (isApi(req.url) && req.method === 'POST' && !(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
-      return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
-    }
-    return undefined;
   });
 
   registerSendsms(app, deps);

@@ -21,24 +21,18 @@ import { LuaScript } from '../redis/lua-script.js';
 
 export type MessageStatus = 'queued' | 'submitted' | 'failed' | 'buffered' | 'delivered' | 'undeliverable' | 'expired' | 'removed';
 
-/** The record's fields. One letter each: a record is written per message. */
+/**
+ * The record's fields. What is written once goes packed in two JSON arrays, `i` (the message) and `o` (its outcome:
+ * when, on which link, the SMSC ids, or the failure), so that recording a submit is one HSET of three fields: the
+ * arguments' encoding was most of the links process's time per message. What changes later has a field each.
+ */
 const F = {
   status: 's',
-  account: 'a',
-  service: 'v',
-  from: 'f',
-  to: 't',
-  acceptedAt: 'T',
-  submittedAt: 'S',
+  /** [account, from, to, acceptedAt, service (0: the account), dlrMask (0: none), dlrUrl (0), callbackUrl (0)] */
+  info: 'i',
+  /** submitted: [at, link, smscId, [SMSC id of each part]]; failed: [at, error, commandStatus (0: none), link (0)] */
+  outcome: 'o',
   updatedAt: 'U',
-  link: 'l',
-  smscId: 'x',
-  total: 'n',
-  error: 'e',
-  commandStatus: 'c',
-  dlrMask: 'k',
-  dlrUrl: 'd',
-  callbackUrl: 'b',
   /** Callback sequence numbers reserved, and delivered (or given up). */
   reportsReserved: 'q',
   reportsSent: 'w',
@@ -52,6 +46,15 @@ const F = {
   /** A failed message, whole (the batch codec's form), so an operator can queue it again. */
   wire: 'M',
 } as const;
+
+type InfoTuple = [account: string, from: string, to: string, acceptedAt: number, service: string | 0, dlrMask: number | 0, dlrUrl: string | 0, callbackUrl: string | 0];
+type SubmittedTuple = [at: number, link: string, smscId: string, ids: string[]];
+type FailedTuple = [at: number, error: string, commandStatus: number | 0, link: string | 0];
+
+function infoOf(msg: QueuedMessage): string {
+  const t: InfoTuple = [msg.account, msg.from, msg.to, msg.acceptedAt, msg.service !== msg.account ? msg.service : 0, msg.dlrMask ?? 0, msg.dlrUrl || 0, msg.callbackUrl || 0];
+  return JSON.stringify(t);
+}
 
 const STATUS_CODE: Readonly<Record<MessageStatus, string>> = {
   queued: 'q', submitted: 's', failed: 'f', buffered: 'b', delivered: 'd', undeliverable: 'u', expired: 'e', removed: 'r',
@@ -96,6 +99,7 @@ export interface MessageRecord {
   /** For a queued record: the route and the job the message waits in. */
   readonly route: string | undefined;
   readonly job: string | undefined;
+  readonly submittedAt: number | undefined;
 }
 
 /** Where a receipt points: the message and the part. */
@@ -150,34 +154,49 @@ export function handsetDigits(addr: string): string {
 
 const num = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
 
+function parseJson<T>(v: string | undefined): T | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return undefined;
+  }
+}
+
 export function toRecord(id: string, h: Record<string, string>): MessageRecord | undefined {
   const code = h[F.status];
   const status = code === undefined ? undefined : STATUS_OF.get(code);
-  if (!status) return undefined;
-  const total = Number(h[F.total] ?? '1') || 1;
+  const info = parseJson<InfoTuple>(h[F.info]);
+  if (!status || !info) return undefined;
+  const [account, from, to, acceptedAt, service, dlrMask, dlrUrl, callbackUrl] = info;
+  const out = parseJson<SubmittedTuple | FailedTuple>(h[F.outcome]);
+  const submitted = out && Array.isArray(out[3]) ? (out as SubmittedTuple) : undefined;
+  const failed = out && !submitted ? (out as FailedTuple) : undefined;
+  const ids = submitted?.[3] ?? [];
+  const total = Math.max(1, ids.length);
   const parts: PartRecord[] = [];
-  for (let seq = 1; seq <= total; seq++) parts.push({ seq, smscMessageId: h[`m${seq}`], receipt: h[`r${seq}`] as ReceiptState | undefined });
-  const account = h[F.account] ?? '';
+  for (let seq = 1; seq <= total; seq++) parts.push({ seq, smscMessageId: ids[seq - 1], receipt: h[`r${seq}`] as ReceiptState | undefined });
   return {
     id,
     status,
     account,
-    service: h[F.service] ?? account,
-    from: h[F.from] ?? '',
-    to: h[F.to] ?? '',
-    acceptedAt: Number(h[F.acceptedAt]),
-    updatedAt: Number(h[F.updatedAt]),
-    link: h[F.link],
-    smscId: h[F.smscId],
+    service: service || account,
+    from,
+    to,
+    acceptedAt,
+    updatedAt: num(h[F.updatedAt]) ?? out?.[0] ?? acceptedAt,
+    link: submitted ? submitted[1] : failed?.[3] || undefined,
+    smscId: submitted?.[2],
     totalParts: total,
     parts,
-    error: h[F.error],
-    commandStatus: num(h[F.commandStatus]),
-    dlrMask: num(h[F.dlrMask]),
-    dlrUrl: h[F.dlrUrl],
-    callbackUrl: h[F.callbackUrl],
+    error: failed?.[1],
+    commandStatus: failed?.[2] || undefined,
+    dlrMask: dlrMask || undefined,
+    dlrUrl: dlrUrl || undefined,
+    callbackUrl: callbackUrl || undefined,
     route: h[F.route],
     job: h[F.job],
+    submittedAt: submitted?.[0],
   };
 }
 
@@ -239,17 +258,6 @@ export class MessageStore {
     this.lifetimeMs = opts.lifetimeMs;
     this.log = opts.logger;
     this.retryMs = opts.retryMs ?? [50, 2000];
-  }
-
-  private baseFields(msg: QueuedMessage, f: Record<string, string | number>): void {
-    f[F.account] = msg.account;
-    if (msg.service !== msg.account) f[F.service] = msg.service;
-    f[F.from] = msg.from;
-    f[F.to] = msg.to;
-    f[F.acceptedAt] = msg.acceptedAt;
-    if (msg.dlrMask !== undefined) f[F.dlrMask] = msg.dlrMask;
-    if (msg.dlrUrl) f[F.dlrUrl] = msg.dlrUrl;
-    if (msg.callbackUrl) f[F.callbackUrl] = msg.callbackUrl;
   }
 
   /**
@@ -320,17 +328,9 @@ export class MessageStore {
     for (const w of writes) {
       const o = w.outcome;
       const key = this.keys.message(o.msg.id);
-      const f: Record<string, string | number> = {};
       if (o.kind === 'submitted') {
-        f[F.status] = STATUS_CODE.submitted;
-        this.baseFields(o.msg, f);
-        f[F.submittedAt] = o.now;
-        f[F.updatedAt] = o.now;
-        f[F.link] = o.link.id;
-        f[F.smscId] = o.link.smscId;
-        f[F.total] = o.parts.length;
-        for (const p of o.parts) f[`m${p.seq}`] = p.smscMessageId;
-        pipe.hset(key, f).pexpire(key, this.lifetimeMs);
+        const out: SubmittedTuple = [o.now, o.link.id, o.link.smscId, o.parts.map((p) => p.smscMessageId)];
+        pipe.hset(key, F.status, STATUS_CODE.submitted, F.info, infoOf(o.msg), F.outcome, JSON.stringify(out)).pexpire(key, this.lifetimeMs);
         n += 2;
         if (o.correlate) {
           const to = handsetDigits(o.msg.to);
@@ -343,15 +343,11 @@ export class MessageStore {
           });
         }
       } else {
-        f[F.status] = STATUS_CODE.failed;
-        this.baseFields(o.msg, f);
-        f[F.updatedAt] = o.now;
-        f[F.error] = o.error;
-        if (o.commandStatus !== undefined) f[F.commandStatus] = o.commandStatus;
-        if (o.link) f[F.link] = o.link;
-        f[F.route] = o.msg.route;
-        f[F.wire] = o.wire;
-        pipe.hset(key, f).pexpire(key, this.lifetimeMs).zadd(this.keys.routeFailed(o.msg.route), o.now, o.msg.id);
+        const out: FailedTuple = [o.now, o.error, o.commandStatus ?? 0, o.link ?? 0];
+        pipe
+          .hset(key, F.status, STATUS_CODE.failed, F.info, infoOf(o.msg), F.outcome, JSON.stringify(out), F.route, o.msg.route, F.wire, o.wire)
+          .pexpire(key, this.lifetimeMs)
+          .zadd(this.keys.routeFailed(o.msg.route), o.now, o.msg.id);
         n += 3;
       }
       if (o.reports > 0) {
@@ -414,13 +410,13 @@ export class MessageStore {
     if (!rec) return undefined;
     // Accepted means queued in Redis (the reply waits for it), so one entry stands for both.
     const history: HistoryEntry[] = [{ at: rec.acceptedAt, event: 'accepted' }];
-    const submittedAt = num(h[F.submittedAt]);
+    const submittedAt = rec.submittedAt;
     if (submittedAt !== undefined) {
       for (const p of rec.parts) {
         history.push({ at: submittedAt, event: 'submitted', ...(rec.totalParts > 1 ? { part: p.seq } : {}), detail: `SMSC id ${p.smscMessageId ?? '?'} on ${rec.link ?? '?'}` });
       }
     }
-    if (rec.status === 'failed' || (rec.error !== undefined && submittedAt === undefined)) {
+    if (rec.error !== undefined) {
       history.push({ at: rec.updatedAt, event: 'failed', ...(rec.error !== undefined ? { detail: rec.error } : {}) });
     }
     for (const line of (h[F.history] ?? '').split('\n')) if (line) history.push(JSON.parse(line) as HistoryEntry);
@@ -436,9 +432,10 @@ export class MessageStore {
     const pipe = this.redis.pipeline();
     for (const msg of msgs) {
       const key = this.keys.message(msg.id);
-      const f: Record<string, string | number> = { [F.status]: STATUS_CODE.queued, [F.route]: routeKey, [F.job]: jobId, [F.updatedAt]: now };
-      this.baseFields(msg, f);
-      pipe.hdel(key, F.error, F.commandStatus, F.wire).hset(key, f).pexpire(key, this.lifetimeMs);
+      pipe
+        .hdel(key, F.outcome, F.wire)
+        .hset(key, F.status, STATUS_CODE.queued, F.info, infoOf(msg), F.route, routeKey, F.job, jobId, F.updatedAt, now)
+        .pexpire(key, this.lifetimeMs);
     }
     const res = (await pipe.exec()) ?? [];
     const failed = res.find(([err]) => err);

@@ -60,7 +60,7 @@ export class Producer {
     private readonly opts: ProducerOptions,
   ) {
     this.flows = new FlowProducer({ connection, prefix: opts.keys.prefix });
-    this.commit = new GroupCommit<Pending>((items) => this.write(items));
+    this.commit = new GroupCommit<Pending>((items) => this.write(items), { gatherTurns: 1, fullAt: 500 });
   }
 
   /** The bullmq queue of a route (created on first use; its options, such as the events cap, are written then). */

@@ -53,10 +53,22 @@ export function routeKey(preferred: readonly string[], fallback: readonly string
   return createHash('sha1').update(JSON.stringify([preferred, fallback])).digest('hex').slice(0, 16);
 }
 
+/**
+ * Routes by their tiers, so that a route is built (and its key hashed) once per distinct set of links rather than
+ * per message: there are as many as the configuration has link combinations, a handful.
+ */
+const routes = new Map<string, Route>();
+
 export function makeRoute(preferred: readonly string[], fallback: readonly string[]): Route {
   const p = [...preferred].sort();
   const f = [...fallback].sort();
-  return { key: routeKey(p, f), preferred: p, fallback: f };
+  const name = `${p.join('\n')}\t${f.join('\n')}`;
+  let route = routes.get(name);
+  if (!route) {
+    route = { key: routeKey(p, f), preferred: p, fallback: f };
+    if (routes.size < 10_000) routes.set(name, route);
+  }
+  return route;
 }
 
 export function describeRoute(r: Pick<Route, 'preferred' | 'fallback'>): string {

@@ -114,6 +114,8 @@ function addPattern(raw: string, blocks: Blocks, wildcards: WildcardV4[]): strin
   return `${JSON.stringify(raw)} is not an address pattern (expected 10.1.*.*, 10.0.0.0/8, 2001:db8::1 or 2001:db8::/32)`;
 }
 
+const MAX_REMEMBERED_ADDRESSES = 4096;
+
 /** Parses every pattern; all problems are reported, not only the first. */
 export function parseIpRules(patterns: readonly string[]): IpRulesResult {
   const blocks: Blocks = { ipv4: new BlockList(), ipv6: new BlockList() };
@@ -127,18 +129,30 @@ export function parseIpRules(patterns: readonly string[]): IpRulesResult {
   }
   if (problems.length > 0) return { ok: false, problems };
   const size = patterns.length;
+  const decide = (ip: string): boolean => {
+    const addr = normalizeIp(ip);
+    const fam = family(addr);
+    if (!fam) return false;
+    if (any) return true;
+    if (fam === 'ipv4' && wildcards.some((w) => wildcardMatches(w, addr))) return true;
+    return blocks[fam].check(addr, fam);
+  };
+  // Every request asks about its client's address, and a gateway's clients are a few addresses: remember the
+  // answers (a BlockList check builds a SocketAddress each time). Bounded: forgotten all at once when full.
+  const known = new Map<string, boolean>();
   return {
     ok: true,
     rules: {
       size,
       matches(ip: string): boolean {
         if (size === 0) return false;
-        const addr = normalizeIp(ip);
-        const fam = family(addr);
-        if (!fam) return false;
-        if (any) return true;
-        if (fam === 'ipv4' && wildcards.some((w) => wildcardMatches(w, addr))) return true;
-        return blocks[fam].check(addr, fam);
+        let v = known.get(ip);
+        if (v === undefined) {
+          v = decide(ip);
+          if (known.size >= MAX_REMEMBERED_ADDRESSES) known.clear();
+          known.set(ip, v);
+        }
+        return v;
       },
     },
   };
