@@ -45,7 +45,7 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // No route reads req.query: sendsms parses the raw query itself (bytes, not strings; see raw-query.ts), so
     // fastify's own parse of every query string would be work thrown away.
-    querystringParser: () => ({}),
+    routerOptions: { querystringParser: () => ({}) },
   });
 
   // sendsms bodies are bytes in whatever charset the client says; JSON stays JSON for the API.

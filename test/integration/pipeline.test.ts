@@ -115,9 +115,11 @@ describe('link limits and failures, measured at the simulator', () => {
     await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
     const tos = await sendMany(app, 20);
     await waitFor(() => s.counters.unanswered >= 1, 5000, 'submits swallowed');
+    // An SMSC that answers nothing at all loses its session after response-timeout (one that answers the rest
+    // keeps it: see the unanswered tests); the gateway binds again while it is still silent.
+    await waitFor(() => s.counters.binds >= 2, 5000, 'the silent session closed and bound again');
     s.setPersona(parsePersona('happy'));
     await waitFor(() => tos.every((to) => s.received.some((r) => r.destAddr === to && r.status === 0)), 10_000, 'delivered after rebind');
-    expect(s.counters.binds).toBeGreaterThanOrEqual(2);
   });
 
   it('throttling slows the link and retries without losing or failing anything', async () => {
