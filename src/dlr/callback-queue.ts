@@ -4,9 +4,10 @@
  * number reserved in the message's record; a report waits until the one before it was delivered (or given up), so
  * "buffered" never arrives after "delivered" and an ACK never after the receipt, even across retries and restarts.
  *
- * A wait must end. The record also says the highest sequence number queued: a report whose predecessor is queued
- * waits for it (that one ends delivered or given up), but one whose predecessor was reserved and never queued (the
- * gateway died in between) waits at most `order-wait`, then goes, and the gap is logged and counted.
+ * A wait must end. The record counts the reports reserved (q) and the reports queued (y): while every reserved
+ * report is queued, a report waits for its predecessor (that one ends delivered or given up). When fewer are queued
+ * than reserved (the gateway died between reserving one and queueing it), a report that waited `order-wait` skips
+ * as many missing predecessors as there are reports missing, no more, and the gap is logged and counted.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -31,9 +32,10 @@ export class CallbackFailedError extends Error {
 
 const QUEUE = 'callbacks';
 
-/** Reports of a message delivered (or given up) so far, and the highest queued: fields of the message record. */
-const SENT = 'w';
+/** Record fields: reports reserved, queued, and delivered (or given up) so far, in sequence order. */
+const RESERVED = 'q';
 const QUEUED = 'y';
+const SENT = 'w';
 
 /** Raises a record counter to ARGV[2] unless it is already there or past. KEYS: the record. ARGV: field, value. */
 const RAISE = new LuaScript(`
@@ -74,9 +76,9 @@ export class CallbackQueue {
   async enqueue(jobs: readonly CallbackJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.jobs.add(jobs.map((data) => ({ data, attempts: this.cfg.maxAttempts })));
-    const highest = new Map<string, number>();
-    for (const j of jobs) highest.set(j.messageId, Math.max(highest.get(j.messageId) ?? 0, j.seq));
-    await Promise.all([...highest].map(([id, seq]) => RAISE.run(this.redis, [this.keys.message(id)], [QUEUED, seq])));
+    const pipe = this.redis.pipeline();
+    for (const j of jobs) pipe.hincrby(this.keys.message(j.messageId), QUEUED, 1);
+    await pipe.exec();
   }
 
   start(): void {
@@ -88,12 +90,12 @@ export class CallbackQueue {
     const key = this.keys.message(messageId);
     // The first report of a message waits for nothing: no read before it.
     if (seq > 1) {
-      const [sentRaw, queuedRaw] = await this.redis.hmget(key, SENT, QUEUED);
+      const [sentRaw, queuedRaw, reservedRaw] = await this.redis.hmget(key, SENT, QUEUED, RESERVED);
       const sent = Number(sentRaw ?? '0');
       if (seq <= sent) return; // delivered already (an item seen twice)
       if (seq > sent + 1) {
-        const predecessorQueued = Number(queuedRaw ?? '0') >= seq - 1;
-        if (predecessorQueued || Date.now() - run.firstQueuedAt < this.cfg.orderWaitMs) {
+        const missing = Number(reservedRaw ?? '0') - Number(queuedRaw ?? '0');
+        if (seq - 1 - sent > missing || Date.now() - run.firstQueuedAt < this.cfg.orderWaitMs) {
           // An earlier report of this message is still on its way; wait for it, backing off while it retries.
           throw new DeferJob(Math.min(5000, 100 * 2 ** Math.min(run.taken, 6)));
         }

@@ -64,6 +64,8 @@ export interface BatchData {
    * interrupted by a crash while a link held it, and its messages are checked against their records first.
    */
   readonly sc?: number;
+  /** The commit this job was written in, when that commit wrote several jobs (see producer.ts). */
+  readonly c?: string;
 }
 
 export interface BatchItem {

@@ -20,7 +20,8 @@ import type { MessageStatus } from '../messages/message-store.js';
 import type { Route } from '../routing/compute-route.js';
 import { decodeBatch, encodeItems, encodeMessage, type BatchData, type BatchItem, type DeliveryState } from './batch-codec.js';
 import { cappedExponentialMs } from './job-queue.js';
-import { routeQueueName } from './queue-names.js';
+import { COMMIT_MARK_TTL_MS } from './producer.js';
+import { RedisKeys, routeQueueName } from './queue-names.js';
 import type { RouteDirectory } from './route-directory.js';
 
 /** Whether links are healthy, as seen across every gateway process sharing the Redis. */
@@ -98,6 +99,7 @@ export class LinkDrain {
   private spillTimer: NodeJS.Timeout | undefined;
   private readonly inspectors = new Map<string, Queue>();
   private readonly runs = new Set<BatchRun>();
+  private readonly keys: RedisKeys;
   readonly counters: DrainCounters = { jobs: 0, submitted: 0, failed: 0, handedBack: 0, resentUnanswered: 0, possibleResends: 0, interruptedJobs: 0 };
 
   constructor(
@@ -106,6 +108,7 @@ export class LinkDrain {
     readonly opts: DrainOptions,
   ) {
     this.log = opts.logger.child({ link: runtime.link.id });
+    this.keys = new RedisKeys(opts.prefix);
   }
 
   start(): void {
@@ -241,7 +244,26 @@ export class LinkDrain {
     return this.closed || !w || !w.wanted;
   }
 
+  /**
+   * A young job of a commit that wrote several jobs goes only once the commit is marked whole (see producer.ts):
+   * 'failed' drops it (its requests were refused), no mark yet waits a moment. A job older than the wait goes
+   * anyway: its producer died between writing and marking, after the jobs were all written or not at all.
+   */
+  private async commitAllows(job: Job<BatchData>, token: string | undefined): Promise<boolean> {
+    const commit = job.data.c;
+    if (commit === undefined || Date.now() - job.timestamp > COMMIT_WAIT_MS) return true;
+    const mark = await this.opts.connection.get(this.keys.commit(commit));
+    if (mark === 'ok') return true;
+    if (mark === 'failed') {
+      this.log.warn({ job: job.id, messages: job.data.m.length }, 'job of a commit that failed as a whole: dropped (its requests were refused)');
+      return false;
+    }
+    await job.moveToDelayed(Date.now() + 20, token);
+    throw new DelayedError();
+  }
+
   private async process(route: Route, job: Job<BatchData>, token: string | undefined): Promise<void> {
+    if (!(await this.commitAllows(job, token))) return;
     this.counters.jobs++;
     const run = new BatchRun(this, route, job);
     this.runs.add(run);
@@ -281,6 +303,9 @@ export class LinkDrain {
     return !this.closed;
   }
 }
+
+/** How long a link waits for the mark of a commit of several jobs (well within the mark's lifetime). */
+const COMMIT_WAIT_MS = COMMIT_MARK_TTL_MS / 4;
 
 /** Sends of one message within one batch run before it goes back to the queue instead. */
 const MAX_RESENDS_PER_RUN = 20;

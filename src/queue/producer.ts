@@ -2,7 +2,13 @@
  * Puts accepted messages into their route queues, several messages per job. Concurrent requests share one commit
  * (group commit, see group-commit.ts): the commit writes one job per route and priority (split so that no job holds
  * more than a link of the route sends in about a second), and every job of the commit goes in one MULTI, across
- * routes, so a request is queued whole or not at all. A message counts as accepted only once that MULTI returned.
+ * routes. A message counts as accepted only once the commit is known whole.
+ *
+ * A request is queued whole or not at all. MULTI makes the jobs appear together, and Redis refuses a whole MULTI
+ * when it refuses writes (out of memory, read-only replica, failed persistence); but a command that fails while
+ * the MULTI runs (a key of the wrong type) does not undo the others. So a commit of several jobs is checked right
+ * after (one script: every job exists) and marked: 'ok', or 'failed' after the jobs that were written are removed.
+ * A link that takes a young job of such a commit waits for the mark and drops the job of a failed one (link-drain).
  */
 import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -10,7 +16,30 @@ import type { Route } from '../routing/compute-route.js';
 import { BatchIds, messageId } from './batch-id.js';
 import { encodeMessage, type BatchData, type NewMessage } from './batch-codec.js';
 import { GroupCommit } from './group-commit.js';
-import { BATCH_JOB_NAME, routeQueueName, type RedisKeys } from './queue-names.js';
+import { BATCH_JOB_NAME, bullmqJobKey, routeKeyOfQueue, routeQueueName, type RedisKeys } from './queue-names.js';
+import { LuaScript } from '../redis/lua-script.js';
+
+/** How long a commit's mark is kept: longer than a link may wait for it (COMMIT_WAIT_MS in link-drain.ts). */
+export const COMMIT_MARK_TTL_MS = 120_000;
+
+/**
+ * Marks a commit 'ok' when every one of its jobs exists, else 'failed'. KEYS: the mark, then each job's hash.
+ * ARGV: the mark's TTL in ms. Returns 1 (ok) or 0 (failed).
+ */
+const CHECK_COMMIT = new LuaScript(`
+for i = 2, #KEYS do
+  if redis.call('exists', KEYS[i]) == 0 then
+    redis.call('set', KEYS[1], 'failed', 'px', ARGV[1])
+    return 0
+  end
+end
+redis.call('set', KEYS[1], 'ok', 'px', ARGV[1])
+return 1`);
+
+/** Some job of a commit could not be written; the others were removed: nothing of its requests is queued. */
+export class CommitFailedError extends Error {
+  override readonly name = 'CommitFailedError';
+}
 import type { RouteDirectory } from './route-directory.js';
 
 export interface ProducerOptions {
@@ -104,6 +133,7 @@ export class Producer {
     }
     const jobs: FlowJob[] = [];
     const counts = new Map<string, number>();
+    let commitId: string | undefined;
     for (const g of groups.values()) {
       const limit = Math.max(1, this.opts.batchLimit(g.route));
       for (let from = 0; from < g.items.length; from += limit) {
@@ -113,17 +143,36 @@ export class Producer {
           p.id = messageId(batchId, i);
           return encodeMessage(p.id, p.message);
         });
-        const data: BatchData = { m };
-        jobs.push({ name: BATCH_JOB_NAME, queueName: routeQueueName(g.route.key), data, opts: routeJobOptions(batchId, g.priority) });
+        jobs.push({ name: BATCH_JOB_NAME, queueName: routeQueueName(g.route.key), data: { m } satisfies BatchData, opts: routeJobOptions(batchId, g.priority) });
       }
       counts.set(g.route.key, (counts.get(g.route.key) ?? 0) + g.items.length);
     }
+    if (jobs.length > 1) {
+      commitId = String(jobs[0]!.opts?.jobId);
+      for (const j of jobs) (j.data as { c?: string }).c = commitId;
+    }
     await this.flows.addBulk(jobs);
-    // Counts for queue inspection; in the same round trip as the next commit would be too late for nobody, but a
-    // reader must not see more jobs than counted messages for long, so they go now.
+    if (commitId !== undefined) await this.checkCommit(commitId, jobs);
+    // Counts for queue inspection (a miss here only skews them until the queue is empty again; see route stats).
     const pipe = this.connection.pipeline();
     for (const [route, n] of counts) pipe.hincrby(this.opts.keys.routeStats(route), 'queued', n);
-    await pipe.exec();
+    await pipe.exec().catch(() => undefined);
+  }
+
+  private async checkCommit(commitId: string, jobs: readonly FlowJob[]): Promise<void> {
+    const jobKeys = jobs.map((j) => bullmqJobKey(this.opts.keys.prefix, j.queueName, String(j.opts?.jobId)));
+    const ok = await CHECK_COMMIT.run(this.connection, [this.opts.keys.commit(commitId), ...jobKeys], [COMMIT_MARK_TTL_MS]);
+    if (Number(ok) === 1) return;
+    // Links hold young jobs of this commit until its mark says 'ok', so removing them here beats any link to them;
+    // one that cannot be removed is dropped by the link that holds it, which reads 'failed'.
+    await Promise.all(
+      jobs.map((j) =>
+        this.queueFor(routeKeyOfQueue(j.queueName))
+          .remove(String(j.opts?.jobId))
+          .catch(() => 0),
+      ),
+    );
+    throw new CommitFailedError(`a queue write of this commit failed (${jobs.length} jobs): nothing of it is queued`);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,19 @@ export function routeQueueName(routeKey: string): string {
   return `r-${routeKey}`;
 }
 
+/** The route key of a route queue's name (routeQueueName's inverse). */
+export function routeKeyOfQueue(queueName: string): string {
+  return queueName.startsWith('r-') ? queueName.slice(2) : queueName;
+}
+
+/**
+ * The hash bullmq keeps a job in (its layout, QueueKeys: prefix, queue name, job id). Read only, to check that
+ * the jobs of a commit exist (producer.ts); nothing here writes bullmq's keys.
+ */
+export function bullmqJobKey(prefix: string, queueName: string, jobId: string): string {
+  return `${prefix}:${queueName}:${jobId}`;
+}
+
 export class RedisKeys {
   constructor(readonly prefix: string) {}
   /** Hash: route key → route definition, so a queue is never stranded by a config change. */
@@ -44,6 +57,10 @@ export class RedisKeys {
   /** List: the last items a background queue gave up on (newest first, capped), for an operator to see. */
   givenUp(queueName: string): string {
     return `${this.prefix}:${queueName}:given-up`;
+  }
+  /** String, briefly: whether a commit of several jobs was written whole ('ok') or not ('failed'). */
+  commit(id: string): string {
+    return `${this.prefix}:commit:${id}`;
   }
   concatRef(to: string): string {
     return `${this.prefix}:ref:${to}`;

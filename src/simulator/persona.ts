@@ -21,7 +21,9 @@ export type Persona =
   /** Answers the Nth submit of a session with bytes that are not a PDU. */
   | { readonly name: 'garbage'; readonly after: number }
   /** Refuses every submit with this command_status. */
-  | { readonly name: 'reject'; readonly status: number };
+  | { readonly name: 'reject'; readonly status: number }
+  /** Never answers a submit to this destination; answers every other at once (a message the SMSC swallows). */
+  | { readonly name: 'swallow'; readonly destination: string };
 
 export const PERSONA_HELP = `personas:
   happy                  answers everything at once
@@ -32,7 +34,8 @@ export const PERSONA_HELP = `personas:
   slow[:MS]              answers every submit after MS milliseconds (default 200)
   disconnect-after[:N]   drops the session at the Nth submit (default 100)
   garbage[:N]            sends bytes that are not a PDU at the Nth submit (default 1)
-  reject[:STATUS]        refuses every submit (default 0x0b ESME_RINVDSTADR)`;
+  reject[:STATUS]        refuses every submit (default 0x0b ESME_RINVDSTADR)
+  swallow:DEST           never answers a submit to DEST; answers the others`;
 
 function num(arg: string | undefined, def: number, what: string): number {
   if (arg === undefined || arg === '') return def;
@@ -54,6 +57,9 @@ export function parsePersona(spec: string): Persona {
     case 'disconnect-after': return { name, count: Math.max(1, num(arg, 100, 'disconnect-after')) };
     case 'garbage': return { name, after: Math.max(1, num(arg, 1, 'garbage')) };
     case 'reject': return { name, status: num(arg, STATUS.ESME_RINVDSTADR, 'reject') };
+    case 'swallow':
+      if (!arg) throw new Error('persona swallow: give the destination, e.g. swallow:4670000001');
+      return { name, destination: arg };
     default: throw new Error(`unknown persona ${JSON.stringify(name)}\n${PERSONA_HELP}`);
   }
 }
@@ -68,7 +74,7 @@ export type SubmitReaction =
  * What the SMSC does with a submit. `simulatorIndex` counts submits across the simulator (throttling spreads over
  * binds as a real SMSC's would); `sessionIndex` counts within the session (1-based).
  */
-export function reactToSubmit(p: Persona, simulatorIndex: number, sessionIndex: number): SubmitReaction {
+export function reactToSubmit(p: Persona, simulatorIndex: number, sessionIndex: number, destination = ''): SubmitReaction {
   switch (p.name) {
     case 'happy': return { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
     case 'throttling':
@@ -80,6 +86,7 @@ export function reactToSubmit(p: Persona, simulatorIndex: number, sessionIndex: 
     case 'disconnect-after': return sessionIndex >= p.count ? { kind: 'disconnect' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
     case 'garbage': return sessionIndex >= p.after ? { kind: 'garbage' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
     case 'reject': return { kind: 'respond', status: p.status, delayMs: 0 };
+    case 'swallow': return destination === p.destination ? { kind: 'ignore' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
   }
 }
 
@@ -91,6 +98,7 @@ export function personaName(p: Persona): string {
     case 'disconnect-after': return `disconnect-after:${p.count}`;
     case 'garbage': return `garbage:${p.after}`;
     case 'reject': return `reject:0x${p.status.toString(16)}`;
+    case 'swallow': return `swallow:${p.destination}`;
     default: return p.name;
   }
 }

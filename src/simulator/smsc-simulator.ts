@@ -182,7 +182,7 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       this.outstanding.set(session, (this.outstanding.get(session) ?? 1) - 1);
       respondNow(status, id);
     };
-    const reaction = reactToSubmit(this.persona, index, session.submitsThisSession);
+    const reaction = reactToSubmit(this.persona, index, session.submitsThisSession, submit.destAddr);
     let status: number | undefined;
     let messageId: string | undefined;
     switch (reaction.kind) {

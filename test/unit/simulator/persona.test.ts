@@ -32,6 +32,7 @@ describe('parsePersona', () => {
     ['reject:0x58', { name: 'reject', status: 0x58 }],
     ['reject:0x45', { name: 'reject', status: 0x45 }],
     ['reject:8', { name: 'reject', status: 8 }],
+    ['swallow:4670000001', { name: 'swallow', destination: '4670000001' }],
     // an argument to a persona that takes none is ignored
     ['happy:5', { name: 'happy' }],
   ])('%s', (spec, persona) => {
@@ -47,13 +48,14 @@ describe('parsePersona', () => {
     ['words', 'disconnect-after:many', /persona disconnect-after: expected a non-negative integer, got "many"/],
     ['bad hex', 'reject:0xzz', /persona reject: expected a non-negative integer, got "0xzz"/],
     ['bad status', 'bind-refused:abc', /persona bind-refused: expected a non-negative integer/],
+    ['swallow without a destination', 'swallow', /persona swallow: give the destination/],
   ])('%s is an error', (_what, spec, message) => {
     expect(() => parsePersona(spec)).toThrow(message);
   });
 
   it('an unknown name lists the personas', () => {
     expect(() => parsePersona('nope')).toThrow(PERSONA_HELP);
-    for (const name of ['happy', 'throttling', 'black-hole', 'hang', 'bind-refused', 'slow', 'disconnect-after', 'garbage', 'reject']) {
+    for (const name of ['happy', 'throttling', 'black-hole', 'hang', 'bind-refused', 'slow', 'disconnect-after', 'garbage', 'reject', 'swallow']) {
       expect(PERSONA_HELP).toContain(`  ${name}`);
     }
   });
@@ -126,6 +128,13 @@ describe('reactToSubmit', () => {
 
   it('reject:STATUS refuses every submit with it', () => {
     expect(first({ name: 'reject', status: 0x0b }, 3)).toEqual(Array(3).fill({ kind: 'respond', status: 0x0b, delayMs: 0 }));
+  });
+
+  it('swallow:DEST ignores submits to DEST and answers the others at once', () => {
+    const p = parsePersona('swallow:4670000001');
+    expect(reactToSubmit(p, 1, 1, '4670000001')).toEqual({ kind: 'ignore' });
+    expect(reactToSubmit(p, 2, 2, '4670000002')).toEqual(OK);
+    expect(personaName(p)).toBe('swallow:4670000001');
   });
 
   it('the default personas parsed from their names behave as documented', () => {
