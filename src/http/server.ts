@@ -4,6 +4,7 @@
  * slow clients are cut off with a clear reply.
  */
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
+import { createNodeServer } from './node-server.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { StatusGate } from '../security/status-gate.js';
@@ -38,10 +39,9 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.maxBodyBytes,
-    requestTimeout: opts.requestTimeoutMs,
-    connectionTimeout: opts.requestTimeoutMs,
     return503OnClosing: true,
-    https: opts.https ?? null,
+    serverFactory: (handler) =>
+      createNodeServer(handler, { https: opts.https, requestTimeoutMs: opts.requestTimeoutMs, headersTimeoutMs: opts.requestTimeoutMs, keepAliveTimeoutMs: 72_000 }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // No route reads req.query: sendsms parses the raw query itself (bytes, not strings; see raw-query.ts), so
     // fastify's own parse of every query string would be work thrown away.

@@ -245,10 +245,12 @@ export class MessageStore {
   private readonly retryMs: readonly [number, number];
   private waiting: PendingWrite[] = [];
   private writing = false;
+  private scheduled = false;
   /** Correlations being written now: a receipt for one of them waits for its record (see whenRecorded). */
   private readonly inFlightCorrelations = new Map<string, Promise<void>>();
   private failing = false;
-  readonly counters = { writes: 0, writeRetries: 0 };
+  /** Outcomes written, the round trips that wrote them, and the round trips that failed and were tried again. */
+  readonly counters = { writes: 0, flushes: 0, writeRetries: 0 };
 
   constructor(
     private readonly redis: Redis,
@@ -267,7 +269,14 @@ export class MessageStore {
    */
   record(outcome: Outcome, recorded: (firstSeq: number) => void): void {
     this.waiting.push({ outcome, recorded, firstSeq: 0 });
-    if (!this.writing) void this.flush();
+    if (this.writing || this.scheduled) return;
+    // Outcomes come in bursts (the SMSC's answers to a window arrive in one read): the write starts once the code
+    // handling this burst has run, so the whole burst shares it instead of the first outcome going alone.
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (!this.writing) void this.flush();
+    });
   }
 
   /** The write in flight of a submit that got this SMSC id, if any: a receipt that overtook it waits for it. */
@@ -311,6 +320,7 @@ export class MessageStore {
       for (const k of correlated) if (this.inFlightCorrelations.get(k) === flushed) this.inFlightCorrelations.delete(k);
       settle();
       this.counters.writes += writes.length;
+      this.counters.flushes++;
       for (const w of writes) w.recorded(w.firstSeq);
     }
     this.writing = false;

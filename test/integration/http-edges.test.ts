@@ -75,15 +75,18 @@ describe('sendsms request forms', () => {
     expect([r2.statusCode, r2.body]).toEqual([404, 'Unknown request.']);
   });
 
-  it('a slow client is disconnected after request-timeout', async () => {
+  it('a slow client gets 408 and is disconnected after request-timeout', async () => {
     const port = app.httpPort;
+    let answer = '';
     const closedAfter = await new Promise<number>((resolve, reject) => {
       const t0 = Date.now();
       const s = connect(port, '127.0.0.1', () => s.write('GET /cgi-bin/sendsms?username=u&password=p&to=1&text=x HTTP/1.1\r\nHost: x\r\n'));
+      s.on('data', (d: Buffer) => (answer += d.toString('latin1')));
       s.on('close', () => resolve(Date.now() - t0));
       s.on('error', () => undefined);
       setTimeout(() => reject(new Error('not disconnected')), 5000);
     });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
     expect(closedAfter).toBeLessThan(3000);
   });
 });
