@@ -9,16 +9,18 @@
  *      simulator in another process; CPU of this process per message until the simulator has them all.
  *
  * Everything on 127.0.0.1, a private redis-server (append-only file on, as the gateway runs it), bounded in time.
- *   env: N=20000 C=50 STAGE_TIMEOUT=120 (s)
+ *   env: N=20000 C=50 STAGE_TIMEOUT=120 (s) PROFILE=1 (print where each stage's CPU goes, from a V8 profile of it)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../src/app.js';
 import { validateConfig } from '../src/config/validate.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startEmbeddedRedis } from '../src/redis/embedded-server.js';
+import { formatProfile, summarizeProfile } from './lib/profile.js';
 import { cpuSeconds, freePort } from './lib/proc.js';
 import { redisCommandCalls } from './lib/systems.js';
 
@@ -32,6 +34,30 @@ const cpuUs = (): number => {
   return u.user + u.system;
 };
 const totalCalls = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+
+/** With PROFILE=1, a V8 CPU profile of this process around one stage, summarised on stdout at the end. */
+class StageProfiler {
+  private readonly session = process.env.PROFILE === '1' ? new Session() : undefined;
+  readonly reports: string[] = [];
+
+  constructor(private readonly dir: string) {}
+
+  async start(): Promise<void> {
+    if (!this.session) return;
+    this.session.connect();
+    await this.session.post('Profiler.enable');
+    await this.session.post('Profiler.start');
+  }
+
+  async stop(stage: string): Promise<void> {
+    if (!this.session) return;
+    const { profile } = await this.session.post('Profiler.stop');
+    this.session.disconnect();
+    const file = join(this.dir, `${stage}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    this.reports.push(`\n${stage}:\n${formatProfile(summarizeProfile(file, 30))}`);
+  }
+}
 
 /** A keep-alive GET driver in its own process: C requests in flight until N are answered; prints the 202 count. */
 const DRIVER = `
@@ -86,16 +112,19 @@ async function main(): Promise<void> {
   );
   const logger = createLogger('warn');
   const target = { path: redis.socketPath };
+  const profiler = new StageProfiler(dir);
   try {
     // 1. accept
     const http = new App({ config, redis: target, logger, roles: { http: true, links: false } });
     await http.start();
     const calls0 = await redisCommandCalls(redis.socketPath);
     const redis0 = cpuSeconds(redis.pid);
+    await profiler.start();
     const cpu0 = cpuUs();
     const t0 = Date.now();
     const ok = Number(await waitExit(spawn(process.execPath, ['-e', DRIVER, String(http.httpPort), String(N), String(C)], { stdio: ['ignore', 'pipe', 'inherit'] })));
     const acceptUs = (cpuUs() - cpu0) / N;
+    await profiler.stop('accept');
     const acceptS = (Date.now() - t0) / 1000;
     const acceptRedisUs = ((cpuSeconds(redis.pid) - redis0) * 1e6) / N;
     const acceptCalls = (totalCalls(await redisCommandCalls(redis.socketPath)) - totalCalls(calls0)) / N;
@@ -111,6 +140,7 @@ async function main(): Promise<void> {
     const links = new App({ config, redis: target, logger, roles: { http: false, links: true } });
     const calls1 = await redisCommandCalls(redis.socketPath);
     const redis1 = cpuSeconds(redis.pid);
+    await profiler.start();
     const cpu1 = cpuUs();
     const t1 = Date.now();
     await links.start();
@@ -119,6 +149,7 @@ async function main(): Promise<void> {
       await sleep(5);
     }
     const drainUs = (cpuUs() - cpu1) / N;
+    await profiler.stop('drain');
     const drainS = (Date.now() - t1) / 1000;
     const drainRedisUs = ((cpuSeconds(redis.pid) - redis1) * 1e6) / N;
     const drainCalls = (totalCalls(await redisCommandCalls(redis.socketPath)) - totalCalls(calls1)) / N;
@@ -132,6 +163,7 @@ async function main(): Promise<void> {
     console.log(`| accept (HTTP process) | **${f(acceptUs)}** | ${f(acceptRedisUs)} | ${f(acceptCalls)} | ${acceptS.toFixed(2)} | ${f(messages / commits)} messages per commit, ${f(messages / jobs)} per job |`);
     console.log(`| drain (links process) | **${f(drainUs)}** | ${f(drainRedisUs)} | ${f(drainCalls)} | ${drainS.toFixed(2)} (startup included) | ${f(store.writes / Math.max(1, store.flushes))} outcomes per record write |`);
     console.log(`| whole path | ${f(acceptUs + drainUs)} | ${f(acceptRedisUs + drainRedisUs)} | ${f(acceptCalls + drainCalls)} | | |`);
+    for (const r of profiler.reports) console.log(r);
   } finally {
     sim.kill('SIGTERM');
     await redis.stop();
