@@ -1,13 +1,11 @@
 /**
  * Outbound HTTP calls to clients (receipt callbacks, MO services): one request with a deadline covering the whole
- * exchange, keep-alive connections reused, the body read to the end and dropped. node:http rather than fetch:
- * fetch cost about 180 µs of CPU per call here against about 50 µs (measured with 20 000 local GETs), and a
- * gateway makes one or two of these per message with receipts on.
+ * exchange, keep-alive connections reused, the body read to the end and dropped. undici's dispatcher rather than
+ * fetch or node:http: per call, fetch cost about 180 µs of CPU here, node:http about 50 µs and undici about 35 µs
+ * (measured with 20 000 local GETs, 50 at a time), and a gateway makes one or two of these per message with
+ * receipts on.
  */
-import http from 'node:http';
-import https from 'node:https';
 import { OutboundRefusedError, type OutboundGuard } from './outbound-guard.js';
-
 export interface HttpCall {
   readonly url: string;
   readonly method: 'GET' | 'POST';
@@ -33,39 +31,38 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ ok: false, kind: 'bad-url', detail: `unsupported scheme ${url.protocol}` });
   const refusal = call.guard.refusal(url);
   if (refusal !== undefined) return Promise.resolve({ ok: false, kind: 'refused', detail: refusal });
-  const secure = url.protocol === 'https:';
-  const lib = secure ? https : http;
-  const agent = secure ? call.guard.agents['https:'] : call.guard.agents['http:'];
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (r: HttpCallResult): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(r);
-    };
-    const body = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
-    const req = lib.request(
-      url,
-      {
-        method: call.method,
-        agent,
-        headers: { ...call.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const body = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
+  return call.guard.dispatcher
+    .request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: call.method,
+      headers: { ...call.headers },
+      ...(body ? { body } : {}),
+      signal: controller.signal,
+    })
+    .then(
+      async (res): Promise<HttpCallResult> => {
+        await res.body.dump();
+        const status = res.statusCode;
+        return status >= 200 && status < 300 ? { ok: true, status } : { ok: false, kind: 'status', status, detail: `HTTP ${status}` };
       },
-      (res) => {
-        res.on('data', () => undefined);
-        res.on('error', (e) => done({ ok: false, kind: 'connection', detail: e.message }));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          done(status >= 200 && status < 300 ? { ok: true, status } : { ok: false, kind: 'status', status, detail: `HTTP ${status}` });
-        });
+      (e: unknown): HttpCallResult => {
+        if (controller.signal.aborted) return { ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
+        const refused = findCause(e, (c) => c instanceof OutboundRefusedError);
+        if (refused) return { ok: false, kind: 'refused', detail: refused.message };
+        const err = e as NodeJS.ErrnoException;
+        const cause = (err.cause as NodeJS.ErrnoException | undefined) ?? err;
+        return { ok: false, kind: 'connection', detail: cause.code ?? cause.message };
       },
-    );
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` });
-    }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => done(e instanceof OutboundRefusedError ? { ok: false, kind: 'refused', detail: e.message } : { ok: false, kind: 'connection', detail: e.code ?? e.message }));
-    req.end(body);
-  });
+    )
+    .finally(() => clearTimeout(timer));
+}
+
+/** The error, or one of its causes, that matches. */
+function findCause(e: unknown, match: (c: Error) => boolean): Error | undefined {
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = (c as { cause?: unknown }).cause, depth++) if (match(c)) return c;
+  return undefined;
 }

@@ -9,9 +9,8 @@
  * reused for a request that policy would not allow.
  */
 import dns from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { Agent, type Dispatcher } from 'undici';
 import { canonicalHost, checkAddress, checkHost, type OutboundPolicies, type OutboundPolicy } from '../security/outbound-policy.js';
 
 /** A request the policy refuses; never retried. */
@@ -21,7 +20,8 @@ export class OutboundRefusedError extends Error {
 }
 
 export class OutboundGuard {
-  readonly agents: { readonly 'http:': http.Agent; readonly 'https:': https.Agent };
+  /** Keep-alive connections for HTTP and HTTPS alike, opened through the checking lookup. */
+  readonly dispatcher: Dispatcher;
 
   constructor(readonly policy: OutboundPolicy) {
     const lookup: LookupFunction = (hostname, options, callback) => {
@@ -35,10 +35,7 @@ export class OutboundGuard {
         return callback(null, address, family);
       });
     };
-    this.agents = {
-      'http:': new http.Agent({ keepAlive: true, maxSockets: 256, lookup }),
-      'https:': new https.Agent({ keepAlive: true, maxSockets: 256, lookup }),
-    };
+    this.dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, connect: { lookup } });
   }
 
   /** Why a request to this URL is refused before any DNS, or undefined. */

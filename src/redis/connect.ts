@@ -23,9 +23,10 @@ export function describeTarget(t: RedisTarget): string {
   return 'path' in t ? `unix:${t.path}` : redactUrl(t.url);
 }
 
-export function createRedis(target: RedisTarget, role: RedisRole, name: string, logger?: Logger): Redis {
+export function createRedis(target: RedisTarget, role: RedisRole, name: string, logger?: Logger, opts: { autoPipelining?: boolean } = {}): Redis {
   const common: RedisOptions = {
     connectionName: `switchboard-${name}`,
+    enableAutoPipelining: opts.autoPipelining ?? false,
     retryStrategy: (times) => Math.min(times * 100, 2000),
     ...(role === 'commands' ? { maxRetriesPerRequest: 1, enableOfflineQueue: false } : { maxRetriesPerRequest: null }),
   };

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { COMMAND_IDS, HEADER_BYTES, MAX_PDU_BYTES, PduDecodeError, decodePdu, encodePdu, isResponseId, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
-import { SUBMIT_SM_RESP, submitRespMessageId } from './submit-codec.js';
+import { encodeDeliverSmResp, SUBMIT_SM_RESP, submitRespMessageId } from './submit-codec.js';
 
 const GENERIC_NACK = 0x80000000;
 
@@ -220,6 +220,12 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   /** Answers a request from the peer. */
   respond(req: RawPdu, status: number, fields: Record<string, unknown> = {}): void {
     if (this.closedWith) return;
+    if (req.command === 'deliver_sm' && (fields.message_id === undefined || fields.message_id === '')) {
+      // Every receipt and MO gets one: written by hand, like submit_sm (submit-codec.ts).
+      this.write(encodeDeliverSmResp(req.sequence_number, status));
+      this.answered();
+      return;
+    }
     // A request with no response PDU of its own (outbind, alert_notification, an unknown command) gets a generic_nack.
     const resp = `${req.command}_resp`;
     if (COMMAND_IDS[resp] === undefined) {
@@ -227,6 +233,11 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       return;
     }
     this.write(encodePdu(resp, fields, req.sequence_number, status));
+    this.answered();
+  }
+
+  /** One request of the peer's answered: read again if too many were waiting. */
+  private answered(): void {
     if (this.unanswered > 0) this.unanswered--;
     if (this.unanswered < this.maxUnanswered) this.release('requests');
   }

@@ -88,6 +88,23 @@ export function encodeSubmitSm(p: SubmitPart): Buffer {
   return buf;
 }
 
+const DELIVER_SM_RESP = 0x80000005;
+
+/**
+ * A deliver_sm_resp: with an empty message_id (SMPP 3.4 §4.6.2: the ESME sets it to NULL), or only the header when
+ * the status is an error (as for submit_sm_resp, the body is not returned then).
+ */
+export function encodeDeliverSmResp(sequence: number, status: number): Buffer {
+  const length = status === 0 ? HEADER_BYTES + 1 : HEADER_BYTES;
+  const buf = Buffer.allocUnsafe(length);
+  buf.writeUInt32BE(length, 0);
+  buf.writeUInt32BE(DELIVER_SM_RESP, 4);
+  buf.writeUInt32BE(status, 8);
+  buf.writeUInt32BE(sequence, 12);
+  if (status === 0) buf[HEADER_BYTES] = 0;
+  return buf;
+}
+
 /** The message_id of a submit_sm_resp frame: the C-octet string after the header (empty when absent). */
 export function submitRespMessageId(frame: Buffer): string {
   const end = frame.indexOf(0, HEADER_BYTES);
