@@ -31,8 +31,6 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ ok: false, kind: 'bad-url', detail: `unsupported scheme ${url.protocol}` });
   const refusal = call.guard.refusal(url);
   if (refusal !== undefined) return Promise.resolve({ ok: false, kind: 'refused', detail: refusal });
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
   const body = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
   return call.guard.dispatcher
     .request({
@@ -41,7 +39,10 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
       method: call.method,
       headers: { ...call.headers },
       ...(body ? { body } : {}),
-      signal: controller.signal,
+      // undici's own deadlines (no timer and AbortController per call): the answer's head, then its body, each
+      // within the timeout.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     })
     .then(
       async (res): Promise<HttpCallResult> => {
@@ -50,15 +51,15 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
         return status >= 200 && status < 300 ? { ok: true, status } : { ok: false, kind: 'status', status, detail: `HTTP ${status}` };
       },
       (e: unknown): HttpCallResult => {
-        if (controller.signal.aborted) return { ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
         const refused = findCause(e, (c) => c instanceof OutboundRefusedError);
         if (refused) return { ok: false, kind: 'refused', detail: refused.message };
         const err = e as NodeJS.ErrnoException;
         const cause = (err.cause as NodeJS.ErrnoException | undefined) ?? err;
         return { ok: false, kind: 'connection', detail: cause.code ?? cause.message };
       },
-    )
-    .finally(() => clearTimeout(timer));
+    );
 }
 
 /** The error, or one of its causes, that matches. */

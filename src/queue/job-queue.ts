@@ -143,7 +143,10 @@ export class JobQueue<T> {
       }
     }
     // bullmq's generic job names are string literals of the data type; one name per queue is all we use.
-    await this.queue.addBulk(jobs as Parameters<Queue<BatchJob<T>>['addBulk']>[0]);
+    const typed = jobs as Parameters<Queue<BatchJob<T>>['addBulk']>[0];
+    // One job (the usual case) as a plain add: addBulk's pipeline copies every bullmq script onto itself first.
+    if (typed.length === 1) await this.queue.add(typed[0]!.name, typed[0]!.data, typed[0]!.opts);
+    else await this.queue.addBulk(typed);
   }
 
   /** Runs `handler` on every item, at most `concurrency` at once. */
