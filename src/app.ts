@@ -86,6 +86,8 @@ export class App {
   readonly reports: ReportDispatcher;
   readonly mo: MoPipeline;
   readonly leases: BindLeases;
+  /** What both HTTP interfaces accept messages through. */
+  readonly accept: AcceptService;
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
@@ -168,6 +170,7 @@ export class App {
       );
     }
     const accept = new AcceptService(config, this.producer, health, logger);
+    this.accept = accept;
     const verifier = new PasswordVerifier();
     this.http = buildHttpServer(
       {

@@ -109,25 +109,34 @@ export interface Correlation {
 }
 
 /**
- * Matches a receipt and records it in one step. The correlation list holds "messageId part receiver" for every
- * submit that got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
+ * Matches a receipt and records it in one step. The correlation (a string of lines, one per submit: a plain string
+ * costs a third of a list's memory, and a second line is rare) holds "messageId part receiver" for every submit that
+ * got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
  * matches the receipt's handset wins, else the oldest, as Kannel's store does. A final receipt removes its entry.
  * KEYS: correlation list. ARGV: handset digits, state, final (1/0), now, lifetime ms, record key prefix, detail.
  * Returns false (no correlation), {id, part} (the record expired), or {id, part, ...record fields}.
  */
 const MATCH_RECEIPT = new LuaScript(`
-local entries = redis.call('lrange', KEYS[1], 0, -1)
+local stored = redis.call('get', KEYS[1])
+if not stored then return false end
+local entries = {}
+for e in string.gmatch(stored, '[^\\n]+') do entries[#entries + 1] = e end
 if #entries == 0 then return false end
-local pick = entries[1]
+local at = 1
 local want = ARGV[1]
 if #want >= 6 then
-  for _, e in ipairs(entries) do
+  for k, e in ipairs(entries) do
     local dest = string.match(e, '^%S+ %S+ (%d*)$')
-    if dest and #dest >= 6 and string.sub(dest, -9) == string.sub(want, -9) then pick = e break end
+    if dest and #dest >= 6 and string.sub(dest, -9) == string.sub(want, -9) then at = k break end
   end
 end
+local pick = entries[at]
 local id, part = string.match(pick, '^(%S+) (%S+)')
-if ARGV[3] == '1' then redis.call('lrem', KEYS[1], 1, pick) end
+if ARGV[3] == '1' then
+  table.remove(entries, at)
+  if #entries == 0 then redis.call('del', KEYS[1])
+  else redis.call('set', KEYS[1], table.concat(entries, '\\n'), 'keepttl') end
+end
 local msg = ARGV[6] .. id
 if redis.call('exists', msg) == 0 then return {id, part} end
 local line = cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]})
@@ -151,7 +160,7 @@ return redis.call('hincrby', KEYS[1], 'q', 1)`);
  * Records outcomes in one call. ARGV[1]: the lifetime in ms; then operations, each an opcode and its arguments:
  *   R key reserve n field value … (n pairs): set the record's fields and lifetime; reserve `reserve` callback
  *     sequence numbers (HINCRBY q) when > 0. Each R adds one reply: the reserved count after it, or 0.
- *   C key value: append a receipt correlation and set its lifetime.
+ *   C key value: add a line to a receipt correlation (a string: lines, one per submit) and set its lifetime.
  *   F key score member: add a failed message to its route's set.
  *   S key delta: add to a route's count of queued messages.
  * The keys travel in ARGV rather than KEYS: Switchboard runs on one Redis (no cluster), and a batch's keys are
@@ -172,8 +181,8 @@ while i <= #ARGV do
     if reserve > 0 then out[#out + 1] = redis.call('hincrby', key, 'q', reserve) else out[#out + 1] = 0 end
     i = i + 4 + 2 * n
   elseif op == 'C' then
-    redis.call('rpush', ARGV[i + 1], ARGV[i + 2])
-    redis.call('pexpire', ARGV[i + 1], ttl)
+    local prev = redis.call('get', ARGV[i + 1])
+    redis.call('set', ARGV[i + 1], prev and (prev .. '\\n' .. ARGV[i + 2]) or ARGV[i + 2], 'px', ttl)
     i = i + 3
   elseif op == 'F' then
     redis.call('zadd', ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])

@@ -50,7 +50,7 @@ export class RedisKeys {
   bindLease(bind: string): string {
     return `${this.prefix}:lease:${bind}`;
   }
-  /** SMSC message id (normalised) on an smsc-id → "messageId part". */
+  /** String of lines "messageId part receiver": the submits that got this SMSC message id (normalised) on an smsc-id. */
   correlation(smscId: string, smscMessageId: string): string {
     return `${this.prefix}:c:${smscId}:${smscMessageId}`;
   }
