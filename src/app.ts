@@ -3,6 +3,7 @@
  * in order: stop accepting (503), stop taking jobs, let windows drain (bounded), unbind, close Redis.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -23,6 +24,7 @@ import { PasswordVerifier } from './security/password-verifier.js';
 import { statusAccess } from './security/status-access.js';
 import { statusGate } from './security/status-gate.js';
 import { MoPipeline } from './mo/index.js';
+import { AccountStats } from './messages/account-stats.js';
 import { MessageLookup } from './messages/message-lookup.js';
 import { MessageStore } from './messages/message-store.js';
 import { LinkDrain } from './queue/link-drain.js';
@@ -31,9 +33,15 @@ import { Producer } from './queue/producer.js';
 import { RedisKeys } from './queue/queue-names.js';
 import { QueuedLookup } from './queue/queued-lookup.js';
 import { RouteDirectory } from './queue/route-directory.js';
+import { RouteInspector } from './queue/route-inspector.js';
+import { adminGate, givenPassword, sendRefusal } from './admin/admin-access.js';
+import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
+import { GatewayOperations } from './control/gateway-operations.js';
+import { OperatorState } from './control/operator-state.js';
 import type { Route } from './routing/compute-route.js';
 import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
+import { setLogLevel } from './observability/logger.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { parsePersona } from './simulator/persona.js';
 import { httpsServerOptions, reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
@@ -56,7 +64,12 @@ export interface AppOptions {
   readonly roles?: AppRoles;
   /** Bounded wait for in-flight submits at shutdown. */
   readonly drainMs?: number;
+  /** What an operator's shutdown does (the admin port's `shutdown`); default: stop this App. */
+  readonly shutdown?: () => void;
 }
+
+/** The package version, shown on the status pages. */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * Most messages one route job holds: the configured batch size, and no more than a second of the slowest
@@ -88,6 +101,14 @@ export class App {
   readonly leases: BindLeases;
   /** What both HTTP interfaces accept messages through. */
   readonly accept: AcceptService;
+  /** What operators decided (links stopped or drained, the gateway suspended), shared by every process. */
+  readonly operator: OperatorState;
+  readonly accountStats: AccountStats;
+  readonly inspector: RouteInspector;
+  readonly operations: GatewayOperations;
+  /** The admin port (built in the HTTP role; listening when admin-port is not 0). */
+  readonly admin: AdminServer;
+  readonly startedAt = Date.now();
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
@@ -118,12 +139,15 @@ export class App {
       keys,
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
+      accepted: (account, n) => void this.accountStats.count(account, 'accepted', n),
     });
     this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
+    this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
+    this.accountStats = new AccountStats(storeRedis, keys);
     const outbound = new OutboundPolicies({ networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts }, config.accounts);
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
-    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger);
+    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => void this.accountStats.count(account, final));
     this.reports = reports;
     this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger);
     this.mo = new MoPipeline({
@@ -142,13 +166,25 @@ export class App {
         new LinkRuntime({
           link,
           logger,
-          onInbound: (sm, bind) => (isReceipt(sm.esmClass) ? this.receipts.handle(sm, bind.link) : this.mo.handle(sm, bind.link)),
+          onInbound: (sm, bind) => {
+            // Isolated (Kannel's isolate): nothing is taken from the SMSCs; they keep it and send it again later.
+            if (this.operator.gatewayState() === 'isolated') return Promise.resolve('retry-later');
+            if (isReceipt(sm.esmClass)) return this.receipts.handle(sm, bind.link, (state) => bind.countInbound('receipt', state));
+            bind.countInbound('mo');
+            return this.mo.handle(sm, bind.link);
+          },
         }),
       );
     }
     const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
-    this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, config.links, this.runtimes, logger, timers);
-    this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes.values(), logger, { ttlMs: timers.ttlMs, renewMs: timers.refreshMs });
+    const inService = (linkId: string): boolean => this.operator.linkInService(linkId);
+    this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, config.links, this.runtimes, logger, { ...timers, inService });
+    this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes.values(), logger, {
+      ttlMs: timers.ttlMs,
+      renewMs: timers.refreshMs,
+      inService: (linkId) => this.operator.linkBound(linkId),
+      drainMs: opts.drainMs ?? 5000,
+    });
     const health = this.cluster;
     for (const runtime of this.runtimes.values()) {
       this.drains.push(
@@ -163,27 +199,71 @@ export class App {
           outcomes: reports,
           records: this.store,
           health,
+          operator: this.operator,
           logger,
           pinWaitMs: 60_000,
           links: linksById,
         }),
       );
     }
-    const accept = new AcceptService(config, this.producer, health, logger);
+    const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n));
     this.accept = accept;
     const verifier = new PasswordVerifier();
+    const lookup = new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory));
     this.http = buildHttpServer(
       {
         accept,
         auth: new Authenticator(config.accounts, verifier, logger),
         callbackTargets: outbound,
-        lookup: new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory)),
+        lookup,
         maxRecipients: config.http.maxRecipients,
-        shuttingDown: () => this.shuttingDown,
+        shuttingDown: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
         status: () => this.status(),
         statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), verifier),
       },
       { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger, https: this.roles.http ? httpsServerOptions(config.http.tls) : null },
+    );
+    this.inspector = new RouteInspector({
+      producer: this.producer,
+      directory: this.directory,
+      redis: storeRedis,
+      keys,
+      records: { markQueued: (m, r, j, n) => this.store.markQueued(m, r, j, n), failedWire: (id) => this.store.failedWire(id), removeFailed: (id, who, now) => reports.removed(id, who, now) },
+      links: () => this.config.links,
+      lifetimeMs: config.queue.messageLifetimeMs,
+      logger,
+    });
+    this.operations = new GatewayOperations({
+      config: () => this.config,
+      nodeId: this.nodeId,
+      startedAt: this.startedAt,
+      version: VERSION,
+      binds: () => this.cluster.snapshot(),
+      linkHealthy: (id) => this.cluster.linkHealthy(id),
+      routes: () => this.directory.routes(),
+      inspector: this.inspector,
+      operator: this.operator,
+      accounts: this.accountStats,
+      shuttingDown: () => this.shuttingDown,
+      shutdown: () => (opts.shutdown ?? ((): void => void this.stop()))(),
+      reload: async (who) => ({ action: 'reload', ok: false, detail: `reload is not available in this process (asked by ${who})` }),
+      callbackCounts: () => this.callbacks.counts(),
+      logger,
+    });
+    const gate = adminGate(config.admin, verifier);
+    this.admin = buildAdminServer(
+      {
+        backend: this.operations,
+        authorize: async (req, reply, need) => {
+          const check = await gate(req.ip, givenPassword(req), need);
+          if (check.ok) return check;
+          sendRefusal(reply, check.status);
+          return { ok: false };
+        },
+        explain: (account, to, smsc) => this.operations.explain(account, to, smsc),
+        message: (id) => lookup.find(id),
+      },
+      { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger },
     );
     if (config.simulator.enabled && this.roles.http) {
       this.simulator = new SmscSimulator({
@@ -227,6 +307,8 @@ export class App {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
+    this.operator.on('change', () => this.applyLogLevel());
+    await this.operator.start();
     await this.cluster.start();
     if (this.roles.links) {
       await watchOrphanRoutes(this.directory, { producer: this.producer, marker: this.store, outcomes: this.reports, links: this.config.links, logger: this.log });
@@ -242,6 +324,10 @@ export class App {
     }
     const { host, port } = this.config.http;
     await this.http.listen({ host, port });
+    if (this.config.admin.port !== 0) {
+      await this.admin.listen({ host: this.config.admin.host, port: this.config.admin.port });
+      this.log.info({ url: `${this.config.admin.tls ? 'https' : 'http'}://${this.config.admin.host}:${this.config.admin.port}/` }, 'admin port listening');
+    }
     const addr = this.http.server.address();
     this.log.info(
       { url: `${this.config.http.tls ? 'https' : 'http'}://${host}:${typeof addr === 'object' && addr ? addr.port : port}/cgi-bin/sendsms`, links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`) },
@@ -255,6 +341,15 @@ export class App {
     return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
   }
 
+  /** An operator's log level (Kannel's log-level command), in this process. */
+  private applyLogLevel(): void {
+    const level = this.operator.logLevel();
+    if (level && this.log.level !== level) {
+      setLogLevel(this.log, level);
+      this.log.warn({ level }, 'log level changed by an operator');
+    }
+  }
+
   /** The port the sendsms interface listens on (useful when configured as 0). */
   get httpPort(): number {
     const addr = this.http.server.address();
@@ -265,7 +360,8 @@ export class App {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.log.info('shutting down: no new messages; letting submits in flight finish');
-    if (this.roles.http) await this.http.close();
+    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
+    this.operator.stop();
     await Promise.all(this.drains.map((d) => d.pauseAll()));
     this.leases.halt();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));

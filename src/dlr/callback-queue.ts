@@ -123,6 +123,12 @@ export class CallbackQueue {
     throw new CallbackFailedError(`${request.method} ${url}: ${result.detail}`);
   }
 
+  /** Reports waiting to be sent (or being sent), and reports given up. */
+  async counts(): Promise<{ queued: number; failed: number }> {
+    const c = await this.jobs.counts();
+    return { queued: c.queued, failed: c.givenUp };
+  }
+
   async close(): Promise<void> {
     await this.jobs.close();
   }

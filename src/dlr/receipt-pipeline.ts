@@ -54,8 +54,8 @@ export class ReceiptPipeline {
     this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepGivenUp: 0 });
   }
 
-  /** Answers the SMSC only once the receipt is queued in Redis. */
-  async handle(sm: InboundSm, link: Link): Promise<InboundAnswer> {
+  /** Answers the SMSC only once the receipt is queued in Redis; `counted` hears the receipt's state once it is read. */
+  async handle(sm: InboundSm, link: Link, counted?: (state: string) => void): Promise<InboundAnswer> {
     this.counters.received++;
     const decoded = decodeShortMessage({ dataCoding: sm.dataCoding, esmClass: sm.esmClass, shortMessage: sm.body });
     const parsed = parseReceipt({
@@ -71,6 +71,7 @@ export class ReceiptPipeline {
       this.logger.warn({ link: link.id, from: sm.sourceAddr, text: decoded.text.slice(0, 160), reason: parsed.reason }, 'unreadable delivery receipt; acknowledged and dropped');
       return 'ok';
     }
+    counted?.(parsed.receipt.state);
     const job: ReceiptJob = {
       smscId: link.smscId,
       link: link.id,

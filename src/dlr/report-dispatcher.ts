@@ -10,7 +10,7 @@ import type { Correlation, MessageRecord, MessageStatus, MessageStore } from '..
 import { callbackRequest, type ReportedMessage } from './callback-request.js';
 import type { CallbackJob, CallbackQueue } from './callback-queue.js';
 import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';
-import { registeredDelivery } from './dlr-mask.js';
+import { DlrType, registeredDelivery } from './dlr-mask.js';
 import { normalizeSubmitRespId } from './normalize-message-id.js';
 import type { Receipt } from './parse-receipt.js';
 
@@ -38,6 +38,8 @@ export class ReportDispatcher {
     private readonly callbacks: CallbackQueue,
     private readonly policy: LongMessagePolicy,
     private readonly logger: Logger,
+    /** Hears each message's final outcome once, for the account statistics (not awaited). */
+    private readonly outcome: (account: string, final: 'delivered' | 'failed') => void = () => undefined,
   ) {}
 
   private jobs(msg: ReportedMessage, reports: readonly Report[], firstSeq: number, link: Link | undefined, now: number): CallbackJob[] {
@@ -92,6 +94,7 @@ export class ReportDispatcher {
 
   /** Records a message that will not be sent, and queues the NACK report if asked for; `done` once both are in Redis. */
   failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number, wire: string, done: () => void): void {
+    this.outcome(msg.account, 'failed');
     const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
     const reports = hasTarget ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail }) : [];
     this.store.record({ kind: 'failed', msg, error: detail, commandStatus: status, link: link?.id, reports: reports.length, now, wire }, (first) =>
@@ -99,9 +102,26 @@ export class ReportDispatcher {
     );
   }
 
+  /**
+   * An operator removed a failed message for good: its record says so, and its client gets the final report it
+   * asked for (DLR type 2, failed), once. False when the message is not a failed one (nothing is done).
+   */
+  async removed(id: string, who: string, now: number): Promise<boolean> {
+    const rec = await this.store.markRemoved(id, who, now);
+    if (!rec) return false;
+    const mask = rec.dlrMask ?? 0;
+    if (!(rec.dlrUrl || rec.callbackUrl) || (mask & DlrType.fail) === 0) return true;
+    const report: Report = { type: DlrType.fail, text: `NACK/removed by an operator: ${rec.error ?? 'failed'}`, smscMessageId: '', onceKey: 'final' };
+    const seq = await this.store.claimReport(id, 'removed', report.onceKey);
+    const msg: ReportedMessage = { id: rec.id, account: rec.account, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status: 'removed' };
+    if (seq > 0) await this.callbacks.enqueue(this.jobs(msg, [report], seq, undefined, now));
+    return true;
+  }
+
   /** Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`). */
   async receipt(c: Correlation, rec: MessageRecord, r: Receipt, text: string, link: Link | undefined, now: number): Promise<void> {
     const status = aggregateStatus(rec);
+    if (status !== rec.status && (status === 'delivered' || status === 'undeliverable' || status === 'expired')) this.outcome(rec.account, status === 'delivered' ? 'delivered' : 'failed');
     const reports =
       rec.dlrUrl || rec.callbackUrl
         ? reportsFor(

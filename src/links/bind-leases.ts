@@ -15,6 +15,10 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export interface BindLeaseOptions {
   readonly ttlMs: number;
   readonly renewMs: number;
+  /** Whether a link may have binds now (an operator may have stopped or removed it; a draining one keeps them). */
+  readonly inService?: (linkId: string) => boolean;
+  /** How long a bind of a stopped link may take to let its window drain before it unbinds. */
+  readonly drainMs?: number;
 }
 
 export class BindLeases {
@@ -46,19 +50,34 @@ export class BindLeases {
     this.timer.unref();
   }
 
-  /** Renews what we hold (stopping a bind whose lease was lost), then tries to take the free ones. */
+  /**
+   * Renews what we hold (stopping a bind whose lease was lost), then tries to take the free ones. A bind of a link
+   * an operator stopped is unbound (its window drained first) and its lease given back; none is taken for it.
+   */
   async tick(): Promise<void> {
     if (this.ticking || this.stopped) return;
     this.ticking = true;
     try {
+      const inService = this.opts.inService ?? ((): boolean => true);
+      for (const b of [...this.held]) {
+        if (inService(b.link.id)) continue;
+        this.held.delete(b);
+        this.logger.warn({ bind: b.name }, 'link taken out of service by an operator: unbinding once the window drains');
+        // Not awaited: the other leases must go on being renewed meanwhile.
+        void b
+          .stop(this.opts.drainMs ?? 5000)
+          .then(() => this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId))
+          .catch((e: unknown) => this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'));
+      }
+      const binds = this.binds.filter((b) => this.held.has(b) || inService(b.link.id));
       const pipe = this.redis.pipeline();
-      for (const b of this.binds) {
+      for (const b of binds) {
         const key = this.keys.bindLease(b.name);
         if (this.held.has(b)) pipe.eval(RENEW, 1, key, this.nodeId, this.opts.ttlMs);
         else pipe.set(key, this.nodeId, 'PX', this.opts.ttlMs, 'NX');
       }
       const results = (await pipe.exec()) ?? [];
-      this.binds.forEach((b, i) => {
+      binds.forEach((b, i) => {
         const [err, value] = results[i] ?? [new Error('no result'), null];
         if (err || this.stopped) return;
         if (this.held.has(b)) {

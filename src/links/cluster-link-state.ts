@@ -12,26 +12,20 @@ import type { Link } from '../domain/link.js';
 import type { LinkHealthView } from '../queue/link-drain.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import type { EventBus } from '../redis/event-bus.js';
+import type { BindView } from '../admin/admin-model.js';
 import { describeDown, type Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 
-export interface BindStatus {
-  readonly link: string;
-  readonly smscId: string;
-  readonly bind: string;
-  readonly node: string;
-  readonly state: string;
-  readonly healthy: boolean;
-  readonly probation: boolean;
-  readonly since: number;
-  readonly reason?: string;
-  readonly outstanding: number;
+/** A bind's state as published (the admin port's BindView), and when it was published. */
+export interface BindStatus extends BindView {
   readonly updatedAt: number;
 }
 
 export interface ClusterLinkStateOptions {
   readonly ttlMs: number;
   readonly refreshMs: number;
+  /** Whether an operator lets the link carry traffic (not stopped, draining or removed). */
+  readonly inService?: (linkId: string) => boolean;
 }
 
 /** Every bind name a configuration can open, so the view can read them all with one MGET. */
@@ -90,6 +84,9 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
   private statusOf(bind: Bind): BindStatus {
     const s = bind.state;
     const now = Date.now();
+    const c = bind.counters;
+    const p50 = bind.recent.latencyMs.percentile(now, 0.5);
+    const p99 = bind.recent.latencyMs.percentile(now, 0.99);
     return {
       link: bind.link.id,
       smscId: bind.link.smscId,
@@ -100,7 +97,10 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
       probation: bind.onProbation,
       since: 'since' in s ? s.since : now,
       ...(s.kind === 'down' ? { reason: describeDown(s.reason) } : s.kind === 'bound' && !bind.healthy(now) ? { reason: bind.onProbation ? 'on probation after unanswered submits' : 'responses overdue' } : {}),
-      outstanding: bind.outstanding,
+      window: { inUse: bind.outstanding, size: bind.window },
+      throughput: { limit: bind.link.throughput, actual: Math.round(bind.recent.submits.rate(now) * 10) / 10 },
+      counters: { submitted: c.submitted, accepted: c.accepted, refused: c.refused, throttled: c.throttled, unanswered: c.unanswered, receipts: { ...c.receipts }, mo: c.mo },
+      latencyMs: { p50, p99 },
       updatedAt: now,
     };
   }
@@ -151,6 +151,7 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
   }
 
   linkHealthy(id: string): boolean {
+    if (this.opts.inService && !this.opts.inService(id)) return false;
     if (this.runtimes.get(id)?.healthy()) return true;
     for (const st of this.remote.values()) if (st.link === id && st.healthy) return true;
     return false;
@@ -168,13 +169,30 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
       if (local && local.state.kind !== 'idle' && local.state.kind !== 'stopped') out.push(this.statusOf(local));
       else {
         const r = this.remote.get(name);
-        out.push(
-          r ?? { link: link.id, smscId: link.smscId, bind: name, node: '', state: 'unowned', healthy: false, probation: false, since: 0, outstanding: 0, updatedAt: 0 },
-        );
+        out.push(r ?? unowned(link, name));
       }
     }
     return out;
   }
+}
+
+/** A bind no process runs (no lease holder, or its state expired). */
+function unowned(link: Link, name: string): BindStatus {
+  return {
+    link: link.id,
+    smscId: link.smscId,
+    bind: name,
+    node: '',
+    state: 'unowned',
+    healthy: false,
+    probation: false,
+    since: 0,
+    window: { inUse: 0, size: link.maxPendingSubmits },
+    throughput: { limit: link.throughput, actual: 0 },
+    counters: { submitted: 0, accepted: 0, refused: 0, throttled: 0, unanswered: 0, receipts: {}, mo: 0 },
+    latencyMs: { p50: undefined, p99: undefined },
+    updatedAt: 0,
+  };
 }
 
 /** Deletes the key only when its JSON value names this node. */

@@ -37,6 +37,8 @@ export class AcceptService {
     private readonly enqueuer: Enqueuer,
     private readonly health: RouteHealth,
     private readonly logger: Logger,
+    /** Hears how many messages of an account were refused (account statistics; not awaited). */
+    private readonly refused: (account: string, n: number) => void = () => undefined,
   ) {
     this.linksById = new Map(config.links.map((l) => [l.id, l]));
   }
@@ -69,6 +71,8 @@ export class AcceptService {
     );
     const firstBad = prepared.findIndex((p) => !p.ok);
     if (firstBad >= 0) {
+      const sub = subs[firstBad]!;
+      this.refused(sub.account.username, subs.reduce((n, x) => n + x.receivers.length, 0));
       const p = prepared[firstBad]!;
       return [{ index: firstBad, result: p.ok ? { ok: false, error: { code: 'unavailable', detail: 'unreachable' } } : p }];
     }
@@ -88,6 +92,7 @@ export class AcceptService {
       if (!p.ok) return { index, result: p };
       const receivers = p.outcomes.map((o): ReceiverResult => {
         if (o.kind === 'not-routable') {
+          this.refused(subs[index]?.account.username ?? '', 1);
           this.logger.info({ account: subs[index]?.account.username, to: o.to, reason: o.reason }, 'message not routable');
           return { to: o.to, status: 'not-routable', reason: o.reason };
         }

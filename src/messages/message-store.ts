@@ -196,6 +196,18 @@ while i <= #ARGV do
 end
 return out`);
 
+/**
+ * A failed message removed by an operator: status 'r', the history line appended, the message form dropped (it can
+ * no longer be queued again). KEYS: the record. ARGV: now, history line. Returns the record before, or nil when it
+ * was not failed.
+ */
+const MARK_REMOVED = new LuaScript(`
+if redis.call('hget', KEYS[1], 's') ~= 'f' then return false end
+local before = redis.call('hgetall', KEYS[1])
+redis.call('hset', KEYS[1], 's', 'r', 'U', ARGV[1], 'h', (redis.call('hget', KEYS[1], 'h') or '') .. ARGV[2])
+redis.call('hdel', KEYS[1], 'M')
+return before`);
+
 /** Digits only, for comparing a receipt's handset with the receiver we sent to (+46…, 0046… and 46… alike). */
 export function handsetDigits(addr: string): string {
   return addr.replace(/\D/g, '');
@@ -484,6 +496,20 @@ export class MessageStore {
     const res = (await pipe.exec()) ?? [];
     const failed = res.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
+  }
+
+  /**
+   * Marks a failed message removed by an operator (a history line says who); the record as it was, or undefined
+   * when the message is not a failed one.
+   */
+  async markRemoved(id: string, who: string, now: number): Promise<MessageRecord | undefined> {
+    const key = this.keys.message(id);
+    const line = JSON.stringify({ at: now, event: 'removed', detail: `by ${who}` });
+    const res = (await MARK_REMOVED.run(this.redis, [key], [now, `${line}\n`])) as string[] | null;
+    if (!res) return undefined;
+    const h: Record<string, string> = {};
+    for (let i = 0; i + 1 < res.length; i += 2) h[res[i]!] = res[i + 1]!;
+    return toRecord(id, h);
   }
 
   /** The stored form of a failed message (to queue it again), or undefined. */

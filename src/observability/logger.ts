@@ -1,9 +1,40 @@
 import { pino, type Logger } from 'pino';
 import type { LogLevel } from '../config/config.js';
 
+/**
+ * The loggers made from each root (its children, their children…), so that a level set at run time (Kannel's
+ * log-level command) reaches them all: a pino child keeps the level it was made with. Weak, so a child that is
+ * no longer used is not kept alive by this.
+ */
+const families = new WeakMap<Logger, Set<WeakRef<Logger>>>();
+
 /** Structured JSON logs on stdout (pino). Tests pass `silent`. */
 export function createLogger(level: LogLevel | 'silent', name = 'switchboard'): Logger {
-  return pino({ name, level, base: { pid: process.pid } });
+  const family = new Set<WeakRef<Logger>>();
+  const root: Logger = pino({
+    name,
+    level,
+    base: { pid: process.pid },
+    onChild: (child) => {
+      family.add(new WeakRef(child));
+      families.set(child, family);
+    },
+  });
+  families.set(root, family);
+  family.add(new WeakRef(root));
+  return root;
+}
+
+/** Sets the level of a logger made by createLogger (or from one), of its root, and of every logger of that root. */
+export function setLogLevel(logger: Logger, level: LogLevel): void {
+  logger.level = level;
+  const family = families.get(logger);
+  if (!family) return;
+  for (const ref of family) {
+    const child = ref.deref();
+    if (child) child.level = level;
+    else family.delete(ref);
+  }
 }
 
 export type { Logger };

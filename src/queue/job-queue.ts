@@ -210,6 +210,22 @@ export class JobQueue<T> {
     }
   }
 
+  /**
+   * Items waiting or being worked on (read from at most `maxJobs` jobs; beyond them, estimated from their average),
+   * and items given up and kept.
+   */
+  async counts(maxJobs = 500): Promise<{ queued: number; givenUp: number }> {
+    const [counts, jobs, givenUp] = await Promise.all([
+      this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active'),
+      this.queue.getJobs(['wait', 'prioritized', 'delayed', 'active'], 0, maxJobs - 1),
+      this.opts.connection.llen(new RedisKeys(this.opts.prefix).givenUp(this.name)),
+    ]);
+    const totalJobs = Object.values(counts).reduce((a, b) => a + b, 0);
+    const items = jobs.reduce((n, j) => n + (j.data?.i?.length ?? 0), 0);
+    const queued = jobs.length === 0 ? 0 : totalJobs <= jobs.length ? items : Math.round((items / jobs.length) * totalJobs);
+    return { queued, givenUp };
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();

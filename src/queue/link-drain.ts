@@ -30,6 +30,13 @@ export interface LinkHealthView {
   on(event: 'change', listener: () => void): unknown;
 }
 
+/** What operators decided (control/operator-state.ts): a link taken out of service, a suspended gateway. */
+export interface OperatorView {
+  linkInService(linkId: string): boolean;
+  gatewayState(): string;
+  on(event: 'change', listener: () => void): unknown;
+}
+
 /** Where the outcome of each message goes (its record, and the reports its client asked for); `done` once durable. */
 export interface SubmitOutcomes {
   submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number, done: () => void): void;
@@ -57,6 +64,7 @@ export interface DrainOptions {
   readonly outcomes: SubmitOutcomes;
   readonly records: RecordReader;
   readonly health: LinkHealthView;
+  readonly operator?: OperatorView;
   readonly logger: Logger;
   /** How long the rest of a partly sent long message waits for its own link before any link resends it whole. */
   readonly pinWaitMs: number;
@@ -122,6 +130,13 @@ export class LinkDrain {
     this.runtime.on('health', changed);
     this.runtime.on('bindState', changed);
     this.opts.health.on('change', () => this.update());
+    this.opts.operator?.on('change', changed);
+  }
+
+  /** Whether operators let this link take messages: in service, and the gateway not suspended. */
+  private allowed(): boolean {
+    const op = this.opts.operator;
+    return !op || (op.linkInService(this.runtime.link.id) && op.gatewayState() !== 'suspended');
   }
 
   get linkId(): string {
@@ -175,7 +190,7 @@ export class LinkDrain {
   }
 
   private shouldRun(w: RouteWorker): boolean {
-    if (this.closed || !this.runtime.willSend()) return false;
+    if (this.closed || !this.allowed() || !this.runtime.willSend()) return false;
     return w.tier === 'preferred' || w.spilling || !this.opts.health.anyHealthy(w.route.preferred);
   }
 
@@ -241,7 +256,7 @@ export class LinkDrain {
   /** Whether a worker of this route should hand jobs straight back (it is being paused). */
   private unwanted(routeKey: string): boolean {
     const w = this.workers.get(routeKey);
-    return this.closed || !w || !w.wanted;
+    return this.closed || !w || !w.wanted || !this.allowed();
   }
 
   /**
@@ -298,9 +313,9 @@ export class LinkDrain {
     await Promise.all([...this.workers.values()].filter((w) => w.started).map((w) => w.worker.pause(false)));
   }
 
-  /** Whether this drain still takes work (false once it is closing). */
+  /** Whether this drain still takes work (false once it is closing, or while operators hold the link). */
   get open(): boolean {
-    return !this.closed;
+    return !this.closed && this.allowed();
   }
 }
 
@@ -501,7 +516,7 @@ class BatchRun {
 
   /** The link's state changed (or the drain closes): when it can no longer send, what has not started goes back. */
   linkChanged(): void {
-    if (!this.drain.open) this.withdraw('the gateway is stopping');
+    if (!this.drain.open) this.withdraw('the link was stopped or drained by an operator, or the gateway is stopping');
     else if (!this.runtime.willSend()) this.withdraw('the link cannot send');
   }
 

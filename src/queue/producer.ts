@@ -48,6 +48,8 @@ export interface ProducerOptions {
   readonly batchLimit: (route: Route) => number;
   /** bullmq keeps this many events per queue stream (it trims older ones on every write). */
   readonly eventsMaxLen: number;
+  /** Hears how many messages of each account a commit queued (account statistics; not awaited). */
+  readonly accepted?: (account: string, n: number) => void;
 }
 
 /** The bullmq priority for Kannel's 0..3 (higher first): 4..1, as bullmq serves 1 first. */
@@ -152,6 +154,14 @@ export class Producer {
     this.counters.commits++;
     this.counters.jobs += jobs.length;
     this.counters.messages += items.length;
+    const accepted = this.opts.accepted;
+    if (accepted) {
+      // Counted as the commit is written (in the same write); a commit that fails then takes nothing back, which
+      // only skews a statistic.
+      const perAccount = new Map<string, number>();
+      for (const p of items) perAccount.set(p.message.account, (perAccount.get(p.message.account) ?? 0) + 1);
+      for (const [account, n] of perAccount) accepted(account, n);
+    }
     if (jobs.length === 1) {
       // The common case, one route and priority: one job, which is atomic by itself. Queue.add sends one script
       // call (no MULTI, no FlowProducer tree: a third of the CPU per commit), and the count goes in the same write;

@@ -42,6 +42,14 @@ export class RedisKeys {
   routeFailed(routeKey: string): string {
     return `${this.prefix}:rf:${routeKey}`;
   }
+  /** Hash: what operators decided (link id → stopped | draining | removed; `gateway` → suspended | isolated; `log-level`). */
+  get control(): string {
+    return `${this.prefix}:control`;
+  }
+  /** Hash: an account's counters (accepted, refused, delivered, failed), for the admin port. */
+  account(username: string): string {
+    return `${this.prefix}:acct:${username}`;
+  }
   /** A bind's published state (JSON, short TTL). */
   bindState(bind: string): string {
     return `${this.prefix}:bind:${bind}`;

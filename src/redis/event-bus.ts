@@ -6,9 +6,14 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 
-export type BusEvent = 'route' | 'link';
+/**
+ * route: a route got a queue; link: a bind of a link changed state; control: an operator changed a link's or the
+ * gateway's state (see control/operator-state.ts); reload: an operator asked every process to re-read its
+ * configuration file (the argument names who asked).
+ */
+export type BusEvent = 'route' | 'link' | 'control' | 'reload';
 
-export class EventBus extends EventEmitter<{ route: [key: string]; link: [id: string] }> {
+export class EventBus extends EventEmitter<{ route: [key: string]; link: [id: string]; control: [what: string]; reload: [who: string] }> {
   private started = false;
 
   constructor(
@@ -27,7 +32,7 @@ export class EventBus extends EventEmitter<{ route: [key: string]; link: [id: st
       const space = payload.indexOf(' ');
       const kind = payload.slice(0, space);
       const arg = payload.slice(space + 1);
-      if (kind === 'route' || kind === 'link') this.emit(kind, arg);
+      if (kind === 'route' || kind === 'link' || kind === 'control' || kind === 'reload') this.emit(kind, arg);
     });
     await this.subscriber.subscribe(this.channel);
   }

@@ -14,6 +14,7 @@ import { openSocket } from './open-socket.js';
 import { encodeSubmitSm } from './submit-codec.js';
 import type { SubmitPart } from './submit-part.js';
 import { TokenBucket } from './token-bucket.js';
+import { SlidingCounter, SlidingHistogram } from '../observability/sliding-window.js';
 
 export type DownReason =
   | { readonly kind: 'refused'; readonly detail: string }
@@ -121,7 +122,9 @@ export class Bind extends EventEmitter<BindEvents> {
   private probation = false;
   private readonly random: () => number;
   /** Submits written on this bind since start, and answered: for status and tests. */
-  readonly counters = { submitted: 0, accepted: 0, refused: 0, unanswered: 0, throttled: 0, inbound: 0, sessions: 0 };
+  readonly counters = { submitted: 0, accepted: 0, refused: 0, unanswered: 0, throttled: 0, inbound: 0, sessions: 0, mo: 0, receipts: {} as Record<string, number> };
+  /** Submits written per second, and submit_sm → submit_sm_resp latency, over the last minute (for the admin port). */
+  readonly recent = { submits: new SlidingCounter(), latencyMs: new SlidingHistogram() };
   /** Called when the bind may take more parts (a slot freed, a pause or a token wait ended, a session bound). */
   onReady: (() => void) | undefined;
 
@@ -402,6 +405,12 @@ export class Bind extends EventEmitter<BindEvents> {
     this.pump();
   }
 
+  /** Counts what came in on this bind: an MO, or a receipt in this state. */
+  countInbound(kind: 'mo' | 'receipt', state?: string): void {
+    if (kind === 'mo') this.counters.mo++;
+    else if (state !== undefined) this.counters.receipts[state] = (this.counters.receipts[state] ?? 0) + 1;
+  }
+
   /** Sends one submit_sm when the window and the throughput limit allow, and says what became of it. */
   submit(part: SubmitPart): Promise<SubmitOutcome> {
     let frame: Buffer;
@@ -428,7 +437,8 @@ export class Bind extends EventEmitter<BindEvents> {
       const part = this.queued.shift()!;
       this.inFlight++;
       this.counters.submitted++;
-      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) => this.answered(conn, part.cb, err, status, messageId));
+      this.recent.submits.add(now);
+      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) => this.answered(conn, part.cb, err, status, messageId, now));
     }
   }
 
@@ -445,8 +455,12 @@ export class Bind extends EventEmitter<BindEvents> {
     }, ms);
   }
 
-  private answered(conn: SmppConnection, cb: OutcomeCallback, err: ConnectionClosedError | ResponseTimeoutError | null, status: number, messageId: string): void {
+  private answered(conn: SmppConnection, cb: OutcomeCallback, err: ConnectionClosedError | ResponseTimeoutError | null, status: number, messageId: string, sentAt: number): void {
     this.inFlight--;
+    if (!err) {
+      const now = Date.now();
+      this.recent.latencyMs.record(now, now - sentAt);
+    }
     let outcome: SubmitOutcome;
     if (err) {
       if (err.written) {

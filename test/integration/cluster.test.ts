@@ -34,7 +34,7 @@ describe('two gateway processes, one Redis, one configuration', () => {
       links: [{ 'smsc-id': 'sim', host: '127.0.0.1', port: sim.port, 'transceiver-mode': true, 'smsc-username': 'u', 'smsc-password': 'p', instances: 2, 'reconnect-delay': 0.1 }],
       accounts: [{ username: 'u', password: 'p' }],
     };
-    const http = (port: number) => ({ http: { 'sendsms-port': port, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345' } });
+    const http = (port: number) => ({ http: { 'sendsms-port': port, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345' }, admin: { 'admin-port': 0 } });
     const a = await startChildGateway(writeConfig(dir, 'a.yaml', { ...base, ...http(portA) }), redis.server.socketPath, portA);
     children.push(a);
     const b = await startChildGateway(writeConfig(dir, 'b.yaml', { ...base, ...http(portB) }), redis.server.socketPath, portB);

@@ -36,6 +36,7 @@ describe('a gateway killed with -9', () => {
     const httpPort = await freePort();
     const config = writeConfig(dir, 'crash.yaml', {
       http: { 'sendsms-port': httpPort, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345' },
+      admin: { 'admin-port': 0 },
       log: { level: 'warn' },
       queue: { 'lock-duration': 1 },
       redis: { 'key-prefix': 'crash' },

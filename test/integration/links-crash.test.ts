@@ -44,6 +44,7 @@ describe('the links process killed with -9 under load', () => {
     const httpPort = await freePort();
     const config = writeConfig(dir, 'links-crash.yaml', {
       http: { 'sendsms-port': httpPort, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345' },
+      admin: { 'admin-port': 0 },
       log: { level: 'warn' },
       queue: { 'lock-duration': 1 },
       redis: { 'key-prefix': 'lcrash' },

@@ -1,0 +1,141 @@
+/**
+ * The JSON admin API on the admin port: links, route queues, accounts, reload and routing explanations, read and
+ * acted on by operators, the CLI and the dashboard. Every route is authorised first (client address, then the
+ * status or admin password: see admin-access.ts); reads take either password, actions only the admin one.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ActionResult, AdminBackend } from './admin-model.js';
+
+/** What a request may do: read (status or admin password) or act (admin password). */
+export type AdminNeed = 'status' | 'admin';
+
+/** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
+export type AdminAuthorizer = (req: FastifyRequest, reply: FastifyReply, need: AdminNeed) => Promise<{ ok: true; who: string } | { ok: false }>;
+
+/** The backend's refusals that name what was unknown, turned into 404/400 with the known ids. */
+export class UnknownError extends Error {
+  constructor(
+    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account',
+    message: string,
+    readonly known: readonly string[],
+  ) {
+    super(message);
+    this.name = 'UnknownError';
+  }
+}
+
+export const ADMIN_ERRORS = {
+  unauthorized: { status: 401, description: 'No or a wrong password (HTTP Basic with any user name, or `password=`).' },
+  forbidden: { status: 403, description: 'The client address may not use the admin port, or the status password may not act.' },
+  unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
+  unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
+  unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
+  unknown_smsc: { status: 400, description: 'No link has this smsc-id: nothing was moved; `known` lists the smsc-ids.' },
+  invalid_request: { status: 400, description: 'A parameter or the body does not match the schema.' },
+  invalid_config: { status: 400, description: 'The configuration file is invalid: the running configuration is kept; `problems` says where.' },
+  action_failed: { status: 409, description: 'The action could not be done in the gateway\'s present state; `message` says why.' },
+} as const;
+
+export type AdminErrorCode = keyof typeof ADMIN_ERRORS;
+
+export function adminError(reply: FastifyReply, code: AdminErrorCode, message: string, extra: Record<string, unknown> = {}): FastifyReply {
+  return reply.code(ADMIN_ERRORS[code].status).send({ error: { code, message, ...extra } });
+}
+
+const Id = Type.String({ minLength: 1, maxLength: 128 });
+const IdsBody = Type.Object({ ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) }, { additionalProperties: false });
+const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
+const PeekQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('failed')], { default: 'queued' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+const ExplainQuery = Type.Object({ account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) }, { additionalProperties: false });
+
+export interface AdminApiDeps {
+  readonly backend: AdminBackend;
+  readonly authorize: AdminAuthorizer;
+  /** A routing explanation with live health and queue depth per link (src/routing/explain-route.ts, enriched). */
+  readonly explain: (account: string, to: string, smsc: string | undefined) => Promise<unknown>;
+  /** A message by id, any account. */
+  readonly message: (id: string) => Promise<unknown>;
+}
+
+async function act(reply: FastifyReply, run: () => Promise<ActionResult>): Promise<FastifyReply> {
+  try {
+    const r = await run();
+    return reply.code(r.ok ? 200 : 409).send(r);
+  } catch (e) {
+    if (e instanceof UnknownError) return adminError(reply, e.code, e.message, { known: e.known });
+    throw e;
+  }
+}
+
+export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void {
+  const { backend, authorize } = deps;
+  const read = async (req: FastifyRequest, reply: FastifyReply): Promise<boolean> => (await authorize(req, reply, 'status')).ok;
+  const actor = async (req: FastifyRequest, reply: FastifyReply): Promise<string | undefined> => {
+    const a = await authorize(req, reply, 'admin');
+    return a.ok ? a.who : undefined;
+  };
+  const guard = async <T>(reply: FastifyReply, run: () => Promise<T>): Promise<T | FastifyReply> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (e instanceof UnknownError) return adminError(reply, e.code, e.message, { known: e.known });
+      throw e;
+    }
+  };
+
+  app.get('/api/v1/status', async (req, reply) => (await read(req, reply) ? backend.status() : reply));
+  app.get('/api/v1/links', async (req, reply) => (await read(req, reply) ? { links: await backend.links() } : reply));
+  app.get('/api/v1/routes', async (req, reply) => (await read(req, reply) ? { routes: await backend.routes() } : reply));
+  app.get('/api/v1/accounts', async (req, reply) => (await read(req, reply) ? { accounts: await backend.accounts() } : reply));
+
+  app.get<{ Params: { key: string }; Querystring: Static<typeof PeekQuery> }>('/api/v1/routes/:key/messages', { schema: { querystring: PeekQuery } }, async (req, reply) => {
+    if (!(await read(req, reply))) return reply;
+    const q = req.query;
+    return guard(reply, () => backend.peek(req.params.key, q.state ?? 'queued', q.limit ?? 50, q.cursor));
+  });
+
+  for (const action of ['stop', 'start', 'drain'] as const) {
+    app.post<{ Params: { id: string } }>(`/api/v1/links/:id/${action}`, async (req, reply) => {
+      const who = await actor(req, reply);
+      return who === undefined ? reply : act(reply, () => backend.linkAction(req.params.id, action, who));
+    });
+  }
+  for (const action of ['pause', 'resume'] as const) {
+    app.post<{ Params: { key: string } }>(`/api/v1/routes/:key/${action}`, async (req, reply) => {
+      const who = await actor(req, reply);
+      return who === undefined ? reply : act(reply, () => backend.routeAction(req.params.key, action, who));
+    });
+  }
+  for (const action of ['retry', 'remove'] as const) {
+    app.post<{ Params: { key: string }; Body: Static<typeof IdsBody> }>(`/api/v1/routes/:key/${action}`, { schema: { body: IdsBody } }, async (req, reply) => {
+      const who = await actor(req, reply);
+      return who === undefined ? reply : act(reply, () => backend.failedAction(req.params.key, action, req.body?.ids, who));
+    });
+  }
+  app.post<{ Params: { key: string }; Body: Static<typeof MoveBody> }>('/api/v1/routes/:key/move', { schema: { body: MoveBody } }, async (req, reply) => {
+    const who = await actor(req, reply);
+    return who === undefined ? reply : act(reply, () => backend.move(req.params.key, req.body.smsc, who));
+  });
+  app.post('/api/v1/reload', async (req, reply) => {
+    const who = await actor(req, reply);
+    return who === undefined ? reply : act(reply, () => backend.reload(who));
+  });
+
+  app.get<{ Querystring: Static<typeof ExplainQuery> }>('/api/v1/explain', { schema: { querystring: ExplainQuery } }, async (req, reply) => {
+    if (!(await read(req, reply))) return reply;
+    return guard(reply, () => deps.explain(req.query.account, req.query.to, req.query.smsc));
+  });
+  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
+    if (!(await read(req, reply))) return reply;
+    const m = await deps.message(req.params.id);
+    return m ? m : reply.code(404).send({ error: { code: 'not_found', message: 'no such message' } });
+  });
+}
