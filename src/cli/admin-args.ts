@@ -141,9 +141,10 @@ function route(text: string | undefined, form: string): string {
   return text.toLowerCase();
 }
 
-function exactly(positionals: readonly string[], n: number, form: string): void {
+/** `n` positionals; `what` names the missing one in words. */
+function exactly(positionals: readonly string[], n: number, form: string, what = 'an argument'): void {
   if (positionals.length > n) usage(`unexpected ${JSON.stringify(positionals[n])} (usage: ${form})`);
-  if (positionals.length < n) usage(`missing arguments (usage: ${form})`);
+  if (positionals.length < n) usage(`${what} is missing (usage: ${form})`);
 }
 
 function peekLimit(v: string | undefined): number | undefined {
@@ -158,7 +159,7 @@ function queueCommand(sub: string | undefined, rest: readonly string[]): { comma
     case 'peek': {
       const form = 'switchboard queue peek ROUTE [--failed] [--limit N] [--cursor C]';
       const { values, positionals } = parse(rest, { failed: { type: 'boolean' }, limit: { type: 'string' }, cursor: { type: 'string' } }, form);
-      exactly(positionals, 1, form);
+      exactly(positionals, 1, form, 'a route');
       const command: AdminCommand = { kind: 'peek', route: route(positionals[0], form), state: values.failed ? 'failed' : 'queued', limit: peekLimit(values.limit), cursor: values.cursor };
       return { command, values };
     }
@@ -175,7 +176,7 @@ function queueCommand(sub: string | undefined, rest: readonly string[]): { comma
     case 'move': {
       const form = 'switchboard queue move ROUTE --smsc ID';
       const { values, positionals } = parse(rest, { smsc: { type: 'string' } }, form);
-      exactly(positionals, 1, form);
+      exactly(positionals, 1, form, 'a route');
       const r = route(positionals[0], form);
       if (!values.smsc) usage(`--smsc ID is needed: the smsc-id to route the waiting messages with (usage: ${form})`);
       return { command: { kind: 'move', route: r, smsc: values.smsc }, values };
@@ -184,7 +185,7 @@ function queueCommand(sub: string | undefined, rest: readonly string[]): { comma
     case 'resume': {
       const form = `switchboard queue ${sub} ROUTE`;
       const { values, positionals } = parse(rest, {}, form);
-      exactly(positionals, 1, form);
+      exactly(positionals, 1, form, 'a route');
       return { command: { kind: 'route', action: sub, route: route(positionals[0], form) }, values };
     }
     default:
@@ -215,7 +216,7 @@ function command(argv: readonly string[]): { command: AdminCommand; values: Reco
       }
       const form = `switchboard link ${action} LINK`;
       const { values, positionals } = parse(tail, {}, form);
-      exactly(positionals, 1, form);
+      exactly(positionals, 1, form, 'a link id');
       return { command: { kind: 'link', action, link: positionals[0] ?? '' }, values };
     }
     case 'explain': {
