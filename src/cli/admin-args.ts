@@ -92,6 +92,19 @@ const CONNECTION_OPTIONS = {
   json: { type: 'boolean' },
 } as const satisfies Options;
 
+/** The connection options as parseArgs gives them, whatever the command. */
+interface ConnectionValues {
+  readonly url?: string | undefined;
+  readonly password?: string | undefined;
+  readonly timeout?: string | undefined;
+  readonly json?: boolean | undefined;
+}
+
+interface Parsed {
+  readonly command: AdminCommand;
+  readonly values: ConnectionValues;
+}
+
 class UsageError extends Error {}
 
 function usage(message: string): never {
@@ -107,7 +120,7 @@ export function explainIsOnline(args: readonly string[], env: Env): boolean {
   return has('url') || (Boolean(env.SWITCHBOARD_URL) && !has('config', 'c'));
 }
 
-function connection(values: { url?: string | undefined; password?: string | undefined; timeout?: string | undefined }, env: Env): AdminConnection {
+function connection(values: ConnectionValues, env: Env): AdminConnection {
   const url = values.url ?? (env.SWITCHBOARD_URL || DEFAULT_ADMIN_URL);
   let parsed: URL;
   try {
@@ -154,7 +167,7 @@ function peekLimit(v: string | undefined): number | undefined {
   return n;
 }
 
-function queueCommand(sub: string | undefined, rest: readonly string[]): { command: AdminCommand; values: Record<string, unknown> } {
+function queueCommand(sub: string | undefined, rest: readonly string[]): Parsed {
   switch (sub) {
     case 'peek': {
       const form = 'switchboard queue peek ROUTE [--failed] [--limit N] [--cursor C]';
@@ -193,7 +206,7 @@ function queueCommand(sub: string | undefined, rest: readonly string[]): { comma
   }
 }
 
-function command(argv: readonly string[]): { command: AdminCommand; values: Record<string, unknown> } {
+function command(argv: readonly string[]): Parsed {
   const [name, ...rest] = argv;
   switch (name) {
     case 'status':
@@ -237,8 +250,7 @@ function command(argv: readonly string[]): { command: AdminCommand; values: Reco
 export function parseAdminArgs(argv: readonly string[], env: Env): ParsedAdminArgs {
   try {
     const { command: cmd, values } = command(argv);
-    const v = values as { url?: string; password?: string; timeout?: string; json?: boolean };
-    return { ok: true, invocation: { command: cmd, connection: connection(v, env), json: v.json ?? false } };
+    return { ok: true, invocation: { command: cmd, connection: connection(values, env), json: values.json ?? false } };
   } catch (e) {
     if (e instanceof UsageError) return { ok: false, message: e.message };
     throw e;

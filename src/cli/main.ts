@@ -93,6 +93,10 @@ const adminIo: AdminIo = {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command !== undefined && (ADMIN_COMMANDS.includes(command) || (command === 'explain' && explainIsOnline(rest, process.env)))) {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(ADMIN_USAGE);
+      return;
+    }
     process.exitCode = await runAdminCommand(argv, process.env, adminIo);
     return;
   }

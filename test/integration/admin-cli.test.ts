@@ -257,6 +257,9 @@ describe('switchboard admin commands, run as a user does', () => {
     const usage = await child(['queue', 'retry', '559b'], { SWITCHBOARD_URL: api.url });
     expect(usage.code).toBe(ADMIN_EXIT.usage);
     expect(usage.stderr).toContain('or --all for every failed message of the route');
+    const help = await child(['queue', 'peek', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('4 authentication refused (401/403)');
   });
 
   it('explain: online with SWITCHBOARD_URL set, offline (the configuration) when --config is given', async () => {
