@@ -4,10 +4,14 @@
  *
  * The table is built from a list of columns so that a caller knowing the live state (link health, queue depth from
  * the admin API) can add its own, and the JSON is the RouteExplanation as it is, so extra link fields appear in it.
+ * `explain --url` (admin-command.ts) asks the running gateway and renders its answer with LIVE_LINK_COLUMNS.
  */
 import type { Config } from '../config/config.js';
 import { describeRoute } from '../routing/compute-route.js';
 import { explainRoute, type LinkExplanation, type RouteExplanation } from '../routing/explain-route.js';
+import type { LiveLinkExplanation } from './admin-client.js';
+import { formatCount } from './format-figures.js';
+import { textTable, type Align } from './text-table.js';
 
 export const EXPLAIN_EXIT = { routable: 0, notRoutable: 1, usage: 2 } as const;
 
@@ -27,6 +31,7 @@ export interface ExplainResult {
 export interface LinkColumn<L extends LinkExplanation> {
   readonly header: string;
   readonly value: (link: L) => string;
+  readonly align?: Align;
 }
 
 export const LINK_COLUMNS: readonly LinkColumn<LinkExplanation>[] = [
@@ -36,11 +41,13 @@ export const LINK_COLUMNS: readonly LinkColumn<LinkExplanation>[] = [
   { header: 'WHY', value: (l) => l.reason },
 ];
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => r[c]?.length ?? 0))) ?? [];
-  // The last column is not padded: no trailing blanks.
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c] ?? 0))).join('  ')).join('\n');
-}
+/** The offline columns and what the running gateway adds: each link's health and the messages queued for it. */
+export const LIVE_LINK_COLUMNS: readonly LinkColumn<LiveLinkExplanation>[] = [
+  ...LINK_COLUMNS.slice(0, -1),
+  { header: 'HEALTH', value: (l) => (typeof l.health === 'boolean' ? (l.health ? 'healthy' : 'down') : l.health) },
+  { header: 'QUEUED', value: (l) => formatCount(l.queued), align: 'right' },
+  ...LINK_COLUMNS.slice(-1),
+];
 
 function describeSmscId(e: RouteExplanation<LinkExplanation>): string {
   switch (e.smscIdOrigin) {
@@ -61,7 +68,8 @@ function describeSmscId(e: RouteExplanation<LinkExplanation>): string {
 export function renderExplanation<L extends LinkExplanation>(e: RouteExplanation<L>, columns: readonly LinkColumn<L>[]): string {
   const verdict = e.routable && e.route ? `routable: ${describeRoute(e.route)} (route ${e.route.key})` : `NOT ROUTABLE: ${e.reason ?? ''}`;
   const rows = [columns.map((c) => c.header), ...e.links.map((l) => columns.map((c) => c.value(l)))];
-  return [`account ${e.account}, to ${e.receiver}: ${describeSmscId(e)}`, verdict, '', table(rows), ''].join('\n');
+  const align = columns.map((c) => c.align ?? 'left');
+  return [`account ${e.account}, to ${e.receiver}: ${describeSmscId(e)}`, verdict, '', textTable(rows, { align }), ''].join('\n');
 }
 
 /** JSON for scripts: every key present, null where there is no value. */

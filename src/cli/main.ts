@@ -1,5 +1,6 @@
 /**
- * The `switchboard` command: start, simulator, import-kannel, check-config, explain, hash-password.
+ * The `switchboard` command: start, simulator, import-kannel, check-config, explain, hash-password, and the
+ * commands on a running gateway's admin API (status, links, queues, queue, link, reload; admin-command.ts).
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,8 @@ import { RedisBinaryMissingError } from '../redis/embedded-server.js';
 import { PERSONA_HELP } from '../simulator/persona.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { TlsFileError } from '../tls/tls-file-error.js';
+import { ADMIN_COMMANDS, ADMIN_USAGE, explainIsOnline } from './admin-args.js';
+import { runAdminCommand, useColor, type AdminIo } from './admin-command.js';
 import { checkConfigFile } from './check-config.js';
 import { explain, EXPLAIN_EXIT } from './explain.js';
 import { hashForConfig, PasswordInputError, readPassword } from './hash-password.js';
@@ -40,6 +43,7 @@ commands:
                               one), unreachable links and accounts, duplicates. Exit 0 clean,
                               1 invalid, 2 usage error, 3 valid with warnings
   explain [options]           which links would carry a message and why, from the configuration
+                              (or from the running gateway: explain --url, below)
       --config FILE           the configuration (default config/switchboard.yaml)
       --account NAME          the sendsms-user (username)
       --to NUMBER             the receiver
@@ -51,8 +55,12 @@ commands:
                               admin-password or status-password; the password is read from
                               stdin, or asked twice without echo on a terminal
 
+${ADMIN_USAGE}
 environment:
   REDIS_URL                   use this Redis instead of the embedded redis-server
+  SWITCHBOARD_URL             the admin port of the commands on a running gateway
+  SWITCHBOARD_PASSWORD        their password (admin-password, or status-password to read only)
+  NO_COLOR                    no colours in tables (they are used only on a terminal anyway)
 
 ${PERSONA_HELP}
 `;
@@ -75,8 +83,23 @@ function oneOf<T extends string>(v: string | undefined, name: string, allowed: r
   return v as T;
 }
 
+const adminIo: AdminIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  now: () => Date.now(),
+  color: useColor(process.stdout.isTTY, process.env),
+};
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command !== undefined && (ADMIN_COMMANDS.includes(command) || (command === 'explain' && explainIsOnline(rest, process.env)))) {
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(ADMIN_USAGE);
+      return;
+    }
+    process.exitCode = await runAdminCommand(argv, process.env, adminIo);
+    return;
+  }
   switch (command) {
     case 'start': {
       const { values } = parseArgs({
