@@ -59,7 +59,7 @@ function failure(ctx: Context, err: unknown, text: string): Outcome {
   const e = err as { status?: unknown; statusCode?: unknown; message?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.status === 'number' ? e.status : 500;
   if (status >= 400 && status < 500) return { status, text: `${text}: ${String(e?.message ?? 'refused')}` };
-  ctx.req.log.error({ err, who: ctx.who }, `${text}`);
+  ctx.req.log.error({ err, who: ctx.who }, text);
   return { status: 500, text: `${text}: internal error` };
 }
 
