@@ -34,7 +34,8 @@ import { RedisKeys } from './queue/queue-names.js';
 import { QueuedLookup } from './queue/queued-lookup.js';
 import { RouteDirectory } from './queue/route-directory.js';
 import { RouteInspector } from './queue/route-inspector.js';
-import { adminGate, givenPassword, sendRefusal } from './admin/admin-access.js';
+import { adminAccess } from './admin/admin-access.js';
+import { registerKannelCommands } from './admin/kannel-commands.js';
 import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
 import { GatewayOperations } from './control/gateway-operations.js';
 import { OperatorState } from './control/operator-state.js';
@@ -250,20 +251,21 @@ export class App {
       callbackCounts: () => this.callbacks.counts(),
       logger,
     });
-    const gate = adminGate(config.admin, verifier);
+    const access = adminAccess({ adminPassword: config.admin.password, statusPassword: config.admin.statusPassword, allowIp: config.admin.allowIp, denyIp: config.admin.denyIp, interfaceHost: config.admin.host, verifier });
     this.admin = buildAdminServer(
       {
         backend: this.operations,
         authorize: async (req, reply, need) => {
-          const check = await gate(req.ip, givenPassword(req), need);
-          if (check.ok) return check;
-          sendRefusal(reply, check.status);
+          const check = await access(req, need);
+          if (check === 'ok') return { ok: true, who: req.ip };
+          reply.code(check.status).headers(check.headers).send(check.body);
           return { ok: false };
         },
         explain: (account, to, smsc) => this.operations.explain(account, to, smsc),
         message: (id) => lookup.find(id),
       },
       { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger },
+      [(app) => registerKannelCommands(app, { backend: this.operations, access, smscIdentities: () => this.config.links })],
     );
     if (config.simulator.enabled && this.roles.http) {
       this.simulator = new SmscSimulator({

@@ -7,8 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ActionResult, AdminBackend } from './admin-model.js';
 
-/** What a request may do: read (status or admin password) or act (admin password). */
-export type AdminNeed = 'status' | 'admin';
+import type { AdminNeed } from './admin-access.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
 export type AdminAuthorizer = (req: FastifyRequest, reply: FastifyReply, need: AdminNeed) => Promise<{ ok: true; who: string } | { ok: false }>;
