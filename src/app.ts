@@ -43,6 +43,7 @@ import type { Route } from './routing/compute-route.js';
 import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { setLogLevel } from './observability/logger.js';
+import { MetricsPublisher, ProcessMetrics, scrape } from './observability/metrics.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { parsePersona } from './simulator/persona.js';
 import { httpsServerOptions, reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
@@ -110,6 +111,11 @@ export class App {
   /** The admin port (built in the HTTP role; listening when admin-port is not 0). */
   readonly admin: AdminServer;
   readonly startedAt = Date.now();
+  /** This process's Prometheus series (merged with the other processes' on the admin port's /metrics). */
+  readonly metrics = new ProcessMetrics();
+  private readonly metricsPublisher: MetricsPublisher;
+  /** Replies of the sendsms port by HTTP status, since start. */
+  private readonly replies = new Map<number, number>();
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
@@ -177,6 +183,10 @@ export class App {
         }),
       );
     }
+    for (const runtime of this.runtimes.values()) {
+      const labels = { link: runtime.link.id };
+      for (const b of runtime.senders) b.onAnswered = (ms) => this.metrics.submitLatency.observe(labels, ms / 1000);
+    }
     const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
     const inService = (linkId: string): boolean => this.operator.linkInService(linkId);
     this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, config.links, this.runtimes, logger, { ...timers, inService });
@@ -204,6 +214,7 @@ export class App {
           logger,
           pinWaitMs: 60_000,
           links: linksById,
+          onSubmitted: (msg, now) => this.metrics.acceptToSubmit.observe({ route: msg.route }, (now - msg.acceptedAt) / 1000),
         }),
       );
     }
@@ -222,7 +233,7 @@ export class App {
         status: () => this.status(),
         statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), verifier),
       },
-      { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger, https: this.roles.http ? httpsServerOptions(config.http.tls) : null },
+      { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger, https: this.roles.http ? httpsServerOptions(config.http.tls) : null, countReply: (status) => this.replies.set(status, (this.replies.get(status) ?? 0) + 1) },
     );
     this.inspector = new RouteInspector({
       producer: this.producer,
@@ -265,8 +276,18 @@ export class App {
         message: (id) => lookup.find(id),
       },
       { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger },
-      [(app) => registerKannelCommands(app, { backend: this.operations, access, smscIdentities: () => this.config.links })],
+      [
+        (app) => registerKannelCommands(app, { backend: this.operations, access, smscIdentities: () => this.config.links }),
+        (app) =>
+          app.get('/metrics', async (req, reply) => {
+            const check = await access(req, 'status');
+            if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
+            const page = await scrape(storeRedis, keys, this.operations);
+            return reply.header('content-type', page.contentType).send(page.body);
+          }),
+      ],
     );
+    this.metricsPublisher = new MetricsPublisher(storeRedis, keys, this.nodeId, this.metrics, () => this.refreshMetrics(storeRedis), logger);
     if (config.simulator.enabled && this.roles.http) {
       this.simulator = new SmscSimulator({
         host: config.simulator.host,
@@ -311,6 +332,7 @@ export class App {
     await this.directory.start();
     this.operator.on('change', () => this.applyLogLevel());
     await this.operator.start();
+    this.metricsPublisher.start();
     await this.cluster.start();
     if (this.roles.links) {
       await watchOrphanRoutes(this.directory, { producer: this.producer, marker: this.store, outcomes: this.reports, links: this.config.links, logger: this.log });
@@ -343,6 +365,37 @@ export class App {
     return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
   }
 
+  /** Brings the counters kept by the components into this process's series, and times a Redis round trip. */
+  private async refreshMetrics(redis: Redis): Promise<void> {
+    const m = this.metrics;
+    for (const runtime of this.runtimes.values()) {
+      const link = runtime.link.id;
+      for (const b of runtime.binds) {
+        const c = b.counters;
+        const bind = b.name;
+        m.addTotal(m.submits, { link, bind, result: 'accepted' }, c.accepted);
+        m.addTotal(m.submits, { link, bind, result: 'throttled' }, c.throttled);
+        m.addTotal(m.submits, { link, bind, result: 'refused' }, c.refused - c.throttled);
+        m.addTotal(m.submits, { link, bind, result: 'unanswered' }, c.unanswered);
+        for (const [state, n] of Object.entries(c.receipts)) m.addTotal(m.receipts, { link, state }, n);
+        m.addTotal(m.mo, { link }, c.mo);
+      }
+    }
+    for (const [status, n] of this.replies) m.addTotal(m.httpRequests, { interface: 'sendsms', status: String(status) }, n);
+    const cb = this.callbacks.counters;
+    m.addTotal(m.callbacks, { result: 'sent' }, cb.sent);
+    m.addTotal(m.callbacks, { result: 'retried' }, cb.retried);
+    m.addTotal(m.callbacks, { result: 'given_up' }, cb.givenUp);
+    m.addTotal(m.callbacks, { result: 'refused' }, cb.refused);
+    m.addTotal(m.reportGaps, {}, cb.gapsSkipped);
+    m.addTotal(m.writeRetries, {}, this.store.counters.writeRetries);
+    m.addTotal(m.resends, { why: 'unanswered' }, this.drains.reduce((n, d) => n + d.counters.resentUnanswered, 0));
+    m.addTotal(m.resends, { why: 'crash' }, this.drains.reduce((n, d) => n + d.counters.possibleResends, 0));
+    const t0 = process.hrtime.bigint();
+    await redis.ping();
+    m.redisRoundTrip.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+  }
+
   /** An operator's log level (Kannel's log-level command), in this process. */
   private applyLogLevel(): void {
     const level = this.operator.logLevel();
@@ -364,6 +417,7 @@ export class App {
     this.log.info('shutting down: no new messages; letting submits in flight finish');
     if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
     this.operator.stop();
+    await this.metricsPublisher.stop();
     await Promise.all(this.drains.map((d) => d.pauseAll()));
     this.leases.halt();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));

@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ActionResult, AdminBackend } from './admin-model.js';
+import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
 
 import type { AdminNeed } from './admin-access.js';
 

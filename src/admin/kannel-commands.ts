@@ -17,7 +17,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth } from '../http/basic-auth.js';
-import type { ActionResult, AdminBackend } from './admin-model.js';
+import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
 import type { AdminAccess, AdminNeed } from './admin-access.js';
 import { contentType, formatFor, GATEWAY_NAME, KANNEL_FORMATS, plainReply, type KannelFormat } from './kannel-reply.js';
 import { kannelStatus, statusHtml, statusJson, statusText, statusXml, type KannelStatus, type SmscIdentity } from './kannel-status.js';

@@ -27,7 +27,7 @@
  *   named in the version block.
  */
 import type { Link } from '../domain/link.js';
-import type { BindView, GatewayStatus, LinkAdminState, LinkView, RouteView } from './admin-model.js';
+import type { BindView, GatewayStatus, LinkAdminState, LinkView, RouteView } from '../domain/admin-views.js';
 import { escapeMarkup as e } from './escape-markup.js';
 import { GATEWAY_NAME, htmlPage, XML_DECLARATION } from './kannel-reply.js';
 

@@ -11,7 +11,7 @@
  * 7-bit, 1 8-bit, 2 UCS-2); UDH empty (the text is whole, not yet split); Message the text, URL-encoded as Kannel
  * writes it.
  */
-import type { PeekedMessage, PeekPage, RouteView } from './admin-model.js';
+import type { PeekedMessage, PeekPage, RouteView } from '../domain/admin-views.js';
 import { escapeMarkup as e } from './escape-markup.js';
 import { htmlPage, XML_DECLARATION } from './kannel-reply.js';
 

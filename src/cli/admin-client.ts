@@ -1,12 +1,12 @@
 /**
- * The admin port's JSON API (/api/v1, see src/admin/admin-model.ts) as typed calls, for the CLI. Node's fetch: this
+ * The admin port's JSON API (/api/v1, see src/domain/admin-views.ts) as typed calls, for the CLI. Node's fetch: this
  * is no hot path. Every call has a deadline (connect, answer and body), sends the password as HTTP Basic (user
  * `admin`) when one is given, checks the reply's shape before it is typed, and fails with one of the typed errors
  * of admin-client-error.ts. Each result keeps the reply's text, for `--json`.
  */
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import type { ActionResult, GatewayStatus, LinkView, PeekPage, RouteView } from '../admin/admin-model.js';
+import type { ActionResult, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
 import type { LinkExplanation, RouteExplanation } from '../routing/explain-route.js';
 import { AdminAuthError, AdminRefusedError, GatewayUnreachableError, UnexpectedReplyError } from './admin-client-error.js';
 import { ActionReply, ErrorReply, ExplainReply, LinksReply, PeekReply, RoutesReply, StatusReply } from './admin-reply-schema.js';

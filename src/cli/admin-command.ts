@@ -6,7 +6,7 @@
 import { ADMIN_EXIT, parseAdminArgs, type AdminCommand, type AdminExitCode, type AdminInvocation } from './admin-args.js';
 import { AdminClient, type Reply } from './admin-client.js';
 import { AdminAuthError, AdminRefusedError, GatewayUnreachableError, UnexpectedReplyError } from './admin-client-error.js';
-import type { ActionResult } from '../admin/admin-model.js';
+import type { ActionResult } from '../domain/admin-views.js';
 import { actionText, linksDown, linksTable, peekTable, queuesTable, statusText } from './admin-tables.js';
 import { LIVE_LINK_COLUMNS, renderExplanation } from './explain.js';
 import { isWholeRouteKey, resolveRouteKey } from './resolve-route-key.js';

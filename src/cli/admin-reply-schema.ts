@@ -1,5 +1,5 @@
 /**
- * The admin API's replies as the CLI checks them before reading them (src/admin/admin-model.ts is the source of truth;
+ * The admin API's replies as the CLI checks them before reading them (src/domain/admin-views.ts is the source of truth;
  * test/unit/cli/admin-reply-schema.test.ts holds the two together through typed fixtures). Objects may carry more
  * keys than listed, so a newer gateway's additions do not break an older CLI. Values the model leaves undefined are
  * absent in JSON; the client drops nulls before checking, so either form is accepted.

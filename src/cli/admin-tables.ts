@@ -3,7 +3,7 @@
  * action. Bind and link states are styled (green bound, yellow on the way or unhealthy, red down, dim stopped); the
  * caller decides whether styles become colours. Pure: `now` is passed in.
  */
-import type { ActionResult, BindView, GatewayStatus, LinkView, PeekPage, RouteView } from '../admin/admin-model.js';
+import type { ActionResult, BindView, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
 import { formatCount, formatDuration, formatLatency, formatRate } from './format-figures.js';
 import { plain, printable, styled, textTable, truncate, type Align, type Cell, type CellStyle, type Paint } from './text-table.js';
 

@@ -6,7 +6,7 @@
  * it changed.
  */
 import type { Logger } from 'pino';
-import type { AccountView, ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../admin/admin-model.js';
+import type { AccountView, ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
 import { UnknownError } from '../admin/api-routes.js';
 import type { Config } from '../config/config.js';
 import type { AccountStats } from '../messages/account-stats.js';

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { LinkAdminState } from '../admin/admin-model.js';
+import type { LinkAdminState } from '../domain/admin-views.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import type { EventBus } from '../redis/event-bus.js';
 

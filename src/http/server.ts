@@ -21,6 +21,8 @@ export interface HttpServerOptions {
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
   readonly logger: Logger;
+  /** Hears the status of every reply (metrics: HTTP requests by reply). */
+  readonly countReply?: (status: number) => void;
   /** Serve HTTPS with these options (src/tls/server-credentials.ts httpsServerOptions); null or absent: HTTP. */
   readonly https?: HttpsServerOptions | null;
 }
@@ -78,6 +80,13 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
     return sendKannel(reply, KannelReplies.unknownRequest);
   });
 
+  const countReply = opts.countReply;
+  if (countReply) {
+    app.addHook('onResponse', (_req, reply, done) => {
+      countReply(reply.statusCode);
+      done();
+    });
+  }
   registerSendsms(app, deps);
   registerApi(app, deps);
   app.get('/health', async (_req, reply) => {

@@ -12,7 +12,7 @@ import type { Link } from '../domain/link.js';
 import type { LinkHealthView } from '../queue/link-drain.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 import type { EventBus } from '../redis/event-bus.js';
-import type { BindView } from '../admin/admin-model.js';
+import type { BindView } from '../domain/admin-views.js';
 import { describeDown, type Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 

@@ -5,7 +5,7 @@
  * add no round trip per message.
  */
 import type { Redis } from 'ioredis';
-import type { AccountView } from '../admin/admin-model.js';
+import type { AccountView } from '../domain/admin-views.js';
 import type { RedisKeys } from '../queue/queue-names.js';
 
 export type AccountCounter = 'accepted' | 'refused' | 'delivered' | 'failed';

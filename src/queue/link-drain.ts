@@ -70,6 +70,8 @@ export interface DrainOptions {
   readonly pinWaitMs: number;
   /** Every configured link, to read the preferred links' spillover setting. */
   readonly links: ReadonlyMap<string, Link>;
+  /** Hears each message the SMSC accepted (metrics: the wait from accept to submit). */
+  readonly onSubmitted?: (msg: QueuedMessage, now: number) => void;
 }
 
 interface RouteWorker {
@@ -450,10 +452,13 @@ class BatchRun {
     const o = this.drain.opts;
     const r = a.result;
     switch (r.kind) {
-      case 'submitted':
+      case 'submitted': {
         this.drain.counters.submitted++;
-        o.outcomes.submitted(e.msg, this.link, r.parts, Date.now(), () => this.finish(e, a.parts));
+        const now = Date.now();
+        o.onSubmitted?.(e.msg, now);
+        o.outcomes.submitted(e.msg, this.link, r.parts, now, () => this.finish(e, a.parts));
         return;
+      }
       case 'failed':
         this.log.warn({ id: e.msg.id, to: e.msg.to, detail: r.detail, bind: a.bind }, 'message refused by the SMSC');
         this.fail(e, r.detail, r.status, this.link, a.parts);

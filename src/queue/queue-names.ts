@@ -50,6 +50,10 @@ export class RedisKeys {
   account(username: string): string {
     return `${this.prefix}:acct:${username}`;
   }
+  /** Hash: node id → that gateway process's metrics (prom-client JSON and when it was published). */
+  get metrics(): string {
+    return `${this.prefix}:metrics`;
+  }
   /** A bind's published state (JSON, short TTL). */
   bindState(bind: string): string {
     return `${this.prefix}:bind:${bind}`;

@@ -8,7 +8,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { PeekPage, PeekedMessage, RouteCounts } from '../admin/admin-model.js';
+import type { PeekPage, PeekedMessage, RouteCounts } from '../domain/admin-views.js';
 import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';

@@ -127,6 +127,8 @@ export class Bind extends EventEmitter<BindEvents> {
   readonly recent = { submits: new SlidingCounter(), latencyMs: new SlidingHistogram() };
   /** Called when the bind may take more parts (a slot freed, a pause or a token wait ended, a session bound). */
   onReady: (() => void) | undefined;
+  /** Hears each answered submit's submit_sm → submit_sm_resp time (metrics). */
+  onAnswered: ((ms: number) => void) | undefined;
 
   constructor(private readonly opts: BindOptions) {
     super();
@@ -460,6 +462,7 @@ export class Bind extends EventEmitter<BindEvents> {
     if (!err) {
       const now = Date.now();
       this.recent.latencyMs.record(now, now - sentAt);
+      this.onAnswered?.(now - sentAt);
     }
     let outcome: SubmitOutcome;
     if (err) {

@@ -1,9 +1,9 @@
 /**
- * Canned admin-model values (src/admin/admin-model.ts) for the CLI's tests: an active-passive pair where the
+ * Canned admin-views values (src/domain/admin-views.ts) for the CLI's tests: an active-passive pair where the
  * backup is down, one route with queued and failed messages, and a peek page. Typed by the model, so a change of
  * the model breaks these first, and test/unit/cli/admin-reply-schema.test.ts checks the CLI still accepts them.
  */
-import type { ActionResult, BindView, GatewayStatus, LinkView, PeekPage, RouteView } from '../../src/admin/admin-model.js';
+import type { ActionResult, BindView, GatewayStatus, LinkView, PeekPage, RouteView } from '../../src/domain/admin-views.js';
 import type { LiveLinkExplanation } from '../../src/cli/admin-client.js';
 import type { RouteExplanation } from '../../src/routing/explain-route.js';
 

@@ -1,11 +1,11 @@
 /**
  * A stand-in for the gateway's admin port, for the CLI's tests: the JSON API of /work/notes/admin-api.md on
- * 127.0.0.1, answering with the canned admin-model values of admin-fixtures.ts and recording every call. Passwords
+ * 127.0.0.1, answering with the canned admin-views values of admin-fixtures.ts and recording every call. Passwords
  * follow the contract: GET routes take status-password or admin-password, actions admin-password only; with
  * neither set it is open (it listens on loopback). It stands for the gateway until the real admin port exists.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ActionResult, GatewayStatus, PeekPage } from '../../src/admin/admin-model.js';
+import type { ActionResult, GatewayStatus, PeekPage } from '../../src/domain/admin-views.js';
 import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, STATUS } from './admin-fixtures.js';
 
 export interface RecordedCall {

@@ -11,7 +11,7 @@ import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startReceiver } from '../helpers/http-receiver.js';
 import { sleep, testLink, waitFor } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
-import type { ActionResult, LinkView, PeekPage, RouteView } from '../../src/admin/admin-model.js';
+import type { ActionResult, LinkView, PeekPage, RouteView } from '../../src/domain/admin-views.js';
 
 const env = useTestRedis();
 const { cleanups } = env;

@@ -25,8 +25,28 @@ describe('architecture', () => {
     ['bullmq', ['queue']],
     ['smpp', ['smpp']],
     ['fastify', ['http', 'admin']],
+    ['prom-client', ['observability']],
+    ['undici', ['http']],
   ])('only %s edges import %s', (lib, allowed) => {
     const offenders = all.filter((f) => f.imports.includes(lib) && !allowed.includes(folder(f.file))).map((f) => f.file);
+    expect(offenders).toEqual([]);
+  });
+
+  // The admin port is an HTTP server too, so it may use the HTTP edge's plumbing (node server, basic auth), and the
+  // SMSC simulator speaks SMPP through the SMPP edge's codec; no other
+  // edge reaches into another: what they share goes through domain types and the application layer that wires them.
+  const EDGES = ['http', 'smpp', 'queue', 'admin', 'simulator'];
+  const MAY_USE: Record<string, string[]> = { admin: ['http'], simulator: ['smpp'] };
+  it('edges do not import each other', () => {
+    const offenders = all.flatMap((f) => {
+      const from = folder(f.file);
+      if (!EDGES.includes(from)) return [];
+      return f.imports
+        .filter((i) => i.startsWith('../'))
+        .map((i) => i.split('/')[1] ?? '')
+        .filter((to) => EDGES.includes(to) && to !== from && !(MAY_USE[from] ?? []).includes(to))
+        .map((to) => `${f.file} → ${to}`);
+    });
     expect(offenders).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 /** Builders for the admin model's views, with quiet defaults, so a test names only what it is about. */
-import type { BindView, GatewayStatus, LinkView, PeekedMessage, RouteView } from '../../../src/admin/admin-model.js';
+import type { BindView, GatewayStatus, LinkView, PeekedMessage, RouteView } from '../../../src/domain/admin-views.js';
 
 export const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 

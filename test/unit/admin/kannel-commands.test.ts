@@ -9,7 +9,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminAccess } from '../../../src/admin/admin-access.js';
-import type { ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../../../src/admin/admin-model.js';
+import type { ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../../../src/domain/admin-views.js';
 import { AVALANCHE, registerKannelCommands } from '../../../src/admin/kannel-commands.js';
 import { PasswordVerifier } from '../../../src/security/password-verifier.js';
 import { makeLink } from '../domain-builders.js';
