@@ -25,6 +25,7 @@ import { statusAccess } from './security/status-access.js';
 import { statusGate } from './security/status-gate.js';
 import { MoPipeline } from './mo/index.js';
 import { AccountStats } from './messages/account-stats.js';
+import { LimitGate } from './messages/limit-gate.js';
 import { MessageLookup } from './messages/message-lookup.js';
 import { MessageStore } from './messages/message-store.js';
 import { LinkDrain } from './queue/link-drain.js';
@@ -218,7 +219,12 @@ export class App {
         }),
       );
     }
-    const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n));
+    const limits = new LimitGate(httpRedis, keys, {
+      clientRate: config.http.clientRate,
+      onRefused: (reason) => this.metrics.limitRefusals.inc({ reason: reason.replace(/-/g, '_') }),
+      onPaced: (n) => this.metrics.pacedMessages.inc(n),
+    });
+    const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n), limits);
     this.accept = accept;
     const verifier = new PasswordVerifier();
     const lookup = new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory));
@@ -229,11 +235,23 @@ export class App {
         callbackTargets: outbound,
         lookup,
         maxRecipients: config.http.maxRecipients,
+        clientLimit: limits,
+        requestLimit: limits,
         shuttingDown: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
         status: () => this.status(),
         statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), verifier),
       },
-      { maxBodyBytes: config.http.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, logger, https: this.roles.http ? httpsServerOptions(config.http.tls) : null, countReply: (status) => this.replies.set(status, (this.replies.get(status) ?? 0) + 1) },
+      {
+        maxBodyBytes: config.http.maxBodyBytes,
+        requestTimeoutMs: config.http.requestTimeoutMs,
+        headersTimeoutMs: config.http.headersTimeoutMs,
+        keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
+        maxConnections: config.http.maxConnections,
+        onConnectionDropped: () => this.metrics.limitRefusals.inc({ reason: 'connections' }),
+        logger,
+        https: this.roles.http ? httpsServerOptions(config.http.tls) : null,
+        countReply: (status) => this.replies.set(status, (this.replies.get(status) ?? 0) + 1),
+      },
     );
     this.inspector = new RouteInspector({
       producer: this.producer,

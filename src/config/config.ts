@@ -1,4 +1,4 @@
-import type { Account } from '../domain/account.js';
+import type { Account, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
 
@@ -22,6 +22,12 @@ export interface Config {
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxRecipients: number;
+    /** Connections the sendsms port holds at once (0: no cap), and the deadlines of slow and idle clients. */
+    readonly maxConnections: number;
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    /** Requests per second from one client address (an IPv6 client: its /64), across every process; undefined: none. */
+    readonly clientRate: RateLimit | undefined;
     /** Set: the sendsms port speaks HTTPS (Kannel's sendsms-port-ssl). */
     readonly tls: ServerTlsFiles | undefined;
   };

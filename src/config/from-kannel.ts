@@ -81,6 +81,15 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'user-deny-ip': same('list'),
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
+  // switchboard's own account limits, accepted in a Kannel file too
+  'request-rate-limit': same('number'),
+  'request-rate-burst': same('int'),
+  'max-tps': same('number'),
+  'max-tps-burst': same('int'),
+  'max-tps-mode': same('string'),
+  'max-tps-delay': same('number'),
+  'daily-quota': same('int'),
+  'monthly-quota': same('int'),
 };
 
 const SERVICE_KEYS: Record<string, (k: string) => Target> = {
@@ -116,6 +125,12 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'global-sender': same('string'),
   'sendsms-chars': same('string'),
   'sendsms-port-ssl': same('bool'),
+  // switchboard's own connection and rate limits of the sendsms port, accepted in a Kannel file too
+  'max-connections': same('int'),
+  'headers-timeout': same('number'),
+  'keep-alive-timeout': same('number'),
+  'ip-rate-limit': same('number'),
+  'ip-rate-burst': same('int'),
 };
 
 /** Keys that only matter to Kannel's own process layout; reported, but as harmless. */

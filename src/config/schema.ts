@@ -15,6 +15,9 @@ const optInt = (description: string, minimum: number, maximum: number) =>
 const seconds = (description: string, def: number, minimum = 0, maximum = 86_400) =>
   Type.Number({ description: `${description} (seconds)`, default: def, minimum, maximum });
 const bool = (description: string, def: boolean) => Type.Boolean({ description, default: def });
+/** A rate per second; 0 turns the limit off. */
+const rate = (description: string) => Type.Number({ description: `${description}; 0: no limit`, default: 0, minimum: 0, maximum: 1_000_000 });
+const burst = (limit: string) => int(`How many may go at once before ${limit} holds them back; 0: one second's worth`, 0, 0, 1_000_000);
 /** A list written either as a YAML sequence or as Kannel's `a;b;c` string. */
 const list = (description: string) =>
   Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [] });
@@ -117,6 +120,17 @@ export const AccountSchema = Type.Object(
     'callback-allow': list('Networks (CIDR or addresses) and host names (exact, or *.domain) this account\'s dlr-url and callbackUrl may reach even when callbacks.deny-networks or deny-hosts deny them'),
     'allowed-prefix': list('Only receivers starting with one of these prefixes are accepted'),
     'denied-prefix': list('Receivers starting with one of these prefixes are refused'),
+    'request-rate-limit': rate('Most requests per second for this account (sendsms, the JSON API\'s sends and lookups), counted across every gateway process; above it: 503 "Temporal failure" on sendsms, 429 rate_limited on the API, with Retry-After'),
+    'request-rate-burst': burst('request-rate-limit'),
+    'max-tps': rate('Most SMS per second this account may send (message parts, as the SMSC counts submit_sm), across every gateway process; max-tps-mode says what happens above it'),
+    'max-tps-burst': burst('max-tps'),
+    'max-tps-mode': Type.Union([Type.Literal('refuse'), Type.Literal('pace')], {
+      description: 'Above max-tps: refuse the request (503 "Temporal failure" on sendsms, 429 tps_exceeded on the API, with Retry-After), or pace: accept it and hold its messages in the queue so that the account\'s SMS leave at max-tps',
+      default: 'refuse',
+    }),
+    'max-tps-delay': seconds('With max-tps-mode pace: the longest a message may be held for max-tps; a request that would wait longer is refused as in refuse mode', 600, 0, 7 * 86_400),
+    'daily-quota': int('Most SMS (message parts) this account may send per UTC day, across every gateway process; above it a request is refused (403 on sendsms, 429 quota_exceeded on the API); 0: no quota', 0, 0, 2_000_000_000),
+    'monthly-quota': int('Most SMS (message parts) this account may send per UTC month, as daily-quota; 0: no quota', 0, 0, 2_000_000_000),
   },
   { additionalProperties: false, description: 'An account allowed to send (a Kannel `sendsms-user` group)' },
 );
@@ -142,7 +156,12 @@ export const ConfigSchema = Type.Object(
       'sendsms-chars': str('Characters allowed in receiver numbers', '0123456789 +-'),
       'max-body-size': int('Largest request body accepted, in bytes', 1_048_576, 1024, 67_108_864),
       'request-timeout': seconds('A client that has not sent its whole request within this time is disconnected', 30, 0.1),
-      'max-recipients': int('Most receivers one request may list', 1000, 1, 100_000),
+      'max-recipients': int('Most receivers one request may list (sendsms, and a JSON API request with all its messages)', 1000, 1, 100_000),
+      'max-connections': int('Most connections the sendsms port holds at once; more are closed as they arrive. Keep it under the open-file limit (ulimit -n) with room for Redis and the SMSCs; 0: no cap', 15_000, 0, 10_000_000),
+      'headers-timeout': seconds('A client that has not sent its request headers within this time gets 408 and is disconnected (slow clients); at most request-timeout', 10, 0.1),
+      'keep-alive-timeout': seconds('An idle keep-alive connection is closed after this time', 72, 0.1, 3600),
+      'ip-rate-limit': rate('Most requests per second from one client address (an IPv6 client: its /64) to sendsms and the JSON API, counted across every gateway process; above it: 503 "Temporal failure" on sendsms, 429 rate_limited on the API, with Retry-After'),
+      'ip-rate-burst': burst('ip-rate-limit'),
       'sendsms-port-ssl': bool('Serve the sendsms interface and JSON API over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the sendsms port, with sendsms-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),

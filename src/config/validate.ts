@@ -4,7 +4,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import type { Account } from '../domain/account.js';
+import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
@@ -213,7 +213,24 @@ function serverTls(on: boolean, section: { 'ssl-server-cert-file'?: string; 'ssl
   return on && certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
 }
 
+/** A rate limit from its keys; a rate of 0 is none. */
+function rateOf(perSecond: number, burst: number): RateLimit | undefined {
+  return perSecond > 0 ? { perSecond, burst: burst > 0 ? burst : Math.max(1, Math.ceil(perSecond)) } : undefined;
+}
+
+function limitsOf(a: AccountInput): AccountLimits | undefined {
+  const tps = rateOf(a['max-tps'], a['max-tps-burst']);
+  const limits: AccountLimits = {
+    requests: rateOf(a['request-rate-limit'], a['request-rate-burst']),
+    tps: tps && { ...tps, mode: a['max-tps-mode'], maxDelayMs: a['max-tps-mode'] === 'pace' ? ms(a['max-tps-delay']) : 0 },
+    dailyQuota: a['daily-quota'] || undefined,
+    monthlyQuota: a['monthly-quota'] || undefined,
+  };
+  return Object.values(limits).some((v) => v !== undefined) ? limits : undefined;
+}
+
 function toAccount(a: AccountInput): Account {
+  const limits = limitsOf(a);
   return {
     username: a.username,
     password: a.password,
@@ -228,6 +245,7 @@ function toAccount(a: AccountInput): Account {
     callbackAllow: splitList(a['callback-allow']),
     allowedPrefix: splitList(a['allowed-prefix']),
     deniedPrefix: splitList(a['denied-prefix']),
+    ...(limits ? { limits } : {}),
   };
 }
 
@@ -387,6 +405,10 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       maxBodyBytes: input.http['max-body-size'],
       requestTimeoutMs: ms(input.http['request-timeout']),
       maxRecipients: input.http['max-recipients'],
+      maxConnections: input.http['max-connections'],
+      headersTimeoutMs: Math.min(ms(input.http['headers-timeout']), ms(input.http['request-timeout'])),
+      keepAliveTimeoutMs: ms(input.http['keep-alive-timeout']),
+      clientRate: rateOf(input.http['ip-rate-limit'], input.http['ip-rate-burst']),
       tls: serverTls(input.http['sendsms-port-ssl'], input.http),
     },
     admin: {

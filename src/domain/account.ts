@@ -1,3 +1,20 @@
+/** A rate: so many per second, and how many may go at once (the bucket's size, at least 1). */
+export interface RateLimit {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** What an account may send, counted across every gateway process (messages/limit-gate.ts). */
+export interface AccountLimits {
+  /** Requests per second: sendsms, and the JSON API's sends and lookups. */
+  readonly requests: RateLimit | undefined;
+  /** max-tps: SMS (message parts) per second; above it a request is refused, or accepted and paced. */
+  readonly tps: (RateLimit & { readonly mode: 'refuse' | 'pace'; readonly maxDelayMs: number }) | undefined;
+  /** SMS (message parts) per UTC day and per UTC month. */
+  readonly dailyQuota: number | undefined;
+  readonly monthlyQuota: number | undefined;
+}
+
 /** A sendsms-user: credentials, routing defaults and limits. */
 export interface Account {
   readonly username: string;
@@ -18,4 +35,6 @@ export interface Account {
   readonly callbackAllow: readonly string[];
   readonly allowedPrefix: readonly string[];
   readonly deniedPrefix: readonly string[];
+  /** Rate limits, max-tps and quotas; absent or all undefined: none. */
+  readonly limits?: AccountLimits;
 }

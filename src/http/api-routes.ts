@@ -6,9 +6,11 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../domain/account.js';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
+import type { LimitVerdict } from '../messages/limit-gate.js';
 import type { Submission } from '../messages/prepare-submission.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
 import { basicAuth } from './basic-auth.js';
+import { sendApiLimitError } from './limit-replies.js';
 import type { Authentication, CallbackTargets } from './sendsms-route.js';
 
 const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
@@ -59,6 +61,10 @@ export interface ApiDeps {
   readonly callbackTargets: CallbackTargets;
   readonly lookup: MessageLookup;
   readonly shuttingDown: () => boolean;
+  /** http.max-recipients: receivers one request may list, all its messages together. */
+  readonly maxRecipients: number;
+  /** An account's request-rate-limit, for requests that send nothing (sends are counted by the accept path). */
+  readonly requestLimit?: { checkRequest(account: Account): Promise<LimitVerdict> };
 }
 
 function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, extra: { index?: number; details?: unknown } = {}): FastifyReply {
@@ -121,6 +127,7 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
     case 'unencodable': return sendError(reply, 'text_unencodable', e.detail, extra);
     case 'too-many-parts': return sendError(reply, 'too_many_parts', `the text needs ${e.parts} parts; this account allows ${e.max}`, extra);
     case 'unavailable': return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
+    case 'limited': return sendApiLimitError(reply, e.refusal);
   }
 }
 
@@ -139,6 +146,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     if (!account) return reply;
     const body = req.body as Static<typeof SendRequestSchema>;
     const list = 'messages' in body ? body.messages : [body];
+    const receivers = list.reduce((n, m) => n + (Array.isArray(m.to) ? m.to.length : 1), 0);
+    if (receivers > deps.maxRecipients) return sendError(reply, 'too_many_receivers', `the request lists ${receivers} receivers; at most ${deps.maxRecipients} (http.max-recipients)`);
     for (const [i, m] of list.entries()) {
       if (m.text !== undefined && m.binary !== undefined) return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
       for (const [field, url] of [['dlrUrl', m.dlrUrl], ['callbackUrl', m.callbackUrl]] as const) {
@@ -165,6 +174,15 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
     const account = await authorize(deps, req, reply);
     if (!account) return reply;
+    if (deps.requestLimit && account.limits?.requests) {
+      let verdict: LimitVerdict;
+      try {
+        verdict = await deps.requestLimit.checkRequest(account);
+      } catch {
+        return sendError(reply, 'temporarily_unavailable', 'cannot check rate limits right now; retry later');
+      }
+      if (!verdict.ok) return sendApiLimitError(reply, verdict.refusal);
+    }
     const id = req.params.id;
     if (!/^[0-9a-zA-Z.-]{1,64}$/.test(id)) return sendError(reply, 'not_found', 'no such message');
     const found = await deps.lookup.find(id);

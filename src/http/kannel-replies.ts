@@ -6,6 +6,8 @@
 export interface KannelReply {
   readonly status: number;
   readonly body: string;
+  /** Sent as Retry-After (seconds) when set: a refusal over a rate limit, max-tps or a quota. */
+  readonly retryAfterS?: number;
 }
 
 const r = (status: number, body: string): KannelReply => ({ status, body });
@@ -36,4 +38,9 @@ export const KannelReplies = {
   fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
   unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),
   tooManyParts: (parts: number, max: number): KannelReply => r(400, `Message needs ${parts} parts, more than max-messages (${max}), rejected`),
+  /** Over a rate limit or max-tps: Kannel's "try again later" (its reply when its queue is full), with when. */
+  throttled: (retryAfterS: number): KannelReply => ({ ...r(503, 'Temporal failure, try again later.'), retryAfterS }),
+  /** More SMS in one request than the account's max-tps ever lets through at once. */
+  tooManyAtOnce: r(400, 'Too many messages at once for this account\'s max-tps, rejected'),
+  quotaExceeded: (period: 'Daily' | 'Monthly', retryAfterS: number): KannelReply => ({ ...r(403, `${period} quota exceeded, rejected`), retryAfterS }),
 } as const;

@@ -7,6 +7,7 @@ import type { AcceptResult, AcceptService } from '../messages/accept-service.js'
 import type { AuthResult } from '../messages/authenticate.js';
 import type { OutboundVerdict } from '../security/outbound-policy.js';
 import { KannelReplies, type KannelReply } from './kannel-replies.js';
+import { kannelLimitReply } from './limit-replies.js';
 import { parseRawQuery } from './raw-query.js';
 import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLookup } from './sendsms-params.js';
 
@@ -30,6 +31,7 @@ export interface SendsmsDeps {
 }
 
 export function sendKannel(reply: FastifyReply, r: KannelReply): FastifyReply {
+  if (r.retryAfterS !== undefined) reply.header('retry-after', String(r.retryAfterS));
   return reply
     .code(r.status)
     .header('content-type', 'text/html')
@@ -92,6 +94,7 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
       case 'unencodable': return KannelReplies.unencodable(e.detail);
       case 'too-many-parts': return KannelReplies.tooManyParts(e.parts, e.max);
       case 'unavailable': return KannelReplies.temporaryFailure;
+      case 'limited': return kannelLimitReply(e.refusal);
     }
   }
   const first = result.receivers[0];

@@ -5,6 +5,9 @@
  */
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { createNodeServer } from './node-server.js';
+import { registerClientRateLimit, type ClientLimit } from './client-rate-limit.js';
+import { applyConnectionLimits } from './connection-limits.js';
+import { lingerAfterReply } from './lingering-close.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { StatusGate } from '../security/status-gate.js';
@@ -20,6 +23,13 @@ export type HttpServer = FastifyInstance;
 export interface HttpServerOptions {
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
+  /** Request headers must be whole within this (default: requestTimeoutMs). */
+  readonly headersTimeoutMs?: number;
+  readonly keepAliveTimeoutMs?: number;
+  /** Connections held at once; 0 or absent: no cap. */
+  readonly maxConnections?: number;
+  /** Hears each connection closed on arrival because maxConnections were open. */
+  readonly onConnectionDropped?: () => void;
   readonly logger: Logger;
   /** Hears the status of every reply (metrics: HTTP requests by reply). */
   readonly countReply?: (status: number) => void;
@@ -36,14 +46,22 @@ export interface StatusDeps {
   readonly statusGate: StatusGate;
 }
 
-export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: HttpServerOptions): FastifyInstance {
+export interface ClientLimitDeps {
+  /** http.ip-rate-limit (messages/limit-gate.ts); absent: client addresses are not limited. */
+  readonly clientLimit?: ClientLimit & { readonly limitsClients: boolean };
+}
+
+export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & ClientLimitDeps, opts: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.maxBodyBytes,
     return503OnClosing: true,
-    serverFactory: (handler) =>
-      createNodeServer(handler, { https: opts.https, requestTimeoutMs: opts.requestTimeoutMs, headersTimeoutMs: opts.requestTimeoutMs, keepAliveTimeoutMs: 72_000 }),
+    serverFactory: (handler) => {
+      const server = createNodeServer(handler, { https: opts.https, requestTimeoutMs: opts.requestTimeoutMs, headersTimeoutMs: opts.headersTimeoutMs ?? opts.requestTimeoutMs, keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 72_000 });
+      applyConnectionLimits(server, opts.maxConnections ?? 0, opts.logger, opts.onConnectionDropped);
+      return server;
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // No route reads req.query: sendsms parses the raw query itself (bytes, not strings; see raw-query.ts), so
     // fastify's own parse of every query string would be work thrown away.
@@ -57,6 +75,8 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413;
+    // The rest of an oversize body is still coming: read and drop it before closing, so the client reads the 413.
+    if (tooLarge) lingerAfterReply(req.raw, opts.requestTimeoutMs);
     if (!isApi(req.url)) {
       if (tooLarge) return sendKannel(reply, KannelReplies.bodyTooLarge);
       req.log.error({ err }, 'sendsms request failed');
@@ -87,6 +107,7 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps, opts: 
       done();
     });
   }
+  if (deps.clientLimit?.limitsClients) registerClientRateLimit(app, deps.clientLimit, opts.requestTimeoutMs);
   registerSendsms(app, deps);
   registerApi(app, deps);
   app.get('/health', async (_req, reply) => {

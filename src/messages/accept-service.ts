@@ -5,14 +5,24 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
+import type { Admission, LimitRefusal } from './limit-gate.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 
 export interface Enqueuer {
-  /** Resolves with each message's id once all are durably queued; rejects when none is (never some). */
-  enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route }>): Promise<string[]>;
+  /**
+   * Resolves with each message's id once all are durably queued; rejects when none is (never some). A message with
+   * `notBefore` is held in its queue until then (max-tps in pace mode).
+   */
+  enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route; readonly notBefore?: number }>): Promise<string[]>;
+}
+
+/** An account's request rate, max-tps and quotas (limit-gate.ts): a request is admitted whole or refused whole. */
+export interface Admissions {
+  admit(account: Account, partsPerMessage: readonly number[]): Promise<Admission>;
 }
 
 export interface RouteHealth {
@@ -27,7 +37,9 @@ export type AcceptResult =
   | { readonly ok: true; readonly receivers: readonly ReceiverResult[]; readonly denied: readonly string[] }
   | { readonly ok: false; readonly error: PrepareError }
   /** Redis could not take the messages: nothing was accepted, the client should retry. */
-  | { readonly ok: false; readonly error: { readonly code: 'unavailable'; readonly detail: string } };
+  | { readonly ok: false; readonly error: { readonly code: 'unavailable'; readonly detail: string } }
+  /** Over a rate limit, max-tps or a quota of the account: nothing was accepted. */
+  | { readonly ok: false; readonly error: { readonly code: 'limited'; readonly refusal: LimitRefusal } };
 
 export class AcceptService {
   private readonly linksById: ReadonlyMap<string, Link>;
@@ -39,6 +51,8 @@ export class AcceptService {
     private readonly logger: Logger,
     /** Hears how many messages of an account were refused (account statistics; not awaited). */
     private readonly refused: (account: string, n: number) => void = () => undefined,
+    /** Accounts' limits; consulted only for an account that has some. */
+    private readonly admissions?: Admissions,
   ) {
     this.linksById = new Map(config.links.map((l) => [l.id, l]));
   }
@@ -76,12 +90,32 @@ export class AcceptService {
       const p = prepared[firstBad]!;
       return [{ index: firstBad, result: p.ok ? { ok: false, error: { code: 'unavailable', detail: 'unreachable' } } : p }];
     }
-    const toQueue = prepared.flatMap((p) => (p.ok ? p.outcomes.flatMap((o) => (o.kind === 'queue' ? [{ message: o.message, route: o.route }] : [])) : []));
+    let toQueue: { message: NewMessage; route: Route; parts: number; notBefore?: number }[] = prepared.flatMap((p) =>
+      p.ok ? p.outcomes.flatMap((o) => (o.kind === 'queue' ? [{ message: o.message, route: o.route, parts: o.parts }] : [])) : [],
+    );
+    // Both interfaces send one account's submissions per call (a JSON batch is one account's), one request each.
+    const account = subs[0]?.account;
+    let admission: Admission | undefined;
+    if (this.admissions && account?.limits) {
+      try {
+        admission = await this.admissions.admit(account, toQueue.map((q) => q.parts));
+      } catch (e) {
+        this.logger.error({ err: e }, 'cannot check the account\'s limits: Redis unavailable');
+        return [{ index: 0, result: { ok: false, error: { code: 'unavailable', detail: (e as Error).message } } }];
+      }
+      if (!admission.ok) {
+        this.refused(account.username, subs.reduce((n, x) => n + x.receivers.length, 0));
+        return [{ index: 0, result: { ok: false, error: { code: 'limited', refusal: admission.refusal } } }];
+      }
+      const notBefore = admission.notBefore;
+      if (notBefore) toQueue = toQueue.map((q, i) => ({ ...q, notBefore: notBefore[i]! }));
+    }
     let ids: string[] = [];
     if (toQueue.length > 0) {
       try {
         ids = await this.enqueuer.enqueue(toQueue);
       } catch (e) {
+        if (admission?.ok) await admission.release().catch(() => undefined);
         this.logger.error({ err: e }, 'cannot queue messages: Redis unavailable');
         const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };
         return [{ index: 0, result }];

@@ -33,6 +33,8 @@ export class ProcessMetrics {
   readonly redisRoundTrip = new Histogram({ name: 'switchboard_redis_roundtrip_seconds', help: 'PING round trips to Redis, every few seconds', buckets: FAST, registers: [this.registry] });
   readonly resends = new Counter({ name: 'switchboard_possible_resends_total', help: 'Messages sent again that the SMSC may have had already (unanswered submits, batches interrupted by a crash)', labelNames: ['why'] as const, registers: [this.registry] });
   readonly writeRetries = new Counter({ name: 'switchboard_record_write_retries_total', help: 'Record writes Redis refused and that were tried again', registers: [this.registry] });
+  readonly limitRefusals = new Counter({ name: 'switchboard_limit_refusals_total', help: 'Requests refused by a limit, by reason: client_rate (http.ip-rate-limit), account_rate (request-rate-limit), over_tps and too_many_at_once (max-tps), daily_quota, monthly_quota; connections: closed on arrival at http.max-connections', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly pacedMessages = new Counter({ name: 'switchboard_paced_messages_total', help: 'Messages accepted and held in their queue for their account\'s max-tps (max-tps-mode pace)', registers: [this.registry] });
   readonly reportGaps = new Counter({ name: 'switchboard_report_gaps_total', help: 'Reports reserved but never queued (a crash between), skipped after callbacks.order-wait', registers: [this.registry] });
 
   /** Adds to counters kept elsewhere as running totals: what grew since the last call. */

@@ -23,6 +23,13 @@ import { LuaScript } from '../redis/lua-script.js';
 export const COMMIT_MARK_TTL_MS = 120_000;
 
 /**
+ * Messages held until a time (max-tps in pace mode) go in delayed jobs, one per route, priority and slice of this
+ * length: a job's messages leave together when its first one is due, so an account's rate holds to within a slice,
+ * at no more than 1000 ÷ PACE_SLICE_MS jobs a second per route, however fast it may send.
+ */
+export const PACE_SLICE_MS = 100;
+
+/**
  * Marks a commit 'ok' when every one of its jobs exists, else 'failed'. KEYS: the mark, then each job's hash.
  * ARGV: the mark's TTL in ms. Returns 1 (ok) or 0 (failed).
  */
@@ -75,6 +82,8 @@ export function routeJobOptions(batchId: string, priority: number): JobsOptions 
 interface Pending {
   readonly message: NewMessage;
   readonly route: Route;
+  /** Held in the queue until this epoch ms (pacing); 0: at once. */
+  readonly notBefore: number;
   /** Set by the commit. */
   id: string;
 }
@@ -106,13 +115,16 @@ export class Producer {
     return q;
   }
 
-  /** Resolves with each message's id, in order, once every one is durably in Redis; rejects with none queued. */
-  async enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route }>): Promise<string[]> {
+  /**
+   * Resolves with each message's id, in order, once every one is durably in Redis; rejects with none queued. A
+   * message with `notBefore` waits in its queue until then.
+   */
+  async enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route; readonly notBefore?: number }>): Promise<string[]> {
     for (const { route } of items) {
       if (!this.directory.get(route.key)) await this.directory.register(route);
       this.queueFor(route.key);
     }
-    const pending: Pending[] = items.map((i) => ({ message: i.message, route: i.route, id: '' }));
+    const pending: Pending[] = items.map((i) => ({ message: i.message, route: i.route, notBefore: i.notBefore ?? 0, id: '' }));
     await this.commit.add(pending);
     return pending.map((p) => p.id);
   }
@@ -128,11 +140,13 @@ export class Producer {
 
   private async write(items: Pending[]): Promise<void> {
     const now = Date.now();
-    const groups = new Map<string, { route: Route; priority: number; items: Pending[] }>();
+    const groups = new Map<string, { route: Route; priority: number; items: Pending[]; notBefore: number }>();
     for (const p of items) {
-      const k = `${p.route.key}/${p.message.priority}`;
+      const held = p.notBefore > now;
+      const k = held ? `${p.route.key}/${p.message.priority}/${Math.floor(p.notBefore / PACE_SLICE_MS)}` : `${p.route.key}/${p.message.priority}`;
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { route: p.route, priority: p.message.priority, items: [] }));
+      if (!g) groups.set(k, (g = { route: p.route, priority: p.message.priority, items: [], notBefore: held ? p.notBefore : 0 }));
+      else if (held) g.notBefore = Math.min(g.notBefore, p.notBefore);
       g.items.push(p);
     }
     const jobs: FlowJob[] = [];
@@ -147,7 +161,9 @@ export class Producer {
           p.id = messageId(batchId, i);
           return encodeMessage(p.id, p.message);
         });
-        jobs.push({ name: BATCH_JOB_NAME, queueName: routeQueueName(g.route.key), data: { m } satisfies BatchData, opts: routeJobOptions(batchId, g.priority) });
+        const opts = routeJobOptions(batchId, g.priority);
+        if (g.notBefore > now) opts.delay = g.notBefore - now;
+        jobs.push({ name: BATCH_JOB_NAME, queueName: routeQueueName(g.route.key), data: { m } satisfies BatchData, opts });
       }
       counts.set(g.route.key, (counts.get(g.route.key) ?? 0) + g.items.length);
     }

@@ -77,4 +77,18 @@ export class RedisKeys {
   concatRef(to: string): string {
     return `${this.prefix}:ref:${to}`;
   }
+  /** String, expiring: a rate limit's token bucket (GCRA arrival time, ms; messages/limit-gate.ts). */
+  clientRateBucket(client: string): string {
+    return `${this.prefix}:lim:ip:${client}`;
+  }
+  accountRequestBucket(username: string): string {
+    return `${this.prefix}:lim:req:${username}`;
+  }
+  accountTpsBucket(username: string): string {
+    return `${this.prefix}:lim:tps:${username}`;
+  }
+  /** String, expiring: SMS an account sent in a quota period (`2026-12-01` or `2026-12`). */
+  accountQuota(username: string, period: string): string {
+    return `${this.prefix}:lim:q:${username}:${period}`;
+  }
 }

@@ -107,6 +107,15 @@ describe('sendsms-user, core and smsbox keys', () => {
     ['user-deny-ip', '*.*.*.*', '*.*.*.*'],
     ['allowed-prefix', '+46', '+46'],
     ['denied-prefix', '+4670', '+4670'],
+    // switchboard's own limits, in a Kannel file too
+    ['request-rate-limit', '2.5', 2.5],
+    ['request-rate-burst', '10', 10],
+    ['max-tps', '50', 50],
+    ['max-tps-burst', '0x10', 16],
+    ['max-tps-mode', 'pace', 'pace'],
+    ['max-tps-delay', '30', 30],
+    ['daily-quota', '1000', 1000],
+    ['monthly-quota', '20000', 20000],
   ] as const)('sendsms-user %s → accounts[0].%s', (key, written, value) => {
     const m = map(`group = sendsms-user\n${key} = ${written}`);
     expect(m.errors).toEqual([]);
@@ -136,6 +145,11 @@ describe('sendsms-user, core and smsbox keys', () => {
     ['global-sender', '12345', '12345'],
     ['sendsms-chars', '0123456789+', '0123456789+'],
     ['sendsms-port-ssl', 'yes', true],
+    ['max-connections', '5000', 5000],
+    ['headers-timeout', '2.5', 2.5],
+    ['keep-alive-timeout', '30', 30],
+    ['ip-rate-limit', '100', 100],
+    ['ip-rate-burst', '200', 200],
   ] as const)('smsbox %s → http.%s', (key, written, value) => {
     const m = map(`group = smsbox\n${key} = ${written}`);
     expect(m.warnings).toEqual([]);

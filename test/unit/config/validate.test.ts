@@ -261,6 +261,40 @@ describe('validateConfig: the typed Config', () => {
   });
 });
 
+describe('validateConfig: limits', () => {
+  it('an account without limit keys has no limits; the http limits have their defaults', () => {
+    const c = validateConfig({ accounts: [{ username: 'u', password: 'p' }] }, SRC);
+    expect(c.accounts[0]!.limits).toBeUndefined();
+    expect(c.http).toMatchObject({ maxConnections: 15_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, clientRate: undefined });
+  });
+
+  it('rates with their bursts (0: one second\'s worth, at least 1), max-tps with its mode, quotas', () => {
+    const c = validateConfig(
+      {
+        http: { 'ip-rate-limit': 0.5, 'headers-timeout': 60, 'request-timeout': 5 },
+        accounts: [
+          { username: 'a', password: 'p', 'request-rate-limit': 2.5, 'max-tps': 10, 'max-tps-mode': 'pace', 'max-tps-delay': 30, 'daily-quota': 100 },
+          { username: 'b', password: 'p', 'max-tps': 10, 'max-tps-burst': 4, 'max-tps-delay': 30, 'monthly-quota': 5 },
+        ],
+      },
+      SRC,
+    );
+    expect(c.http.clientRate).toEqual({ perSecond: 0.5, burst: 1 });
+    // headers are part of the request: their deadline is never later than the request's
+    expect(c.http.headersTimeoutMs).toBe(5000);
+    expect(c.accounts[0]!.limits).toEqual({ requests: { perSecond: 2.5, burst: 3 }, tps: { perSecond: 10, burst: 10, mode: 'pace', maxDelayMs: 30_000 }, dailyQuota: 100, monthlyQuota: undefined });
+    // refuse mode never holds a message, whatever max-tps-delay says
+    expect(c.accounts[1]!.limits).toEqual({ requests: undefined, tps: { perSecond: 10, burst: 4, mode: 'refuse', maxDelayMs: 0 }, dailyQuota: undefined, monthlyQuota: 5 });
+  });
+
+  it('refuses a mode it does not know and a negative rate, naming the key', () => {
+    expect(messages({ accounts: [{ username: 'a', password: 'p', 'max-tps-mode': 'queue', 'max-tps': -1 }] })).toEqual([
+      'c.yaml: accounts[0].max-tps: expected a number from 0 to 1000000, got -1',
+      'c.yaml: accounts[0].max-tps-mode: expected one of "refuse", "pace", got "queue"',
+    ]);
+  });
+});
+
 describe('validateConfig: TLS keys', () => {
   it('sendsms-port-ssl, admin-port-ssl and the simulator\'s files become typed cert and key files', () => {
     const c = validateConfig(
