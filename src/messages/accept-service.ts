@@ -42,10 +42,10 @@ export type AcceptResult =
   | { readonly ok: false; readonly error: { readonly code: 'limited'; readonly refusal: LimitRefusal } };
 
 export class AcceptService {
-  private readonly linksById: ReadonlyMap<string, Link>;
+  private linksById: ReadonlyMap<string, Link>;
 
   constructor(
-    private readonly config: Config,
+    private config: Config,
     private readonly enqueuer: Enqueuer,
     private readonly health: RouteHealth,
     private readonly logger: Logger,
@@ -54,6 +54,12 @@ export class AcceptService {
     /** Accounts' limits; consulted only for an account that has some. */
     private readonly admissions?: Admissions,
   ) {
+    this.linksById = new Map(config.links.map((l) => [l.id, l]));
+  }
+
+  /** A reload's links (routing) take effect for the next request; requests in progress finish with the old ones. */
+  reconfigure(config: Config): void {
+    this.config = config;
     this.linksById = new Map(config.links.map((l) => [l.id, l]));
   }
 
