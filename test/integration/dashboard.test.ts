@@ -250,9 +250,11 @@ describe.each([
     clean(w);
   });
 
-  it('gives the status password a read-only view: no action is offered, and one forced is refused', async () => {
+  it('gives the status password a read-only view: no action is offered, and one forced is refused; link names are text', async () => {
     const s = await simulator();
-    const app = await gateway([testLink(s.port, { id: 'zeta' })]);
+    // A link whose name is markup, pointing at a port nothing listens on.
+    const hostile = '<img src=x onerror="window.__xss=2">';
+    const app = await gateway([testLink(s.port, { id: 'zeta' }), testLink(await freePort(), { id: hostile, smscId: 'h' })]);
     expect((await sendsms(app, { username: 'u', password: 'p', to: '46706200001', text: 'x' })).status).toBe(202);
     const w = await open(STATUS_PASSWORD);
     const card = w.page.locator('[data-link="zeta"]');
@@ -260,6 +262,8 @@ describe.each([
     await expect(w.page.locator('#who').textContent()).resolves.toBe('read-only');
     await w.page.locator('tr[data-route]').first().waitFor();
     await expect(w.page.locator('button[data-action^="link-"], button[data-action^="route-"]').count()).resolves.toBe(0);
+    await expect(w.page.locator('article.link h3').allTextContents()).resolves.toEqual(['zeta', hostile]);
+    expect(await w.page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     // Reading is allowed: a route's queue can be looked at, without retry or remove.
     await w.page.locator('tr[data-route] button[data-action="peek-failed"]').first().click();
     await w.page.locator('#peek').waitFor();
