@@ -221,7 +221,12 @@ export const ErrorBodySchema = Type.Object({
       message: Type.String(),
       known: Opt(Type.Array(Type.String(), { description: 'With unknown_*: the ids that exist' })),
       index: Opt(Type.Integer({ description: 'In a batch: the message the error is about' })),
-      details: Opt(Type.Unknown({ description: 'Where the request did not match the schema, or the configuration problems' })),
+      details: Opt(Type.Unknown({ description: 'Where the request did not match the schema' })),
+      problems: Opt(
+        Type.Array(Type.Object({ file: Type.String(), line: Type.Union([Type.Integer(), Type.Null()]), key: Type.String(), message: Type.String() }), {
+          description: 'With invalid_config: what is wrong in the file, and where',
+        }),
+      ),
     },
     { additionalProperties: true },
   ),
