@@ -31,7 +31,13 @@ const state = {
   message: null,
 };
 
-class Refused extends Error {}
+class Refused extends Error {
+  /** @param {string} message @param {number} status */
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
 class Unreachable extends Error {}
 
 const base64 = (s) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
@@ -62,7 +68,7 @@ async function call(method, path, body) {
   } catch {
     json = undefined;
   }
-  if (res.status === 401 || res.status === 403) throw new Refused(json?.error?.message ?? `refused (${res.status})`);
+  if (res.status === 401 || res.status === 403) throw new Refused(json?.error?.message ?? `refused (${res.status})`, res.status);
   if (res.status >= 500) throw new Unreachable(json?.error?.message ?? `HTTP ${res.status}`);
   return { status: res.status, json };
 }
@@ -142,7 +148,8 @@ $('login').addEventListener('submit', async (ev) => {
     connection(true);
     enter(r.json.access);
   } catch (e) {
-    if (e instanceof Refused) logout('Wrong password.');
+    // 403: the address or the configuration closes the port whatever the password; say what the gateway said.
+    if (e instanceof Refused) logout(e.status === 401 ? 'Wrong password.' : e.message);
     else {
       state.auth = '';
       setText($('login-error'), `The gateway cannot be reached (${e.message}).`);
