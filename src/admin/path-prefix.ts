@@ -4,17 +4,7 @@
  * which is then taken off before routing. The dashboard uses relative URLs only, so it needs neither; what the
  * server writes itself (a redirect, the OpenAPI document's server URL) carries the prefix the client sees. Pure.
  */
-
-/** A prefix: '' or `/a/b`, with no trailing slash, no dot segments, and nothing a URL would read as more than a path. */
-const PREFIX = /^(\/[A-Za-z0-9._~!$&'()*+;=:@%-]+)*$/;
-
-/** The prefix in its one form ('' or `/a/b`), or undefined when it is not one (a list, a URL, `..`). */
-export function normalizePrefix(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const p = raw.trim().replace(/\/+$/, '');
-  if (!PREFIX.test(p)) return undefined;
-  return p.split('/').some((seg) => seg === '.' || seg === '..') ? undefined : p;
-}
+import { normalizePrefix } from '../config/path-prefix.js';
 
 /** The URL to route: without the base path when the request carries it. The base path alone is left for a redirect. */
 export function stripBasePath(url: string, basePath: string): string {

@@ -8,7 +8,7 @@ import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
-import { normalizePrefix } from '../admin/path-prefix.js';
+import { normalizePrefix } from './path-prefix.js';
 import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
 import { parseStoredSecret } from '../security/password-hash.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientPrefix, normalizePrefix, stripBasePath } from '../../../src/admin/path-prefix.js';
+import { clientPrefix, stripBasePath } from '../../../src/admin/path-prefix.js';
+import { normalizePrefix } from '../../../src/config/path-prefix.js';
 import { ConfigError } from '../../../src/config/config-error.js';
 import { validateConfig } from '../../../src/config/validate.js';
 
