@@ -40,7 +40,9 @@ import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
 import { GatewayOperations } from './control/gateway-operations.js';
 import { OperatorState } from './control/operator-state.js';
 import type { Route } from './routing/compute-route.js';
-import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
+import { waitReady, type RedisTarget } from './redis/connect.js';
+import { createProcessClients } from './redis/process-clients.js';
+import type { RedisCircuit } from './redis/redis-circuit.js';
 import { EventBus } from './redis/event-bus.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics, scrape } from './observability/metrics.js';
@@ -120,6 +122,7 @@ export class App {
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
   private readonly clients: Redis[];
+  private readonly circuit: RedisCircuit;
   private readonly log: Logger;
   private shuttingDown = false;
   readonly roles: AppRoles;
@@ -130,15 +133,10 @@ export class App {
     this.config = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const httpRedis = createRedis(opts.redis, 'commands', 'http', logger);
-    const workRedis = createRedis(opts.redis, 'worker', 'work', logger);
-    const subRedis = createRedis(opts.redis, 'subscriber', 'events', logger);
-    // The message store on a connection of its own: on a connection bullmq uses, ioredis copies every one of
-    // bullmq's scripts into each pipeline or transaction (measured: about 35 µs of CPU per message).
-    // Our own commands (records, receipts, report order) share it, with ioredis's auto-pipelining: the commands of
-    // one tick leave in one write. Kept apart from bullmq's connections, where every pipeline copies bullmq's scripts.
-    const storeRedis = createRedis(opts.redis, 'worker', 'store', logger, { autoPipelining: true });
-    this.clients = [httpRedis, workRedis, subRedis, storeRedis];
+    const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+    const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
+    this.circuit = circuit;
+    this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     const linksById = new Map(config.links.map((l) => [l.id, l]));
@@ -147,6 +145,7 @@ export class App {
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
       accepted: (account, n) => void this.accountStats.count(account, 'accepted', n),
+      guard: (write) => circuit.run(write),
     });
     this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
@@ -156,13 +155,14 @@ export class App {
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => void this.accountStats.count(account, final));
     this.reports = reports;
-    this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger);
+    this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger, config.redis.deliverSmTimeoutMs);
     this.mo = new MoPipeline({
       redis: workRedis,
       connection: workRedis,
       prefix: config.redis.keyPrefix,
       services: config.services,
       reassemblyTimeoutMs: config.mo.reassemblyTimeoutMs,
+      answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
       logger,
@@ -221,7 +221,10 @@ export class App {
     const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n));
     this.accept = accept;
     const verifier = new PasswordVerifier();
-    const lookup = new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory));
+    // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
+    // while Redis does not answer, as for sending.
+    const lookupNow = new MessageLookup(new MessageStore(httpRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger }), new QueuedLookup(this.producer, this.directory));
+    const lookup = { find: (id: string) => circuit.run(() => lookupNow.find(id)) };
     this.http = buildHttpServer(
       {
         accept,
@@ -429,6 +432,7 @@ export class App {
     await this.callbacks.close();
     this.directory.stop();
     await this.producer.close();
+    this.circuit.stop();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
     if (this.simulator) await this.simulator.stop();
     this.log.info('stopped');

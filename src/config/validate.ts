@@ -398,7 +398,14 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyIp: splitList(input.admin['admin-deny-ip']),
       tls: serverTls(input.admin['admin-port-ssl'], input.admin),
     },
-    redis: { url: input.redis.url, dataDir: input.redis['data-dir'], keyPrefix: input.redis['key-prefix'] },
+    redis: {
+      url: input.redis.url,
+      dataDir: input.redis['data-dir'],
+      keyPrefix: input.redis['key-prefix'],
+      commandTimeoutMs: ms(input.redis['command-timeout']),
+      deliverSmTimeoutMs: ms(input.redis['deliver-sm-timeout']),
+    },
+    process: { shutdownTimeoutMs: ms(input.process['shutdown-timeout']) },
     queue: {
       lockDurationMs: ms(input.queue['lock-duration']),
       maxAttempts: input.queue['max-attempts'],
