@@ -7,6 +7,8 @@
  *   - HTTP latency p50/p90/p99/max (ms)
  *   - end-to-end rate  = N / (time the SMSC simulator had accepted all N submit_sm - first request), polled from
  *                        the simulator's control port (GET /stats, counter `accepted`) every 10 ms at the end
+ *   - accept-to-submit wait p50/p99/max (ms) = when the simulator accepted each receiver's submit_sm (GET
+ *                        /submit-times) - when its request got its 202
  *   - with --dlr-mask M --dlr-server PORT (as load.js): every request asks dlr-mask=M with a dlr-url pointing at an
  *     HTTP receiver this driver runs on 127.0.0.1:PORT (PORT 0: any free port), and the run waits (bounded) for one
  *     final DLR callback (type 1 or 2) per accepted message. DLR end-to-end rate = N / (time the last final
@@ -64,6 +66,42 @@ const h0 = process.hrtime.bigint();
 /** ms since the driver started (monotonic). */
 const now = (): number => Number(process.hrtime.bigint() - h0) / 1e6;
 
+/** The simulator's first-accept time per receiver (GET /submit-times; epoch ms). */
+function simSubmitTimes(): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port: CONTROL, path: '/submit-times', agent: controlAgent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => {
+        try {
+          resolve((JSON.parse(body) as { times: Record<string, number> }).times);
+        } catch (e) {
+          reject(e as Error);
+        }
+      });
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error('control port timeout')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The wait from accept (the client's 202) to submit (the SMSC accepted it), per message: what a throttled or
+ * handed-back message costs shows in p99 and max.
+ */
+async function acceptToSubmit(): Promise<{ p50: number; p99: number; max: number; measured: number } | null> {
+  const times = await simSubmitTimes().catch(() => undefined);
+  if (!times) return null;
+  const waits: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const at = times[String(BASE + i)];
+    if (at !== undefined && acceptedAtEpoch[i]! > 0) waits.push(Math.max(0, at - acceptedAtEpoch[i]!));
+  }
+  const sorted = Float64Array.from(waits).sort();
+  return { p50: round(pct(sorted, 50), 1), p99: round(pct(sorted, 99), 1), max: round(pct(sorted, 100), 1), measured: waits.length };
+}
+
 function simAccepted(): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port: CONTROL, path: '/stats', agent: controlAgent }, (res) => {
@@ -102,6 +140,8 @@ let dlrStrangers = 0;
 const dlrTypes: Record<string, number> = {};
 const finalSeen = new Uint8Array(N);
 let dlrUrl = '';
+/** When each request's 202 arrived (epoch ms), to compare with when the simulator accepted its submit_sm. */
+const acceptedAtEpoch = new Float64Array(N);
 
 function startDlrServer(port: number): Promise<http.Server> {
   const server = http.createServer((req, res) => {
@@ -144,7 +184,10 @@ function oneRequest(i: number): Promise<void> {
       lat[i] = end - start;
       tLastResp = end;
       codes[key] = (codes[key] ?? 0) + 1;
-      if (ok) accepted++;
+      if (ok) {
+        accepted++;
+        acceptedAtEpoch[i] = performance.timeOrigin + performance.now();
+      }
       else if (key.startsWith('ERR')) errors++;
       done++;
       resolve();
@@ -227,6 +270,7 @@ async function main(): Promise<void> {
     while (now() < deadline && dlrFinal < accepted) await new Promise((r) => setTimeout(r, 10));
     if (dlrFinal >= accepted) dlrE2eMs = dlrLastMs - tFirstReq;
   }
+  const wait = e2eMs === null ? null : await acceptToSubmit();
   clearInterval(tl);
   agent.destroy();
   controlAgent.destroy();
@@ -250,6 +294,7 @@ async function main(): Promise<void> {
     sink_received: received,
     e2e_secs: e2eMs === null ? null : round(e2eMs / 1000, 3),
     e2e_rate: e2eMs === null ? null : round(accepted / (e2eMs / 1000)),
+    accept_to_submit_ms: wait,
     codes,
     ...(dlrServer
       ? {

@@ -32,6 +32,8 @@
  *      DLR=0|1 (receipts and final DLR callbacks, see above)
  *      RECEIPT_DELAY=50 (ms; the simulator sends a receipt this long after its submit_sm_resp; its default. The C
  *      sinks send theirs right after the submit_sm_resp)
+ *      PERSONA=happy (the simulator's persona, e.g. throttling:10 with RATE=100 N=300 for the throttle case of
+ *      issue 12; see `switchboard simulator --help`)
  *      ENCODING=1 (0: skip the encoding table; ITERATIONS is passed on to bench/encoding.ts)
  *      PROFILE=1 (gateway under node --cpu-prof, both of its processes; prints where their CPU time goes; such
  *      runs are labelled)
@@ -87,6 +89,8 @@ interface Settings {
   /** Receipts from the SMSC, dlr-mask=3 and a dlr-url on every request, wait for the final callbacks. */
   readonly dlr: boolean;
   readonly receiptDelayMs: number;
+  /** The simulator's persona (not with --kannel: the C sinks have none), e.g. throttling:10. */
+  readonly persona: string;
   readonly encoding: boolean;
   readonly out: string;
   readonly kannel: boolean;
@@ -130,6 +134,7 @@ function settings(argv: readonly string[]): Settings {
     profile: process.env.PROFILE === '1',
     dlr: envInt('DLR', 0, 0, 1) === 1,
     receiptDelayMs: envInt('RECEIPT_DELAY', 50, 0, 60_000),
+    persona: process.env.PERSONA || 'happy',
     encoding: envInt('ENCODING', 1, 0, 1) === 1,
     out,
     kannel,
@@ -206,6 +211,8 @@ interface DriverFigures {
   e2e_rate: number | null;
   e2e_secs: number | null;
   lat_ms: { p50: number; p90: number; p99: number; max: number };
+  /** bench/load.ts against the simulator only: from each request's 202 to its submit_sm accepted by the SMSC. */
+  accept_to_submit_ms?: { p50: number; p99: number; max: number; measured: number } | null;
   codes: Record<string, number>;
   /** With DLR: the callbacks the driver's receiver got (load.js and bench/load.ts print the same fields). */
   dlr?: DlrFigures;
@@ -309,7 +316,7 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
   const dir = join(s.out, `sb-${o.smsc}-r${attempt}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const label = `switchboard ${o.smsc} binds=${s.binds} window=${s.window}${s.rate ? ` rate=${s.rate}` : ''}${s.dlr ? ' dlr' : ''}${s.profile ? ' profiled' : ''} run=${attempt}`;
+  const label = `switchboard ${o.smsc} binds=${s.binds} window=${s.window}${s.rate ? ` rate=${s.rate}` : ''}${s.dlr ? ' dlr' : ''}${s.persona !== 'happy' ? ` persona=${s.persona}` : ''}${s.profile ? ' profiled' : ''} run=${attempt}`;
   let gw: RunningGateway | undefined;
   let gatewayPid = 0;
   try {
@@ -321,7 +328,7 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     if (o.smsc === 'simulator') {
       const port = await freePort();
       control = await freePort();
-      smscProcs.push(await startSimulator(procs, tree, dir, port, control, s.dlr ? { receipts: 'requested', delayMs: s.receiptDelayMs } : { receipts: 'none' }));
+      smscProcs.push(await startSimulator(procs, tree, dir, port, control, s.dlr ? { receipts: 'requested', delayMs: s.receiptDelayMs } : { receipts: 'none' }, s.persona));
       smscs.push({ name: 'A', port }, ...(s.binds === 'links' ? [{ name: 'B', port }] : []));
     } else {
       for (const name of ['A', 'B']) {
@@ -413,6 +420,7 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
       e2e_rate: r.e2e_rate,
       e2e_secs: r.e2e_secs,
       lat_ms: r.lat_ms,
+      accept_to_submit_ms: r.accept_to_submit_ms ?? null,
       cpu_s: cpu,
       driver_cpu_s: Number(driver.toFixed(2)),
       machine_cpu_s: Number(machine.toFixed(2)),
@@ -617,6 +625,10 @@ function summaryTable(cols: readonly Column[]): string {
   row('HTTP latency p50 / p90 / p99 / max, ms', (c) =>
     (['p50', 'p90', 'p99', 'max'] as const).map((k) => fmt1(median(c.rows.map((r) => r.lat_ms[k])))).join(' / '),
   );
+  row('accept → submit wait p50 / p99 / max, ms (202 to the SMSC\'s accept)', (c) => {
+    const w = c.rows.map((r) => r.accept_to_submit_ms ?? undefined).filter((x) => x !== undefined);
+    return w.length === 0 ? 'not measured (the C sinks do not report per-message times)' : (['p50', 'p99', 'max'] as const).map((k) => fmt1(median(w.map((x) => x[k])))).join(' / ');
+  });
   row('gateway CPU, µs per message', (c) => {
     const ps = GATEWAY_PROCS[c.system];
     return `**${fmt0(sumUs(c, ps))}** = ${ps.map((p) => `${p} ${fmt0(usPerMsg(c, p))}`).join(' + ')}`;

@@ -7,7 +7,11 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ConfigDiff } from './config/config-diff.js';
 import type { Config } from './config/config.js';
+import { ConfigError } from './config/config-error.js';
+import type { ActionResult } from './domain/admin-views.js';
+import type { Link } from './domain/link.js';
 import { decodeShortMessage } from './encoding/index.js';
 import { buildHttpServer, type HttpServer } from './http/server.js';
 import { BindLeases } from './links/bind-leases.js';
@@ -37,7 +41,9 @@ import { RouteInspector } from './queue/route-inspector.js';
 import { adminAccess } from './admin/admin-access.js';
 import { registerKannelCommands } from './admin/kannel-commands.js';
 import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
+import { ConfigReloader } from './control/config-reload.js';
 import { GatewayOperations } from './control/gateway-operations.js';
+import { LinkFleet } from './control/link-fleet.js';
 import { OperatorState } from './control/operator-state.js';
 import type { Route } from './routing/compute-route.js';
 import { waitReady, type RedisTarget } from './redis/connect.js';
@@ -70,6 +76,11 @@ export interface AppOptions {
   readonly drainMs?: number;
   /** What an operator's shutdown does (the admin port's `shutdown`); default: stop this App. */
   readonly shutdown?: () => void;
+  /**
+   * Reads and validates the configuration file again, for a reload (SIGHUP, the admin API); throws ConfigError.
+   * Without it, reload answers that this gateway was not started from a file.
+   */
+  readonly reloadConfig?: () => Config;
 }
 
 /** The package version, shown on the status pages. */
@@ -89,10 +100,16 @@ function batchLimit(route: Route, links: ReadonlyMap<string, { throughput: numbe
 }
 
 export class App {
-  readonly config: Config;
+  private current: Config;
   readonly http: HttpServer;
+  /** The links this process runs, by id (a reload adds and removes them: see control/link-fleet.ts). */
   readonly runtimes = new Map<string, LinkRuntime>();
-  readonly drains: LinkDrain[] = [];
+  /** Every configured link, by id, shared with the components that read link settings (kept current by reload). */
+  private readonly linksById = new Map<string, Link>();
+  private readonly fleet: LinkFleet;
+  private readonly reloader: ConfigReloader;
+  private readonly authenticator: Authenticator;
+  private readonly outbound: OutboundPolicies;
   readonly simulator: SmscSimulator | undefined;
   readonly store: MessageStore;
   readonly directory: RouteDirectory;
@@ -130,7 +147,7 @@ export class App {
   constructor(private readonly opts: AppOptions) {
     const { config, logger } = opts;
     this.roles = opts.roles ?? { http: true, links: true };
-    this.config = config;
+    this.current = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
     const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
@@ -139,7 +156,8 @@ export class App {
     this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
-    const linksById = new Map(config.links.map((l) => [l.id, l]));
+    const linksById = this.linksById;
+    for (const l of config.links) linksById.set(l.id, l);
     this.producer = new Producer(httpRedis, this.directory, {
       keys,
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
@@ -150,7 +168,7 @@ export class App {
     this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
     this.accountStats = new AccountStats(storeRedis, keys);
-    const outbound = new OutboundPolicies({ networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts }, config.accounts);
+    const outbound = (this.outbound = new OutboundPolicies({ networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts }, config.accounts));
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => void this.accountStats.count(account, final));
@@ -167,57 +185,54 @@ export class App {
       outbound: guards.services,
       logger,
     });
-    for (const link of this.roles.links ? config.links : []) {
-      this.runtimes.set(
-        link.id,
-        new LinkRuntime({
-          link,
-          logger,
-          onInbound: (sm, bind) => {
-            // Isolated (Kannel's isolate): nothing is taken from the SMSCs; they keep it and send it again later.
-            if (this.operator.gatewayState() === 'isolated') return Promise.resolve('retry-later');
-            if (isReceipt(sm.esmClass)) return this.receipts.handle(sm, bind.link, (state) => bind.countInbound('receipt', state));
-            bind.countInbound('mo');
-            return this.mo.handle(sm, bind.link);
-          },
-        }),
-      );
-    }
-    for (const runtime of this.runtimes.values()) {
-      const labels = { link: runtime.link.id };
-      for (const b of runtime.senders) b.onAnswered = (ms) => this.metrics.submitLatency.observe(labels, ms / 1000);
-    }
     const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
     const inService = (linkId: string): boolean => this.operator.linkInService(linkId);
     this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, config.links, this.runtimes, logger, { ...timers, inService });
-    this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes.values(), logger, {
+    this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes, logger, {
       ttlMs: timers.ttlMs,
       renewMs: timers.refreshMs,
       inService: (linkId) => this.operator.linkBound(linkId),
       drainMs: opts.drainMs ?? 5000,
     });
     const health = this.cluster;
-    for (const runtime of this.runtimes.values()) {
-      this.drains.push(
-        new LinkDrain(runtime, this.directory, {
-          connection: workRedis,
-          prefix: config.redis.keyPrefix,
-          lockDurationMs: config.queue.lockDurationMs,
-          maxAttempts: config.queue.maxAttempts,
-          retryDelayMs: config.queue.retryDelayMs,
-          maxUnanswered: config.queue.maxUnanswered,
-          timeShareMs: config.queue.timeShareMs,
-          outcomes: reports,
-          records: this.store,
-          health,
-          operator: this.operator,
-          logger,
-          pinWaitMs: 60_000,
-          links: linksById,
-          onSubmitted: (msg, now) => this.metrics.acceptToSubmit.observe({ route: msg.route }, (now - msg.acceptedAt) / 1000),
-        }),
-      );
-    }
+    const createRuntime = (link: Link): LinkRuntime => {
+      const runtime = new LinkRuntime({
+        link,
+        logger,
+        onInbound: (sm, bind) => {
+          // Isolated (Kannel's isolate): nothing is taken from the SMSCs; they keep it and send it again later.
+          if (this.operator.gatewayState() === 'isolated') return Promise.resolve('retry-later');
+          if (isReceipt(sm.esmClass)) return this.receipts.handle(sm, bind.link, (state) => bind.countInbound('receipt', state));
+          bind.countInbound('mo');
+          return this.mo.handle(sm, bind.link);
+        },
+      });
+      const labels = { link: link.id };
+      for (const b of runtime.senders) b.onAnswered = (ms) => this.metrics.submitLatency.observe(labels, ms / 1000);
+      return runtime;
+    };
+    const createDrain = (runtime: LinkRuntime): LinkDrain =>
+      new LinkDrain(runtime, this.directory, {
+        connection: workRedis,
+        prefix: config.redis.keyPrefix,
+        lockDurationMs: config.queue.lockDurationMs,
+        maxAttempts: config.queue.maxAttempts,
+        retryDelayMs: config.queue.retryDelayMs,
+        maxUnanswered: config.queue.maxUnanswered,
+        timeShareMs: config.queue.timeShareMs,
+        outcomes: reports,
+        records: this.store,
+        health,
+        operator: this.operator,
+        logger,
+        pinWaitMs: 60_000,
+        links: linksById,
+        onSubmitted: (msg, now) => this.metrics.acceptToSubmit.observe({ route: msg.route }, (now - msg.acceptedAt) / 1000),
+      });
+    this.fleet = new LinkFleet(
+      { runtimes: this.runtimes, cluster: this.cluster, leases: this.leases, createRuntime, createDrain, drainMs: opts.drainMs ?? 5000, logger },
+      this.roles.links ? config.links : [],
+    );
     const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n));
     this.accept = accept;
     const verifier = new PasswordVerifier();
@@ -228,7 +243,7 @@ export class App {
     this.http = buildHttpServer(
       {
         accept,
-        auth: new Authenticator(config.accounts, verifier, logger),
+        auth: (this.authenticator = new Authenticator(config.accounts, verifier, logger)),
         callbackTargets: outbound,
         lookup,
         maxRecipients: config.http.maxRecipients,
@@ -261,7 +276,7 @@ export class App {
       accounts: this.accountStats,
       shuttingDown: () => this.shuttingDown,
       shutdown: () => (opts.shutdown ?? ((): void => void this.stop()))(),
-      reload: async (who) => ({ action: 'reload', ok: false, detail: `reload is not available in this process (asked by ${who})` }),
+      reload: (who) => this.reloader.reload(who),
       callbackCounts: () => this.callbacks.counts(),
       logger,
     });
@@ -291,6 +306,18 @@ export class App {
       ],
     );
     this.metricsPublisher = new MetricsPublisher(storeRedis, keys, this.nodeId, this.metrics, () => this.refreshMetrics(storeRedis), logger);
+    const reloadConfig = opts.reloadConfig;
+    this.reloader = new ConfigReloader({
+      load: () => {
+        if (!reloadConfig) throw new ConfigError([{ file: config.source, line: undefined, path: '', message: 'this gateway was not started from a configuration file, so there is nothing to re-read' }]);
+        return reloadConfig();
+      },
+      running: () => this.current,
+      apply: (next, diff) => this.applyConfig(next, diff),
+      bus: this.bus,
+      nodeId: this.nodeId,
+      logger,
+    });
     if (config.simulator.enabled && this.roles.http) {
       this.simulator = new SmscSimulator({
         host: config.simulator.host,
@@ -305,6 +332,40 @@ export class App {
         const decoded = decodeShortMessage({ dataCoding: m.dataCoding, esmClass: m.esmClass, shortMessage: m.shortMessage, sar: m.sar });
         simLog.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, octets: m.shortMessage.length, text: decoded.text, part: decoded.concat }, 'simulator received a submit_sm');
       });
+    }
+  }
+
+  /** The running configuration (a reload replaces its links, accounts and services). */
+  get config(): Config {
+    return this.current;
+  }
+
+  /** Re-reads the configuration file and applies it here and in every process sharing the Redis (SIGHUP, admin API). */
+  reload(who: string): Promise<ActionResult> {
+    return this.reloader.reload(who);
+  }
+
+  /**
+   * Makes a reloaded configuration the running one. Accounts, services and routing change at once; links change
+   * in the background of the call (removed ones let their windows drain first), unchanged ones are not touched.
+   * Other sections keep their running values until a restart (the reply says which).
+   */
+  private async applyConfig(next: Config, diff: ConfigDiff): Promise<void> {
+    const running = this.current;
+    const applied: Config = { ...running, links: next.links, accounts: next.accounts, services: next.services };
+    this.current = applied;
+    this.linksById.clear();
+    for (const l of applied.links) this.linksById.set(l.id, l);
+    this.accept.reconfigure(applied);
+    this.authenticator.replaceAccounts(applied.accounts);
+    this.outbound.replaceAccounts(applied.accounts);
+    this.mo.setServices(applied.services);
+    this.cluster.setLinks(applied.links);
+    if (!this.roles.links) return;
+    await this.fleet.apply(diff);
+    // A route whose every link is gone now: its messages are routed again with the new links (or failed).
+    if (diff.removed.length > 0 || diff.changed.length > 0) {
+      await watchOrphanRoutes(this.directory, { producer: this.producer, marker: this.store, outcomes: this.reports, links: applied.links, logger: this.log });
     }
   }
 
@@ -324,7 +385,7 @@ export class App {
         key: r.key,
         preferred: r.preferred,
         fallback: r.fallback,
-        drainingHere: this.drains.flatMap((d) => d.draining().filter((x) => x.route === r.key && x.running).map(() => d.linkId)),
+        drainingHere: this.fleet.drains().flatMap((d) => d.draining().filter((x) => x.route === r.key && x.running).map(() => d.linkId)),
       })),
     };
   }
@@ -334,6 +395,7 @@ export class App {
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
     this.operator.on('change', () => this.applyLogLevel());
+    this.reloader.listen();
     await this.operator.start();
     this.metricsPublisher.start();
     await this.cluster.start();
@@ -342,7 +404,7 @@ export class App {
       this.callbacks.start();
       this.receipts.start();
       await this.mo.start();
-      for (const d of this.drains) d.start();
+      this.fleet.start();
       await this.leases.start();
     }
     if (!this.roles.http) {
@@ -392,8 +454,8 @@ export class App {
     m.addTotal(m.callbacks, { result: 'refused' }, cb.refused);
     m.addTotal(m.reportGaps, {}, cb.gapsSkipped);
     m.addTotal(m.writeRetries, {}, this.store.counters.writeRetries);
-    m.addTotal(m.resends, { why: 'unanswered' }, this.drains.reduce((n, d) => n + d.counters.resentUnanswered, 0));
-    m.addTotal(m.resends, { why: 'crash' }, this.drains.reduce((n, d) => n + d.counters.possibleResends, 0));
+    m.addTotal(m.resends, { why: 'unanswered' }, this.fleet.drains().reduce((n, d) => n + d.counters.resentUnanswered, 0));
+    m.addTotal(m.resends, { why: 'crash' }, this.fleet.drains().reduce((n, d) => n + d.counters.possibleResends, 0));
     const t0 = process.hrtime.bigint();
     await redis.ping();
     m.redisRoundTrip.observe(Number(process.hrtime.bigint() - t0) / 1e9);
@@ -421,13 +483,13 @@ export class App {
     if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
     this.operator.stop();
     await this.metricsPublisher.stop();
-    await Promise.all(this.drains.map((d) => d.pauseAll()));
+    await Promise.all(this.fleet.drains().map((d) => d.pauseAll()));
     this.leases.halt();
     await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
     await this.leases.release();
     this.cluster.stop();
     if (this.roles.links) await this.mo.stop();
-    await Promise.all(this.drains.map((d) => d.close()));
+    await Promise.all(this.fleet.drains().map((d) => d.close()));
     await this.receipts.close();
     await this.callbacks.close();
     this.directory.stop();

@@ -146,10 +146,10 @@ export async function startGateway(
 /** Receipts: none, or one per submit that asks for one (registered_delivery), `delayMs` after its submit_sm_resp. */
 export type SimulatorReceipts = { readonly receipts: 'none' } | { readonly receipts: 'requested'; readonly delayMs: number };
 
-export async function startSimulator(procs: Procs, repo: string, dir: string, port: number, controlPort: number, r: SimulatorReceipts): Promise<Started> {
+export async function startSimulator(procs: Procs, repo: string, dir: string, port: number, controlPort: number, r: SimulatorReceipts, persona = 'happy'): Promise<Started> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const receiptArgs = r.receipts === 'none' ? ['--receipts', 'none'] : ['--receipts', 'requested', '--receipt-delay', String(r.delayMs)];
+  const receiptArgs = [...(r.receipts === 'none' ? ['--receipts', 'none'] : ['--receipts', 'requested', '--receipt-delay', String(r.delayMs)]), '--persona', persona];
   const sim = procs.start(
     'simulator',
     process.execPath,

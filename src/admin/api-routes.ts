@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ConfigError } from '../config/config-error.js';
 import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
 
 import type { AdminNeed } from './admin-access.js';
@@ -70,6 +71,11 @@ async function act(reply: FastifyReply, run: () => Promise<ActionResult>): Promi
     return reply.code(r.ok ? 200 : 409).send(r);
   } catch (e) {
     if (e instanceof UnknownError) return adminError(reply, e.code, e.message, { known: e.known });
+    if (e instanceof ConfigError) {
+      return adminError(reply, 'invalid_config', 'the configuration file is invalid; the running configuration is kept', {
+        problems: e.problems.map((p) => ({ file: p.file, line: p.line ?? null, key: p.path, message: p.message })),
+      });
+    }
     throw e;
   }
 }

@@ -22,6 +22,9 @@ export interface SimulatorCliOptions {
   readonly tls: ServerTlsFiles | undefined;
 }
 
+/** Receivers whose first accepted submit_sm time is kept for GET /submit-times. */
+const MAX_SUBMIT_TIMES = 1_000_000;
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -67,11 +70,21 @@ export async function runSimulator(o: SimulatorCliOptions): Promise<void> {
   rate.unref();
 
   if (o.controlPort !== undefined) {
+    // When each receiver's first submit_sm was accepted (epoch ms, sub-millisecond): a load driver in another
+    // process compares it with when its request was accepted, for the accept-to-submit wait. Bounded, since the
+    // control port may stay up for a long time.
+    const acceptedAt = new Map<string, number>();
+    sim.on('submit', (m) => {
+      if (m.status === 0 && acceptedAt.size < MAX_SUBMIT_TIMES && !acceptedAt.has(m.destAddr)) acceptedAt.set(m.destAddr, performance.timeOrigin + performance.now());
+    });
     const control = createServer((req, res) => {
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://x');
         if (req.method === 'GET' && url.pathname === '/stats') {
           return json(res, 200, { persona: personaName(sim.persona), ...sim.counters, bound: sim.boundSessions() });
+        }
+        if (req.method === 'GET' && url.pathname === '/submit-times') {
+          return json(res, 200, { times: Object.fromEntries(acceptedAt), truncated: acceptedAt.size >= MAX_SUBMIT_TIMES });
         }
         if (req.method === 'POST' && url.pathname === '/persona') {
           try {
@@ -92,11 +105,11 @@ export async function runSimulator(o: SimulatorCliOptions): Promise<void> {
           });
           return json(res, 200, { status });
         }
-        return json(res, 404, { error: 'GET /stats, POST /persona?name=…, POST /mo {from,to,text}' });
+        return json(res, 404, { error: 'GET /stats, GET /submit-times, POST /persona?name=…, POST /mo {from,to,text}' });
       })().catch((e: unknown) => json(res, 500, { error: (e as Error).message }));
     });
     await new Promise<void>((r) => control.listen(o.controlPort, '127.0.0.1', () => r()));
-    log.info({ port: o.controlPort }, 'simulator control port listening (GET /stats, POST /persona, POST /mo)');
+    log.info({ port: o.controlPort }, 'simulator control port listening (GET /stats, GET /submit-times, POST /persona, POST /mo)');
   }
 
   const stop = (): void => {

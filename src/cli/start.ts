@@ -1,7 +1,7 @@
 /**
  * `switchboard start`: load the configuration (YAML or Kannel .conf), find or run Redis, start the gateway, and
- * shut it down in order on SIGINT/SIGTERM (a second signal forces the exit). SIGHUP re-reads the TLS certificate
- * and key of the sendsms port.
+ * shut it down in order on SIGINT/SIGTERM (a second signal forces the exit). SIGHUP reloads the configuration
+ * (control/config-reload.ts) and re-reads the TLS certificate and key of the sendsms port.
  *
  * On a machine with two cores or more the gateway runs as two processes: this one takes HTTP (accept, route,
  * queue) and a child runs the links (binds, queue workers, receipts, callbacks, MO). Node runs one thread of
@@ -13,6 +13,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { App, type AppRoles } from '../app.js';
+import type { Config } from '../config/config.js';
 import { checkConfig, formatWarning } from '../config/check-config.js';
 import { formatProblem } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
@@ -98,7 +99,12 @@ export async function start(opts: StartOptions): Promise<void> {
   if (role !== 'links') log.info({ redis: describeTarget(target), embedded: embedded !== undefined }, 'using Redis');
 
   const roles: AppRoles = { http: role !== 'links', links: role !== 'http' };
-  const app = new App({ config, redis: target, logger: log, roles });
+  const reloadConfig = (): Config => {
+    const next = loadConfigFile(opts.configFile);
+    for (const w of next.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
+    return next.config;
+  };
+  const app = new App({ config, redis: target, logger: log, roles, reloadConfig });
   const child = role === 'http' ? new LinksChild(opts.configFile, 'path' in target ? `unix://${target.path}` : target.url, log) : undefined;
   let stoppingSince = 0;
   const shutdown = (why: string): void => {
@@ -131,9 +137,13 @@ export async function start(opts: StartOptions): Promise<void> {
     process.on('SIGHUP', () => undefined);
   } else {
     process.on('SIGINT', () => shutdown('SIGINT'));
+    // SIGHUP re-reads the configuration (every process sharing the Redis follows; a bad file changes nothing and
+    // is logged) and the sendsms port's TLS certificate and key.
     process.on('SIGHUP', () => {
-      log.info('SIGHUP: reloading TLS certificates');
+      log.info('SIGHUP: reloading the configuration and TLS certificates');
       app.reloadTls();
+      // A failure is logged by the reloader, with every problem of the file.
+      app.reload('SIGHUP').catch(() => undefined);
     });
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'));

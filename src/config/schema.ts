@@ -86,7 +86,7 @@ export const LinkSchema = Type.Object(
     }),
     'gsm-packed': bool('Pack GSM 7-bit text into octets (most SMSCs want one septet per octet, unpacked)', false),
     'spillover-queue-age': seconds('When this link is preferred for a route and the next message of that route has waited longer than this, the route\'s fallback links help drain it; 0 never spills over (as Kannel: a saturated preferred link keeps all its traffic)', 0, 0),
-    'throttle-pause': seconds('How long a bind stops sending after ESME_RTHROTTLED or ESME_RMSGQFUL', 1, 0),
+    'throttle-pause': seconds('Longest pause of a bind after ESME_RTHROTTLED or ESME_RMSGQFUL: it pauses 0.1 s first, and twice as long each time the SMSC throttles again before accepting anything, up to this (Kannel always sleeps 1 s)', 1, 0),
     'allowed-smsc-id': list('Only messages whose smsc-id is in this list may use this link'),
     'denied-smsc-id': list('Messages whose smsc-id is in this list never use this link (ignored when allowed-smsc-id is set)'),
     'preferred-smsc-id': list('Messages whose smsc-id is in this list prefer this link'),

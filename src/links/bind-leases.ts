@@ -31,7 +31,6 @@ export interface BindLeaseOptions {
 
 export class BindLeases {
   private readonly held = new Set<Bind>();
-  private readonly binds: Bind[];
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
@@ -40,11 +39,14 @@ export class BindLeases {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly nodeId: string,
-    runtimes: Iterable<LinkRuntime>,
+    /** The links this process may run; a reload adds and removes entries (see surrender()). */
+    private readonly runtimes: ReadonlyMap<string, LinkRuntime>,
     private readonly logger: Logger,
     private readonly opts: BindLeaseOptions,
-  ) {
-    this.binds = [...runtimes].flatMap((r) => r.binds);
+  ) {}
+
+  private get binds(): Bind[] {
+    return [...this.runtimes.values()].flatMap((r) => r.binds);
   }
 
   /** Binds this process owns now. */
@@ -85,9 +87,16 @@ export class BindLeases {
         else pipe.set(key, this.nodeId, 'PX', this.opts.ttlMs, 'NX');
       }
       const results = (await pipe.exec()) ?? [];
+      // A reload may have removed a link while the pipeline was out: a lease just taken for one of its binds is
+      // given back at once, never opened (surrender() is stopping that bind).
+      const current = new Set(this.binds);
       binds.forEach((b, i) => {
         const [err, value] = results[i] ?? [new Error('no result'), null];
         if (err || this.stopped) return;
+        if (!current.has(b)) {
+          if (value === 'OK') void this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId).catch((e: unknown) => this.logger.debug({ err: e, bind: b.name }, 'cannot give back the lease of a removed bind; it expires by itself'));
+          return;
+        }
         if (this.held.has(b)) {
           if (value === 0) {
             this.held.delete(b);
@@ -124,6 +133,20 @@ export class BindLeases {
       if (this.held.has(b) && !this.stopped) b.start();
     };
     b.on('state', onState);
+  }
+
+  /**
+   * A link removed by a reload (already out of the runtimes map, so no tick renews or takes its leases): its binds
+   * let their windows drain, unbind, and give their leases back at once.
+   */
+  async surrender(runtime: LinkRuntime, drainMs: number): Promise<void> {
+    await Promise.all(
+      runtime.binds.map(async (b) => {
+        const had = this.held.delete(b);
+        await b.stop(drainMs);
+        if (had) await this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId).catch((e: unknown) => this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a removed bind; it expires by itself'));
+      }),
+    );
   }
 
   /** Stops renewing; the caller stops the binds, then release() hands them to the other processes at once. */

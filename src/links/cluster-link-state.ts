@@ -42,10 +42,10 @@ export function allBindNames(links: readonly Link[]): { link: Link; name: string
 
 export class ClusterLinkState extends EventEmitter<{ change: [] }> implements LinkHealthView {
   private remote = new Map<string, BindStatus>();
-  private readonly names: { link: Link; name: string }[];
+  private names: { link: Link; name: string }[];
   private timer: NodeJS.Timeout | undefined;
   private lastView = '';
-  private readonly linkIds: readonly string[];
+  private linkIds: readonly string[];
 
   constructor(
     private readonly redis: Redis,
@@ -62,12 +62,22 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
     this.linkIds = links.map((l) => l.id);
   }
 
+  /** A reload changed the configured links: the view reads their binds from now on. */
+  setLinks(links: readonly Link[]): void {
+    this.names = allBindNames(links);
+    this.linkIds = links.map((l) => l.id);
+    void this.refresh();
+  }
+
+  /** Publishes the state changes of a link this process runs (at start, and for a link a reload added). */
+  watch(runtime: LinkRuntime): void {
+    runtime.on('bindState', (bind) => void this.publish(bind, true));
+    runtime.on('health', () => this.changed());
+    for (const bind of runtime.binds) bind.on('health', () => void this.publish(bind, true));
+  }
+
   async start(): Promise<void> {
-    for (const runtime of this.runtimes.values()) {
-      runtime.on('bindState', (bind) => void this.publish(bind, true));
-      runtime.on('health', () => this.changed());
-      for (const bind of runtime.binds) bind.on('health', () => void this.publish(bind, true));
-    }
+    for (const runtime of this.runtimes.values()) this.watch(runtime);
     this.bus.on('link', () => void this.refresh());
     await this.refresh();
     this.timer = setInterval(() => {

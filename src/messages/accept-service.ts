@@ -31,16 +31,22 @@ export type AcceptResult =
   | { readonly ok: false; readonly error: { readonly code: 'unavailable'; readonly detail: string } };
 
 export class AcceptService {
-  private readonly linksById: ReadonlyMap<string, Link>;
+  private linksById: ReadonlyMap<string, Link>;
 
   constructor(
-    private readonly config: Config,
+    private config: Config,
     private readonly enqueuer: Enqueuer,
     private readonly health: RouteHealth,
     private readonly logger: Logger,
     /** Hears how many messages of an account were refused (account statistics; not awaited). */
     private readonly refused: (account: string, n: number) => void = () => undefined,
   ) {
+    this.linksById = new Map(config.links.map((l) => [l.id, l]));
+  }
+
+  /** A reload's links (routing) take effect for the next request; requests in progress finish with the old ones. */
+  reconfigure(config: Config): void {
+    this.config = config;
     this.linksById = new Map(config.links.map((l) => [l.id, l]));
   }
 

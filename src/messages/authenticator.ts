@@ -15,7 +15,7 @@ const FAILURE_LOG_INTERVAL_MS = 60_000;
 const MAX_LOGGED_NAME = 64;
 
 export class Authenticator {
-  private readonly accounts: ReadonlyMap<string, AccountAccess>;
+  private accounts: ReadonlyMap<string, AccountAccess>;
   private readonly throttle = new LogThrottle({ intervalMs: FAILURE_LOG_INTERVAL_MS, maxKeys: 1000 });
 
   constructor(
@@ -24,6 +24,14 @@ export class Authenticator {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
+    this.accounts = compileAccounts(accounts);
+  }
+
+  /**
+   * A reload's accounts, at once. A changed password gets a new stored secret, so a password remembered as verified
+   * for the old one is not taken for the new one (see PasswordVerifier).
+   */
+  replaceAccounts(accounts: readonly Account[]): void {
     this.accounts = compileAccounts(accounts);
   }
 

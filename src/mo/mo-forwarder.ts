@@ -34,13 +34,20 @@ export interface MoForwarderOptions {
 
 export class MoForwarder {
   private readonly send: HttpSend;
+  private services: readonly Service[];
 
   constructor(private readonly opts: MoForwarderOptions) {
     this.send = opts.send ?? httpCall;
+    this.services = opts.services;
+  }
+
+  /** A reload's services: messages forwarded from now on are matched against them. */
+  setServices(services: readonly Service[]): void {
+    this.services = services;
   }
 
   async forward(mo: MoMessage): Promise<ForwardResult> {
-    const selection = selectService(this.opts.services, mo.text, mo.smscId);
+    const selection = selectService(this.services, mo.text, mo.smscId);
     if (selection.kind === 'none') return { kind: 'no-service', keyword: selection.keyword };
     const { service } = selection;
     const request = buildMoRequest(mo, service);

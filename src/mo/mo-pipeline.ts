@@ -81,24 +81,30 @@ export class MoPipeline {
   /** Redis faults while taking MO: logged once when they start and once when they end. */
   private readonly faults: FaultLog;
   private stopped = false;
+  private readonly forwarder: MoForwarder;
 
   constructor(private readonly deps: MoPipelineDeps) {
     this.log = deps.logger.child({ component: 'mo' });
     this.keys = new MoKeys(deps.prefix);
     // Digests of handed-on parts live as long as a group may: a part resent later than that starts a new message.
     this.reassembly = new MoReassemblyStore(deps.redis, this.keys, deps.reassemblyTimeoutMs);
-    const forwarder = new MoForwarder({
+    const forwarder = (this.forwarder = new MoForwarder({
       services: deps.services,
       timeoutMs: deps.callbacks.timeoutMs,
       guard: deps.outbound,
       ...(deps.send !== undefined ? { send: deps.send } : {}),
-    });
+    }));
     this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;
     this.deadlines = new Deadlines(this.answerTimeoutMs);
     this.faults = new FaultLog(this.log, { activity: 'MO', meanwhile: 'is answered ESME_RX_T_APPN (the SMSC sends it again)' });
     this.sweepIntervalMs = deps.sweepIntervalMs ?? Math.min(1000, Math.max(50, Math.floor(deps.reassemblyTimeoutMs / 4)));
     this.staleReadyMs = deps.staleReadyMs ?? 30_000;
+  }
+
+  /** A reload's services, at once. */
+  setServices(services: readonly Service[]): void {
+    this.forwarder.setServices(services);
   }
 
   /** The pipeline's counters and its queue's, for status output. */

@@ -29,6 +29,7 @@ import type { RouteDirectory } from './route-directory.js';
 export interface LinkHealthView {
   anyHealthy(linkIds: readonly string[]): boolean;
   on(event: 'change', listener: () => void): unknown;
+  off(event: 'change', listener: () => void): unknown;
 }
 
 /** What operators decided (control/operator-state.ts): a link taken out of service, a suspended gateway. */
@@ -36,6 +37,7 @@ export interface OperatorView {
   linkInService(linkId: string): boolean;
   gatewayState(): string;
   on(event: 'change', listener: () => void): unknown;
+  off(event: 'change', listener: () => void): unknown;
 }
 
 /** Where the outcome of each message goes (its record, and the reports its client asked for); `done` once durable. */
@@ -122,18 +124,31 @@ export class LinkDrain {
     this.keys = new RedisKeys(opts.prefix);
   }
 
+  private readonly onRoute = (r: Route): void => this.ensureWorker(r);
+  private readonly onHealth = (): void => this.update();
+  private readonly onChange = (): void => {
+    this.update();
+    for (const run of this.runs) run.linkChanged();
+  };
+
   start(): void {
     for (const r of this.directory.routes()) this.ensureWorker(r);
-    this.directory.on('added', (r) => this.ensureWorker(r));
-    const changed = (): void => {
-      this.update();
-      for (const run of this.runs) run.linkChanged();
-    };
-    this.runtime.on('available', changed);
-    this.runtime.on('health', changed);
-    this.runtime.on('bindState', changed);
-    this.opts.health.on('change', () => this.update());
-    this.opts.operator?.on('change', changed);
+    this.directory.on('added', this.onRoute);
+    this.runtime.on('available', this.onChange);
+    this.runtime.on('health', this.onChange);
+    this.runtime.on('bindState', this.onChange);
+    this.opts.health.on('change', this.onHealth);
+    this.opts.operator?.on('change', this.onChange);
+  }
+
+  /** A drain closed while the gateway runs (its link removed by a reload) hears nothing more. */
+  private unlisten(): void {
+    this.directory.off('added', this.onRoute);
+    this.runtime.off('available', this.onChange);
+    this.runtime.off('health', this.onChange);
+    this.runtime.off('bindState', this.onChange);
+    this.opts.health.off('change', this.onHealth);
+    this.opts.operator?.off('change', this.onChange);
   }
 
   /** Whether operators let this link take messages: in service, and the gateway not suspended. */
@@ -311,6 +326,7 @@ export class LinkDrain {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.unlisten();
     clearInterval(this.spillTimer);
     for (const run of this.runs) run.linkChanged();
     await Promise.all([...this.inspectors.values()].map((q) => q.close()));

@@ -116,18 +116,29 @@ export function denyOnly(deny: OutboundRules): OutboundPolicy {
   return { deny, allow: NOTHING };
 }
 
+interface AccountAllowList {
+  readonly username: string;
+  readonly callbackAllow: readonly string[];
+}
+
 /** The policy of every account, from lists that validation already accepted. */
 export class OutboundPolicies {
   /** For MO services and accounts without callback-allow. */
   readonly default: OutboundPolicy;
-  private readonly byAccount = new Map<string, OutboundPolicy>();
+  private byAccount = new Map<string, OutboundPolicy>();
 
-  constructor(deny: { readonly networks: readonly string[]; readonly hosts: readonly string[] }, accounts: readonly { readonly username: string; readonly callbackAllow: readonly string[] }[]) {
-    const denyRules = must(rulesOf(deny.networks, deny.hosts), 'callbacks.deny-networks or deny-hosts');
-    this.default = denyOnly(denyRules);
+  constructor(deny: { readonly networks: readonly string[]; readonly hosts: readonly string[] }, accounts: readonly AccountAllowList[]) {
+    this.default = denyOnly(must(rulesOf(deny.networks, deny.hosts), 'callbacks.deny-networks or deny-hosts'));
+    this.replaceAccounts(accounts);
+  }
+
+  /** A reload's accounts (their callback-allow lists); the deny lists stay until a restart. */
+  replaceAccounts(accounts: readonly AccountAllowList[]): void {
+    const byAccount = new Map<string, OutboundPolicy>();
     for (const a of accounts) {
-      if (a.callbackAllow.length > 0) this.byAccount.set(a.username, { deny: denyRules, allow: must(parseTargets(a.callbackAllow), `callback-allow of ${a.username}`) });
+      if (a.callbackAllow.length > 0) byAccount.set(a.username, { deny: this.default.deny, allow: must(parseTargets(a.callbackAllow), `callback-allow of ${a.username}`) });
     }
+    this.byAccount = byAccount;
   }
 
   forAccount(username: string | undefined): OutboundPolicy {

@@ -13,6 +13,7 @@ import { parseInbound, type InboundSm } from './inbound.js';
 import { openSocket } from './open-socket.js';
 import { encodeSubmitSm } from './submit-codec.js';
 import type { SubmitPart } from './submit-part.js';
+import { ThrottleBackoff } from './throttle-backoff.js';
 import { TokenBucket } from './token-bucket.js';
 import { SlidingCounter, SlidingHistogram } from '../observability/sliding-window.js';
 
@@ -110,7 +111,7 @@ export class Bind extends EventEmitter<BindEvents> {
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeAt = 0;
   private readonly bucket: TokenBucket;
-  private pausedUntil = 0;
+  private readonly throttle: ThrottleBackoff;
   private lastHealthy = false;
   private lastCanTake = false;
   private stopping = false;
@@ -137,6 +138,7 @@ export class Bind extends EventEmitter<BindEvents> {
     this.name = `${opts.link.id}/${opts.mode === 'receiver' ? 'rx' : opts.mode === 'transmitter' ? 'tx' : 'trx'}${opts.instance}`;
     this.log = opts.logger.child({ bind: this.name });
     this.bucket = new TokenBucket(opts.link.throughput, Date.now());
+    this.throttle = new ThrottleBackoff(opts.link.throttlePauseMs);
     this.random = opts.random ?? Math.random;
   }
 
@@ -180,7 +182,7 @@ export class Bind extends EventEmitter<BindEvents> {
 
   /** Can take a message now: bound, answering, not paused by throttling (probation allows one at a time). */
   canTake(now = Date.now()): boolean {
-    return this.mode !== 'receiver' && this.answering(now) && this.pausedUntil <= now;
+    return this.mode !== 'receiver' && this.answering(now) && this.throttle.pausedUntil <= now;
   }
 
   /** Can write a new message's first part at once: canTake, nothing queued here, room in the window, a token. */
@@ -194,11 +196,11 @@ export class Bind extends EventEmitter<BindEvents> {
    */
   acceptableInMs(now: number): number | undefined {
     if (this.queued.length > 0 || this.inFlight >= this.window || this.mode === 'receiver' || !this.answering(now)) return undefined;
-    return Math.max(this.pausedUntil - now, this.bucket.waitMs(now), 0);
+    return Math.max(this.throttle.pausedUntil - now, this.bucket.waitMs(now), 0);
   }
 
   throttled(now = Date.now()): boolean {
-    return this.pausedUntil > now;
+    return this.throttle.pausedUntil > now;
   }
 
   start(): void {
@@ -431,7 +433,7 @@ export class Bind extends EventEmitter<BindEvents> {
     if (!conn || conn.closed || this.current.kind !== 'bound') return;
     while (this.queued.length > 0 && this.inFlight < this.window) {
       const now = Date.now();
-      const wait = this.pausedUntil > now ? this.pausedUntil - now : this.bucket.take(now);
+      const wait = this.throttle.pausedUntil > now ? this.throttle.pausedUntil - now : this.bucket.take(now);
       if (wait > 0) {
         this.wakeIn(wait);
         return;
@@ -474,6 +476,7 @@ export class Bind extends EventEmitter<BindEvents> {
       const action = statusAction(status);
       if (action === 'ok') {
         this.counters.accepted++;
+        this.throttle.accepted();
         if (this.probation) {
           this.probation = false;
           this.log.info('the SMSC answers again; full window restored');
@@ -484,10 +487,13 @@ export class Bind extends EventEmitter<BindEvents> {
         this.counters.refused++;
         if (action === 'throttle') {
           this.counters.throttled++;
-          this.pausedUntil = Math.max(this.pausedUntil, Date.now() + this.link.throttlePauseMs);
-          this.log.warn({ status: statusName(status), pauseMs: this.link.throttlePauseMs }, 'throttled by the SMSC; pausing this bind');
-          this.wakeIn(this.link.throttlePauseMs);
-          this.emit('throttled', this.pausedUntil);
+          const pauseMs = this.throttle.throttled(Date.now());
+          if (pauseMs !== undefined) {
+            // Once per pause, not per answer; the full figures are in the bind's counters and /metrics.
+            this.log.warn({ status: statusName(status), pauseMs, throttledSoFar: this.counters.throttled }, 'throttled by the SMSC; pausing this bind');
+            this.wakeIn(pauseMs);
+            this.emit('throttled', this.throttle.pausedUntil);
+          }
         } else if (action === 'drop-session') {
           this.log.warn({ status: statusName(status) }, 'SMSC says we are not bound; rebinding');
           conn.destroy({ kind: 'local', detail: `submit answered ${statusName(status)}` });

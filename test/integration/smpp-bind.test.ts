@@ -84,9 +84,16 @@ describe('Bind against the simulator', () => {
     const second = await b.submit(part('2'));
     expect(first.kind).toBe('accepted');
     expect(second).toEqual({ kind: 'refused', status: STATUS.ESME_RTHROTTLED, action: 'throttle' });
+    // The first pause is short (smpp/throttle-backoff.ts): the next submit waits for it.
     const t0 = Date.now();
-    await b.submit(part('3'));
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect((await b.submit(part('3'))).kind).toBe('accepted');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+    // Throttled again right after an accept: still the short pause, not the link's 300 ms.
+    const t1 = Date.now();
+    expect((await b.submit(part('4'))).kind).toBe('refused');
+    expect((await b.submit(part('5'))).kind).toBe('accepted');
+    expect(Date.now() - t1).toBeLessThan(250);
+    expect(b.counters.throttled).toBe(2);
   });
 
   it('black-hole: submits time out, the session is closed, and it rebinds', async () => {

@@ -40,8 +40,9 @@ async function throttlingSim(port = 0): Promise<SmscSimulator> {
 }
 
 async function gateway(port: number): Promise<App> {
-  // The pause after ESME_RTHROTTLED is the link's throttle-pause: short here, as a test should be.
-  const app = await startGateway(testConfig([testLink(port, { id: 'thr', throttlePauseMs: 100, maxPendingSubmits: 10 })]), env.redis);
+  // The link's throttle-pause as shipped (1 s, Kannel's fixed sleep): the pause starts short and grows only while the
+  // SMSC throttles without accepting anything in between (smpp/throttle-backoff.ts).
+  const app = await startGateway(testConfig([testLink(port, { id: 'thr', throttlePauseMs: 1000, maxPendingSubmits: 10 })]), env.redis);
   cleanups.push(() => app.stop());
   await waitFor(() => app.runtimes.get('thr')!.healthy(), 5000, 'bound');
   return app;
