@@ -99,6 +99,12 @@ function batchLimit(route: Route, links: ReadonlyMap<string, { throughput: numbe
   return limit;
 }
 
+/** Waits for `p` (its outcome ignored) at most `ms`. */
+function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+}
+
 export class App {
   private current: Config;
   readonly http: HttpServer;
@@ -140,6 +146,8 @@ export class App {
   private readonly bus: EventBus;
   private readonly clients: Redis[];
   private readonly circuit: RedisCircuit;
+  /** The request path's connection (redis.command-timeout on every command). */
+  private readonly requestRedis: Redis;
   private readonly log: Logger;
   private shuttingDown = false;
   readonly roles: AppRoles;
@@ -153,6 +161,7 @@ export class App {
     const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
     const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
     this.circuit = circuit;
+    this.requestRedis = httpRedis;
     this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
@@ -470,6 +479,29 @@ export class App {
     }
   }
 
+  /** The end of stop(), once the binds are closed: everything that writes to Redis, then the connections. */
+  private async closeRest(metricsStopped: Promise<void>): Promise<void> {
+    await metricsStopped;
+    await this.leases.release();
+    this.cluster.stop();
+    if (this.roles.links) await this.mo.stop();
+    await Promise.all(this.fleet.drains().map((d) => d.close()));
+    await this.receipts.close();
+    await this.callbacks.close();
+    this.directory.stop();
+    await this.producer.close();
+    this.circuit.stop();
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  /** Whether Redis answers a PING within the request path's deadline (redis.command-timeout). */
+  private redisAnswers(): Promise<boolean> {
+    return this.requestRedis.ping().then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** The port the sendsms interface listens on (useful when configured as 0). */
   get httpPort(): number {
     const addr = this.http.server.address();
@@ -482,20 +514,22 @@ export class App {
     this.log.info('shutting down: no new messages; letting submits in flight finish');
     if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
     this.operator.stop();
-    await this.metricsPublisher.stop();
-    await Promise.all(this.fleet.drains().map((d) => d.pauseAll()));
+    const drainMs = this.opts.drainMs ?? 5000;
+    // Nothing that needs Redis may hold the unbind: a Redis that is gone or frozen would hold it for ever (the
+    // process's shutdown bound would end it, with the binds still open). A batch in hand finishes once its outcomes
+    // are written, so its wait is bounded too; one cut short is recovered by the next gateway, as after a crash.
+    const metricsStopped = this.metricsPublisher.stop();
+    await settledWithin(Promise.all(this.fleet.drains().map((d) => d.pauseAll())), drainMs);
     this.leases.halt();
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
-    await this.leases.release();
-    this.cluster.stop();
-    if (this.roles.links) await this.mo.stop();
-    await Promise.all(this.fleet.drains().map((d) => d.close()));
-    await this.receipts.close();
-    await this.callbacks.close();
-    this.directory.stop();
-    await this.producer.close();
-    this.circuit.stop();
-    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop(drainMs)));
+    // What is left writes to Redis. If it does not answer, it gets a bounded wait, and the process ends soon after
+    // the unbind rather than at its shutdown bound; what was not written is recovered as after a crash.
+    if (await this.redisAnswers()) await this.closeRest(metricsStopped);
+    else {
+      this.log.warn('Redis does not answer: stopping without waiting for the last writes (bind leases expire by themselves)');
+      await settledWithin(this.closeRest(metricsStopped), drainMs);
+      for (const c of this.clients) c.disconnect();
+    }
     if (this.simulator) await this.simulator.stop();
     this.log.info('stopped');
   }

@@ -90,6 +90,7 @@ export class Producer {
   private readonly flows: FlowProducer;
   private readonly ids = new BatchIds();
   private readonly commit: GroupCommit<Pending>;
+  private readonly guard: <T>(op: () => Promise<T>) => Promise<T>;
   /** Commits written, the jobs and messages in them (messages ÷ commits is the batching the load allows). */
   readonly counters = { commits: 0, jobs: 0, messages: 0 };
 
@@ -100,8 +101,8 @@ export class Producer {
   ) {
     this.flows = new FlowProducer({ connection, prefix: opts.keys.prefix });
     this.flows.on('error', redisErrorListener(connection, 'flow producer'));
-    const guard = opts.guard;
-    this.commit = new GroupCommit<Pending>(guard ? (items) => guard(() => this.write(items)) : (items) => this.write(items), { gatherTurns: 1, fullAt: 500 });
+    this.guard = opts.guard ?? ((op) => op());
+    this.commit = new GroupCommit<Pending>((items) => this.guard(() => this.write(items)), { gatherTurns: 1, fullAt: 500 });
   }
 
   /** The bullmq queue of a route (created on first use; its options, such as the events cap, are written then). */
@@ -118,7 +119,7 @@ export class Producer {
   /** Resolves with each message's id, in order, once every one is durably in Redis; rejects with none queued. */
   async enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route }>): Promise<string[]> {
     for (const { route } of items) {
-      if (!this.directory.get(route.key)) await this.directory.register(route);
+      if (!this.directory.get(route.key)) await this.guard(() => this.directory.register(route));
       this.queueFor(route.key);
     }
     const pending: Pending[] = items.map((i) => ({ message: i.message, route: i.route, id: '' }));
