@@ -33,9 +33,12 @@ export function describeTarget(t: RedisTarget): string {
 export interface CreateRedisOptions {
   readonly autoPipelining?: boolean;
   /**
-   * 'commands' only: a command Redis has not answered within this time fails with "Command timed out" (ioredis
-   * keeps one timer per command; measured at well under a microsecond each, and the request path sends about two
-   * commands per group commit, not per message).
+   * 'commands' only: a command Redis has not answered within this time fails with "Command timed out". ioredis
+   * keeps a timer per command, and the request path sends about two commands per group commit, not per message:
+   * measured with the circuit, no difference beyond noise (about 6 µs of CPU per message either way with 50
+   * concurrent clients; at one message per commit, medians of 115 and 120 µs, within the run-to-run spread).
+   * The connection-level alternative (socketTimeout) closes the connection, and ioredis then sends the unanswered
+   * commands again on the next one, so a commit could be written twice.
    */
   readonly commandTimeoutMs?: number;
 }
