@@ -195,7 +195,7 @@ describe('Redis refusing writes', () => {
   });
 });
 
-describe('receipts while Redis is away', () => {
+describe('receipts and MO while Redis is away', () => {
   it('answers the SMSC ESME_RX_T_APPN (it sends them again), at once when unreachable, within deliver-sm-timeout when frozen', async () => {
     const s = await setup();
     const { sim, redis } = s;
@@ -208,13 +208,15 @@ describe('receipts while Redis is away', () => {
       receiptedMessageId: 'abc',
       messageState: 2,
     };
-    // Redis up: a receipt that matches nothing yet is queued for a retry and acknowledged.
+    const mo = { sourceAddr: '4670330001', destAddr: '12345', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('hello', 'latin1') };
+    // Redis up: a receipt that matches nothing yet is queued for a retry and acknowledged; MO is stored.
     expect(await sim.deliver(receipt)).toBe(STATUS.ESME_ROK);
+    expect(await sim.deliver(mo)).toBe(STATUS.ESME_ROK);
 
     process.kill(redis.server.pid, 'SIGSTOP');
     try {
       const t0 = Date.now();
-      expect(await sim.deliver(receipt)).toBe(STATUS.ESME_RX_T_APPN);
+      expect(await Promise.all([sim.deliver(receipt), sim.deliver(mo)])).toEqual([STATUS.ESME_RX_T_APPN, STATUS.ESME_RX_T_APPN]);
       const frozenMs = Date.now() - t0;
       expect(frozenMs).toBeGreaterThanOrEqual(250);
       expect(frozenMs).toBeLessThan(1000);
@@ -222,12 +224,15 @@ describe('receipts while Redis is away', () => {
       process.kill(redis.server.pid, 'SIGCONT');
     }
     await waitFor(async () => (await sim.deliver(receipt)) === STATUS.ESME_ROK, 3000, 'receipts taken again');
+    expect(await sim.deliver(mo)).toBe(STATUS.ESME_ROK);
 
     await redis.server.stop();
     await waitFor(() => s.logs.some((l) => /Redis connection lost/.test(l.msg)), 3000, 'the lost connection seen');
     const t1 = Date.now();
-    expect(await sim.deliver(receipt)).toBe(STATUS.ESME_RX_T_APPN);
+    expect(await Promise.all([sim.deliver(receipt), sim.deliver(mo)])).toEqual([STATUS.ESME_RX_T_APPN, STATUS.ESME_RX_T_APPN]);
     expect(Date.now() - t1).toBeLessThan(200);
-    expect(s.logs.filter((l) => /delivery receipts are answered ESME_RX_T_APPN/.test(l.msg)).length).toBeLessThanOrEqual(2);
+    // Each activity's outage: a line when it starts (frozen), one when it is over, one when it starts again (gone).
+    expect(s.logs.filter((l) => /delivery receipts are answered ESME_RX_T_APPN/.test(l.msg))).toHaveLength(2);
+    expect(s.logs.filter((l) => /MO is answered ESME_RX_T_APPN/.test(l.msg))).toHaveLength(2);
   });
 });
