@@ -27,7 +27,8 @@
  * env: N=20000 C=50 RUNS=3 QUIET_MAX=0.3 (CPU-s, per 10 s of a longer run; "" disables the check)
  *      QUIET_WAIT=60 (s to wait for a quiet machine before each run) TIMEOUT=300 (s, per run)
  *      WINDOW=100 (max-pending-submits)
- *      RATE=0 (requests/s offered; 0: closed loop, as fast as the gateway answers; not with --kannel, run.sh has no rate)
+ *      RATE=0 (requests/s offered; 0: closed loop, as fast as the gateway answers. With --kannel, Kannel runs through a
+ *      copy of run.sh whose only change is load.js's --rate, since run.sh itself drives closed loop)
  *      BINDS=links (two links A and B, like Kannel's two smsc groups) | instances (one link, instances: 2)
  *      DLR=0|1 (receipts and final DLR callbacks, see above)
  *      RECEIPT_DELAY=50 (ms; the simulator sends a receipt this long after its submit_sm_resp; its default. The C
@@ -116,7 +117,6 @@ function settings(argv: readonly string[]): Settings {
   if (binds !== 'links' && binds !== 'instances') throw new Error(`BINDS must be links or instances, got ${JSON.stringify(binds)}`);
   const kannel = argv.includes('--kannel');
   const rate = envInt('RATE', 0, 0, 1_000_000);
-  if (kannel && rate > 0) throw new Error('RATE is not available with --kannel: the reference run.sh drives Kannel closed loop');
   if (kannel && binds !== 'links') throw new Error('--kannel uses two links, one per sink, like kannel-aa.conf: leave BINDS unset');
   const out = process.env.OUT ? resolve(process.env.OUT) : mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   // The gateway's redis-server listens on OUT/<run>/redis/redis.sock: a unix socket path has at most 107 bytes.
@@ -488,6 +488,21 @@ function dlrProblems(r: DriverFigures): string[] {
   return p;
 }
 
+/**
+ * run.sh drives load.js closed loop; for a fixed offered rate, a copy of it that differs only by passing --rate to
+ * load.js (and by finding lib.sh, the configs and load.js in the shared directory, not next to itself).
+ */
+function runShWithRate(s: Settings, out: string): string {
+  const original = readFileSync(join(s.shared, 'run.sh'), 'utf8');
+  const here = 'HERE=$(cd "$(dirname "$0")" && pwd)';
+  const driver = 'node "$HERE/load.js" --n "$N" --c "$C"';
+  if (!original.includes(here) || !original.includes(driver)) throw new Error(`${join(s.shared, 'run.sh')} changed: cannot add --rate to its load.js call`);
+  mkdirSync(out, { recursive: true });
+  const copy = join(out, 'run-rate.sh');
+  writeFileSync(copy, original.replace(here, `HERE=${JSON.stringify(resolve(s.shared))}`).replace(driver, `${driver} --rate "$RATE"`));
+  return copy;
+}
+
 /** One Kannel measurement: /work/shared/bench/run.sh with RUNS=1 (it repeats a noisy run itself, up to 3 times). */
 async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
   const out = join(s.out, `kannel-${i}`);
@@ -507,9 +522,11 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
   };
   delete env.TAG;
   delete env.SINKA_OPT;
-  log(`run kannel (run.sh) #${i}: N=${s.n} C=${s.c}, output in ${out}`);
+  if (s.rate > 0) env.TAG = `rate=${s.rate}`;
+  log(`run kannel (run.sh) #${i}: N=${s.n} C=${s.c}${s.rate ? ` RATE=${s.rate}` : ''}, output in ${out}`);
   await waitQuiet(s, procs);
-  const p = procs.start('kannel run.sh', 'bash', [join(s.shared, 'run.sh')], { cwd: s.shared, env, logFile: join(s.out, `kannel-${i}.log`) });
+  const script = s.rate > 0 ? runShWithRate(s, out) : join(s.shared, 'run.sh');
+  const p = procs.start('kannel run.sh', 'bash', [script], { cwd: s.shared, env: { ...env, RATE: String(s.rate) }, logFile: join(s.out, `kannel-${i}.log`) });
   const finished = await Promise.race([p.exit.then(() => true), sleep(3 * (s.timeoutS + 120) * 1000).then(() => false)]);
   await procs.stop(p, 60_000);
   if (!finished) throw new Error(`run.sh did not finish in time; its log ends:\n${tail(p.logFile)}`);

@@ -41,6 +41,7 @@ import { RouteInspector } from './queue/route-inspector.js';
 import { adminAccess } from './admin/admin-access.js';
 import { registerKannelCommands } from './admin/kannel-commands.js';
 import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
+import { registerDashboard } from './admin/dashboard-routes.js';
 import { ConfigReloader } from './control/config-reload.js';
 import { GatewayOperations } from './control/gateway-operations.js';
 import { LinkFleet } from './control/link-fleet.js';
@@ -302,8 +303,17 @@ export class App {
         explain: (account, to, smsc) => this.operations.explain(account, to, smsc),
         message: (id) => lookup.find(id),
       },
-      { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger },
+      { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger, basePath: config.admin.basePath },
       [
+        (app) =>
+          registerDashboard(app, {
+            access,
+            allowIp: config.admin.allowIp,
+            denyIp: config.admin.denyIp,
+            basePath: config.admin.basePath,
+            version: VERSION,
+            sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
+          }),
         (app) => registerKannelCommands(app, { backend: this.operations, access, smscIdentities: () => this.config.links }),
         (app) =>
           app.get('/metrics', async (req, reply) => {

@@ -34,6 +34,8 @@ export interface Config {
     readonly denyIp: readonly string[];
     /** Set: the admin port speaks HTTPS (Kannel's admin-port-ssl). */
     readonly tls: ServerTlsFiles | undefined;
+    /** '' or a path prefix such as `/sms-gateway` (admin.base-path, without a trailing slash). */
+    readonly basePath: string;
   };
   readonly redis: {
     readonly url: string | undefined;

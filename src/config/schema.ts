@@ -157,6 +157,7 @@ export const ConfigSchema = Type.Object(
       'admin-port-ssl': bool('Serve the admin interface over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the admin port, with admin-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+      'base-path': str('Path prefix under which a reverse proxy serves the admin port without stripping it (e.g. /sms-gateway): requests under it are served as if without it, and the links the server writes carry it. A proxy that strips the prefix sends X-Forwarded-Prefix instead, which is honoured too', ''),
     }),
     redis: obj('Where queues and state live', {
       url: optStr('redis:// or unix socket URL; unset: switchboard runs its own redis-server under data-dir'),
