@@ -47,6 +47,12 @@ export class RedisErrorLog {
   watch(client: Redis, name: string, target: string): void {
     watching.set(client, this);
     client.on('error', (e: Error) => {
+      const fault = classifyRedisError(e);
+      if (client.status === 'ready' && !(fault && isConnectionFault(fault))) {
+        // Not the connection (a reply error ioredis had no caller for): an error like any other.
+        this.report(name, e);
+        return;
+      }
       const first = this.down.size === 0 && this.connection.state === 'up';
       this.down.add(name);
       this.connection.observe('down', this.now());
