@@ -1,7 +1,6 @@
 /**
  * `switchboard start`: load the configuration (YAML or Kannel .conf), find or run Redis, start the gateway, and
- * shut it down in order on SIGINT/SIGTERM, within process.shutdown-timeout whatever Redis does (a second signal
- * forces the exit). SIGHUP reloads the configuration
+ * shut it down in order on SIGINT/SIGTERM (a second signal forces the exit). SIGHUP reloads the configuration
  * (control/config-reload.ts) and re-reads the TLS certificate and key of the sendsms port.
  *
  * On a machine with two cores or more the gateway runs as two processes: this one takes HTTP (accept, route,
@@ -9,6 +8,9 @@
  * JavaScript per process, and one process was measured at 100 % of a core while the other core idled. The two
  * share nothing but Redis, exactly as two gateways of a cluster do, so no new coordination is involved. The child
  * is restarted if it dies, and stops when this process goes away, however it goes.
+ *
+ * Every process of the gateway has exited within process.shutdown-timeout of the first signal, whatever Redis does
+ * (graceful-exit.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
