@@ -41,6 +41,14 @@ export interface Config {
     readonly url: string | undefined;
     readonly dataDir: string;
     readonly keyPrefix: string;
+    /** The request path's deadline for a Redis command (sendsms, JSON API, lookups). */
+    readonly commandTimeoutMs: number;
+    /** Longest a deliver_sm (receipt, MO) waits for Redis before it is answered ESME_RX_T_APPN. */
+    readonly deliverSmTimeoutMs: number;
+  };
+  readonly process: {
+    /** Every process of the gateway has exited this long after the first SIGTERM/SIGINT. */
+    readonly shutdownTimeoutMs: number;
   };
   readonly queue: {
     readonly lockDurationMs: number;

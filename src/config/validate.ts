@@ -401,7 +401,14 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       tls: serverTls(input.admin['admin-port-ssl'], input.admin),
       basePath: normalizePrefix(input.admin['base-path']) ?? '',
     },
-    redis: { url: input.redis.url, dataDir: input.redis['data-dir'], keyPrefix: input.redis['key-prefix'] },
+    redis: {
+      url: input.redis.url,
+      dataDir: input.redis['data-dir'],
+      keyPrefix: input.redis['key-prefix'],
+      commandTimeoutMs: ms(input.redis['command-timeout']),
+      deliverSmTimeoutMs: ms(input.redis['deliver-sm-timeout']),
+    },
+    process: { shutdownTimeoutMs: ms(input.process['shutdown-timeout']) },
     queue: {
       lockDurationMs: ms(input.queue['lock-duration']),
       maxAttempts: input.queue['max-attempts'],

@@ -9,7 +9,15 @@ import type { RedisKeys } from '../queue/queue-names.js';
 import type { Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * 1: renewed; 0: another process holds it. 2: it had expired and nobody took it, so it is ours again: Redis did not
+ * answer for longer than the TTL (frozen, restarted, failed over), and as nobody could take it meanwhile, the bind
+ * stays up through the outage instead of being closed and opened again.
+ */
+const RENEW = `local v = redis.call('get', KEYS[1])
+if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if not v then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 2 end
+return 0`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface BindLeaseOptions {
@@ -94,6 +102,8 @@ export class BindLeases {
             this.held.delete(b);
             this.logger.warn({ bind: b.name }, 'lease lost to another gateway; stopping this bind');
             void b.stop(0);
+          } else if (value === 2) {
+            this.logger.info({ bind: b.name }, 'lease had expired while Redis did not answer; nobody took it, so this bind stays up');
           }
         } else if (value === 'OK') {
           this.held.add(b);

@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
+import { RedisUnavailableError } from '../redis/redis-fault.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 
 export interface Enqueuer {
@@ -88,7 +89,8 @@ export class AcceptService {
       try {
         ids = await this.enqueuer.enqueue(toQueue);
       } catch (e) {
-        this.logger.error({ err: e }, 'cannot queue messages: Redis unavailable');
+        // A Redis fault is logged once per outage where it is seen (redis/redis-circuit.ts), not once per request.
+        if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, 'cannot queue messages');
         const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };
         return [{ index: 0, result }];
       }
