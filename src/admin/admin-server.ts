@@ -34,6 +34,8 @@ export function buildAdminServer(deps: AdminApiDeps, opts: AdminServerOptions, m
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) return adminError(reply, 'invalid_request', err.message, { details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) });
     if (err.statusCode === 400 || err instanceof SyntaxError) return adminError(reply, 'invalid_request', err.message);
+    // Redis unavailable (the request path's circuit or deadline): say so, once per outage in the log, not per request.
+    if (err.statusCode === 503) return adminError(reply.header('retry-after', '1'), 'temporarily_unavailable', err.message);
     req.log.error({ err }, 'admin request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });

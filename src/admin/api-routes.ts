@@ -30,7 +30,7 @@ export const ADMIN_ERRORS = {
   forbidden_ip: { status: 403, description: 'The client address may not use the admin port (admin-allow-ip, admin-deny-ip), whatever the password.' },
   admin_closed: { status: 403, description: 'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.' },
   not_found: { status: 404, description: 'No such message, or no such path.' },
-  temporarily_unavailable: { status: 503, description: 'Too many password checks are running; retry later.' },
+  temporarily_unavailable: { status: 503, description: 'Redis does not answer now, or too many password checks are running; retry after `Retry-After` seconds.' },
   unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
   unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
   unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
