@@ -42,12 +42,15 @@ import { RouteInspector } from './queue/route-inspector.js';
 import { adminAccess } from './admin/admin-access.js';
 import { registerKannelCommands } from './admin/kannel-commands.js';
 import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
+import { registerDashboard } from './admin/dashboard-routes.js';
 import { ConfigReloader } from './control/config-reload.js';
 import { GatewayOperations } from './control/gateway-operations.js';
 import { LinkFleet } from './control/link-fleet.js';
 import { OperatorState } from './control/operator-state.js';
 import type { Route } from './routing/compute-route.js';
-import { createRedis, waitReady, type RedisTarget } from './redis/connect.js';
+import { waitReady, type RedisTarget } from './redis/connect.js';
+import { createProcessClients } from './redis/process-clients.js';
+import type { RedisCircuit } from './redis/redis-circuit.js';
 import { EventBus } from './redis/event-bus.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics, scrape } from './observability/metrics.js';
@@ -98,6 +101,12 @@ function batchLimit(route: Route, links: ReadonlyMap<string, { throughput: numbe
   return limit;
 }
 
+/** Waits for `p` (its outcome ignored) at most `ms`. */
+function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+}
+
 export class App {
   private current: Config;
   readonly http: HttpServer;
@@ -138,6 +147,9 @@ export class App {
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly bus: EventBus;
   private readonly clients: Redis[];
+  private readonly circuit: RedisCircuit;
+  /** The request path's connection (redis.command-timeout on every command). */
+  private readonly requestRedis: Redis;
   private readonly log: Logger;
   private shuttingDown = false;
   readonly roles: AppRoles;
@@ -148,15 +160,11 @@ export class App {
     this.current = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const httpRedis = createRedis(opts.redis, 'commands', 'http', logger);
-    const workRedis = createRedis(opts.redis, 'worker', 'work', logger);
-    const subRedis = createRedis(opts.redis, 'subscriber', 'events', logger);
-    // The message store on a connection of its own: on a connection bullmq uses, ioredis copies every one of
-    // bullmq's scripts into each pipeline or transaction (measured: about 35 µs of CPU per message).
-    // Our own commands (records, receipts, report order) share it, with ioredis's auto-pipelining: the commands of
-    // one tick leave in one write. Kept apart from bullmq's connections, where every pipeline copies bullmq's scripts.
-    const storeRedis = createRedis(opts.redis, 'worker', 'store', logger, { autoPipelining: true });
-    this.clients = [httpRedis, workRedis, subRedis, storeRedis];
+    const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+    const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
+    this.circuit = circuit;
+    this.requestRedis = httpRedis;
+    this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     const linksById = this.linksById;
@@ -166,6 +174,7 @@ export class App {
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
       accepted: (account, n) => void this.accountStats.count(account, 'accepted', n),
+      guard: (write) => circuit.run(write),
     });
     this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
@@ -175,13 +184,14 @@ export class App {
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
     const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => void this.accountStats.count(account, final));
     this.reports = reports;
-    this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger);
+    this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger, config.redis.deliverSmTimeoutMs);
     this.mo = new MoPipeline({
       redis: workRedis,
       connection: workRedis,
       prefix: config.redis.keyPrefix,
       services: config.services,
       reassemblyTimeoutMs: config.mo.reassemblyTimeoutMs,
+      answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
       logger,
@@ -238,11 +248,15 @@ export class App {
       clientRate: config.http.clientRate,
       onRefused: (reason) => this.metrics.limitRefusals.inc({ reason: reason.replace(/-/g, '_') }),
       onPaced: (n) => this.metrics.pacedMessages.inc(n),
+      guard: (op) => circuit.run(op),
     });
     const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n), limits);
     this.accept = accept;
     const verifier = new PasswordVerifier();
-    const lookup = new MessageLookup(this.store, new QueuedLookup(this.producer, this.directory));
+    // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
+    // while Redis does not answer, as for sending.
+    const lookupNow = new MessageLookup(new MessageStore(httpRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger }), new QueuedLookup(this.producer, this.directory));
+    const lookup = { find: (id: string) => circuit.run(() => lookupNow.find(id)) };
     this.http = buildHttpServer(
       {
         accept,
@@ -308,8 +322,17 @@ export class App {
         explain: (account, to, smsc) => this.operations.explain(account, to, smsc),
         message: (id) => lookup.find(id),
       },
-      { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger },
+      { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger, basePath: config.admin.basePath },
       [
+        (app) =>
+          registerDashboard(app, {
+            access,
+            allowIp: config.admin.allowIp,
+            denyIp: config.admin.denyIp,
+            basePath: config.admin.basePath,
+            version: VERSION,
+            sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
+          }),
         (app) => registerKannelCommands(app, { backend: this.operations, access, smscIdentities: () => this.config.links }),
         (app) =>
           app.get('/metrics', async (req, reply) => {
@@ -485,6 +508,29 @@ export class App {
     }
   }
 
+  /** The end of stop(), once the binds are closed: everything that writes to Redis, then the connections. */
+  private async closeRest(metricsStopped: Promise<void>): Promise<void> {
+    await metricsStopped;
+    await this.leases.release();
+    this.cluster.stop();
+    if (this.roles.links) await this.mo.stop();
+    await Promise.all(this.fleet.drains().map((d) => d.close()));
+    await this.receipts.close();
+    await this.callbacks.close();
+    this.directory.stop();
+    await this.producer.close();
+    this.circuit.stop();
+    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  /** Whether Redis answers a PING within the request path's deadline (redis.command-timeout). */
+  private redisAnswers(): Promise<boolean> {
+    return this.requestRedis.ping().then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** The port the sendsms interface listens on (useful when configured as 0). */
   get httpPort(): number {
     const addr = this.http.server.address();
@@ -497,19 +543,22 @@ export class App {
     this.log.info('shutting down: no new messages; letting submits in flight finish');
     if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
     this.operator.stop();
-    await this.metricsPublisher.stop();
-    await Promise.all(this.fleet.drains().map((d) => d.pauseAll()));
+    const drainMs = this.opts.drainMs ?? 5000;
+    // Nothing that needs Redis may hold the unbind: a Redis that is gone or frozen would hold it for ever (the
+    // process's shutdown bound would end it, with the binds still open). A batch in hand finishes once its outcomes
+    // are written, so its wait is bounded too; one cut short is recovered by the next gateway, as after a crash.
+    const metricsStopped = this.metricsPublisher.stop();
+    await settledWithin(Promise.all(this.fleet.drains().map((d) => d.pauseAll())), drainMs);
     this.leases.halt();
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop(this.opts.drainMs ?? 5000)));
-    await this.leases.release();
-    this.cluster.stop();
-    if (this.roles.links) await this.mo.stop();
-    await Promise.all(this.fleet.drains().map((d) => d.close()));
-    await this.receipts.close();
-    await this.callbacks.close();
-    this.directory.stop();
-    await this.producer.close();
-    await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop(drainMs)));
+    // What is left writes to Redis. If it does not answer, it gets a bounded wait, and the process ends soon after
+    // the unbind rather than at its shutdown bound; what was not written is recovered as after a crash.
+    if (await this.redisAnswers()) await this.closeRest(metricsStopped);
+    else {
+      this.log.warn('Redis does not answer: stopping without waiting for the last writes (bind leases expire by themselves)');
+      await settledWithin(this.closeRest(metricsStopped), drainMs);
+      for (const c of this.clients) c.disconnect();
+    }
     if (this.simulator) await this.simulator.stop();
     this.log.info('stopped');
   }

@@ -1,6 +1,6 @@
 /**
- * The admin port: one fastify server carrying the JSON admin API, Kannel's commands and /metrics (and, later, the
- * dashboard and the API documentation). Built here, listened on by the caller (tests use inject()). Slow clients
+ * The admin port: one fastify server carrying the JSON admin API, Kannel's commands, /metrics, the dashboard and
+ * the API documentation (dashboard-routes.ts). Built here, listened on by the caller (tests use inject()). Slow clients
  * are cut off by the same deadlines as the sendsms port (http/node-server.ts).
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -8,6 +8,7 @@ import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Logger } from 'pino';
 import { createNodeServer } from '../http/node-server.js';
 import { adminError, registerAdminApi, type AdminApiDeps } from './api-routes.js';
+import { stripBasePath } from './path-prefix.js';
 
 /** The built admin server: routes registered, not listening yet. */
 export type AdminServer = FastifyInstance;
@@ -16,6 +17,8 @@ export interface AdminServerOptions {
   readonly https: HttpsServerOptions | null | undefined;
   readonly requestTimeoutMs: number;
   readonly logger: Logger;
+  /** admin.base-path: requests under it are routed as if without it (a proxy that passes its sub-path on). */
+  readonly basePath?: string;
 }
 
 export function buildAdminServer(deps: AdminApiDeps, opts: AdminServerOptions, more: ReadonlyArray<(app: FastifyInstance) => void> = []): FastifyInstance {
@@ -26,14 +29,17 @@ export function buildAdminServer(deps: AdminApiDeps, opts: AdminServerOptions, m
     return503OnClosing: true,
     serverFactory: (handler) => createNodeServer(handler, { https: opts.https, requestTimeoutMs: opts.requestTimeoutMs, headersTimeoutMs: opts.requestTimeoutMs, keepAliveTimeoutMs: 72_000 }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false, useDefaults: true } },
+    ...(opts.basePath ? { rewriteUrl: (req: { url?: string }) => stripBasePath(req.url ?? '/', opts.basePath!) } : {}),
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) return adminError(reply, 'invalid_request', err.message, { details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) });
     if (err.statusCode === 400 || err instanceof SyntaxError) return adminError(reply, 'invalid_request', err.message);
+    // Redis unavailable (the request path's circuit or deadline): say so, once per outage in the log, not per request.
+    if (err.statusCode === 503) return adminError(reply.header('retry-after', '1'), 'temporarily_unavailable', err.message);
     req.log.error({ err }, 'admin request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no such path: ${req.method} ${req.url.split('?')[0]}` } }));
+  app.setNotFoundHandler((req, reply) => adminError(reply, 'not_found', `no such path: ${req.method} ${req.url.split('?')[0]}`));
   registerAdminApi(app, deps);
   for (const register of more) register(app);
   return app;

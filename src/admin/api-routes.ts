@@ -27,7 +27,10 @@ export class UnknownError extends Error {
 
 export const ADMIN_ERRORS = {
   unauthorized: { status: 401, description: 'No or a wrong password (HTTP Basic with any user name, or `password=`).' },
-  forbidden: { status: 403, description: 'The client address may not use the admin port, or the status password may not act.' },
+  forbidden_ip: { status: 403, description: 'The client address may not use the admin port (admin-allow-ip, admin-deny-ip), whatever the password.' },
+  admin_closed: { status: 403, description: 'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.' },
+  not_found: { status: 404, description: 'No such message, or no such path.' },
+  temporarily_unavailable: { status: 503, description: 'Redis does not answer now, or too many password checks are running; retry after `Retry-After` seconds.' },
   unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
   unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
   unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
@@ -43,10 +46,11 @@ export function adminError(reply: FastifyReply, code: AdminErrorCode, message: s
   return reply.code(ADMIN_ERRORS[code].status).send({ error: { code, message, ...extra } });
 }
 
+/** The request schemas the routes validate with (the OpenAPI document shows these same objects). */
 const Id = Type.String({ minLength: 1, maxLength: 128 });
-const IdsBody = Type.Object({ ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) }, { additionalProperties: false });
-const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
-const PeekQuery = Type.Object(
+export const IdsBody = Type.Object({ ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) }, { additionalProperties: false });
+export const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
+export const PeekQuery = Type.Object(
   {
     state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('failed')], { default: 'queued' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
@@ -54,7 +58,7 @@ const PeekQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const ExplainQuery = Type.Object({ account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) }, { additionalProperties: false });
+export const ExplainQuery = Type.Object({ account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) }, { additionalProperties: false });
 
 export interface AdminApiDeps {
   readonly backend: AdminBackend;
@@ -141,6 +145,6 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
     if (!(await read(req, reply))) return reply;
     const m = await deps.message(req.params.id);
-    return m ? m : reply.code(404).send({ error: { code: 'not_found', message: 'no such message' } });
+    return m ? m : adminError(reply, 'not_found', 'no such message');
   });
 }

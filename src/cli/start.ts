@@ -8,6 +8,9 @@
  * JavaScript per process, and one process was measured at 100 % of a core while the other core idled. The two
  * share nothing but Redis, exactly as two gateways of a cluster do, so no new coordination is involved. The child
  * is restarted if it dies, and stops when this process goes away, however it goes.
+ *
+ * Every process of the gateway has exited within process.shutdown-timeout of the first signal, whatever Redis does
+ * (graceful-exit.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -21,6 +24,7 @@ import { createLogger } from '../observability/logger.js';
 import { describeTarget, parseRedisUrl, type RedisTarget } from '../redis/connect.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../redis/embedded-server.js';
 import { loadServerCredentials } from '../tls/server-credentials.js';
+import { GracefulExit, linksBoundMs, PARENT_GONE_BOUND_MS } from './graceful-exit.js';
 
 export type StartRole = 'all' | 'http' | 'links';
 
@@ -61,16 +65,22 @@ class LinksChild {
     });
   }
 
-  /** Asks it to stop gracefully and waits (bounded); it unbinds and hands its binds back. */
-  async stop(timeoutMs = 20_000): Promise<void> {
+  /** Asks it to stop gracefully and waits until `deadline` (epoch ms) at most; it unbinds and hands its binds back. */
+  async stop(deadline: number): Promise<void> {
     this.stopping = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(0, deadline - Date.now()));
     await exited;
     clearTimeout(timer);
+  }
+
+  /** Ends it now: this process is exiting without waiting. */
+  kill(): void {
+    this.stopping = true;
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 }
 
@@ -104,35 +114,33 @@ export async function start(opts: StartOptions): Promise<void> {
     for (const w of next.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
     return next.config;
   };
-  const app = new App({ config, redis: target, logger: log, roles, reloadConfig });
+  // Every process of the gateway has exited within process.shutdown-timeout of the first signal, whatever Redis does:
+  // this one stops its App and the links process side by side, and kills the child just before its own deadline.
+  const boundMs = role === 'links' ? linksBoundMs(config.process.shutdownTimeoutMs) : config.process.shutdownTimeoutMs;
+  // Windows drain and the last writes wait this long at most, so that a stop finishes well inside the bound.
+  const drainMs = Math.min(5000, Math.floor(boundMs / 4));
+  const app = new App({ config, redis: target, logger: log, roles, reloadConfig, drainMs });
   const child = role === 'http' ? new LinksChild(opts.configFile, 'path' in target ? `unix://${target.path}` : target.url, log) : undefined;
-  let stoppingSince = 0;
-  const shutdown = (why: string): void => {
-    if (stoppingSince > 0) {
-      // The same Ctrl-C often arrives twice (the terminal's process group, and a wrapper relaying it).
-      if (Date.now() - stoppingSince < 1000) return;
-      log.warn({ why }, 'second signal: exiting now');
-      process.exit(1);
-    }
-    stoppingSince = Date.now();
-    if (role !== 'links') log.info({ why }, 'shutting down (send the signal again to force)');
-    void app
-      .stop()
-      .then(() => child?.stop())
-      .then(() => embedded?.stop())
-      .then(
-        () => process.exit(0),
-        (e: unknown) => {
-          log.error({ err: e }, 'error during shutdown');
-          process.exit(1);
-        },
-      );
-  };
+  const exit = new GracefulExit({
+    log,
+    announce: role !== 'links',
+    stop: async () => {
+      const childDeadline = Date.now() + boundMs - 200;
+      await Promise.all([app.stop(), child?.stop(childDeadline)]);
+      await embedded?.stop();
+    },
+    exit: (code) => {
+      // An embedded redis-server ends with this process by itself (redis/parent-death-signal.ts).
+      child?.kill();
+      process.exit(code);
+    },
+  });
+  const shutdown = (why: string): void => exit.signal(why, boundMs);
   if (role === 'links') {
     // Ctrl-C reaches the whole process group; the parent decides, and tells this process with SIGTERM.
     process.on('SIGINT', () => undefined);
-    // A links process whose parent is gone (even by kill -9) stops too, handing its binds back.
-    process.on('disconnect', () => shutdown('parent process gone'));
+    // A links process whose parent is gone (even by kill -9: the kernel closes the IPC channel) stops too, quickly.
+    process.on('disconnect', () => exit.begin('parent process gone', Math.min(boundMs, PARENT_GONE_BOUND_MS)));
     // The links re-read their TLS files at each connect; only the HTTP side has certificates to reload.
     process.on('SIGHUP', () => undefined);
   } else {

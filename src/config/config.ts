@@ -40,11 +40,21 @@ export interface Config {
     readonly denyIp: readonly string[];
     /** Set: the admin port speaks HTTPS (Kannel's admin-port-ssl). */
     readonly tls: ServerTlsFiles | undefined;
+    /** '' or a path prefix such as `/sms-gateway` (admin.base-path, without a trailing slash). */
+    readonly basePath: string;
   };
   readonly redis: {
     readonly url: string | undefined;
     readonly dataDir: string;
     readonly keyPrefix: string;
+    /** The request path's deadline for a Redis command (sendsms, JSON API, lookups). */
+    readonly commandTimeoutMs: number;
+    /** Longest a deliver_sm (receipt, MO) waits for Redis before it is answered ESME_RX_T_APPN. */
+    readonly deliverSmTimeoutMs: number;
+  };
+  readonly process: {
+    /** Every process of the gateway has exited this long after the first SIGTERM/SIGINT. */
+    readonly shutdownTimeoutMs: number;
   };
   readonly queue: {
     readonly lockDurationMs: number;

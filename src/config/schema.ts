@@ -176,11 +176,17 @@ export const ConfigSchema = Type.Object(
       'admin-port-ssl': bool('Serve the admin interface over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the admin port, with admin-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+      'base-path': str('Path prefix under which a reverse proxy serves the admin port without stripping it (e.g. /sms-gateway): requests under it are served as if without it, and the links the server writes carry it. A proxy that strips the prefix sends X-Forwarded-Prefix instead, which is honoured too', ''),
     }),
     redis: obj('Where queues and state live', {
       url: optStr('redis:// or unix socket URL; unset: switchboard runs its own redis-server under data-dir'),
       'data-dir': str('Directory for the embedded redis-server (unix socket, append-only file)', './data/redis'),
       'key-prefix': str('Prefix of every key and queue switchboard creates', 'sb'),
+      'command-timeout': seconds('Longest the sendsms port and the JSON API wait for Redis (frozen, unreachable); past it they answer 503 with Retry-After, and answer 503 at once, without asking Redis, until it answers again', 0.5, 0.01, 60),
+      'deliver-sm-timeout': seconds('Longest a receipt or MO from an SMSC waits for Redis before the SMSC is answered ESME_RX_T_APPN, so that it sends it again later; keep it under the SMSC\'s response timeout', 5, 0.1, 60),
+    }),
+    process: obj('The gateway\'s processes', {
+      'shutdown-timeout': seconds('After SIGTERM or SIGINT the gateway stops in order (503 to new requests, windows drained, unbind); whatever Redis does, every process of the gateway has exited within this time. A second signal exits at once', 30, 1, 3600),
     }),
     queue: obj('Durable queue behaviour', {
       'lock-duration': seconds('A message taken by a gateway that stops renewing it (crash) is handed to another after this time', 30, 0.5),

@@ -8,6 +8,7 @@ import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
+import { normalizePrefix } from './path-prefix.js';
 import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
 import { parseStoredSecret } from '../security/password-hash.js';
@@ -344,6 +345,7 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
       adminIds.add(adminId);
     }
   });
+  if (normalizePrefix(input.admin['base-path']) === undefined) at(['admin', 'base-path'], `expected a path such as /sms-gateway (segments of URL path characters, no . or ..), got ${JSON.stringify(input.admin['base-path'])}`);
   if (input.http['sendsms-port'] !== 0 && input.http['sendsms-port'] === input.admin['admin-port'] && input.http['sendsms-interface'] === input.admin['admin-interface']) {
     at(['admin', 'admin-port'], `expected a port other than sendsms-port (${input.http['sendsms-port']})`);
   }
@@ -419,8 +421,16 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       allowIp: splitList(input.admin['admin-allow-ip']),
       denyIp: splitList(input.admin['admin-deny-ip']),
       tls: serverTls(input.admin['admin-port-ssl'], input.admin),
+      basePath: normalizePrefix(input.admin['base-path']) ?? '',
     },
-    redis: { url: input.redis.url, dataDir: input.redis['data-dir'], keyPrefix: input.redis['key-prefix'] },
+    redis: {
+      url: input.redis.url,
+      dataDir: input.redis['data-dir'],
+      keyPrefix: input.redis['key-prefix'],
+      commandTimeoutMs: ms(input.redis['command-timeout']),
+      deliverSmTimeoutMs: ms(input.redis['deliver-sm-timeout']),
+    },
+    process: { shutdownTimeoutMs: ms(input.process['shutdown-timeout']) },
     queue: {
       lockDurationMs: ms(input.queue['lock-duration']),
       maxAttempts: input.queue['max-attempts'],

@@ -1,8 +1,8 @@
 /**
  * Live reload (SIGHUP, the admin API, `switchboard reload`): the file is read and validated first, and a bad file
- * changes nothing (the ConfigError with every problem goes back to whoever asked). A good one is applied here,
- * then announced on the bus so every other gateway process sharing the Redis re-reads its own file and applies
- * it too (the links child of this gateway, and the other gateways of a cluster).
+ * changes nothing (the ConfigError with every problem goes back to whoever asked). A good one is announced on the
+ * bus, so every other gateway process sharing the Redis re-reads its own file and applies it too (the links child
+ * of this gateway, the other gateways of a cluster), and applied here.
  *
  * Reloads are applied one at a time: a second request waits for the first, so two never interleave their link
  * changes.
@@ -67,6 +67,10 @@ export class ConfigReloader {
       throw e;
     }
     const diff = diffConfig(this.deps.running(), loaded);
+    // The others are told first, so that every process changes its links at about the same time.
+    if (announce) {
+      await this.deps.bus.publish('reload', `${this.deps.nodeId} ${who}`).catch((e: unknown) => log.warn({ err: e }, 'cannot tell the other gateway processes to reload; reload them one by one'));
+    }
     try {
       await this.deps.apply(loaded, diff);
     } catch (e) {
@@ -75,7 +79,6 @@ export class ConfigReloader {
     }
     const detail = describeDiff(diff);
     log.warn({ asked: who, added: diff.added.map((l) => l.id), removed: diff.removed.map((l) => l.id), changed: diff.changed.map((l) => l.id), needRestart: diff.needRestart }, `configuration reloaded: ${detail}`);
-    if (announce) await this.deps.bus.publish('reload', `${this.deps.nodeId} ${who}`);
     return { action: 'reload', ok: true, detail };
   }
 }

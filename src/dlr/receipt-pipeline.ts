@@ -10,6 +10,8 @@ import type { Link } from '../domain/link.js';
 import { decodeShortMessage } from '../encoding/index.js';
 import type { MessageStore } from '../messages/message-store.js';
 import { JobQueue, type JobRun } from '../queue/job-queue.js';
+import { Deadlines } from '../redis/deadlines.js';
+import { FaultLog } from '../redis/fault-log.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { normalizeReceiptId } from './normalize-message-id.js';
@@ -40,21 +42,35 @@ const RETRY_EVERY_MS = 1000;
 
 export class ReceiptPipeline {
   private readonly jobs: JobQueue<ReceiptJob>;
-  readonly counters = { received: 0, matched: 0, unmatched: 0, unreadable: 0, late: 0 };
+  /** `retryLater`: answered ESME_RX_T_APPN because Redis could not take the receipt in time (the SMSC resends it). */
+  readonly counters = { received: 0, matched: 0, unmatched: 0, unreadable: 0, late: 0, retryLater: 0 };
+  private readonly deadlines: Deadlines;
+  private readonly faults: FaultLog;
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     prefix: string,
     private readonly store: MessageStore,
     private readonly dispatcher: ReportDispatcher,
     private readonly links: ReadonlyMap<string, Link>,
     private readonly unmatchedRetryMs: number,
     private readonly logger: Logger,
+    /**
+     * Longest a receipt waits for Redis before the SMSC hears ESME_RX_T_APPN (redis.deliver-sm-timeout). The write
+     * may still land afterwards, and the SMSC's resend then matches a message that has its state already: the
+     * report goes once more at worst, never lost.
+     */
+    answerTimeoutMs = 5000,
   ) {
     this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepGivenUp: 0 });
+    this.deadlines = new Deadlines(answerTimeoutMs);
+    this.faults = new FaultLog(logger.child({ component: 'receipts' }), { activity: 'delivery receipts', meanwhile: 'are answered ESME_RX_T_APPN (the SMSC sends them again)' });
   }
 
-  /** Answers the SMSC only once the receipt is queued in Redis; `counted` hears the receipt's state once it is read. */
+  /**
+   * Answers the SMSC 'ok' only once the receipt is in Redis, and 'retry-later' when Redis is not connected or does
+   * not take it within the answer timeout; `counted` hears the receipt's state once it is read.
+   */
   async handle(sm: InboundSm, link: Link, counted?: (state: string) => void): Promise<InboundAnswer> {
     this.counters.received++;
     const decoded = decodeShortMessage({ dataCoding: sm.dataCoding, esmClass: sm.esmClass, shortMessage: sm.body });
@@ -72,13 +88,36 @@ export class ReceiptPipeline {
       return 'ok';
     }
     counted?.(parsed.receipt.state);
+    if (this.connection.status !== 'ready') {
+      // With maxRetriesPerRequest null a command would wait for Redis to come back; the SMSC should hear "later" now.
+      this.counters.retryLater++;
+      this.faults.refused('unreachable');
+      return 'retry-later';
+    }
+    try {
+      const outcome = await this.deadlines.race(this.take(sm, link, parsed.receipt, decoded.text));
+      if (outcome === 'timeout') {
+        this.counters.retryLater++;
+        this.faults.refused('timeout');
+        return 'retry-later';
+      }
+      this.faults.succeeded();
+      return outcome;
+    } catch (e) {
+      this.counters.retryLater++;
+      this.faults.failed(e);
+      return 'retry-later';
+    }
+  }
+
+  private async take(sm: InboundSm, link: Link, receipt: Receipt, text: string): Promise<InboundAnswer> {
     const job: ReceiptJob = {
       smscId: link.smscId,
       link: link.id,
       handset: sm.sourceAddr,
-      id: normalizeReceiptId(parsed.receipt.smscMessageId, link.msgIdType),
-      receipt: parsed.receipt,
-      text: decoded.text,
+      id: normalizeReceiptId(receipt.smscMessageId, link.msgIdType),
+      receipt,
+      text,
       receivedAt: Date.now(),
     };
     // Most receipts match at once: record them (and queue their reports) before answering, with no job at all.

@@ -11,7 +11,7 @@ import type { Submission } from '../messages/prepare-submission.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
 import { basicAuth } from './basic-auth.js';
 import { sendApiLimitError } from './limit-replies.js';
-import type { Authentication, CallbackTargets } from './sendsms-route.js';
+import { RETRY_AFTER_SECONDS, type Authentication, type CallbackTargets } from './sendsms-route.js';
 
 const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
 
@@ -69,6 +69,7 @@ export interface ApiDeps {
 
 function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, extra: { index?: number; details?: unknown } = {}): FastifyReply {
   const e = apiError(code, message, extra);
+  if (e.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
   return reply.code(e.status).send(e.body);
 }
 

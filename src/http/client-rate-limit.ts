@@ -7,8 +7,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LimitVerdict } from '../messages/limit-gate.js';
 import { kannelLimitReply, sendApiLimitError } from './limit-replies.js';
 import { lingerAfterReply } from './lingering-close.js';
-import { sendKannel } from './sendsms-route.js';
 import { apiError } from './api-errors.js';
+import { KannelReplies } from './kannel-replies.js';
+import { RETRY_AFTER_SECONDS, sendKannel } from './sendsms-route.js';
 
 export interface ClientLimit {
   checkClient(ip: string): Promise<LimitVerdict>;
@@ -24,10 +25,11 @@ export function registerClientRateLimit(app: FastifyInstance, limit: ClientLimit
     try {
       verdict = await limit.checkClient(req.ip);
     } catch (e) {
-      req.log.error({ err: e }, 'cannot check the client address rate limit: Redis unavailable');
+      // A Redis fault (503) is logged once per outage by the request path's circuit; anything else here is a bug.
+      if ((e as { statusCode?: unknown }).statusCode !== 503) req.log.error({ err: e }, 'cannot check the client address rate limit');
       lingerAfterReply(req.raw, lingerMs);
-      if (api) return reply.code(503).send(apiError('temporarily_unavailable', 'cannot check rate limits right now; nothing was accepted').body);
-      return sendKannel(reply, { status: 503, body: 'Temporal failure, try again later.' });
+      if (api) return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send(apiError('temporarily_unavailable', 'cannot check rate limits right now; nothing was accepted').body);
+      return sendKannel(reply, KannelReplies.temporaryFailure);
     }
     if (verdict.ok) return;
     // Answered before the body is read: the connection lingers so that the client reads the refusal.

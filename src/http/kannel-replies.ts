@@ -42,5 +42,6 @@ export const KannelReplies = {
   throttled: (retryAfterS: number): KannelReply => ({ ...r(503, 'Temporal failure, try again later.'), retryAfterS }),
   /** More SMS in one request than the account's max-tps ever lets through at once. */
   tooManyAtOnce: r(400, 'Too many messages at once for this account\'s max-tps, rejected'),
-  quotaExceeded: (period: 'Daily' | 'Monthly', retryAfterS: number): KannelReply => ({ ...r(403, `${period} quota exceeded, rejected`), retryAfterS }),
+  dailyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Daily quota exceeded, rejected'), retryAfterS }),
+  monthlyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Monthly quota exceeded, rejected'), retryAfterS }),
 } as const;

@@ -23,9 +23,9 @@ export function kannelLimitReply(r: LimitRefusal): KannelReply {
     case 'too-many-at-once':
       return KannelReplies.tooManyAtOnce;
     case 'daily-quota':
-      return KannelReplies.quotaExceeded('Daily', after);
+      return KannelReplies.dailyQuotaExceeded(after);
     case 'monthly-quota':
-      return KannelReplies.quotaExceeded('Monthly', after);
+      return KannelReplies.monthlyQuotaExceeded(after);
   }
 }
 

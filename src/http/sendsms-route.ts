@@ -30,8 +30,12 @@ export interface SendsmsDeps {
   readonly shuttingDown: () => boolean;
 }
 
+/** Seconds a client is asked to wait after a 503 (Redis unavailable, shutting down). */
+export const RETRY_AFTER_SECONDS = '1';
+
 export function sendKannel(reply: FastifyReply, r: KannelReply): FastifyReply {
   if (r.retryAfterS !== undefined) reply.header('retry-after', String(r.retryAfterS));
+  else if (r.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
   return reply
     .code(r.status)
     .header('content-type', 'text/html')

@@ -15,7 +15,7 @@ import { API_ERRORS, apiError } from './api-errors.js';
 import { basicAuth } from './basic-auth.js';
 import { registerApi, type ApiDeps } from './api-routes.js';
 import { KannelReplies } from './kannel-replies.js';
-import { registerSendsms, sendKannel, type SendsmsDeps } from './sendsms-route.js';
+import { registerSendsms, RETRY_AFTER_SECONDS, sendKannel, type SendsmsDeps } from './sendsms-route.js';
 
 /** The built server: routes registered, not listening yet. */
 export type HttpServer = FastifyInstance;
@@ -77,12 +77,16 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
     const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413;
     // The rest of an oversize body is still coming: read and drop it before closing, so the client reads the 413.
     if (tooLarge) lingerAfterReply(req.raw, opts.requestTimeoutMs);
+    // Redis did not answer or refused (redis/redis-fault.ts): try again later, logged once per outage where it is seen.
+    const unavailable = err.statusCode === 503;
     if (!isApi(req.url)) {
       if (tooLarge) return sendKannel(reply, KannelReplies.bodyTooLarge);
+      if (unavailable) return sendKannel(reply, KannelReplies.temporaryFailure);
       req.log.error({ err }, 'sendsms request failed');
       return sendKannel(reply, KannelReplies.sendingFailed);
     }
     if (tooLarge) return reply.code(413).send(apiError('body_too_large', `the body is larger than ${opts.maxBodyBytes} bytes`).body);
+    if (unavailable) return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send(apiError('temporarily_unavailable', err.message).body);
     if (err.validation) {
       const e = apiError('invalid_request', err.message, { details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) });
       return reply.code(e.status).send(e.body);

@@ -9,7 +9,15 @@ import type { RedisKeys } from '../queue/queue-names.js';
 import type { Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+/**
+ * 1: renewed; 0: another process holds it. 2: it had expired and nobody took it, so it is ours again: Redis did not
+ * answer for longer than the TTL (frozen, restarted, failed over), and as nobody could take it meanwhile, the bind
+ * stays up through the outage instead of being closed and opened again.
+ */
+const RENEW = `local v = redis.call('get', KEYS[1])
+if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if not v then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 2 end
+return 0`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface BindLeaseOptions {
@@ -23,6 +31,7 @@ export interface BindLeaseOptions {
 
 export class BindLeases {
   private readonly held = new Set<Bind>();
+  private readonly retiring = new Set<Bind>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
@@ -71,31 +80,28 @@ export class BindLeases {
           .then(() => this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId))
           .catch((e: unknown) => this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'));
       }
-      const binds = this.binds.filter((b) => this.held.has(b) || inService(b.link.id));
+      // Retiring binds (removed by a reload, still unbinding) keep their leases alive, so no process still on the
+      // old configuration takes them meanwhile. A lease that is free, or still ours from a retired bind of the same
+      // name (a changed link), is taken: the RENEW script does both.
+      const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || inService(b.link.id))];
       const pipe = this.redis.pipeline();
-      for (const b of binds) {
-        const key = this.keys.bindLease(b.name);
-        if (this.held.has(b)) pipe.eval(RENEW, 1, key, this.nodeId, this.opts.ttlMs);
-        else pipe.set(key, this.nodeId, 'PX', this.opts.ttlMs, 'NX');
-      }
+      for (const b of binds) pipe.eval(RENEW, 1, this.keys.bindLease(b.name), this.nodeId, this.opts.ttlMs);
       const results = (await pipe.exec()) ?? [];
       // A reload may have removed a link while the pipeline was out: a lease just taken for one of its binds is
-      // given back at once, never opened (surrender() is stopping that bind).
+      // never opened; it expires by itself (surrender() is stopping that bind).
       const current = new Set(this.binds);
       binds.forEach((b, i) => {
         const [err, value] = results[i] ?? [new Error('no result'), null];
-        if (err || this.stopped) return;
-        if (!current.has(b)) {
-          if (value === 'OK') void this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId).catch((e: unknown) => this.logger.debug({ err: e, bind: b.name }, 'cannot give back the lease of a removed bind; it expires by itself'));
-          return;
-        }
+        if (err || this.stopped || !current.has(b)) return;
         if (this.held.has(b)) {
           if (value === 0) {
             this.held.delete(b);
             this.logger.warn({ bind: b.name }, 'lease lost to another gateway; stopping this bind');
             void b.stop(0);
+          } else if (value === 2) {
+            this.logger.info({ bind: b.name }, 'lease had expired while Redis did not answer; nobody took it, so this bind stays up');
           }
-        } else if (value === 'OK') {
+        } else if (value !== 0) {
           this.held.add(b);
           this.logger.info({ bind: b.name, node: this.nodeId }, 'lease taken; opening this bind');
           this.startWhenIdle(b);
@@ -126,15 +132,20 @@ export class BindLeases {
   }
 
   /**
-   * A link removed by a reload (already out of the runtimes map, so no tick renews or takes its leases): its binds
-   * let their windows drain, unbind, and give their leases back at once.
+   * A link removed or changed by a reload (already out of the runtimes map): its binds let their windows drain and
+   * unbind. Their leases are kept alive meanwhile and then left to expire, not given back: the other processes are
+   * reloading too, and one still on the old configuration must not bind the link again in between. A changed link's
+   * new binds, in this process, take the leases back at once (they are still ours).
    */
   async surrender(runtime: LinkRuntime, drainMs: number): Promise<void> {
     await Promise.all(
       runtime.binds.map(async (b) => {
-        const had = this.held.delete(b);
-        await b.stop(drainMs);
-        if (had) await this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId).catch((e: unknown) => this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a removed bind; it expires by itself'));
+        if (this.held.delete(b)) this.retiring.add(b);
+        try {
+          await b.stop(drainMs);
+        } finally {
+          this.retiring.delete(b);
+        }
       }),
     );
   }

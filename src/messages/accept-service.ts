@@ -10,6 +10,7 @@ import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
 import type { Admission, LimitRefusal } from './limit-gate.js';
+import { RedisUnavailableError } from '../redis/redis-fault.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 
 export interface Enqueuer {
@@ -106,7 +107,8 @@ export class AcceptService {
       try {
         admission = await this.admissions.admit(account, toQueue.map((q) => q.parts));
       } catch (e) {
-        this.logger.error({ err: e }, 'cannot check the account\'s limits: Redis unavailable');
+        // A Redis fault is logged once per outage where it is seen (redis/redis-circuit.ts), not once per request.
+        if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, 'cannot check the account\'s limits');
         return [{ index: 0, result: { ok: false, error: { code: 'unavailable', detail: (e as Error).message } } }];
       }
       if (!admission.ok) {
@@ -122,7 +124,8 @@ export class AcceptService {
         ids = await this.enqueuer.enqueue(toQueue);
       } catch (e) {
         if (admission?.ok) await admission.release().catch(() => undefined);
-        this.logger.error({ err: e }, 'cannot queue messages: Redis unavailable');
+        // A Redis fault is logged once per outage where it is seen (redis/redis-circuit.ts), not once per request.
+        if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, 'cannot queue messages');
         const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };
         return [{ index: 0, result }];
       }

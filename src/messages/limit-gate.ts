@@ -139,6 +139,8 @@ export interface LimitGateOptions {
   readonly onPaced?: (messages: number) => void;
   /** The clock (epoch ms); Date.now unless a test drives it. Every process's clock must agree, as bullmq's delays need. */
   readonly now?: () => number;
+  /** Runs each script call: the request path's Redis circuit (redis/redis-circuit.ts), which answers at once while Redis does not. */
+  readonly guard?: <T>(op: () => Promise<T>) => Promise<T>;
 }
 
 const ADMITTED = Promise.resolve({ ok: true } as const);
@@ -260,7 +262,8 @@ export class LimitGate {
       keys.push(...c.keys);
       args.push(...c.args);
     }
-    const res = (await ADMIT.run(this.redis, keys, args)) as (number | string)[];
+    const call = (): Promise<unknown> => ADMIT.run(this.redis, keys, args);
+    const res = (await (this.opts.guard ? this.opts.guard(call) : call())) as (number | string)[];
     checks.forEach((c, i) => {
       c.now = now;
       c.code = Number(res[2 * i]);

@@ -18,6 +18,8 @@ import { MoForwarder, type HttpSend } from './mo-forwarder.js';
 import { MoKeys } from './mo-keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
+import { Deadlines } from '../redis/deadlines.js';
+import { FaultLog } from '../redis/fault-log.js';
 
 export interface MoPipelineDeps {
   /** Reassembly scripts; maxRetriesPerRequest null, so a Redis outage is waited out by the sweeper and workers. */
@@ -75,7 +77,9 @@ export class MoPipeline {
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private sweepFailing = false;
-  private redisDown = false;
+  private readonly deadlines: Deadlines;
+  /** Redis faults while taking MO: logged once when they start and once when they end. */
+  private readonly faults: FaultLog;
   private stopped = false;
   private readonly forwarder: MoForwarder;
 
@@ -92,6 +96,8 @@ export class MoPipeline {
     }));
     this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;
+    this.deadlines = new Deadlines(this.answerTimeoutMs);
+    this.faults = new FaultLog(this.log, { activity: 'MO', meanwhile: 'is answered ESME_RX_T_APPN (the SMSC sends it again)' });
     this.sweepIntervalMs = deps.sweepIntervalMs ?? Math.min(1000, Math.max(50, Math.floor(deps.reassemblyTimeoutMs / 4)));
     this.staleReadyMs = deps.staleReadyMs ?? 30_000;
   }
@@ -111,32 +117,24 @@ export class MoPipeline {
     if (this.stopped) return this.retryLater('shutting down', sm, link);
     // With maxRetriesPerRequest null a command would wait for Redis to come back; the SMSC should hear "later" now.
     if (this.deps.redis.status !== 'ready' || this.deps.connection.status !== 'ready') {
-      if (!this.redisDown) this.log.warn({ link: link.id }, 'Redis is not connected: MO answered ESME_RX_T_APPN until it is back');
-      this.redisDown = true;
+      this.faults.refused('unreachable');
       return this.retryLater('Redis not connected', sm, link);
     }
-    if (this.redisDown) this.log.info({ link: link.id }, 'Redis is back: MO accepted again');
-    this.redisDown = false;
-
     const work = this.accept(sm, link);
     this.track(work);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.answerTimeoutMs);
-    });
     try {
-      const outcome = await Promise.race([work, deadline]);
+      const outcome = await this.deadlines.race(work);
       if (outcome === 'timeout') {
         // The write goes on; if it lands, the SMSC's resend is a duplicate the reassembly or the service sees twice.
-        work.catch((e: unknown) => this.log.error({ err: e, link: link.id, from: sm.sourceAddr, to: sm.destAddr }, 'MO store failed after its deliver_sm was answered'));
+        work.catch((e: unknown) => this.faults.failed(e));
+        this.faults.refused('timeout');
         return this.retryLater(`Redis did not answer within ${this.answerTimeoutMs} ms`, sm, link);
       }
+      this.faults.succeeded();
       return 'ok';
     } catch (e) {
-      this.log.error({ err: e, link: link.id, from: sm.sourceAddr, to: sm.destAddr }, 'cannot store MO; the SMSC will resend it');
+      this.faults.failed(e);
       return this.retryLater('store failed', sm, link);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -14,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { GroupCommit } from './group-commit.js';
 import { RedisKeys } from './queue-names.js';
+import { redisErrorListener } from '../redis/redis-error-log.js';
 
 /** Backoff for retry number `attemptsMade` (1 after the first failure): `baseMs` doubling, capped at `maxMs`. */
 export function cappedExponentialMs(attemptsMade: number, baseMs: number, maxMs: number): number {
@@ -108,7 +109,7 @@ export class JobQueue<T> {
     private readonly opts: JobQueueOptions,
   ) {
     this.queue = new Queue<BatchJob<T>>(name, { connection: opts.connection, prefix: opts.prefix, streams: { events: { maxLen: 100 } } });
-    this.queue.on('error', (e) => opts.logger.error({ err: e, queue: name }, 'queue error'));
+    this.queue.on('error', redisErrorListener(opts.connection, 'queue', { queue: name }, opts.logger));
     this.commit = new GroupCommit<Pending<T>>((items) => this.write(items));
     this.batchSize = opts.batchSize ?? 500;
   }
@@ -161,7 +162,7 @@ export class JobQueue<T> {
       maxStalledCount: 1_000_000,
       settings: { backoffStrategy: (attemptsMade: number) => cappedExponentialMs(attemptsMade, 500, 10_000) },
     });
-    this.worker.on('error', (e) => this.opts.logger.error({ err: e, queue: this.name }, 'queue worker error'));
+    this.worker.on('error', redisErrorListener(this.opts.connection, 'queue worker', { queue: this.name }, this.opts.logger));
   }
 
   private async slot(): Promise<void> {

@@ -22,6 +22,7 @@ import { decodeBatch, encodeItems, encodeMessage, type BatchData, type BatchItem
 import { cappedExponentialMs } from './job-queue.js';
 import { COMMIT_MARK_TTL_MS } from './producer.js';
 import { RedisKeys, routeQueueName } from './queue-names.js';
+import { redisErrorListener } from '../redis/redis-error-log.js';
 import type { RouteDirectory } from './route-directory.js';
 
 /** Whether links are healthy, as seen across every gateway process sharing the Redis. */
@@ -196,8 +197,14 @@ export class LinkDrain {
       drainDelay: 0.25,
       settings: { backoffStrategy: (attemptsMade: number) => cappedExponentialMs(attemptsMade, 200, 10_000) },
     });
-    worker.on('error', (e) => this.log.error({ err: e, route: route.key }, 'queue worker error'));
-    worker.on('failed', (job, e) => this.log.error({ err: e, route: route.key, job: job?.id }, 'batch processing failed unexpectedly; it will be tried again'));
+    worker.on('error', redisErrorListener(this.opts.connection, 'queue worker', { link: id, route: route.key }, this.log));
+    const failed = redisErrorListener(this.opts.connection, 'batch processing (it will be tried again)', { link: id, route: route.key }, this.log);
+    worker.on('failed', (_job, e) => failed(e));
+    // Redis came back after the job's lock expired: the job is no longer this link's, and whatever of it has not
+    // been written to the SMSC yet is not sent (the gateway that takes the job next sends it).
+    worker.on('lockRenewalFailed', (jobIds) => {
+      for (const run of this.runs) if (jobIds.includes(run.jobId)) run.lockLost();
+    });
     const ages = route.preferred.map((lid) => this.opts.links.get(lid)?.spilloverQueueAgeMs ?? 0).filter((ms) => ms > 0);
     const spillAfterMs = tier === 'fallback' && ages.length > 0 ? Math.min(...ages) : 0;
     this.workers.set(route.key, { route, tier, worker, started: false, wanted: false, applying: Promise.resolve(), spilling: false, spillAfterMs });
@@ -227,6 +234,7 @@ export class LinkDrain {
       let q = this.inspectors.get(w.route.key);
       if (!q) {
         q = new Queue(routeQueueName(w.route.key), { connection: this.opts.connection, prefix: this.opts.prefix });
+        q.on('error', redisErrorListener(this.opts.connection, 'route queue', { route: w.route.key }, this.log));
         this.inspectors.set(w.route.key, q);
       }
       try {
@@ -305,7 +313,8 @@ export class LinkDrain {
     } finally {
       this.runs.delete(run);
     }
-    if (!back) return;
+    // A run whose lock was lost hands nothing back: the job is someone else's now (completing it fails on the lock).
+    if (!back || run.lost) return;
     await job.updateData(back.data);
     if (back.delayUntil > Date.now()) {
       await job.moveToDelayed(back.delayUntil, token);
@@ -392,6 +401,8 @@ class BatchRun {
   private settle: (() => void) | undefined;
   private deadline: NodeJS.Timeout | undefined;
   private withdrawing = false;
+  /** The job's lock expired (Redis was away longer than lock-duration): nothing more of it is sent. */
+  lost = false;
 
   constructor(
     private readonly drain: LinkDrain,
@@ -436,7 +447,9 @@ class BatchRun {
       if (ready.length > 0) await new Promise((r) => setTimeout(r, 50));
     } else await this.dispatch(ready);
     if (this.open > 0) {
-      this.deadline = setTimeout(() => this.withdraw('its share of time is used'), o.timeShareMs);
+      // Never longer than half the job's lock: what a link sends is always under a lock it holds, even when
+      // Redis stops answering and the lock can no longer be renewed (lock-duration < 2 × time-share otherwise).
+      this.deadline = setTimeout(() => this.withdraw('its share of time is used'), Math.min(o.timeShareMs, o.lockDurationMs / 2));
       await new Promise<void>((r) => (this.settle = r));
       clearTimeout(this.deadline);
     }
@@ -533,6 +546,15 @@ class BatchRun {
     if (e.finished) return;
     e.finished = true;
     if (--this.open === 0) this.settle?.();
+  }
+
+  get jobId(): string {
+    return String(this.job.id);
+  }
+
+  lockLost(): void {
+    this.lost = true;
+    this.withdraw('the job\'s lock expired while Redis was unavailable; the gateway that takes the job sends them');
   }
 
   /** The link's state changed (or the drain closes): when it can no longer send, what has not started goes back. */

@@ -18,6 +18,7 @@ import { encodeMessage, type BatchData, type NewMessage } from './batch-codec.js
 import { GroupCommit } from './group-commit.js';
 import { BATCH_JOB_NAME, bullmqJobKey, routeKeyOfQueue, routeQueueName, type RedisKeys } from './queue-names.js';
 import { LuaScript } from '../redis/lua-script.js';
+import { redisErrorListener } from '../redis/redis-error-log.js';
 
 /** How long a commit's mark is kept: longer than a link may wait for it (COMMIT_WAIT_MS in link-drain.ts). */
 export const COMMIT_MARK_TTL_MS = 120_000;
@@ -57,6 +58,11 @@ export interface ProducerOptions {
   readonly eventsMaxLen: number;
   /** Hears how many messages of each account a commit queued (account statistics; not awaited). */
   readonly accepted?: (account: string, n: number) => void;
+  /**
+   * Runs each commit's write (redis/redis-circuit.ts): refuses it at once while Redis is known not to answer, so
+   * that requests gathered behind a write that timed out are not written into a connection Redis does not read.
+   */
+  readonly guard?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 /** The bullmq priority for Kannel's 0..3 (higher first): 4..1, as bullmq serves 1 first. */
@@ -93,6 +99,7 @@ export class Producer {
   private readonly flows: FlowProducer;
   private readonly ids = new BatchIds();
   private readonly commit: GroupCommit<Pending>;
+  private readonly guard: <T>(op: () => Promise<T>) => Promise<T>;
   /** Commits written, the jobs and messages in them (messages ÷ commits is the batching the load allows). */
   readonly counters = { commits: 0, jobs: 0, messages: 0 };
 
@@ -102,7 +109,9 @@ export class Producer {
     private readonly opts: ProducerOptions,
   ) {
     this.flows = new FlowProducer({ connection, prefix: opts.keys.prefix });
-    this.commit = new GroupCommit<Pending>((items) => this.write(items), { gatherTurns: 1, fullAt: 500 });
+    this.flows.on('error', redisErrorListener(connection, 'flow producer'));
+    this.guard = opts.guard ?? ((op) => op());
+    this.commit = new GroupCommit<Pending>((items) => this.guard(() => this.write(items)), { gatherTurns: 1, fullAt: 500 });
   }
 
   /** The bullmq queue of a route (created on first use; its options, such as the events cap, are written then). */
@@ -110,6 +119,7 @@ export class Producer {
     let q = this.queues.get(routeKey);
     if (!q) {
       q = new Queue(routeQueueName(routeKey), { connection: this.connection, prefix: this.opts.keys.prefix, streams: { events: { maxLen: this.opts.eventsMaxLen } } });
+      q.on('error', redisErrorListener(this.connection, 'route queue', { route: routeKey }));
       this.queues.set(routeKey, q);
     }
     return q;
@@ -121,7 +131,7 @@ export class Producer {
    */
   async enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route; readonly notBefore?: number }>): Promise<string[]> {
     for (const { route } of items) {
-      if (!this.directory.get(route.key)) await this.directory.register(route);
+      if (!this.directory.get(route.key)) await this.guard(() => this.directory.register(route));
       this.queueFor(route.key);
     }
     const pending: Pending[] = items.map((i) => ({ message: i.message, route: i.route, notBefore: i.notBefore ?? 0, id: '' }));
@@ -187,7 +197,8 @@ export class Producer {
       const stats = this.opts.keys.routeStats(route);
       const [added] = await Promise.allSettled([this.queueFor(route).add(BATCH_JOB_NAME, job.data as BatchData, job.opts), this.connection.hincrby(stats, 'queued', n)]);
       if (added.status === 'rejected') {
-        await this.connection.hincrby(stats, 'queued', -n).catch(() => undefined);
+        // Not awaited: the request's answer must not wait a second deadline for a statistic.
+        void this.connection.hincrby(stats, 'queued', -n).catch(() => undefined);
         throw added.reason as Error;
       }
       return;

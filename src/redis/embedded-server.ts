@@ -1,14 +1,20 @@
 /**
  * The embedded default: when no Redis is configured, switchboard runs its own redis-server (Debian's binary) on a
- * unix socket under the data directory, with the append-only file on, so queued messages survive a restart. It
- * outlives a crashed gateway on purpose, and the next start reuses it (found through its pidfile and a PING).
+ * unix socket under the data directory, with the append-only file on, so queued messages survive a restart.
  * No npm package does this without downloading Redis at install time (reference/stack.md §5).
+ *
+ * It ends with the process that started it, however that one ends: a clean stop sends SIGTERM, and a crash (kill -9
+ * included) makes the kernel send it (parent-death-signal.ts), so Redis writes its append-only file and exits; none
+ * is left behind holding the data directory, and tests leave no redis-server running. A redis-server found alive
+ * through the pidfile (left by an older version, or started by hand) is reused; one that is still shutting down is
+ * waited for, so two never share the files.
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { withParentDeathSignal } from './parent-death-signal.js';
 
 export class RedisBinaryMissingError extends Error {
   constructor() {
@@ -32,7 +38,10 @@ export interface EmbeddedRedisOptions {
   readonly dataDir: string;
   /** Append-only file with fsync every second (the gateway); off for tests. */
   readonly persistence: boolean;
-  /** Survive this process (the gateway); tests keep it attached so it dies with them. */
+  /**
+   * Its own process group, so that a Ctrl-C in the terminal reaches the gateway only, which still needs Redis to
+   * stop in order (and then stops it). It ends with this process either way.
+   */
   readonly detached: boolean;
   readonly logger?: Logger;
   readonly startTimeoutMs?: number;
@@ -80,12 +89,20 @@ export function pingSocket(socketPath: string, timeoutMs = 500): Promise<'pong' 
   });
 }
 
-function processAlive(pid: number): boolean {
+/** Whether the process runs; a zombie (exited, not reaped yet) does not. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) state ..."; comm may hold spaces and parentheses, the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (e) {
+    // Gone in between; or no /proc (not Linux), where kill(0) is all there is.
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self/stat');
   }
 }
 
@@ -122,6 +139,11 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
         opts.logger?.info({ redisPid: pid, socket: socketPath }, 'reusing the embedded redis-server left running by an earlier start');
         return { socketPath, pid, reused: true, stop: () => stopPid(pid) };
       }
+      // Alive and not answering: most likely the redis-server of a gateway that just died, writing its
+      // append-only file on the way out. A second one must not start on the same files meanwhile.
+      const deadline = Date.now() + timeoutMs;
+      while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (processAlive(pid)) throw new Error(`process ${pid} named in ${pidFile} is alive and does not answer on ${socketPath}; stop it, or remove the pidfile if it is not a redis-server`);
     }
     rmSync(pidFile, { force: true });
   }
@@ -142,7 +164,8 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     '--loglevel', 'warning',
     '--logfile', opts.persistence ? join(dir, 'redis.log') : '',
   ];
-  const child = spawn(binary, args, { detached: opts.detached, stdio: ['ignore', 'ignore', 'pipe'] });
+  const tied = withParentDeathSignal(binary, args, 'TERM');
+  const child = spawn(tied.command, tied.args, { detached: opts.detached, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   let exited = false;

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { processAlive } from '../../src/redis/embedded-server.js';
+import { withParentDeathSignal } from '../../src/redis/parent-death-signal.js';
 
 export async function freePort(): Promise<number> {
   const srv = createServer();
@@ -27,13 +29,16 @@ export function writeConfig(dir: string, name: string, config: Record<string, un
   return file;
 }
 
-/** Runs `switchboard start` from the TypeScript sources in a child process; resolves once it listens. */
-export async function startChildGateway(configFile: string, redisSocket: string, httpPort: number, timeoutMs = 20_000): Promise<ChildGateway> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', configFile], {
-    env: { ...process.env, REDIS_URL: `unix://${redisSocket}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+/**
+ * Runs `switchboard start` from the TypeScript sources in a child process; resolves once it listens. Without a
+ * Redis socket ('') the gateway runs its own redis-server (the config's redis.data-dir). The gateway gets SIGKILL
+ * when the test process ends, however it ends, so a failed or interrupted test leaves no gateway running (its links
+ * process and its redis-server follow it).
+ */
+export async function startChildGateway(configFile: string, redisSocket: string, httpPort: number, timeoutMs = 20_000, args: readonly string[] = []): Promise<ChildGateway> {
+  const cmd = withParentDeathSignal(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', configFile, ...args], 'KILL');
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisSocket ? `unix://${redisSocket}` : '' };
+  const proc = spawn(cmd.command, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -64,4 +69,39 @@ export async function startChildGateway(configFile: string, redisSocket: string,
     await new Promise((r) => setTimeout(r, 100));
   };
   return { proc, output: () => out, exited, crash };
+}
+
+/** The processes whose parent is `pid` (from /proc). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && processAlive(Number(name))) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+export { processAlive };
+
+/** Every live process below `pid`: children, their children, … */
+export function descendantPids(pid: number): number[] {
+  const direct = childPids(pid);
+  return [...direct, ...direct.flatMap((c) => descendantPids(c))];
+}
+
+/** The links process a gateway forked (`start --role links`; tsx runs an esbuild service beside it). */
+export function linksPidOf(parent: number): number | undefined {
+  return childPids(parent).find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ').includes('--role links');
+    } catch {
+      return false;
+    }
+  });
 }

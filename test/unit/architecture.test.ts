@@ -56,9 +56,9 @@ describe('architecture', () => {
   });
 
   const PURE_FILES = [
-    'dlr/parse-receipt.ts', 'dlr/decide-reports.ts', 'dlr/normalize-message-id.ts', 'dlr/escape-codes.ts', 'config/schema.ts', 'config/validate.ts', 'config/check-config.ts', 'config/kannel-integer.ts', 'messages/prepare-submission.ts',
+    'dlr/parse-receipt.ts', 'dlr/decide-reports.ts', 'dlr/normalize-message-id.ts', 'dlr/escape-codes.ts', 'config/schema.ts', 'config/validate.ts', 'config/check-config.ts', 'config/kannel-integer.ts', 'config/config-diff.ts', 'config/path-prefix.ts', 'admin/path-prefix.ts', 'smpp/throttle-backoff.ts', 'messages/prepare-submission.ts',
     'messages/authenticate.ts', 'messages/token-bucket.ts', 'messages/quota-periods.ts', 'security/rate-limit-client.ts', 'security/ip-rules.ts', 'security/password-hash.ts', 'security/outbound-policy.ts', 'security/status-access.ts',
-    'observability/log-throttle.ts', 'observability/redact-url.ts',
+    'observability/log-throttle.ts', 'observability/redact-url.ts', 'observability/state-changes.ts',
     'admin/escape-markup.ts', 'admin/kannel-reply.ts', 'admin/kannel-status.ts', 'admin/kannel-store-status.ts',
   ];
   const pure = all.filter((f) => ['routing', 'encoding'].includes(folder(f.file)) || PURE_FILES.includes(f.file));
