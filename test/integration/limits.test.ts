@@ -206,6 +206,29 @@ describe('quotas', () => {
   });
 });
 
+describe('a Redis that does not answer', () => {
+  it('makes a limited request answer 503 with Retry-After within a second, and accepted again within a second of its return', async () => {
+    const { a } = await twoGateways({ http: { ...HTTP, 'ip-rate-limit': 100 }, accounts: [{ username: 'f', password: 'p', 'max-tps': 100, 'daily-quota': 1000 }] });
+    const send = (to: string) => sendsms(a, { username: 'f', password: 'p', to, text: 'x' });
+    expect((await send('4677100001')).statusCode).toBe(202);
+    const pid = env.redis.server.pid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const t0 = Date.now();
+      const frozen = await send('4677100002');
+      expect([frozen.statusCode, frozen.body, frozen.headers['retry-after']]).toEqual([503, 'Temporal failure, try again later.', '1']);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      const api = await postJson(a, basic('f', 'p'), { to: '4677100003', text: 'x' });
+      expect([api.statusCode, errorCode(api)]).toEqual([503, 'temporarily_unavailable']);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const t1 = Date.now();
+    await waitFor(async () => (await send(`46771001${String(Date.now() % 100).padStart(2, '0')}`)).statusCode === 202, 3000, 'accepted again');
+    expect(Date.now() - t1).toBeLessThan(1000);
+  });
+});
+
 describe('the JSON API honours http.max-recipients', () => {
   it('counts every receiver of every message of the request', async () => {
     const { a, sim } = await twoGateways({ http: { ...HTTP, 'max-recipients': 3 }, accounts: [{ username: 'u', password: 'p' }] });
