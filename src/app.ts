@@ -287,7 +287,7 @@ export class App {
       directory: this.directory,
       redis: storeRedis,
       keys,
-      records: { markQueued: (m, r, j, n) => this.store.markQueued(m, r, j, n), failedWire: (id) => this.store.failedWire(id), removeFailed: (id, who, now) => reports.removed(id, who, now) },
+      records: { markQueued: (m, r, j, n, why) => this.store.markQueued(m, r, j, n, why), failedWire: (id) => this.store.failedWire(id), removeFailed: (id, who, now) => reports.removed(id, who, now) },
       links: () => this.config.links,
       lifetimeMs: config.queue.messageLifetimeMs,
       logger,

@@ -197,6 +197,24 @@ end
 return out`);
 
 /**
+ * A message queued again (moved, retried, routed again): its earlier failure stays in its history, followed by why
+ * it waits again, and the record says which job of which route holds it now.
+ * KEYS[1] the record. ARGV: queued status code, info tuple, route key, job id, now (ms), lifetime (ms), why.
+ */
+const REQUEUE = new LuaScript(`
+local o = redis.call('hget', KEYS[1], 'o')
+local lines = ''
+if o then
+  local t = cjson.decode(o)
+  if type(t[4]) ~= 'table' then lines = cjson.encode({at = t[1], event = 'failed', detail = t[2]}) .. '\\n' end
+end
+lines = lines .. cjson.encode({at = tonumber(ARGV[5]), event = 'queued again', detail = ARGV[7]}) .. '\\n'
+redis.call('hdel', KEYS[1], 'o', 'M')
+redis.call('hset', KEYS[1], 's', ARGV[1], 'i', ARGV[2], 'R', ARGV[3], 'j', ARGV[4], 'U', ARGV[5], 'h', (redis.call('hget', KEYS[1], 'h') or '') .. lines)
+redis.call('pexpire', KEYS[1], ARGV[6])
+return 1`);
+
+/**
  * A failed message removed by an operator: status 'r', the history line appended, the message form dropped (it can
  * no longer be queued again). KEYS: the record. ARGV: now, history line. Returns the record before, or nil when it
  * was not failed.
@@ -484,18 +502,8 @@ export class MessageStore {
    * Records that these messages wait again in a queue, in job `jobId` of route `routeKey` (moved to another route,
    * or a failed message queued again): their ids no longer name the job they are in, so the record says where.
    */
-  async markQueued(msgs: readonly QueuedMessage[], routeKey: string, jobId: string, now: number): Promise<void> {
-    const pipe = this.redis.pipeline();
-    for (const msg of msgs) {
-      const key = this.keys.message(msg.id);
-      pipe
-        .hdel(key, F.outcome, F.wire)
-        .hset(key, F.status, STATUS_CODE.queued, F.info, infoOf(msg), F.route, routeKey, F.job, jobId, F.updatedAt, now)
-        .pexpire(key, this.lifetimeMs);
-    }
-    const res = (await pipe.exec()) ?? [];
-    const failed = res.find(([err]) => err);
-    if (failed?.[0]) throw failed[0];
+  async markQueued(msgs: readonly QueuedMessage[], routeKey: string, jobId: string, now: number, why: string): Promise<void> {
+    await Promise.all(msgs.map((msg) => REQUEUE.run(this.redis, [this.keys.message(msg.id)], [STATUS_CODE.queued, infoOf(msg), routeKey, jobId, now, this.lifetimeMs, why])));
   }
 
   /**

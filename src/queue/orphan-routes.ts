@@ -49,7 +49,7 @@ export async function rehomeOrphanRoute(route: Route, deps: OrphanDeps): Promise
         groups.set(decision.route.key, g);
       }
       for (const g of groups.values()) {
-        await requeueItems(deps.producer, deps.marker, g.route, g.items);
+        await requeueItems(deps.producer, deps.marker, g.route, g.items, `routed again after a configuration change (route ${g.route.key})`);
         moved += g.items.length;
       }
       // A job another (older) gateway holds right now cannot be removed; it is being sent anyway.

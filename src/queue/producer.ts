@@ -140,9 +140,13 @@ export class Producer {
   }
 
   /** Puts messages that are already named (a retry, a move) into a route's queue as one job, with their state. */
-  async requeue(route: Route, data: BatchData, priority: number, delayMs = 0): Promise<string> {
+  /** The id of a job requeue() will write: taken first, so the messages' records can name it before it runs. */
+  nextJobId(): string {
+    return this.ids.next(Date.now());
+  }
+
+  async requeue(route: Route, data: BatchData, priority: number, delayMs = 0, batchId = this.nextJobId()): Promise<string> {
     if (!this.directory.get(route.key)) await this.directory.register(route);
-    const batchId = this.ids.next(Date.now());
     await this.queueFor(route.key).add(BATCH_JOB_NAME, data, { ...routeJobOptions(batchId, priority), ...(delayMs > 0 ? { delay: delayMs } : {}) });
     await this.connection.hincrby(this.opts.keys.routeStats(route.key), 'queued', data.m.length);
     return batchId;

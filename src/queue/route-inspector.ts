@@ -237,7 +237,7 @@ export class RouteInspector {
         if (item) items.push({ msg: item.msg, state: NO_STATE });
       }
       if (items.length === 0) continue;
-      await requeueItems(this.o.producer, this.o.records, route, items);
+      await requeueItems(this.o.producer, this.o.records, route, items, 'retried by an operator');
       await this.o.redis.zrem(this.o.keys.routeFailed(key), ...items.map((i) => i.msg.id));
       retried += items.length;
     }
@@ -295,7 +295,7 @@ export class RouteInspector {
               continue;
             }
             for (const g of groups.values()) {
-              await requeueItems(this.o.producer, this.o.records, g.route, g.items);
+              await requeueItems(this.o.producer, this.o.records, g.route, g.items, `moved by an operator to smsc-id ${smscId} (route ${g.route.key})`);
               moved += g.items.length;
             }
             const movedHere = items.length - keep.length;

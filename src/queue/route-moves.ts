@@ -13,11 +13,12 @@ import type { Producer } from './producer.js';
 
 /** Where moved messages are recorded (the message store). */
 export interface QueuedMarker {
-  markQueued(msgs: readonly QueuedMessage[], routeKey: string, jobId: string, now: number): Promise<void>;
+  /** `why` goes into each message's history (who or what queued it again). */
+  markQueued(msgs: readonly QueuedMessage[], routeKey: string, jobId: string, now: number, why: string): Promise<void>;
 }
 
 /** Queues `items` in `route`'s queue, one job per priority, and records where each went. */
-export async function requeueItems(producer: Producer, marker: QueuedMarker, route: Route, items: readonly BatchItem[]): Promise<void> {
+export async function requeueItems(producer: Producer, marker: QueuedMarker, route: Route, items: readonly BatchItem[], why: string): Promise<void> {
   const byPriority = new Map<number, BatchItem[]>();
   for (const i of items) {
     const list = byPriority.get(i.msg.priority) ?? [];
@@ -25,7 +26,10 @@ export async function requeueItems(producer: Producer, marker: QueuedMarker, rou
     byPriority.set(i.msg.priority, list);
   }
   for (const [priority, list] of byPriority) {
-    const jobId = await producer.requeue(route, encodeItems(list), priority);
-    await marker.markQueued(list.map((i) => i.msg), route.key, jobId, Date.now());
+    // The records first: once the job is written a link may send it at once, and its outcome must not be
+    // overwritten by "queued again" arriving later.
+    const jobId = producer.nextJobId();
+    await marker.markQueued(list.map((i) => i.msg), route.key, jobId, Date.now(), why);
+    await producer.requeue(route, encodeItems(list), priority, 0, jobId);
   }
 }

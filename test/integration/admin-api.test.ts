@@ -151,6 +151,15 @@ describe('admin API: route queues', () => {
     const retried = await api<ActionResult>(app, 'POST', `/api/v1/routes/${key}/retry`, { ids: [a, b] });
     expect(retried.json).toMatchObject({ ok: true, retried: 2 });
     await waitFor(() => s.received.filter((m) => m.status === 0).length === 2, 5000, 'the retried two delivered');
+    // Its history keeps the failure, then says it was queued again, then the submit.
+    let history: { event: string; detail?: string }[] = [];
+    await waitFor(async () => {
+      history = (await api<{ history: { event: string; detail?: string }[] }>(app, 'GET', `/api/v1/messages/${a}`)).json.history;
+      return history.some((h) => h.event === 'submitted');
+    }, 5000, 'the retried message recorded as submitted');
+    expect(history.map((h) => h.event)).toEqual(['accepted', 'failed', 'queued again', 'submitted']);
+    expect(history[1]!.detail).toContain('0x45');
+    expect(history[2]!.detail).toBe('retried by an operator');
     const removed = await api<ActionResult>(app, 'POST', `/api/v1/routes/${key}/remove`, { ids: rest });
     expect(removed.json).toMatchObject({ ok: true, removed: 2 });
     // The removed ones get their final report: type 2 (failed), once each.
