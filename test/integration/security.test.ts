@@ -208,6 +208,8 @@ describe('callbacks to denied networks', () => {
     expect((await sendsms(app, { username: 'trusted', password: 'p', to: '4671000052', text: 'x', 'dlr-mask': '3', 'dlr-url': dlr })).status).toBe(202);
     await waitFor(() => r.requests.length === 1, 5000, 'the allowed callback');
     expect(r.requests[0]!.query.get('type')).toBe('1');
+    // The counter moves once the callback's reply is read, a moment after the receiver has the request.
+    await waitFor(() => app.callbacks.counters.sent === 1, 5000, 'the allowed callback counted');
     expect(app.callbacks.counters).toMatchObject({ sent: 1, refused: 1 });
   });
 });
