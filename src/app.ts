@@ -7,56 +7,52 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { AdminServer } from './admin/admin-server.js';
 import type { ConfigDiff } from './config/config-diff.js';
 import type { Config } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
+import { ConfigReloader } from './control/config-reload.js';
+import type { GatewayOperations } from './control/gateway-operations.js';
+import { healthView } from './control/health-view.js';
+import type { LinkFleet } from './control/link-fleet.js';
+import { OperatorState } from './control/operator-state.js';
+import { CallbackQueue } from './dlr/callback-queue.js';
+import { ReceiptPipeline } from './dlr/receipt-pipeline.js';
+import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import type { ActionResult } from './domain/admin-views.js';
 import type { Link } from './domain/link.js';
 import { decodeShortMessage } from './encoding/index.js';
-import { buildHttpServer, type HttpServer } from './http/server.js';
-import { BindLeases } from './links/bind-leases.js';
-import { ClusterLinkState } from './links/cluster-link-state.js';
-import { LinkRuntime } from './links/link-runtime.js';
-import { CallbackQueue } from './dlr/callback-queue.js';
-import { isReceipt, ReceiptPipeline } from './dlr/receipt-pipeline.js';
-import { ReportDispatcher } from './dlr/report-dispatcher.js';
-import { AcceptService } from './messages/accept-service.js';
-import { Authenticator } from './messages/authenticator.js';
 import { OutboundGuards } from './http/outbound-guard.js';
-import { OutboundPolicies } from './security/outbound-policy.js';
-import { PasswordVerifier } from './security/password-verifier.js';
-import { statusAccess } from './security/status-access.js';
-import { statusGate } from './security/status-gate.js';
-import { MoPipeline } from './mo/index.js';
+import type { HttpServer } from './http/server.js';
+import type { BindLeases } from './links/bind-leases.js';
+import type { ClusterLinkState } from './links/cluster-link-state.js';
+import type { LinkRuntime } from './links/link-runtime.js';
+import type { AcceptService } from './messages/accept-service.js';
 import { AccountStats } from './messages/account-stats.js';
-import { LimitGate } from './messages/limit-gate.js';
-import { MessageLookup } from './messages/message-lookup.js';
+import type { Authenticator } from './messages/authenticator.js';
 import { MessageStore } from './messages/message-store.js';
-import { LinkDrain } from './queue/link-drain.js';
+import { MoPipeline } from './mo/index.js';
+import { setLogLevel } from './observability/logger.js';
+import { MetricsPublisher, ProcessMetrics } from './observability/metrics.js';
+import { refreshProcessMetrics } from './observability/process-counters.js';
+import { batchLimit } from './queue/batch-limit.js';
 import { watchOrphanRoutes } from './queue/orphan-routes.js';
 import { Producer } from './queue/producer.js';
 import { RedisKeys } from './queue/queue-names.js';
-import { QueuedLookup } from './queue/queued-lookup.js';
 import { RouteDirectory } from './queue/route-directory.js';
 import { RouteInspector } from './queue/route-inspector.js';
-import { adminAccess } from './admin/admin-access.js';
-import { registerKannelCommands } from './admin/kannel-commands.js';
-import { buildAdminServer, type AdminServer } from './admin/admin-server.js';
-import { registerDashboard } from './admin/dashboard-routes.js';
-import { ConfigReloader } from './control/config-reload.js';
-import { GatewayOperations } from './control/gateway-operations.js';
-import { LinkFleet } from './control/link-fleet.js';
-import { OperatorState } from './control/operator-state.js';
-import type { Route } from './routing/compute-route.js';
 import { waitReady, type RedisTarget } from './redis/connect.js';
+import { EventBus } from './redis/event-bus.js';
 import { createProcessClients } from './redis/process-clients.js';
 import type { RedisCircuit } from './redis/redis-circuit.js';
-import { EventBus } from './redis/event-bus.js';
-import { setLogLevel } from './observability/logger.js';
-import { MetricsPublisher, ProcessMetrics, scrape } from './observability/metrics.js';
-import { SmscSimulator } from './simulator/smsc-simulator.js';
+import { buildAdminRole } from './roles/admin-role.js';
+import { buildHttpRole } from './roles/http-role.js';
+import { buildLinksRole } from './roles/links-role.js';
+import { OutboundPolicies } from './security/outbound-policy.js';
+import { PasswordVerifier } from './security/password-verifier.js';
 import { parsePersona } from './simulator/persona.js';
-import { httpsServerOptions, reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
+import { SmscSimulator } from './simulator/smsc-simulator.js';
+import { reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
 
 /**
  * What this process does. Both by default (a gateway of one process); `switchboard start` splits them over two
@@ -87,19 +83,6 @@ export interface AppOptions {
 
 /** The package version, shown on the status pages. */
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/**
- * Most messages one route job holds: the configured batch size, and no more than a second of the slowest
- * throughput-limited link of the route, so active-active links split a route by what each really sends.
- */
-function batchLimit(route: Route, links: ReadonlyMap<string, { throughput: number; instances: number }>, batchSize: number): number {
-  let limit = batchSize;
-  for (const id of [...route.preferred, ...route.fallback]) {
-    const l = links.get(id);
-    if (l && l.throughput > 0) limit = Math.min(limit, Math.max(1, Math.round(l.throughput * l.instances)));
-  }
-  return limit;
-}
 
 /** Waits for `p` (its outcome ignored) at most `ms`. */
 function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
@@ -173,7 +156,7 @@ export class App {
       keys,
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
-      accepted: (account, n) => void this.accountStats.count(account, 'accepted', n),
+      accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
       guard: (write) => circuit.run(write),
     });
     this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
@@ -182,7 +165,7 @@ export class App {
     const outbound = (this.outbound = new OutboundPolicies({ networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts }, config.accounts));
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
-    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => void this.accountStats.count(account, final));
+    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => this.accountStats.count(account, final));
     this.reports = reports;
     this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger, config.redis.deliverSmTimeoutMs);
     this.mo = new MoPipeline({
@@ -196,92 +179,46 @@ export class App {
       outbound: guards.services,
       logger,
     });
-    const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
-    const inService = (linkId: string): boolean => this.operator.linkInService(linkId);
-    this.cluster = new ClusterLinkState(workRedis, this.bus, keys, this.nodeId, config.links, this.runtimes, logger, { ...timers, inService });
-    this.leases = new BindLeases(workRedis, keys, this.nodeId, this.runtimes, logger, {
-      ttlMs: timers.ttlMs,
-      renewMs: timers.refreshMs,
-      inService: (linkId) => this.operator.linkBound(linkId),
+    const links = buildLinksRole({
+      config,
+      runsLinks: this.roles.links,
+      redis: workRedis,
+      keys,
+      bus: this.bus,
+      nodeId: this.nodeId,
+      runtimes: this.runtimes,
+      linksById,
+      directory: this.directory,
+      store: this.store,
+      reports,
+      receipts: this.receipts,
+      mo: this.mo,
+      operator: this.operator,
+      metrics: this.metrics,
       drainMs: opts.drainMs ?? 5000,
+      logger,
     });
-    const health = this.cluster;
-    const createRuntime = (link: Link): LinkRuntime => {
-      const runtime = new LinkRuntime({
-        link,
-        logger,
-        onInbound: (sm, bind) => {
-          // Isolated (Kannel's isolate): nothing is taken from the SMSCs; they keep it and send it again later.
-          if (this.operator.gatewayState() === 'isolated') return Promise.resolve('retry-later');
-          if (isReceipt(sm.esmClass)) return this.receipts.handle(sm, bind.link, (state) => bind.countInbound('receipt', state));
-          bind.countInbound('mo');
-          return this.mo.handle(sm, bind.link);
-        },
-      });
-      const labels = { link: link.id };
-      for (const b of runtime.senders) b.onAnswered = (ms) => this.metrics.submitLatency.observe(labels, ms / 1000);
-      return runtime;
-    };
-    const createDrain = (runtime: LinkRuntime): LinkDrain =>
-      new LinkDrain(runtime, this.directory, {
-        connection: workRedis,
-        prefix: config.redis.keyPrefix,
-        lockDurationMs: config.queue.lockDurationMs,
-        maxAttempts: config.queue.maxAttempts,
-        retryDelayMs: config.queue.retryDelayMs,
-        maxUnanswered: config.queue.maxUnanswered,
-        timeShareMs: config.queue.timeShareMs,
-        outcomes: reports,
-        records: this.store,
-        health,
-        operator: this.operator,
-        logger,
-        pinWaitMs: 60_000,
-        links: linksById,
-        onSubmitted: (msg, now) => this.metrics.acceptToSubmit.observe({ route: msg.route }, (now - msg.acceptedAt) / 1000),
-      });
-    this.fleet = new LinkFleet(
-      { runtimes: this.runtimes, cluster: this.cluster, leases: this.leases, createRuntime, createDrain, drainMs: opts.drainMs ?? 5000, logger },
-      this.roles.links ? config.links : [],
-    );
-    const limits = new LimitGate(httpRedis, keys, {
-      clientRate: config.http.clientRate,
-      onRefused: (reason) => this.metrics.limitRefusals.inc({ reason: reason.replace(/-/g, '_') }),
-      onPaced: (n) => this.metrics.pacedMessages.inc(n),
-      guard: (op) => circuit.run(op),
-    });
-    const accept = new AcceptService(config, this.producer, health, logger, (account, n) => void this.accountStats.count(account, 'refused', n), limits);
-    this.accept = accept;
+    ({ cluster: this.cluster, leases: this.leases, fleet: this.fleet } = links);
     const verifier = new PasswordVerifier();
-    // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
-    // while Redis does not answer, as for sending.
-    const lookupNow = new MessageLookup(new MessageStore(httpRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger }), new QueuedLookup(this.producer, this.directory));
-    const lookup = { find: (id: string) => circuit.run(() => lookupNow.find(id)) };
-    this.http = buildHttpServer(
-      {
-        accept,
-        auth: (this.authenticator = new Authenticator(config.accounts, verifier, logger)),
-        callbackTargets: outbound,
-        lookup,
-        maxRecipients: config.http.maxRecipients,
-        clientLimit: limits,
-        requestLimit: limits,
-        shuttingDown: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
-        status: () => this.status(),
-        statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), verifier),
-      },
-      {
-        maxBodyBytes: config.http.maxBodyBytes,
-        requestTimeoutMs: config.http.requestTimeoutMs,
-        headersTimeoutMs: config.http.headersTimeoutMs,
-        keepAliveTimeoutMs: config.http.keepAliveTimeoutMs,
-        maxConnections: config.http.maxConnections,
-        onConnectionDropped: () => this.metrics.limitRefusals.inc({ reason: 'connections' }),
-        logger,
-        https: this.roles.http ? httpsServerOptions(config.http.tls) : null,
-        countReply: (status) => this.replies.set(status, (this.replies.get(status) ?? 0) + 1),
-      },
-    );
+    const http = buildHttpRole({
+      config,
+      servesHttp: this.roles.http,
+      redis: httpRedis,
+      circuit,
+      keys,
+      producer: this.producer,
+      directory: this.directory,
+      health: this.cluster,
+      accountStats: this.accountStats,
+      outbound,
+      verifier,
+      metrics: this.metrics,
+      closed: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
+      status: () => this.status(),
+      countReply: (status) => this.replies.set(status, (this.replies.get(status) ?? 0) + 1),
+      logger,
+    });
+    ({ accept: this.accept, authenticator: this.authenticator, http: this.http } = http);
     this.inspector = new RouteInspector({
       producer: this.producer,
       directory: this.directory,
@@ -292,7 +229,9 @@ export class App {
       lifetimeMs: config.queue.messageLifetimeMs,
       logger,
     });
-    this.operations = new GatewayOperations({
+    ({ operations: this.operations, admin: this.admin } = buildAdminRole({
+      built: config,
+      servesHttp: this.roles.http,
       config: () => this.config,
       nodeId: this.nodeId,
       startedAt: this.startedAt,
@@ -307,43 +246,24 @@ export class App {
       shutdown: () => (opts.shutdown ?? ((): void => void this.stop()))(),
       reload: (who) => this.reloader.reload(who),
       callbackCounts: () => this.callbacks.counts(),
+      lookup: http.lookup,
+      redis: storeRedis,
+      keys,
+      verifier,
+      sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
       logger,
-    });
-    const access = adminAccess({ adminPassword: config.admin.password, statusPassword: config.admin.statusPassword, allowIp: config.admin.allowIp, denyIp: config.admin.denyIp, interfaceHost: config.admin.host, verifier });
-    this.admin = buildAdminServer(
-      {
-        backend: this.operations,
-        authorize: async (req, reply, need) => {
-          const check = await access(req, need);
-          if (check === 'ok') return { ok: true, who: req.ip };
-          reply.code(check.status).headers(check.headers).send(check.body);
-          return { ok: false };
-        },
-        explain: (account, to, smsc) => this.operations.explain(account, to, smsc),
-        message: (id) => lookup.find(id),
-      },
-      { https: this.roles.http ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger, basePath: config.admin.basePath },
-      [
-        (app) =>
-          registerDashboard(app, {
-            access,
-            allowIp: config.admin.allowIp,
-            denyIp: config.admin.denyIp,
-            basePath: config.admin.basePath,
-            version: VERSION,
-            sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
-          }),
-        (app) => registerKannelCommands(app, { backend: this.operations, access, smscIdentities: () => this.config.links }),
-        (app) =>
-          app.get('/metrics', async (req, reply) => {
-            const check = await access(req, 'status');
-            if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
-            const page = await scrape(storeRedis, keys, this.operations);
-            return reply.header('content-type', page.contentType).send(page.body);
-          }),
-      ],
+    }));
+    this.metricsPublisher = new MetricsPublisher(storeRedis, keys, this.nodeId, this.metrics, () =>
+        refreshProcessMetrics(this.metrics, {
+          binds: [...this.runtimes.values()].flatMap((r) => r.binds),
+          replies: this.replies,
+          callbacks: this.callbacks.counters,
+          recordWriteRetries: this.store.counters.writeRetries,
+          drains: this.fleet.drains(),
+          ping: () => storeRedis.ping(),
+        }),
+      logger,
     );
-    this.metricsPublisher = new MetricsPublisher(storeRedis, keys, this.nodeId, this.metrics, () => this.refreshMetrics(storeRedis), logger);
     const reloadConfig = opts.reloadConfig;
     this.reloader = new ConfigReloader({
       load: () => {
@@ -409,23 +329,15 @@ export class App {
 
   /** Link and bind states across every gateway process, for /health and the links API. */
   status(): Record<string, unknown> {
-    const binds = this.cluster.snapshot();
-    return {
-      status: this.shuttingDown ? 'shutting-down' : 'ok',
-      node: this.nodeId,
-      links: this.config.links.map((l) => ({
-        id: l.id,
-        smscId: l.smscId,
-        healthy: this.cluster.linkHealthy(l.id),
-        binds: binds.filter((b) => b.link === l.id),
-      })),
-      routes: this.directory.routes().map((r) => ({
-        key: r.key,
-        preferred: r.preferred,
-        fallback: r.fallback,
-        drainingHere: this.fleet.drains().flatMap((d) => d.draining().filter((x) => x.route === r.key && x.running).map(() => d.linkId)),
-      })),
-    };
+    return healthView({
+      shuttingDown: this.shuttingDown,
+      nodeId: this.nodeId,
+      links: this.config.links,
+      binds: this.cluster.snapshot(),
+      linkHealthy: (id) => this.cluster.linkHealthy(id),
+      routes: this.directory.routes(),
+      drains: this.fleet.drains(),
+    });
   }
 
   async start(): Promise<void> {
@@ -468,37 +380,6 @@ export class App {
     return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
   }
 
-  /** Brings the counters kept by the components into this process's series, and times a Redis round trip. */
-  private async refreshMetrics(redis: Redis): Promise<void> {
-    const m = this.metrics;
-    for (const runtime of this.runtimes.values()) {
-      const link = runtime.link.id;
-      for (const b of runtime.binds) {
-        const c = b.counters;
-        const bind = b.name;
-        m.addTotal(m.submits, { link, bind, result: 'accepted' }, c.accepted);
-        m.addTotal(m.submits, { link, bind, result: 'throttled' }, c.throttled);
-        m.addTotal(m.submits, { link, bind, result: 'refused' }, c.refused - c.throttled);
-        m.addTotal(m.submits, { link, bind, result: 'unanswered' }, c.unanswered);
-        for (const [state, n] of Object.entries(c.receipts)) m.addTotal(m.receipts, { link, state }, n);
-        m.addTotal(m.mo, { link }, c.mo);
-      }
-    }
-    for (const [status, n] of this.replies) m.addTotal(m.httpRequests, { interface: 'sendsms', status: String(status) }, n);
-    const cb = this.callbacks.counters;
-    m.addTotal(m.callbacks, { result: 'sent' }, cb.sent);
-    m.addTotal(m.callbacks, { result: 'retried' }, cb.retried);
-    m.addTotal(m.callbacks, { result: 'given_up' }, cb.givenUp);
-    m.addTotal(m.callbacks, { result: 'refused' }, cb.refused);
-    m.addTotal(m.reportGaps, {}, cb.gapsSkipped);
-    m.addTotal(m.writeRetries, {}, this.store.counters.writeRetries);
-    m.addTotal(m.resends, { why: 'unanswered' }, this.fleet.drains().reduce((n, d) => n + d.counters.resentUnanswered, 0));
-    m.addTotal(m.resends, { why: 'crash' }, this.fleet.drains().reduce((n, d) => n + d.counters.possibleResends, 0));
-    const t0 = process.hrtime.bigint();
-    await redis.ping();
-    m.redisRoundTrip.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-
   /** An operator's log level (Kannel's log-level command), in this process. */
   private applyLogLevel(): void {
     const level = this.operator.logLevel();
@@ -517,6 +398,7 @@ export class App {
     await Promise.all(this.fleet.drains().map((d) => d.close()));
     await this.receipts.close();
     await this.callbacks.close();
+    await this.accountStats.flush();
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();

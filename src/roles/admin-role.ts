@@ -1,0 +1,72 @@
+/**
+ * The admin role of a gateway process: what operators see and do (queue inspection and control, link actions,
+ * reload, explain), and the admin port that carries it: the JSON admin API, Kannel's commands and status pages,
+ * /metrics, the dashboard and the API documentation. Built in every process; the port listens only in the HTTP role.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { adminAccess } from '../admin/admin-access.js';
+import { buildAdminServer, type AdminServer } from '../admin/admin-server.js';
+import { registerDashboard } from '../admin/dashboard-routes.js';
+import { registerKannelCommands } from '../admin/kannel-commands.js';
+import type { Config } from '../config/config.js';
+import { GatewayOperations, type GatewayParts } from '../control/gateway-operations.js';
+import type { MessageLookup } from '../http/api-routes.js';
+import { scrape } from '../observability/metrics.js';
+import type { RedisKeys } from '../queue/queue-names.js';
+import type { RouteInspector } from '../queue/route-inspector.js';
+import type { PasswordVerifier } from '../security/password-verifier.js';
+import { httpsServerOptions } from '../tls/server-credentials.js';
+
+export interface AdminRoleDeps extends Omit<GatewayParts, 'inspector'> {
+  /** The configuration the port was built with (its passwords, addresses and TLS need a restart to change). */
+  readonly built: Config;
+  readonly servesHttp: boolean;
+  readonly inspector: RouteInspector;
+  readonly lookup: MessageLookup;
+  /** Where the cluster-wide metrics are read (the store connection). */
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly verifier: PasswordVerifier;
+  /** The sendsms port as the dashboard shows it. */
+  readonly sendsms: () => { tls: boolean; host: string; port: number };
+  readonly logger: Logger;
+}
+
+export interface AdminRole {
+  readonly operations: GatewayOperations;
+  readonly admin: AdminServer;
+}
+
+export function buildAdminRole(d: AdminRoleDeps): AdminRole {
+  const { built: config } = d;
+  const operations = new GatewayOperations(d);
+  const access = adminAccess({ adminPassword: config.admin.password, statusPassword: config.admin.statusPassword, allowIp: config.admin.allowIp, denyIp: config.admin.denyIp, interfaceHost: config.admin.host, verifier: d.verifier });
+  const admin = buildAdminServer(
+    {
+      backend: operations,
+      authorize: async (req, reply, need) => {
+        const check = await access(req, need);
+        if (check === 'ok') return { ok: true, who: req.ip };
+        reply.code(check.status).headers(check.headers).send(check.body);
+        return { ok: false };
+      },
+      explain: (account, to, smsc) => operations.explain(account, to, smsc),
+      message: (id) => d.lookup.find(id),
+    },
+    { https: d.servesHttp ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger: d.logger, basePath: config.admin.basePath },
+    [
+      (app) =>
+        registerDashboard(app, { access, allowIp: config.admin.allowIp, denyIp: config.admin.denyIp, basePath: config.admin.basePath, version: d.version, sendsms: d.sendsms }),
+      (app) => registerKannelCommands(app, { backend: operations, access, smscIdentities: () => d.config().links }),
+      (app) =>
+        app.get('/metrics', async (req, reply) => {
+          const check = await access(req, 'status');
+          if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
+          const page = await scrape(d.redis, d.keys, operations);
+          return reply.header('content-type', page.contentType).send(page.body);
+        }),
+    ],
+  );
+  return { operations, admin };
+}
