@@ -398,7 +398,7 @@ export class App {
     await Promise.all(this.fleet.drains().map((d) => d.close()));
     await this.receipts.close();
     await this.callbacks.close();
-    await this.accountStats.flush();
+    await this.accountStats.close();
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();

@@ -29,19 +29,26 @@ export class AccountStats {
   /** Pending increments by account and counter, written by flush(). */
   private pending = new Map<string, Map<AccountCounter, number>>();
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   /** Adds to a counter (written within FLUSH_MS). */
   count(username: string, counter: AccountCounter, n = 1): void {
     let byCounter = this.pending.get(username);
     if (!byCounter) this.pending.set(username, (byCounter = new Map()));
     byCounter.set(counter, (byCounter.get(counter) ?? 0) + n);
-    if (!this.timer) {
+    if (!this.timer && !this.closed) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
       this.timer.unref();
     }
   }
 
-  /** Writes what was counted; at shutdown, and by the timer. A failed write puts its increments back. */
+  /** Writes what is left, once; nothing is written after (the connection is about to close). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.flush();
+  }
+
+  /** Writes what was counted (by the timer). A failed write puts its increments back for the next turn. */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -54,7 +61,7 @@ export class AccountStats {
       (res) => (res ?? []).some(([err]) => err),
       () => true,
     );
-    if (failed) for (const [username, byCounter] of batch) for (const [counter, n] of byCounter) this.count(username, counter, n);
+    if (failed && !this.closed) for (const [username, byCounter] of batch) for (const [counter, n] of byCounter) this.count(username, counter, n);
   }
 
   /** Every account's counters now, and its accepted rate over the last minute (from the reads of earlier calls). */
