@@ -123,7 +123,7 @@ export class AcceptService {
       try {
         ids = await this.enqueuer.enqueue(toQueue);
       } catch (e) {
-        if (admission?.ok) await admission.release().catch(() => undefined);
+        if (admission?.ok) await admission.release().catch((err: unknown) => this.logger.debug({ err }, 'cannot give back the quota of a request that was not queued; it stays counted'));
         // A Redis fault is logged once per outage where it is seen (redis/redis-circuit.ts), not once per request.
         if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, 'cannot queue messages');
         const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };
