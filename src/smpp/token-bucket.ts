@@ -1,38 +1,43 @@
 /**
- * A token bucket for a bind's `throughput`: `rate` submits per second with a small burst. Pure (the caller passes
- * the time), so tests need no clock. The burst is 20 ms worth of tokens (at least one): timers cannot wake up for
- * every 0.2 ms gap at 5,000/s, and 20 ms keeps any one-second window within a few messages of the limit.
+ * A bind's `throughput`: `rate` submits per second with a small burst, on the same GCRA arithmetic as every other
+ * rate limit of the gateway (messages/token-bucket.ts), kept here in memory since a bind is one process's. Pure
+ * (the caller passes the time), so tests need no clock. The burst is 20 ms worth of submits (at least one): timers
+ * cannot wake up for every 0.2 ms gap at 5,000/s, and 20 ms keeps any one-second window within a few messages of
+ * the limit. A new bind starts with one submit's worth, not a whole burst.
  */
+import { bucketRule, reserve, toleranceMs, type BucketRule } from '../messages/token-bucket.js';
+
 export class TokenBucket {
-  private tokens: number;
-  private last: number;
   readonly burst: number;
+  private readonly rule: BucketRule | undefined;
+  /** GCRA's theoretical arrival time of the next submit. */
+  private tat: number;
 
   constructor(readonly ratePerSecond: number, now: number) {
     this.burst = Math.max(1, ratePerSecond * 0.02);
-    this.tokens = 1;
-    this.last = now;
+    this.rule = ratePerSecond > 0 ? bucketRule(ratePerSecond, this.burst) : undefined;
+    // One submit may go at once; the rest of the burst is earned.
+    this.tat = this.rule ? now + toleranceMs(this.rule) : now;
   }
 
-  /** Takes one token if there is one and returns 0; otherwise returns how many ms until one is due. */
+  /** Takes one submit's slot if it is free and returns 0; otherwise returns how many ms until one is due. */
   take(now: number): number {
-    const wait = this.waitMs(now);
-    if (wait === 0 && this.ratePerSecond > 0) this.tokens -= 1;
-    return wait;
+    if (!this.rule) return 0;
+    const r = reserve(this.rule, this.tat, now, 1);
+    if (!r.ok) return waitOf(r.retryAfterMs);
+    this.tat = r.tat;
+    return 0;
   }
 
   /** How many ms until take() would succeed (0: now), without taking anything. */
   waitMs(now: number): number {
-    if (this.ratePerSecond <= 0) return 0;
-    this.refill(now);
-    return this.tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond));
+    if (!this.rule) return 0;
+    const r = reserve(this.rule, this.tat, now, 1);
+    return r.ok ? 0 : waitOf(r.retryAfterMs);
   }
+}
 
-  private refill(now: number): void {
-    const elapsed = now - this.last;
-    if (elapsed > 0) {
-      this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSecond) / 1000);
-      this.last = now;
-    }
-  }
+/** Whole milliseconds, at least one: a timer set for less would fire before the slot. */
+function waitOf(retryAfterMs: number | undefined): number {
+  return Math.max(1, Math.ceil(retryAfterMs ?? 0));
 }
