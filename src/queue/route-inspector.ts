@@ -184,15 +184,21 @@ export class RouteInspector {
     const from = Math.max(0, Number(cursor ?? 0) || 0);
     const ids = await this.o.redis.zrevrange(this.o.keys.routeFailed(key), from, from + limit - 1, 'WITHSCORES');
     const out: PeekedMessage[] = [];
-    for (let i = 0; i + 1 < ids.length; i += 2) {
-      const id = ids[i]!;
-      const wire = await this.o.records.failedWire(id);
+    const page: { id: string; failedAt: number }[] = [];
+    for (let i = 0; i + 1 < ids.length; i += 2) page.push({ id: ids[i]!, failedAt: Number(ids[i + 1]) });
+    // The page's reads go out together (the store connection pipelines what one tick asks).
+    const [wires, outcomes] = await Promise.all([
+      Promise.all(page.map((p) => this.o.records.failedWire(p.id))),
+      Promise.all(page.map((p) => this.o.redis.hget(this.o.keys.message(p.id), 'o'))),
+    ]);
+    page.forEach((p, i) => {
+      const wire = wires[i];
       const item = wire ? decodeWire(wire, key) : undefined;
-      if (!item) continue;
-      const rec = await this.o.redis.hget(this.o.keys.message(id), 'o');
+      if (!item) return;
+      const rec = outcomes[i];
       const outcome = rec ? (JSON.parse(rec) as [number, string, number | 0, string | 0]) : undefined;
-      out.push({ ...peeked(item, 'failed'), failedAt: Number(ids[i + 1]), ...(outcome ? { error: outcome[1] } : {}) });
-    }
+      out.push({ ...peeked(item, 'failed'), failedAt: p.failedAt, ...(outcome ? { error: outcome[1] } : {}) });
+    });
     const more = ids.length / 2 === limit;
     return more ? { messages: out, next: String(from + limit) } : { messages: out };
   }
@@ -231,8 +237,7 @@ export class RouteInspector {
     for (let from = 0; from < found.length; from += 200) {
       const chunk = found.slice(from, from + 200);
       const items: BatchItem[] = [];
-      for (const id of chunk) {
-        const wire = await this.o.records.failedWire(id);
+      for (const wire of await Promise.all(chunk.map((id) => this.o.records.failedWire(id)))) {
         const item = wire ? decodeWire(wire, key) : undefined;
         if (item) items.push({ msg: item.msg, state: NO_STATE });
       }
