@@ -21,8 +21,10 @@ export function testConfig(links: Link[], over: { raw?: Record<string, unknown>;
   return { ...base, links };
 }
 
-export async function startGateway(config: Config, redis: TestRedis): Promise<App> {
+/** A started gateway on the test Redis; with `cleanups`, stopped after the test. */
+export async function startGateway(config: Config, redis: TestRedis, cleanups?: Array<() => Promise<void> | void>): Promise<App> {
   const app = new App({ config, redis: redis.target, logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'), drainMs: 1000 });
+  cleanups?.push(() => app.stop());
   await app.start();
   return app;
 }

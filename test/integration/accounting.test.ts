@@ -6,28 +6,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import type { SimulatorOptions, SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { routeQueueName } from '../../src/queue/queue-names.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
-import { sleep, testLink, waitFor } from '../helpers/links.js';
+import { sleep, testLink, waitFor, startSimulator } from '../helpers/links.js';
 import { steadyLoad } from '../helpers/load.js';
 import { useTestRedis } from '../helpers/redis.js';
 
 const env = useTestRedis();
 const { cleanups } = env;
 
-async function sim(persona = 'happy', opts: Partial<ConstructorParameters<typeof SmscSimulator>[0]> = {}): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0, persona: parsePersona(persona), ...opts });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (persona = 'happy', opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona), ...opts });
 
 async function gateway(...args: Parameters<typeof testConfig>): Promise<App> {
-  const app = await startGateway(testConfig(...args), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig(...args), env.redis, cleanups);
   return app;
 }
 

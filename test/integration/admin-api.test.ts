@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import type { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startReceiver } from '../helpers/http-receiver.js';
-import { sleep, testLink, waitFor } from '../helpers/links.js';
+import { sleep, testLink, waitFor, startSimulator } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
 import type { ActionResult, LinkView, PeekPage, RouteView } from '../../src/domain/admin-views.js';
 
@@ -19,16 +19,10 @@ const { cleanups } = env;
 const ADMIN = `Basic ${Buffer.from('admin:s3cret').toString('base64')}`;
 const STATUS = `Basic ${Buffer.from('x:peek').toString('base64')}`;
 
-async function sim(persona = 'happy'): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0, persona: parsePersona(persona) });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (persona = 'happy'): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona) });
 
 async function gateway(links: Parameters<typeof testConfig>[0], raw: Record<string, unknown> = {}): Promise<App> {
-  const app = await startGateway(testConfig(links, { raw: { admin: { 'admin-port': 0, 'admin-password': 's3cret', 'status-password': 'peek' }, ...raw } }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig(links, { raw: { admin: { 'admin-port': 0, 'admin-password': 's3cret', 'status-password': 'peek' }, ...raw } }), env.redis, cleanups);
   return app;
 }
 

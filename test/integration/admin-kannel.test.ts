@@ -6,24 +6,18 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import type { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
-import { sleep, testLink, waitFor } from '../helpers/links.js';
+import { sleep, testLink, waitFor, startSimulator } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
 
 const env = useTestRedis();
 const { cleanups } = env;
 
-async function sim(): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0 });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (): Promise<SmscSimulator> => startSimulator(cleanups);
 
 async function gateway(links: Parameters<typeof testConfig>[0], raw: Record<string, unknown> = {}): Promise<App> {
-  const app = await startGateway(testConfig(links, { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm', 'status-password': 'st' }, ...raw } }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig(links, { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm', 'status-password': 'st' }, ...raw } }), env.redis, cleanups);
   return app;
 }
 

@@ -52,8 +52,7 @@ async function simulator(persona = 'happy', port = 0): Promise<SmscSimulator> {
 
 async function gateway(links: Link[], adminPassword = ADMIN_PASSWORD): Promise<App> {
   const config = testConfig(links, { raw: { admin: { 'admin-port': adminPort, 'admin-interface': '127.0.0.1', 'admin-password': adminPassword, 'status-password': STATUS_PASSWORD } } });
-  const app = await startGateway(config, env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(config, env.redis, cleanups);
   return app;
 }
 

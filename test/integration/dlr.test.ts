@@ -20,8 +20,7 @@ const receiver = (): Promise<HttpReceiver> => startReceiverFor(cleanups);
 const fast = { callbacks: { 'retry-delay': 0.1, 'retry-delay-max': 0.5 }, receipts: { 'unmatched-retry': 5 } };
 
 async function gateway(link: Link, prefix: string, raw: Record<string, unknown> = {}): Promise<App> {
-  const app = await startGateway(testConfig([link], { prefix, raw: { ...fast, ...raw } }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig([link], { prefix, raw: { ...fast, ...raw } }), env.redis, cleanups);
   await waitFor(() => app.cluster.linkHealthy(link.id), 5000, 'bound');
   return app;
 }

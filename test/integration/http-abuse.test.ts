@@ -21,8 +21,7 @@ const MB = 1024 * 1024;
 
 async function gateway(http: Record<string, unknown>): Promise<App> {
   const sim = await startSimulator(cleanups);
-  const app = await startGateway(testConfig([testLink(sim.port, { id: 'l1', maxPendingSubmits: 100 })], { raw: { http: { ...HTTP, ...http } } }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig([testLink(sim.port, { id: 'l1', maxPendingSubmits: 100 })], { raw: { http: { ...HTTP, ...http } } }), env.redis, cleanups);
   await waitFor(() => app.runtimes.get('l1')!.healthy(), 5000, 'the link up');
   return app;
 }

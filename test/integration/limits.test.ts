@@ -23,10 +23,8 @@ const basic = (user: string, password: string): string => `Basic ${Buffer.from(`
 async function twoGateways(raw: Record<string, unknown>): Promise<{ a: App; b: App; sim: SmscSimulator }> {
   const sim = await startSimulator(cleanups);
   const config = testConfig([testLink(sim.port, { id: 'l1', maxPendingSubmits: 50 })], { raw });
-  const a = await startGateway(config, env.redis);
-  cleanups.push(() => a.stop());
-  const b = await startGateway(config, env.redis);
-  cleanups.push(() => b.stop());
+  const a = await startGateway(config, env.redis, cleanups);
+  const b = await startGateway(config, env.redis, cleanups);
   await waitFor(() => a.cluster.linkHealthy('l1') && b.cluster.linkHealthy('l1'), 10_000, 'the link up in both');
   return { a, b, sim };
 }

@@ -21,8 +21,7 @@ async function gateway(method: ConcatenationMethod, persona = 'happy'): Promise<
   const sim = new SmscSimulator({ port: 0, persona: parsePersona(persona) });
   await sim.start();
   cleanups.push(() => sim.kill());
-  const app = await startGateway(testConfig([testLink(sim.port, { id: `l-${method}`, concatenation: method })], { prefix: `long-${method}-${persona.replace(/\W/g, '')}` }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig([testLink(sim.port, { id: `l-${method}`, concatenation: method })], { prefix: `long-${method}-${persona.replace(/\W/g, '')}` }), env.redis, cleanups);
   await waitFor(() => app.cluster.linkHealthy(`l-${method}`), 5000, 'bound');
   return { app, sim };
 }

@@ -32,8 +32,7 @@ describe('/metrics', () => {
     const s = new SmscSimulator({ port: 0 });
     await s.start();
     const port = s.port;
-    const app = await startGateway(testConfig([testLink(port, { id: 'm1' })], { raw: { admin: { 'admin-port': 0, 'status-password': 'm' } } }), env.redis);
-    cleanups.push(() => app.stop());
+    const app = await startGateway(testConfig([testLink(port, { id: 'm1' })], { raw: { admin: { 'admin-port': 0, 'status-password': 'm' } } }), env.redis, cleanups);
     await waitFor(() => app.cluster.linkHealthy('m1'), 5000, 'bound');
     expect((await sendsms(app, { username: 'u', password: 'p', to: '4670700000', text: 'm' })).status).toBe(202);
     await waitFor(() => s.received.length === 1, 5000, 'delivered');

@@ -82,8 +82,7 @@ const ADMIN = { authorization: `Basic ${Buffer.from('ops:adm').toString('base64'
 
 async function gateway(): Promise<App> {
   const s = await startSimulator(cleanups);
-  const app = await startGateway(testConfig([testLink(s.port, { id: 'doc' })], { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm' } } }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig([testLink(s.port, { id: 'doc' })], { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm' } } }), env.redis, cleanups);
   await waitFor(() => app.cluster.linkHealthy('doc'), 5000, 'bound');
   return app;
 }

@@ -3,22 +3,16 @@ import type { App } from '../../src/app.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
-import { testLink, waitFor } from '../helpers/links.js';
+import { testLink, waitFor, startSimulator } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
 
 const env = useTestRedis();
 const { cleanups } = env;
 
-async function sim(persona = 'happy'): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0, persona: parsePersona(persona) });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (persona = 'happy'): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona) });
 
 async function gateway(...args: Parameters<typeof testConfig>): Promise<App> {
-  const app = await startGateway(testConfig(...args), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig(...args), env.redis, cleanups);
   return app;
 }
 

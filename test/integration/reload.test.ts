@@ -10,10 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../../src/app.js';
 import { loadConfigFile } from '../../src/config/load-config.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import type { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { freePort, startChildGateway } from '../helpers/child-gateway.js';
 import { sendsms } from '../helpers/gateway.js';
-import { waitFor } from '../helpers/links.js';
+import { waitFor, startSimulator } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
 
 const env = useTestRedis();
@@ -22,12 +22,7 @@ const { cleanups } = env;
 const DENY_ADDED = ', denied-smsc-id: added';
 const ADMIN = `Basic ${Buffer.from('admin:s3cret').toString('base64')}`;
 
-async function sim(): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0 });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (): Promise<SmscSimulator> => startSimulator(cleanups);
 
 function link(id: string, port: number, extra = ''): string {
   return `  - { smsc-id: ${id}, host: 127.0.0.1, port: ${port}, transceiver-mode: true, smsc-username: test, smsc-password: pw, reconnect-delay: 0.05${extra} }`;

@@ -9,19 +9,14 @@ import { parseKannelConfig } from '../../src/config/load-kannel.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
-import { waitFor } from '../helpers/links.js';
+import { waitFor, startSimulator } from '../helpers/links.js';
 import { steadyLoad } from '../helpers/load.js';
 import { useTestRedis } from '../helpers/redis.js';
 
 const env = useTestRedis();
 const { cleanups } = env;
 
-async function sim(port = 0, persona = 'happy'): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port, persona: parsePersona(persona) });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (port = 0, persona = 'happy'): Promise<SmscSimulator> => startSimulator(cleanups, { port, persona: parsePersona(persona) });
 
 async function gatewayFromKannel(text: string, prefix: string): Promise<App> {
   const { config } = parseKannelConfig(text, 'test.conf', fileIncludeReader);

@@ -36,8 +36,7 @@ const sim = (): Promise<SmscSimulator> => startSimulator(cleanups, { receiptDela
 const receiver = (): Promise<HttpReceiver> => startReceiverFor(cleanups);
 
 async function gateway(link: Link, prefix: string, raw: Record<string, unknown>): Promise<App> {
-  const app = await startGateway(testConfig([link], { prefix, raw: { callbacks: { 'retry-delay': 0.05, 'retry-delay-max': 0.2 }, ...raw } }), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig([link], { prefix, raw: { callbacks: { 'retry-delay': 0.05, 'retry-delay-max': 0.2 }, ...raw } }), env.redis, cleanups);
   await waitFor(() => app.cluster.linkHealthy(link.id), 5000, 'bound');
   return app;
 }

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:net';
 import { Bind, type SubmitOutcome } from '../../src/smpp/bind.js';
 import type { SubmitPart } from '../../src/smpp/submit-part.js';
 import { STATUS } from '../../src/smpp/command-status.js';
-import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import type { SimulatorOptions, SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { sleep, testLink, waitFor } from '../helpers/links.js';
+import { sleep, testLink, waitFor, startSimulator } from '../helpers/links.js';
 import type { Link } from '../../src/domain/link.js';
 
 const log = createLogger('silent');
@@ -15,12 +15,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function sim(persona = 'happy', extra: Partial<ConstructorParameters<typeof SmscSimulator>[0]> = {}): Promise<SmscSimulator> {
-  const s = new SmscSimulator({ port: 0, persona: parsePersona(persona), ...extra });
-  await s.start();
-  cleanups.push(() => s.kill());
-  return s;
-}
+const sim = (persona = 'happy', extra: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona), ...extra });
 
 function bind(link: Link): Bind {
   const b = new Bind({ link, mode: 'transceiver', port: link.port, instance: 1, logger: log });

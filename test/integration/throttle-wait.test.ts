@@ -42,8 +42,7 @@ async function throttlingSim(port = 0): Promise<SmscSimulator> {
 async function gateway(port: number): Promise<App> {
   // The link's throttle-pause as shipped (1 s, Kannel's fixed sleep): the pause starts short and grows only while the
   // SMSC throttles without accepting anything in between (smpp/throttle-backoff.ts).
-  const app = await startGateway(testConfig([testLink(port, { id: 'thr', throttlePauseMs: 1000, maxPendingSubmits: 10 })]), env.redis);
-  cleanups.push(() => app.stop());
+  const app = await startGateway(testConfig([testLink(port, { id: 'thr', throttlePauseMs: 1000, maxPendingSubmits: 10 })]), env.redis, cleanups);
   await waitFor(() => app.runtimes.get('thr')!.healthy(), 5000, 'bound');
   return app;
 }
