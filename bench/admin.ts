@@ -45,7 +45,17 @@ async function main(): Promise<void> {
       log: { level: 'warn' },
       redis: { 'key-prefix': 'sb' },
       // Nothing listens there: every message waits in the route queue, as while an operator's SMSC is down.
-      links: [{ 'smsc-id': 'DOWN', host: '127.0.0.1', port: deadPort, 'transceiver-mode': true, 'smsc-username': 'u', 'smsc-password': 'x', 'reconnect-delay': 5 }],
+      links: [
+        {
+          'smsc-id': 'DOWN',
+          host: '127.0.0.1',
+          port: deadPort,
+          'transceiver-mode': true,
+          'smsc-username': 'u',
+          'smsc-password': 'x',
+          'reconnect-delay': 5,
+        },
+      ],
       accounts: [{ username: 'bench', password: 'bench' }],
     },
     { file: 'bench-admin' },
@@ -60,8 +70,21 @@ async function main(): Promise<void> {
       const receivers = Array.from({ length: Math.min(PER_REQUEST, N - next) }, (_, i) => String(46_700_000_000 + next + i));
       next += receivers.length;
       return {
-        account, from: undefined, receivers, text: { text: Buffer.from('queued while the SMSC is down') }, smsc: undefined, validityMinutes: undefined, deferredMinutes: undefined,
-        dlrMask: undefined, dlrUrl: undefined, protocolId: undefined, replyPath: undefined, priority: undefined, billing: undefined, binfo: undefined, metaData: undefined,
+        account,
+        from: undefined,
+        receivers,
+        text: { text: Buffer.from('queued while the SMSC is down') },
+        smsc: undefined,
+        validityMinutes: undefined,
+        deferredMinutes: undefined,
+        dlrMask: undefined,
+        dlrUrl: undefined,
+        protocolId: undefined,
+        replyPath: undefined,
+        priority: undefined,
+        billing: undefined,
+        binfo: undefined,
+        metaData: undefined,
       };
     };
     const t0 = performance.now();
@@ -80,10 +103,14 @@ async function main(): Promise<void> {
     );
     const fillS = (performance.now() - t0) / 1000;
     const mem = Number(/used_memory:(\d+)/.exec(await c.info('memory'))?.[1]);
-    console.log(`queued ${N} messages in ${fillS.toFixed(1)} s (${Math.round(N / fillS)} msg/s, no SMSC); Redis holds ${(mem / 1e6).toFixed(0)} MB`);
+    console.log(
+      `queued ${N} messages in ${fillS.toFixed(1)} s (${Math.round(N / fillS)} msg/s, no SMSC); Redis holds ${(mem / 1e6).toFixed(0)} MB`,
+    );
 
     const base = `http://127.0.0.1:${adminPort}`;
-    const routes = (await (await fetch(`${base}/api/v1/routes`, { headers: { authorization: AUTH } })).json()) as { routes: { key: string; counts: { waiting: number } }[] };
+    const routes = (await (await fetch(`${base}/api/v1/routes`, { headers: { authorization: AUTH } })).json()) as {
+      routes: { key: string; counts: { waiting: number } }[];
+    };
     const route = routes.routes[0]!;
     console.log(`route ${route.key}: ${route.counts.waiting} waiting`);
     const endpoints: [string, string][] = [
@@ -95,7 +122,9 @@ async function main(): Promise<void> {
       ['Kannel status.xml', '/status.xml'],
       ['Kannel store-status.json', '/store-status.json'],
     ];
-    console.log(`\n${'endpoint'.padEnd(26)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}  (${ROUNDS} requests each, loopback HTTP)`);
+    console.log(
+      `\n${'endpoint'.padEnd(26)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}  (${ROUNDS} requests each, loopback HTTP)`,
+    );
     let worst = 0;
     for (const [name, path] of endpoints) {
       const times: number[] = [];
@@ -108,7 +137,9 @@ async function main(): Promise<void> {
       }
       times.sort((a, b) => a - b);
       worst = Math.max(worst, percentile(times, 0.99));
-      console.log(`${name.padEnd(26)} ${percentile(times, 0.5).toFixed(1).padStart(8)} ${percentile(times, 0.99).toFixed(1).padStart(8)} ${times[times.length - 1]!.toFixed(1).padStart(8)}`);
+      console.log(
+        `${name.padEnd(26)} ${percentile(times, 0.5).toFixed(1).padStart(8)} ${percentile(times, 0.99).toFixed(1).padStart(8)} ${times[times.length - 1]!.toFixed(1).padStart(8)}`,
+      );
     }
     console.log(`\nworst p99 ${worst.toFixed(1)} ms with ${N} queued: ${worst <= 50 ? 'within' : 'OVER'} the 50 ms target`);
   } finally {

@@ -29,7 +29,9 @@ function timeUs(fn: () => void): number {
   return Number(process.hrtime.bigint() - t0) / 1000 / ITERATIONS;
 }
 
-console.log(`encoding cost, µs per message (${ITERATIONS} iterations per figure, one process, after a warm-up; ${process.env.ENCODING_MODULE ? 'compiled dist/' : 'src/ through tsx'})`);
+console.log(
+  `encoding cost, µs per message (${ITERATIONS} iterations per figure, one process, after a warm-up; ${process.env.ENCODING_MODULE ? 'compiled dist/' : 'src/ through tsx'})`,
+);
 console.log('| text | parts (udh8) | accept: encodeText + countParts | drain: buildParts udh8 | drain: buildParts sar |');
 console.log('|---|---|---|---|---|');
 for (const c of CASES) {

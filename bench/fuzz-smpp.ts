@@ -57,9 +57,18 @@ function report(r: FuzzResult): string {
     `messages during the storm: ${r.messages.sent} sent (${r.messages.refused} refused); DLR callbacks ${r.messages.dlrCallbacks}, MO forwarded ${r.messages.moForwards}`,
     `recovery: ${r.recoveryMs === undefined ? 'the final message was NOT delivered' : `final message delivered ${r.recoveryMs} ms after the last hostile PDU`}; gateway ${g.alive ? 'alive' : 'DEAD'}, stopped ${g.stoppedCleanly ? 'cleanly on SIGTERM' : 'NOT cleanly'}`,
     `gateway log: ${g.logLines} lines (${(g.logBytes / 1048576).toFixed(1)} MB), ${g.logErrors} at error or fatal, ${g.logNotJson} not JSON; most frequent: ${g.logTop.map(([m, n]) => `${n}× ${m}`).join('; ')}`,
-    `actions: ${Object.entries(s.actions).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`,
-    `answers to the gateway: ${Object.entries(s.answers).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`,
-    `from the gateway: ${Object.entries(s.fromGateway).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}; unreadable ${s.unreadableFromGateway}`,
+    `actions: ${Object.entries(s.actions)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+    `answers to the gateway: ${Object.entries(s.answers)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+    `from the gateway: ${Object.entries(s.fromGateway)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}; unreadable ${s.unreadableFromGateway}`,
     `pacing: waited ${s.pacingWaits} times for the gateway's answers, ${s.pacingTimeouts} ran out (PDUs eaten by a lost framing)`,
   ];
   return lines.join('\n');
@@ -84,9 +93,20 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  log(`SEED=${seed} COUNT=${count} TIMEOUT=${timeoutMs / 1000}${process.env.HEAP_MB ? ` HEAP_MB=${process.env.HEAP_MB}` : ''} (rerun this run with SEED=${seed} COUNT=${count}); ${cpus().length} CPUs, Node ${process.version}`);
+  log(
+    `SEED=${seed} COUNT=${count} TIMEOUT=${timeoutMs / 1000}${process.env.HEAP_MB ? ` HEAP_MB=${process.env.HEAP_MB}` : ''} (rerun this run with SEED=${seed} COUNT=${count}); ${cpus().length} CPUs, Node ${process.version}`,
+  );
   const heapMb = intEnv('HEAP_MB', 0);
-  const r = await runFuzz({ count, seed, timeoutMs, repo: REPO, log, signal: controller.signal, keepDir: process.env.KEEP === '1', ...(heapMb > 0 ? { heapMb } : {}) });
+  const r = await runFuzz({
+    count,
+    seed,
+    timeoutMs,
+    repo: REPO,
+    log,
+    signal: controller.signal,
+    keepDir: process.env.KEEP === '1',
+    ...(heapMb > 0 ? { heapMb } : {}),
+  });
   process.stdout.write(`\n${report(r)}\n\n`);
   if (controller.signal.aborted) {
     log(`interrupted; the gateway's configuration and log are in ${r.dir}`);

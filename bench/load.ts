@@ -57,8 +57,9 @@ if (!(TIMEOUT_MS > 0 && TIMEOUT_MS <= 3_600_000)) throw new Error('--timeout mus
 const DLR_MASK = Number(a['dlr-mask']);
 const DLR_PORT = a['dlr-server'] === undefined ? undefined : Number(a['dlr-server']);
 if (!(Number.isInteger(DLR_MASK) && DLR_MASK >= 0 && DLR_MASK <= 255)) throw new Error(`--dlr-mask must be 0..255, got ${a['dlr-mask']}`);
-if (DLR_PORT !== undefined && !(Number.isInteger(DLR_PORT) && DLR_PORT >= 0 && DLR_PORT <= 65535)) throw new Error(`--dlr-server must be a port, got ${a['dlr-server']}`);
-if ((DLR_MASK > 0) !== (DLR_PORT !== undefined)) throw new Error('--dlr-mask and --dlr-server go together');
+if (DLR_PORT !== undefined && !(Number.isInteger(DLR_PORT) && DLR_PORT >= 0 && DLR_PORT <= 65535))
+  throw new Error(`--dlr-server must be a port, got ${a['dlr-server']}`);
+if (DLR_MASK > 0 !== (DLR_PORT !== undefined)) throw new Error('--dlr-mask and --dlr-server go together');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: C });
 const controlAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -187,8 +188,7 @@ function oneRequest(i: number): Promise<void> {
       if (ok) {
         accepted++;
         acceptedAtEpoch[i] = performance.timeOrigin + performance.now();
-      }
-      else if (key.startsWith('ERR')) errors++;
+      } else if (key.startsWith('ERR')) errors++;
       done++;
       resolve();
     };
@@ -241,7 +241,15 @@ async function main(): Promise<void> {
     if (sampling) return;
     sampling = true;
     simAccepted()
-      .then((n) => timeline.push({ t_ms: Math.round(now()), http_done: done, http_ok: accepted, sim_accepted: n - base0, ...(dlrServer ? { dlr_final: dlrFinal } : {}) }))
+      .then((n) =>
+        timeline.push({
+          t_ms: Math.round(now()),
+          http_done: done,
+          http_ok: accepted,
+          sim_accepted: n - base0,
+          ...(dlrServer ? { dlr_final: dlrFinal } : {}),
+        }),
+      )
       .catch(() => undefined)
       .finally(() => (sampling = false));
   }, 100);
@@ -290,7 +298,12 @@ async function main(): Promise<void> {
     errors,
     http_secs: round(httpSecs, 3),
     http_accept_rate: round(accepted / httpSecs),
-    lat_ms: { p50: round(pct(sorted, 50), 2), p90: round(pct(sorted, 90), 2), p99: round(pct(sorted, 99), 2), max: round(pct(sorted, 100), 2) },
+    lat_ms: {
+      p50: round(pct(sorted, 50), 2),
+      p90: round(pct(sorted, 90), 2),
+      p99: round(pct(sorted, 99), 2),
+      max: round(pct(sorted, 100), 2),
+    },
     sink_received: received,
     e2e_secs: e2eMs === null ? null : round(e2eMs / 1000, 3),
     e2e_rate: e2eMs === null ? null : round(accepted / (e2eMs / 1000)),

@@ -39,7 +39,17 @@ async function run(withReceipts: boolean): Promise<{ perMessage: number; keys: n
       admin: { 'admin-port': 0 },
       log: { level: 'warn' },
       redis: { 'key-prefix': 'sb' },
-      links: [{ 'smsc-id': 'SINK', host: '127.0.0.1', port: sim.port, 'transceiver-mode': true, 'smsc-username': 'u', 'smsc-password': 'x', 'max-pending-submits': 100 }],
+      links: [
+        {
+          'smsc-id': 'SINK',
+          host: '127.0.0.1',
+          port: sim.port,
+          'transceiver-mode': true,
+          'smsc-username': 'u',
+          'smsc-password': 'x',
+          'max-pending-submits': 100,
+        },
+      ],
       accounts: [{ username: 'bench', password: 'bench' }],
     },
     { file: 'memory' },
@@ -52,9 +62,21 @@ async function run(withReceipts: boolean): Promise<{ perMessage: number; keys: n
     // One message first, so that the route, its queue and its counters exist before the baseline.
     const account = config.accounts[0]!;
     const submission = (to: string) => ({
-      account, from: undefined, receivers: [to], text: { text: Buffer.from('bench msg 12345') }, smsc: undefined, validityMinutes: undefined, deferredMinutes: undefined,
-      dlrMask: withReceipts ? 3 : undefined, dlrUrl: withReceipts ? `http://127.0.0.1:9/dlr?type=%d&id=%F&to=%p` : undefined,
-      protocolId: undefined, replyPath: undefined, priority: undefined, billing: undefined, binfo: undefined, metaData: undefined,
+      account,
+      from: undefined,
+      receivers: [to],
+      text: { text: Buffer.from('bench msg 12345') },
+      smsc: undefined,
+      validityMinutes: undefined,
+      deferredMinutes: undefined,
+      dlrMask: withReceipts ? 3 : undefined,
+      dlrUrl: withReceipts ? `http://127.0.0.1:9/dlr?type=%d&id=%F&to=%p` : undefined,
+      protocolId: undefined,
+      replyPath: undefined,
+      priority: undefined,
+      billing: undefined,
+      binfo: undefined,
+      metaData: undefined,
     });
     await app.accept.accept(submission('4670000000'));
     while (sim.counters.accepted < 1) await sleep(20);
@@ -62,7 +84,9 @@ async function run(withReceipts: boolean): Promise<{ perMessage: number; keys: n
     const before = await usedMemory(c);
     const keysBefore = await c.dbsize();
     for (let i = 1; i <= N; i += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, N + 1 - i) }, (_, k) => app.accept.accept(submission(String(4670000000 + i + k)))));
+      await Promise.all(
+        Array.from({ length: Math.min(100, N + 1 - i) }, (_, k) => app.accept.accept(submission(String(4670000000 + i + k)))),
+      );
     }
     while (sim.counters.accepted < N + 1) await sleep(50);
     while (app.store.counters.writes < N + 1) await sleep(50);
@@ -86,8 +110,12 @@ async function main(): Promise<void> {
   console.log(`\nN=${N} messages, Redis used_memory after ÷ N, once all are submitted and the queues are empty\n`);
   console.log(`| messages | bytes per message | Redis keys per message | memory for 1 msg/s sustained over ${LIFETIME_H} h |`);
   console.log('|---|---|---|---|');
-  console.log(`| without receipts (the record) | **${plain.perMessage.toFixed(0)}** | ${plain.keys.toFixed(2)} | ${perRate(plain.perMessage)} |`);
-  console.log(`| asking for receipts with a dlr-url (record + receipt correlation, until the receipt) | **${dlr.perMessage.toFixed(0)}** | ${dlr.keys.toFixed(2)} | ${perRate(dlr.perMessage)} |`);
+  console.log(
+    `| without receipts (the record) | **${plain.perMessage.toFixed(0)}** | ${plain.keys.toFixed(2)} | ${perRate(plain.perMessage)} |`,
+  );
+  console.log(
+    `| asking for receipts with a dlr-url (record + receipt correlation, until the receipt) | **${dlr.perMessage.toFixed(0)}** | ${dlr.keys.toFixed(2)} | ${perRate(dlr.perMessage)} |`,
+  );
 }
 
 main().then(

@@ -44,7 +44,18 @@
  *      while src/ is being edited, or to compare two commits
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +77,15 @@ import {
   writtenBytes,
   type Started,
 } from './lib/proc.js';
-import { redisCommandCalls, simulatorBinds, sinkConnections, startGateway, startSimulator, startSink, type RunningGateway } from './lib/systems.js';
+import {
+  redisCommandCalls,
+  simulatorBinds,
+  sinkConnections,
+  startGateway,
+  startSimulator,
+  startSink,
+  type RunningGateway,
+} from './lib/systems.js';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 /** The checkout this bench belongs to (its node_modules, its bench/). */
@@ -104,15 +123,18 @@ function envInt(name: string, def: number, min: number, max: number): number {
   const v = process.env[name];
   if (v === undefined || v === '') return def;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(v)}`);
   return n;
 }
 
 function settings(argv: readonly string[]): Settings {
-  for (const a of argv) if (a !== '--kannel') throw new Error(`unknown argument ${a} (the only option is --kannel; the rest is set by env, see bench/run.ts)`);
+  for (const a of argv)
+    if (a !== '--kannel') throw new Error(`unknown argument ${a} (the only option is --kannel; the rest is set by env, see bench/run.ts)`);
   const q = process.env.QUIET_MAX;
   const quietMax = q === '' ? undefined : q === undefined ? 0.3 : Number(q);
-  if (quietMax !== undefined && !(quietMax >= 0)) throw new Error(`QUIET_MAX must be a number of CPU-seconds or empty, got ${JSON.stringify(q)}`);
+  if (quietMax !== undefined && !(quietMax >= 0))
+    throw new Error(`QUIET_MAX must be a number of CPU-seconds or empty, got ${JSON.stringify(q)}`);
   const binds = process.env.BINDS ?? 'links';
   if (binds !== 'links' && binds !== 'instances') throw new Error(`BINDS must be links or instances, got ${JSON.stringify(binds)}`);
   const kannel = argv.includes('--kannel');
@@ -120,7 +142,8 @@ function settings(argv: readonly string[]): Settings {
   if (kannel && binds !== 'links') throw new Error('--kannel uses two links, one per sink, like kannel-aa.conf: leave BINDS unset');
   const out = process.env.OUT ? resolve(process.env.OUT) : mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   // The gateway's redis-server listens on OUT/<run>/redis/redis.sock: a unix socket path has at most 107 bytes.
-  if (Buffer.byteLength(join(out, 'sb-simulator-r99', 'redis', 'redis.sock')) > 100) throw new Error(`OUT is too long for a unix socket path under it: ${out}`);
+  if (Buffer.byteLength(join(out, 'sb-simulator-r99', 'redis', 'redis.sock')) > 100)
+    throw new Error(`OUT is too long for a unix socket path under it: ${out}`);
   return {
     n: envInt('N', 20_000, 1, 1_000_000),
     c: envInt('C', 50, 1, 1000),
@@ -185,7 +208,9 @@ function exportRef(ref: string, out: string): string {
   const tree = join(out, 'tree');
   rmSync(tree, { recursive: true, force: true });
   mkdirSync(tree, { recursive: true });
-  const r = spawnSync('sh', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'sh', REPO, ref, tree], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('sh', ['-c', 'git -C "$1" archive "$2" | tar -x -C "$3"', 'sh', REPO, ref, tree], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.status !== 0 || !existsSync(join(tree, 'package.json'))) throw new Error(`cannot export ${ref} from git`);
   symlinkSync(join(REPO, 'node_modules'), join(tree, 'node_modules'));
   log(`measuring ${ref} (${describeVersion(ref)}), exported to ${tree}`);
@@ -265,7 +290,10 @@ interface Row extends DriverFigures {
 }
 
 /** The gateway's processes in cpu_s: Switchboard's HTTP process, the links process it forks, its redis-server. */
-const GATEWAY_PROCS: Record<System, readonly string[]> = { switchboard: ['gateway-http', 'gateway-links', 'redis-server'], kannel: ['bearerbox', 'smsbox'] };
+const GATEWAY_PROCS: Record<System, readonly string[]> = {
+  switchboard: ['gateway-http', 'gateway-links', 'redis-server'],
+  kannel: ['bearerbox', 'smsbox'],
+};
 
 /** Waits (bounded) until processes other than ours use less than a tenth of a core, sampled over 1 s. */
 async function waitQuiet(s: Settings, procs: Procs): Promise<void> {
@@ -282,7 +310,9 @@ async function waitQuiet(s: Settings, procs: Procs): Promise<void> {
     const other = machineBusySeconds() - m0 - (ours() - o0);
     if (other <= 0.1) return;
     if (Date.now() > deadline) {
-      log(`the machine is still busy (other processes use ${(other * 100).toFixed(0)} % of a core); measuring anyway, the noise check will tell`);
+      log(
+        `the machine is still busy (other processes use ${(other * 100).toFixed(0)} % of a core); measuring anyway, the noise check will tell`,
+      );
       return;
     }
     if (!said) log(`waiting for a quiet machine: other processes use ${(other * 100).toFixed(0)} % of a core`);
@@ -291,7 +321,14 @@ async function waitQuiet(s: Settings, procs: Procs): Promise<void> {
 }
 
 /** Runs a driver process to its end (bounded) and returns the JSON line it printed. */
-async function runDriver(procs: Procs, name: string, cmd: string, args: string[], logFile: string, timeoutS: number): Promise<DriverResult> {
+async function runDriver(
+  procs: Procs,
+  name: string,
+  cmd: string,
+  args: string[],
+  logFile: string,
+  timeoutS: number,
+): Promise<DriverResult> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const d = procs.start(name, cmd, args, { cwd: REPO, env, logFile });
@@ -301,7 +338,10 @@ async function runDriver(procs: Procs, name: string, cmd: string, args: string[]
     throw new Error(`${name} did not finish within ${timeoutS + 30} s`);
   }
   await procs.stop(d); // already exited: just unregisters it
-  const line = readFileSync(logFile, 'utf8').split('\n').reverse().find((l) => l.startsWith('{'));
+  const line = readFileSync(logFile, 'utf8')
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('{'));
   if (d.exitCode !== 0 || !line) throw new Error(`${name} failed (exit ${d.exitCode}):\n${tail(logFile)}`);
   return JSON.parse(line) as DriverResult;
 }
@@ -328,7 +368,17 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     if (o.smsc === 'simulator') {
       const port = await freePort();
       control = await freePort();
-      smscProcs.push(await startSimulator(procs, tree, dir, port, control, s.dlr ? { receipts: 'requested', delayMs: s.receiptDelayMs } : { receipts: 'none' }, s.persona));
+      smscProcs.push(
+        await startSimulator(
+          procs,
+          tree,
+          dir,
+          port,
+          control,
+          s.dlr ? { receipts: 'requested', delayMs: s.receiptDelayMs } : { receipts: 'none' },
+          s.persona,
+        ),
+      );
       smscs.push({ name: 'A', port }, ...(s.binds === 'links' ? [{ name: 'B', port }] : []));
     } else {
       for (const name of ['A', 'B']) {
@@ -348,7 +398,13 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     const httpPort = await freePort();
     const bindsReady = async (): Promise<boolean> =>
       o.smsc === 'simulator' ? (await simulatorBinds(control)) >= 2 : stats.every((f) => sinkConnections(f) >= 1);
-    gw = await startGateway(procs, tree, { dir, httpPort, smscs, binds: s.binds, window: s.window }, s.profile ? join(dir, 'prof') : undefined, bindsReady);
+    gw = await startGateway(
+      procs,
+      tree,
+      { dir, httpPort, smscs, binds: s.binds, window: s.window },
+      s.profile ? join(dir, 'prof') : undefined,
+      bindsReady,
+    );
     await sleep(1000);
     await waitQuiet(s, procs);
 
@@ -377,12 +433,39 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     const self0 = selfCpuSeconds();
     const kids0 = reapedChildrenCpuSeconds();
     log(`run ${label}: N=${s.n} C=${s.c}`);
-    const common = ['--n', String(s.n), '--c', String(s.c), '--rate', String(s.rate), '--port', String(httpPort), '--timeout', String(s.timeoutS), '--timeline', join(dir, 'timeline.jsonl')];
+    const common = [
+      '--n',
+      String(s.n),
+      '--c',
+      String(s.c),
+      '--rate',
+      String(s.rate),
+      '--port',
+      String(httpPort),
+      '--timeout',
+      String(s.timeoutS),
+      '--timeline',
+      join(dir, 'timeline.jsonl'),
+    ];
     if (s.dlr) common.push('--dlr-mask', '3', '--dlr-server', String(await freePort()));
     const r =
       o.smsc === 'simulator'
-        ? await runDriver(procs, 'driver', process.execPath, ['--import', 'tsx', join(BENCH, 'load.ts'), ...common, '--control', String(control)], join(dir, 'load.out'), s.timeoutS)
-        : await runDriver(procs, 'driver', process.execPath, [join(s.shared, 'load.js'), ...common, '--stats', stats.join(','), '--label', label], join(dir, 'load.out'), s.timeoutS);
+        ? await runDriver(
+            procs,
+            'driver',
+            process.execPath,
+            ['--import', 'tsx', join(BENCH, 'load.ts'), ...common, '--control', String(control)],
+            join(dir, 'load.out'),
+            s.timeoutS,
+          )
+        : await runDriver(
+            procs,
+            'driver',
+            process.execPath,
+            [join(s.shared, 'load.js'), ...common, '--stats', stats.join(','), '--label', label],
+            join(dir, 'load.out'),
+            s.timeoutS,
+          );
     const cpu1 = sample();
     const aofBytes = writtenBytes(gw.redis.pid) - aof0;
     const calls1 = await redisCommandCalls(redisSock);
@@ -425,7 +508,12 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
       driver_cpu_s: Number(driver.toFixed(2)),
       machine_cpu_s: Number(machine.toFixed(2)),
       other_cpu_s: other,
-      other_detail: { irq_softirq_s: Number(irq.toFixed(2)), top: others, wall_s: Number(wallS.toFixed(2)), ...(s.quietMax !== undefined ? { limit_cpu_s: Number(quietLimit(s.quietMax, wallS).toFixed(2)) } : {}) },
+      other_detail: {
+        irq_softirq_s: Number(irq.toFixed(2)),
+        top: others,
+        wall_s: Number(wallS.toFixed(2)),
+        ...(s.quietMax !== undefined ? { limit_cpu_s: Number(quietLimit(s.quietMax, wallS).toFixed(2)) } : {}),
+      },
       ...(split ? { split } : {}),
       ...(r.dlr ? { dlr: r.dlr } : {}),
       aof_bytes: aofBytes,
@@ -496,7 +584,8 @@ function runShWithRate(s: Settings, out: string): string {
   const original = readFileSync(join(s.shared, 'run.sh'), 'utf8');
   const here = 'HERE=$(cd "$(dirname "$0")" && pwd)';
   const driver = 'node "$HERE/load.js" --n "$N" --c "$C"';
-  if (!original.includes(here) || !original.includes(driver)) throw new Error(`${join(s.shared, 'run.sh')} changed: cannot add --rate to its load.js call`);
+  if (!original.includes(here) || !original.includes(driver))
+    throw new Error(`${join(s.shared, 'run.sh')} changed: cannot add --rate to its load.js call`);
   mkdirSync(out, { recursive: true });
   const copy = join(out, 'run-rate.sh');
   writeFileSync(copy, original.replace(here, `HERE=${JSON.stringify(resolve(s.shared))}`).replace(driver, `${driver} --rate "$RATE"`));
@@ -526,7 +615,11 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
   log(`run kannel (run.sh) #${i}: N=${s.n} C=${s.c}${s.rate ? ` RATE=${s.rate}` : ''}, output in ${out}`);
   await waitQuiet(s, procs);
   const script = s.rate > 0 ? runShWithRate(s, out) : join(s.shared, 'run.sh');
-  const p = procs.start('kannel run.sh', 'bash', [script], { cwd: s.shared, env: { ...env, RATE: String(s.rate) }, logFile: join(s.out, `kannel-${i}.log`) });
+  const p = procs.start('kannel run.sh', 'bash', [script], {
+    cwd: s.shared,
+    env: { ...env, RATE: String(s.rate) },
+    logFile: join(s.out, `kannel-${i}.log`),
+  });
   const finished = await Promise.race([p.exit.then(() => true), sleep(3 * (s.timeoutS + 120) * 1000).then(() => false)]);
   await procs.stop(p, 60_000);
   if (!finished) throw new Error(`run.sh did not finish in time; its log ends:\n${tail(p.logFile)}`);
@@ -534,7 +627,15 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
   if (!existsSync(results)) throw new Error(`run.sh wrote no results; its log ends:\n${tail(p.logFile, 25)}`);
   const rows: Row[] = [];
   for (const line of readFileSync(results, 'utf8').trim().split('\n')) {
-    const j = JSON.parse(line) as DriverResult & { label: string; bb_cpu_s: number; sb_cpu_s: number; machine_cpu_s: number; other_cpu_s: number; noisy: boolean; driver_cpu_s: number };
+    const j = JSON.parse(line) as DriverResult & {
+      label: string;
+      bb_cpu_s: number;
+      sb_cpu_s: number;
+      machine_cpu_s: number;
+      other_cpu_s: number;
+      noisy: boolean;
+      driver_cpu_s: number;
+    };
     const run = /run=(\d+)/.exec(j.label)?.[1] ?? '1';
     const runDir = join(out, `aa-file-p${s.window}-dlr${s.dlr ? 1 : 0}-r${run}`);
     const cpuTxt = existsSync(join(runDir, 'cpu.txt')) ? readFileSync(join(runDir, 'cpu.txt'), 'utf8') : '';
@@ -580,7 +681,9 @@ function runLine(r: Row): string {
     .join(', ');
   const verdict = !r.ok ? `FAILED: ${r.problem}` : r.noisy ? 'NOISY (repeated)' : 'quiet';
   const od = r.other_detail;
-  const detail = od ? ` (limit ${od.limit_cpu_s?.toFixed(2) ?? 'off'} for ${od.wall_s.toFixed(1)} s; irq+softirq ${od.irq_softirq_s.toFixed(2)}${od.top.length ? `; ${od.top.join(', ')}` : ''})` : '';
+  const detail = od
+    ? ` (limit ${od.limit_cpu_s?.toFixed(2) ?? 'off'} for ${od.wall_s.toFixed(1)} s; irq+softirq ${od.irq_softirq_s.toFixed(2)}${od.top.length ? `; ${od.top.join(', ')}` : ''})`
+    : '';
   return (
     `${r.label}: HTTP ${r.http_accept_rate.toFixed(0)} req/s, end-to-end ${r.e2e_rate?.toFixed(0) ?? '-'} msg/s ` +
     `(${r.e2e_secs ?? '-'} s)${r.dlr ? `, final DLR callbacks ${r.dlr.e2e_rate?.toFixed(0) ?? '-'}/s (${r.dlr.final} in ${r.dlr.e2e_secs ?? '-'} s)` : ''}, p50/p99/max ${r.lat_ms.p50}/${r.lat_ms.p99}/${r.lat_ms.max} ms | CPU-s ${cpu}, driver ${r.driver_cpu_s.toFixed(2)}, ` +
@@ -617,7 +720,8 @@ interface Column {
 /** A Markdown table, metrics as rows and systems as columns; CPU in µs per message (median over the runs). */
 function summaryTable(cols: readonly Column[]): string {
   const usPerMsg = (c: Column, proc: string): number => median(c.rows.map((r) => ((r.cpu_s[proc] ?? NaN) / r.n) * 1e6));
-  const sumUs = (c: Column, procs: readonly string[]): number => median(c.rows.map((r) => (procs.reduce((a, p) => a + (r.cpu_s[p] ?? NaN), 0) / r.n) * 1e6));
+  const sumUs = (c: Column, procs: readonly string[]): number =>
+    median(c.rows.map((r) => (procs.reduce((a, p) => a + (r.cpu_s[p] ?? NaN), 0) / r.n) * 1e6));
   const smscProcs = (c: Column): string[] => Object.keys(c.rows[0]?.cpu_s ?? {}).filter((k) => !GATEWAY_PROCS[c.system].includes(k));
   const lines: string[] = [];
   const row = (name: string, cell: (c: Column) => string): void => {
@@ -629,28 +733,38 @@ function summaryTable(cols: readonly Column[]): string {
   row('end-to-end, msg/s (median, min–max)', (c) => rangeCell(c.rows.map((r) => r.e2e_rate ?? NaN)));
   row('s until the SMSC had all N', (c) => median(c.rows.map((r) => r.e2e_secs ?? NaN)).toFixed(2));
   if (cols.some((c) => c.rows.some((r) => r.dlr))) {
-    row('**DLR end-to-end**, msg/s (N ÷ s until the last final callback; median, min–max)', (c) => rangeCell(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN)));
+    row('**DLR end-to-end**, msg/s (N ÷ s until the last final callback; median, min–max)', (c) =>
+      rangeCell(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN)),
+    );
     row('s until the last final DLR callback', (c) => median(c.rows.map((r) => r.dlr?.e2e_secs ?? NaN)).toFixed(2));
     row('DLR callbacks received, final / all (median run)', (c) => {
       const m = median(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN));
       const d = (c.rows.find((x) => x.dlr?.e2e_rate === m) ?? c.rows[0])?.dlr;
       if (!d) return '-';
-      const types = Object.entries(d.types).map(([t, n]) => `type ${t}: ${fmt0(n)}`).join(', ');
+      const types = Object.entries(d.types)
+        .map(([t, n]) => `type ${t}: ${fmt0(n)}`)
+        .join(', ');
       return `${fmt0(d.final)} / ${fmt0(d.all)} (${types})`;
     });
   }
   row('HTTP latency p50 / p90 / p99 / max, ms', (c) =>
     (['p50', 'p90', 'p99', 'max'] as const).map((k) => fmt1(median(c.rows.map((r) => r.lat_ms[k])))).join(' / '),
   );
-  row('accept → submit wait p50 / p99 / max, ms (202 to the SMSC\'s accept)', (c) => {
+  row("accept → submit wait p50 / p99 / max, ms (202 to the SMSC's accept)", (c) => {
     const w = c.rows.map((r) => r.accept_to_submit_ms ?? undefined).filter((x) => x !== undefined);
-    return w.length === 0 ? 'not measured (the C sinks do not report per-message times)' : (['p50', 'p99', 'max'] as const).map((k) => fmt1(median(w.map((x) => x[k])))).join(' / ');
+    return w.length === 0
+      ? 'not measured (the C sinks do not report per-message times)'
+      : (['p50', 'p99', 'max'] as const).map((k) => fmt1(median(w.map((x) => x[k])))).join(' / ');
   });
   row('gateway CPU, µs per message', (c) => {
     const ps = GATEWAY_PROCS[c.system];
     return `**${fmt0(sumUs(c, ps))}** = ${ps.map((p) => `${p} ${fmt0(usPerMsg(c, p))}`).join(' + ')}`;
   });
-  row('SMSC side CPU, µs per message', (c) => smscProcs(c).map((p) => `${p} ${fmt0(usPerMsg(c, p))}`).join(' + '));
+  row('SMSC side CPU, µs per message', (c) =>
+    smscProcs(c)
+      .map((p) => `${p} ${fmt0(usPerMsg(c, p))}`)
+      .join(' + '),
+  );
   row('load driver CPU, µs per message', (c) => fmt0(median(c.rows.map((r) => (r.driver_cpu_s / r.n) * 1e6))));
   // A DLR run lasts until the last final callback, so its CPU is spread over that time.
   const runSecs = (r: Row): number => (r.dlr ? (r.dlr.e2e_secs ?? NaN) : (r.e2e_secs ?? NaN));
@@ -671,11 +785,14 @@ function summaryTable(cols: readonly Column[]): string {
     );
     row('Redis commands per message (INFO commandstats; the calls inside Lua scripts included): total; top 6', (c) => {
       if (c.system !== 'switchboard') return '-';
-      const per = (r: Row, k?: string): number => (k ? (r.redis_calls?.[k] ?? 0) : Object.values(r.redis_calls ?? {}).reduce((a, b) => a + b, 0)) / r.n;
+      const per = (r: Row, k?: string): number =>
+        (k ? (r.redis_calls?.[k] ?? 0) : Object.values(r.redis_calls ?? {}).reduce((a, b) => a + b, 0)) / r.n;
       const m = median(c.rows.map((r) => per(r)));
       const r = c.rows.find((x) => per(x) === m) ?? c.rows[0];
       if (!r?.redis_calls) return '-';
-      const top = Object.keys(r.redis_calls).slice(0, 6).map((k) => `${k} ${per(r, k).toFixed(1)}`);
+      const top = Object.keys(r.redis_calls)
+        .slice(0, 6)
+        .map((k) => `${k} ${per(r, k).toFixed(1)}`);
       return `**${m.toFixed(1)}**; ${top.join(', ')}`;
     });
   }
@@ -685,14 +802,18 @@ function summaryTable(cols: readonly Column[]): string {
 function comparison(sb: Column, k: Column): string {
   const e2e = (c: Column): number => median(c.rows.map((r) => r.e2e_rate ?? NaN));
   const http = (c: Column): number => median(c.rows.map((r) => r.http_accept_rate));
-  const gwUs = (c: Column): number => median(c.rows.map((r) => (GATEWAY_PROCS[c.system].reduce((a, p) => a + (r.cpu_s[p] ?? NaN), 0) / r.n) * 1e6));
+  const gwUs = (c: Column): number =>
+    median(c.rows.map((r) => (GATEWAY_PROCS[c.system].reduce((a, p) => a + (r.cpu_s[p] ?? NaN), 0) / r.n) * 1e6));
   const dlr = (c: Column): number => median(c.rows.map((r) => r.dlr?.e2e_rate ?? NaN));
   const vs = (a: number, b: number): string => {
     const ratio = a / b;
     const word = ratio >= 1 ? `${((ratio - 1) * 100).toFixed(0)} % faster` : `${((1 - ratio) * 100).toFixed(0)} % slower`;
     return `${fmt0(a)} msg/s against Kannel's ${fmt0(b)} msg/s: ${ratio.toFixed(2)}×, ${word}`;
   };
-  const dlrText = Number.isFinite(dlr(sb)) && Number.isFinite(dlr(k)) ? `DLR end to end (until the last final callback): Switchboard ${vs(dlr(sb), dlr(k))}. ` : '';
+  const dlrText =
+    Number.isFinite(dlr(sb)) && Number.isFinite(dlr(k))
+      ? `DLR end to end (until the last final callback): Switchboard ${vs(dlr(sb), dlr(k))}. `
+      : '';
   return (
     dlrText +
     `End to end (until the sinks had all N): Switchboard ${vs(e2e(sb), e2e(k))} (HTTP accept ${fmt0(http(sb))} vs ${fmt0(http(k))} req/s). ` +
@@ -708,14 +829,27 @@ function encodingTable(tree: string): string {
   log('encoding cost per message (bench/encoding.ts; ENCODING=0 skips it)');
   const env: NodeJS.ProcessEnv = { ...process.env, ENCODING_MODULE: join(tree, 'dist', 'encoding', 'index.js') };
   delete env.NODE_OPTIONS;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH, 'encoding.ts')], { cwd: REPO, env, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return `encoding table: bench/encoding.ts failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join('\n')}\n`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(BENCH, 'encoding.ts')], {
+    cwd: REPO,
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  if (r.status !== 0)
+    return `encoding table: bench/encoding.ts failed (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').trim().split('\n').slice(-5).join('\n')}\n`;
   return r.stdout;
 }
 
 // ---------------------------------------------------------------------------------------------------- main
 
-async function measure(s: Settings, procs: Procs, want: number, results: string, run: (attempt: number) => Promise<Row>, first: number): Promise<{ rows: Row[]; attempts: number; failed: number }> {
+async function measure(
+  s: Settings,
+  procs: Procs,
+  want: number,
+  results: string,
+  run: (attempt: number) => Promise<Row>,
+  first: number,
+): Promise<{ rows: Row[]; attempts: number; failed: number }> {
   const rows: Row[] = [];
   let attempts = 0;
   let failed = 0;
@@ -758,7 +892,9 @@ async function main(): Promise<number> {
     ensureBuilt(tree);
     const results = join(s.out, 'results.jsonl');
     const version = describeVersion(s.ref);
-    log(`Switchboard ${version}; N=${s.n} C=${s.c}${s.rate ? ` RATE=${s.rate}` : ''} RUNS=${s.runs} WINDOW=${s.window} BINDS=${s.binds} QUIET_MAX=${s.quietMax ?? 'off'}; output in ${s.out}`);
+    log(
+      `Switchboard ${version}; N=${s.n} C=${s.c}${s.rate ? ` RATE=${s.rate}` : ''} RUNS=${s.runs} WINDOW=${s.window} BINDS=${s.binds} QUIET_MAX=${s.quietMax ?? 'off'}; output in ${s.out}`,
+    );
 
     const cols: Column[] = [];
     let failures = 0;
@@ -766,10 +902,18 @@ async function main(): Promise<number> {
       const m = await measure(s, procs, s.runs, results, (a) => switchboardRun(s, procs, tree, { smsc: 'simulator' }, a), 1);
       failures += m.failed;
       const u = usable(m.rows);
-      cols.push({ title: `Switchboard ${version} → its simulator`, system: 'switchboard', rows: u.rows, attempts: m.attempts, okRuns: u.okRuns, noisy: u.noisy });
+      cols.push({
+        title: `Switchboard ${version} → its simulator`,
+        system: 'switchboard',
+        rows: u.rows,
+        attempts: m.attempts,
+        okRuns: u.okRuns,
+        noisy: u.noisy,
+      });
     } else {
       const sinkSrc = join(s.shared, 'smsc_sink.c');
-      if (!existsSync(join(s.shared, 'run.sh')) || !existsSync(sinkSrc)) throw new Error(`--kannel needs the reference bench in ${s.shared} (SHARED_BENCH)`);
+      if (!existsSync(join(s.shared, 'run.sh')) || !existsSync(sinkSrc))
+        throw new Error(`--kannel needs the reference bench in ${s.shared} (SHARED_BENCH)`);
       const sinkBinary = join(s.out, 'smsc_sink');
       const gcc = spawnSync('gcc', ['-O2', '-Wall', '-o', sinkBinary, sinkSrc], { stdio: 'inherit' });
       if (gcc.status !== 0) throw new Error('cannot build smsc_sink with gcc');
@@ -799,7 +943,14 @@ async function main(): Promise<number> {
         }
       };
       const switchboardRound = async (): Promise<void> => {
-        const m = await measure(s, procs, 1, results, (a) => switchboardRun(s, procs, tree, { smsc: 'sinks', sinkBinary }, a), sAttempts + 1);
+        const m = await measure(
+          s,
+          procs,
+          1,
+          results,
+          (a) => switchboardRun(s, procs, tree, { smsc: 'sinks', sinkBinary }, a),
+          sAttempts + 1,
+        );
         sAttempts += m.attempts;
         failures += m.failed;
         sRows.push(...m.rows);
@@ -818,12 +969,28 @@ async function main(): Promise<number> {
       const ku = usable(kRows);
       const su = usable(sRows);
       cols.push(
-        { title: `Switchboard ${version} (Redis, append-only file)`, system: 'switchboard', rows: su.rows, attempts: sAttempts, okRuns: su.okRuns, noisy: su.noisy },
-        { title: 'Kannel 1.4.5 (store-type file)', system: 'kannel', rows: ku.rows, attempts: kAttempts, okRuns: ku.okRuns, noisy: ku.noisy },
+        {
+          title: `Switchboard ${version} (Redis, append-only file)`,
+          system: 'switchboard',
+          rows: su.rows,
+          attempts: sAttempts,
+          okRuns: su.okRuns,
+          noisy: su.noisy,
+        },
+        {
+          title: 'Kannel 1.4.5 (store-type file)',
+          system: 'kannel',
+          rows: ku.rows,
+          attempts: kAttempts,
+          okRuns: ku.okRuns,
+          noisy: ku.noisy,
+        },
       );
     }
 
-    const smscLine = s.kannel ? 'both → two smsc_sink (C) processes, driver /work/shared/bench/load.js' : 'SMSC: `switchboard simulator` (own process), driver bench/load.ts';
+    const smscLine = s.kannel
+      ? 'both → two smsc_sink (C) processes, driver /work/shared/bench/load.js'
+      : 'SMSC: `switchboard simulator` (own process), driver bench/load.ts';
     const dlrLine = s.dlr
       ? `; DLR: dlr-mask=3 and a dlr-url to the driver on every request, a receipt for every submit (${s.kannel ? 'smsc_sink --dlr' : `simulator --receipts requested, ${s.receiptDelayMs} ms after the submit_sm_resp`})`
       : '';
@@ -832,7 +999,8 @@ async function main(): Promise<number> {
     const [sbCol, kCol] = cols;
     if (sbCol && kCol && sbCol.rows.length && kCol.rows.length) text += `\n${comparison(sbCol, kCol)}\n`;
     for (const c of cols) {
-      if (c.rows.length < s.runs) text += `\nWARNING: ${c.title}: only ${c.rows.length} of ${s.runs} runs usable${c.noisy ? ' and none of them quiet' : ''}.\n`;
+      if (c.rows.length < s.runs)
+        text += `\nWARNING: ${c.title}: only ${c.rows.length} of ${s.runs} runs usable${c.noisy ? ' and none of them quiet' : ''}.\n`;
     }
     if (!s.kannel && s.encoding) text += `\n${encodingTable(tree)}`;
     writeFileSync(join(s.out, 'summary.md'), text);

@@ -98,14 +98,40 @@ async function main(): Promise<void> {
   const redis = await startEmbeddedRedis({ dataDir: join(dir, 'redis'), persistence: true, detached: false });
   const simPort = await freePort();
   const control = await freePort();
-  const sim = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulator', '--port', String(simPort), '--control-port', String(control), '--quiet', '--receipts', 'none'], { stdio: 'ignore' });
+  const sim = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/main.ts',
+      'simulator',
+      '--port',
+      String(simPort),
+      '--control-port',
+      String(control),
+      '--quiet',
+      '--receipts',
+      'none',
+    ],
+    { stdio: 'ignore' },
+  );
   const config = validateConfig(
     {
       http: { 'sendsms-port': 0, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345' },
       admin: { 'admin-port': 0 },
       log: { level: 'warn' },
       redis: { 'key-prefix': 'stages' },
-      links: ['A', 'B'].map((id) => ({ 'smsc-id': 'SINK', 'smsc-admin-id': id, host: '127.0.0.1', port: simPort, 'transceiver-mode': true, 'smsc-username': id, 'smsc-password': 'x', 'max-pending-submits': 100, 'reconnect-delay': 0.1 })),
+      links: ['A', 'B'].map((id) => ({
+        'smsc-id': 'SINK',
+        'smsc-admin-id': id,
+        host: '127.0.0.1',
+        port: simPort,
+        'transceiver-mode': true,
+        'smsc-username': id,
+        'smsc-password': 'x',
+        'max-pending-submits': 100,
+        'reconnect-delay': 0.1,
+      })),
       accounts: [{ username: 'bench', password: 'bench', 'user-allow-ip': '127.0.0.1', 'user-deny-ip': '*.*.*.*' }],
     },
     { file: 'stages' },
@@ -122,7 +148,11 @@ async function main(): Promise<void> {
     await profiler.start();
     const cpu0 = cpuUs();
     const t0 = Date.now();
-    const ok = Number(await waitExit(spawn(process.execPath, ['-e', DRIVER, String(http.httpPort), String(N), String(C)], { stdio: ['ignore', 'pipe', 'inherit'] })));
+    const ok = Number(
+      await waitExit(
+        spawn(process.execPath, ['-e', DRIVER, String(http.httpPort), String(N), String(C)], { stdio: ['ignore', 'pipe', 'inherit'] }),
+      ),
+    );
     const acceptUs = (cpuUs() - cpu0) / N;
     await profiler.stop('accept');
     const acceptS = (Date.now() - t0) / 1000;
@@ -158,10 +188,16 @@ async function main(): Promise<void> {
 
     const f = (x: number): string => x.toFixed(1);
     console.log(`\nN=${N} C=${C}, each process alone (the other role not running), two binds window 100 to the simulator\n`);
-    console.log('| stage | CPU of the process, µs per message | Redis CPU, µs per message | Redis commands per message | wall time, s | batching |');
+    console.log(
+      '| stage | CPU of the process, µs per message | Redis CPU, µs per message | Redis commands per message | wall time, s | batching |',
+    );
     console.log('|---|---|---|---|---|---|');
-    console.log(`| accept (HTTP process) | **${f(acceptUs)}** | ${f(acceptRedisUs)} | ${f(acceptCalls)} | ${acceptS.toFixed(2)} | ${f(messages / commits)} messages per commit, ${f(messages / jobs)} per job |`);
-    console.log(`| drain (links process) | **${f(drainUs)}** | ${f(drainRedisUs)} | ${f(drainCalls)} | ${drainS.toFixed(2)} (startup included) | ${f(store.writes / Math.max(1, store.flushes))} outcomes per record write |`);
+    console.log(
+      `| accept (HTTP process) | **${f(acceptUs)}** | ${f(acceptRedisUs)} | ${f(acceptCalls)} | ${acceptS.toFixed(2)} | ${f(messages / commits)} messages per commit, ${f(messages / jobs)} per job |`,
+    );
+    console.log(
+      `| drain (links process) | **${f(drainUs)}** | ${f(drainRedisUs)} | ${f(drainCalls)} | ${drainS.toFixed(2)} (startup included) | ${f(store.writes / Math.max(1, store.flushes))} outcomes per record write |`,
+    );
     console.log(`| whole path | ${f(acceptUs + drainUs)} | ${f(acceptRedisUs + drainRedisUs)} | ${f(acceptCalls + drainCalls)} | | |`);
     for (const r of profiler.reports) console.log(r);
   } finally {

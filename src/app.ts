@@ -87,7 +87,13 @@ const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 /** Waits for `p` (its outcome ignored) at most `ms`. */
 function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    p.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((r) => (timer = setTimeout(r, ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 export class App {
@@ -159,15 +165,32 @@ export class App {
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
       guard: (write) => circuit.run(write),
     });
-    this.store = new MessageStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs, logger: logger.child({ component: 'records' }) });
+    this.store = new MessageStore(storeRedis, keys, {
+      lifetimeMs: config.queue.messageLifetimeMs,
+      logger: logger.child({ component: 'records' }),
+    });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
     this.accountStats = new AccountStats(storeRedis, keys);
-    const outbound = (this.outbound = new OutboundPolicies({ networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts }, config.accounts));
+    const outbound = (this.outbound = new OutboundPolicies(
+      { networks: config.callbacks.denyNetworks, hosts: config.callbacks.denyHosts },
+      config.accounts,
+    ));
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
-    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) => this.accountStats.count(account, final));
+    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) =>
+      this.accountStats.count(account, final),
+    );
     this.reports = reports;
-    this.receipts = new ReceiptPipeline(workRedis, config.redis.keyPrefix, this.store, reports, linksById, config.receipts.unmatchedRetryMs, logger, config.redis.deliverSmTimeoutMs);
+    this.receipts = new ReceiptPipeline(
+      workRedis,
+      config.redis.keyPrefix,
+      this.store,
+      reports,
+      linksById,
+      config.receipts.unmatchedRetryMs,
+      logger,
+      config.redis.deliverSmTimeoutMs,
+    );
     this.mo = new MoPipeline({
       redis: workRedis,
       connection: workRedis,
@@ -224,7 +247,11 @@ export class App {
       directory: this.directory,
       redis: storeRedis,
       keys,
-      records: { markQueued: (m, r, j, n, why) => this.store.markQueued(m, r, j, n, why), failedWire: (id) => this.store.failedWire(id), removeFailed: (id, who, now) => reports.removed(id, who, now) },
+      records: {
+        markQueued: (m, r, j, n, why) => this.store.markQueued(m, r, j, n, why),
+        failedWire: (id) => this.store.failedWire(id),
+        removeFailed: (id, who, now) => reports.removed(id, who, now),
+      },
       links: () => this.config.links,
       lifetimeMs: config.queue.messageLifetimeMs,
       logger,
@@ -253,7 +280,12 @@ export class App {
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
       logger,
     }));
-    this.metricsPublisher = new MetricsPublisher(storeRedis, keys, this.nodeId, this.metrics, () =>
+    this.metricsPublisher = new MetricsPublisher(
+      storeRedis,
+      keys,
+      this.nodeId,
+      this.metrics,
+      () =>
         refreshProcessMetrics(this.metrics, {
           binds: [...this.runtimes.values()].flatMap((r) => r.binds),
           replies: this.replies,
@@ -267,7 +299,15 @@ export class App {
     const reloadConfig = opts.reloadConfig;
     this.reloader = new ConfigReloader({
       load: () => {
-        if (!reloadConfig) throw new ConfigError([{ file: config.source, line: undefined, path: '', message: 'this gateway was not started from a configuration file, so there is nothing to re-read' }]);
+        if (!reloadConfig)
+          throw new ConfigError([
+            {
+              file: config.source,
+              line: undefined,
+              path: '',
+              message: 'this gateway was not started from a configuration file, so there is nothing to re-read',
+            },
+          ]);
         return reloadConfig();
       },
       running: () => this.current,
@@ -288,7 +328,17 @@ export class App {
       const simLog = logger.child({ component: 'simulator' });
       this.simulator.on('submit', (m) => {
         const decoded = decodeShortMessage({ dataCoding: m.dataCoding, esmClass: m.esmClass, shortMessage: m.shortMessage, sar: m.sar });
-        simLog.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, octets: m.shortMessage.length, text: decoded.text, part: decoded.concat }, 'simulator received a submit_sm');
+        simLog.info(
+          {
+            from: m.sourceAddr,
+            to: m.destAddr,
+            dataCoding: m.dataCoding,
+            octets: m.shortMessage.length,
+            text: decoded.text,
+            part: decoded.concat,
+          },
+          'simulator received a submit_sm',
+        );
       });
     }
   }
@@ -323,7 +373,13 @@ export class App {
     await this.fleet.apply(diff);
     // A route whose every link is gone now: its messages are routed again with the new links (or failed).
     if (diff.removed.length > 0 || diff.changed.length > 0) {
-      await watchOrphanRoutes(this.directory, { producer: this.producer, marker: this.store, outcomes: this.reports, links: applied.links, logger: this.log });
+      await watchOrphanRoutes(this.directory, {
+        producer: this.producer,
+        marker: this.store,
+        outcomes: this.reports,
+        links: applied.links,
+        logger: this.log,
+      });
     }
   }
 
@@ -350,7 +406,13 @@ export class App {
     this.metricsPublisher.start();
     await this.cluster.start();
     if (this.roles.links) {
-      await watchOrphanRoutes(this.directory, { producer: this.producer, marker: this.store, outcomes: this.reports, links: this.config.links, logger: this.log });
+      await watchOrphanRoutes(this.directory, {
+        producer: this.producer,
+        marker: this.store,
+        outcomes: this.reports,
+        links: this.config.links,
+        logger: this.log,
+      });
       this.callbacks.start();
       this.receipts.start();
       await this.mo.start();
@@ -365,11 +427,17 @@ export class App {
     await this.http.listen({ host, port });
     if (this.config.admin.port !== 0) {
       await this.admin.listen({ host: this.config.admin.host, port: this.config.admin.port });
-      this.log.info({ url: `${this.config.admin.tls ? 'https' : 'http'}://${this.config.admin.host}:${this.config.admin.port}/` }, 'admin port listening');
+      this.log.info(
+        { url: `${this.config.admin.tls ? 'https' : 'http'}://${this.config.admin.host}:${this.config.admin.port}/` },
+        'admin port listening',
+      );
     }
     const addr = this.http.server.address();
     this.log.info(
-      { url: `${this.config.http.tls ? 'https' : 'http'}://${host}:${typeof addr === 'object' && addr ? addr.port : port}/cgi-bin/sendsms`, links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`) },
+      {
+        url: `${this.config.http.tls ? 'https' : 'http'}://${host}:${typeof addr === 'object' && addr ? addr.port : port}/cgi-bin/sendsms`,
+        links: this.config.links.map((l) => `${l.id} → ${l.host}:${l.port || l.receivePort}`),
+      },
       'sendsms and JSON API listening',
     );
   }

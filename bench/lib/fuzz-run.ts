@@ -164,13 +164,19 @@ async function postMessage(httpPort: number, to: string, text: string, dlrUrl: s
 }
 
 async function messageStatus(httpPort: number, id: string): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/messages/${id}`, { headers: { authorization: AUTH }, signal: AbortSignal.timeout(3000) });
+  const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/messages/${id}`, {
+    headers: { authorization: AUTH },
+    signal: AbortSignal.timeout(3000),
+  });
   return ((await res.json()) as { status?: string }).status ?? '';
 }
 
 async function messageJson(httpPort: number, id: string): Promise<string> {
   try {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/messages/${id}`, { headers: { authorization: AUTH }, signal: AbortSignal.timeout(3000) });
+    const res = await fetch(`http://127.0.0.1:${httpPort}/api/v1/messages/${id}`, {
+      headers: { authorization: AUTH },
+      signal: AbortSignal.timeout(3000),
+    });
     return await res.text();
   } catch (e) {
     return `(no answer: ${(e as Error).message})`;
@@ -297,10 +303,26 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     writeFileSync(cfg, gatewayYaml(httpPort, smsc.port, receiver.port));
     const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: `unix://${redis.socketPath}` };
     delete env.NODE_OPTIONS;
-    gateway = procs.start('gateway', process.execPath, [...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : []), '--import', 'tsx', 'src/cli/main.ts', 'start', '--config', cfg, '--processes', '1'], { cwd: o.repo, env, logFile });
+    gateway = procs.start(
+      'gateway',
+      process.execPath,
+      [
+        ...(o.heapMb ? [`--max-old-space-size=${o.heapMb}`] : []),
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'start',
+        '--config',
+        cfg,
+        '--processes',
+        '1',
+      ],
+      { cwd: o.repo, env, logFile },
+    );
     const gw = gateway;
     o.log(`gateway PID ${gw.pid} (log ${logFile}), fake SMSC on 127.0.0.1:${smsc.port}, seed ${o.seed}, ${o.count} PDUs`);
-    if (!(await waitUntil('gateway start and bind', 30_000, async () => smsc.bound && (await healthMs(httpPort)) !== undefined))) throw new Stop();
+    if (!(await waitUntil('gateway start and bind', 30_000, async () => smsc.bound && (await healthMs(httpPort)) !== undefined)))
+      throw new Stop();
 
     // Warm-up with normal traffic, so the baseline is a gateway that has done its ordinary work once.
     const dlrUrl = (final: boolean): string => `http://127.0.0.1:${receiver!.port}/dlr?type=%d${final ? '&final=1' : ''}`;
@@ -357,9 +379,12 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         lastTrickle = now;
         messages.sent++;
         postMessage(httpPort, `4671${String(messages.sent).padStart(7, '0')}`, `fuzz ${messages.sent}`, dlrUrl(false))
-          .then((id) => {
-            if (id === undefined) messages.refused++;
-          }, () => messages.refused++)
+          .then(
+            (id) => {
+              if (id === undefined) messages.refused++;
+            },
+            () => messages.refused++,
+          )
           .finally(() => (trickleBusy = false));
       }
       if (now - lastHealth >= 1000) {
@@ -379,7 +404,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     const self = process.cpuUsage(cpu0.self);
     cpuSelf = (self.user + self.system) / 1e6;
     if (problems.length > 0) throw new Stop();
-    o.log(`hostile phase over: ${smsc.stats.pdus} PDUs in ${(hostileMs / 1000).toFixed(1)} s; the SMSC is valid now, one more message must get through`);
+    o.log(
+      `hostile phase over: ${smsc.stats.pdus} PDUs in ${(hostileMs / 1000).toFixed(1)} s; the SMSC is valid now, one more message must get through`,
+    );
 
     // Recovery: the gateway binds (or keeps its bind), and a normal message goes through end to end.
     const tEnd = Date.now();
@@ -388,7 +415,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
       problems.push('the gateway refused the final message');
       throw new Stop();
     }
-    if (!(await waitUntil('final submit_sm at the SMSC', 30_000, () => smsc.submits.some((s) => s.destAddr === FINAL_TO)))) throw new Stop();
+    if (!(await waitUntil('final submit_sm at the SMSC', 30_000, () => smsc.submits.some((s) => s.destAddr === FINAL_TO))))
+      throw new Stop();
     // A receipt for every submit of it: one that went out on a session the garbage had desynchronised was sent
     // again, and only the id of the one the gateway saw answered is on record.
     const receipted = new Set<string>();
@@ -401,7 +429,9 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     });
     if (!delivered) {
       const ids = smsc.submits.filter((s) => s.destAddr === FINAL_TO).map((s) => s.messageId);
-      problems.push(`the final message was submitted ${ids.length} time(s) (ids ${ids.join(', ')}), receipts answered for ${[...receipted].join(', ') || 'none'}; the gateway says: ${await messageJson(httpPort, finalId)}`);
+      problems.push(
+        `the final message was submitted ${ids.length} time(s) (ids ${ids.join(', ')}), receipts answered for ${[...receipted].join(', ') || 'none'}; the gateway says: ${await messageJson(httpPort, finalId)}`,
+      );
       throw new Stop();
     }
     if (!(await waitUntil('the final DLR callback', 15_000, () => receiver!.finalDlr.includes('1')))) throw new Stop();
@@ -434,7 +464,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     if (killOnExit) process.off('exit', killOnExit);
   }
   const log = analyseLog(logFile);
-  if (log.notJson > 0) problems.push(`the gateway wrote ${log.notJson} lines that are not log entries (a crash or a stack trace?); see ${logFile}`);
+  if (log.notJson > 0)
+    problems.push(`the gateway wrote ${log.notJson} lines that are not log entries (a crash or a stack trace?); see ${logFile}`);
   const alive = gateway !== undefined && problems.every((p) => !p.startsWith('the gateway exited'));
   const ok = problems.length === 0;
   if (ok && !o.keepDir) rmSync(dir, { recursive: true, force: true });

@@ -108,7 +108,15 @@ export interface SmFields {
 
 /** service_type and both addresses: how deliver_sm and data_sm bodies start. */
 function addresses(f: Omit<SmFields, 'shortMessage' | 'smLength'>): Buffer[] {
-  return [cstr(f.serviceType ?? ''), u8(f.sourceTon ?? 1), u8(f.sourceNpi ?? 1), cstr(f.source), u8(f.destTon ?? 1), u8(f.destNpi ?? 1), cstr(f.dest)];
+  return [
+    cstr(f.serviceType ?? ''),
+    u8(f.sourceTon ?? 1),
+    u8(f.sourceNpi ?? 1),
+    cstr(f.source),
+    u8(f.destTon ?? 1),
+    u8(f.destNpi ?? 1),
+    cstr(f.dest),
+  ];
 }
 
 /** A deliver_sm body, field by field as SMPP 3.4 §4.6.1 lays it out. */
@@ -257,9 +265,12 @@ export class HostileStream {
     if (r < 135 && all.length <= 400) {
       // Slowloris: a few octets at a time with pauses, at most about 300 ms for the whole action.
       const out: Write[] = [];
-      for (let at = 0; at < all.length; ) {
+      for (let at = 0; at < all.length;) {
         const n = d.int(1, 8);
-        out.push({ bytes: all.subarray(at, at + n), pauseMs: at === 0 ? 0 : d.int(2, Math.max(2, Math.floor(300 / Math.ceil(all.length / 4)))) });
+        out.push({
+          bytes: all.subarray(at, at + n),
+          pauseMs: at === 0 ? 0 : d.int(2, Math.max(2, Math.floor(300 / Math.ceil(all.length / 4)))),
+        });
         at += n;
       }
       return out;
@@ -270,35 +281,79 @@ export class HostileStream {
   private build(kind: ActionKind, ctx: ActionContext): Built {
     const d = this.dice;
     switch (kind) {
-      case 'valid-mo': return { frames: [this.deliver(this.validMo())], requests: 1 };
-      case 'valid-receipt': return { frames: [this.deliver(this.validReceipt(ctx))], requests: 1 };
+      case 'valid-mo':
+        return { frames: [this.deliver(this.validMo())], requests: 1 };
+      case 'valid-receipt':
+        return { frames: [this.deliver(this.validReceipt(ctx))], requests: 1 };
       case 'valid-data-sm':
         return {
-          frames: [frame(CMD.data_sm, 0, this.nextSeq(), dataSmBody({ source: this.msisdn(), dest: '4711', esmClass: 0, dataCoding: 0, tlvs: [tlv(TLV.message_payload, Buffer.from(`data ${d.ascii(d.int(0, 300))}`, 'latin1'))] }))],
+          frames: [
+            frame(
+              CMD.data_sm,
+              0,
+              this.nextSeq(),
+              dataSmBody({
+                source: this.msisdn(),
+                dest: '4711',
+                esmClass: 0,
+                dataCoding: 0,
+                tlvs: [tlv(TLV.message_payload, Buffer.from(`data ${d.ascii(d.int(0, 300))}`, 'latin1'))],
+              }),
+            ),
+          ],
           requests: 1,
         };
-      case 'enquire-link': return { frames: [frame(CMD.enquire_link, 0, this.nextSeq())], requests: 1 };
-      case 'random-bytes': return { frames: [d.bytes(d.int(1, 300))], requests: 0, endsSession: true };
+      case 'enquire-link':
+        return { frames: [frame(CMD.enquire_link, 0, this.nextSeq())], requests: 1 };
+      case 'random-bytes':
+        return { frames: [d.bytes(d.int(1, 300))], requests: 0, endsSession: true };
       case 'length-below-header':
-        return { frames: [frame(d.pick([CMD.deliver_sm, CMD.enquire_link, CMD.submit_sm_resp]), 0, this.nextSeq(), d.bytes(d.int(0, 40)), d.int(0, 15))], requests: 0, endsSession: true };
+        return {
+          frames: [
+            frame(d.pick([CMD.deliver_sm, CMD.enquire_link, CMD.submit_sm_resp]), 0, this.nextSeq(), d.bytes(d.int(0, 40)), d.int(0, 15)),
+          ],
+          requests: 0,
+          endsSession: true,
+        };
       case 'length-huge': {
         const length = d.pick([MAX_PDU_BYTES + 1, 0x0010_0000, 0x7fff_ffff, 0xffff_ffff, d.int(MAX_PDU_BYTES + 1, 0xffff_ffff)]);
-        return { frames: [frame(d.pick([CMD.deliver_sm, CMD.data_sm, CMD.generic_nack]), 0, this.nextSeq(), d.bytes(d.int(0, 64)), length)], requests: 0, endsSession: true };
+        return {
+          frames: [frame(d.pick([CMD.deliver_sm, CMD.data_sm, CMD.generic_nack]), 0, this.nextSeq(), d.bytes(d.int(0, 64)), length)],
+          requests: 0,
+          endsSession: true,
+        };
       }
       case 'header-only': {
         // command_length 16 on commands that must have a body (an unbind of 16 octets is a real unbind: not here).
-        const cmd = d.pick([CMD.deliver_sm, CMD.data_sm, CMD.submit_sm, CMD.bind_transceiver, CMD.query_sm, CMD.replace_sm, CMD.alert_notification, CMD.submit_multi]);
+        const cmd = d.pick([
+          CMD.deliver_sm,
+          CMD.data_sm,
+          CMD.submit_sm,
+          CMD.bind_transceiver,
+          CMD.query_sm,
+          CMD.replace_sm,
+          CMD.alert_notification,
+          CMD.submit_multi,
+        ]);
         return { frames: [frame(cmd, 0, this.nextSeq())], requests: cmd === CMD.alert_notification ? 0 : 1 };
       }
       case 'length-longer-than-data': {
         // The frame claims more than follows: the gateway takes the next PDUs as its body and loses the framing.
         const body = deliverSmBody(this.validMo());
-        return { frames: [frame(CMD.deliver_sm, 0, this.nextSeq(), body, 16 + body.length + d.int(1, 400))], requests: 0, endsSession: false };
+        return {
+          frames: [frame(CMD.deliver_sm, 0, this.nextSeq(), body, 16 + body.length + d.int(1, 400))],
+          requests: 0,
+          endsSession: false,
+        };
       }
       case 'length-shorter-than-data': {
         // The frame claims less than was written: its tail is read as the next PDU's header.
         const body = deliverSmBody(this.validMo());
-        return { frames: [frame(CMD.deliver_sm, 0, this.nextSeq(), body, 16 + d.int(0, body.length - 1))], requests: 1, endsSession: false };
+        return {
+          frames: [frame(CMD.deliver_sm, 0, this.nextSeq(), body, 16 + d.int(0, body.length - 1))],
+          requests: 1,
+          endsSession: false,
+        };
       }
       case 'truncated-body': {
         const body = d.chance(0.5) ? deliverSmBody(this.validMo()) : deliverSmBody(this.validReceipt(ctx));
@@ -313,7 +368,14 @@ export class HostileStream {
         return { frames: [frame(cmd, d.pick(STATUSES), this.nextSeq(), body)], requests: cmd & 0x8000_0000 ? 0 : 1 };
       }
       case 'orphan-response': {
-        const cmd = d.pick([CMD.submit_sm_resp, CMD.enquire_link_resp, CMD.deliver_sm_resp, CMD.bind_transceiver_resp, CMD.unbind_resp, CMD.data_sm_resp]);
+        const cmd = d.pick([
+          CMD.submit_sm_resp,
+          CMD.enquire_link_resp,
+          CMD.deliver_sm_resp,
+          CMD.bind_transceiver_resp,
+          CMD.unbind_resp,
+          CMD.data_sm_resp,
+        ]);
         const body = cmd === CMD.submit_sm_resp || cmd === CMD.bind_transceiver_resp ? cstr(d.ascii(d.int(0, 70))) : Buffer.alloc(0);
         const seq = d.pick([0, 1, 0x7fff_ffff, 0xffff_ffff, d.int(0, 0xffff_ffff)]);
         return { frames: [frame(cmd, d.pick(STATUSES), seq, body)], requests: 0 };
@@ -321,11 +383,19 @@ export class HostileStream {
       case 'duplicate-sequence': {
         const seq = this.nextSeq();
         const n = d.int(2, 6);
-        return { frames: Array.from({ length: n }, () => frame(CMD.deliver_sm, 0, seq, deliverSmBody(d.chance(0.5) ? this.validMo() : this.validReceipt(ctx)))), requests: n };
+        return {
+          frames: Array.from({ length: n }, () =>
+            frame(CMD.deliver_sm, 0, seq, deliverSmBody(d.chance(0.5) ? this.validMo() : this.validReceipt(ctx))),
+          ),
+          requests: n,
+        };
       }
-      case 'absurd-tlv': return { frames: [this.deliver({ ...this.validMo(), tlvs: this.absurdTlvs() })], requests: 1 };
-      case 'bad-coding': return { frames: [this.deliver(this.badCoding())], requests: 1 };
-      case 'garbage-receipt': return { frames: [this.deliver(this.garbageReceipt(ctx))], requests: 1 };
+      case 'absurd-tlv':
+        return { frames: [this.deliver({ ...this.validMo(), tlvs: this.absurdTlvs() })], requests: 1 };
+      case 'bad-coding':
+        return { frames: [this.deliver(this.badCoding())], requests: 1 };
+      case 'garbage-receipt':
+        return { frames: [this.deliver(this.garbageReceipt(ctx))], requests: 1 };
       case 'unbind-storm': {
         const n = d.int(2, 50);
         return { frames: Array.from({ length: n }, () => frame(CMD.unbind, 0, this.nextSeq())), requests: 1, endsSession: true };
@@ -336,7 +406,10 @@ export class HostileStream {
       }
       case 'deliver-flood': {
         const n = d.int(50, 300);
-        return { frames: Array.from({ length: n }, () => this.deliver(d.chance(0.7) ? this.validMo() : this.validReceipt(ctx))), requests: n };
+        return {
+          frames: Array.from({ length: n }, () => this.deliver(d.chance(0.7) ? this.validMo() : this.validReceipt(ctx))),
+          requests: n,
+        };
       }
       case 'deliver-storm': {
         // More deliver_sm at once than the gateway holds unanswered (1000): it must stop reading, not pile them up.
@@ -349,23 +422,49 @@ export class HostileStream {
       }
       case 'unexpected-request': {
         // Requests an SMSC never sends an ESME, with plausible bodies.
-        const cmd = d.pick([CMD.bind_transceiver, CMD.bind_transmitter, CMD.bind_receiver, CMD.submit_sm, CMD.query_sm, CMD.cancel_sm, CMD.outbind, CMD.alert_notification, CMD.submit_multi]);
+        const cmd = d.pick([
+          CMD.bind_transceiver,
+          CMD.bind_transmitter,
+          CMD.bind_receiver,
+          CMD.submit_sm,
+          CMD.query_sm,
+          CMD.cancel_sm,
+          CMD.outbind,
+          CMD.alert_notification,
+          CMD.submit_multi,
+        ]);
         const body =
-          cmd === CMD.submit_sm ? deliverSmBody(this.validMo())
-          : cmd === CMD.query_sm || cmd === CMD.cancel_sm ? Buffer.concat([cstr(d.ascii(d.int(0, 10))), u8(1), u8(1), cstr(this.msisdn())])
-          : Buffer.concat([cstr('SMSC'), cstr('pw'), cstr(''), u8(0x34), u8(0), u8(0), cstr('')]);
+          cmd === CMD.submit_sm
+            ? deliverSmBody(this.validMo())
+            : cmd === CMD.query_sm || cmd === CMD.cancel_sm
+              ? Buffer.concat([cstr(d.ascii(d.int(0, 10))), u8(1), u8(1), cstr(this.msisdn())])
+              : Buffer.concat([cstr('SMSC'), cstr('pw'), cstr(''), u8(0x34), u8(0), u8(0), cstr('')]);
         return { frames: [frame(cmd, 0, this.nextSeq(), body)], requests: cmd === CMD.alert_notification || cmd === CMD.outbind ? 0 : 1 };
       }
       case 'huge-payload': {
         // message_payload at the size limit, or a frame just over it (which ends the session).
         const over = d.chance(0.3);
         const size = over ? MAX_PDU_BYTES : d.int(1000, 65_000);
-        return { frames: [this.deliver({ ...this.validMo(), shortMessage: Buffer.alloc(0), tlvs: [tlv(TLV.message_payload, Buffer.alloc(size, 0x41), size)] })], requests: over ? 0 : 1, endsSession: over };
+        return {
+          frames: [
+            this.deliver({
+              ...this.validMo(),
+              shortMessage: Buffer.alloc(0),
+              tlvs: [tlv(TLV.message_payload, Buffer.alloc(size, 0x41), size)],
+            }),
+          ],
+          requests: over ? 0 : 1,
+          endsSession: over,
+        };
       }
       case 'read-stall': {
         // Writes on while it reads nothing: the gateway's answers back up (it must stop reading, not buffer them).
         const n = d.int(100, 2000);
-        return { frames: Array.from({ length: n }, () => frame(CMD.enquire_link, 0, this.nextSeq())), requests: n, readStallMs: d.int(300, 1500) };
+        return {
+          frames: Array.from({ length: n }, () => frame(CMD.enquire_link, 0, this.nextSeq())),
+          requests: n,
+          readStallMs: d.int(300, 1500),
+        };
       }
       case 'many-in-one-write': {
         const n = d.int(10, 100);
@@ -391,7 +490,13 @@ export class HostileStream {
 
   private validMo(): SmFields {
     const d = this.dice;
-    return { source: this.msisdn(), dest: '4711', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from(`hello ${d.ascii(d.int(0, 100))}`, 'latin1') };
+    return {
+      source: this.msisdn(),
+      dest: '4711',
+      esmClass: 0,
+      dataCoding: 0,
+      shortMessage: Buffer.from(`hello ${d.ascii(d.int(0, 100))}`, 'latin1'),
+    };
   }
 
   private receiptText(id: string, stat: string): string {
@@ -407,7 +512,14 @@ export class HostileStream {
     const known = useKnown ? (ctx.messageIds[knownIndex] ?? invented) : invented;
     const stat = d.pick(['DELIVRD', 'DELIVRD', 'UNDELIV', 'EXPIRED', 'ACCEPTD', 'ENROUTE', 'REJECTD']);
     const tlvs = d.chance(0.5) ? [tlv(TLV.receipted_message_id, cstr(known)), tlv(TLV.message_state, u8(stat === 'DELIVRD' ? 2 : 5))] : [];
-    return { source: this.msisdn(), dest: '12345', esmClass: 0x04, dataCoding: 0, shortMessage: Buffer.from(this.receiptText(known, stat), 'latin1'), tlvs };
+    return {
+      source: this.msisdn(),
+      dest: '12345',
+      esmClass: 0x04,
+      dataCoding: 0,
+      shortMessage: Buffer.from(this.receiptText(known, stat), 'latin1'),
+      tlvs,
+    };
   }
 
   private absurdTlvs(): Buffer[] {
@@ -416,16 +528,51 @@ export class HostileStream {
     const n = d.int(1, 6);
     for (let i = 0; i < n; i++) {
       switch (d.int(0, 9)) {
-        case 0: out.push(tlv(TLV.message_payload, d.bytes(d.int(0, 50)), d.int(51, 0xffff))); break; // length past the end
-        case 1: out.push(tlv(TLV.message_payload, d.bytes(d.int(1, 200))), tlv(TLV.message_payload, d.bytes(d.int(1, 200)))); break; // repeated
-        case 2: out.push(tlv(TLV.receipted_message_id, Buffer.from(d.ascii(d.int(0, 300)), 'latin1'))); break; // no NUL, too long
-        case 3: out.push(tlv(TLV.message_state, Buffer.alloc(0)), tlv(TLV.message_state, u8(d.int(0, 255)))); break; // empty, then any value
-        case 4: out.push(tlv(TLV.network_error_code, d.bytes(d.int(0, 12)))); break; // wrong size
-        case 5: out.push(tlv(d.int(0x1400, 0xffff), d.bytes(d.int(0, 40)))); break; // unknown or vendor tag
-        case 6: out.push(Buffer.from([0x04, 0x24])); break; // half a TLV header at the end
-        case 7: out.push(tlv(TLV.sar_total_segments, u8(0)), tlv(TLV.sar_segment_seqnum, u8(d.int(0, 255))), tlv(TLV.sar_msg_ref_num, u16(d.int(0, 0xffff)))); break;
-        case 8: out.push(tlv(d.pick([TLV.callback_num, TLV.billing_identification, TLV.broadcast_area_identifier, TLV.user_message_reference, TLV.source_port]), d.bytes(d.int(0, 2)))); break; // too short for their decoders
-        default: out.push(tlv(TLV.message_payload, Buffer.alloc(0))); break;
+        case 0:
+          out.push(tlv(TLV.message_payload, d.bytes(d.int(0, 50)), d.int(51, 0xffff)));
+          break; // length past the end
+        case 1:
+          out.push(tlv(TLV.message_payload, d.bytes(d.int(1, 200))), tlv(TLV.message_payload, d.bytes(d.int(1, 200))));
+          break; // repeated
+        case 2:
+          out.push(tlv(TLV.receipted_message_id, Buffer.from(d.ascii(d.int(0, 300)), 'latin1')));
+          break; // no NUL, too long
+        case 3:
+          out.push(tlv(TLV.message_state, Buffer.alloc(0)), tlv(TLV.message_state, u8(d.int(0, 255))));
+          break; // empty, then any value
+        case 4:
+          out.push(tlv(TLV.network_error_code, d.bytes(d.int(0, 12))));
+          break; // wrong size
+        case 5:
+          out.push(tlv(d.int(0x1400, 0xffff), d.bytes(d.int(0, 40))));
+          break; // unknown or vendor tag
+        case 6:
+          out.push(Buffer.from([0x04, 0x24]));
+          break; // half a TLV header at the end
+        case 7:
+          out.push(
+            tlv(TLV.sar_total_segments, u8(0)),
+            tlv(TLV.sar_segment_seqnum, u8(d.int(0, 255))),
+            tlv(TLV.sar_msg_ref_num, u16(d.int(0, 0xffff))),
+          );
+          break;
+        case 8:
+          out.push(
+            tlv(
+              d.pick([
+                TLV.callback_num,
+                TLV.billing_identification,
+                TLV.broadcast_area_identifier,
+                TLV.user_message_reference,
+                TLV.source_port,
+              ]),
+              d.bytes(d.int(0, 2)),
+            ),
+          );
+          break; // too short for their decoders
+        default:
+          out.push(tlv(TLV.message_payload, Buffer.alloc(0)));
+          break;
       }
     }
     return out;
@@ -435,18 +582,52 @@ export class HostileStream {
     const d = this.dice;
     const base = { source: this.msisdn(), dest: '4711' };
     switch (d.int(0, 11)) {
-      case 0: return { ...base, esmClass: 0, dataCoding: 0x08, shortMessage: d.bytes(d.int(0, 70) * 2 + 1) }; // UCS-2, odd length
-      case 1: return { ...base, esmClass: 0, dataCoding: 0x08, shortMessage: Buffer.from([0xd8, 0x00, 0x00, 0x41, 0xdc, 0x00, 0xd8, 0x3d]) }; // lone and reversed surrogates, a pair cut at the end
-      case 2: return { ...base, esmClass: 0, dataCoding: 0x00, shortMessage: Buffer.from([...d.bytes(d.int(0, 20))].map((b) => b | 0x80).concat(0x1b)) }; // octets above 0x7f, escape at the end
-      case 3: return { ...base, esmClass: 0, dataCoding: 0x00, shortMessage: Buffer.alloc(d.int(1, 160), 0x1b) }; // only escapes
-      case 4: return { ...base, esmClass: 0, dataCoding: d.int(0, 255), shortMessage: d.bytes(d.int(0, 254)) }; // any coding, any bytes
-      case 5: return { ...base, esmClass: 0x40, dataCoding: 0, shortMessage: Buffer.concat([u8(d.int(5, 255)), d.bytes(d.int(0, 6))]) }; // UDH longer than the message
-      case 6: return { ...base, esmClass: 0x40, dataCoding: 0, shortMessage: Buffer.from([0x05, 0x00, 0x03, d.int(0, 255), 0, 0, 0x41]) }; // concatenation with 0 parts, part 0
-      case 7: return { ...base, esmClass: 0x40, dataCoding: 0x08, shortMessage: Buffer.from([0x06, 0x08, 0x04, d.int(0, 255), d.int(0, 255), 2, 9, 0x00]) }; // 16-bit ref, part 9 of 2, odd UCS-2
-      case 8: return { ...base, esmClass: 0x40, dataCoding: 0, shortMessage: Buffer.from([0x03, 0x00, 0x09, 0x01]) }; // an IE whose length runs past the header
-      case 9: return { ...base, esmClass: 0, dataCoding: 0, shortMessage: d.bytes(d.int(0, 20)), smLength: d.int(21, 255) }; // sm_length past the end
-      case 10: return { ...base, esmClass: 0, dataCoding: 0x08, shortMessage: d.bytes(10), tlvs: [tlv(TLV.message_payload, d.bytes(d.int(1, 301)))] }; // both short_message and payload
-      default: return { ...base, esmClass: d.int(0, 255), dataCoding: d.int(0, 255), protocolId: d.int(0, 255), shortMessage: d.bytes(d.int(0, 140)) };
+      case 0:
+        return { ...base, esmClass: 0, dataCoding: 0x08, shortMessage: d.bytes(d.int(0, 70) * 2 + 1) }; // UCS-2, odd length
+      case 1:
+        return { ...base, esmClass: 0, dataCoding: 0x08, shortMessage: Buffer.from([0xd8, 0x00, 0x00, 0x41, 0xdc, 0x00, 0xd8, 0x3d]) }; // lone and reversed surrogates, a pair cut at the end
+      case 2:
+        return {
+          ...base,
+          esmClass: 0,
+          dataCoding: 0x00,
+          shortMessage: Buffer.from([...d.bytes(d.int(0, 20))].map((b) => b | 0x80).concat(0x1b)),
+        }; // octets above 0x7f, escape at the end
+      case 3:
+        return { ...base, esmClass: 0, dataCoding: 0x00, shortMessage: Buffer.alloc(d.int(1, 160), 0x1b) }; // only escapes
+      case 4:
+        return { ...base, esmClass: 0, dataCoding: d.int(0, 255), shortMessage: d.bytes(d.int(0, 254)) }; // any coding, any bytes
+      case 5:
+        return { ...base, esmClass: 0x40, dataCoding: 0, shortMessage: Buffer.concat([u8(d.int(5, 255)), d.bytes(d.int(0, 6))]) }; // UDH longer than the message
+      case 6:
+        return { ...base, esmClass: 0x40, dataCoding: 0, shortMessage: Buffer.from([0x05, 0x00, 0x03, d.int(0, 255), 0, 0, 0x41]) }; // concatenation with 0 parts, part 0
+      case 7:
+        return {
+          ...base,
+          esmClass: 0x40,
+          dataCoding: 0x08,
+          shortMessage: Buffer.from([0x06, 0x08, 0x04, d.int(0, 255), d.int(0, 255), 2, 9, 0x00]),
+        }; // 16-bit ref, part 9 of 2, odd UCS-2
+      case 8:
+        return { ...base, esmClass: 0x40, dataCoding: 0, shortMessage: Buffer.from([0x03, 0x00, 0x09, 0x01]) }; // an IE whose length runs past the header
+      case 9:
+        return { ...base, esmClass: 0, dataCoding: 0, shortMessage: d.bytes(d.int(0, 20)), smLength: d.int(21, 255) }; // sm_length past the end
+      case 10:
+        return {
+          ...base,
+          esmClass: 0,
+          dataCoding: 0x08,
+          shortMessage: d.bytes(10),
+          tlvs: [tlv(TLV.message_payload, d.bytes(d.int(1, 301)))],
+        }; // both short_message and payload
+      default:
+        return {
+          ...base,
+          esmClass: d.int(0, 255),
+          dataCoding: d.int(0, 255),
+          protocolId: d.int(0, 255),
+          shortMessage: d.bytes(d.int(0, 140)),
+        };
     }
   }
 
@@ -461,7 +642,8 @@ export class HostileStream {
       () => `stat:DELIVRD id:${known}`,
       () => `id:${known}\u0000${d.ascii(10)} stat:DELIVRD err:000`,
       () => '',
-      () => this.receiptText(known, d.pick(['DELIVRD', 'UNDELIV', 'UNKNOWN', 'DELETED', '', 'delivrd', 'DELIVRDDELIVRD'])).repeat(d.int(1, 3)),
+      () =>
+        this.receiptText(known, d.pick(['DELIVRD', 'UNDELIV', 'UNKNOWN', 'DELETED', '', 'delivrd', 'DELIVRDDELIVRD'])).repeat(d.int(1, 3)),
     ];
     const text = d.pick(texts)();
     const tlvs: Buffer[] = [];

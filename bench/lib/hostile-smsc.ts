@@ -166,7 +166,16 @@ export class HostileSmsc {
   private accept(socket: Socket): void {
     this.stats.connections++;
     socket.setNoDelay(true);
-    const s: Session = { id: ++this.sessionSeq, socket, bound: false, closed: false, awaiting: 0, nackEverything: false, inbox: Buffer.alloc(0), waiters: [] };
+    const s: Session = {
+      id: ++this.sessionSeq,
+      socket,
+      bound: false,
+      closed: false,
+      awaiting: 0,
+      nackEverything: false,
+      inbox: Buffer.alloc(0),
+      waiters: [],
+    };
     this.sessions.add(s);
     socket.on('data', (chunk: Buffer) => this.onData(s, chunk));
     socket.on('error', () => undefined); // resets from the gateway are expected; 'close' follows
@@ -319,14 +328,29 @@ export class HostileSmsc {
       // Odd message ids: too long, empty, binary.
       const id = d.pick([d.ascii(d.int(65, 200)), '', d.bytes(d.int(1, 30)).toString('latin1').replace(/\0/g, 'x')]);
       this.answer(s, 'submit ok, odd message_id', frame(CMD.submit_sm_resp, 0, seq, Buffer.from(`${id}\0`, 'latin1')));
-    } else if (r < 830) this.answer(s, 'submit error status', frame(CMD.submit_sm_resp, d.pick([0x58, 0x14, 0x08, 0x0b, 0x45, 0x04, 0x0d, d.int(0, 0xffff_ffff)]), seq));
+    } else if (r < 830)
+      this.answer(
+        s,
+        'submit error status',
+        frame(CMD.submit_sm_resp, d.pick([0x58, 0x14, 0x08, 0x0b, 0x45, 0x04, 0x0d, d.int(0, 0xffff_ffff)]), seq),
+      );
     else if (r < 870) this.answer(s, 'submit generic_nack', frame(CMD.generic_nack, d.pick([0x03, 0x01, 0x08]), seq));
     else if (r < 920) {
       accept('submit answered twice');
       this.write(s, encodePdu('submit_sm_resp', { message_id: this.newMessageId() }, seq));
     } else if (r < 950) this.answer(s, 'submit answered with deliver_sm_resp', frame(CMD.deliver_sm_resp, 0, seq, Buffer.from('\0')));
-    else if (r < 975) this.answer(s, 'submit ok, with a TLV', frame(CMD.submit_sm_resp, 0, seq, Buffer.concat([Buffer.from(`${this.newMessageId()}\0`), tlv(0x0425, Buffer.from([1]))])));
-    else if (r < 990) this.answer(s, 'submit answered to another sequence', encodePdu('submit_sm_resp', { message_id: this.newMessageId() }, (seq + 1) >>> 0));
+    else if (r < 975)
+      this.answer(
+        s,
+        'submit ok, with a TLV',
+        frame(CMD.submit_sm_resp, 0, seq, Buffer.concat([Buffer.from(`${this.newMessageId()}\0`), tlv(0x0425, Buffer.from([1]))])),
+      );
+    else if (r < 990)
+      this.answer(
+        s,
+        'submit answered to another sequence',
+        encodePdu('submit_sm_resp', { message_id: this.newMessageId() }, (seq + 1) >>> 0),
+      );
     else this.count(this.stats.answers, 'submit not answered');
   }
 
@@ -385,15 +409,16 @@ export class HostileSmsc {
       else if (a.writes.length > 1) await new Promise((r) => setImmediate(r));
       if (s.closed) return;
       this.stats.bytes += w.bytes.length;
-      if (!s.socket.write(w.bytes)) await new Promise<void>((r) => {
-        const done = (): void => {
-          s.socket.off('drain', done);
-          s.socket.off('close', done);
-          r();
-        };
-        s.socket.once('drain', done);
-        s.socket.once('close', done);
-      });
+      if (!s.socket.write(w.bytes))
+        await new Promise<void>((r) => {
+          const done = (): void => {
+            s.socket.off('drain', done);
+            s.socket.off('close', done);
+            r();
+          };
+          s.socket.once('drain', done);
+          s.socket.once('close', done);
+        });
     }
     if (a.endsSession) {
       // Give the gateway a moment to close; then the pump stops on its own when the session is gone.
@@ -407,7 +432,14 @@ export class HostileSmsc {
     if (!s || s.closed || !s.bound) return Promise.reject(new Error('no bound session'));
     const text = `id:${messageId} sub:001 dlvrd:001 submit date:2611211200 done date:2611211201 stat:DELIVRD err:000 text:`;
     const seq = 0x7000_0000 + this.nextMessageId;
-    const body = deliverSmBody({ source: to, dest: '12345', esmClass: 0x04, dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'), tlvs: [tlv(TLV.receipted_message_id, Buffer.from(`${messageId}\0`)), tlv(TLV.message_state, Buffer.from([2]))] });
+    const body = deliverSmBody({
+      source: to,
+      dest: '12345',
+      esmClass: 0x04,
+      dataCoding: 0,
+      shortMessage: Buffer.from(text, 'latin1'),
+      tlvs: [tlv(TLV.receipted_message_id, Buffer.from(`${messageId}\0`)), tlv(TLV.message_state, Buffer.from([2]))],
+    });
     return new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.expecting.delete(seq);

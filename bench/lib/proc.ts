@@ -20,7 +20,10 @@ const CLK_TCK = (() => {
 function statFields(pid: number | 'self'): string[] | undefined {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).trim().split(/\s+/);
+    return s
+      .slice(s.lastIndexOf(')') + 2)
+      .trim()
+      .split(/\s+/);
   } catch {
     return undefined;
   }
@@ -114,7 +117,10 @@ export function allProcesses(): Map<number, { comm: string; cpu: number }> {
     if (!/^\d+$/.test(name)) continue;
     try {
       const s = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).trim().split(/\s+/);
+      const f = s
+        .slice(s.lastIndexOf(')') + 2)
+        .trim()
+        .split(/\s+/);
       out.set(Number(name), { comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')), cpu: (Number(f[11]) + Number(f[12])) / CLK_TCK });
     } catch {
       // gone meanwhile
@@ -127,14 +133,22 @@ export function allProcesses(): Map<number, { comm: string; cpu: number }> {
  * The processes outside `ours` that used the most CPU between two snapshots ("name PID cpu-s"), to tell what made a
  * run noisy; processes that came and went in between are not in either snapshot.
  */
-export function topOthers(before: Map<number, { comm: string; cpu: number }>, after: Map<number, { comm: string; cpu: number }>, ours: ReadonlySet<number>, top = 4): string[] {
+export function topOthers(
+  before: Map<number, { comm: string; cpu: number }>,
+  after: Map<number, { comm: string; cpu: number }>,
+  ours: ReadonlySet<number>,
+  top = 4,
+): string[] {
   const used: Array<[string, number]> = [];
   for (const [pid, a] of after) {
     if (ours.has(pid)) continue;
     const d = a.cpu - (before.get(pid)?.cpu ?? 0);
     if (d >= 0.01) used.push([`${a.comm} ${pid}`, d]);
   }
-  return used.sort((x, y) => y[1] - x[1]).slice(0, top).map(([k, d]) => `${k} ${d.toFixed(2)}`);
+  return used
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, top)
+    .map(([k, d]) => `${k} ${d.toFixed(2)}`);
 }
 
 /** Alive and not a zombie (an orphan reparented to an init that does not reap stays as a zombie). */
@@ -257,8 +271,7 @@ export class Procs {
         // already gone
       }
     };
-    const wait = (ms: number): Promise<boolean> =>
-      Promise.race([p.exit.then(() => true), sleep(ms).then(() => p.exited)]);
+    const wait = (ms: number): Promise<boolean> => Promise.race([p.exit.then(() => true), sleep(ms).then(() => p.exited)]);
     if (!p.exited) {
       signal('SIGTERM');
       if (!(await wait(graceMs))) {

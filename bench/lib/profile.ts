@@ -25,12 +25,18 @@ interface CpuProfile {
  */
 const STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['DLR callbacks (GET to the dlr-url: fetch)', /dlr\/callback-queue|node:internal\/deps\/undici/],
-  ['receipts (parse, match, record, queue the callback)', /dlr\/receipt-pipeline|dlr\/parse-receipt|^receipt .*dlr\/report-dispatcher|applyReceipt|findCorrelation|claimOnce|nextCallbackSeq/m],
+  [
+    'receipts (parse, match, record, queue the callback)',
+    /dlr\/receipt-pipeline|dlr\/parse-receipt|^receipt .*dlr\/report-dispatcher|applyReceipt|findCorrelation|claimOnce|nextCallbackSeq/m,
+  ],
   ['message store (state after submit)', /messages\/message-store/],
   ['SMPP out (encode, write submit_sm, read resp)', /\/dist\/smpp\/|node_modules\/smpp\//],
   ['enqueue (group commit, addBulk; receipt and callback jobs too)', /queue\/producer\.js|addJobs|addBulk/],
   ['bullmq worker (fetch, lock, complete)', /bullmq\/dist\/cjs\/classes\/worker|moveToFinished|moveToActive/],
-  ['sendsms (HTTP parse, route, reply)', /sendsms-route|accept-service|node_modules\/fastify\/|find-my-way|_http_server|_http_outgoing|parserOnIncoming/],
+  [
+    'sendsms (HTTP parse, route, reply)',
+    /sendsms-route|accept-service|node_modules\/fastify\/|find-my-way|_http_server|_http_outgoing|parserOnIncoming/,
+  ],
   ['Redis replies (ioredis parse, dispatch)', /DataHandler|resp\/decoder|ioredis\/built\/Command/],
 ];
 
@@ -93,7 +99,15 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
     const short = f.url ? f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src)\//, '$1/') : '';
     return `${f.functionName || '(anonymous)'}${short ? ` ${short}:${f.lineNumber + 1}` : ''}`;
   };
-  const PLUMBING = new Set(['(root)', '', 'processTicksAndRejections', 'runMicrotasks', 'listOnTimeout', 'processTimers', 'processImmediate']);
+  const PLUMBING = new Set([
+    '(root)',
+    '',
+    'processTicksAndRejections',
+    'runMicrotasks',
+    'listOnTimeout',
+    'processTimers',
+    'processImmediate',
+  ]);
   const callerOf = (id: number): string => {
     const chain: ProfileNode['callFrame'][] = [];
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
@@ -128,15 +142,25 @@ export function summarizeProfile(file: string, top = 25): ProfileSummary {
   return {
     totalMs: total / 1000,
     byStage: rank(stages).map(([st, us]) => ({ stage: st, ms: us / 1000, share: us / total })),
-    byOwner: rank(owners).slice(0, top).map(([o, us]) => ({ owner: o, ms: us / 1000, share: us / total })),
-    byFunction: rank(fns).slice(0, top).map(([f, us]) => ({ fn: f, ms: us / 1000, share: us / total })),
-    byCaller: rank(callers).slice(0, top).map(([f, us]) => ({ fn: f, ms: us / 1000, share: us / total })),
+    byOwner: rank(owners)
+      .slice(0, top)
+      .map(([o, us]) => ({ owner: o, ms: us / 1000, share: us / total })),
+    byFunction: rank(fns)
+      .slice(0, top)
+      .map(([f, us]) => ({ fn: f, ms: us / 1000, share: us / total })),
+    byCaller: rank(callers)
+      .slice(0, top)
+      .map(([f, us]) => ({ fn: f, ms: us / 1000, share: us / total })),
   };
 }
 
 export function formatProfile(s: ProfileSummary): string {
   const pct = (x: number): string => `${(x * 100).toFixed(1).padStart(5)} %`;
-  const lines = [`busy time in the profile: ${(s.totalMs / 1000).toFixed(2)} s (idle excluded)`, '', 'self time by stage (from the call stack):'];
+  const lines = [
+    `busy time in the profile: ${(s.totalMs / 1000).toFixed(2)} s (idle excluded)`,
+    '',
+    'self time by stage (from the call stack):',
+  ];
   for (const st of s.byStage) lines.push(`  ${pct(st.share)}  ${st.ms.toFixed(0).padStart(6)} ms  ${st.stage}`);
   lines.push('', 'self time by owner:');
   for (const o of s.byOwner) lines.push(`  ${pct(o.share)}  ${o.ms.toFixed(0).padStart(6)} ms  ${o.owner}`);

@@ -51,7 +51,12 @@ export interface AdminRefusal {
 
 export type AdminAccess = (req: AdminRequest, need: AdminNeed) => Promise<'ok' | AdminRefusal>;
 
-function refusal(status: AdminRefusal['status'], code: AdminRefusalCode, message: string, headers: Record<string, string> = {}): AdminRefusal {
+function refusal(
+  status: AdminRefusal['status'],
+  code: AdminRefusalCode,
+  message: string,
+  headers: Record<string, string> = {},
+): AdminRefusal {
   return { status, code, headers, body: { error: { code, message } } };
 }
 
@@ -59,11 +64,24 @@ const FORBIDDEN_IP = refusal(403, 'forbidden_ip', 'this client address may not u
 const BUSY = refusal(503, 'temporarily_unavailable', 'too many password checks in progress; retry later', { 'retry-after': '1' });
 const CHALLENGE = { 'www-authenticate': 'Basic realm="switchboard admin"' };
 const UNAUTHORIZED: Readonly<Record<AdminNeed, AdminRefusal>> = {
-  status: refusal(401, 'unauthorized', 'give the status-password or admin-password (password= in the query, or HTTP Basic with any user name)', CHALLENGE),
+  status: refusal(
+    401,
+    'unauthorized',
+    'give the status-password or admin-password (password= in the query, or HTTP Basic with any user name)',
+    CHALLENGE,
+  ),
   admin: refusal(401, 'unauthorized', 'give the admin-password (password= in the query, or HTTP Basic with any user name)', CHALLENGE),
 };
-const CLOSED = refusal(403, 'admin_closed', 'set admin-password (and status-password) to use the admin port over an interface other than loopback');
-const NO_ADMIN_PASSWORD = refusal(403, 'admin_closed', 'set admin-password: commands that change something need it (status-password only opens the status)');
+const CLOSED = refusal(
+  403,
+  'admin_closed',
+  'set admin-password (and status-password) to use the admin port over an interface other than loopback',
+);
+const NO_ADMIN_PASSWORD = refusal(
+  403,
+  'admin_closed',
+  'set admin-password: commands that change something need it (status-password only opens the status)',
+);
 
 interface Credential {
   readonly id: string;

@@ -21,18 +21,31 @@ export interface AdminServerOptions {
   readonly basePath?: string;
 }
 
-export function buildAdminServer(deps: AdminApiDeps, opts: AdminServerOptions, more: ReadonlyArray<(app: FastifyInstance) => void> = []): FastifyInstance {
+export function buildAdminServer(
+  deps: AdminApiDeps,
+  opts: AdminServerOptions,
+  more: ReadonlyArray<(app: FastifyInstance) => void> = [],
+): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'admin-http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1_048_576,
     return503OnClosing: true,
-    serverFactory: (handler) => createNodeServer(handler, { https: opts.https, requestTimeoutMs: opts.requestTimeoutMs, headersTimeoutMs: opts.requestTimeoutMs, keepAliveTimeoutMs: 72_000 }),
+    serverFactory: (handler) =>
+      createNodeServer(handler, {
+        https: opts.https,
+        requestTimeoutMs: opts.requestTimeoutMs,
+        headersTimeoutMs: opts.requestTimeoutMs,
+        keepAliveTimeoutMs: 72_000,
+      }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false, useDefaults: true } },
     ...(opts.basePath ? { rewriteUrl: (req: { url?: string }) => stripBasePath(req.url ?? '/', opts.basePath!) } : {}),
   });
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation) return adminError(reply, 'invalid_request', err.message, { details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) });
+    if (err.validation)
+      return adminError(reply, 'invalid_request', err.message, {
+        details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })),
+      });
     if (err.statusCode === 400 || err instanceof SyntaxError) return adminError(reply, 'invalid_request', err.message);
     // Redis unavailable (the request path's circuit or deadline): say so, once per outage in the log, not per request.
     if (err.statusCode === 503) return adminError(reply.header('retry-after', '1'), 'temporarily_unavailable', err.message);

@@ -11,7 +11,11 @@ import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
 import type { AdminNeed } from './admin-access.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
-export type AdminAuthorizer = (req: FastifyRequest, reply: FastifyReply, need: AdminNeed) => Promise<{ ok: true; who: string } | { ok: false }>;
+export type AdminAuthorizer = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  need: AdminNeed,
+) => Promise<{ ok: true; who: string } | { ok: false }>;
 
 /** The backend's refusals that name what was unknown, turned into 404/400 with the known ids. */
 export class UnknownError extends Error {
@@ -27,17 +31,30 @@ export class UnknownError extends Error {
 
 export const ADMIN_ERRORS = {
   unauthorized: { status: 401, description: 'No or a wrong password (HTTP Basic with any user name, or `password=`).' },
-  forbidden_ip: { status: 403, description: 'The client address may not use the admin port (admin-allow-ip, admin-deny-ip), whatever the password.' },
-  admin_closed: { status: 403, description: 'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.' },
+  forbidden_ip: {
+    status: 403,
+    description: 'The client address may not use the admin port (admin-allow-ip, admin-deny-ip), whatever the password.',
+  },
+  admin_closed: {
+    status: 403,
+    description:
+      'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.',
+  },
   not_found: { status: 404, description: 'No such message, or no such path.' },
-  temporarily_unavailable: { status: 503, description: 'Redis does not answer now, or too many password checks are running; retry after `Retry-After` seconds.' },
+  temporarily_unavailable: {
+    status: 503,
+    description: 'Redis does not answer now, or too many password checks are running; retry after `Retry-After` seconds.',
+  },
   unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
   unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
   unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
   unknown_smsc: { status: 400, description: 'No link has this smsc-id: nothing was moved; `known` lists the smsc-ids.' },
   invalid_request: { status: 400, description: 'A parameter or the body does not match the schema.' },
-  invalid_config: { status: 400, description: 'The configuration file is invalid: the running configuration is kept; `problems` says where.' },
-  action_failed: { status: 409, description: 'The action could not be done in the gateway\'s present state; `message` says why.' },
+  invalid_config: {
+    status: 400,
+    description: 'The configuration file is invalid: the running configuration is kept; `problems` says where.',
+  },
+  action_failed: { status: 409, description: "The action could not be done in the gateway's present state; `message` says why." },
 } as const;
 
 export type AdminErrorCode = keyof typeof ADMIN_ERRORS;
@@ -48,7 +65,10 @@ export function adminError(reply: FastifyReply, code: AdminErrorCode, message: s
 
 /** The request schemas the routes validate with (the OpenAPI document shows these same objects). */
 const Id = Type.String({ minLength: 1, maxLength: 128 });
-export const IdsBody = Type.Object({ ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) }, { additionalProperties: false });
+export const IdsBody = Type.Object(
+  { ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) },
+  { additionalProperties: false },
+);
 export const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
 export const PeekQuery = Type.Object(
   {
@@ -58,7 +78,10 @@ export const PeekQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-export const ExplainQuery = Type.Object({ account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) }, { additionalProperties: false });
+export const ExplainQuery = Type.Object(
+  { account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) },
+  { additionalProperties: false },
+);
 
 export interface AdminApiDeps {
   readonly backend: AdminBackend;
@@ -100,16 +123,20 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
     }
   };
 
-  app.get('/api/v1/status', async (req, reply) => (await read(req, reply) ? backend.status() : reply));
-  app.get('/api/v1/links', async (req, reply) => (await read(req, reply) ? { links: await backend.links() } : reply));
-  app.get('/api/v1/routes', async (req, reply) => (await read(req, reply) ? { routes: await backend.routes() } : reply));
-  app.get('/api/v1/accounts', async (req, reply) => (await read(req, reply) ? { accounts: await backend.accounts() } : reply));
+  app.get('/api/v1/status', async (req, reply) => ((await read(req, reply)) ? backend.status() : reply));
+  app.get('/api/v1/links', async (req, reply) => ((await read(req, reply)) ? { links: await backend.links() } : reply));
+  app.get('/api/v1/routes', async (req, reply) => ((await read(req, reply)) ? { routes: await backend.routes() } : reply));
+  app.get('/api/v1/accounts', async (req, reply) => ((await read(req, reply)) ? { accounts: await backend.accounts() } : reply));
 
-  app.get<{ Params: { key: string }; Querystring: Static<typeof PeekQuery> }>('/api/v1/routes/:key/messages', { schema: { querystring: PeekQuery } }, async (req, reply) => {
-    if (!(await read(req, reply))) return reply;
-    const q = req.query;
-    return guard(reply, () => backend.peek(req.params.key, q.state ?? 'queued', q.limit ?? 50, q.cursor));
-  });
+  app.get<{ Params: { key: string }; Querystring: Static<typeof PeekQuery> }>(
+    '/api/v1/routes/:key/messages',
+    { schema: { querystring: PeekQuery } },
+    async (req, reply) => {
+      if (!(await read(req, reply))) return reply;
+      const q = req.query;
+      return guard(reply, () => backend.peek(req.params.key, q.state ?? 'queued', q.limit ?? 50, q.cursor));
+    },
+  );
 
   for (const action of ['stop', 'start', 'drain'] as const) {
     app.post<{ Params: { id: string } }>(`/api/v1/links/:id/${action}`, async (req, reply) => {
@@ -124,24 +151,36 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
     });
   }
   for (const action of ['retry', 'remove'] as const) {
-    app.post<{ Params: { key: string }; Body: Static<typeof IdsBody> }>(`/api/v1/routes/:key/${action}`, { schema: { body: IdsBody } }, async (req, reply) => {
-      const who = await actor(req, reply);
-      return who === undefined ? reply : act(reply, () => backend.failedAction(req.params.key, action, req.body?.ids, who));
-    });
+    app.post<{ Params: { key: string }; Body: Static<typeof IdsBody> }>(
+      `/api/v1/routes/:key/${action}`,
+      { schema: { body: IdsBody } },
+      async (req, reply) => {
+        const who = await actor(req, reply);
+        return who === undefined ? reply : act(reply, () => backend.failedAction(req.params.key, action, req.body?.ids, who));
+      },
+    );
   }
-  app.post<{ Params: { key: string }; Body: Static<typeof MoveBody> }>('/api/v1/routes/:key/move', { schema: { body: MoveBody } }, async (req, reply) => {
-    const who = await actor(req, reply);
-    return who === undefined ? reply : act(reply, () => backend.move(req.params.key, req.body.smsc, who));
-  });
+  app.post<{ Params: { key: string }; Body: Static<typeof MoveBody> }>(
+    '/api/v1/routes/:key/move',
+    { schema: { body: MoveBody } },
+    async (req, reply) => {
+      const who = await actor(req, reply);
+      return who === undefined ? reply : act(reply, () => backend.move(req.params.key, req.body.smsc, who));
+    },
+  );
   app.post('/api/v1/reload', async (req, reply) => {
     const who = await actor(req, reply);
     return who === undefined ? reply : act(reply, () => backend.reload(who));
   });
 
-  app.get<{ Querystring: Static<typeof ExplainQuery> }>('/api/v1/explain', { schema: { querystring: ExplainQuery } }, async (req, reply) => {
-    if (!(await read(req, reply))) return reply;
-    return guard(reply, () => deps.explain(req.query.account, req.query.to, req.query.smsc));
-  });
+  app.get<{ Querystring: Static<typeof ExplainQuery> }>(
+    '/api/v1/explain',
+    { schema: { querystring: ExplainQuery } },
+    async (req, reply) => {
+      if (!(await read(req, reply))) return reply;
+      return guard(reply, () => deps.explain(req.query.account, req.query.to, req.query.smsc));
+    },
+  );
   app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
     if (!(await read(req, reply))) return reply;
     const m = await deps.message(req.params.id);

@@ -14,7 +14,9 @@ export const BindCountersSchema = Type.Object({
   refused: Type.Integer(),
   throttled: Type.Integer(),
   unanswered: Type.Integer(),
-  receipts: Type.Record(Type.String(), Type.Integer(), { description: 'Receipts received on this bind, by state (delivered, undeliverable, expired, buffered, …)' }),
+  receipts: Type.Record(Type.String(), Type.Integer(), {
+    description: 'Receipts received on this bind, by state (delivered, undeliverable, expired, buffered, …)',
+  }),
   mo: Type.Integer({ description: 'MO received on this bind' }),
 });
 
@@ -23,14 +25,19 @@ export const BindViewSchema = Type.Object(
     bind: Type.String(),
     link: Type.String(),
     smscId: Type.String(),
-    state: Type.String({ description: 'connecting, binding, bound, unhealthy, down, unbinding, stopped, idle, unowned (no process holds it)' }),
+    state: Type.String({
+      description: 'connecting, binding, bound, unhealthy, down, unbinding, stopped, idle, unowned (no process holds it)',
+    }),
     reason: Type.Optional(Type.String({ description: 'Why it is down or unhealthy' })),
     since: Type.Number({ description: 'When the state began (epoch ms)' }),
     node: Type.String({ description: "The gateway process running it ('' when none)" }),
     healthy: Type.Boolean(),
     probation: Type.Boolean({ description: 'Sends one message at a time after the SMSC went silent, until it answers again' }),
     window: Type.Object({ inUse: Type.Integer(), size: Type.Integer() }),
-    throughput: Type.Object({ limit: Type.Number({ description: 'Configured submits per second (0: none)' }), actual: Type.Number({ description: 'Submits per second over the last minute' }) }),
+    throughput: Type.Object({
+      limit: Type.Number({ description: 'Configured submits per second (0: none)' }),
+      actual: Type.Number({ description: 'Submits per second over the last minute' }),
+    }),
     counters: BindCountersSchema,
     latencyMs: Type.Object(
       { p50: Type.Optional(Type.Number()), p99: Type.Optional(Type.Number()) },
@@ -45,8 +52,12 @@ export const LinkViewSchema = Type.Object({
   smscId: Type.String(),
   host: Type.String(),
   port: Type.Integer(),
-  admin: Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('draining')], { description: 'What an operator asked of the link' }),
-  healthy: Type.Boolean({ description: 'Some bind is bound and answering anywhere in the cluster (and the link is not stopped or draining)' }),
+  admin: Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('draining')], {
+    description: 'What an operator asked of the link',
+  }),
+  healthy: Type.Boolean({
+    description: 'Some bind is bound and answering anywhere in the cluster (and the link is not stopped or draining)',
+  }),
   binds: Type.Array(BindViewSchema),
   routes: Type.Array(Type.Object({ route: Type.String(), tier: Type.Union([Type.Literal('preferred'), Type.Literal('fallback')]) })),
 });
@@ -68,9 +79,12 @@ export const RouteViewSchema = Type.Object({
   fallback: Type.Array(Type.String()),
   paused: Type.Boolean(),
   counts: RouteCountsSchema,
-  jobs: Type.Object({ waiting: Type.Integer(), active: Type.Integer(), delayed: Type.Integer() }, { description: 'Queue jobs (batches) by state' }),
+  jobs: Type.Object(
+    { waiting: Type.Integer(), active: Type.Integer(), delayed: Type.Integer() },
+    { description: 'Queue jobs (batches) by state' },
+  ),
   oldestAgeMs: Type.Optional(Type.Number({ description: 'Age of the oldest waiting message, ms (absent when none waits)' })),
-  drainingLinks: Type.Array(Type.String(), { description: 'Links that may take the route\'s messages now' }),
+  drainingLinks: Type.Array(Type.String(), { description: "Links that may take the route's messages now" }),
 });
 
 export const PeekedMessageSchema = Type.Object({
@@ -129,7 +143,9 @@ export const ActionResultSchema = Type.Object({
 });
 
 export const AccessSchema = Type.Object({
-  access: Type.Union([Type.Literal('admin'), Type.Literal('read')], { description: 'admin: every action; read: the status password, reading only' }),
+  access: Type.Union([Type.Literal('admin'), Type.Literal('read')], {
+    description: 'admin: every action; read: the status password, reading only',
+  }),
 });
 
 const Opt = Type.Optional;
@@ -159,7 +175,10 @@ export const ExplanationSchema = Type.Object(
       }),
     ),
   },
-  { description: 'Which smsc-id and route a message would take, and every link\'s tier with the key that decided it, its health and the route\'s queue' },
+  {
+    description:
+      "Which smsc-id and route a message would take, and every link's tier with the key that decided it, its health and the route's queue",
+  },
 );
 
 const HistoryEntrySchema = Type.Object({ at: Type.Number(), event: Type.String(), part: Opt(Type.Integer()), detail: Opt(Type.String()) });
@@ -183,12 +202,14 @@ export const MessageViewSchema = Type.Object(
     dlrMask: Opt(Type.Integer()),
     dlrUrl: Opt(Type.String()),
     callbackUrl: Opt(Type.String()),
-    queueState: Opt(Type.String({ description: 'While queued: the queue job\'s state (waiting, active, delayed), or moving' })),
+    queueState: Opt(Type.String({ description: "While queued: the queue job's state (waiting, active, delayed), or moving" })),
     route: Opt(Type.String()),
     attempts: Opt(Type.Integer()),
     unanswered: Opt(Type.Integer()),
     account: Opt(Type.String({ description: 'On the admin port only: the account that sent it' })),
-    history: Type.Array(HistoryEntrySchema, { description: 'accepted, submitted (with the SMSC id), refused, buffered, delivered, failed, expired…, per part' }),
+    history: Type.Array(HistoryEntrySchema, {
+      description: 'accepted, submitted (with the SMSC id), refused, buffered, delivered, failed, expired…, per part',
+    }),
   },
   { description: 'A message: its status, each part with its SMSC id and receipt, and its history' },
 );
@@ -196,8 +217,17 @@ export const MessageViewSchema = Type.Object(
 export const SendReplySchema = Type.Object({
   messages: Type.Array(
     Type.Union([
-      Type.Object({ id: Type.String(), to: Type.String(), status: Type.Union([Type.Literal('accepted'), Type.Literal('queued')]), parts: Type.Integer() }),
-      Type.Object({ to: Type.String(), status: Type.Literal('rejected'), error: Type.Object({ code: Type.Literal('not_routable'), message: Type.String() }) }),
+      Type.Object({
+        id: Type.String(),
+        to: Type.String(),
+        status: Type.Union([Type.Literal('accepted'), Type.Literal('queued')]),
+        parts: Type.Integer(),
+      }),
+      Type.Object({
+        to: Type.String(),
+        status: Type.Literal('rejected'),
+        error: Type.Object({ code: Type.Literal('not_routable'), message: Type.String() }),
+      }),
     ]),
     { description: 'One per receiver: accepted (a link is up), queued (it waits for one), or rejected (no link could ever carry it)' },
   ),
@@ -207,10 +237,24 @@ export const PortStatusSchema = Type.Object(
   {
     status: Type.String({ description: 'ok, or shutting-down' }),
     node: Type.String(),
-    links: Type.Array(Type.Object({ id: Type.String(), smscId: Type.String(), healthy: Type.Boolean(), binds: Type.Array(Type.Object({}, { additionalProperties: true })) })),
-    routes: Type.Array(Type.Object({ key: Type.String(), preferred: Type.Array(Type.String()), fallback: Type.Array(Type.String()), drainingHere: Type.Array(Type.String()) })),
+    links: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        smscId: Type.String(),
+        healthy: Type.Boolean(),
+        binds: Type.Array(Type.Object({}, { additionalProperties: true })),
+      }),
+    ),
+    routes: Type.Array(
+      Type.Object({
+        key: Type.String(),
+        preferred: Type.Array(Type.String()),
+        fallback: Type.Array(Type.String()),
+        drainingHere: Type.Array(Type.String()),
+      }),
+    ),
   },
-  { description: 'Links, binds and routes across the cluster (the sendsms port\'s status)' },
+  { description: "Links, binds and routes across the cluster (the sendsms port's status)" },
 );
 
 /** The error body of both JSON APIs; each reply in the document narrows `code` to the codes it may carry. */
@@ -223,9 +267,12 @@ export const ErrorBodySchema = Type.Object({
       index: Opt(Type.Integer({ description: 'In a batch: the message the error is about' })),
       details: Opt(Type.Unknown({ description: 'Where the request did not match the schema' })),
       problems: Opt(
-        Type.Array(Type.Object({ file: Type.String(), line: Type.Union([Type.Integer(), Type.Null()]), key: Type.String(), message: Type.String() }), {
-          description: 'With invalid_config: what is wrong in the file, and where',
-        }),
+        Type.Array(
+          Type.Object({ file: Type.String(), line: Type.Union([Type.Integer(), Type.Null()]), key: Type.String(), message: Type.String() }),
+          {
+            description: 'With invalid_config: what is wrong in the file, and where',
+          },
+        ),
       ),
     },
     { additionalProperties: true },

@@ -59,7 +59,8 @@ export const DASHBOARD_PATHS: readonly string[] = Object.keys(ASSETS);
  * set), data only from this origin, and never in a frame.
  */
 const PAGE_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
@@ -90,15 +91,23 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     const no = refused(req, reply);
     if (no) return no;
     const { body, etag } = await load(path, asset.file());
-    reply.headers({ 'content-type': asset.type, 'cache-control': 'no-cache', etag, 'x-content-type-options': 'nosniff', ...(asset.type === HTML ? PAGE_HEADERS : {}) });
+    reply.headers({
+      'content-type': asset.type,
+      'cache-control': 'no-cache',
+      etag,
+      'x-content-type-options': 'nosniff',
+      ...(asset.type === HTML ? PAGE_HEADERS : {}),
+    });
     if (req.headers['if-none-match'] === etag) return reply.code(304).send();
     return reply.send(body);
   };
 
   for (const [path, asset] of Object.entries(ASSETS)) app.get(path, (req, reply) => serve(req, reply, path, asset));
   // The page's relative URLs need the trailing slash; so does a proxy's sub-path.
-  const toSlash = (to: string) => (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
-    refused(req, reply) ?? reply.redirect(`${clientPrefix(deps.basePath, req.originalUrl, req.headers['x-forwarded-prefix'])}${to}`, 301);
+  const toSlash =
+    (to: string) =>
+    (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
+      refused(req, reply) ?? reply.redirect(`${clientPrefix(deps.basePath, req.originalUrl, req.headers['x-forwarded-prefix'])}${to}`, 301);
   app.get('/docs/', toSlash('/docs'));
   if (deps.basePath !== '') app.get(deps.basePath, toSlash('/'));
 

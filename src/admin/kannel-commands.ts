@@ -104,7 +104,11 @@ interface SmscVerbs {
   readonly failed: (smsc: string) => string;
 }
 
-function smscAction(verbs: SmscVerbs, run: (backend: AdminBackend, link: string, who: string) => Promise<ActionResult>, resolve: boolean): Action {
+function smscAction(
+  verbs: SmscVerbs,
+  run: (backend: AdminBackend, link: string, who: string) => Promise<ActionResult>,
+  resolve: boolean,
+): Action {
   return notShuttingDown(async (ctx) => {
     const smsc = ctx.query.get('smsc');
     if (smsc === null || smsc === '') return { status: 400, text: 'SMSC id not given' };
@@ -112,7 +116,8 @@ function smscAction(verbs: SmscVerbs, run: (backend: AdminBackend, link: string,
       let ids = [smsc];
       if (resolve) {
         const named = await linksNamed(ctx.deps.backend, smsc);
-        if (named.ids.length === 0) return { status: 404, text: `${verbs.failed(smsc)}: no such link (known: ${named.known.join(', ') || 'none'})` };
+        if (named.ids.length === 0)
+          return { status: 404, text: `${verbs.failed(smsc)}: no such link (known: ${named.known.join(', ') || 'none'})` };
         ids = named.ids;
       }
       const results: ActionResult[] = [];
@@ -158,13 +163,34 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   resume: gatewayStateAction('running', 'Already running', 'Running resumed', 'Could not resume'),
   shutdown,
   'log-level': logLevel,
-  'stop-smsc': smscAction({ done: (s) => `SMSC ${quote(s)} shut down`, failed: (s) => `Could not shut down smsc-id ${quote(s)}` }, (b, l, w) => b.linkAction(l, 'stop', w), true),
-  'start-smsc': smscAction({ done: (s) => `SMSC ${quote(s)} re-started`, failed: (s) => `Could not re-start smsc-id ${quote(s)}` }, (b, l, w) => b.linkAction(l, 'start', w), true),
-  'remove-smsc': smscAction({ done: (s) => `SMSC ${quote(s)} removed`, failed: (s) => `Could not remove smsc-id ${quote(s)}` }, (b, l, w) => b.removeLink(l, w), true),
-  'add-smsc': smscAction({ done: (s) => `SMSC ${quote(s)} added`, failed: (s) => `Could not add smsc-id ${quote(s)}` }, (b, l, w) => b.addLink(l, w), false),
+  'stop-smsc': smscAction(
+    { done: (s) => `SMSC ${quote(s)} shut down`, failed: (s) => `Could not shut down smsc-id ${quote(s)}` },
+    (b, l, w) => b.linkAction(l, 'stop', w),
+    true,
+  ),
+  'start-smsc': smscAction(
+    { done: (s) => `SMSC ${quote(s)} re-started`, failed: (s) => `Could not re-start smsc-id ${quote(s)}` },
+    (b, l, w) => b.linkAction(l, 'start', w),
+    true,
+  ),
+  'remove-smsc': smscAction(
+    { done: (s) => `SMSC ${quote(s)} removed`, failed: (s) => `Could not remove smsc-id ${quote(s)}` },
+    (b, l, w) => b.removeLink(l, w),
+    true,
+  ),
+  'add-smsc': smscAction(
+    { done: (s) => `SMSC ${quote(s)} added`, failed: (s) => `Could not add smsc-id ${quote(s)}` },
+    (b, l, w) => b.addLink(l, w),
+    false,
+  ),
 };
 
-const STATUS_FORMS: Readonly<Record<KannelFormat, (s: KannelStatus) => string>> = { txt: statusText, html: statusHtml, xml: statusXml, json: statusJson };
+const STATUS_FORMS: Readonly<Record<KannelFormat, (s: KannelStatus) => string>> = {
+  txt: statusText,
+  html: statusHtml,
+  xml: statusXml,
+  json: statusJson,
+};
 const STORE_FORMS: Readonly<Record<KannelFormat, (r: readonly StoreRoute[]) => string>> = {
   txt: storeStatusText,
   html: storeStatusHtml,
@@ -184,15 +210,29 @@ async function readPage(ctx: Context, command: ReadCommand, format: KannelFormat
     }
     const limit = ctx.deps.storeStatusLimit ?? 50;
     const routes = await backend.routes();
-    const pages = await Promise.all(routes.map(async (route): Promise<StoreRoute> => ({ route, page: route.counts.queued > 0 ? await backend.peek(route.key, 'queued', limit, undefined) : undefined })));
+    const pages = await Promise.all(
+      routes.map(async (route): Promise<StoreRoute> => ({
+        route,
+        page: route.counts.queued > 0 ? await backend.peek(route.key, 'queued', limit, undefined) : undefined,
+      })),
+    );
     return { status: 200, body: STORE_FORMS[format](pages) };
   } catch (err) {
     return failure(ctx, err, command === 'status' ? 'Could not read the status' : 'Could not read the store');
   }
 }
 
-function send(reply: FastifyReply, format: KannelFormat, status: number, body: string, headers: Readonly<Record<string, string>> = {}): FastifyReply {
-  return reply.code(status).headers({ ...headers, 'content-type': contentType(format), 'cache-control': 'no-store' }).send(body);
+function send(
+  reply: FastifyReply,
+  format: KannelFormat,
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): FastifyReply {
+  return reply
+    .code(status)
+    .headers({ ...headers, 'content-type': contentType(format), 'cache-control': 'no-store' })
+    .send(body);
 }
 
 function queryOf(url: string): URLSearchParams {
@@ -206,7 +246,13 @@ function whoOf(req: FastifyRequest): string {
   return user ? `${user}@${req.ip}` : req.ip;
 }
 
-async function serve(deps: KannelCommandsDeps, req: FastifyRequest, reply: FastifyReply, command: string, extension: KannelFormat | undefined): Promise<FastifyReply> {
+async function serve(
+  deps: KannelCommandsDeps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  command: string,
+  extension: KannelFormat | undefined,
+): Promise<FastifyReply> {
   const format = formatFor(extension, req.headers.accept);
   const read = (READS as readonly string[]).includes(command);
   const need: AdminNeed = read ? 'status' : 'admin';
@@ -225,7 +271,8 @@ async function serve(deps: KannelCommandsDeps, req: FastifyRequest, reply: Fasti
   const params = Object.fromEntries(['smsc', 'level'].flatMap((k) => (ctx.query.has(k) ? [[k, ctx.query.get(k)]] : [])));
   req.log.info({ who: ctx.who, command, ...params }, 'admin command');
   const outcome = await ACTIONS[command]!(ctx);
-  if (outcome.status >= 400) req.log.warn({ who: ctx.who, command, status: outcome.status, reply: outcome.text }, 'admin command not carried out');
+  if (outcome.status >= 400)
+    req.log.warn({ who: ctx.who, command, status: outcome.status, reply: outcome.text }, 'admin command not carried out');
   return send(reply, format, outcome.status, plainReply(format, outcome.text, outcome.results ? { results: outcome.results } : undefined));
 }
 

@@ -69,7 +69,13 @@ export interface KannelStatus {
     readonly forwarded: number;
     readonly failed: number;
   };
-  readonly dlr: { readonly received: number; readonly sent: number; readonly queued: number; readonly storage: string; readonly callbacksFailed: number };
+  readonly dlr: {
+    readonly received: number;
+    readonly sent: number;
+    readonly queued: number;
+    readonly storage: string;
+    readonly callbacksFailed: number;
+  };
   readonly smscs: readonly KannelSmsc[];
 }
 
@@ -140,7 +146,13 @@ export function smscName(link: LinkView, bind: string, identity: SmscIdentity | 
   if (!identity) return `SMPP:${link.host}:${link.port}`;
   const mode = bindMode(bind);
   const ports =
-    mode === 'tx' ? `${identity.port}/0` : mode === 'rx' ? `0/${identity.receivePort}` : mode === 'trx' ? `${identity.port}/${identity.port}` : `${identity.port}/${identity.transceiver && identity.receivePort === 0 ? identity.port : identity.receivePort}`;
+    mode === 'tx'
+      ? `${identity.port}/0`
+      : mode === 'rx'
+        ? `0/${identity.receivePort}`
+        : mode === 'trx'
+          ? `${identity.port}/${identity.port}`
+          : `${identity.port}/${identity.transceiver && identity.receivePort === 0 ? identity.port : identity.receivePort}`;
   return `SMPP:${link.host}:${ports}:${identity.systemId}:${identity.systemType}`;
 }
 
@@ -163,7 +175,10 @@ function smscLines(link: LinkView, queued: number, identity: SmscIdentity | unde
       },
     ];
   }
-  const sender = Math.max(0, link.binds.findIndex((b) => bindMode(b.bind) !== 'rx'));
+  const sender = Math.max(
+    0,
+    link.binds.findIndex((b) => bindMode(b.bind) !== 'rx'),
+  );
   return link.binds.map((b, i) => ({
     name: smscName(link, b.bind, identity),
     adminId: link.id,
@@ -199,7 +214,13 @@ export function kannelStatus(status: GatewayStatus, now: number, identities: rea
       forwarded: status.sms.sent.mo,
       failed: status.sms.failed,
     },
-    dlr: { received: status.dlr.received, sent: 0, queued: status.dlr.callbacksQueued, storage: 'redis', callbacksFailed: status.dlr.callbacksFailed },
+    dlr: {
+      received: status.dlr.received,
+      sent: 0,
+      queued: status.dlr.callbacksQueued,
+      storage: 'redis',
+      callbacksFailed: status.dlr.callbacksFailed,
+    },
     smscs,
   };
 }
@@ -208,7 +229,10 @@ const load = (perSecond: number): string => `${perSecond.toFixed(2)},0.00,0.00`;
 const NO_LOAD = load(0);
 
 function versionLines(s: KannelStatus): [string, string] {
-  return [`Kannel bearerbox version \`${s.version}'.`, `${GATEWAY_NAME} ${s.version}, node ${s.node}; gateway nodes sharing this Redis: ${s.nodes.join(', ')}.`];
+  return [
+    `Kannel bearerbox version \`${s.version}'.`,
+    `${GATEWAY_NAME} ${s.version}, node ${s.node}; gateway nodes sharing this Redis: ${s.nodes.join(', ')}.`,
+  ];
 }
 
 function smscText(c: KannelSmsc): string {
@@ -227,7 +251,11 @@ function globalLines(s: KannelStatus): { status: string; sms: [string, string]; 
       `SMS: received ${s.sms.received.total} (${s.sms.received.queued} queued), sent ${s.sms.sent.total} (${s.sms.sent.queued} queued), store size ${s.sms.storeSize}`,
       `SMS: inbound (${NO_LOAD}) msg/sec, outbound (${load(s.sms.outboundPerSecond)}) msg/sec`,
     ],
-    dlr: [`DLR: received ${s.dlr.received}, sent ${s.dlr.sent}`, `DLR: inbound (${NO_LOAD}) msg/sec, outbound (${NO_LOAD}) msg/sec`, `DLR: ${s.dlr.queued} queued, using ${s.dlr.storage} storage`],
+    dlr: [
+      `DLR: received ${s.dlr.received}, sent ${s.dlr.sent}`,
+      `DLR: inbound (${NO_LOAD}) msg/sec, outbound (${NO_LOAD}) msg/sec`,
+      `DLR: ${s.dlr.queued} queued, using ${s.dlr.storage} storage`,
+    ],
   };
 }
 
@@ -251,7 +279,10 @@ const INDENT = '&nbsp;&nbsp;&nbsp;&nbsp;';
 export function statusHtml(s: KannelStatus): string {
   const g = globalLines(s);
   const smscs = s.smscs
-    .map((c) => `${INDENT}<b>${e(c.id)}</b>[${e(c.adminId)}]${INDENT}${e(smscText(c))}${c.reason !== undefined ? ` <i>${e(c.reason)}</i>` : ''}<br>\n`)
+    .map(
+      (c) =>
+        `${INDENT}<b>${e(c.id)}</b>[${e(c.adminId)}]${INDENT}${e(smscText(c))}${c.reason !== undefined ? ` <i>${e(c.reason)}</i>` : ''}<br>\n`,
+    )
     .join('');
   return htmlPage(
     `<p>${versionLines(s).map(e).join('<br>\n')}</p>\n\n` +
@@ -262,7 +293,6 @@ export function statusHtml(s: KannelStatus): string {
 
 /** Kannel 1.4.5's status.xml: the element paths status scrapers and exporters read. */
 export function statusXml(s: KannelStatus): string {
-  const g = globalLines(s);
   const smscs = s.smscs
     .map(
       (c) =>

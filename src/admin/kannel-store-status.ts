@@ -92,14 +92,26 @@ const cells = (r: Row): string[] => [r.id, r.type, r.time, r.sender, r.receiver,
 const oneLine = (text: string): string => text.replace(/[\u0000-\u001f\u007f]/g, '?');
 
 export function storeStatusText(routes: readonly StoreRoute[]): string {
-  const table = [COLUMNS.map((c) => `[${c}]`).join(' '), ...rowsOf(routes).map((r) => cells(r).map((c) => `[${oneLine(c)}]`).join(' '))].join('\n');
+  const table = [
+    COLUMNS.map((c) => `[${c}]`).join(' '),
+    ...rowsOf(routes).map((r) =>
+      cells(r)
+        .map((c) => `[${oneLine(c)}]`)
+        .join(' '),
+    ),
+  ].join('\n');
   return `${table}\n\n${summary(routes)}\n${routes.map((r) => `    ${routeLine(r)}\n`).join('')}`;
 }
 
 export function storeStatusHtml(routes: readonly StoreRoute[]): string {
   const head = `<tr>${COLUMNS.map((c) => `<td>${c}</td>`).join('')}</tr>\n`;
   const body = rowsOf(routes)
-    .map((r) => `<tr>${cells(r).map((c) => `<td>${e(c)}</td>`).join('')}</tr>\n`)
+    .map(
+      (r) =>
+        `<tr>${cells(r)
+          .map((c) => `<td>${e(c)}</td>`)
+          .join('')}</tr>\n`,
+    )
     .join('');
   const lines = routes.map((r) => `&nbsp;&nbsp;&nbsp;&nbsp;${e(routeLine(r))}<br>\n`).join('');
   return htmlPage(`<table border=1>\n${head}${body}</table>\n<p>${e(summary(routes))}<br>\n${lines}</p>\n`);

@@ -76,7 +76,10 @@ interface Operation {
   readonly kannel?: boolean;
 }
 
-const CATALOGUES: Readonly<Record<Port, Readonly<Record<string, { status: number; description: string }>>>> = { sendsms: API_ERRORS, admin: ADMIN_ERRORS };
+const CATALOGUES: Readonly<Record<Port, Readonly<Record<string, { status: number; description: string }>>>> = {
+  sendsms: API_ERRORS,
+  admin: ADMIN_ERRORS,
+};
 
 /** Schemas shown once under components.schemas and referred to wherever they appear (TypeBox keeps them by reference). */
 const NAMED: ReadonlyMap<TSchema, string> = new Map<TSchema, string>([
@@ -103,7 +106,8 @@ const NAMED: ReadonlyMap<TSchema, string> = new Map<TSchema, string>([
  * marks its schemas with symbol keys, which JSON leaves out.
  */
 function plain(schema: TSchema, inline = false): Json {
-  const ref = (s: unknown): Json | undefined => (NAMED.has(s as TSchema) ? { $ref: `#/components/schemas/${NAMED.get(s as TSchema)!}` } : undefined);
+  const ref = (s: unknown): Json | undefined =>
+    NAMED.has(s as TSchema) ? { $ref: `#/components/schemas/${NAMED.get(s as TSchema)!}` } : undefined;
   if (!inline && ref(schema)) return ref(schema)!;
   return JSON.parse(JSON.stringify(schema, (key: string, value: unknown) => (key !== '' && ref(value)) || value)) as Json;
 }
@@ -113,7 +117,7 @@ const ACCESS_ERRORS = ['unauthorized', 'forbidden_ip', 'admin_closed', 'temporar
 const ok = (description: string, schema: TSchema): Readonly<Record<number, Reply>> => ({ 200: { description, schema } });
 const ACTION_REPLIES: Readonly<Record<number, Reply>> = {
   200: { description: 'Done; `detail` says what changed', schema: ActionResultSchema },
-  409: { description: 'Declined in the gateway\'s present state (`ok: false`; `detail` says why)', schema: ActionResultSchema },
+  409: { description: "Declined in the gateway's present state (`ok: false`; `detail` says why)", schema: ActionResultSchema },
 };
 
 function adminOperations(): Operation[] {
@@ -122,21 +126,104 @@ function adminOperations(): Operation[] {
   const link = { id: { description: 'The link id (smsc-admin-id)' } };
   const route = { key: { description: 'The route key (`/api/v1/routes`)' } };
   const ops: Operation[] = [
-    { ...read, method: 'get', path: '/api/v1/status', tag: 'Admin', summary: 'The gateway at a glance: state, counters, links and route queues', replies: ok('The status', GatewayStatusSchema) },
-    { ...read, method: 'get', path: '/api/v1/access', tag: 'Admin', summary: 'What the given password may do (the dashboard asks this at login)', replies: ok('admin or read', AccessSchema) },
-    { ...read, method: 'get', path: '/api/v1/links', tag: 'Links', summary: 'Every link and bind', replies: ok('The links', Type.Object({ links: Type.Array(LinkViewSchema) })) },
-    { ...read, method: 'get', path: '/api/v1/routes', tag: 'Routes', summary: 'Every route queue with its counts and the oldest message\'s age', replies: ok('The routes', Type.Object({ routes: Type.Array(RouteViewSchema) })) },
-    { ...read, method: 'get', path: '/api/v1/routes/{key}/messages', tag: 'Routes', summary: 'The first queued (or failed) messages of a route, a page at a time', pathParams: route, query: PeekQuery, replies: ok('A page', PeekPageSchema), errors: ['unknown_route', 'invalid_request'] },
-    { ...read, method: 'get', path: '/api/v1/accounts', tag: 'Admin', summary: 'Accounts with their counters and rate', replies: ok('The accounts', Type.Object({ accounts: Type.Array(AccountViewSchema) })) },
-    { ...read, method: 'get', path: '/api/v1/explain', tag: 'Routes', summary: 'Which route a message would take, with each link\'s health and queue', query: ExplainQuery, replies: ok('The explanation', ExplanationSchema), errors: ['unknown_account', 'invalid_request'] },
-    { ...read, method: 'get', path: '/api/v1/messages/{id}', tag: 'Messages', summary: 'A message by id (any account), with its parts and history', pathParams: { id: { description: 'The message id' } }, replies: ok('The message', MessageViewSchema), errors: ['not_found'] },
-    { ...read, method: 'get', path: '/metrics', tag: 'Admin', summary: 'Prometheus metrics of every gateway process', replies: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': text } } } },
-    { port: 'admin', security: 'none', method: 'get', path: '/openapi.json', tag: 'Admin', summary: 'This document', replies: { 200: { description: 'OpenAPI 3.1', schema: Type.Object({}, { additionalProperties: true }) } }, errors: ['forbidden_ip'] },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/status',
+      tag: 'Admin',
+      summary: 'The gateway at a glance: state, counters, links and route queues',
+      replies: ok('The status', GatewayStatusSchema),
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/access',
+      tag: 'Admin',
+      summary: 'What the given password may do (the dashboard asks this at login)',
+      replies: ok('admin or read', AccessSchema),
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/links',
+      tag: 'Links',
+      summary: 'Every link and bind',
+      replies: ok('The links', Type.Object({ links: Type.Array(LinkViewSchema) })),
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/routes',
+      tag: 'Routes',
+      summary: "Every route queue with its counts and the oldest message's age",
+      replies: ok('The routes', Type.Object({ routes: Type.Array(RouteViewSchema) })),
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/routes/{key}/messages',
+      tag: 'Routes',
+      summary: 'The first queued (or failed) messages of a route, a page at a time',
+      pathParams: route,
+      query: PeekQuery,
+      replies: ok('A page', PeekPageSchema),
+      errors: ['unknown_route', 'invalid_request'],
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/accounts',
+      tag: 'Admin',
+      summary: 'Accounts with their counters and rate',
+      replies: ok('The accounts', Type.Object({ accounts: Type.Array(AccountViewSchema) })),
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/explain',
+      tag: 'Routes',
+      summary: "Which route a message would take, with each link's health and queue",
+      query: ExplainQuery,
+      replies: ok('The explanation', ExplanationSchema),
+      errors: ['unknown_account', 'invalid_request'],
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/messages/{id}',
+      tag: 'Messages',
+      summary: 'A message by id (any account), with its parts and history',
+      pathParams: { id: { description: 'The message id' } },
+      replies: ok('The message', MessageViewSchema),
+      errors: ['not_found'],
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/metrics',
+      tag: 'Admin',
+      summary: 'Prometheus metrics of every gateway process',
+      replies: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': text } } },
+    },
+    {
+      port: 'admin',
+      security: 'none',
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'Admin',
+      summary: 'This document',
+      replies: { 200: { description: 'OpenAPI 3.1', schema: Type.Object({}, { additionalProperties: true }) } },
+      errors: ['forbidden_ip'],
+    },
     ...(['stop', 'start', 'drain'] as const).map((a): Operation => ({
       ...act,
       path: `/api/v1/links/{id}/${a}`,
       tag: 'Links',
-      summary: { stop: 'Unbind the link and keep it down', start: 'Start a stopped or draining link again', drain: 'Finish the window and take nothing new' }[a],
+      summary: {
+        stop: 'Unbind the link and keep it down',
+        start: 'Start a stopped or draining link again',
+        drain: 'Finish the window and take nothing new',
+      }[a],
       pathParams: link,
       replies: ACTION_REPLIES,
       errors: ['unknown_link'],
@@ -145,7 +232,7 @@ function adminOperations(): Operation[] {
       ...act,
       path: `/api/v1/routes/{key}/${a}`,
       tag: 'Routes',
-      summary: a === 'pause' ? 'Stop handing the route\'s messages to links' : 'Hand the route\'s messages to links again',
+      summary: a === 'pause' ? "Stop handing the route's messages to links" : "Hand the route's messages to links again",
       pathParams: route,
       replies: ACTION_REPLIES,
       errors: ['unknown_route'],
@@ -154,22 +241,41 @@ function adminOperations(): Operation[] {
       ...act,
       path: `/api/v1/routes/{key}/${a}`,
       tag: 'Routes',
-      summary: a === 'retry' ? 'Queue failed messages again (these ids, or all)' : 'Remove failed messages (these ids, or all); each gets its final report',
+      summary:
+        a === 'retry'
+          ? 'Queue failed messages again (these ids, or all)'
+          : 'Remove failed messages (these ids, or all); each gets its final report',
       pathParams: route,
       body: json(IdsBody),
       replies: ACTION_REPLIES,
       errors: ['unknown_route', 'invalid_request'],
     })),
-    { ...act, path: '/api/v1/routes/{key}/move', tag: 'Routes', summary: 'Route the waiting messages again with another smsc-id', pathParams: route, body: json(MoveBody), replies: ACTION_REPLIES, errors: ['unknown_route', 'unknown_smsc', 'invalid_request'] },
-    { ...act, path: '/api/v1/reload', tag: 'Admin', summary: 'Re-read the configuration file; a bad one is refused and the running one kept', replies: ACTION_REPLIES, errors: ['invalid_config'] },
+    {
+      ...act,
+      path: '/api/v1/routes/{key}/move',
+      tag: 'Routes',
+      summary: 'Route the waiting messages again with another smsc-id',
+      pathParams: route,
+      body: json(MoveBody),
+      replies: ACTION_REPLIES,
+      errors: ['unknown_route', 'unknown_smsc', 'invalid_request'],
+    },
+    {
+      ...act,
+      path: '/api/v1/reload',
+      tag: 'Admin',
+      summary: 'Re-read the configuration file; a bad one is refused and the running one kept',
+      replies: ACTION_REPLIES,
+      errors: ['invalid_config'],
+    },
   ];
   return [...ops, ...kannelCommands()];
 }
 
 /** Kannel's admin commands (bb_http.c), each also as `.txt`, `.html`, `.xml`, `.json`, GET or POST. */
 const KANNEL_COMMAND_DOCS: Readonly<Record<string, { summary: string; param?: 'smsc' | 'level' }>> = {
-  status: { summary: 'Links, queues and counters (Kannel 1.4.5\'s layout in each form)' },
-  'store-status': { summary: 'The messages waiting (the first 50 of each route) and each route\'s counts' },
+  status: { summary: "Links, queues and counters (Kannel 1.4.5's layout in each form)" },
+  'store-status': { summary: "The messages waiting (the first 50 of each route) and each route's counts" },
   suspend: { summary: 'Accept and send nothing' },
   isolate: { summary: 'Take no MO from the SMSCs; MT is still accepted' },
   resume: { summary: 'Back to running' },
@@ -181,7 +287,12 @@ const KANNEL_COMMAND_DOCS: Readonly<Record<string, { summary: string; param?: 's
   'add-smsc': { summary: 'Add a link of the configuration file', param: 'smsc' },
 };
 
-const KANNEL_FORMS: Readonly<Record<string, TSchema>> = { 'text/plain': text, 'text/html': text, 'text/xml': text, 'application/json': Type.Object({}, { additionalProperties: true }) };
+const KANNEL_FORMS: Readonly<Record<string, TSchema>> = {
+  'text/plain': text,
+  'text/html': text,
+  'text/xml': text,
+  'application/json': Type.Object({}, { additionalProperties: true }),
+};
 
 /** Kannel's replies, shared by every command (components.responses). */
 const KANNEL_RESPONSES: Readonly<Record<string, string>> = {
@@ -190,17 +301,23 @@ const KANNEL_RESPONSES: Readonly<Record<string, string>> = {
   KannelDenied403: '`Denied`: the client address (admin-allow-ip, admin-deny-ip), or no password configured that could open it',
   KannelBadParameter: 'The parameter is missing or wrong',
   KannelUnknownSmsc: 'No such link or smsc-id',
-  KannelDeclined: 'Declined in the gateway\'s present state',
+  KannelDeclined: "Declined in the gateway's present state",
   KannelShuttingDown: 'The shutdown has begun (`Avalanche has already started, too late to save the sheeps`)',
 };
-const kannel = (name: keyof typeof KANNEL_RESPONSES & string): Reply => ({ description: KANNEL_RESPONSES[name]!, ref: `#/components/responses/${name}` });
+const kannel = (name: keyof typeof KANNEL_RESPONSES & string): Reply => ({
+  description: KANNEL_RESPONSES[name]!,
+  ref: `#/components/responses/${name}`,
+});
 
 function kannelCommands(): Operation[] {
   return Object.entries(KANNEL_COMMAND_DOCS).flatMap(([command, d]) => {
     const read = command === 'status' || command === 'store-status';
-    const query = d.param === 'smsc'
-      ? Type.Object({ smsc: Type.String({ description: 'A link id, or an smsc-id (then every link with it)' }) })
-      : d.param === 'level' ? Type.Object({ level: Type.Integer({ minimum: 0, maximum: 4 }) }) : undefined;
+    const query =
+      d.param === 'smsc'
+        ? Type.Object({ smsc: Type.String({ description: 'A link id, or an smsc-id (then every link with it)' }) })
+        : d.param === 'level'
+          ? Type.Object({ level: Type.Integer({ minimum: 0, maximum: 4 }) })
+          : undefined;
     const replies: Record<number, Reply> = { 200: kannel('KannelReply'), 401: kannel('KannelDenied401'), 403: kannel('KannelDenied403') };
     if (!read) {
       if (d.param) replies[400] = kannel('KannelBadParameter');
@@ -208,11 +325,24 @@ function kannelCommands(): Operation[] {
       replies[409] = kannel('KannelDeclined');
       replies[503] = kannel('KannelShuttingDown');
     }
-    const base = { port: 'admin', tag: 'Kannel commands', kannel: true, security: read ? 'status' : 'admin', ...(query ? { query } : {}), replies } as const;
+    const base = {
+      port: 'admin',
+      tag: 'Kannel commands',
+      kannel: true,
+      security: read ? 'status' : 'admin',
+      ...(query ? { query } : {}),
+      replies,
+    } as const;
     const description = 'Without an extension, the Accept header picks the form (text/html, text/xml, application/json; else plain text).';
     return (['get', 'post'] as const).flatMap((method): Operation[] => [
       { ...base, method, path: `/${command}`, summary: d.summary, description },
-      { ...base, method, path: `/${command}.{format}`, summary: `${d.summary} (in this form)`, pathParams: { format: { description: 'The reply\'s form', schema: Type.String({ enum: [...KANNEL_FORMATS] }) } } },
+      {
+        ...base,
+        method,
+        path: `/${command}.{format}`,
+        summary: `${d.summary} (in this form)`,
+        pathParams: { format: { description: "The reply's form", schema: Type.String({ enum: [...KANNEL_FORMATS] }) } },
+      },
     ]);
   });
 }
@@ -220,20 +350,57 @@ function kannelCommands(): Operation[] {
 /** Kannel's sendsms replies by status, with the sentences (functions shown with sample values). */
 function kannelReplies(): Record<number, Reply> {
   const samples: KannelReply[] = Object.values(KannelReplies).map((r) =>
-    typeof r === 'function' ? (r.length === 2 ? (r as (a: number, b: number) => KannelReply)(12, 10) : (r as (s: string) => KannelReply)('<Field>')) : r,
+    typeof r === 'function'
+      ? r.length === 2
+        ? (r as (a: number, b: number) => KannelReply)(12, 10)
+        : (r as (s: string) => KannelReply)('<Field>')
+      : r,
   );
   const byStatus = new Map<number, string[]>();
-  for (const r of samples) if (!byStatus.get(r.status)?.includes(r.body)) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.body]);
+  for (const r of samples)
+    if (!byStatus.get(r.status)?.includes(r.body)) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.body]);
   return Object.fromEntries(
-    [...byStatus].sort(([a], [b]) => a - b).map(([status, bodies]) => [status, { description: `Kannel's reply, one of:\n\n${bodies.map((b) => `- \`${b}\``).join('\n')}`, content: { 'text/html': text } }]),
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, bodies]) => [
+        status,
+        { description: `Kannel's reply, one of:\n\n${bodies.map((b) => `- \`${b}\``).join('\n')}`, content: { 'text/html': text } },
+      ]),
   );
 }
 
 function sendsmsOperations(): Operation[] {
   const params = Type.Object(SENDSMS_PARAMETERS);
-  const description = 'Kannel\'s sendsms: the same parameters and replies. GET with the parameters in the query; POST with them in a form body, or with the text as the body (text/plain, application/octet-stream for binary, text/html with tags stripped) and the parameters in `X-Kannel-*` headers (`X-Kannel-Username`, `X-Kannel-To`, …). Several receivers give one message each; the first one\'s outcome decides the reply.';
-  const sendsms = { port: 'sendsms', tag: 'Sending', path: '/cgi-bin/sendsms', security: 'none', description, replies: kannelReplies() } as const;
-  const messageErrors = ['invalid_request', 'unauthorized', 'forbidden_ip', 'sender_missing', 'receivers_denied', 'charset_invalid', 'text_unencodable', 'too_many_parts', 'too_many_receivers', 'callback_url_denied', 'not_routable', 'body_too_large', 'unsupported_media_type', 'rate_limited', 'tps_exceeded', 'too_many_at_once', 'quota_exceeded', 'temporarily_unavailable'];
+  const description =
+    "Kannel's sendsms: the same parameters and replies. GET with the parameters in the query; POST with them in a form body, or with the text as the body (text/plain, application/octet-stream for binary, text/html with tags stripped) and the parameters in `X-Kannel-*` headers (`X-Kannel-Username`, `X-Kannel-To`, …). Several receivers give one message each; the first one's outcome decides the reply.";
+  const sendsms = {
+    port: 'sendsms',
+    tag: 'Sending',
+    path: '/cgi-bin/sendsms',
+    security: 'none',
+    description,
+    replies: kannelReplies(),
+  } as const;
+  const messageErrors = [
+    'invalid_request',
+    'unauthorized',
+    'forbidden_ip',
+    'sender_missing',
+    'receivers_denied',
+    'charset_invalid',
+    'text_unencodable',
+    'too_many_parts',
+    'too_many_receivers',
+    'callback_url_denied',
+    'not_routable',
+    'body_too_large',
+    'unsupported_media_type',
+    'rate_limited',
+    'tps_exceeded',
+    'too_many_at_once',
+    'quota_exceeded',
+    'temporarily_unavailable',
+  ];
   return [
     { ...sendsms, method: 'get', summary: 'Send an SMS (Kannel-compatible)', query: params },
     {
@@ -241,7 +408,12 @@ function sendsmsOperations(): Operation[] {
       method: 'post',
       summary: 'Send an SMS (Kannel-compatible, POST)',
       query: Type.Object(Object.fromEntries(Object.entries(SENDSMS_PARAMETERS).map(([k, v]) => [k, Type.Optional(v)]))),
-      body: { 'application/x-www-form-urlencoded': params, 'text/plain': text, 'application/octet-stream': Type.String({ format: 'binary' }), 'text/html': text },
+      body: {
+        'application/x-www-form-urlencoded': params,
+        'text/plain': text,
+        'application/octet-stream': Type.String({ format: 'binary' }),
+        'text/html': text,
+      },
     },
     {
       port: 'sendsms',
@@ -254,10 +426,48 @@ function sendsmsOperations(): Operation[] {
       replies: { 202: { description: 'Queued in Redis: one entry per receiver', schema: SendReplySchema } },
       errors: messageErrors,
     },
-    { port: 'sendsms', method: 'get', path: '/api/v1/messages/{id}', tag: 'Messages', security: 'account', summary: 'One of the account\'s messages, with its parts and history', pathParams: { id: { description: 'The message id' } }, replies: ok('The message', MessageViewSchema), errors: ['unauthorized', 'forbidden_ip', 'rate_limited', 'not_found', 'temporarily_unavailable'] },
-    { port: 'sendsms', method: 'get', path: '/api/v1/status', tag: 'Admin', security: 'status', summary: 'Links, binds and routes across the cluster', replies: ok('The status', PortStatusSchema), errors: ['unauthorized', 'temporarily_unavailable'] },
-    { port: 'sendsms', method: 'get', path: '/api/v1/errors', tag: 'Messages', security: 'none', summary: 'The JSON API\'s error codes, with their statuses and meaning', replies: ok('The catalogue', Type.Record(Type.String(), Type.Object({ status: Type.Integer(), description: Type.String() }))) },
-    { port: 'sendsms', method: 'get', path: '/health', tag: 'Admin', security: 'none', summary: 'Whether the gateway runs', replies: { 200: { description: 'Running', schema: Type.Object({ status: Type.Literal('ok') }) }, 503: { description: 'Shutting down', schema: Type.Object({ status: Type.String() }) } } },
+    {
+      port: 'sendsms',
+      method: 'get',
+      path: '/api/v1/messages/{id}',
+      tag: 'Messages',
+      security: 'account',
+      summary: "One of the account's messages, with its parts and history",
+      pathParams: { id: { description: 'The message id' } },
+      replies: ok('The message', MessageViewSchema),
+      errors: ['unauthorized', 'forbidden_ip', 'rate_limited', 'not_found', 'temporarily_unavailable'],
+    },
+    {
+      port: 'sendsms',
+      method: 'get',
+      path: '/api/v1/status',
+      tag: 'Admin',
+      security: 'status',
+      summary: 'Links, binds and routes across the cluster',
+      replies: ok('The status', PortStatusSchema),
+      errors: ['unauthorized', 'temporarily_unavailable'],
+    },
+    {
+      port: 'sendsms',
+      method: 'get',
+      path: '/api/v1/errors',
+      tag: 'Messages',
+      security: 'none',
+      summary: "The JSON API's error codes, with their statuses and meaning",
+      replies: ok('The catalogue', Type.Record(Type.String(), Type.Object({ status: Type.Integer(), description: Type.String() }))),
+    },
+    {
+      port: 'sendsms',
+      method: 'get',
+      path: '/health',
+      tag: 'Admin',
+      security: 'none',
+      summary: 'Whether the gateway runs',
+      replies: {
+        200: { description: 'Running', schema: Type.Object({ status: Type.Literal('ok') }) },
+        503: { description: 'Shutting down', schema: Type.Object({ status: Type.String() }) },
+      },
+    },
   ];
 }
 
@@ -275,7 +485,7 @@ function securityOf(port: Port, s: Security): Json[] {
 
 const NEEDS: Readonly<Record<Security, string>> = {
   none: '',
-  account: 'Needs the account\'s username and password (HTTP Basic).',
+  account: "Needs the account's username and password (HTTP Basic).",
   status: 'Needs the status-password or admin-password.',
   admin: 'Needs the admin-password.',
 };
@@ -301,7 +511,8 @@ function content(reply: Reply): Json {
 
 function responses(op: Operation): Json {
   const out: Record<string, Json> = {};
-  for (const [status, reply] of Object.entries(op.replies)) out[status] = reply.ref ? { $ref: reply.ref } : { description: reply.description, content: content(reply) };
+  for (const [status, reply] of Object.entries(op.replies))
+    out[status] = reply.ref ? { $ref: reply.ref } : { description: reply.description, content: content(reply) };
   const catalogue = CATALOGUES[op.port];
   const refusals = op.security !== 'none' && op.port === 'admin' && !op.kannel ? ACCESS_ERRORS : [];
   const codes = [...refusals, ...(op.errors ?? [])];
@@ -314,7 +525,11 @@ function responses(op: Operation): Json {
   for (const [status, list] of byStatus) {
     out[String(status)] = {
       description: list.map((c) => `\`${c}\`: ${catalogue[c]?.description ?? 'not in the catalogue'}`).join('\n\n'),
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error', properties: { error: { properties: { code: { enum: list } } } } } } },
+      content: {
+        'application/json': {
+          schema: { $ref: '#/components/schemas/Error', properties: { error: { properties: { code: { enum: list } } } } },
+        },
+      },
     };
   }
   return out;
@@ -329,7 +544,9 @@ function operationObject(op: Operation): Json {
     operationId: `${op.port}${op.method[0]!.toUpperCase()}${op.method.slice(1)}${op.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
     security: securityOf(op.port, op.security),
     ...(parameters(op).length > 0 ? { parameters: parameters(op) } : {}),
-    ...(op.body ? { requestBody: { required: true, content: Object.fromEntries(Object.entries(op.body).map(([t, s]) => [t, { schema: plain(s) }])) } } : {}),
+    ...(op.body
+      ? { requestBody: { required: true, content: Object.fromEntries(Object.entries(op.body).map(([t, s]) => [t, { schema: plain(s) }])) } }
+      : {}),
     responses: responses(op),
   };
 }
@@ -368,7 +585,11 @@ function merged(sendsms: Operation, admin: Operation): Json {
 }
 
 function catalogueTable(port: Port): string {
-  return ['| code | status | meaning |', '|---|---|---|', ...Object.entries(CATALOGUES[port]).map(([code, e]) => `| \`${code}\` | ${e.status} | ${e.description} |`)].join('\n');
+  return [
+    '| code | status | meaning |',
+    '|---|---|---|',
+    ...Object.entries(CATALOGUES[port]).map(([code, e]) => `| \`${code}\` | ${e.status} | ${e.description} |`),
+  ].join('\n');
 }
 
 export function openApiDocument(opts: OpenApiOptions): Json {
@@ -376,7 +597,11 @@ export function openApiDocument(opts: OpenApiOptions): Json {
   const sendsmsServer = {
     url: '{scheme}://{host}:{port}',
     description: 'The sendsms port',
-    variables: { scheme: { enum: ['http', 'https'], default: opts.sendsms.tls ? 'https' : 'http' }, host: { default: opts.sendsms.host }, port: { default: String(opts.sendsms.port) } },
+    variables: {
+      scheme: { enum: ['http', 'https'], default: opts.sendsms.tls ? 'https' : 'http' },
+      host: { default: opts.sendsms.host },
+      port: { default: String(opts.sendsms.port) },
+    },
   };
   const serversOf = (ports: readonly Port[]): Json[] => ports.map((p) => (p === 'admin' ? adminServer : sendsmsServer));
 
@@ -388,7 +613,10 @@ export function openApiDocument(opts: OpenApiOptions): Json {
     const sendsms = ops.find((o) => o.port === 'sendsms');
     const admin = ops.find((o) => o.port === 'admin');
     const item = (paths[first.path] ??= {});
-    item[first.method] = sendsms && admin ? { ...merged(sendsms, admin), servers: serversOf(['sendsms', 'admin']) } : { ...operationObject(first), servers: serversOf([first.port]) };
+    item[first.method] =
+      sendsms && admin
+        ? { ...merged(sendsms, admin), servers: serversOf(['sendsms', 'admin']) }
+        : { ...operationObject(first), servers: serversOf([first.port]) };
   }
 
   return {
@@ -398,8 +626,8 @@ export function openApiDocument(opts: OpenApiOptions): Json {
       version: opts.version,
       summary: 'SMS gateway router: Kannel-compatible sendsms, a JSON messages API, and the admin API',
       description: [
-        'Two ports. The **sendsms port** (13013 by default) takes messages: Kannel\'s `/cgi-bin/sendsms` and the JSON messages API (HTTP Basic with the account\'s username and password). The **admin port** (13000 by default) shows and acts: the JSON admin API, Kannel\'s commands, /metrics, the dashboard at `/`.',
-        'On the admin port, the client address is checked first (admin-allow-ip, admin-deny-ip); then the password, with HTTP Basic (any user name) or Kannel\'s `password=`: reading takes the status-password or the admin-password, acting the admin-password only.',
+        "Two ports. The **sendsms port** (13013 by default) takes messages: Kannel's `/cgi-bin/sendsms` and the JSON messages API (HTTP Basic with the account's username and password). The **admin port** (13000 by default) shows and acts: the JSON admin API, Kannel's commands, /metrics, the dashboard at `/`.",
+        "On the admin port, the client address is checked first (admin-allow-ip, admin-deny-ip); then the password, with HTTP Basic (any user name) or Kannel's `password=`: reading takes the status-password or the admin-password, acting the admin-password only.",
         'Errors of the JSON APIs are `{"error": {"code", "message"}}` with one of these stable codes.',
         `Sendsms port:\n\n${catalogueTable('sendsms')}`,
         `Admin port:\n\n${catalogueTable('admin')}`,
@@ -408,21 +636,35 @@ export function openApiDocument(opts: OpenApiOptions): Json {
     },
     servers: [adminServer],
     tags: [
-      { name: 'Sending', description: 'Kannel\'s sendsms' },
+      { name: 'Sending', description: "Kannel's sendsms" },
       { name: 'Messages', description: 'The JSON messages API' },
       { name: 'Links', description: 'SMPP links and their binds' },
       { name: 'Routes', description: 'Route queues and their messages' },
       { name: 'Admin', description: 'Status, accounts, reload, metrics' },
-      { name: 'Kannel commands', description: 'Kannel\'s admin commands, with its names, parameters and replies' },
+      { name: 'Kannel commands', description: "Kannel's admin commands, with its names, parameters and replies" },
     ],
     paths,
     components: {
       schemas: { ...Object.fromEntries([...NAMED].map(([schema, name]) => [name, plain(schema, true)])), Error: plain(ErrorBodySchema) },
-      responses: Object.fromEntries(Object.entries(KANNEL_RESPONSES).map(([name, description]) => [name, { description, content: Object.fromEntries(Object.entries(KANNEL_FORMS).map(([t, sc]) => [t, { schema: plain(sc) }])) }])),
+      responses: Object.fromEntries(
+        Object.entries(KANNEL_RESPONSES).map(([name, description]) => [
+          name,
+          { description, content: Object.fromEntries(Object.entries(KANNEL_FORMS).map(([t, sc]) => [t, { schema: plain(sc) }])) },
+        ]),
+      ),
       securitySchemes: {
-        account: { type: 'http', scheme: 'basic', description: 'The account\'s username and password (sendsms port)' },
-        adminPassword: { type: 'http', scheme: 'basic', description: 'Any user name, with the admin-password (everything) or the status-password (reading only)' },
-        adminPasswordQuery: { type: 'apiKey', in: 'query', name: 'password', description: 'Kannel\'s form: the admin-password or status-password in the query' },
+        account: { type: 'http', scheme: 'basic', description: "The account's username and password (sendsms port)" },
+        adminPassword: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'Any user name, with the admin-password (everything) or the status-password (reading only)',
+        },
+        adminPasswordQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'password',
+          description: "Kannel's form: the admin-password or status-password in the query",
+        },
       },
     },
   };

@@ -17,7 +17,8 @@ export function stripBasePath(url: string, basePath: string): string {
  * else a valid X-Forwarded-Prefix, else none (the client talks to the port directly).
  */
 export function clientPrefix(basePath: string, originalUrl: string, forwardedPrefix: string | readonly string[] | undefined): string {
-  if (basePath !== '' && (originalUrl === basePath || originalUrl.startsWith(`${basePath}/`) || originalUrl.startsWith(`${basePath}?`))) return basePath;
+  if (basePath !== '' && (originalUrl === basePath || originalUrl.startsWith(`${basePath}/`) || originalUrl.startsWith(`${basePath}?`)))
+    return basePath;
   const header = typeof forwardedPrefix === 'string' ? forwardedPrefix : forwardedPrefix?.[0];
   return normalizePrefix(header) ?? '';
 }

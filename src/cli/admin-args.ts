@@ -66,7 +66,13 @@ export type AdminCommand =
   | { readonly kind: 'links' }
   | { readonly kind: 'queues' }
   | { readonly kind: 'reload' }
-  | { readonly kind: 'peek'; readonly route: string; readonly state: 'queued' | 'failed'; readonly limit: number | undefined; readonly cursor: string | undefined }
+  | {
+      readonly kind: 'peek';
+      readonly route: string;
+      readonly state: 'queued' | 'failed';
+      readonly limit: number | undefined;
+      readonly cursor: string | undefined;
+    }
   /** `ids` undefined: every failed message (--all). */
   | { readonly kind: 'failed'; readonly action: 'retry' | 'remove'; readonly route: string; readonly ids: readonly string[] | undefined }
   | { readonly kind: 'move'; readonly route: string; readonly smsc: string }
@@ -80,7 +86,8 @@ export interface AdminInvocation {
   readonly json: boolean;
 }
 
-export type ParsedAdminArgs = { readonly ok: true; readonly invocation: AdminInvocation } | { readonly ok: false; readonly message: string };
+export type ParsedAdminArgs =
+  { readonly ok: true; readonly invocation: AdminInvocation } | { readonly ok: false; readonly message: string };
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -116,7 +123,8 @@ export const ADMIN_COMMANDS: readonly string[] = ['status', 'links', 'queues', '
 
 /** `explain` asks the running gateway when --url is given, or SWITCHBOARD_URL is set and no --config is. */
 export function explainIsOnline(args: readonly string[], env: Env): boolean {
-  const has = (long: string, short?: string): boolean => args.some((a) => a === `--${long}` || a.startsWith(`--${long}=`) || (short !== undefined && a === `-${short}`));
+  const has = (long: string, short?: string): boolean =>
+    args.some((a) => a === `--${long}` || a.startsWith(`--${long}=`) || (short !== undefined && a === `-${short}`));
   return has('url') || (Boolean(env.SWITCHBOARD_URL) && !has('config', 'c'));
 }
 
@@ -128,19 +136,25 @@ function connection(values: ConnectionValues, env: Env): AdminConnection {
   } catch {
     usage(`--url: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') usage(`--url: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    usage(`--url: expected an http:// or https:// URL, got ${JSON.stringify(url)}`);
   if (parsed.username || parsed.password) usage('--url: give the password with --password or SWITCHBOARD_PASSWORD, not in the URL');
   const password = values.password ?? (env.SWITCHBOARD_PASSWORD || undefined);
   let timeoutMs = DEFAULT_TIMEOUT_MS;
   if (values.timeout !== undefined) {
     const s = Number(values.timeout);
-    if (values.timeout.trim() === '' || !Number.isFinite(s) || s <= 0 || s > 3600) usage(`--timeout: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(values.timeout)}`);
+    if (values.timeout.trim() === '' || !Number.isFinite(s) || s <= 0 || s > 3600)
+      usage(`--timeout: expected seconds, more than 0 and at most 3600, got ${JSON.stringify(values.timeout)}`);
     timeoutMs = Math.round(s * 1000);
   }
   return { url, password, timeoutMs };
 }
 
-function parse<O extends Options>(args: readonly string[], options: O, positionals: string): ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof CONNECTION_OPTIONS; allowPositionals: true; strict: true }>> {
+function parse<O extends Options>(
+  args: readonly string[],
+  options: O,
+  positionals: string,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O & typeof CONNECTION_OPTIONS; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args: [...args], options: { ...options, ...CONNECTION_OPTIONS }, allowPositionals: true, strict: true });
   } catch (e) {
@@ -163,7 +177,8 @@ function exactly(positionals: readonly string[], n: number, form: string, what =
 function peekLimit(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > PEEK_LIMIT_MAX) usage(`--limit: expected a number from 1 to ${PEEK_LIMIT_MAX}, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || n < 1 || n > PEEK_LIMIT_MAX)
+    usage(`--limit: expected a number from 1 to ${PEEK_LIMIT_MAX}, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -171,9 +186,19 @@ function queueCommand(sub: string | undefined, rest: readonly string[]): Parsed 
   switch (sub) {
     case 'peek': {
       const form = 'switchboard queue peek ROUTE [--failed] [--limit N] [--cursor C]';
-      const { values, positionals } = parse(rest, { failed: { type: 'boolean' }, limit: { type: 'string' }, cursor: { type: 'string' } }, form);
+      const { values, positionals } = parse(
+        rest,
+        { failed: { type: 'boolean' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+        form,
+      );
       exactly(positionals, 1, form, 'a route');
-      const command: AdminCommand = { kind: 'peek', route: route(positionals[0], form), state: values.failed ? 'failed' : 'queued', limit: peekLimit(values.limit), cursor: values.cursor };
+      const command: AdminCommand = {
+        kind: 'peek',
+        route: route(positionals[0], form),
+        state: values.failed ? 'failed' : 'queued',
+        limit: peekLimit(values.limit),
+        cursor: values.cursor,
+      };
       return { command, values };
     }
     case 'retry':
@@ -183,7 +208,8 @@ function queueCommand(sub: string | undefined, rest: readonly string[]): Parsed 
       const [key, ...ids] = positionals;
       const r = route(key, form);
       if (values.all && ids.length > 0) usage(`give message ids or --all, not both (usage: ${form})`);
-      if (!values.all && ids.length === 0) usage(`give the ids of the failed messages to ${sub}, or --all for every failed message of the route (usage: ${form})`);
+      if (!values.all && ids.length === 0)
+        usage(`give the ids of the failed messages to ${sub}, or --all for every failed message of the route (usage: ${form})`);
       return { command: { kind: 'failed', action: sub, route: r, ids: values.all ? undefined : ids }, values };
     }
     case 'move': {
@@ -234,7 +260,11 @@ function command(argv: readonly string[]): Parsed {
     }
     case 'explain': {
       const form = 'switchboard explain --url URL --account NAME --to NUMBER [--smsc ID] [--json]';
-      const { values, positionals } = parse(rest, { account: { type: 'string' }, to: { type: 'string' }, smsc: { type: 'string' }, config: { type: 'string', short: 'c' } }, form);
+      const { values, positionals } = parse(
+        rest,
+        { account: { type: 'string' }, to: { type: 'string' }, smsc: { type: 'string' }, config: { type: 'string', short: 'c' } },
+        form,
+      );
       exactly(positionals, 0, form);
       if (values.config !== undefined) usage('explain: --config (offline, from the file) or --url (the running gateway), not both');
       if (!values.account) usage('explain needs --account NAME (a sendsms-user username)');

@@ -56,7 +56,12 @@ export class AdminRefusedError extends Error {
   readonly problems: readonly string[];
   /** The reply's body as it came, for `--json`. */
   readonly body: string;
-  constructor(status: number, code: string, message: string, details: { known: readonly string[] | undefined; problems: readonly string[]; body: string }) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: { known: readonly string[] | undefined; problems: readonly string[]; body: string },
+  ) {
     super(message);
     this.name = 'AdminRefusedError';
     this.status = status;
@@ -70,5 +75,10 @@ export class AdminRefusedError extends Error {
 export type AdminClientError = GatewayUnreachableError | UnexpectedReplyError | AdminAuthError | AdminRefusedError;
 
 export function isAdminClientError(e: unknown): e is AdminClientError {
-  return e instanceof GatewayUnreachableError || e instanceof UnexpectedReplyError || e instanceof AdminAuthError || e instanceof AdminRefusedError;
+  return (
+    e instanceof GatewayUnreachableError ||
+    e instanceof UnexpectedReplyError ||
+    e instanceof AdminAuthError ||
+    e instanceof AdminRefusedError
+  );
 }

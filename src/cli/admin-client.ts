@@ -129,12 +129,18 @@ export class AdminClient {
     return this.#call('GET', 'explain', ExplainReply, { query: { account, to, ...(smsc === undefined ? {} : { smsc }) } });
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, schema: TSchema, opts: { query?: Record<string, string>; body?: ActionBody } = {}): Promise<Reply<T>> {
+  async #call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: TSchema,
+    opts: { query?: Record<string, string>; body?: ActionBody } = {},
+  ): Promise<Reply<T>> {
     const url = new URL(`api/v1/${path}`, this.#base);
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
     const shown = url.href;
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.#conn.password !== undefined) headers.authorization = `Basic ${Buffer.from(`admin:${this.#conn.password}`).toString('base64')}`;
+    if (this.#conn.password !== undefined)
+      headers.authorization = `Basic ${Buffer.from(`admin:${this.#conn.password}`).toString('base64')}`;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     let status: number;
     let text: string;
@@ -180,6 +186,10 @@ export class AdminClient {
     // The admin API names what is unknown (unknown_link, unknown_route); a bare not_found is a path this server does
     // not have: the sendsms port, or a gateway older than the command.
     if (code === 'not_found') return new UnexpectedReplyError(url, status, 'no such path (is this the admin-port?)');
-    return new AdminRefusedError(status, code, message ?? code, { known: known ?? json.known, problems: (problems ?? []).map(problemLine), body });
+    return new AdminRefusedError(status, code, message ?? code, {
+      known: known ?? json.known,
+      problems: (problems ?? []).map(problemLine),
+      body,
+    });
   }
 }

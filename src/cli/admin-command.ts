@@ -58,12 +58,17 @@ function knownLabel(c: AdminCommand, code: string): string {
 async function routeKey(client: AdminClient, typed: string): Promise<string> {
   if (isWholeRouteKey(typed)) return typed;
   const { value } = await client.routes();
-  const found = resolveRouteKey(typed, value.routes.map((r) => r.key));
+  const found = resolveRouteKey(
+    typed,
+    value.routes.map((r) => r.key),
+  );
   switch (found.kind) {
     case 'found':
       return found.key;
     case 'ambiguous':
-      throw new LateUsageError(`route ${typed} is the start of ${found.matches.length} routes (${found.matches.join(', ')}): type more of it`);
+      throw new LateUsageError(
+        `route ${typed} is the start of ${found.matches.length} routes (${found.matches.join(', ')}): type more of it`,
+      );
     case 'unknown':
       throw new AdminRefusedError(404, 'unknown_route', `no route starts with ${typed}`, { known: found.known, problems: [], body: '' });
   }
@@ -165,7 +170,11 @@ export class AdminCommandRunner {
 const withNewline = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
 
 /** `argv` starts with the command (`['link', 'stop', 'primary', '--url', …]`); resolves to the exit code. */
-export async function runAdminCommand(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, io: AdminIo): Promise<AdminExitCode> {
+export async function runAdminCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: AdminIo,
+): Promise<AdminExitCode> {
   const parsed = parseAdminArgs(argv, env);
   if (!parsed.ok) {
     io.stderr(`switchboard: ${parsed.message}\n`);

@@ -138,7 +138,12 @@ export const ExplainReply = Type.Object({
 
 /** Any error reply: `{ error: { code, message } }`, with `known` (ids there are) or `problems` where it applies. */
 export const ErrorReply = Type.Object({
-  error: Type.Object({ code: Str, message: Type.Optional(Str), known: Type.Optional(Strings), problems: Type.Optional(Type.Array(Type.Unknown())) }),
+  error: Type.Object({
+    code: Str,
+    message: Type.Optional(Str),
+    known: Type.Optional(Strings),
+    problems: Type.Optional(Type.Array(Type.Unknown())),
+  }),
   known: Type.Optional(Strings),
 });
 

@@ -68,7 +68,16 @@ export function linkSummaryTable(links: readonly LinkView[], paint: Paint = plai
     const inUse = l.binds.reduce((n, b) => n + b.window.inUse, 0);
     const size = l.binds.reduce((n, b) => n + b.window.size, 0);
     const tps = l.binds.reduce((n, b) => n + b.throughput.actual, 0);
-    rows.push([l.id, l.smscId, l.admin, linkHealth(l), `${bound}/${l.binds.length}`, `${count(inUse)}/${count(size)}`, formatRate(tps), firstReason(l)]);
+    rows.push([
+      l.id,
+      l.smscId,
+      l.admin,
+      linkHealth(l),
+      `${bound}/${l.binds.length}`,
+      `${count(inUse)}/${count(size)}`,
+      formatRate(tps),
+      firstReason(l),
+    ]);
   }
   return textTable(rows, { paint, align: ['left', 'left', 'left', 'left', 'right', 'right', 'right'] });
 }
@@ -76,8 +85,41 @@ export function linkSummaryTable(links: readonly LinkView[], paint: Paint = plai
 /** `links`: one row per bind, the link's own columns on its first row. */
 export function linksTable(links: readonly LinkView[], now: number, paint: Paint = plain): string {
   if (links.length === 0) return 'no links configured\n';
-  const header = ['LINK', 'ADMIN', 'HEALTH', 'BIND', 'STATE', 'SINCE', 'NODE', 'WINDOW', 'TPS', 'SUBMITTED', 'ACCEPTED', 'REFUSED', 'UNANSWERED', 'P50', 'P99', 'REASON'];
-  const align: Align[] = ['left', 'left', 'left', 'left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+  const header = [
+    'LINK',
+    'ADMIN',
+    'HEALTH',
+    'BIND',
+    'STATE',
+    'SINCE',
+    'NODE',
+    'WINDOW',
+    'TPS',
+    'SUBMITTED',
+    'ACCEPTED',
+    'REFUSED',
+    'UNANSWERED',
+    'P50',
+    'P99',
+    'REASON',
+  ];
+  const align: Align[] = [
+    'left',
+    'left',
+    'left',
+    'left',
+    'left',
+    'right',
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+  ];
   const rows: Cell[][] = [header];
   for (const l of links) {
     const head: Cell[] = [l.id, l.admin, linkHealth(l)];
@@ -111,8 +153,23 @@ export function queuesTable(routes: readonly RouteView[], paint: Paint = plain):
   const rows: Cell[][] = [['ROUTE', 'LINKS', 'DRAINING', 'QUEUED', 'WAITING', 'ACTIVE', 'DELAYED', 'FAILED', 'OLDEST', 'STATE']];
   for (const r of routes) {
     const c = r.counts;
-    const state = r.paused ? styled('paused', 'yellow') : r.drainingLinks.length === 0 && c.queued > 0 ? styled('no link', 'red') : 'running';
-    rows.push([r.key, routeLinks(r), none(r.drainingLinks), count(c.queued), count(c.waiting), count(c.active), count(c.delayed), count(c.failed), r.oldestAgeMs === undefined ? '-' : formatDuration(r.oldestAgeMs), state]);
+    const state = r.paused
+      ? styled('paused', 'yellow')
+      : r.drainingLinks.length === 0 && c.queued > 0
+        ? styled('no link', 'red')
+        : 'running';
+    rows.push([
+      r.key,
+      routeLinks(r),
+      none(r.drainingLinks),
+      count(c.queued),
+      count(c.waiting),
+      count(c.active),
+      count(c.delayed),
+      count(c.failed),
+      r.oldestAgeMs === undefined ? '-' : formatDuration(r.oldestAgeMs),
+      state,
+    ]);
   }
   return `${textTable(rows, { paint, align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'] })}\n`;
 }
@@ -121,8 +178,19 @@ export function queuesTable(routes: readonly RouteView[], paint: Paint = plain):
 function routeSummaryTable(routes: readonly RouteView[], paint: Paint): string {
   const rows: Cell[][] = [['ROUTE', 'LINKS', 'QUEUED', 'FAILED', 'OLDEST', 'STATE']];
   for (const r of routes) {
-    const state = r.paused ? styled('paused', 'yellow') : r.drainingLinks.length === 0 && r.counts.queued > 0 ? styled('no link', 'red') : 'running';
-    rows.push([r.key, routeLinks(r), count(r.counts.queued), count(r.counts.failed), r.oldestAgeMs === undefined ? '-' : formatDuration(r.oldestAgeMs), state]);
+    const state = r.paused
+      ? styled('paused', 'yellow')
+      : r.drainingLinks.length === 0 && r.counts.queued > 0
+        ? styled('no link', 'red')
+        : 'running';
+    rows.push([
+      r.key,
+      routeLinks(r),
+      count(r.counts.queued),
+      count(r.counts.failed),
+      r.oldestAgeMs === undefined ? '-' : formatDuration(r.oldestAgeMs),
+      state,
+    ]);
   }
   return textTable(rows, { paint, align: ['left', 'left', 'right', 'right', 'right'] });
 }
@@ -143,7 +211,8 @@ export function statusText(s: GatewayStatus, now: number, paint: Paint = plain):
     s.routes.length === 0 ? 'no route queues' : routeSummaryTable(s.routes, paint),
   ];
   const down = linksDown(s.links);
-  if (down.length > 0) lines.push('', paint('red', `${down.length} link${down.length === 1 ? '' : 's'} down: ${down.map((l) => l.id).join(', ')}`));
+  if (down.length > 0)
+    lines.push('', paint('red', `${down.length} link${down.length === 1 ? '' : 's'} down: ${down.map((l) => l.id).join(', ')}`));
   return `${lines.join('\n')}\n`;
 }
 
@@ -154,7 +223,17 @@ export function peekTable(page: PeekPage, route: string, state: 'queued' | 'fail
   const header = ['ID', 'STATE', 'AGE', 'ACCOUNT', 'FROM', 'TO', 'ATTEMPTS', ...(failed ? ['ERROR'] : []), 'TEXT'];
   const rows: Cell[][] = [header];
   for (const m of page.messages) {
-    rows.push([m.id, m.state, formatDuration(now - m.acceptedAt), m.account, m.from, m.to, count(m.attempts), ...(failed ? [m.error ?? '-'] : []), truncate(m.text, TEXT_WIDTH)]);
+    rows.push([
+      m.id,
+      m.state,
+      formatDuration(now - m.acceptedAt),
+      m.account,
+      m.from,
+      m.to,
+      count(m.attempts),
+      ...(failed ? [m.error ?? '-'] : []),
+      truncate(m.text, TEXT_WIDTH),
+    ]);
   }
   const table = textTable(rows, { align: ['left', 'left', 'right', 'left', 'left', 'left', 'right'] });
   const more = page.next === undefined ? '' : `\nmore: add --cursor ${page.next}`;

@@ -30,10 +30,16 @@ export function checkConfigFile(file: string, env: Readonly<Record<string, strin
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const lines = e.problems.map((p) => `error: ${formatProblem(p)}`);
-    return { output: `${[...lines, `${file}: invalid, ${plural(e.problems.length, 'error')}`].join('\n')}\n`, exitCode: CHECK_CONFIG_EXIT.invalid };
+    return {
+      output: `${[...lines, `${file}: invalid, ${plural(e.problems.length, 'error')}`].join('\n')}\n`,
+      exitCode: CHECK_CONFIG_EXIT.invalid,
+    };
   }
   const warnings = [...loaded.warnings, ...checkConfig(loaded.config, loaded.source)].sort(byPlace);
   const lines = warnings.map((w) => `warning: ${formatWarning(w)}`);
   const summary = warnings.length === 0 ? `${file}: valid, no warnings` : `${file}: valid, ${plural(warnings.length, 'warning')}`;
-  return { output: `${[...lines, summary].join('\n')}\n`, exitCode: warnings.length === 0 ? CHECK_CONFIG_EXIT.clean : CHECK_CONFIG_EXIT.warnings };
+  return {
+    output: `${[...lines, summary].join('\n')}\n`,
+    exitCode: warnings.length === 0 ? CHECK_CONFIG_EXIT.clean : CHECK_CONFIG_EXIT.warnings,
+  };
 }

@@ -52,7 +52,8 @@ export const LIVE_LINK_COLUMNS: readonly LinkColumn<LiveLinkExplanation>[] = [
 function describeSmscId(e: RouteExplanation<LinkExplanation>): string {
   switch (e.smscIdOrigin) {
     case 'forced-smsc': {
-      const ignored = e.requestedSmsc !== undefined && e.requestedSmsc !== e.smscId ? `; the request's smsc=${e.requestedSmsc} is ignored` : '';
+      const ignored =
+        e.requestedSmsc !== undefined && e.requestedSmsc !== e.smscId ? `; the request's smsc=${e.requestedSmsc} is ignored` : '';
       return `smsc-id ${e.smscId ?? ''} (the account's forced-smsc${ignored})`;
     }
     case 'request':
@@ -81,8 +82,20 @@ export function explain(config: Config, opts: ExplainOptions): ExplainResult {
   const account = config.accounts.find((a) => a.username === opts.account);
   if (!account) {
     const known = config.accounts.map((a) => a.username).join(', ') || 'none';
-    return { output: `switchboard: explain: no account "${opts.account}" in ${config.source} (accounts: ${known})\n`, exitCode: EXPLAIN_EXIT.usage };
+    return {
+      output: `switchboard: explain: no account "${opts.account}" in ${config.source} (accounts: ${known})\n`,
+      exitCode: EXPLAIN_EXIT.usage,
+    };
   }
-  const e = explainRoute({ links: config.links, account, receiver: opts.to, requestedSmsc: opts.smsc, sendsmsChars: config.http.sendsmsChars });
-  return { output: opts.json ? explanationJson(e) : renderExplanation(e, LINK_COLUMNS), exitCode: e.routable ? EXPLAIN_EXIT.routable : EXPLAIN_EXIT.notRoutable };
+  const e = explainRoute({
+    links: config.links,
+    account,
+    receiver: opts.to,
+    requestedSmsc: opts.smsc,
+    sendsmsChars: config.http.sendsmsChars,
+  });
+  return {
+    output: opts.json ? explanationJson(e) : renderExplanation(e, LINK_COLUMNS),
+    exitCode: e.routable ? EXPLAIN_EXIT.routable : EXPLAIN_EXIT.notRoutable,
+  };
 }

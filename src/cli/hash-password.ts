@@ -16,7 +16,9 @@ export class PasswordInputError extends Error {
 export async function readPasswordFrom(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of input) chunks.push(typeof c === 'string' ? Buffer.from(c, 'utf8') : (c as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 interface Terminal {

@@ -109,7 +109,8 @@ async function main(argv: string[]): Promise<void> {
       });
       const configFile = values.config ?? 'config/switchboard.yaml';
       if (!existsSync(configFile)) fail(`configuration file ${configFile} not found (give one with --config FILE)`);
-      const processes = values.processes === undefined ? undefined : oneOf(values.processes, 'processes', ['1', '2'] as const, '2') === '1' ? 1 : 2;
+      const processes =
+        values.processes === undefined ? undefined : oneOf(values.processes, 'processes', ['1', '2'] as const, '2') === '1' ? 1 : 2;
       const role = values.role === undefined ? undefined : oneOf(values.role, 'role', ['all', 'http', 'links'] as const, 'all');
       await start({ configFile, ...(processes ? { processes } : {}), ...(role ? { role } : {}) });
       return;
@@ -163,13 +164,24 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({
         args: rest,
         strict: true,
-        options: { config: { type: 'string', short: 'c' }, account: { type: 'string' }, to: { type: 'string' }, smsc: { type: 'string' }, json: { type: 'boolean' } },
+        options: {
+          config: { type: 'string', short: 'c' },
+          account: { type: 'string' },
+          to: { type: 'string' },
+          smsc: { type: 'string' },
+          json: { type: 'boolean' },
+        },
       });
       const configFile = values.config ?? 'config/switchboard.yaml';
       if (!values.account) fail('explain needs --account NAME (a sendsms-user username)');
       if (!values.to) fail('explain needs --to NUMBER');
       if (!existsSync(configFile)) fail(`configuration file ${configFile} not found (give one with --config FILE)`);
-      const result = explain(loadConfigFile(configFile).config, { account: values.account, to: values.to, smsc: values.smsc, json: values.json });
+      const result = explain(loadConfigFile(configFile).config, {
+        account: values.account,
+        to: values.to,
+        smsc: values.smsc,
+        json: values.json,
+      });
       (result.exitCode === EXPLAIN_EXIT.usage ? process.stderr : process.stdout).write(result.output);
       process.exitCode = result.exitCode;
       return;
@@ -197,7 +209,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError || e instanceof TlsFileError || e instanceof PasswordInputError) fail(e.message);
+  if (e instanceof ConfigError || e instanceof RedisBinaryMissingError || e instanceof TlsFileError || e instanceof PasswordInputError)
+    fail(e.message);
   if (String((e as NodeJS.ErrnoException)?.code ?? '').startsWith('ERR_PARSE_ARGS')) fail((e as Error).message);
   process.stderr.write(`switchboard: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exit(1);

@@ -57,7 +57,18 @@ export async function runSimulator(o: SimulatorCliOptions): Promise<void> {
   });
   if (!o.quiet) {
     sim.on('submit', (m) =>
-      log.info({ from: m.sourceAddr, to: m.destAddr, dataCoding: m.dataCoding, esmClass: m.esmClass, octets: m.shortMessage.length, status: m.status, id: m.messageId }, 'submit_sm'),
+      log.info(
+        {
+          from: m.sourceAddr,
+          to: m.destAddr,
+          dataCoding: m.dataCoding,
+          esmClass: m.esmClass,
+          octets: m.shortMessage.length,
+          status: m.status,
+          id: m.messageId,
+        },
+        'submit_sm',
+      ),
     );
   }
   await sim.start();
@@ -75,7 +86,8 @@ export async function runSimulator(o: SimulatorCliOptions): Promise<void> {
     // control port may stay up for a long time.
     const acceptedAt = new Map<string, number>();
     sim.on('submit', (m) => {
-      if (m.status === 0 && acceptedAt.size < MAX_SUBMIT_TIMES && !acceptedAt.has(m.destAddr)) acceptedAt.set(m.destAddr, performance.timeOrigin + performance.now());
+      if (m.status === 0 && acceptedAt.size < MAX_SUBMIT_TIMES && !acceptedAt.has(m.destAddr))
+        acceptedAt.set(m.destAddr, performance.timeOrigin + performance.now());
     });
     const control = createServer((req, res) => {
       void (async () => {

@@ -91,9 +91,13 @@ export async function start(opts: StartOptions): Promise<void> {
   const log = createLogger(config.log.level).child(role === 'all' ? {} : { role });
   if (role !== 'links') {
     for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
-    log.info({ config: opts.configFile, format: loaded.format, links: config.links.length, accounts: config.accounts.length }, 'configuration loaded');
+    log.info(
+      { config: opts.configFile, format: loaded.format, links: config.links.length, accounts: config.accounts.length },
+      'configuration loaded',
+    );
     // What `switchboard check-config` says about the file, at every start.
-    for (const w of checkConfig(config, loaded.source)) log.warn({ file: w.file, line: w.line, key: w.path, check: w.code }, formatWarning(w));
+    for (const w of checkConfig(config, loaded.source))
+      log.warn({ file: w.file, line: w.line, key: w.path, check: w.code }, formatWarning(w));
     // A certificate that cannot be used stops the start before anything runs, naming the file.
     if (config.http.tls) loadServerCredentials(config.http.tls);
   }

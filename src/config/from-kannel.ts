@@ -233,7 +233,7 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
     const label = `group ${group.name}${counts[group.name]! > 1 ? ` #${counts[group.name]}` : ''} (line ${group.line})`;
     let table: Record<string, (k: string) => Target> | undefined;
     let target: Record<string, unknown> | undefined;
-    let basePath: (string | number)[] = [];
+    let basePath: (string | number)[];
     switch (group.name) {
       case 'core':
         table = CORE_KEYS; target = raw.admin; basePath = ['admin'];

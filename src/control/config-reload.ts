@@ -69,7 +69,9 @@ export class ConfigReloader {
     const diff = diffConfig(this.deps.running(), loaded);
     // The others are told first, so that every process changes its links at about the same time.
     if (announce) {
-      await this.deps.bus.publish('reload', `${this.deps.nodeId} ${who}`).catch((e: unknown) => log.warn({ err: e }, 'cannot tell the other gateway processes to reload; reload them one by one'));
+      await this.deps.bus
+        .publish('reload', `${this.deps.nodeId} ${who}`)
+        .catch((e: unknown) => log.warn({ err: e }, 'cannot tell the other gateway processes to reload; reload them one by one'));
     }
     try {
       await this.deps.apply(loaded, diff);
@@ -78,7 +80,16 @@ export class ConfigReloader {
       throw e;
     }
     const detail = describeDiff(diff);
-    log.warn({ asked: who, added: diff.added.map((l) => l.id), removed: diff.removed.map((l) => l.id), changed: diff.changed.map((l) => l.id), needRestart: diff.needRestart }, `configuration reloaded: ${detail}`);
+    log.warn(
+      {
+        asked: who,
+        added: diff.added.map((l) => l.id),
+        removed: diff.removed.map((l) => l.id),
+        changed: diff.changed.map((l) => l.id),
+        needRestart: diff.needRestart,
+      },
+      `configuration reloaded: ${detail}`,
+    );
     return { action: 'reload', ok: true, detail };
   }
 }

@@ -79,7 +79,13 @@ export class GatewayOperations implements AdminBackend {
       admin: this.adminState(l.id),
       healthy: this.g.linkHealthy(l.id),
       binds: binds.filter((b) => b.link === l.id).map(({ updatedAt: _u, ...view }) => view),
-      routes: routes.flatMap((r): LinkView['routes'][number][] => (r.preferred.includes(l.id) ? [{ route: r.key, tier: 'preferred' }] : r.fallback.includes(l.id) ? [{ route: r.key, tier: 'fallback' }] : [])),
+      routes: routes.flatMap((r): LinkView['routes'][number][] =>
+        r.preferred.includes(l.id)
+          ? [{ route: r.key, tier: 'preferred' }]
+          : r.fallback.includes(l.id)
+            ? [{ route: r.key, tier: 'fallback' }]
+            : [],
+      ),
     }));
   }
 
@@ -131,7 +137,11 @@ export class GatewayOperations implements AdminBackend {
         queued: routes.reduce((n, r) => n + r.counts.queued, 0),
         failed: routes.reduce((n, r) => n + r.counts.failed, 0),
       },
-      dlr: { received: sum((b) => Object.values(b.counters.receipts).reduce((x, y) => x + y, 0)), callbacksQueued: callbacks.queued, callbacksFailed: callbacks.failed },
+      dlr: {
+        received: sum((b) => Object.values(b.counters.receipts).reduce((x, y) => x + y, 0)),
+        callbacksQueued: callbacks.queued,
+        callbacksFailed: callbacks.failed,
+      },
       links,
       routes,
     };
@@ -166,16 +176,32 @@ export class GatewayOperations implements AdminBackend {
 
   async routeAction(route: string, action: 'pause' | 'resume', who: string): Promise<ActionResult> {
     const changed = await this.routeCall(() => (action === 'pause' ? this.g.inspector.pause(route) : this.g.inspector.resume(route)));
-    return this.done(`route ${action}`, who, changed ? `route ${route} ${action === 'pause' ? 'paused: no link takes its messages' : 'resumed'}` : `route ${route} was already ${action === 'pause' ? 'paused' : 'running'}`);
+    return this.done(
+      `route ${action}`,
+      who,
+      changed
+        ? `route ${route} ${action === 'pause' ? 'paused: no link takes its messages' : 'resumed'}`
+        : `route ${route} was already ${action === 'pause' ? 'paused' : 'running'}`,
+    );
   }
 
   async failedAction(route: string, action: 'retry' | 'remove', ids: readonly string[] | undefined, who: string): Promise<ActionResult> {
     if (action === 'retry') {
       const r = await this.routeCall(() => this.g.inspector.retryFailed(route, ids));
-      return this.done('retry failed', who, `route ${route}: ${r.retried} failed message(s) queued again${r.missing > 0 ? `; ${r.missing} not among its failed messages` : ''}`, { retried: r.retried });
+      return this.done(
+        'retry failed',
+        who,
+        `route ${route}: ${r.retried} failed message(s) queued again${r.missing > 0 ? `; ${r.missing} not among its failed messages` : ''}`,
+        { retried: r.retried },
+      );
     }
     const r = await this.routeCall(() => this.g.inspector.removeFailed(route, ids, who));
-    return this.done('remove failed', who, `route ${route}: ${r.removed} failed message(s) removed, each with its final report${r.missing > 0 ? `; ${r.missing} not among its failed messages` : ''}`, { removed: r.removed });
+    return this.done(
+      'remove failed',
+      who,
+      `route ${route}: ${r.removed} failed message(s) removed, each with its final report${r.missing > 0 ? `; ${r.missing} not among its failed messages` : ''}`,
+      { removed: r.removed },
+    );
   }
 
   async move(route: string, smscId: string, who: string): Promise<ActionResult> {
@@ -195,13 +221,22 @@ export class GatewayOperations implements AdminBackend {
   async setGatewayState(state: GatewayState, who: string): Promise<ActionResult> {
     const before = this.g.operator.gatewayState();
     await this.g.operator.setGatewayState(state);
-    const what = state === 'suspended' ? 'nothing is accepted or sent' : state === 'isolated' ? 'no MO or receipt is taken from the SMSCs; messages are still accepted and sent' : 'accepting and sending';
+    const what =
+      state === 'suspended'
+        ? 'nothing is accepted or sent'
+        : state === 'isolated'
+          ? 'no MO or receipt is taken from the SMSCs; messages are still accepted and sent'
+          : 'accepting and sending';
     return this.done(`gateway ${state}`, who, `gateway: ${before} → ${state}: ${what}`);
   }
 
   async shutdown(who: string): Promise<ActionResult> {
     const again = this.g.shuttingDown();
-    const r = this.done('shutdown', who, again ? 'shutting down already: forcing the exit' : 'shutting down: nothing new is accepted; windows drain, then the binds unbind');
+    const r = this.done(
+      'shutdown',
+      who,
+      again ? 'shutting down already: forcing the exit' : 'shutting down: nothing new is accepted; windows drain, then the binds unbind',
+    );
     // After the reply has gone: the shutdown closes this very server.
     setTimeout(() => this.g.shutdown(), 50).unref();
     return r;
@@ -229,13 +264,30 @@ export class GatewayOperations implements AdminBackend {
   async explain(account: string, to: string, smsc: string | undefined): Promise<RouteExplanation<LiveLinkExplanation>> {
     const config = this.g.config();
     const acct = config.accounts.find((a) => a.username === account);
-    if (!acct) throw new UnknownError('unknown_account', `no account ${account}`, config.accounts.map((a) => a.username));
-    const base = explainRoute({ links: config.links, account: acct, receiver: to, requestedSmsc: smsc, sendsmsChars: config.http.sendsmsChars });
+    if (!acct)
+      throw new UnknownError(
+        'unknown_account',
+        `no account ${account}`,
+        config.accounts.map((a) => a.username),
+      );
+    const base = explainRoute({
+      links: config.links,
+      account: acct,
+      receiver: to,
+      requestedSmsc: smsc,
+      sendsmsChars: config.http.sendsmsChars,
+    });
     let queued: number | undefined;
-    if (base.route && this.g.routes().some((r) => r.key === base.route!.key)) queued = (await this.g.inspector.snapshot(base.route.key)).counts.queued;
+    if (base.route && this.g.routes().some((r) => r.key === base.route!.key))
+      queued = (await this.g.inspector.snapshot(base.route.key)).counts.queued;
     return {
       ...base,
-      links: base.links.map((l) => ({ ...l, healthy: this.g.linkHealthy(l.link), admin: this.g.operator.linkState(l.link), queued: l.tier === 'not-eligible' ? undefined : queued ?? 0 })),
+      links: base.links.map((l) => ({
+        ...l,
+        healthy: this.g.linkHealthy(l.link),
+        admin: this.g.operator.linkState(l.link),
+        queued: l.tier === 'not-eligible' ? undefined : (queued ?? 0),
+      })),
     };
   }
 }

@@ -21,12 +21,22 @@ export function healthView(s: HealthSources): Record<string, unknown> {
   return {
     status: s.shuttingDown ? 'shutting-down' : 'ok',
     node: s.nodeId,
-    links: s.links.map((l) => ({ id: l.id, smscId: l.smscId, healthy: s.linkHealthy(l.id), binds: s.binds.filter((b) => b.link === l.id) })),
+    links: s.links.map((l) => ({
+      id: l.id,
+      smscId: l.smscId,
+      healthy: s.linkHealthy(l.id),
+      binds: s.binds.filter((b) => b.link === l.id),
+    })),
     routes: s.routes.map((r) => ({
       key: r.key,
       preferred: r.preferred,
       fallback: r.fallback,
-      drainingHere: drains.flatMap((d) => d.draining().filter((x) => x.route === r.key && x.running).map(() => d.linkId)),
+      drainingHere: drains.flatMap((d) =>
+        d
+          .draining()
+          .filter((x) => x.route === r.key && x.running)
+          .map(() => d.linkId),
+      ),
     })),
   };
 }

@@ -78,7 +78,11 @@ export class LinkFleet {
   }
 
   /** Applies a reload's link changes: removals (and the old side of changes) first, so bind names are free again. */
-  async apply(change: { readonly added: readonly Link[]; readonly removed: readonly Link[]; readonly changed: readonly Link[] }): Promise<void> {
+  async apply(change: {
+    readonly added: readonly Link[];
+    readonly removed: readonly Link[];
+    readonly changed: readonly Link[];
+  }): Promise<void> {
     await Promise.all([...change.removed, ...change.changed].map((l) => this.remove(l.id)));
     for (const l of [...change.changed, ...change.added]) await this.add(l);
   }

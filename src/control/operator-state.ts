@@ -113,7 +113,8 @@ export class OperatorState extends EventEmitter<OperatorStateEvents> {
     const lvl = all[LOG_LEVEL];
     this.links = links;
     this.gateway = gw === 'suspended' || gw === 'isolated' ? gw : 'running';
-    this.level = lvl === 'fatal' || lvl === 'error' || lvl === 'warn' || lvl === 'info' || lvl === 'debug' || lvl === 'trace' ? lvl : undefined;
+    this.level =
+      lvl === 'fatal' || lvl === 'error' || lvl === 'warn' || lvl === 'info' || lvl === 'debug' || lvl === 'trace' ? lvl : undefined;
     const now = JSON.stringify([[...links].sort(), this.gateway, this.level]);
     if (now !== this.last) {
       this.last = now;

@@ -44,9 +44,18 @@ if tonumber(ARGV[2]) > v then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) retu
 return v`);
 
 /** `refused`: the outbound policy does not allow the destination, so the callback is given up at once. */
-export async function sendCallback(req: CallbackRequest, timeoutMs: number, guard: OutboundGuard): Promise<{ ok: true; status: number } | { ok: false; detail: string; refused: boolean }> {
+export async function sendCallback(
+  req: CallbackRequest,
+  timeoutMs: number,
+  guard: OutboundGuard,
+): Promise<{ ok: true; status: number } | { ok: false; detail: string; refused: boolean }> {
   const r = await httpCall(
-    { url: req.url, method: req.method, guard, ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': req.contentType ?? 'text/plain' } } : {}) },
+    {
+      url: req.url,
+      method: req.method,
+      guard,
+      ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': req.contentType ?? 'text/plain' } } : {}),
+    },
     timeoutMs,
   );
   return r.ok ? r : { ok: false, detail: r.detail, refused: r.kind === 'refused' };
@@ -104,7 +113,10 @@ export class CallbackQueue {
           throw new DeferJob(Math.min(5000, 100 * 2 ** Math.min(run.taken, 6)));
         }
         this.counters.gapsSkipped += seq - 1 - sent;
-        this.logger.warn({ message: messageId, seq, skipped: seq - 1 - sent, waitedMs: Date.now() - run.firstQueuedAt }, 'reports reserved but never queued (the gateway stopped in between): skipped so later reports flow');
+        this.logger.warn(
+          { message: messageId, seq, skipped: seq - 1 - sent, waitedMs: Date.now() - run.firstQueuedAt },
+          'reports reserved but never queued (the gateway stopped in between): skipped so later reports flow',
+        );
         await RAISE.run(this.redis, [key], [SENT, seq - 1]);
       }
     }
@@ -118,12 +130,16 @@ export class CallbackQueue {
     if (result.refused || run.attempt >= run.maxAttempts) {
       this.counters.givenUp++;
       if (result.refused) this.counters.refused++;
-      this.logger.error({ message: messageId, seq, url, detail: result.detail, attempts: run.attempt }, result.refused ? 'callback refused by callbacks.deny-networks/deny-hosts; given up' : 'callback given up after max-attempts');
+      this.logger.error(
+        { message: messageId, seq, url, detail: result.detail, attempts: run.attempt },
+        result.refused ? 'callback refused by callbacks.deny-networks/deny-hosts; given up' : 'callback given up after max-attempts',
+      );
       await RAISE.run(this.redis, [key], [SENT, seq]);
       return;
     }
     this.counters.retried++;
-    if (run.attempt === 1) this.logger.warn({ message: messageId, seq, url, detail: result.detail }, 'callback failed; retrying with backoff');
+    if (run.attempt === 1)
+      this.logger.warn({ message: messageId, seq, url, detail: result.detail }, 'callback failed; retrying with backoff');
     throw new CallbackFailedError(`${request.method} ${url}: ${result.detail}`);
   }
 

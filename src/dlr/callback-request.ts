@@ -34,17 +34,29 @@ export interface ReportingLink {
 /** A readable name for a DLR type in JSON reports. */
 export function reportEvent(type: number): string {
   switch (type) {
-    case 1: return 'delivered';
-    case 2: return 'failed';
-    case 0x22: return 'expired';
-    case 4: return 'buffered';
-    case 8: return 'smsc-accepted';
-    case 16: return 'smsc-rejected';
-    default: return `type-${type}`;
+    case 1:
+      return 'delivered';
+    case 2:
+      return 'failed';
+    case 0x22:
+      return 'expired';
+    case 4:
+      return 'buffered';
+    case 8:
+      return 'smsc-accepted';
+    case 16:
+      return 'smsc-rejected';
+    default:
+      return `type-${type}`;
   }
 }
 
-export function callbackRequest(report: Report, msg: ReportedMessage, link: ReportingLink | undefined, nowMs: number): CallbackRequest | undefined {
+export function callbackRequest(
+  report: Report,
+  msg: ReportedMessage,
+  link: ReportingLink | undefined,
+  nowMs: number,
+): CallbackRequest | undefined {
   if (msg.callbackUrl) {
     return {
       account: msg.account,

@@ -12,7 +12,14 @@ export type LongMessagePolicy = 'all-parts-final' | 'per-part';
 export type MessageEvent =
   | { readonly kind: 'smsc-ack'; readonly smscMessageId: string }
   | { readonly kind: 'smsc-nack'; readonly status: number | undefined; readonly detail: string }
-  | { readonly kind: 'receipt'; readonly seq: number; readonly state: ReceiptState; readonly text: string; readonly smscMessageId: string; readonly err?: string };
+  | {
+      readonly kind: 'receipt';
+      readonly seq: number;
+      readonly state: ReceiptState;
+      readonly text: string;
+      readonly smscMessageId: string;
+      readonly err?: string;
+    };
 
 export interface Report {
   /** Kannel's DLR type (%d). */
@@ -49,9 +56,13 @@ export function reportsFor(ctx: ReportContext, event: MessageEvent): Report[] {
   const { dlrMask: mask } = ctx;
   switch (event.kind) {
     case 'smsc-ack':
-      return wants(mask, DlrType.smscSuccess) ? [{ type: DlrType.smscSuccess, text: 'ACK/', smscMessageId: event.smscMessageId, onceKey: 'ack' }] : [];
+      return wants(mask, DlrType.smscSuccess)
+        ? [{ type: DlrType.smscSuccess, text: 'ACK/', smscMessageId: event.smscMessageId, onceKey: 'ack' }]
+        : [];
     case 'smsc-nack':
-      return wants(mask, DlrType.smscFail) ? [{ type: DlrType.smscFail, text: nackText(event.status, event.detail), smscMessageId: '', onceKey: 'nack' }] : [];
+      return wants(mask, DlrType.smscFail)
+        ? [{ type: DlrType.smscFail, text: nackText(event.status, event.detail), smscMessageId: '', onceKey: 'nack' }]
+        : [];
     case 'receipt': {
       const type = dlrTypeForState(event.state);
       const base = { text: event.text, smscMessageId: event.smscMessageId, ...(event.err !== undefined ? { receiptErr: event.err } : {}) };

@@ -8,15 +8,7 @@
  */
 
 export type ReceiptState =
-  | 'delivered'
-  | 'expired'
-  | 'deleted'
-  | 'undeliverable'
-  | 'accepted'
-  | 'unknown'
-  | 'rejected'
-  | 'enroute'
-  | 'buffered';
+  'delivered' | 'expired' | 'deleted' | 'undeliverable' | 'accepted' | 'unknown' | 'rejected' | 'enroute' | 'buffered';
 
 /** GSM and friends: octet 1 is the network type (3 = GSM), octets 2-3 the error (SMPP v5.0 §4.8.4.42). */
 export interface NetworkError {
@@ -53,9 +45,7 @@ export interface ReceiptInput {
   readonly networkErrorCode?: Uint8Array;
 }
 
-export type ReceiptParseResult =
-  | { readonly ok: true; readonly receipt: Receipt }
-  | { readonly ok: false; readonly reason: string };
+export type ReceiptParseResult = { readonly ok: true; readonly receipt: Receipt } | { readonly ok: false; readonly reason: string };
 
 /**
  * esm_class message-type bits that Kannel treats as a receipt: 0x04 SMSC delivery receipt, 0x08 SME delivery

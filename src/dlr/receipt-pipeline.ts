@@ -64,7 +64,10 @@ export class ReceiptPipeline {
   ) {
     this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepGivenUp: 0 });
     this.deadlines = new Deadlines(answerTimeoutMs);
-    this.faults = new FaultLog(logger.child({ component: 'receipts' }), { activity: 'delivery receipts', meanwhile: 'are answered ESME_RX_T_APPN (the SMSC sends them again)' });
+    this.faults = new FaultLog(logger.child({ component: 'receipts' }), {
+      activity: 'delivery receipts',
+      meanwhile: 'are answered ESME_RX_T_APPN (the SMSC sends them again)',
+    });
   }
 
   /**
@@ -84,7 +87,10 @@ export class ReceiptPipeline {
     if (!parsed.ok) {
       // Asking the SMSC to resend an unreadable receipt would only bring it back; acknowledge and say so.
       this.counters.unreadable++;
-      this.logger.warn({ link: link.id, from: sm.sourceAddr, text: decoded.text.slice(0, 160), reason: parsed.reason }, 'unreadable delivery receipt; acknowledged and dropped');
+      this.logger.warn(
+        { link: link.id, from: sm.sourceAddr, text: decoded.text.slice(0, 160), reason: parsed.reason },
+        'unreadable delivery receipt; acknowledged and dropped',
+      );
       return 'ok';
     }
     counted?.(parsed.receipt.state);
@@ -153,7 +159,10 @@ export class ReceiptPipeline {
 
   private unmatched(r: ReceiptJob): void {
     this.counters.unmatched++;
-    this.logger.warn({ smscId: r.smscId, link: r.link, smscMessageId: r.receipt.smscMessageId, normalized: r.id, state: r.receipt.state }, 'delivery receipt matches no message (expired, never asked for, or another gateway\'s)');
+    this.logger.warn(
+      { smscId: r.smscId, link: r.link, smscMessageId: r.receipt.smscMessageId, normalized: r.id, state: r.receipt.state },
+      "delivery receipt matches no message (expired, never asked for, or another gateway's)",
+    );
   }
 
   start(): void {

@@ -27,7 +27,16 @@ export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): M
 }
 
 function reported(msg: QueuedMessage, status: string): ReportedMessage {
-  return { id: msg.id, account: msg.account, from: msg.from, to: msg.to, service: msg.service, dlrUrl: msg.dlrUrl, callbackUrl: msg.callbackUrl, status };
+  return {
+    id: msg.id,
+    account: msg.account,
+    from: msg.from,
+    to: msg.to,
+    service: msg.service,
+    dlrUrl: msg.dlrUrl,
+    callbackUrl: msg.callbackUrl,
+    status,
+  };
 }
 
 export class ReportDispatcher {
@@ -86,19 +95,37 @@ export class ReportDispatcher {
     const mask = msg.dlrMask ?? 0;
     const correlate = registeredDelivery(mask) !== 0 ? parts.map((p) => normalizeSubmitRespId(p.smscMessageId, link.msgIdType)) : undefined;
     const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
-    const reports = hasTarget ? reportsFor({ dlrMask: mask, policy: this.policy, totalParts: parts.length, partStates: [] }, { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' }) : [];
-    this.store.record({ kind: 'submitted', msg, link: { id: link.id, smscId: link.smscId }, parts, correlate, reports: reports.length, now }, (first) =>
-      reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'submitted'), reports, first, link, now), done),
+    const reports = hasTarget
+      ? reportsFor(
+          { dlrMask: mask, policy: this.policy, totalParts: parts.length, partStates: [] },
+          { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' },
+        )
+      : [];
+    this.store.record(
+      { kind: 'submitted', msg, link: { id: link.id, smscId: link.smscId }, parts, correlate, reports: reports.length, now },
+      (first) =>
+        reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'submitted'), reports, first, link, now), done),
     );
   }
 
   /** Records a message that will not be sent, and queues the NACK report if asked for; `done` once both are in Redis. */
-  failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number, wire: string, done: () => void): void {
+  failed(
+    msg: QueuedMessage,
+    detail: string,
+    status: number | undefined,
+    link: Link | undefined,
+    now: number,
+    wire: string,
+    done: () => void,
+  ): void {
     this.outcome(msg.account, 'failed');
     const hasTarget = Boolean(msg.dlrUrl || msg.callbackUrl);
-    const reports = hasTarget ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail }) : [];
-    this.store.record({ kind: 'failed', msg, error: detail, commandStatus: status, link: link?.id, reports: reports.length, now, wire }, (first) =>
-      reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'failed'), reports, first, link, now), done),
+    const reports = hasTarget
+      ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail })
+      : [];
+    this.store.record(
+      { kind: 'failed', msg, error: detail, commandStatus: status, link: link?.id, reports: reports.length, now, wire },
+      (first) => (reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'failed'), reports, first, link, now), done)),
     );
   }
 
@@ -111,9 +138,23 @@ export class ReportDispatcher {
     if (!rec) return false;
     const mask = rec.dlrMask ?? 0;
     if (!(rec.dlrUrl || rec.callbackUrl) || (mask & DlrType.fail) === 0) return true;
-    const report: Report = { type: DlrType.fail, text: `NACK/removed by an operator: ${rec.error ?? 'failed'}`, smscMessageId: '', onceKey: 'final' };
+    const report: Report = {
+      type: DlrType.fail,
+      text: `NACK/removed by an operator: ${rec.error ?? 'failed'}`,
+      smscMessageId: '',
+      onceKey: 'final',
+    };
     const seq = await this.store.claimReport(id, 'removed', report.onceKey);
-    const msg: ReportedMessage = { id: rec.id, account: rec.account, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status: 'removed' };
+    const msg: ReportedMessage = {
+      id: rec.id,
+      account: rec.account,
+      from: rec.from,
+      to: rec.to,
+      service: rec.service,
+      dlrUrl: rec.dlrUrl,
+      callbackUrl: rec.callbackUrl,
+      status: 'removed',
+    };
     if (seq > 0) await this.callbacks.enqueue(this.jobs(msg, [report], seq, undefined, now));
     return true;
   }
@@ -121,15 +162,32 @@ export class ReportDispatcher {
   /** Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`). */
   async receipt(c: Correlation, rec: MessageRecord, r: Receipt, text: string, link: Link | undefined, now: number): Promise<void> {
     const status = aggregateStatus(rec);
-    if (status !== rec.status && (status === 'delivered' || status === 'undeliverable' || status === 'expired')) this.outcome(rec.account, status === 'delivered' ? 'delivered' : 'failed');
+    if (status !== rec.status && (status === 'delivered' || status === 'undeliverable' || status === 'expired'))
+      this.outcome(rec.account, status === 'delivered' ? 'delivered' : 'failed');
     const reports =
       rec.dlrUrl || rec.callbackUrl
         ? reportsFor(
             { dlrMask: rec.dlrMask ?? 0, policy: this.policy, totalParts: rec.totalParts, partStates: rec.parts.map((p) => p.receipt) },
-            { kind: 'receipt', seq: c.seq, state: r.state, text, smscMessageId: r.smscMessageId, ...(r.err !== undefined ? { err: r.err } : {}) },
+            {
+              kind: 'receipt',
+              seq: c.seq,
+              state: r.state,
+              text,
+              smscMessageId: r.smscMessageId,
+              ...(r.err !== undefined ? { err: r.err } : {}),
+            },
           )
         : [];
-    const msg: ReportedMessage = { id: rec.id, account: rec.account, from: rec.from, to: rec.to, service: rec.service, dlrUrl: rec.dlrUrl, callbackUrl: rec.callbackUrl, status };
+    const msg: ReportedMessage = {
+      id: rec.id,
+      account: rec.account,
+      from: rec.from,
+      to: rec.to,
+      service: rec.service,
+      dlrUrl: rec.dlrUrl,
+      callbackUrl: rec.callbackUrl,
+      status,
+    };
     const jobs: CallbackJob[] = [];
     // The status is written with the first claim; with no report to claim, on its own.
     if (reports.length === 0 && status !== rec.status) await this.store.claimReport(rec.id, status, '');

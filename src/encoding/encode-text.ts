@@ -23,8 +23,7 @@ export interface TextRequest {
 
 export type EncodeResult =
   /** payload: unpacked septets (gsm7), UTF-16BE (ucs2), Latin-1 or raw bytes (binary); never includes the UDH. */
-  | { ok: true; alphabet: Alphabet; dataCoding: number; payload: Buffer }
-  | { ok: false; error: 'charset' | 'unencodable'; detail: string };
+  { ok: true; alphabet: Alphabet; dataCoding: number; payload: Buffer } | { ok: false; error: 'charset' | 'unencodable'; detail: string };
 
 function codePointLabel(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;

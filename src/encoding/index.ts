@@ -36,12 +36,7 @@ export {
   type PlanResult,
 } from './segment.js';
 export { buildParts, type BuildResult, type SubmitPart } from './build-parts.js';
-export {
-  decodeShortMessage,
-  ESM_CLASS_UDHI,
-  type DecodedShortMessage,
-  type InboundShortMessage,
-} from './decode-inbound.js';
+export { decodeShortMessage, ESM_CLASS_UDHI, type DecodedShortMessage, type InboundShortMessage } from './decode-inbound.js';
 export {
   addPart,
   expire,

@@ -75,13 +75,7 @@ function groupKey(part: ReassemblyPart): string {
 }
 
 function isValidPart(part: ReassemblyPart): boolean {
-  return (
-    Number.isInteger(part.total) &&
-    Number.isInteger(part.seq) &&
-    part.total >= 1 &&
-    part.seq >= 1 &&
-    part.seq <= part.total
-  );
+  return Number.isInteger(part.total) && Number.isInteger(part.seq) && part.total >= 1 && part.seq >= 1 && part.seq <= part.total;
 }
 
 function completeMessage(group: Omit<ReassemblyGroup, 'firstSeenMs'>): CompletedMessage {

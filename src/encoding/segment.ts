@@ -96,12 +96,7 @@ function fitsOnePart(alphabet: Alphabet, payload: Buffer, userUdhOctets: number)
  * `max-messages`. It ignores the limits planParts enforces (255 parts, 64 KiB payload) so an over-long message
  * reports its real count; a user header that leaves no room for a single character counts as Infinity.
  */
-export function countParts(
-  alphabet: Alphabet,
-  payload: Buffer,
-  method: ConcatenationMethod,
-  userUdh?: Buffer,
-): number {
+export function countParts(alphabet: Alphabet, payload: Buffer, method: ConcatenationMethod, userUdh?: Buffer): number {
   const userUdhOctets = userUdh?.length ?? 0;
   if (method === 'payload' || fitsOnePart(alphabet, payload, userUdhOctets)) return 1;
   const ends = partEnds(alphabet, payload, concatCapacity(alphabet, method, userUdhOctets));
@@ -118,12 +113,7 @@ export function countParts(
  * - 'payload': one PDU. A text that fits one SMS still goes in short_message, which every SMSC accepts; longer text
  *   goes whole in message_payload (at most 65 535 octets with the user header) and the SMSC splits it.
  */
-export function planParts(
-  alphabet: Alphabet,
-  payload: Buffer,
-  method: ConcatenationMethod,
-  userUdh?: Buffer,
-): PlanResult {
+export function planParts(alphabet: Alphabet, payload: Buffer, method: ConcatenationMethod, userUdh?: Buffer): PlanResult {
   const hasUserUdh = userUdh !== undefined && userUdh.length > 0;
   if (hasUserUdh) {
     const check = checkUserUdh(userUdh);

@@ -93,8 +93,7 @@ export function appendElements(userUdh: Buffer | undefined, elements: Buffer): B
 }
 
 export type UdhCheck =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly error: 'udh-malformed' | 'udh-too-long'; readonly detail: string };
+  { readonly ok: true } | { readonly ok: false; readonly error: 'udh-malformed' | 'udh-too-long'; readonly detail: string };
 
 /**
  * Kannel's sendsms check (its first octet must be the length of the rest, at most 140 octets), plus the elements

@@ -17,23 +17,54 @@ const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as
 
 export const MessageRequestSchema = Type.Object(
   {
-    to: Type.Union([Type.String({ minLength: 1, maxLength: 32 }), Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 1000 })], {
-      description: 'Receiver number, or a list of them (one message each)',
-    }),
+    to: Type.Union(
+      [
+        Type.String({ minLength: 1, maxLength: 32 }),
+        Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 1000 }),
+      ],
+      {
+        description: 'Receiver number, or a list of them (one message each)',
+      },
+    ),
     from: Type.Optional(Type.String({ minLength: 1, maxLength: 21, description: 'Sender: digits, +digits, or an alphanumeric name' })),
-    text: Type.Optional(Type.String({ maxLength: 65_535, description: 'The text (Unicode); sent as GSM 7-bit when it fits, else UCS-2, unless `coding` says otherwise' })),
-    binary: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 131_070 })], { description: 'Binary payload (hex), instead of text; sent with 8-bit coding' })),
-    coding: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('gsm7'), Type.Literal('ucs2'), Type.Literal('binary')], { description: 'auto (default): GSM 7-bit when the text fits, else UCS-2' })),
+    text: Type.Optional(
+      Type.String({
+        maxLength: 65_535,
+        description: 'The text (Unicode); sent as GSM 7-bit when it fits, else UCS-2, unless `coding` says otherwise',
+      }),
+    ),
+    binary: Type.Optional(
+      Type.Intersect([Hex, Type.String({ maxLength: 131_070 })], {
+        description: 'Binary payload (hex), instead of text; sent with 8-bit coding',
+      }),
+    ),
+    coding: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('gsm7'), Type.Literal('ucs2'), Type.Literal('binary')], {
+        description: 'auto (default): GSM 7-bit when the text fits, else UCS-2',
+      }),
+    ),
     udh: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 280 })], { description: 'User data header (hex), UDHL first' })),
-    smsc: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'smsc-id for routing, as Kannel\'s `smsc`' })),
+    smsc: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "smsc-id for routing, as Kannel's `smsc`" })),
     mclass: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
     validity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes the message stays valid' })),
     deferred: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes to defer delivery by' })),
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
     pid: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
-    dlrMask: Type.Optional(Type.Integer({ minimum: 0, maximum: 31, description: 'Kannel dlr-mask bits: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected' })),
+    dlrMask: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 31,
+        description: 'Kannel dlr-mask bits: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected',
+      }),
+    ),
     dlrUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Kannel-style callback URL with %-escapes' })),
-    callbackUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Reports are POSTed here as JSON (every report unless dlrMask narrows it)' })),
+    callbackUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        maxLength: 2048,
+        description: 'Reports are POSTed here as JSON (every report unless dlrMask narrows it)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -67,7 +98,12 @@ export interface ApiDeps {
   readonly requestLimit?: { checkRequest(account: Account): Promise<LimitVerdict> };
 }
 
-function sendError(reply: FastifyReply, code: ApiErrorCode, message: string, extra: { index?: number; details?: unknown } = {}): FastifyReply {
+function sendError(
+  reply: FastifyReply,
+  code: ApiErrorCode,
+  message: string,
+  extra: { index?: number; details?: unknown } = {},
+): FastifyReply {
   const e = apiError(code, message, extra);
   if (e.status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);
   return reply.code(e.status).send(e.body);
@@ -122,13 +158,20 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
   const extra = index === undefined ? {} : { index };
   const e = result.error;
   switch (e.code) {
-    case 'sender-missing': return sendError(reply, 'sender_missing', 'give `from`: neither the account nor the gateway has a default sender', extra);
-    case 'receivers-denied': return sendError(reply, 'receivers_denied', `every receiver was refused: ${e.denied.join(', ')}`, extra);
-    case 'charset': return sendError(reply, 'charset_invalid', e.detail, extra);
-    case 'unencodable': return sendError(reply, 'text_unencodable', e.detail, extra);
-    case 'too-many-parts': return sendError(reply, 'too_many_parts', `the text needs ${e.parts} parts; this account allows ${e.max}`, extra);
-    case 'unavailable': return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
-    case 'limited': return sendApiLimitError(reply, e.refusal);
+    case 'sender-missing':
+      return sendError(reply, 'sender_missing', 'give `from`: neither the account nor the gateway has a default sender', extra);
+    case 'receivers-denied':
+      return sendError(reply, 'receivers_denied', `every receiver was refused: ${e.denied.join(', ')}`, extra);
+    case 'charset':
+      return sendError(reply, 'charset_invalid', e.detail, extra);
+    case 'unencodable':
+      return sendError(reply, 'text_unencodable', e.detail, extra);
+    case 'too-many-parts':
+      return sendError(reply, 'too_many_parts', `the text needs ${e.parts} parts; this account allows ${e.max}`, extra);
+    case 'unavailable':
+      return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
+    case 'limited':
+      return sendApiLimitError(reply, e.refusal);
   }
 }
 
@@ -148,10 +191,19 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     const body = req.body as Static<typeof SendRequestSchema>;
     const list = 'messages' in body ? body.messages : [body];
     const receivers = list.reduce((n, m) => n + (Array.isArray(m.to) ? m.to.length : 1), 0);
-    if (receivers > deps.maxRecipients) return sendError(reply, 'too_many_receivers', `the request lists ${receivers} receivers; at most ${deps.maxRecipients} (http.max-recipients)`);
+    if (receivers > deps.maxRecipients)
+      return sendError(
+        reply,
+        'too_many_receivers',
+        `the request lists ${receivers} receivers; at most ${deps.maxRecipients} (http.max-recipients)`,
+      );
     for (const [i, m] of list.entries()) {
-      if (m.text !== undefined && m.binary !== undefined) return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
-      for (const [field, url] of [['dlrUrl', m.dlrUrl], ['callbackUrl', m.callbackUrl]] as const) {
+      if (m.text !== undefined && m.binary !== undefined)
+        return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
+      for (const [field, url] of [
+        ['dlrUrl', m.dlrUrl],
+        ['callbackUrl', m.callbackUrl],
+      ] as const) {
         const verdict = url === undefined ? undefined : deps.callbackTargets.checkCallbackUrl(account.username, url);
         if (verdict && !verdict.ok) return sendError(reply, 'callback_url_denied', `${field}: ${verdict.reason}`, { index: i });
       }

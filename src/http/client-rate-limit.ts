@@ -28,7 +28,11 @@ export function registerClientRateLimit(app: FastifyInstance, limit: ClientLimit
       // A Redis fault (503) is logged once per outage by the request path's circuit; anything else here is a bug.
       if ((e as { statusCode?: unknown }).statusCode !== 503) req.log.error({ err: e }, 'cannot check the client address rate limit');
       lingerAfterReply(req.raw, lingerMs);
-      if (api) return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send(apiError('temporarily_unavailable', 'cannot check rate limits right now; nothing was accepted').body);
+      if (api)
+        return reply
+          .code(503)
+          .header('retry-after', RETRY_AFTER_SECONDS)
+          .send(apiError('temporarily_unavailable', 'cannot check rate limits right now; nothing was accepted').body);
       return sendKannel(reply, KannelReplies.temporaryFailure);
     }
     if (verdict.ok) return;

@@ -28,7 +28,8 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
   } catch {
     return Promise.resolve({ ok: false, kind: 'bad-url', detail: 'not a valid URL' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.resolve({ ok: false, kind: 'bad-url', detail: `unsupported scheme ${url.protocol}` });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return Promise.resolve({ ok: false, kind: 'bad-url', detail: `unsupported scheme ${url.protocol}` });
   const refusal = call.guard.refusal(url);
   if (refusal !== undefined) return Promise.resolve({ ok: false, kind: 'refused', detail: refusal });
   const body = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body, 'utf8');
@@ -52,7 +53,8 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
       },
       (e: unknown): HttpCallResult => {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
+        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+          return { ok: false, kind: 'timeout', detail: `no answer within ${timeoutMs} ms` };
         const refused = findCause(e, (c) => c instanceof OutboundRefusedError);
         if (refused) return { ok: false, kind: 'refused', detail: refused.message };
         const err = e as NodeJS.ErrnoException;
@@ -64,6 +66,7 @@ export function httpCall(call: HttpCall, timeoutMs: number): Promise<HttpCallRes
 
 /** The error, or one of its causes, that matches. */
 function findCause(e: unknown, match: (c: Error) => boolean): Error | undefined {
-  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = (c as { cause?: unknown }).cause, depth++) if (match(c)) return c;
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 5; c = (c as { cause?: unknown }).cause, depth++)
+    if (match(c)) return c;
   return undefined;
 }

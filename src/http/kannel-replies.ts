@@ -37,11 +37,12 @@ export const KannelReplies = {
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */
   fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
   unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),
-  tooManyParts: (parts: number, max: number): KannelReply => r(400, `Message needs ${parts} parts, more than max-messages (${max}), rejected`),
+  tooManyParts: (parts: number, max: number): KannelReply =>
+    r(400, `Message needs ${parts} parts, more than max-messages (${max}), rejected`),
   /** Over a rate limit or max-tps: Kannel's "try again later" (its reply when its queue is full), with when. */
   throttled: (retryAfterS: number): KannelReply => ({ ...r(503, 'Temporal failure, try again later.'), retryAfterS }),
   /** More SMS in one request than the account's max-tps ever lets through at once. */
-  tooManyAtOnce: r(400, 'Too many messages at once for this account\'s max-tps, rejected'),
+  tooManyAtOnce: r(400, "Too many messages at once for this account's max-tps, rejected"),
   dailyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Daily quota exceeded, rejected'), retryAfterS }),
   monthlyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Monthly quota exceeded, rejected'), retryAfterS }),
 } as const;

@@ -39,7 +39,10 @@ const API_CODES: Record<LimitRefusal['reason'], ApiErrorCode> = {
 };
 
 export function sendApiLimitError(reply: FastifyReply, r: LimitRefusal): FastifyReply {
-  const e = apiError(API_CODES[r.reason], r.retryAfterMs === undefined ? r.detail : `${r.detail}; retry after ${retryAfterSeconds(r.retryAfterMs)} s`);
+  const e = apiError(
+    API_CODES[r.reason],
+    r.retryAfterMs === undefined ? r.detail : `${r.detail}; retry after ${retryAfterSeconds(r.retryAfterMs)} s`,
+  );
   if (r.retryAfterMs !== undefined) reply.header('retry-after', String(retryAfterSeconds(r.retryAfterMs)));
   return reply.code(e.status).send(e.body);
 }

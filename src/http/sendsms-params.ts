@@ -89,11 +89,13 @@ export function readSendsmsParams(get: ParamLookup, maxReceivers: number): Param
     if (to.length > maxReceivers) return { ok: false, reply: KannelReplies.tooManyReceivers };
 
     const dlrUrl = str(first(get, 'dlr-url', 'dlrurl'));
-    if (dlrUrl !== undefined && dlrUrl !== '' && !/^https?:\/\//i.test(dlrUrl)) throw new Misformed(KannelReplies.fieldMisformed('DLR-URL'));
+    if (dlrUrl !== undefined && dlrUrl !== '' && !/^https?:\/\//i.test(dlrUrl))
+      throw new Misformed(KannelReplies.fieldMisformed('DLR-URL'));
     const accountRaw = get('account');
     const account = str(accountRaw);
     // Kannel: at most ACCOUNT_MAX_LEN (64) octets, none of []\n\r; its reply has its own wording.
-    if (account !== undefined && (/[[\]\n\r]/.test(account) || (accountRaw?.length ?? 0) > 64)) throw new Misformed(KannelReplies.accountMisformed);
+    if (account !== undefined && (/[[\]\n\r]/.test(account) || (accountRaw?.length ?? 0) > 64))
+      throw new Misformed(KannelReplies.accountMisformed);
 
     const params: SendsmsParams = {
       from: str(get('from')) || undefined,

@@ -92,13 +92,20 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
   if (!result.ok) {
     const e = result.error;
     switch (e.code) {
-      case 'sender-missing': return KannelReplies.senderMissing;
-      case 'receivers-denied': return KannelReplies.numbersDenied;
-      case 'charset': return KannelReplies.charsetMisformed;
-      case 'unencodable': return KannelReplies.unencodable(e.detail);
-      case 'too-many-parts': return KannelReplies.tooManyParts(e.parts, e.max);
-      case 'unavailable': return KannelReplies.temporaryFailure;
-      case 'limited': return kannelLimitReply(e.refusal);
+      case 'sender-missing':
+        return KannelReplies.senderMissing;
+      case 'receivers-denied':
+        return KannelReplies.numbersDenied;
+      case 'charset':
+        return KannelReplies.charsetMisformed;
+      case 'unencodable':
+        return KannelReplies.unencodable(e.detail);
+      case 'too-many-parts':
+        return KannelReplies.tooManyParts(e.parts, e.max);
+      case 'unavailable':
+        return KannelReplies.temporaryFailure;
+      case 'limited':
+        return kannelLimitReply(e.refusal);
     }
   }
   const first = result.receivers[0];
@@ -118,7 +125,8 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
     const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
     if (!parsed.ok) return sendKannel(reply, parsed.reply);
     const p = parsed.params;
-    if (p.dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, p.dlrUrl).ok) return sendKannel(reply, KannelReplies.dlrUrlDenied);
+    if (p.dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, p.dlrUrl).ok)
+      return sendKannel(reply, KannelReplies.dlrUrlDenied);
     const result = await deps.accept.accept({
       account: auth.account,
       from: p.from,

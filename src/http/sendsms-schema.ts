@@ -35,7 +35,7 @@ export const SENDSMS_PARAMETERS: Readonly<Record<string, TSchema>> = {
   deferred: int(0, 1_000_000_000, 'Minutes to defer delivery by (SMPP schedule_delivery_time)'),
   'dlr-mask': DLR_MASK,
   dlrmask: alias('dlr-mask', DLR_MASK),
-  'dlr-url': str('Where reports are sent (http:// or https://), with Kannel\'s escape codes (%d, %p, %i, …)'),
+  'dlr-url': str("Where reports are sent (http:// or https://), with Kannel's escape codes (%d, %p, %i, …)"),
   dlrurl: alias('dlr-url', str('')),
   pid: int(0, 255, 'TP-PID (SMPP protocol_id)'),
   rpi: int(0, 2, 'Reply path (esm_class 0x80)'),

@@ -58,7 +58,12 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
     bodyLimit: opts.maxBodyBytes,
     return503OnClosing: true,
     serverFactory: (handler) => {
-      const server = createNodeServer(handler, { https: opts.https, requestTimeoutMs: opts.requestTimeoutMs, headersTimeoutMs: opts.headersTimeoutMs ?? opts.requestTimeoutMs, keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 72_000 });
+      const server = createNodeServer(handler, {
+        https: opts.https,
+        requestTimeoutMs: opts.requestTimeoutMs,
+        headersTimeoutMs: opts.headersTimeoutMs ?? opts.requestTimeoutMs,
+        keepAliveTimeoutMs: opts.keepAliveTimeoutMs ?? 72_000,
+      });
       applyConnectionLimits(server, opts.maxConnections ?? 0, opts.logger, opts.onConnectionDropped);
       return server;
     },
@@ -70,7 +75,11 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
 
   // sendsms bodies are bytes in whatever charset the client says; JSON stays JSON for the API.
   app.removeContentTypeParser(['text/plain']);
-  app.addContentTypeParser(['text/plain', 'text/html', 'text/xml', 'application/octet-stream', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['text/plain', 'text/html', 'text/xml', 'application/octet-stream', 'application/x-www-form-urlencoded'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
+  );
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -86,12 +95,16 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
       return sendKannel(reply, KannelReplies.sendingFailed);
     }
     if (tooLarge) return reply.code(413).send(apiError('body_too_large', `the body is larger than ${opts.maxBodyBytes} bytes`).body);
-    if (unavailable) return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send(apiError('temporarily_unavailable', err.message).body);
+    if (unavailable)
+      return reply.code(503).header('retry-after', RETRY_AFTER_SECONDS).send(apiError('temporarily_unavailable', err.message).body);
     if (err.validation) {
-      const e = apiError('invalid_request', err.message, { details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })) });
+      const e = apiError('invalid_request', err.message, {
+        details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })),
+      });
       return reply.code(e.status).send(e.body);
     }
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415)
+      return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
     if (err.statusCode === 400 || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
       return reply.code(400).send(apiError('invalid_request', `the body is not valid JSON: ${err.message}`).body);
     }
@@ -121,7 +134,8 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
   app.get('/api/v1/status', async (req, reply) => {
     const check = await deps.statusGate(basicAuth(req.headers.authorization)?.password);
     if (check === 'ok') return deps.status();
-    if (check === 'busy') return reply.code(503).send(apiError('temporarily_unavailable', 'too many password checks in progress; retry later').body);
+    if (check === 'busy')
+      return reply.code(503).send(apiError('temporarily_unavailable', 'too many password checks in progress; retry later').body);
     const message =
       check === 'closed'
         ? 'set status-password or admin-password to read the status over a non-loopback interface (HTTP Basic, any user name)'

@@ -78,7 +78,9 @@ export class BindLeases {
         void b
           .stop(this.opts.drainMs ?? 5000)
           .then(() => this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId))
-          .catch((e: unknown) => this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'));
+          .catch((e: unknown) =>
+            this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'),
+          );
       }
       // Retiring binds (removed by a reload, still unbinding) keep their leases alive, so no process still on the
       // old configuration takes them meanwhile. A lease that is free, or still ours from a retired bind of the same

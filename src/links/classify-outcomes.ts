@@ -33,9 +33,17 @@ export function classifyOutcome(o: SubmitOutcome): SendResult {
     case 'accepted':
       return { kind: 'submitted', parts: [{ seq: 1, smscMessageId: o.messageId }] };
     case 'refused':
-      if (o.action === 'permanent') return { kind: 'failed', status: o.status, detail: `refused with status 0x${o.status.toString(16)}`, accepted: [] };
-      if (o.action === 'retry') return { kind: 'retry', attempt: true, detail: `temporary error 0x${o.status.toString(16)}`, accepted: [], maybeDelivered: false };
-      return { kind: 'retry', attempt: false, detail: o.action === 'throttle' ? `throttled (0x${o.status.toString(16)})` : `session dropped (0x${o.status.toString(16)})`, accepted: [], maybeDelivered: false };
+      if (o.action === 'permanent')
+        return { kind: 'failed', status: o.status, detail: `refused with status 0x${o.status.toString(16)}`, accepted: [] };
+      if (o.action === 'retry')
+        return { kind: 'retry', attempt: true, detail: `temporary error 0x${o.status.toString(16)}`, accepted: [], maybeDelivered: false };
+      return {
+        kind: 'retry',
+        attempt: false,
+        detail: o.action === 'throttle' ? `throttled (0x${o.status.toString(16)})` : `session dropped (0x${o.status.toString(16)})`,
+        accepted: [],
+        maybeDelivered: false,
+      };
     case 'unanswered':
       return { kind: 'retry', attempt: false, detail: `no response: ${o.detail}`, accepted: [], maybeDelivered: true };
     case 'not-sent':
@@ -61,7 +69,9 @@ export function classifyOutcomes(
       case 'refused':
         if (o.action === 'permanent') permanent ??= { status: o.status, detail: `refused with status 0x${o.status.toString(16)}` };
         else if (o.action === 'retry') temporary ??= `temporary error 0x${o.status.toString(16)}`;
-        else linkTrouble ??= o.action === 'throttle' ? `throttled (0x${o.status.toString(16)})` : `session dropped (0x${o.status.toString(16)})`;
+        else
+          linkTrouble ??=
+            o.action === 'throttle' ? `throttled (0x${o.status.toString(16)})` : `session dropped (0x${o.status.toString(16)})`;
         break;
       case 'unanswered':
         maybeDelivered = true;

@@ -81,7 +81,8 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
     this.bus.on('link', () => void this.refresh());
     await this.refresh();
     this.timer = setInterval(() => {
-      for (const r of this.runtimes.values()) for (const b of r.binds) if (b.state.kind !== 'idle' && b.state.kind !== 'stopped') void this.publish(b, false);
+      for (const r of this.runtimes.values())
+        for (const b of r.binds) if (b.state.kind !== 'idle' && b.state.kind !== 'stopped') void this.publish(b, false);
       void this.refresh();
     }, this.opts.refreshMs);
     this.timer.unref();
@@ -106,10 +107,22 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
       healthy: bind.canSubmit && bind.healthy(now),
       probation: bind.onProbation,
       since: 'since' in s ? s.since : now,
-      ...(s.kind === 'down' ? { reason: describeDown(s.reason) } : s.kind === 'bound' && !bind.healthy(now) ? { reason: bind.onProbation ? 'on probation after unanswered submits' : 'responses overdue' } : {}),
+      ...(s.kind === 'down'
+        ? { reason: describeDown(s.reason) }
+        : s.kind === 'bound' && !bind.healthy(now)
+          ? { reason: bind.onProbation ? 'on probation after unanswered submits' : 'responses overdue' }
+          : {}),
       window: { inUse: bind.outstanding, size: bind.window },
       throughput: { limit: bind.link.throughput, actual: Math.round(bind.recent.submits.rate(now) * 10) / 10 },
-      counters: { submitted: c.submitted, accepted: c.accepted, refused: c.refused, throttled: c.throttled, unanswered: c.unanswered, receipts: { ...c.receipts }, mo: c.mo },
+      counters: {
+        submitted: c.submitted,
+        accepted: c.accepted,
+        refused: c.refused,
+        throttled: c.throttled,
+        unanswered: c.unanswered,
+        receipts: { ...c.receipts },
+        mo: c.mo,
+      },
       latencyMs: { p50, p99 },
       updatedAt: now,
     };

@@ -85,7 +85,14 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
   }
 
   private makeBind(mode: BindMode, port: number, instance: number): Bind {
-    const bind = new Bind({ link: this.link, mode, port, instance, logger: this.opts.logger, ...(this.opts.onInbound ? { onInbound: this.opts.onInbound } : {}) });
+    const bind = new Bind({
+      link: this.link,
+      mode,
+      port,
+      instance,
+      logger: this.opts.logger,
+      ...(this.opts.onInbound ? { onInbound: this.opts.onInbound } : {}),
+    });
     bind.on('state', (s) => {
       this.emit('bindState', bind, s);
       this.reevaluate();
@@ -255,10 +262,13 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
       if (ms !== undefined && (soonest === undefined || ms < soonest)) soonest = ms;
     }
     if (soonest === undefined || this.wakeTimer) return;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.pump();
-    }, Math.max(1, soonest));
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.pump();
+      },
+      Math.max(1, soonest),
+    );
   }
 
   /** Builds the message's parts for this link and gives them all to one bind. */
@@ -266,9 +276,21 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
     const { msg, progress } = job;
     const link = this.link;
     const ref = progress?.ref ?? job.ref;
-    const built = buildParts(msg.alphabet, Buffer.from(msg.body, 'base64'), link.concatenation, ref ?? 0, msg.udh ? Buffer.from(msg.udh, 'base64') : undefined, link.gsmPacked);
+    const built = buildParts(
+      msg.alphabet,
+      Buffer.from(msg.body, 'base64'),
+      link.concatenation,
+      ref ?? 0,
+      msg.udh ? Buffer.from(msg.udh, 'base64') : undefined,
+      link.gsmPacked,
+    );
     if (!built.ok) {
-      job.done({ result: { kind: 'failed', status: undefined, detail: `cannot split for ${link.id}: ${built.detail}`, accepted: [] }, bind: bind.name, progress, parts: 0 });
+      job.done({
+        result: { kind: 'failed', status: undefined, detail: `cannot split for ${link.id}: ${built.detail}`, accepted: [] },
+        bind: bind.name,
+        progress,
+        parts: 0,
+      });
       return;
     }
     const frames: { seq: number; frame: Buffer }[] = [];
@@ -278,7 +300,12 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
         frames.push({ seq: i + 1, frame: encodeSubmitSm(submitPdu(link, msg, part)) });
       });
     } catch (e) {
-      job.done({ result: { kind: 'failed', status: undefined, detail: `cannot encode for ${link.id}: ${(e as Error).message}`, accepted: [] }, bind: bind.name, progress, parts: 0 });
+      job.done({
+        result: { kind: 'failed', status: undefined, detail: `cannot encode for ${link.id}: ${(e as Error).message}`, accepted: [] },
+        bind: bind.name,
+        progress,
+        parts: 0,
+      });
       return;
     }
     this.unconfirmed += frames.length;

@@ -20,7 +20,10 @@ const ESM_REPLY_PATH = 0x80;
 const isDigits = (s: string): boolean => s.length > 0 && /^[0-9]+$/.test(s);
 
 /** Sender address with Kannel's autodetection: +digits is international (the + dropped), letters alphanumeric. */
-export function sourceAddress(link: Pick<Link, 'sourceAddrTon' | 'sourceAddrNpi'>, from: string): { addr: string; ton: number; npi: number } {
+export function sourceAddress(
+  link: Pick<Link, 'sourceAddrTon' | 'sourceAddrNpi'>,
+  from: string,
+): { addr: string; ton: number; npi: number } {
   let ton = link.sourceAddrTon !== undefined && link.sourceAddrNpi !== undefined ? link.sourceAddrTon : TON_NATIONAL;
   let npi = link.sourceAddrTon !== undefined && link.sourceAddrNpi !== undefined ? link.sourceAddrNpi : NPI_E164;
   let addr = from;

@@ -73,7 +73,9 @@ export class AcceptService {
    * Accepts several submissions as one: every one is checked before any is queued, so a batch with a bad
    * message queues nothing; the first problem is returned with its index.
    */
-  async acceptBatch(subs: readonly Submission[]): Promise<{ ok: true; results: AcceptResult[] } | { ok: false; index: number; result: AcceptResult }> {
+  async acceptBatch(
+    subs: readonly Submission[],
+  ): Promise<{ ok: true; results: AcceptResult[] } | { ok: false; index: number; result: AcceptResult }> {
     const all = await this.acceptAll(subs);
     const bad = all.find((r) => !r.result.ok);
     return bad ? { ok: false, index: bad.index, result: bad.result } : { ok: true, results: all.map((r) => r.result) };
@@ -93,7 +95,10 @@ export class AcceptService {
     const firstBad = prepared.findIndex((p) => !p.ok);
     if (firstBad >= 0) {
       const sub = subs[firstBad]!;
-      this.refused(sub.account.username, subs.reduce((n, x) => n + x.receivers.length, 0));
+      this.refused(
+        sub.account.username,
+        subs.reduce((n, x) => n + x.receivers.length, 0),
+      );
       const p = prepared[firstBad]!;
       return [{ index: firstBad, result: p.ok ? { ok: false, error: { code: 'unavailable', detail: 'unreachable' } } : p }];
     }
@@ -105,14 +110,20 @@ export class AcceptService {
     let admission: Admission | undefined;
     if (this.admissions && account?.limits) {
       try {
-        admission = await this.admissions.admit(account, toQueue.map((q) => q.parts));
+        admission = await this.admissions.admit(
+          account,
+          toQueue.map((q) => q.parts),
+        );
       } catch (e) {
         // A Redis fault is logged once per outage where it is seen (redis/redis-circuit.ts), not once per request.
-        if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, 'cannot check the account\'s limits');
+        if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, "cannot check the account's limits");
         return [{ index: 0, result: { ok: false, error: { code: 'unavailable', detail: (e as Error).message } } }];
       }
       if (!admission.ok) {
-        this.refused(account.username, subs.reduce((n, x) => n + x.receivers.length, 0));
+        this.refused(
+          account.username,
+          subs.reduce((n, x) => n + x.receivers.length, 0),
+        );
         return [{ index: 0, result: { ok: false, error: { code: 'limited', refusal: admission.refusal } } }];
       }
       const notBefore = admission.notBefore;
@@ -123,7 +134,12 @@ export class AcceptService {
       try {
         ids = await this.enqueuer.enqueue(toQueue);
       } catch (e) {
-        if (admission?.ok) await admission.release().catch((err: unknown) => this.logger.debug({ err }, 'cannot give back the quota of a request that was not queued; it stays counted'));
+        if (admission?.ok)
+          await admission
+            .release()
+            .catch((err: unknown) =>
+              this.logger.debug({ err }, 'cannot give back the quota of a request that was not queued; it stays counted'),
+            );
         // A Redis fault is logged once per outage where it is seen (redis/redis-circuit.ts), not once per request.
         if (!(e instanceof RedisUnavailableError)) this.logger.error({ err: e }, 'cannot queue messages');
         const result: AcceptResult = { ok: false, error: { code: 'unavailable', detail: (e as Error).message } };

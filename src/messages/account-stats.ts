@@ -61,7 +61,8 @@ export class AccountStats {
       (res) => (res ?? []).some(([err]) => err),
       () => true,
     );
-    if (failed && !this.closed) for (const [username, byCounter] of batch) for (const [counter, n] of byCounter) this.count(username, counter, n);
+    if (failed && !this.closed)
+      for (const [username, byCounter] of batch) for (const [counter, n] of byCounter) this.count(username, counter, n);
   }
 
   /** Every account's counters now, and its accepted rate over the last minute (from the reads of earlier calls). */
@@ -72,7 +73,12 @@ export class AccountStats {
     return usernames.map((username, i) => {
       const [err, v] = res[i] ?? [null, []];
       if (err) throw err;
-      const [accepted, refused, delivered, failed] = ((v as (string | null)[] | null) ?? []).map((x) => Number(x ?? 0)) as [number, number, number, number];
+      const [accepted, refused, delivered, failed] = ((v as (string | null)[] | null) ?? []).map((x) => Number(x ?? 0)) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       return { username, counters: { accepted, refused, delivered, failed }, ratePerSecond: this.rate(username, now, accepted) };
     });
   }

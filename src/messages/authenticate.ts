@@ -28,7 +28,16 @@ export function compileAccounts(accounts: readonly Account[]): ReadonlyMap<strin
     accounts.map((account) => {
       const parsed = parseStoredSecret(account.password);
       if (!parsed.ok) throw new Error(`account ${account.username}: ${parsed.problem}`);
-      return [account.username, { account, secret: parsed.secret, allow: ipRules(account.allowIp), deny: ipRules(account.denyIp), credentialId: `account:${account.username}` }];
+      return [
+        account.username,
+        {
+          account,
+          secret: parsed.secret,
+          allow: ipRules(account.allowIp),
+          deny: ipRules(account.denyIp),
+          credentialId: `account:${account.username}`,
+        },
+      ];
     }),
   );
 }

@@ -51,14 +51,24 @@ export class Authenticator {
     const now = this.now();
     for (const s of this.throttle.sweep(now)) {
       const [who, from] = s.overflow ? [undefined, undefined] : (JSON.parse(s.key) as [string | null, string]);
-      this.logger.warn({ username: who ?? undefined, ip: from, more: s.suppressed, ...(s.overflow ? { tooManyClients: true } : {}) }, 'authorization failures not logged one by one in the last minute');
+      this.logger.warn(
+        { username: who ?? undefined, ip: from, more: s.suppressed, ...(s.overflow ? { tooManyClients: true } : {}) },
+        'authorization failures not logged one by one in the last minute',
+      );
     }
-    const user = username === undefined ? undefined : username.length > MAX_LOGGED_NAME ? `${username.slice(0, MAX_LOGGED_NAME)}…` : username;
+    const user =
+      username === undefined ? undefined : username.length > MAX_LOGGED_NAME ? `${username.slice(0, MAX_LOGGED_NAME)}…` : username;
     // An unknown user name is whatever the client made up: counted per address alone, so cycling names is no flood.
     const d = this.throttle.hit(JSON.stringify([reason === 'unknown-user' ? null : (user ?? null), ip]), now);
     if (d.log) {
       this.logger.warn(
-        { username: user, ip, reason, ...(d.suppressed > 0 ? { more: d.suppressed } : {}), ...(d.overflow ? { tooManyClients: true } : {}) },
+        {
+          username: user,
+          ip,
+          reason,
+          ...(d.suppressed > 0 ? { more: d.suppressed } : {}),
+          ...(d.overflow ? { tooManyClients: true } : {}),
+        },
         'authorization failed (more failures of this user, or of unknown users, from this address within a minute are counted, not logged)',
       );
     }

@@ -172,7 +172,11 @@ export class LimitGate {
     if (!rule) return { ok: true };
     const c = await this.check([this.keys.clientRateBucket(rateLimitClient(ip))], [FLAG_REQUESTS, rule.intervalMs, toleranceMs(rule)]);
     if (c.code === 0) return { ok: true };
-    return this.refuse('client-rate', Number(c.value), `too many requests from this client address (http.ip-rate-limit: ${perSecond(this.opts.clientRate!)})`);
+    return this.refuse(
+      'client-rate',
+      Number(c.value),
+      `too many requests from this client address (http.ip-rate-limit: ${perSecond(this.opts.clientRate!)})`,
+    );
   }
 
   /** The account's request-rate-limit for a request that sends nothing (a message lookup). */
@@ -212,7 +216,10 @@ export class LimitGate {
     const now = this.clock();
     const periods = quotaPeriods(now);
     const quotaKeys: string[] = [];
-    for (const [flag, limit, period] of [[FLAG_DAILY, limits.dailyQuota, periods.daily], [FLAG_MONTHLY, limits.monthlyQuota, periods.monthly]] as const) {
+    for (const [flag, limit, period] of [
+      [FLAG_DAILY, limits.dailyQuota, periods.daily],
+      [FLAG_MONTHLY, limits.monthlyQuota, periods.monthly],
+    ] as const) {
       if (limit === undefined || units === 0) continue;
       const key = this.keys.accountQuota(account.username, period.id);
       keys.push(key);
@@ -289,10 +296,20 @@ export class LimitGate {
     const tps = account.limits!.tps!;
     const rate = `max-tps: ${perSecond(tps)}, max-tps-burst: ${tps.burst}`;
     if (retry < 0) {
-      const most = tps.mode === 'pace' ? `${tps.burst + Math.floor((tps.maxDelayMs / 1000) * tps.perSecond)} (what max-tps-delay can pace)` : `${tps.burst} at once`;
-      return this.refuse('too-many-at-once', undefined, `the request has ${units} SMS; this account's max-tps lets through at most ${most} (${rate}); send fewer per request`);
+      const most =
+        tps.mode === 'pace'
+          ? `${tps.burst + Math.floor((tps.maxDelayMs / 1000) * tps.perSecond)} (what max-tps-delay can pace)`
+          : `${tps.burst} at once`;
+      return this.refuse(
+        'too-many-at-once',
+        undefined,
+        `the request has ${units} SMS; this account's max-tps lets through at most ${most} (${rate}); send fewer per request`,
+      );
     }
-    const why = tps.mode === 'pace' ? `pacing these ${units} SMS would hold them longer than max-tps-delay (${tps.maxDelayMs / 1000} s)` : `this account is sending above its max-tps`;
+    const why =
+      tps.mode === 'pace'
+        ? `pacing these ${units} SMS would hold them longer than max-tps-delay (${tps.maxDelayMs / 1000} s)`
+        : `this account is sending above its max-tps`;
     return this.refuse('over-tps', retry, `${why} (${rate})`);
   }
 

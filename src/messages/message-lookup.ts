@@ -19,7 +19,10 @@ export interface RecordSource {
 
 /** The queue side (queue/queued-lookup.ts). */
 export interface QueuedSource {
-  find(id: string, where?: { routeKey: string; jobId: string }): Promise<{ msg: QueuedMessage; state: { attempts: number; unanswered: number }; jobState: string; jobId: string } | undefined>;
+  find(
+    id: string,
+    where?: { routeKey: string; jobId: string },
+  ): Promise<{ msg: QueuedMessage; state: { attempts: number; unanswered: number }; jobState: string; jobId: string } | undefined>;
 }
 
 export class MessageLookup {

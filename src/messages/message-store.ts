@@ -47,17 +47,42 @@ const F = {
   wire: 'M',
 } as const;
 
-type InfoTuple = [account: string, from: string, to: string, acceptedAt: number, service: string | 0, dlrMask: number | 0, dlrUrl: string | 0, callbackUrl: string | 0];
+type InfoTuple = [
+  account: string,
+  from: string,
+  to: string,
+  acceptedAt: number,
+  service: string | 0,
+  dlrMask: number | 0,
+  dlrUrl: string | 0,
+  callbackUrl: string | 0,
+];
 type SubmittedTuple = [at: number, link: string, smscId: string, ids: string[]];
 type FailedTuple = [at: number, error: string, commandStatus: number | 0, link: string | 0];
 
 function infoOf(msg: QueuedMessage): string {
-  const t: InfoTuple = [msg.account, msg.from, msg.to, msg.acceptedAt, msg.service !== msg.account ? msg.service : 0, msg.dlrMask ?? 0, msg.dlrUrl || 0, msg.callbackUrl || 0];
+  const t: InfoTuple = [
+    msg.account,
+    msg.from,
+    msg.to,
+    msg.acceptedAt,
+    msg.service !== msg.account ? msg.service : 0,
+    msg.dlrMask ?? 0,
+    msg.dlrUrl || 0,
+    msg.callbackUrl || 0,
+  ];
   return JSON.stringify(t);
 }
 
 const STATUS_CODE: Readonly<Record<MessageStatus, string>> = {
-  queued: 'q', submitted: 's', failed: 'f', buffered: 'b', delivered: 'd', undeliverable: 'u', expired: 'e', removed: 'r',
+  queued: 'q',
+  submitted: 's',
+  failed: 'f',
+  buffered: 'b',
+  delivered: 'd',
+  undeliverable: 'u',
+  expired: 'e',
+  removed: 'r',
 };
 const STATUS_OF: ReadonlyMap<string, MessageStatus> = new Map(Object.entries(STATUS_CODE).map(([k, v]) => [v, k as MessageStatus]));
 
@@ -254,7 +279,8 @@ export function toRecord(id: string, h: Record<string, string>): MessageRecord |
   const ids = submitted?.[3] ?? [];
   const total = Math.max(1, ids.length);
   const parts: PartRecord[] = [];
-  for (let seq = 1; seq <= total; seq++) parts.push({ seq, smscMessageId: ids[seq - 1], receipt: h[`r${seq}`] as ReceiptState | undefined });
+  for (let seq = 1; seq <= total; seq++)
+    parts.push({ seq, smscMessageId: ids[seq - 1], receipt: h[`r${seq}`] as ReceiptState | undefined });
   return {
     id,
     status,
@@ -387,7 +413,10 @@ export class MessageStore {
           this.counters.writeRetries++;
           if (!this.failing) {
             this.failing = true;
-            this.log.error({ err: (e as Error).message, outcomes: writes.length }, 'cannot record message outcomes; retrying until Redis takes them (nothing is sent again)');
+            this.log.error(
+              { err: (e as Error).message, outcomes: writes.length },
+              'cannot record message outcomes; retrying until Redis takes them (nothing is sent again)',
+            );
           }
           await new Promise((r) => setTimeout(r, Math.min(this.retryMs[1], this.retryMs[0] * 2 ** Math.min(attempt, 10))));
         }
@@ -428,7 +457,22 @@ export class MessageStore {
         }
       } else {
         const out: FailedTuple = [o.now, o.error, o.commandStatus ?? 0, o.link ?? 0];
-        args.push('R', key, o.reports, 5, F.status, STATUS_CODE.failed, F.info, infoOf(o.msg), F.outcome, JSON.stringify(out), F.route, o.msg.route, F.wire, o.wire);
+        args.push(
+          'R',
+          key,
+          o.reports,
+          5,
+          F.status,
+          STATUS_CODE.failed,
+          F.info,
+          infoOf(o.msg),
+          F.outcome,
+          JSON.stringify(out),
+          F.route,
+          o.msg.route,
+          F.wire,
+          o.wire,
+        );
         args.push('F', this.keys.routeFailed(o.msg.route), o.now, o.msg.id);
       }
       queuedDelta.set(o.msg.route, (queuedDelta.get(o.msg.route) ?? 0) - 1);
@@ -454,15 +498,11 @@ export class MessageStore {
     detail: string,
     now: number,
   ): Promise<{ kind: 'unmatched' } | { kind: 'expired'; c: Correlation } | { kind: 'matched'; c: Correlation; record: MessageRecord }> {
-    const res = (await MATCH_RECEIPT.run(this.redis, [this.keys.correlation(smscId, normalizedId)], [
-      handsetDigits(handset),
-      state,
-      final ? '1' : '0',
-      now,
-      this.lifetimeMs,
-      this.keys.message(''),
-      detail,
-    ])) as string[] | null;
+    const res = (await MATCH_RECEIPT.run(
+      this.redis,
+      [this.keys.correlation(smscId, normalizedId)],
+      [handsetDigits(handset), state, final ? '1' : '0', now, this.lifetimeMs, this.keys.message(''), detail],
+    )) as string[] | null;
     if (!res) return { kind: 'unmatched' };
     const c: Correlation = { id: res[0]!, seq: Number(res[1]) };
     if (res.length <= 2) return { kind: 'expired', c };
@@ -487,7 +527,12 @@ export class MessageStore {
     const submittedAt = rec.submittedAt;
     if (submittedAt !== undefined) {
       for (const p of rec.parts) {
-        history.push({ at: submittedAt, event: 'submitted', ...(rec.totalParts > 1 ? { part: p.seq } : {}), detail: `SMSC id ${p.smscMessageId ?? '?'} on ${rec.link ?? '?'}` });
+        history.push({
+          at: submittedAt,
+          event: 'submitted',
+          ...(rec.totalParts > 1 ? { part: p.seq } : {}),
+          detail: `SMSC id ${p.smscMessageId ?? '?'} on ${rec.link ?? '?'}`,
+        });
       }
     }
     if (rec.error !== undefined) {
@@ -503,7 +548,11 @@ export class MessageStore {
    * or a failed message queued again): their ids no longer name the job they are in, so the record says where.
    */
   async markQueued(msgs: readonly QueuedMessage[], routeKey: string, jobId: string, now: number, why: string): Promise<void> {
-    await Promise.all(msgs.map((msg) => REQUEUE.run(this.redis, [this.keys.message(msg.id)], [STATUS_CODE.queued, infoOf(msg), routeKey, jobId, now, this.lifetimeMs, why])));
+    await Promise.all(
+      msgs.map((msg) =>
+        REQUEUE.run(this.redis, [this.keys.message(msg.id)], [STATUS_CODE.queued, infoOf(msg), routeKey, jobId, now, this.lifetimeMs, why]),
+      ),
+    );
   }
 
   /**

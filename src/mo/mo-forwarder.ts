@@ -53,16 +53,27 @@ export class MoForwarder {
     const request = buildMoRequest(mo, service);
     const shown = redactUrl(request.url);
     const r = await this.send(
-      { url: request.url, method: request.method, headers: request.headers, ...(request.body !== undefined ? { body: request.body } : {}), guard: this.opts.guard },
+      {
+        url: request.url,
+        method: request.method,
+        headers: request.headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        guard: this.opts.guard,
+      },
       this.opts.timeoutMs,
     );
     if (r.ok) return { kind: 'delivered', service: service.name, status: r.status, method: request.method };
     switch (r.kind) {
-      case 'bad-url': throw new MoRequestError('invalid-url', service.name, shown, r.detail);
-      case 'refused': throw new MoRequestError('refused', service.name, shown, r.detail);
-      case 'status': throw new MoCallbackError('status', service.name, shown, r.status);
-      case 'timeout': throw new MoCallbackError('timeout', service.name, shown, undefined);
-      case 'connection': throw new MoCallbackError('connection', service.name, shown, undefined, { cause: new Error(r.detail) });
+      case 'bad-url':
+        throw new MoRequestError('invalid-url', service.name, shown, r.detail);
+      case 'refused':
+        throw new MoRequestError('refused', service.name, shown, r.detail);
+      case 'status':
+        throw new MoCallbackError('status', service.name, shown, r.status);
+      case 'timeout':
+        throw new MoCallbackError('timeout', service.name, shown, undefined);
+      case 'connection':
+        throw new MoCallbackError('connection', service.name, shown, undefined, { cause: new Error(r.detail) });
     }
   }
 }

@@ -175,7 +175,10 @@ export class MoPipeline {
           await this.queueReady({ moId: outcome.moId, parts: outcome.parts, missing: [] });
         } catch (e) {
           // The group is held under its ready key, so the sweeper queues it later: the part itself is safe.
-          this.log.error({ err: e, mo: outcome.moId, from: part.from, to: part.to }, 'reassembled MO not queued yet; the sweeper will queue it');
+          this.log.error(
+            { err: e, mo: outcome.moId, from: part.from, to: part.to },
+            'reassembled MO not queued yet; the sweeper will queue it',
+          );
         }
         return 'stored';
     }
@@ -192,7 +195,10 @@ export class MoPipeline {
     this.sweepTimer = setInterval(() => void this.sweep(), this.sweepIntervalMs);
     this.sweepTimer.unref();
     void this.sweep();
-    this.log.info({ services: this.deps.services.map((s) => s.name), reassemblyTimeoutMs: this.deps.reassemblyTimeoutMs }, 'MO pipeline started');
+    this.log.info(
+      { services: this.deps.services.map((s) => s.name), reassemblyTimeoutMs: this.deps.reassemblyTimeoutMs },
+      'MO pipeline started',
+    );
   }
 
   /** Runs one sweep unless one is running; resolves when it is done. Errors are logged, once per outage. */
@@ -224,7 +230,10 @@ export class MoPipeline {
       for (const group of taken) {
         this.counters.handedOnIncomplete++;
         const first = group.parts[0];
-        this.log.info({ mo: group.moId, from: first?.from, to: first?.to, parts: first?.concat?.total, missing: group.missing }, 'MO reassembly timed out; handing on the parts that came');
+        this.log.info(
+          { mo: group.moId, from: first?.from, to: first?.to, parts: first?.concat?.total, missing: group.missing },
+          'MO reassembly timed out; handing on the parts that came',
+        );
         await this.queueReady(group);
       }
       if (taken.length < ids.length) break;

@@ -18,7 +18,6 @@ export type CallbackSettings = Config['callbacks'];
 export const moRetryDelayMs = (attemptsMade: number, cfg: Pick<CallbackSettings, 'retryDelayMs' | 'retryDelayMaxMs'>): number =>
   cappedExponentialMs(attemptsMade, cfg.retryDelayMs, cfg.retryDelayMaxMs);
 
-
 export interface MoQueueOptions {
   readonly connection: Redis;
   readonly prefix: string;
@@ -50,7 +49,12 @@ export class MoQueue {
     private readonly forwarder: MoForwarder,
   ) {
     this.log = opts.logger;
-    this.jobs = new JobQueue<MoMessage>(MO_QUEUE, { connection: opts.connection, prefix: opts.prefix, logger: opts.logger, backoffMs: (n) => moRetryDelayMs(n, opts.callbacks) });
+    this.jobs = new JobQueue<MoMessage>(MO_QUEUE, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      logger: opts.logger,
+      backoffMs: (n) => moRetryDelayMs(n, opts.callbacks),
+    });
   }
 
   /**
@@ -78,7 +82,12 @@ export class MoQueue {
       if (e instanceof MoRequestError) {
         this.counters.gaveUp++;
         if (e.reason === 'refused') this.counters.refused++;
-        this.log.error({ ...context, err: e }, e.reason === 'refused' ? 'MO given up: its service URL is refused by callbacks.deny-networks/deny-hosts' : 'MO given up: its service URL is invalid');
+        this.log.error(
+          { ...context, err: e },
+          e.reason === 'refused'
+            ? 'MO given up: its service URL is refused by callbacks.deny-networks/deny-hosts'
+            : 'MO given up: its service URL is invalid',
+        );
         throw new GiveUpJob(e.message);
       }
       const max = this.opts.callbacks.maxAttempts;
@@ -89,7 +98,10 @@ export class MoQueue {
         this.counters.retried++;
         // One warning per message, not one per attempt: an outage of the service would otherwise flood the log.
         const level = attempt === 1 ? 'warn' : 'debug';
-        this.log[level]({ ...context, err: e, retryInMs: moRetryDelayMs(attempt, this.opts.callbacks) }, 'MO callback failed; retrying with backoff');
+        this.log[level](
+          { ...context, err: e, retryInMs: moRetryDelayMs(attempt, this.opts.callbacks) },
+          'MO callback failed; retrying with backoff',
+        );
       }
       throw e;
     }

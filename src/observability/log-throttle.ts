@@ -13,8 +13,7 @@ export interface LogThrottleOptions {
 
 export type ThrottleDecision =
   /** Write the line; `suppressed` events of this key were left out since its previous line. */
-  | { readonly log: true; readonly suppressed: number; readonly overflow: boolean }
-  | { readonly log: false };
+  { readonly log: true; readonly suppressed: number; readonly overflow: boolean } | { readonly log: false };
 
 export interface SuppressedCount {
   readonly key: string;

@@ -23,19 +23,83 @@ const FORGET_MS = 30_000;
 /** The series one gateway process records. */
 export class ProcessMetrics {
   readonly registry = new Registry();
-  readonly submits = new Counter({ name: 'switchboard_submits_total', help: 'submit_sm written to SMSCs, by what became of them (accepted, refused, throttled, unanswered, not_sent)', labelNames: ['link', 'bind', 'result'] as const, registers: [this.registry] });
-  readonly submitLatency = new Histogram({ name: 'switchboard_submit_latency_seconds', help: 'submit_sm to submit_sm_resp', labelNames: ['link'] as const, buckets: FAST, registers: [this.registry] });
-  readonly acceptToSubmit = new Histogram({ name: 'switchboard_accept_to_submit_seconds', help: 'From the 202 to the SMSC accepting the message (its wait in the queue, throttle pauses included)', labelNames: ['route'] as const, buckets: WAIT, registers: [this.registry] });
-  readonly receipts = new Counter({ name: 'switchboard_receipts_total', help: 'Delivery receipts received, by state', labelNames: ['link', 'state'] as const, registers: [this.registry] });
-  readonly mo = new Counter({ name: 'switchboard_mo_total', help: 'Incoming messages received', labelNames: ['link'] as const, registers: [this.registry] });
-  readonly callbacks = new Counter({ name: 'switchboard_callbacks_total', help: 'Report callbacks to clients, by result (sent, retried, given_up, refused)', labelNames: ['result'] as const, registers: [this.registry] });
-  readonly httpRequests = new Counter({ name: 'switchboard_http_requests_total', help: 'HTTP requests answered, by interface and status', labelNames: ['interface', 'status'] as const, registers: [this.registry] });
-  readonly redisRoundTrip = new Histogram({ name: 'switchboard_redis_roundtrip_seconds', help: 'PING round trips to Redis, every few seconds', buckets: FAST, registers: [this.registry] });
-  readonly resends = new Counter({ name: 'switchboard_possible_resends_total', help: 'Messages sent again that the SMSC may have had already (unanswered submits, batches interrupted by a crash)', labelNames: ['why'] as const, registers: [this.registry] });
-  readonly writeRetries = new Counter({ name: 'switchboard_record_write_retries_total', help: 'Record writes Redis refused and that were tried again', registers: [this.registry] });
-  readonly limitRefusals = new Counter({ name: 'switchboard_limit_refusals_total', help: 'Requests refused by a limit, by reason: client_rate (http.ip-rate-limit), account_rate (request-rate-limit), over_tps and too_many_at_once (max-tps), daily_quota, monthly_quota; connections: closed on arrival at http.max-connections', labelNames: ['reason'] as const, registers: [this.registry] });
-  readonly pacedMessages = new Counter({ name: 'switchboard_paced_messages_total', help: 'Messages accepted and held in their queue for their account\'s max-tps (max-tps-mode pace)', registers: [this.registry] });
-  readonly reportGaps = new Counter({ name: 'switchboard_report_gaps_total', help: 'Reports reserved but never queued (a crash between), skipped after callbacks.order-wait', registers: [this.registry] });
+  readonly submits = new Counter({
+    name: 'switchboard_submits_total',
+    help: 'submit_sm written to SMSCs, by what became of them (accepted, refused, throttled, unanswered, not_sent)',
+    labelNames: ['link', 'bind', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly submitLatency = new Histogram({
+    name: 'switchboard_submit_latency_seconds',
+    help: 'submit_sm to submit_sm_resp',
+    labelNames: ['link'] as const,
+    buckets: FAST,
+    registers: [this.registry],
+  });
+  readonly acceptToSubmit = new Histogram({
+    name: 'switchboard_accept_to_submit_seconds',
+    help: 'From the 202 to the SMSC accepting the message (its wait in the queue, throttle pauses included)',
+    labelNames: ['route'] as const,
+    buckets: WAIT,
+    registers: [this.registry],
+  });
+  readonly receipts = new Counter({
+    name: 'switchboard_receipts_total',
+    help: 'Delivery receipts received, by state',
+    labelNames: ['link', 'state'] as const,
+    registers: [this.registry],
+  });
+  readonly mo = new Counter({
+    name: 'switchboard_mo_total',
+    help: 'Incoming messages received',
+    labelNames: ['link'] as const,
+    registers: [this.registry],
+  });
+  readonly callbacks = new Counter({
+    name: 'switchboard_callbacks_total',
+    help: 'Report callbacks to clients, by result (sent, retried, given_up, refused)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly httpRequests = new Counter({
+    name: 'switchboard_http_requests_total',
+    help: 'HTTP requests answered, by interface and status',
+    labelNames: ['interface', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly redisRoundTrip = new Histogram({
+    name: 'switchboard_redis_roundtrip_seconds',
+    help: 'PING round trips to Redis, every few seconds',
+    buckets: FAST,
+    registers: [this.registry],
+  });
+  readonly resends = new Counter({
+    name: 'switchboard_possible_resends_total',
+    help: 'Messages sent again that the SMSC may have had already (unanswered submits, batches interrupted by a crash)',
+    labelNames: ['why'] as const,
+    registers: [this.registry],
+  });
+  readonly writeRetries = new Counter({
+    name: 'switchboard_record_write_retries_total',
+    help: 'Record writes Redis refused and that were tried again',
+    registers: [this.registry],
+  });
+  readonly limitRefusals = new Counter({
+    name: 'switchboard_limit_refusals_total',
+    help: 'Requests refused by a limit, by reason: client_rate (http.ip-rate-limit), account_rate (request-rate-limit), over_tps and too_many_at_once (max-tps), daily_quota, monthly_quota; connections: closed on arrival at http.max-connections',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly pacedMessages = new Counter({
+    name: 'switchboard_paced_messages_total',
+    help: "Messages accepted and held in their queue for their account's max-tps (max-tps-mode pace)",
+    registers: [this.registry],
+  });
+  readonly reportGaps = new Counter({
+    name: 'switchboard_report_gaps_total',
+    help: 'Reports reserved but never queued (a crash between), skipped after callbacks.order-wait',
+    registers: [this.registry],
+  });
 
   /** Adds to counters kept elsewhere as running totals: what grew since the last call. */
   private readonly last = new Map<string, number>();
@@ -83,7 +147,9 @@ export class MetricsPublisher {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     // A series left behind (Redis gone at shutdown) is dropped by scrape() once it is older than its publication.
-    await this.redis.hdel(this.keys.metrics, this.nodeId).catch((err: unknown) => this.logger.debug({ err }, 'cannot remove this process\'s series; they age out'));
+    await this.redis
+      .hdel(this.keys.metrics, this.nodeId)
+      .catch((err: unknown) => this.logger.debug({ err }, "cannot remove this process's series; they age out"));
   }
 }
 
@@ -97,7 +163,12 @@ export interface ClusterViews {
 const BIND_STATES = ['bound', 'unhealthy', 'binding', 'connecting', 'down', 'unbinding', 'stopped', 'idle', 'unowned'] as const;
 
 /** The /metrics page: every process's series merged, and the cluster-wide gauges. */
-export async function scrape(redis: Redis, keys: RedisKeys, views: ClusterViews, now = Date.now()): Promise<{ contentType: string; body: string }> {
+export async function scrape(
+  redis: Redis,
+  keys: RedisKeys,
+  views: ClusterViews,
+  now = Date.now(),
+): Promise<{ contentType: string; body: string }> {
   const published = await redis.hgetall(keys.metrics);
   const fresh: MetricObjectWithValues<MetricValue<string>>[][] = [];
   const stale: string[] = [];
@@ -115,18 +186,53 @@ export async function scrape(redis: Redis, keys: RedisKeys, views: ClusterViews,
 
   const cluster = new Registry();
   const [routes, links, accounts] = await Promise.all([views.routes(), views.links(), views.accounts()]);
-  const depth = new Gauge({ name: 'switchboard_queue_messages', help: 'Messages in a route queue, by state (waiting, active, delayed, failed)', labelNames: ['route', 'state'] as const, registers: [cluster] });
-  const oldest = new Gauge({ name: 'switchboard_queue_oldest_age_seconds', help: 'Age of the oldest waiting message of a route', labelNames: ['route'] as const, registers: [cluster] });
-  const paused = new Gauge({ name: 'switchboard_queue_paused', help: '1 while an operator holds the route queue', labelNames: ['route'] as const, registers: [cluster] });
+  const depth = new Gauge({
+    name: 'switchboard_queue_messages',
+    help: 'Messages in a route queue, by state (waiting, active, delayed, failed)',
+    labelNames: ['route', 'state'] as const,
+    registers: [cluster],
+  });
+  const oldest = new Gauge({
+    name: 'switchboard_queue_oldest_age_seconds',
+    help: 'Age of the oldest waiting message of a route',
+    labelNames: ['route'] as const,
+    registers: [cluster],
+  });
+  const paused = new Gauge({
+    name: 'switchboard_queue_paused',
+    help: '1 while an operator holds the route queue',
+    labelNames: ['route'] as const,
+    registers: [cluster],
+  });
   for (const r of routes) {
     for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) depth.set({ route: r.key, state }, r.counts[state]);
     oldest.set({ route: r.key }, (r.oldestAgeMs ?? 0) / 1000);
     paused.set({ route: r.key }, r.paused ? 1 : 0);
   }
-  const bindState = new Gauge({ name: 'switchboard_bind_state', help: 'A bind\'s state: 1 for the state it is in, 0 for the others', labelNames: ['link', 'bind', 'state'] as const, registers: [cluster] });
-  const bindUp = new Gauge({ name: 'switchboard_bind_up', help: '1 when the bind is bound and answering in time', labelNames: ['link', 'bind'] as const, registers: [cluster] });
-  const window = new Gauge({ name: 'switchboard_bind_window_in_use', help: 'Submits waiting for their response on the bind', labelNames: ['link', 'bind'] as const, registers: [cluster] });
-  const linkAdmin = new Gauge({ name: 'switchboard_link_stopped', help: '1 while an operator has stopped or drained the link', labelNames: ['link'] as const, registers: [cluster] });
+  const bindState = new Gauge({
+    name: 'switchboard_bind_state',
+    help: "A bind's state: 1 for the state it is in, 0 for the others",
+    labelNames: ['link', 'bind', 'state'] as const,
+    registers: [cluster],
+  });
+  const bindUp = new Gauge({
+    name: 'switchboard_bind_up',
+    help: '1 when the bind is bound and answering in time',
+    labelNames: ['link', 'bind'] as const,
+    registers: [cluster],
+  });
+  const window = new Gauge({
+    name: 'switchboard_bind_window_in_use',
+    help: 'Submits waiting for their response on the bind',
+    labelNames: ['link', 'bind'] as const,
+    registers: [cluster],
+  });
+  const linkAdmin = new Gauge({
+    name: 'switchboard_link_stopped',
+    help: '1 while an operator has stopped or drained the link',
+    labelNames: ['link'] as const,
+    registers: [cluster],
+  });
   for (const l of links) {
     linkAdmin.set({ link: l.id }, l.admin === 'running' ? 0 : 1);
     for (const b of l.binds) {
@@ -135,7 +241,12 @@ export async function scrape(redis: Redis, keys: RedisKeys, views: ClusterViews,
       window.set({ link: l.id, bind: b.bind }, b.window.inUse);
     }
   }
-  const acct = new Gauge({ name: 'switchboard_account_messages', help: 'An account\'s messages since its counters began, by event (accepted, refused, delivered, failed); a counter kept in Redis', labelNames: ['account', 'event'] as const, registers: [cluster] });
+  const acct = new Gauge({
+    name: 'switchboard_account_messages',
+    help: "An account's messages since its counters began, by event (accepted, refused, delivered, failed); a counter kept in Redis",
+    labelNames: ['account', 'event'] as const,
+    registers: [cluster],
+  });
   for (const a of accounts) for (const [event, n] of Object.entries(a.counters)) acct.set({ account: a.username, event }, n);
 
   const body = `${await merged.metrics()}\n${await cluster.metrics()}`;

@@ -22,7 +22,13 @@ export interface CounterSources {
   readonly binds: Iterable<BindCounterSource>;
   /** sendsms replies by HTTP status. */
   readonly replies: ReadonlyMap<number, number>;
-  readonly callbacks: { readonly sent: number; readonly retried: number; readonly givenUp: number; readonly refused: number; readonly gapsSkipped: number };
+  readonly callbacks: {
+    readonly sent: number;
+    readonly retried: number;
+    readonly givenUp: number;
+    readonly refused: number;
+    readonly gapsSkipped: number;
+  };
   readonly recordWriteRetries: number;
   readonly drains: Iterable<{ readonly counters: { readonly resentUnanswered: number; readonly possibleResends: number } }>;
   /** One Redis round trip, timed. */

@@ -106,12 +106,24 @@ function wireState(s: DeliveryState): WireState | undefined {
   const w: WireState = {};
   if (s.attempts) w.a = s.attempts;
   if (s.unanswered) w.n = s.unanswered;
-  if (s.progress) w.g = { l: s.progress.link, r: s.progress.ref, p: s.progress.accepted.map((p) => [p.seq, p.smscMessageId]), t: s.progress.since };
+  if (s.progress)
+    w.g = { l: s.progress.link, r: s.progress.ref, p: s.progress.accepted.map((p) => [p.seq, p.smscMessageId]), t: s.progress.since };
   return w;
 }
 
 export function encodeMessage(id: string, m: NewMessage, state: DeliveryState = NO_STATE): WireMessage {
-  const w: WireMessage = [id, m.account, m.from, m.to, m.dataCoding, ALPHABET_CODE[m.alphabet], m.body, m.acceptedAt, m.priority, extrasOf(m)];
+  const w: WireMessage = [
+    id,
+    m.account,
+    m.from,
+    m.to,
+    m.dataCoding,
+    ALPHABET_CODE[m.alphabet],
+    m.body,
+    m.acceptedAt,
+    m.priority,
+    extrasOf(m),
+  ];
   const st = wireState(state);
   if (st) w.push(st);
   return w;
@@ -156,7 +168,16 @@ export function decodeBatch(data: BatchData, route: string): BatchItem[] {
       ? {
           attempts: st.a ?? 0,
           unanswered: st.n ?? 0,
-          ...(st.g ? { progress: { link: st.g.l, ref: st.g.r, accepted: st.g.p.map(([seq, smscMessageId]) => ({ seq, smscMessageId })), since: st.g.t } } : {}),
+          ...(st.g
+            ? {
+                progress: {
+                  link: st.g.l,
+                  ref: st.g.r,
+                  accepted: st.g.p.map(([seq, smscMessageId]) => ({ seq, smscMessageId })),
+                  since: st.g.t,
+                },
+              }
+            : {}),
         }
       : NO_STATE;
     return { msg, state };

@@ -117,7 +117,9 @@ export class JobQueue<T> {
   /** Resolves once every item is in Redis; concurrent adds share round trips and jobs. */
   add(jobs: readonly NewJob<T>[]): Promise<void> {
     const now = Date.now();
-    return this.commit.add(jobs.map((j) => ({ item: { d: j.data, a: 0, m: j.attempts, t: 0, f: now }, id: j.id, delayMs: j.delayMs ?? 0 })));
+    return this.commit.add(
+      jobs.map((j) => ({ item: { d: j.data, a: 0, m: j.attempts, t: 0, f: now }, id: j.id, delayMs: j.delayMs ?? 0 })),
+    );
   }
 
   private put(items: readonly Pending<T>[]): Promise<void> {
@@ -125,13 +127,21 @@ export class JobQueue<T> {
   }
 
   private async write(items: Pending<T>[]): Promise<void> {
-    const jobs: { name: string; data: BatchJob<T>; opts: { jobId?: string; delay?: number; removeOnComplete: true; removeOnFail: true; attempts: number; backoff: { type: string } } }[] = [];
+    const jobs: {
+      name: string;
+      data: BatchJob<T>;
+      opts: { jobId?: string; delay?: number; removeOnComplete: true; removeOnFail: true; attempts: number; backoff: { type: string } };
+    }[] = [];
     // A job fails only when putting its retried items back fails (Redis trouble): it is run again then, never dropped.
     const base = { removeOnComplete: true as const, removeOnFail: true as const, attempts: 1_000_000, backoff: { type: 'switchboard' } };
     const byDelay = new Map<number, WireItem<T>[]>();
     for (const p of items) {
       if (p.id !== undefined) {
-        jobs.push({ name: JOB_NAME, data: { i: [p.item] }, opts: { ...base, jobId: p.id, ...(p.delayMs > 0 ? { delay: p.delayMs } : {}) } });
+        jobs.push({
+          name: JOB_NAME,
+          data: { i: [p.item] },
+          opts: { ...base, jobId: p.id, ...(p.delayMs > 0 ? { delay: p.delayMs } : {}) },
+        });
         continue;
       }
       const list = byDelay.get(p.delayMs) ?? [];
@@ -140,7 +150,11 @@ export class JobQueue<T> {
     }
     for (const [delay, list] of byDelay) {
       for (let from = 0; from < list.length; from += this.batchSize) {
-        jobs.push({ name: JOB_NAME, data: { i: list.slice(from, from + this.batchSize) }, opts: { ...base, ...(delay > 0 ? { delay } : {}) } });
+        jobs.push({
+          name: JOB_NAME,
+          data: { i: list.slice(from, from + this.batchSize) },
+          opts: { ...base, ...(delay > 0 ? { delay } : {}) },
+        });
       }
     }
     // bullmq's generic job names are string literals of the data type; one name per queue is all we use.

@@ -43,7 +43,15 @@ export interface OperatorView {
 /** Where the outcome of each message goes (its record, and the reports its client asked for); `done` once durable. */
 export interface SubmitOutcomes {
   submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number, done: () => void): void;
-  failed(msg: QueuedMessage, detail: string, status: number | undefined, link: Link | undefined, now: number, wire: string, done: () => void): void;
+  failed(
+    msg: QueuedMessage,
+    detail: string,
+    status: number | undefined,
+    link: Link | undefined,
+    now: number,
+    wire: string,
+    done: () => void,
+  ): void;
 }
 
 /** What the drain reads of message records: a job interrupted by a crash is checked against them. */
@@ -113,7 +121,15 @@ export class LinkDrain {
   private readonly inspectors = new Map<string, Queue>();
   private readonly runs = new Set<BatchRun>();
   private readonly keys: RedisKeys;
-  readonly counters: DrainCounters = { jobs: 0, submitted: 0, failed: 0, handedBack: 0, resentUnanswered: 0, possibleResends: 0, interruptedJobs: 0 };
+  readonly counters: DrainCounters = {
+    jobs: 0,
+    submitted: 0,
+    failed: 0,
+    handedBack: 0,
+    resentUnanswered: 0,
+    possibleResends: 0,
+    interruptedJobs: 0,
+  };
 
   constructor(
     readonly runtime: LinkRuntime,
@@ -198,7 +214,12 @@ export class LinkDrain {
       settings: { backoffStrategy: (attemptsMade: number) => cappedExponentialMs(attemptsMade, 200, 10_000) },
     });
     worker.on('error', redisErrorListener(this.opts.connection, 'queue worker', { link: id, route: route.key }, this.log));
-    const failed = redisErrorListener(this.opts.connection, 'batch processing (it will be tried again)', { link: id, route: route.key }, this.log);
+    const failed = redisErrorListener(
+      this.opts.connection,
+      'batch processing (it will be tried again)',
+      { link: id, route: route.key },
+      this.log,
+    );
     worker.on('failed', (_job, e) => failed(e));
     // Redis came back after the job's lock expired: the job is no longer this link's, and whatever of it has not
     // been written to the SMSC yet is not sent (the gateway that takes the job next sends it).
@@ -207,7 +228,16 @@ export class LinkDrain {
     });
     const ages = route.preferred.map((lid) => this.opts.links.get(lid)?.spilloverQueueAgeMs ?? 0).filter((ms) => ms > 0);
     const spillAfterMs = tier === 'fallback' && ages.length > 0 ? Math.min(...ages) : 0;
-    this.workers.set(route.key, { route, tier, worker, started: false, wanted: false, applying: Promise.resolve(), spilling: false, spillAfterMs });
+    this.workers.set(route.key, {
+      route,
+      tier,
+      worker,
+      started: false,
+      wanted: false,
+      applying: Promise.resolve(),
+      spilling: false,
+      spillAfterMs,
+    });
     if (spillAfterMs > 0) this.watchSpillover();
     this.log.info({ route: route.key, tier }, 'draining route queue');
     this.update();
@@ -243,7 +273,10 @@ export class LinkDrain {
         const spill = w.spilling ? waited > w.spillAfterMs / 2 : waited > w.spillAfterMs;
         if (spill !== w.spilling) {
           w.spilling = spill;
-          this.log.warn({ route: w.route.key, waitedMs: waited }, spill ? 'preferred links saturated: fallback link helps drain the route' : 'route caught up: fallback link stops helping');
+          this.log.warn(
+            { route: w.route.key, waitedMs: waited },
+            spill ? 'preferred links saturated: fallback link helps drain the route' : 'route caught up: fallback link stops helping',
+          );
           this.update();
         }
       } catch (e) {
@@ -260,9 +293,12 @@ export class LinkDrain {
       w.wanted = run;
       if (w.tier === 'fallback') {
         if (run && !w.spilling) this.log.warn({ route: w.route.key }, 'fallback link takes the route: no preferred link is healthy');
-        else if (this.runtime.willSend()) this.log.info({ route: w.route.key }, 'a preferred link is healthy again; fallback link stops taking the route');
+        else if (this.runtime.willSend())
+          this.log.info({ route: w.route.key }, 'a preferred link is healthy again; fallback link stops taking the route');
       }
-      w.applying = w.applying.then(() => this.apply(w)).catch((e: unknown) => this.log.error({ err: e, route: w.route.key }, 'cannot pause or resume a queue worker'));
+      w.applying = w.applying
+        .then(() => this.apply(w))
+        .catch((e: unknown) => this.log.error({ err: e, route: w.route.key }, 'cannot pause or resume a queue worker'));
     }
   }
 
@@ -295,7 +331,10 @@ export class LinkDrain {
     const mark = await this.opts.connection.get(this.keys.commit(commit));
     if (mark === 'ok') return true;
     if (mark === 'failed') {
-      this.log.warn({ job: job.id, messages: job.data.m.length }, 'job of a commit that failed as a whole: dropped (its requests were refused)');
+      this.log.warn(
+        { job: job.id, messages: job.data.m.length },
+        'job of a commit that failed as a whole: dropped (its requests were refused)',
+      );
       return false;
     }
     await job.moveToDelayed(Date.now() + 20, token);
@@ -412,7 +451,13 @@ class BatchRun {
     this.runtime = drain.runtime;
     this.link = drain.runtime.link;
     this.log = drain.logger;
-    this.entries = decodeBatch(job.data, route.key).map((i: BatchItem) => ({ msg: i.msg, state: i.state, notBefore: 0, finished: false, resends: 0 }));
+    this.entries = decodeBatch(job.data, route.key).map((i: BatchItem) => ({
+      msg: i.msg,
+      state: i.state,
+      notBefore: 0,
+      finished: false,
+      resends: 0,
+    }));
   }
 
   async execute(unwanted: boolean): Promise<HandBack | undefined> {
@@ -473,7 +518,10 @@ class BatchRun {
 
   private send(e: Entry, ref: number | undefined, front: boolean): void {
     const progress = e.state.progress;
-    this.runtime.enqueue(new EntryJob(this, e, progress && progress.link === this.link.id ? progress : undefined, ref, (a) => this.sent(e, a)), front);
+    this.runtime.enqueue(
+      new EntryJob(this, e, progress && progress.link === this.link.id ? progress : undefined, ref, (a) => this.sent(e, a)),
+      front,
+    );
   }
 
   /** What became of one message on the link. */
@@ -519,9 +567,13 @@ class BatchRun {
         return;
       }
       this.drain.counters.resentUnanswered++;
-      this.log.warn({ id: e.msg.id, detail: r.detail, bind: a.bind, unanswered }, 'submit unanswered; sending again (the SMSC may have it)');
+      this.log.warn(
+        { id: e.msg.id, detail: r.detail, bind: a.bind, unanswered },
+        'submit unanswered; sending again (the SMSC may have it)',
+      );
     }
-    if (!this.withdrawing && this.drain.open && this.runtime.willSend() && ++e.resends <= MAX_RESENDS_PER_RUN) this.send(e, undefined, true);
+    if (!this.withdrawing && this.drain.open && this.runtime.willSend() && ++e.resends <= MAX_RESENDS_PER_RUN)
+      this.send(e, undefined, true);
     else this.goBack(e);
   }
 
@@ -554,7 +606,7 @@ class BatchRun {
 
   lockLost(): void {
     this.lost = true;
-    this.withdraw('the job\'s lock expired while Redis was unavailable; the gateway that takes the job sends them');
+    this.withdraw("the job's lock expired while Redis was unavailable; the gateway that takes the job sends them");
   }
 
   /** The link's state changed (or the drain closes): when it can no longer send, what has not started goes back. */

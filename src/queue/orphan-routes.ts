@@ -40,7 +40,17 @@ export async function rehomeOrphanRoute(route: Route, deps: OrphanDeps): Promise
         const decision = computeRoute(deps.links, item.msg.smscId, item.msg.to);
         if (decision.kind === 'reject') {
           const wire = JSON.stringify(encodeMessage(item.msg.id, item.msg));
-          await new Promise<void>((done) => deps.outcomes.failed(item.msg, `not routable after a configuration change: ${decision.reason}`, undefined, undefined, Date.now(), wire, done));
+          await new Promise<void>((done) =>
+            deps.outcomes.failed(
+              item.msg,
+              `not routable after a configuration change: ${decision.reason}`,
+              undefined,
+              undefined,
+              Date.now(),
+              wire,
+              done,
+            ),
+          );
           failed++;
           continue;
         }
@@ -49,18 +59,32 @@ export async function rehomeOrphanRoute(route: Route, deps: OrphanDeps): Promise
         groups.set(decision.route.key, g);
       }
       for (const g of groups.values()) {
-        await requeueItems(deps.producer, deps.marker, g.route, g.items, `routed again after a configuration change (route ${g.route.key})`);
+        await requeueItems(
+          deps.producer,
+          deps.marker,
+          g.route,
+          g.items,
+          `routed again after a configuration change (route ${g.route.key})`,
+        );
         moved += g.items.length;
       }
       // A job another (older) gateway holds right now cannot be removed; it is being sent anyway.
       await job.remove().then(
         () => (progressed = true),
-        (e: unknown) => deps.logger.warn({ err: (e as Error).message, route: route.key, job: job.id }, 'an orphan route job was taken by another gateway while being moved; its messages may go twice'),
+        (e: unknown) =>
+          deps.logger.warn(
+            { err: (e as Error).message, route: route.key, job: job.id },
+            'an orphan route job was taken by another gateway while being moved; its messages may go twice',
+          ),
       );
     }
     if (!progressed) break;
   }
-  if (moved + failed > 0) deps.logger.warn({ route: route.key, links: [...route.preferred, ...route.fallback], moved, failed }, 'route has no configured link any more: its messages were routed again');
+  if (moved + failed > 0)
+    deps.logger.warn(
+      { route: route.key, links: [...route.preferred, ...route.fallback], moved, failed },
+      'route has no configured link any more: its messages were routed again',
+    );
   return { moved, failed };
 }
 
@@ -68,7 +92,12 @@ export async function rehomeOrphanRoute(route: Route, deps: OrphanDeps): Promise
 export function watchOrphanRoutes(directory: RouteDirectory, deps: OrphanDeps): Promise<void> {
   const byId = new Map(deps.links.map((l) => [l.id, l]));
   const rehome = (r: Route): Promise<void> =>
-    isOrphan(r, byId) ? rehomeOrphanRoute(r, deps).then(() => undefined, (e: unknown) => deps.logger.error({ err: e, route: r.key }, 'cannot reroute the messages of an orphan route')) : Promise.resolve();
+    isOrphan(r, byId)
+      ? rehomeOrphanRoute(r, deps).then(
+          () => undefined,
+          (e: unknown) => deps.logger.error({ err: e, route: r.key }, 'cannot reroute the messages of an orphan route'),
+        )
+      : Promise.resolve();
   directory.on('added', (r) => void rehome(r));
   return Promise.all(directory.routes().map(rehome)).then(() => undefined);
 }

@@ -118,7 +118,11 @@ export class Producer {
   queueFor(routeKey: string): Queue {
     let q = this.queues.get(routeKey);
     if (!q) {
-      q = new Queue(routeQueueName(routeKey), { connection: this.connection, prefix: this.opts.keys.prefix, streams: { events: { maxLen: this.opts.eventsMaxLen } } });
+      q = new Queue(routeQueueName(routeKey), {
+        connection: this.connection,
+        prefix: this.opts.keys.prefix,
+        streams: { events: { maxLen: this.opts.eventsMaxLen } },
+      });
       q.on('error', redisErrorListener(this.connection, 'route queue', { route: routeKey }));
       this.queues.set(routeKey, q);
     }
@@ -129,7 +133,9 @@ export class Producer {
    * Resolves with each message's id, in order, once every one is durably in Redis; rejects with none queued. A
    * message with `notBefore` waits in its queue until then.
    */
-  async enqueue(items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route; readonly notBefore?: number }>): Promise<string[]> {
+  async enqueue(
+    items: ReadonlyArray<{ readonly message: NewMessage; readonly route: Route; readonly notBefore?: number }>,
+  ): Promise<string[]> {
     for (const { route } of items) {
       if (!this.directory.get(route.key)) await this.guard(() => this.directory.register(route));
       this.queueFor(route.key);
@@ -147,7 +153,10 @@ export class Producer {
 
   async requeue(route: Route, data: BatchData, priority: number, delayMs = 0, batchId = this.nextJobId()): Promise<string> {
     if (!this.directory.get(route.key)) await this.directory.register(route);
-    await this.queueFor(route.key).add(BATCH_JOB_NAME, data, { ...routeJobOptions(batchId, priority), ...(delayMs > 0 ? { delay: delayMs } : {}) });
+    await this.queueFor(route.key).add(BATCH_JOB_NAME, data, {
+      ...routeJobOptions(batchId, priority),
+      ...(delayMs > 0 ? { delay: delayMs } : {}),
+    });
     await this.connection.hincrby(this.opts.keys.routeStats(route.key), 'queued', data.m.length);
     return batchId;
   }
@@ -157,7 +166,9 @@ export class Producer {
     const groups = new Map<string, { route: Route; priority: number; items: Pending[]; notBefore: number }>();
     for (const p of items) {
       const held = p.notBefore > now;
-      const k = held ? `${p.route.key}/${p.message.priority}/${Math.floor(p.notBefore / PACE_SLICE_MS)}` : `${p.route.key}/${p.message.priority}`;
+      const k = held
+        ? `${p.route.key}/${p.message.priority}/${Math.floor(p.notBefore / PACE_SLICE_MS)}`
+        : `${p.route.key}/${p.message.priority}`;
       let g = groups.get(k);
       if (!g) groups.set(k, (g = { route: p.route, priority: p.message.priority, items: [], notBefore: held ? p.notBefore : 0 }));
       else if (held) g.notBefore = Math.min(g.notBefore, p.notBefore);
@@ -165,7 +176,6 @@ export class Producer {
     }
     const jobs: FlowJob[] = [];
     const counts = new Map<string, number>();
-    let commitId: string | undefined;
     for (const g of groups.values()) {
       const limit = Math.max(1, this.opts.batchLimit(g.route));
       for (let from = 0; from < g.items.length; from += limit) {
@@ -199,7 +209,10 @@ export class Producer {
       const job = jobs[0]!;
       const [route, n] = [...counts][0]!;
       const stats = this.opts.keys.routeStats(route);
-      const [added] = await Promise.allSettled([this.queueFor(route).add(BATCH_JOB_NAME, job.data as BatchData, job.opts), this.connection.hincrby(stats, 'queued', n)]);
+      const [added] = await Promise.allSettled([
+        this.queueFor(route).add(BATCH_JOB_NAME, job.data as BatchData, job.opts),
+        this.connection.hincrby(stats, 'queued', n),
+      ]);
       if (added.status === 'rejected') {
         // Not awaited: the request's answer must not wait a second deadline for a statistic.
         void this.connection.hincrby(stats, 'queued', -n).catch(() => undefined);
@@ -207,12 +220,14 @@ export class Producer {
       }
       return;
     }
-    commitId = String(jobs[0]!.opts?.jobId);
+    const commitId = String(jobs[0]!.opts?.jobId);
     for (const j of jobs) (j.data as { c?: string }).c = commitId;
     await this.flows.addBulk(jobs);
     await this.checkCommit(commitId, jobs);
     // Counts for queue inspection (a miss here only skews them until the queue is empty again; see route stats).
-    await Promise.all([...counts].map(([route, n]) => this.connection.hincrby(this.opts.keys.routeStats(route), 'queued', n))).catch(() => undefined);
+    await Promise.all([...counts].map(([route, n]) => this.connection.hincrby(this.opts.keys.routeStats(route), 'queued', n))).catch(
+      () => undefined,
+    );
   }
 
   private async checkCommit(commitId: string, jobs: readonly FlowJob[]): Promise<void> {

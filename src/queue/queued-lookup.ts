@@ -27,7 +27,9 @@ export class QueuedLookup {
   async find(id: string, where?: { routeKey: string; jobId: string }): Promise<QueuedMessageView | undefined> {
     const named = parseMessageId(id);
     const places = where ? [where] : named ? this.directory.routes().map((r) => ({ routeKey: r.key, jobId: named.batchId })) : [];
-    const jobs = await Promise.all(places.map(async (p) => ({ p, job: (await this.producer.queueFor(p.routeKey).getJob(p.jobId)) as Job<BatchData> | undefined })));
+    const jobs = await Promise.all(
+      places.map(async (p) => ({ p, job: (await this.producer.queueFor(p.routeKey).getJob(p.jobId)) as Job<BatchData> | undefined })),
+    );
     for (const { p, job } of jobs) {
       if (!job?.data?.m) continue;
       const item = decodeBatch(job.data, p.routeKey).find((i) => i.msg.id === id);

@@ -35,7 +35,10 @@ export interface RouteSnapshot {
 
 export class RouteNotFoundError extends Error {
   override readonly name = 'RouteNotFoundError';
-  constructor(readonly route: string, readonly known: readonly string[]) {
+  constructor(
+    readonly route: string,
+    readonly known: readonly string[],
+  ) {
     super(`no route ${route}`);
   }
 }
@@ -50,10 +53,14 @@ const MAX_HELD_JOBS_READ = 200;
 export function previewText(m: Pick<QueuedMessage, 'alphabet' | 'body'>): string {
   const body = Buffer.from(m.body, 'base64');
   switch (m.alphabet) {
-    case 'gsm7': return gsm7Decode(body);
-    case 'ucs2': return ucs2Decode(body);
-    case 'latin1': return latin1Decode(body);
-    case 'binary': return body.toString('hex');
+    case 'gsm7':
+      return gsm7Decode(body);
+    case 'ucs2':
+      return ucs2Decode(body);
+    case 'latin1':
+      return latin1Decode(body);
+    case 'binary':
+      return body.toString('hex');
   }
 }
 
@@ -97,7 +104,11 @@ export class RouteInspector {
 
   private route(key: string): Route {
     const r = this.o.directory.get(key);
-    if (!r) throw new RouteNotFoundError(key, this.o.directory.routes().map((x) => x.key));
+    if (!r)
+      throw new RouteNotFoundError(
+        key,
+        this.o.directory.routes().map((x) => x.key),
+      );
     return r;
   }
 
@@ -115,7 +126,8 @@ export class RouteInspector {
     pipe.hget(this.o.keys.routeStats(key), 'queued');
     pipe.zremrangebyscore(this.o.keys.routeFailed(key), '-inf', now - this.o.lifetimeMs);
     pipe.zcard(this.o.keys.routeFailed(key));
-    for (const p of PRIORITIES) pipe.zrangebyscore(`${prefix}:${name}:prioritized`, p * PRIORITY_SPAN, (p + 1) * PRIORITY_SPAN - 1, 'LIMIT', 0, 1);
+    for (const p of PRIORITIES)
+      pipe.zrangebyscore(`${prefix}:${name}:prioritized`, p * PRIORITY_SPAN, (p + 1) * PRIORITY_SPAN - 1, 'LIMIT', 0, 1);
     const res = ((await pipe.exec()) ?? []).map(([err, v]) => {
       if (err) throw err;
       return v;
@@ -129,7 +141,10 @@ export class RouteInspector {
     const messagesIn = (jobs: readonly Job<BatchData>[]): number => jobs.reduce((n, j) => n + (j.data?.m?.length ?? 0), 0);
     const active = messagesIn(activeJobs);
     const delayed = messagesIn(delayedJobs);
-    const firstIds = res.slice(3).map((v) => (v as string[])[0]).filter((x): x is string => x !== undefined);
+    const firstIds = res
+      .slice(3)
+      .map((v) => (v as string[])[0])
+      .filter((x): x is string => x !== undefined);
     let oldest: number | undefined;
     if (firstIds.length > 0) {
       const stamps = await Promise.all(firstIds.map((id) => this.o.redis.hget(bullmqJobKey(prefix, name, id), 'timestamp')));
@@ -140,7 +155,11 @@ export class RouteInspector {
     return {
       paused,
       counts: { queued, waiting: Math.max(0, queued - active - delayed), active, delayed, failed },
-      jobs: { waiting: (jobCounts.wait ?? 0) + (jobCounts.prioritized ?? 0), active: jobCounts.active ?? 0, delayed: jobCounts.delayed ?? 0 },
+      jobs: {
+        waiting: (jobCounts.wait ?? 0) + (jobCounts.prioritized ?? 0),
+        active: jobCounts.active ?? 0,
+        delayed: jobCounts.delayed ?? 0,
+      },
       oldestAgeMs: oldest === undefined ? undefined : Math.max(0, now - oldest),
     };
   }
@@ -300,7 +319,13 @@ export class RouteInspector {
               continue;
             }
             for (const g of groups.values()) {
-              await requeueItems(this.o.producer, this.o.records, g.route, g.items, `moved by an operator to smsc-id ${smscId} (route ${g.route.key})`);
+              await requeueItems(
+                this.o.producer,
+                this.o.records,
+                g.route,
+                g.items,
+                `moved by an operator to smsc-id ${smscId} (route ${g.route.key})`,
+              );
               moved += g.items.length;
             }
             const movedHere = items.length - keep.length;

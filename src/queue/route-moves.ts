@@ -18,7 +18,13 @@ export interface QueuedMarker {
 }
 
 /** Queues `items` in `route`'s queue, one job per priority, and records where each went. */
-export async function requeueItems(producer: Producer, marker: QueuedMarker, route: Route, items: readonly BatchItem[], why: string): Promise<void> {
+export async function requeueItems(
+  producer: Producer,
+  marker: QueuedMarker,
+  route: Route,
+  items: readonly BatchItem[],
+  why: string,
+): Promise<void> {
   const byPriority = new Map<number, BatchItem[]>();
   for (const i of items) {
     const list = byPriority.get(i.msg.priority) ?? [];
@@ -29,7 +35,13 @@ export async function requeueItems(producer: Producer, marker: QueuedMarker, rou
     // The records first: once the job is written a link may send it at once, and its outcome must not be
     // overwritten by "queued again" arriving later.
     const jobId = producer.nextJobId();
-    await marker.markQueued(list.map((i) => i.msg), route.key, jobId, Date.now(), why);
+    await marker.markQueued(
+      list.map((i) => i.msg),
+      route.key,
+      jobId,
+      Date.now(),
+      why,
+    );
     await producer.requeue(route, encodeItems(list), priority, 0, jobId);
   }
 }

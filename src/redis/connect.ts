@@ -43,13 +43,23 @@ export interface CreateRedisOptions {
   readonly commandTimeoutMs?: number;
 }
 
-export function createRedis(target: RedisTarget, role: RedisRole, name: string, errors: RedisErrorLog, opts: CreateRedisOptions = {}): Redis {
+export function createRedis(
+  target: RedisTarget,
+  role: RedisRole,
+  name: string,
+  errors: RedisErrorLog,
+  opts: CreateRedisOptions = {},
+): Redis {
   const common: RedisOptions = {
     connectionName: `switchboard-${name}`,
     enableAutoPipelining: opts.autoPipelining ?? false,
     retryStrategy: (times) => Math.min(times * 100, RECONNECT_MAX_MS),
     ...(role === 'commands'
-      ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, ...(opts.commandTimeoutMs !== undefined ? { commandTimeout: opts.commandTimeoutMs } : {}) }
+      ? {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          ...(opts.commandTimeoutMs !== undefined ? { commandTimeout: opts.commandTimeoutMs } : {}),
+        }
       : { maxRetriesPerRequest: null }),
   };
   const client = 'path' in target ? new Redis({ ...common, path: target.path }) : new Redis(target.url, common);

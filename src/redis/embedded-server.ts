@@ -143,7 +143,10 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
       // append-only file on the way out. A second one must not start on the same files meanwhile.
       const deadline = Date.now() + timeoutMs;
       while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      if (processAlive(pid)) throw new Error(`process ${pid} named in ${pidFile} is alive and does not answer on ${socketPath}; stop it, or remove the pidfile if it is not a redis-server`);
+      if (processAlive(pid))
+        throw new Error(
+          `process ${pid} named in ${pidFile} is alive and does not answer on ${socketPath}; stop it, or remove the pidfile if it is not a redis-server`,
+        );
     }
     rmSync(pidFile, { force: true });
   }
@@ -152,17 +155,28 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
   const binary = opts.lookup ? findRedisServer(opts.lookup.env, opts.lookup.usualDirs) : findRedisServer();
   if (!binary) throw new RedisBinaryMissingError();
   const args = [
-    '--port', '0',
-    '--unixsocket', socketPath,
-    '--unixsocketperm', '700',
-    '--dir', dir,
-    '--pidfile', pidFile,
-    '--daemonize', 'no',
-    '--save', '',
-    '--appendonly', opts.persistence ? 'yes' : 'no',
-    '--appendfsync', 'everysec',
-    '--loglevel', 'warning',
-    '--logfile', opts.persistence ? join(dir, 'redis.log') : '',
+    '--port',
+    '0',
+    '--unixsocket',
+    socketPath,
+    '--unixsocketperm',
+    '700',
+    '--dir',
+    dir,
+    '--pidfile',
+    pidFile,
+    '--daemonize',
+    'no',
+    '--save',
+    '',
+    '--appendonly',
+    opts.persistence ? 'yes' : 'no',
+    '--appendfsync',
+    'everysec',
+    '--loglevel',
+    'warning',
+    '--logfile',
+    opts.persistence ? join(dir, 'redis.log') : '',
   ];
   const tied = withParentDeathSignal(binary, args, 'TERM');
   const child = spawn(tied.command, tied.args, { detached: opts.detached, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -179,7 +193,7 @@ export async function startEmbeddedRedis(opts: EmbeddedRedisOptions): Promise<Em
     await waitReady(socketPath, timeoutMs, () => !exited);
   } catch (e) {
     child.kill('SIGKILL');
-    throw new Error(`${(e as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`);
+    throw new Error(`${(e as Error).message}${stderr ? `: ${stderr.trim()}` : ''}`, { cause: e });
   }
   if (opts.detached) {
     child.stderr?.destroy();

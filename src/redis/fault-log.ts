@@ -57,7 +57,10 @@ export class FaultLog {
     const { activity, meanwhile } = this.opts;
     const before = change.from === 'ok' ? {} : { before: change.from, lastedMs: change.lastedMs, refused: change.count };
     if (change.to === 'ok') {
-      this.logger.warn(before, change.from === 'unexpected' ? `${activity} back to normal` : `Redis answers again: ${activity} back to normal`);
+      this.logger.warn(
+        before,
+        change.from === 'unexpected' ? `${activity} back to normal` : `Redis answers again: ${activity} back to normal`,
+      );
       return;
     }
     const detail = change.to === 'unexpected' ? 'an unexpected error' : describeFault(change.to);

@@ -33,7 +33,11 @@ export function findSetpriv(): string | undefined {
 }
 
 /** The command and arguments to spawn so that the child gets `signal` when this process ends. */
-export function withParentDeathSignal(command: string, args: readonly string[], signal: 'TERM' | 'KILL' = 'TERM'): { command: string; args: string[] } {
+export function withParentDeathSignal(
+  command: string,
+  args: readonly string[],
+  signal: 'TERM' | 'KILL' = 'TERM',
+): { command: string; args: string[] } {
   const setpriv = findSetpriv();
   return setpriv ? { command: setpriv, args: ['--pdeathsig', signal, '--', command, ...args] } : { command, args: [...args] };
 }

@@ -21,7 +21,12 @@ const watching = new WeakMap<Redis, RedisErrorLog>();
  * that watches that client, else to `fallback` (every error a line). bullmq prints the errors of an object that
  * has no listener, with their stacks, once per reconnect attempt.
  */
-export function redisErrorListener(connection: Redis, source: string, context: Record<string, unknown> = {}, fallback?: Logger): (e: Error) => void {
+export function redisErrorListener(
+  connection: Redis,
+  source: string,
+  context: Record<string, unknown> = {},
+  fallback?: Logger,
+): (e: Error) => void {
   const log = watching.get(connection);
   if (log) return (e) => log.report(source, e, context);
   return (e) => fallback?.error({ ...context, err: e }, `${source} error`);
@@ -66,7 +71,8 @@ export class RedisErrorLog {
     client.on('ready', () => {
       if (!this.down.delete(name) || this.down.size > 0) return;
       const change = this.connection.observe('up', this.now());
-      if (change) this.logger.warn({ redis: target, downMs: change.lastedMs, errors: change.count, cause: this.cause }, 'Redis connection back');
+      if (change)
+        this.logger.warn({ redis: target, downMs: change.lastedMs, errors: change.count, cause: this.cause }, 'Redis connection back');
     });
   }
 
@@ -81,7 +87,13 @@ export class RedisErrorLog {
     const message = e instanceof Error ? e.message : String(e);
     const decision = this.throttle.hit(`${source}\u0000${message}`, this.now());
     if (!decision.log) return;
-    const line = { ...context, source, err: message, ...(fault ? { fault: describeFault(fault) } : {}), ...(decision.suppressed > 0 ? { sameErrorsLeftOut: decision.suppressed } : {}) };
+    const line = {
+      ...context,
+      source,
+      err: message,
+      ...(fault ? { fault: describeFault(fault) } : {}),
+      ...(decision.suppressed > 0 ? { sameErrorsLeftOut: decision.suppressed } : {}),
+    };
     // A fault is Redis's, not ours: no stack. Anything else may be a bug, and its stack says where.
     if (fault) this.logger.error(line, `${source} error`);
     else this.logger.error({ ...line, err: e }, `${source} error (the same one is written at most once a minute)`);

@@ -35,7 +35,18 @@ const REPLY_CODES: ReadonlyArray<readonly [RegExp, RedisFault]> = [
   [/\b(BUSY|MASTERDOWN|NOREPLICAS|TRYAGAIN)\b/, 'busy'],
 ];
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'EAI_AGAIN', 'ENOTFOUND']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 
 /** The fault an error from ioredis (or bullmq on it) stands for; undefined for anything else (a bug, a bad key). */
 export function classifyRedisError(e: unknown): RedisFault | undefined {
@@ -65,12 +76,19 @@ export function isConnectionFault(f: RedisFault): boolean {
 /** A few words for logs and replies. */
 export function describeFault(f: RedisFault): string {
   switch (f) {
-    case 'timeout': return 'Redis does not answer in time';
-    case 'unreachable': return 'Redis cannot be reached';
-    case 'out-of-memory': return 'Redis refuses writes: out of memory (maxmemory)';
-    case 'read-only': return 'Redis refuses writes: it is a read-only replica';
-    case 'persistence-failed': return 'Redis refuses writes: it cannot write its RDB or AOF file (MISCONF)';
-    case 'loading': return 'Redis is loading its data';
-    case 'busy': return 'Redis is busy (a long script, or no master)';
+    case 'timeout':
+      return 'Redis does not answer in time';
+    case 'unreachable':
+      return 'Redis cannot be reached';
+    case 'out-of-memory':
+      return 'Redis refuses writes: out of memory (maxmemory)';
+    case 'read-only':
+      return 'Redis refuses writes: it is a read-only replica';
+    case 'persistence-failed':
+      return 'Redis refuses writes: it cannot write its RDB or AOF file (MISCONF)';
+    case 'loading':
+      return 'Redis is loading its data';
+    case 'busy':
+      return 'Redis is busy (a long script, or no master)';
   }
 }

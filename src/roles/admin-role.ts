@@ -41,7 +41,14 @@ export interface AdminRole {
 export function buildAdminRole(d: AdminRoleDeps): AdminRole {
   const { built: config } = d;
   const operations = new GatewayOperations(d);
-  const access = adminAccess({ adminPassword: config.admin.password, statusPassword: config.admin.statusPassword, allowIp: config.admin.allowIp, denyIp: config.admin.denyIp, interfaceHost: config.admin.host, verifier: d.verifier });
+  const access = adminAccess({
+    adminPassword: config.admin.password,
+    statusPassword: config.admin.statusPassword,
+    allowIp: config.admin.allowIp,
+    denyIp: config.admin.denyIp,
+    interfaceHost: config.admin.host,
+    verifier: d.verifier,
+  });
   const admin = buildAdminServer(
     {
       backend: operations,
@@ -54,10 +61,22 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
       explain: (account, to, smsc) => operations.explain(account, to, smsc),
       message: (id) => d.lookup.find(id),
     },
-    { https: d.servesHttp ? httpsServerOptions(config.admin.tls) : null, requestTimeoutMs: config.http.requestTimeoutMs, logger: d.logger, basePath: config.admin.basePath },
+    {
+      https: d.servesHttp ? httpsServerOptions(config.admin.tls) : null,
+      requestTimeoutMs: config.http.requestTimeoutMs,
+      logger: d.logger,
+      basePath: config.admin.basePath,
+    },
     [
       (app) =>
-        registerDashboard(app, { access, allowIp: config.admin.allowIp, denyIp: config.admin.denyIp, basePath: config.admin.basePath, version: d.version, sendsms: d.sendsms }),
+        registerDashboard(app, {
+          access,
+          allowIp: config.admin.allowIp,
+          denyIp: config.admin.denyIp,
+          basePath: config.admin.basePath,
+          version: d.version,
+          sendsms: d.sendsms,
+        }),
       (app) => registerKannelCommands(app, { backend: operations, access, smscIdentities: () => d.config().links }),
       (app) =>
         app.get('/metrics', async (req, reply) => {

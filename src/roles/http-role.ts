@@ -63,7 +63,14 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
     onPaced: (n) => metrics.pacedMessages.inc(n),
     guard: (op) => circuit.run(op),
   });
-  const accept = new AcceptService(config, d.producer, d.health, logger, (account, n) => d.accountStats.count(account, 'refused', n), limits);
+  const accept = new AcceptService(
+    config,
+    d.producer,
+    d.health,
+    logger,
+    (account, n) => d.accountStats.count(account, 'refused', n),
+    limits,
+  );
   const authenticator = new Authenticator(config.accounts, d.verifier, logger);
   // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
   // while Redis does not answer, as for sending.

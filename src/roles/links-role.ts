@@ -55,7 +55,10 @@ export interface LinksRole {
 export function buildLinksRole(d: LinksRoleDeps): LinksRole {
   const { config, logger, operator, metrics } = d;
   const timers = { ttlMs: config.cluster.leaseTtlMs, refreshMs: config.cluster.refreshMs };
-  const cluster = new ClusterLinkState(d.redis, d.bus, d.keys, d.nodeId, config.links, d.runtimes, logger, { ...timers, inService: (id) => operator.linkInService(id) });
+  const cluster = new ClusterLinkState(d.redis, d.bus, d.keys, d.nodeId, config.links, d.runtimes, logger, {
+    ...timers,
+    inService: (id) => operator.linkInService(id),
+  });
   const leases = new BindLeases(d.redis, d.keys, d.nodeId, d.runtimes, logger, {
     ttlMs: timers.ttlMs,
     renewMs: timers.refreshMs,
@@ -103,6 +106,9 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
       links: d.linksById,
       onSubmitted: (msg, now) => waitOf(msg.route).observe((now - msg.acceptedAt) / 1000),
     });
-  const fleet = new LinkFleet({ runtimes: d.runtimes, cluster, leases, createRuntime, createDrain, drainMs: d.drainMs, logger }, d.runsLinks ? config.links : []);
+  const fleet = new LinkFleet(
+    { runtimes: d.runtimes, cluster, leases, createRuntime, createDrain, drainMs: d.drainMs, logger },
+    d.runsLinks ? config.links : [],
+  );
   return { cluster, leases, fleet };
 }

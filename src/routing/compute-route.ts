@@ -50,7 +50,10 @@ export function linkEligibilityFor(link: Pick<Link, 'port' | 'routing'>, smscId:
 }
 
 export function routeKey(preferred: readonly string[], fallback: readonly string[]): string {
-  return createHash('sha1').update(JSON.stringify([preferred, fallback])).digest('hex').slice(0, 16);
+  return createHash('sha1')
+    .update(JSON.stringify([preferred, fallback]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
@@ -85,7 +88,10 @@ export function computeRoute(links: readonly Link[], smscId: string | undefined,
     else if (u === 0) ok.push(link.id);
   }
   if (preferred.length === 0 && ok.length === 0) {
-    return { kind: 'reject', reason: smscId ? `no link may carry smsc-id "${smscId}" to ${receiver}` : `no link may carry a message to ${receiver}` };
+    return {
+      kind: 'reject',
+      reason: smscId ? `no link may carry smsc-id "${smscId}" to ${receiver}` : `no link may carry a message to ${receiver}`,
+    };
   }
   return { kind: 'send', route: preferred.length > 0 ? makeRoute(preferred, ok) : makeRoute(ok, []) };
 }

@@ -9,7 +9,14 @@
  */
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import { computeRoute, linkEligibilityFor, resolveSmscIdOrigin, type LinkEligibility, type Route, type SmscIdOrigin } from './compute-route.js';
+import {
+  computeRoute,
+  linkEligibilityFor,
+  resolveSmscIdOrigin,
+  type LinkEligibility,
+  type Route,
+  type SmscIdOrigin,
+} from './compute-route.js';
 import { receiverRefusal, type ReceiverRefusal } from './receiver-refusal.js';
 
 export type LinkTier = 'preferred' | 'fallback' | 'not-eligible';
@@ -102,10 +109,18 @@ export function explainRoute(input: ExplainInput): RouteExplanation {
   const { smscId, origin } = resolveSmscIdOrigin(account, requestedSmsc);
   const decision = computeRoute(links, smscId, receiver);
   const route = decision.kind === 'send' ? decision.route : undefined;
-  const tierOf = (id: string): LinkTier => (route?.preferred.includes(id) ? 'preferred' : route?.fallback.includes(id) ? 'fallback' : 'not-eligible');
+  const tierOf = (id: string): LinkTier =>
+    route?.preferred.includes(id) ? 'preferred' : route?.fallback.includes(id) ? 'fallback' : 'not-eligible';
   const explained = links.map((link): LinkExplanation => {
     const e = linkEligibilityFor(link, smscId, receiver);
-    return { link: link.id, smscId: link.smscId, tier: tierOf(link.id), usability: e.usability, rule: e.rule, reason: describeEligibility(link, e, smscId, receiver) };
+    return {
+      link: link.id,
+      smscId: link.smscId,
+      tier: tierOf(link.id),
+      usability: e.usability,
+      rule: e.rule,
+      reason: describeEligibility(link, e, smscId, receiver),
+    };
   });
   const refusal = receiverRefusal(account, receiver, input.sendsmsChars);
   const receiverRefused = refusal === undefined ? undefined : { rule: refusal, reason: describeRefusal(refusal, account, receiver) };

@@ -55,7 +55,8 @@ export function linkEligibility(r: LinkRouting, smscId: string | undefined, rece
   const hasDenied = r.deniedPrefix.length > 0;
   if (hasAllowed && !hasDenied && !matchesPrefix(receiver, r.allowedPrefix)) return EXCLUDED_BY['allowed-prefix'];
   if (!hasAllowed && hasDenied && matchesPrefix(receiver, r.deniedPrefix)) return EXCLUDED_BY['denied-prefix'];
-  if (hasAllowed && hasDenied && !matchesPrefix(receiver, r.allowedPrefix) && matchesPrefix(receiver, r.deniedPrefix)) return EXCLUDED_BY['denied-prefix'];
+  if (hasAllowed && hasDenied && !matchesPrefix(receiver, r.allowedPrefix) && matchesPrefix(receiver, r.deniedPrefix))
+    return EXCLUDED_BY['denied-prefix'];
   if (smscId !== undefined && r.preferredSmscId.includes(smscId)) return PREFERRED_BY['preferred-smsc-id'];
   if (matchesPrefix(receiver, r.preferredPrefix)) return PREFERRED_BY['preferred-prefix'];
   return MAY_CARRY;

@@ -12,12 +12,17 @@ export type ReceiverRefusal = 'sendsms-chars' | 'allowed-prefix' | 'denied-prefi
  * The key that refuses this receiver, or undefined when it may be sent to. Without `sendsmsChars` only the account's
  * prefix rules are checked.
  */
-export function receiverRefusal(account: Pick<Account, 'allowedPrefix' | 'deniedPrefix'>, receiver: string, sendsmsChars?: string): ReceiverRefusal | undefined {
+export function receiverRefusal(
+  account: Pick<Account, 'allowedPrefix' | 'deniedPrefix'>,
+  receiver: string,
+  sendsmsChars?: string,
+): ReceiverRefusal | undefined {
   if (sendsmsChars !== undefined) {
     if (receiver.length === 0) return 'sendsms-chars';
     for (const c of receiver) if (!sendsmsChars.includes(c)) return 'sendsms-chars';
   }
   if (account.allowedPrefix.length > 0 && !matchesPrefix(receiver, account.allowedPrefix)) return 'allowed-prefix';
-  if (account.deniedPrefix.length > 0 && matchesPrefix(receiver, account.deniedPrefix) && !matchesPrefix(receiver, account.allowedPrefix)) return 'denied-prefix';
+  if (account.deniedPrefix.length > 0 && matchesPrefix(receiver, account.deniedPrefix) && !matchesPrefix(receiver, account.allowedPrefix))
+    return 'denied-prefix';
   return undefined;
 }

@@ -47,7 +47,8 @@ export function parseHostPatterns(list: readonly string[]): Parsed<HostPatterns>
   const problems: string[] = [];
   for (const raw of list) {
     const p = canonicalHost(raw.trim());
-    if (!HOST_NAME.test(p)) problems.push(`${JSON.stringify(raw)} is not a host name (expected a name such as metadata.google.internal, or *.internal)`);
+    if (!HOST_NAME.test(p))
+      problems.push(`${JSON.stringify(raw)} is not a host name (expected a name such as metadata.google.internal, or *.internal)`);
     else if (p.startsWith('*.')) suffixes.push(p.slice(1));
     else exact.add(p);
   }
@@ -55,7 +56,8 @@ export function parseHostPatterns(list: readonly string[]): Parsed<HostPatterns>
   return { ok: true, value: { matches: (host) => exact.has(host) || suffixes.some((s) => host.endsWith(s)) } };
 }
 
-const looksLikeNetwork = (entry: string): boolean => entry.includes('/') || isIP(normalizeIp(entry)) !== 0 || /^[\d*]+(\.[\d*]+){3}$/.test(entry);
+const looksLikeNetwork = (entry: string): boolean =>
+  entry.includes('/') || isIP(normalizeIp(entry)) !== 0 || /^[\d*]+(\.[\d*]+){3}$/.test(entry);
 
 /** A list of networks and host names mixed (callback-allow): each entry is taken as what it looks like. */
 export function parseTargets(list: readonly string[]): Parsed<OutboundRules> {
@@ -77,7 +79,8 @@ export function rulesOf(networks: readonly string[], hosts: readonly string[]): 
 export function checkAddress(policy: OutboundPolicy, hostName: string | undefined, address: string): OutboundVerdict {
   if (hostName !== undefined && policy.allow.hosts.matches(hostName)) return OK;
   if (policy.allow.networks.matches(address)) return OK;
-  if (policy.deny.networks.matches(address)) return { ok: false, reason: `${normalizeIp(address)} is in a denied network (callbacks.deny-networks)` };
+  if (policy.deny.networks.matches(address))
+    return { ok: false, reason: `${normalizeIp(address)} is in a denied network (callbacks.deny-networks)` };
   return OK;
 }
 
@@ -136,7 +139,11 @@ export class OutboundPolicies {
   replaceAccounts(accounts: readonly AccountAllowList[]): void {
     const byAccount = new Map<string, OutboundPolicy>();
     for (const a of accounts) {
-      if (a.callbackAllow.length > 0) byAccount.set(a.username, { deny: this.default.deny, allow: must(parseTargets(a.callbackAllow), `callback-allow of ${a.username}`) });
+      if (a.callbackAllow.length > 0)
+        byAccount.set(a.username, {
+          deny: this.default.deny,
+          allow: must(parseTargets(a.callbackAllow), `callback-allow of ${a.username}`),
+        });
     }
     this.byAccount = byAccount;
   }

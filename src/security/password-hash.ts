@@ -32,7 +32,28 @@ export type StoredSecret =
 export type ParsedSecret = { readonly ok: true; readonly secret: StoredSecret } | { readonly ok: false; readonly problem: string };
 
 /** Scheme ids of other hash formats: such a value is refused rather than taken as a plain-text password. */
-const OTHER_SCHEMES = new Set(['argon2i', 'argon2d', 'argon2id', '2a', '2b', '2x', '2y', '1', '5', '6', '7', 'y', 'gy', 'pbkdf2', 'pbkdf2-sha256', 'pbkdf2-sha512', 'bcrypt', 'bcrypt-sha256', 'sha1', 'md5']);
+const OTHER_SCHEMES = new Set([
+  'argon2i',
+  'argon2d',
+  'argon2id',
+  '2a',
+  '2b',
+  '2x',
+  '2y',
+  '1',
+  '5',
+  '6',
+  '7',
+  'y',
+  'gy',
+  'pbkdf2',
+  'pbkdf2-sha256',
+  'pbkdf2-sha512',
+  'bcrypt',
+  'bcrypt-sha256',
+  'sha1',
+  'md5',
+]);
 
 const B64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
@@ -58,7 +79,8 @@ function parseParams(text: string): ScryptParams | string {
   if (ln === undefined || r === undefined || p === undefined) return `expected the parameters as ln=N,r=N,p=N, got ${JSON.stringify(text)}`;
   if (ln < 1 || ln > 24 || r < 1 || r > 64 || p < 1 || p > 16) return 'scrypt parameters out of range (ln 1-24, r 1-64, p 1-16)';
   const params = { ln, r, p };
-  if (scryptMemory(params) > MAX_SCRYPT_MEMORY) return `scrypt parameters need ${scryptMemory(params) / 1024 / 1024} MiB per verification; at most 256 MiB`;
+  if (scryptMemory(params) > MAX_SCRYPT_MEMORY)
+    return `scrypt parameters need ${scryptMemory(params) / 1024 / 1024} MiB per verification; at most 256 MiB`;
   return params;
 }
 
@@ -68,10 +90,12 @@ export function parseStoredSecret(value: string): ParsedSecret {
   const fields = value.split('$');
   const scheme = fields[1] ?? '';
   if (scheme !== 'scrypt') {
-    if (OTHER_SCHEMES.has(scheme)) return { ok: false, problem: `a "$${scheme}$" hash is not supported; give an scrypt hash from \`switchboard hash-password\`` };
+    if (OTHER_SCHEMES.has(scheme))
+      return { ok: false, problem: `a "$${scheme}$" hash is not supported; give an scrypt hash from \`switchboard hash-password\`` };
     return { ok: true, secret: { kind: 'plain', text: value } };
   }
-  if (fields.length !== 5 || fields[0] !== '') return { ok: false, problem: 'expected an scrypt hash as $scrypt$ln=N,r=N,p=N$<salt>$<hash> (from `switchboard hash-password`)' };
+  if (fields.length !== 5 || fields[0] !== '')
+    return { ok: false, problem: 'expected an scrypt hash as $scrypt$ln=N,r=N,p=N$<salt>$<hash> (from `switchboard hash-password`)' };
   const params = parseParams(fields[2]!);
   if (typeof params === 'string') return { ok: false, problem: params };
   const [salt64, hash64] = [fields[3]!, fields[4]!];

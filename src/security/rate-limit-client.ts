@@ -22,5 +22,8 @@ export function rateLimitClient(ip: string): string {
   if (isIP(a) !== 6) return a;
   const groups = groupsOf(a);
   if (!groups) return a;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }

@@ -15,7 +15,10 @@ export type StatusAccess =
 
 /** An interface address that only this machine can reach: 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackOnly(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   if (h.startsWith('::ffff:')) return isLoopbackOnly(h.slice(7));
   return isIP(h) === 4 && h.startsWith('127.');

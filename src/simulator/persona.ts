@@ -48,19 +48,29 @@ function num(arg: string | undefined, def: number, what: string): number {
 export function parsePersona(spec: string): Persona {
   const [name, arg] = spec.split(':', 2) as [string, string | undefined];
   switch (name) {
-    case 'happy': return { name };
-    case 'black-hole': return { name };
-    case 'hang': return { name };
-    case 'throttling': return { name, every: Math.max(1, num(arg, 10, 'throttling')) };
-    case 'bind-refused': return { name, status: num(arg, STATUS.ESME_RBINDFAIL, 'bind-refused') };
-    case 'slow': return { name, delayMs: num(arg, 200, 'slow') };
-    case 'disconnect-after': return { name, count: Math.max(1, num(arg, 100, 'disconnect-after')) };
-    case 'garbage': return { name, after: Math.max(1, num(arg, 1, 'garbage')) };
-    case 'reject': return { name, status: num(arg, STATUS.ESME_RINVDSTADR, 'reject') };
+    case 'happy':
+      return { name };
+    case 'black-hole':
+      return { name };
+    case 'hang':
+      return { name };
+    case 'throttling':
+      return { name, every: Math.max(1, num(arg, 10, 'throttling')) };
+    case 'bind-refused':
+      return { name, status: num(arg, STATUS.ESME_RBINDFAIL, 'bind-refused') };
+    case 'slow':
+      return { name, delayMs: num(arg, 200, 'slow') };
+    case 'disconnect-after':
+      return { name, count: Math.max(1, num(arg, 100, 'disconnect-after')) };
+    case 'garbage':
+      return { name, after: Math.max(1, num(arg, 1, 'garbage')) };
+    case 'reject':
+      return { name, status: num(arg, STATUS.ESME_RINVDSTADR, 'reject') };
     case 'swallow':
       if (!arg) throw new Error('persona swallow: give the destination, e.g. swallow:4670000001');
       return { name, destination: arg };
-    default: throw new Error(`unknown persona ${JSON.stringify(name)}\n${PERSONA_HELP}`);
+    default:
+      throw new Error(`unknown persona ${JSON.stringify(name)}\n${PERSONA_HELP}`);
   }
 }
 
@@ -76,29 +86,45 @@ export type SubmitReaction =
  */
 export function reactToSubmit(p: Persona, simulatorIndex: number, sessionIndex: number, destination = ''): SubmitReaction {
   switch (p.name) {
-    case 'happy': return { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
+    case 'happy':
+      return { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
     case 'throttling':
       return { kind: 'respond', status: simulatorIndex % p.every === 0 ? STATUS.ESME_RTHROTTLED : STATUS.ESME_ROK, delayMs: 0 };
     case 'black-hole':
-    case 'hang': return { kind: 'ignore' };
-    case 'bind-refused': return { kind: 'respond', status: STATUS.ESME_RINVBNDSTS, delayMs: 0 };
-    case 'slow': return { kind: 'respond', status: STATUS.ESME_ROK, delayMs: p.delayMs };
-    case 'disconnect-after': return sessionIndex >= p.count ? { kind: 'disconnect' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
-    case 'garbage': return sessionIndex >= p.after ? { kind: 'garbage' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
-    case 'reject': return { kind: 'respond', status: p.status, delayMs: 0 };
-    case 'swallow': return destination === p.destination ? { kind: 'ignore' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
+    case 'hang':
+      return { kind: 'ignore' };
+    case 'bind-refused':
+      return { kind: 'respond', status: STATUS.ESME_RINVBNDSTS, delayMs: 0 };
+    case 'slow':
+      return { kind: 'respond', status: STATUS.ESME_ROK, delayMs: p.delayMs };
+    case 'disconnect-after':
+      return sessionIndex >= p.count ? { kind: 'disconnect' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
+    case 'garbage':
+      return sessionIndex >= p.after ? { kind: 'garbage' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
+    case 'reject':
+      return { kind: 'respond', status: p.status, delayMs: 0 };
+    case 'swallow':
+      return destination === p.destination ? { kind: 'ignore' } : { kind: 'respond', status: STATUS.ESME_ROK, delayMs: 0 };
   }
 }
 
 export function personaName(p: Persona): string {
   switch (p.name) {
-    case 'throttling': return `throttling:${p.every}`;
-    case 'bind-refused': return `bind-refused:0x${p.status.toString(16)}`;
-    case 'slow': return `slow:${p.delayMs}`;
-    case 'disconnect-after': return `disconnect-after:${p.count}`;
-    case 'garbage': return `garbage:${p.after}`;
-    case 'reject': return `reject:0x${p.status.toString(16)}`;
-    case 'swallow': return `swallow:${p.destination}`;
-    default: return p.name;
+    case 'throttling':
+      return `throttling:${p.every}`;
+    case 'bind-refused':
+      return `bind-refused:0x${p.status.toString(16)}`;
+    case 'slow':
+      return `slow:${p.delayMs}`;
+    case 'disconnect-after':
+      return `disconnect-after:${p.count}`;
+    case 'garbage':
+      return `garbage:${p.after}`;
+    case 'reject':
+      return `reject:0x${p.status.toString(16)}`;
+    case 'swallow':
+      return `swallow:${p.destination}`;
+    default:
+      return p.name;
   }
 }

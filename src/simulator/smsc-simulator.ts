@@ -55,7 +55,17 @@ function smppTime(d: Date): string {
 export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   persona: Persona;
   readonly received: ReceivedMessage[] = [];
-  readonly counters = { binds: 0, bindsRefused: 0, submits: 0, accepted: 0, throttled: 0, unanswered: 0, receiptsSent: 0, receiptsFailed: 0, tlsHandshakesFailed: 0 };
+  readonly counters = {
+    binds: 0,
+    bindsRefused: 0,
+    submits: 0,
+    accepted: 0,
+    throttled: 0,
+    unanswered: 0,
+    receiptsSent: 0,
+    receiptsFailed: 0,
+    tlsHandshakesFailed: 0,
+  };
   /** Most submits one session had waiting for their response at once (the client's window, seen from here). */
   maxOutstanding = 0;
   private readonly outstanding = new Map<SmscSession, number>();
@@ -66,7 +76,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   private readonly sockets = new Set<Socket>();
   private nextId = 1;
   private sessionSeq = 0;
-  private readonly opts: Required<Omit<SimulatorOptions, 'logger' | 'persona' | 'tls'>> & { logger: Logger | undefined; tls: ServerTlsFiles | undefined };
+  private readonly opts: Required<Omit<SimulatorOptions, 'logger' | 'persona' | 'tls'>> & {
+    logger: Logger | undefined;
+    tls: ServerTlsFiles | undefined;
+  };
 
   constructor(options: SimulatorOptions) {
     super();
@@ -102,7 +115,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
       const tlsServer = createTlsServer(serverTlsOptions(loadServerCredentials(tls)), (socket) => this.accept(socket));
       tlsServer.on('tlsClientError', (e, socket) => {
         this.counters.tlsHandshakesFailed++;
-        this.opts.logger?.warn({ err: e.message, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` }, 'TLS handshake failed');
+        this.opts.logger?.warn(
+          { err: e.message, remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}` },
+          'TLS handshake failed',
+        );
       });
       server = tlsServer;
     } else server = createServer((socket) => this.accept(socket));
@@ -116,7 +132,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
         resolve();
       });
     });
-    this.opts.logger?.info({ port: this.port, host: this.opts.host, tls: tls !== undefined, persona: personaName(this.persona) }, 'SMSC simulator listening');
+    this.opts.logger?.info(
+      { port: this.port, host: this.opts.host, tls: tls !== undefined, persona: personaName(this.persona) },
+      'SMSC simulator listening',
+    );
   }
 
   /** Stops listening and unbinds every session (a clean SMSC shutdown). */
@@ -173,7 +192,12 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     session.on('submit', (submit, respond) => this.onSubmit(session, sessionId, submit, respond));
   }
 
-  private onSubmit(session: SmscSession, sessionId: number, submit: ReceivedSubmit, respondNow: (status: number, id: string) => void): void {
+  private onSubmit(
+    session: SmscSession,
+    sessionId: number,
+    submit: ReceivedSubmit,
+    respondNow: (status: number, id: string) => void,
+  ): void {
     const index = ++this.counters.submits;
     const waiting = (this.outstanding.get(session) ?? 0) + 1;
     this.outstanding.set(session, waiting);
@@ -192,8 +216,10 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
           const n = this.nextId++;
           messageId = this.formatId(n, this.opts.idFormat);
           this.counters.accepted++;
-          const wantsReceipt = this.opts.receipts === 'all' || (this.opts.receipts === 'requested' && (submit.registeredDelivery & 0x03) !== 0);
-          if (wantsReceipt) this.scheduleReceipt(session, submit, n, this.opts.receiptBeforeResponse ? 0 : reaction.delayMs + this.opts.receiptDelayMs);
+          const wantsReceipt =
+            this.opts.receipts === 'all' || (this.opts.receipts === 'requested' && (submit.registeredDelivery & 0x03) !== 0);
+          if (wantsReceipt)
+            this.scheduleReceipt(session, submit, n, this.opts.receiptBeforeResponse ? 0 : reaction.delayMs + this.opts.receiptDelayMs);
         } else if (status === STATUS.ESME_RTHROTTLED) this.counters.throttled++;
         const answer = (): void => respond(status ?? STATUS.ESME_RSYSERR, messageId ?? '');
         if (this.opts.receiptBeforeResponse && messageId !== undefined) setTimeout(answer, reaction.delayMs + 100);
@@ -283,12 +309,29 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     for (const m of this.received) {
       if (m.status !== STATUS.ESME_ROK) continue;
       const body = m.shortMessage.length === 0 && m.messagePayload ? m.messagePayload : m.shortMessage;
-      const d = decodeShortMessage({ dataCoding: m.dataCoding, esmClass: m.esmClass, shortMessage: body, ...(m.sar ? { sar: m.sar } : {}) });
+      const d = decodeShortMessage({
+        dataCoding: m.dataCoding,
+        esmClass: m.esmClass,
+        shortMessage: body,
+        ...(m.sar ? { sar: m.sar } : {}),
+      });
       if (!d.concat) {
         out.push({ to: m.destAddr, from: m.sourceAddr, text: d.text, parts: 1, ref: undefined });
         continue;
       }
-      const r = addPart(state, { source: m.sourceAddr, destination: m.destAddr, ref: d.concat.ref, total: d.concat.total, seq: d.concat.seq, refBits: d.concat.refBits, text: d.text }, m.receivedAt);
+      const r = addPart(
+        state,
+        {
+          source: m.sourceAddr,
+          destination: m.destAddr,
+          ref: d.concat.ref,
+          total: d.concat.total,
+          seq: d.concat.seq,
+          refBits: d.concat.refBits,
+          text: d.text,
+        },
+        m.receivedAt,
+      );
       state = r.state;
       if (r.complete) out.push({ to: m.destAddr, from: m.sourceAddr, text: r.complete.text, parts: r.complete.total, ref: r.complete.ref });
     }

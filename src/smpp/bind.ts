@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { BindMode, Link } from '../domain/link.js';
 import { cstring, type RawPdu } from './codec.js';
 import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
-import { ConnectionClosedError, ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
+import { ConnectionClosedError, type ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
 import { parseInbound, type InboundSm } from './inbound.js';
 import { openSocket } from './open-socket.js';
 import { encodeSubmitSm } from './submit-codec.js';
@@ -29,13 +29,20 @@ export type DownReason =
 
 export function describeDown(r: DownReason): string {
   switch (r.kind) {
-    case 'refused': return `connection refused or failed (${r.detail})`;
-    case 'connect-timeout': return 'connect timed out';
-    case 'tls': return `TLS failed: ${r.detail}`;
-    case 'bind-rejected': return `bind rejected with ${statusName(r.status)}`;
-    case 'bind-timeout': return 'no bind response in time';
-    case 'lost': return `session lost: ${r.detail}`;
-    case 'unbound-by-smsc': return 'the SMSC unbound the session';
+    case 'refused':
+      return `connection refused or failed (${r.detail})`;
+    case 'connect-timeout':
+      return 'connect timed out';
+    case 'tls':
+      return `TLS failed: ${r.detail}`;
+    case 'bind-rejected':
+      return `bind rejected with ${statusName(r.status)}`;
+    case 'bind-timeout':
+      return 'no bind response in time';
+    case 'lost':
+      return `session lost: ${r.detail}`;
+    case 'unbound-by-smsc':
+      return 'the SMSC unbound the session';
   }
 }
 
@@ -123,7 +130,17 @@ export class Bind extends EventEmitter<BindEvents> {
   private probation = false;
   private readonly random: () => number;
   /** Submits written on this bind since start, and answered: for status and tests. */
-  readonly counters = { submitted: 0, accepted: 0, refused: 0, unanswered: 0, throttled: 0, inbound: 0, sessions: 0, mo: 0, receipts: {} as Record<string, number> };
+  readonly counters = {
+    submitted: 0,
+    accepted: 0,
+    refused: 0,
+    unanswered: 0,
+    throttled: 0,
+    inbound: 0,
+    sessions: 0,
+    mo: 0,
+    receipts: {} as Record<string, number>,
+  };
   /** Submits written per second, and submit_sm → submit_sm_resp latency, over the last minute (for the admin port). */
   readonly recent = { submits: new SlidingCounter(), latencyMs: new SlidingHistogram() };
   /** Called when the bind may take more parts (a slot freed, a pause or a token wait ended, a session bound). */
@@ -225,7 +242,10 @@ export class Bind extends EventEmitter<BindEvents> {
     if (h === this.lastHealthy && c === this.lastCanTake) return;
     if (h !== this.lastHealthy) {
       if (!h && this.current.kind === 'bound' && !this.probation) {
-        this.log.warn({ oldestPendingMs: now - (this.conn?.oldestPendingSentAt() ?? now) }, 'bind unhealthy: responses overdue; routing around it');
+        this.log.warn(
+          { oldestPendingMs: now - (this.conn?.oldestPendingSentAt() ?? now) },
+          'bind unhealthy: responses overdue; routing around it',
+        );
       } else if (h) this.log.info('bind healthy');
     }
     this.lastHealthy = h;
@@ -237,7 +257,13 @@ export class Bind extends EventEmitter<BindEvents> {
     if (this.stopping) return;
     this.setState({ kind: 'connecting', since: Date.now() });
     const { link } = this;
-    const opened = await openSocket({ host: link.host, port: this.opts.port, timeoutMs: link.connectTimeoutMs, tls: link.tls, log: this.log });
+    const opened = await openSocket({
+      host: link.host,
+      port: this.opts.port,
+      timeoutMs: link.connectTimeoutMs,
+      tls: link.tls,
+      log: this.log,
+    });
     if (!opened.ok) {
       this.scheduleReconnect(opened.reason);
       return;
@@ -251,7 +277,12 @@ export class Bind extends EventEmitter<BindEvents> {
     this.conn = conn;
     this.counters.sessions++;
     conn.on('request', (pdu) => this.onRequest(conn, pdu));
-    conn.on('orphanResponse', (commandId, sequence) => this.log.warn({ commandId: `0x${commandId.toString(16)}`, sequence }, 'response to nothing we are waiting for (late, or to a request given up); ignored'));
+    conn.on('orphanResponse', (commandId, sequence) =>
+      this.log.warn(
+        { commandId: `0x${commandId.toString(16)}`, sequence },
+        'response to nothing we are waiting for (late, or to a request given up); ignored',
+      ),
+    );
     conn.on('close', (reason) => this.onClose(conn, reason));
     this.setState({ kind: 'binding', since: Date.now() });
     let resp: RawPdu;
@@ -301,7 +332,8 @@ export class Bind extends EventEmitter<BindEvents> {
     this.failQueued(`session ended (${describeClose(reason)})`);
     const wasBound = this.current.kind === 'bound' || this.current.kind === 'unbinding';
     if (wasBound && reason.kind === 'response-timeout') {
-      if (!this.probation) this.log.warn('the SMSC stopped answering; after the rebind this bind sends one message at a time until it answers');
+      if (!this.probation)
+        this.log.warn('the SMSC stopped answering; after the rebind this bind sends one message at a time until it answers');
       this.probation = true;
     }
     if (this.stopping) {
@@ -310,7 +342,8 @@ export class Bind extends EventEmitter<BindEvents> {
     }
     let down: DownReason;
     if (this.pendingDownReason) down = this.pendingDownReason;
-    else if (this.current.kind === 'binding') down = reason.kind === 'response-timeout' ? { kind: 'bind-timeout' } : { kind: 'lost', detail: describeClose(reason) };
+    else if (this.current.kind === 'binding')
+      down = reason.kind === 'response-timeout' ? { kind: 'bind-timeout' } : { kind: 'lost', detail: describeClose(reason) };
     else down = { kind: 'lost', detail: describeClose(reason) };
     this.pendingDownReason = undefined;
     if (wasBound) this.log.warn({ reason: describeDown(down) }, 'session lost');
@@ -335,20 +368,23 @@ export class Bind extends EventEmitter<BindEvents> {
   private scheduleKeepAlive(): void {
     clearTimeout(this.keepAliveTimer);
     const interval = this.link.enquireLinkIntervalMs;
-    this.keepAliveTimer = setTimeout(() => {
-      const conn = this.conn;
-      if (!conn || this.current.kind !== 'bound') return;
-      // Only an idle session needs probing: any PDU from the SMSC already proves it alive.
-      if (Date.now() - this.lastInboundAt >= interval) {
-        conn.request('enquire_link', {}, this.link.responseTimeoutMs).then(
-          () => {
-            this.lastInboundAt = Date.now();
-          },
-          () => undefined, // a timeout closes the connection; onClose reports it
-        );
-      }
-      this.scheduleKeepAlive();
-    }, Math.max(10, interval - (Date.now() - this.lastInboundAt)));
+    this.keepAliveTimer = setTimeout(
+      () => {
+        const conn = this.conn;
+        if (!conn || this.current.kind !== 'bound') return;
+        // Only an idle session needs probing: any PDU from the SMSC already proves it alive.
+        if (Date.now() - this.lastInboundAt >= interval) {
+          conn.request('enquire_link', {}, this.link.responseTimeoutMs).then(
+            () => {
+              this.lastInboundAt = Date.now();
+            },
+            () => undefined, // a timeout closes the connection; onClose reports it
+          );
+        }
+        this.scheduleKeepAlive();
+      },
+      Math.max(10, interval - (Date.now() - this.lastInboundAt)),
+    );
     this.keepAliveTimer.unref();
   }
 
@@ -380,7 +416,12 @@ export class Bind extends EventEmitter<BindEvents> {
           return;
         }
         handler(sm, this).then(
-          (answer) => conn.respond(pdu, answer === 'ok' ? STATUS.ESME_ROK : STATUS.ESME_RX_T_APPN, pdu.command === 'deliver_sm' ? { message_id: '' } : {}),
+          (answer) =>
+            conn.respond(
+              pdu,
+              answer === 'ok' ? STATUS.ESME_ROK : STATUS.ESME_RX_T_APPN,
+              pdu.command === 'deliver_sm' ? { message_id: '' } : {},
+            ),
           (e: unknown) => {
             this.log.error({ err: e }, 'inbound handler failed; the SMSC will retry');
             conn.respond(pdu, STATUS.ESME_RX_T_APPN);
@@ -442,7 +483,9 @@ export class Bind extends EventEmitter<BindEvents> {
       this.inFlight++;
       this.counters.submitted++;
       this.recent.submits.add(now);
-      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) => this.answered(conn, part.cb, err, status, messageId, now));
+      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) =>
+        this.answered(conn, part.cb, err, status, messageId, now),
+      );
     }
   }
 
@@ -459,7 +502,14 @@ export class Bind extends EventEmitter<BindEvents> {
     }, ms);
   }
 
-  private answered(conn: SmppConnection, cb: OutcomeCallback, err: ConnectionClosedError | ResponseTimeoutError | null, status: number, messageId: string, sentAt: number): void {
+  private answered(
+    conn: SmppConnection,
+    cb: OutcomeCallback,
+    err: ConnectionClosedError | ResponseTimeoutError | null,
+    status: number,
+    messageId: string,
+    sentAt: number,
+  ): void {
     this.inFlight--;
     if (!err) {
       const now = Date.now();
@@ -490,7 +540,10 @@ export class Bind extends EventEmitter<BindEvents> {
           const pauseMs = this.throttle.throttled(Date.now());
           if (pauseMs !== undefined) {
             // Once per pause, not per answer; the full figures are in the bind's counters and /metrics.
-            this.log.warn({ status: statusName(status), pauseMs, throttledSoFar: this.counters.throttled }, 'throttled by the SMSC; pausing this bind');
+            this.log.warn(
+              { status: statusName(status), pauseMs, throttledSoFar: this.counters.throttled },
+              'throttled by the SMSC; pausing this bind',
+            );
             this.wakeIn(pauseMs);
             this.emit('throttled', this.throttle.pausedUntil);
           }

@@ -25,17 +25,25 @@ export type CloseReason =
 
 export function describeClose(r: CloseReason): string {
   switch (r.kind) {
-    case 'peer': return 'closed by the peer';
-    case 'local': return r.detail;
-    case 'socket-error': return `socket error: ${r.detail}`;
-    case 'protocol': return `protocol error: ${r.detail}`;
-    case 'response-timeout': return `response timeout: ${r.detail}`;
+    case 'peer':
+      return 'closed by the peer';
+    case 'local':
+      return r.detail;
+    case 'socket-error':
+      return `socket error: ${r.detail}`;
+    case 'protocol':
+      return `protocol error: ${r.detail}`;
+    case 'response-timeout':
+      return `response timeout: ${r.detail}`;
   }
 }
 
 /** The request was written but the connection ended before its response: the peer may or may not have acted on it. */
 export class ConnectionClosedError extends Error {
-  constructor(readonly reason: CloseReason, readonly written: boolean) {
+  constructor(
+    readonly reason: CloseReason,
+    readonly written: boolean,
+  ) {
     super(`connection ended before the response (${describeClose(reason)})`);
     this.name = 'ConnectionClosedError';
   }
@@ -150,7 +158,13 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     return this.sequence;
   }
 
-  private track(sequence: number, command: string, timeoutMs: number, onResponse: Pending['onResponse'], onError: Pending['onError']): void {
+  private track(
+    sequence: number,
+    command: string,
+    timeoutMs: number,
+    onResponse: Pending['onResponse'],
+    onError: Pending['onError'],
+  ): void {
     const now = Date.now();
     this.pending.set(sequence, { onResponse, onError, command, sentAt: now, deadline: now + timeoutMs });
   }

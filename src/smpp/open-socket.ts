@@ -53,7 +53,11 @@ export function openSocket(o: OpenSocketOptions): Promise<OpenSocketResult> {
       resolve(r);
     };
     const timer = setTimeout(() => {
-      done(tcpUp && tls ? { ok: false, reason: { kind: 'tls', detail: `no TLS handshake within ${o.timeoutMs} ms` } } : { ok: false, reason: { kind: 'connect-timeout' } });
+      done(
+        tcpUp && tls
+          ? { ok: false, reason: { kind: 'tls', detail: `no TLS handshake within ${o.timeoutMs} ms` } }
+          : { ok: false, reason: { kind: 'connect-timeout' } },
+      );
     }, o.timeoutMs);
     const onConnect = (): void => {
       tcpUp = true;
@@ -62,14 +66,21 @@ export function openSocket(o: OpenSocketOptions): Promise<OpenSocketResult> {
     const onSecure = (): void => {
       const t = s as TLSSocket;
       if (!t.authorized) {
-        o.log.warn({ host: o.host, port: o.port, certificateProblem: String(t.authorizationError) }, 'the SMSC\'s TLS certificate is not verified (ssl-verify is false)');
+        o.log.warn(
+          { host: o.host, port: o.port, certificateProblem: String(t.authorizationError) },
+          "the SMSC's TLS certificate is not verified (ssl-verify is false)",
+        );
       }
       done({ ok: true, socket: s });
     };
     const onError = (e: NodeJS.ErrnoException): void => {
       // Before the TCP connect it is the network; after it, only the TLS handshake can fail.
       if (tcpUp && tls) done({ ok: false, reason: { kind: 'tls', detail: describeTlsError(e) } });
-      else done({ ok: false, reason: e.code === 'ETIMEDOUT' ? { kind: 'connect-timeout' } : { kind: 'refused', detail: e.code ?? e.message } });
+      else
+        done({
+          ok: false,
+          reason: e.code === 'ETIMEDOUT' ? { kind: 'connect-timeout' } : { kind: 'refused', detail: e.code ?? e.message },
+        });
     };
     s.once('connect', onConnect);
     if (tls) s.once('secureConnect', onSecure);

@@ -33,17 +33,26 @@ export class SubmitEncodeError extends Error {
  * the frame. A frame is built once per part and reused when the part is sent again.
  */
 export function encodeSubmitSm(p: SubmitPart): Buffer {
-  if (p.shortMessage.length > 254) throw new SubmitEncodeError(`short_message of ${p.shortMessage.length} octets (at most 254; longer texts go in parts or message_payload)`);
+  if (p.shortMessage.length > 254)
+    throw new SubmitEncodeError(
+      `short_message of ${p.shortMessage.length} octets (at most 254; longer texts go in parts or message_payload)`,
+    );
   let length =
     HEADER_BYTES +
     cstrLen(p.serviceType) +
-    2 + cstrLen(p.sourceAddr) +
-    2 + cstrLen(p.destAddr) +
-    3 + cstrLen(p.scheduleDeliveryTime) + cstrLen(p.validityPeriod) +
-    5 + p.shortMessage.length;
+    2 +
+    cstrLen(p.sourceAddr) +
+    2 +
+    cstrLen(p.destAddr) +
+    3 +
+    cstrLen(p.scheduleDeliveryTime) +
+    cstrLen(p.validityPeriod) +
+    5 +
+    p.shortMessage.length;
   if (p.sar) length += 6 + 5 + 5;
   if (p.messagePayload) {
-    if (p.messagePayload.length > 0xffff) throw new SubmitEncodeError(`message_payload of ${p.messagePayload.length} octets (at most 65535)`);
+    if (p.messagePayload.length > 0xffff)
+      throw new SubmitEncodeError(`message_payload of ${p.messagePayload.length} octets (at most 65535)`);
     length += 4 + p.messagePayload.length;
   }
   const buf = Buffer.allocUnsafe(length);
@@ -83,7 +92,7 @@ export function encodeSubmitSm(p: SubmitPart): Buffer {
   if (p.messagePayload) {
     at = buf.writeUInt16BE(TLV_MESSAGE_PAYLOAD, at);
     at = buf.writeUInt16BE(p.messagePayload.length, at);
-    at += p.messagePayload.copy(buf, at);
+    p.messagePayload.copy(buf, at);
   }
   return buf;
 }

@@ -13,7 +13,10 @@ export class TokenBucket {
   /** GCRA's theoretical arrival time of the next submit. */
   private tat: number;
 
-  constructor(readonly ratePerSecond: number, now: number) {
+  constructor(
+    readonly ratePerSecond: number,
+    now: number,
+  ) {
     this.burst = Math.max(1, ratePerSecond * 0.02);
     this.rule = ratePerSecond > 0 ? bucketRule(ratePerSecond, this.burst) : undefined;
     // One submit may go at once; the rest of the burst is earned.

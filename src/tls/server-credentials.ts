@@ -44,7 +44,8 @@ export function loadServerCredentials(files: ServerTlsFiles): ServerCredentials 
   } catch (e) {
     throw new TlsFileError(files.keyFile, `is not a PEM private key (${reason(e)})`);
   }
-  if (!leaf.checkPrivateKey(privateKey)) throw new TlsFileError(files.keyFile, `is not the private key of the certificate in ${files.certFile}`);
+  if (!leaf.checkPrivateKey(privateKey))
+    throw new TlsFileError(files.keyFile, `is not the private key of the certificate in ${files.certFile}`);
   try {
     // What OpenSSL itself makes of the whole chain; a broken intermediate shows up only here.
     createSecureContext({ cert, key, minVersion: MIN_TLS_VERSION });
@@ -67,9 +68,7 @@ export function httpsServerOptions(files: ServerTlsFiles | undefined): HttpsServ
   return files ? serverTlsOptions(loadServerCredentials(files)) : null;
 }
 
-export type TlsReloadResult =
-  | { readonly ok: true; readonly fingerprint256: string }
-  | { readonly ok: false; readonly error: TlsFileError };
+export type TlsReloadResult = { readonly ok: true; readonly fingerprint256: string } | { readonly ok: false; readonly error: TlsFileError };
 
 /**
  * Re-reads the files and swaps them into a running TLS server (new connections get the new certificate; open

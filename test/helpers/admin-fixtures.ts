@@ -22,7 +22,15 @@ function bind(over: Partial<BindView> & Pick<BindView, 'bind' | 'link' | 'state'
     probation: false,
     window: { inUse: 3, size: 10 },
     throughput: { limit: 100, actual: 45.25 },
-    counters: { submitted: 1_234_567, accepted: 1_234_000, refused: 560, throttled: 7, unanswered: 0, receipts: { delivered: 1_200_000 }, mo: 12 },
+    counters: {
+      submitted: 1_234_567,
+      accepted: 1_234_000,
+      refused: 560,
+      throttled: 7,
+      unanswered: 0,
+      receipts: { delivered: 1_200_000 },
+      mo: 12,
+    },
     latencyMs: { p50: 12, p99: 1500 },
     ...over,
   };
@@ -36,7 +44,10 @@ export const LINKS: readonly LinkView[] = [
     port: 2775,
     admin: 'running',
     healthy: true,
-    binds: [bind({ bind: 'primary#0', link: 'primary', state: 'bound' }), bind({ bind: 'primary#1', link: 'primary', state: 'bound', node: 'gw-b', window: { inUse: 0, size: 10 } })],
+    binds: [
+      bind({ bind: 'primary#0', link: 'primary', state: 'bound' }),
+      bind({ bind: 'primary#1', link: 'primary', state: 'bound', node: 'gw-b', window: { inUse: 0, size: 10 } }),
+    ],
     routes: [{ route: ROUTE_KEY, tier: 'preferred' }],
   },
   {
@@ -101,7 +112,9 @@ export const STATUS: GatewayStatus = {
 /** The same gateway with the backup stopped by an operator: nothing is down that should be up. */
 export const STATUS_BACKUP_STOPPED: GatewayStatus = {
   ...STATUS,
-  links: LINKS.map((l) => (l.id === 'backup' ? { ...l, admin: 'stopped' as const, binds: l.binds.map((b) => ({ ...b, state: 'stopped', reason: undefined })) } : l)),
+  links: LINKS.map((l) =>
+    l.id === 'backup' ? { ...l, admin: 'stopped' as const, binds: l.binds.map((b) => ({ ...b, state: 'stopped', reason: undefined })) } : l,
+  ),
 };
 
 export const FAILED_PAGE: PeekPage = {
@@ -140,7 +153,25 @@ export const EXPLANATION: RouteExplanation<LiveLinkExplanation> = {
   route: { key: ROUTE_KEY, preferred: ['primary'], fallback: ['backup'] },
   reason: undefined,
   links: [
-    { link: 'primary', smscId: 'primary', tier: 'preferred', usability: 1, rule: 'preferred-smsc-id', reason: 'preferred-smsc-id (R) lists "R"', health: 'healthy', queued: 4321 },
-    { link: 'backup', smscId: 'backup', tier: 'fallback', usability: 0, rule: undefined, reason: 'may carry it (smsc-id "R"); no rule prefers it', health: 'down', queued: 4321 },
+    {
+      link: 'primary',
+      smscId: 'primary',
+      tier: 'preferred',
+      usability: 1,
+      rule: 'preferred-smsc-id',
+      reason: 'preferred-smsc-id (R) lists "R"',
+      health: 'healthy',
+      queued: 4321,
+    },
+    {
+      link: 'backup',
+      smscId: 'backup',
+      tier: 'fallback',
+      usability: 0,
+      rule: undefined,
+      reason: 'may carry it (smsc-id "R"); no rule prefers it',
+      health: 'down',
+      queued: 4321,
+    },
   ],
 };

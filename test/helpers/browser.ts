@@ -14,7 +14,10 @@ export const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'dashboard');
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = CANDIDATES.find((p) => existsSync(p));
-  if (!executablePath) throw new Error(`no Chromium at ${CANDIDATES.join(', ')}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`);
+  if (!executablePath)
+    throw new Error(
+      `no Chromium at ${CANDIDATES.join(', ')}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH`,
+    );
   // --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
   return chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage'], timeout: 15_000 });
 }

@@ -35,8 +35,18 @@ export function writeConfig(dir: string, name: string, config: Record<string, un
  * when the test process ends, however it ends, so a failed or interrupted test leaves no gateway running (its links
  * process and its redis-server follow it).
  */
-export async function startChildGateway(configFile: string, redisSocket: string, httpPort: number, timeoutMs = 20_000, args: readonly string[] = []): Promise<ChildGateway> {
-  const cmd = withParentDeathSignal(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', configFile, ...args], 'KILL');
+export async function startChildGateway(
+  configFile: string,
+  redisSocket: string,
+  httpPort: number,
+  timeoutMs = 20_000,
+  args: readonly string[] = [],
+): Promise<ChildGateway> {
+  const cmd = withParentDeathSignal(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', configFile, ...args],
+    'KILL',
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisSocket ? `unix://${redisSocket}` : '' };
   const proc = spawn(cmd.command, cmd.args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';

@@ -35,7 +35,9 @@ export interface FakeAdminOptions {
 }
 
 const QUEUED_PAGE: PeekPage = {
-  messages: [{ ...FAILED_PAGE.messages[0]!, id: 'm-2', state: 'waiting', attempts: 0, error: undefined, failedAt: undefined, text: 'Hello' }],
+  messages: [
+    { ...FAILED_PAGE.messages[0]!, id: 'm-2', state: 'waiting', attempts: 0, error: undefined, failedAt: undefined, text: 'Hello' },
+  ],
 };
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -100,26 +102,42 @@ export async function startFakeAdminApi(opts: FakeAdminOptions = {}): Promise<Fa
         if (!Number.isInteger(limit) || limit < 1 || limit > 500) return refuse(res, 400, 'invalid_request', 'limit: 1 to 500');
         return send(res, 200, url.searchParams.get('state') === 'failed' ? FAILED_PAGE : QUEUED_PAGE);
       }
-      if (method === 'POST' && (verb === 'pause' || verb === 'resume')) return done(action({ action: `route.${verb}`, detail: `route ${id}: ${verb}d` }));
+      if (method === 'POST' && (verb === 'pause' || verb === 'resume'))
+        return done(action({ action: `route.${verb}`, detail: `route ${id}: ${verb}d` }));
       if (method === 'POST' && (verb === 'retry' || verb === 'remove')) {
         const ids = (body as { ids?: string[] } | undefined)?.ids;
         const n = ids?.length ?? 12;
         const counts = verb === 'retry' ? { retried: n } : { removed: n };
-        return done(action({ action: `route.${verb}`, detail: `route ${id}: ${n} failed messages ${verb === 'retry' ? 'queued again' : 'removed'}`, ...counts }));
+        return done(
+          action({
+            action: `route.${verb}`,
+            detail: `route ${id}: ${n} failed messages ${verb === 'retry' ? 'queued again' : 'removed'}`,
+            ...counts,
+          }),
+        );
       }
       if (method === 'POST' && verb === 'move') {
         const smsc = (body as { smsc?: string } | undefined)?.smsc ?? '';
         if (!smscIds.includes(smsc)) return refuse(res, 400, 'unknown_smsc', `no link has smsc-id "${smsc}"`, { known: smscIds });
-        return done(action({ action: 'route.move', detail: `route ${id}: 4000 waiting messages routed with smsc-id ${smsc}`, moved: 4000, skippedActive: 20 }));
+        return done(
+          action({
+            action: 'route.move',
+            detail: `route ${id}: 4000 waiting messages routed with smsc-id ${smsc}`,
+            moved: 4000,
+            skippedActive: 20,
+          }),
+        );
       }
     }
     if (method === 'POST' && what === 'reload' && id === undefined) {
-      if (api.reloadProblems) return refuse(res, 400, 'invalid_config', 'the configuration was not reloaded', { problems: api.reloadProblems });
+      if (api.reloadProblems)
+        return refuse(res, 400, 'invalid_config', 'the configuration was not reloaded', { problems: api.reloadProblems });
       return done(action({ action: 'reload', detail: 'configuration reloaded: 2 links, 1 account' }));
     }
     if (method === 'GET' && what === 'explain' && id === undefined) {
       const account = url.searchParams.get('account');
-      if (account !== EXPLANATION.account) return refuse(res, 404, 'unknown_account', `no account "${account ?? ''}"`, { known: [EXPLANATION.account] });
+      if (account !== EXPLANATION.account)
+        return refuse(res, 404, 'unknown_account', `no account "${account ?? ''}"`, { known: [EXPLANATION.account] });
       return send(res, 200, EXPLANATION);
     }
     return refuse(res, 404, 'not_found', 'no such path');

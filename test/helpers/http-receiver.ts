@@ -29,7 +29,14 @@ export async function startReceiver(port = 0): Promise<HttpReceiver> {
         return;
       }
       const url = req.url ?? '/';
-      requests.push({ method: req.method ?? '', url, query: new URL(url, 'http://x').searchParams, headers: req.headers, body, at: Date.now() });
+      requests.push({
+        method: req.method ?? '',
+        url,
+        query: new URL(url, 'http://x').searchParams,
+        headers: req.headers,
+        body,
+        at: Date.now(),
+      });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });
   });

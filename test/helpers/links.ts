@@ -2,7 +2,10 @@ import type { Link } from '../../src/domain/link.js';
 import { SmscSimulator, type SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
 
 /** A simulator on an ephemeral port, killed with the test's cleanups. */
-export async function startSimulator(cleanups: Array<() => Promise<void> | void>, opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> {
+export async function startSimulator(
+  cleanups: Array<() => Promise<void> | void>,
+  opts: Partial<SimulatorOptions> = {},
+): Promise<SmscSimulator> {
   const s = new SmscSimulator({ port: 0, ...opts });
   await s.start();
   cleanups.push(() => s.kill());

@@ -31,7 +31,10 @@ export function subPathLocation(prefix: string, upstream: string): string {
 
 export async function startNginx(opts: { prefix: string; upstreamPort: number }): Promise<Nginx> {
   const bin = BINARIES.find((p) => existsSync(p));
-  if (!bin) throw new Error(`no nginx at ${BINARIES.join(', ')}: install Debian's nginx (apt-get install -y nginx; .ci/run does) or set NGINX_PATH`);
+  if (!bin)
+    throw new Error(
+      `no nginx at ${BINARIES.join(', ')}: install Debian's nginx (apt-get install -y nginx; .ci/run does) or set NGINX_PATH`,
+    );
   const dir = mkdtempSync(join(tmpdir(), 'sb-nginx-'));
   const port = await freePort();
   const conf = join(dir, 'nginx.conf');
@@ -58,7 +61,9 @@ http {
 }
 `,
   );
-  const child: ChildProcess = spawn(bin, ['-p', dir, '-c', conf, '-g', 'daemon off;', '-e', join(dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(bin, ['-p', dir, '-c', conf, '-g', 'daemon off;', '-e', join(dir, 'error.log')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -66,7 +71,10 @@ http {
   const deadline = Date.now() + 5000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`nginx exited at start (${child.exitCode}): ${log()}`);
-    const up = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
     if (up) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

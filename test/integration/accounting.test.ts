@@ -18,7 +18,8 @@ import { useTestRedis } from '../helpers/redis.js';
 const env = useTestRedis();
 const { cleanups } = env;
 
-const sim = (persona = 'happy', opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona), ...opts });
+const sim = (persona = 'happy', opts: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> =>
+  startSimulator(cleanups, { persona: parsePersona(persona), ...opts });
 
 async function gateway(...args: Parameters<typeof testConfig>): Promise<App> {
   const app = await startGateway(testConfig(...args), env.redis, cleanups);
@@ -34,7 +35,12 @@ async function receiver(): Promise<HttpReceiver> {
 const basic = `Basic ${Buffer.from('u:p').toString('base64')}`;
 
 async function sendJson(app: App, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { authorization: basic, 'content-type': 'application/json' }, payload: body });
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/api/v1/messages',
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    payload: body,
+  });
   return { status: res.statusCode, json: res.json() as Record<string, unknown> };
 }
 
@@ -52,7 +58,12 @@ describe('exact accounting', () => {
     const admin = env.redis.client();
     // Redis refuses every write (NOREPLICAS) from the moment the SMSC has the submit until well after its answer.
     s.once('submit', () => void admin.config('SET', 'min-replicas-to-write', '1'));
-    const sent = await sendJson(app, { to: '4670000501', text: 'record me', dlrMask: 8, dlrUrl: `http://127.0.0.1:${r.port}/dlr?type=%d&id=%F` });
+    const sent = await sendJson(app, {
+      to: '4670000501',
+      text: 'record me',
+      dlrMask: 8,
+      dlrUrl: `http://127.0.0.1:${r.port}/dlr?type=%d&id=%F`,
+    });
     expect(sent.status).toBe(202);
     const id = (sent.json.messages as { id: string }[])[0]!.id;
     await waitFor(() => s.received.length === 1, 5000, 'the submit at the SMSC');
@@ -72,13 +83,20 @@ describe('exact accounting', () => {
     const WINDOW = 5;
     const s = await sim(`swallow:${SWALLOWED}`);
     const r = await receiver();
-    const app = await gateway([testLink(s.port, { id: 'acct2', responseTimeoutMs: 300, unhealthyAfterMs: 200, maxPendingSubmits: WINDOW })]);
+    const app = await gateway([
+      testLink(s.port, { id: 'acct2', responseTimeoutMs: 300, unhealthyAfterMs: 200, maxPendingSubmits: WINDOW }),
+    ]);
     await waitFor(() => app.runtimes.get('acct2')!.healthy(), 5000, 'bound');
     // Steady other traffic the whole time, so the SMSC answers something while the swallowed one waits.
     const load = steadyLoad((to) => sendsms(app, { username: 'u', password: 'p', to, text: 'other' }).then((x) => x.status), 100, 300);
     cleanups.push(() => load.stop());
     await sleep(200);
-    const sent = await sendJson(app, { to: SWALLOWED, text: 'swallowed', dlrMask: 16, dlrUrl: `http://127.0.0.1:${r.port}/dlr?type=%d&A=%A` });
+    const sent = await sendJson(app, {
+      to: SWALLOWED,
+      text: 'swallowed',
+      dlrMask: 16,
+      dlrUrl: `http://127.0.0.1:${r.port}/dlr?type=%d&A=%A`,
+    });
     const id = (sent.json.messages as { id: string }[])[0]!.id;
     let st: Record<string, unknown> = {};
     await waitFor(async () => (st = await state(app, id)).status === 'failed', 10_000, 'failed as unanswered');
@@ -90,7 +108,11 @@ describe('exact accounting', () => {
     expect(copies).toBeGreaterThanOrEqual(1);
     expect(copies).toBeLessThanOrEqual(3);
     // Nothing else was lost or slowed to a trickle: every other message delivered, on the one session, window full.
-    await waitFor(() => load.sent.every((x) => s.received.some((m) => m.destAddr === x.to && m.status === 0)), 10_000, 'the other traffic delivered');
+    await waitFor(
+      () => load.sent.every((x) => s.received.some((m) => m.destAddr === x.to && m.status === 0)),
+      10_000,
+      'the other traffic delivered',
+    );
     expect(s.counters.binds).toBe(1);
     const bind = app.runtimes.get('acct2')!.senders[0]!;
     expect(bind.onProbation).toBe(false);
@@ -101,7 +123,10 @@ describe('exact accounting', () => {
     const a = await sim();
     const b = await sim();
     const app = await gateway(
-      [testLink(a.port, { id: 'routeA', smscId: 'A', routing: { ...testLink(0).routing, allowedPrefix: ['4671'] } }), testLink(b.port, { id: 'routeB', smscId: 'B', routing: { ...testLink(0).routing, allowedPrefix: ['4672'] } })],
+      [
+        testLink(a.port, { id: 'routeA', smscId: 'A', routing: { ...testLink(0).routing, allowedPrefix: ['4671'] } }),
+        testLink(b.port, { id: 'routeB', smscId: 'B', routing: { ...testLink(0).routing, allowedPrefix: ['4672'] } }),
+      ],
       { prefix: 'twoRoutes' },
     );
     await waitFor(() => app.runtimes.get('routeA')!.healthy() && app.runtimes.get('routeB')!.healthy(), 5000, 'both bound');

@@ -22,16 +22,26 @@ const STATUS = `Basic ${Buffer.from('x:peek').toString('base64')}`;
 const sim = (persona = 'happy'): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona) });
 
 async function gateway(links: Parameters<typeof testConfig>[0], raw: Record<string, unknown> = {}): Promise<App> {
-  const app = await startGateway(testConfig(links, { raw: { admin: { 'admin-port': 0, 'admin-password': 's3cret', 'status-password': 'peek' }, ...raw } }), env.redis, cleanups);
+  const app = await startGateway(
+    testConfig(links, { raw: { admin: { 'admin-port': 0, 'admin-password': 's3cret', 'status-password': 'peek' }, ...raw } }),
+    env.redis,
+    cleanups,
+  );
   return app;
 }
 
 async function api<T>(app: App, method: 'GET' | 'POST', url: string, body?: unknown, auth = ADMIN): Promise<{ status: number; json: T }> {
-  const res = await app.admin.inject({ method, url, headers: { authorization: auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}) });
+  const res = await app.admin.inject({
+    method,
+    url,
+    headers: { authorization: auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+  });
   return { status: res.statusCode, json: res.json() as T };
 }
 
-const routeOf = async (app: App, link: string): Promise<RouteView> => (await api<{ routes: RouteView[] }>(app, 'GET', '/api/v1/routes')).json.routes.find((r) => r.preferred.includes(link))!;
+const routeOf = async (app: App, link: string): Promise<RouteView> =>
+  (await api<{ routes: RouteView[] }>(app, 'GET', '/api/v1/routes')).json.routes.find((r) => r.preferred.includes(link))!;
 
 async function sendMany(app: App, n: number, base: number): Promise<string[]> {
   const tos = Array.from({ length: n }, (_, i) => String(base + i));
@@ -44,14 +54,27 @@ describe('admin API: links', () => {
     const main = await sim();
     const backup = await sim();
     const routing = { ...testLink(0).routing };
-    const app = await gateway([testLink(main.port, { id: 'main', smscId: 'gw', routing: { ...routing, preferredSmscId: ['gw'] } }), testLink(backup.port, { id: 'backup', smscId: 'backup' })], { accounts: [{ username: 'u', password: 'p', 'default-smsc': 'gw' }] });
+    const app = await gateway(
+      [
+        testLink(main.port, { id: 'main', smscId: 'gw', routing: { ...routing, preferredSmscId: ['gw'] } }),
+        testLink(backup.port, { id: 'backup', smscId: 'backup' }),
+      ],
+      { accounts: [{ username: 'u', password: 'p', 'default-smsc': 'gw' }] },
+    );
     await waitFor(() => app.cluster.linkHealthy('main') && app.cluster.linkHealthy('backup'), 5000, 'both bound');
     await sendMany(app, 5, 4670500000);
     await waitFor(() => main.received.length === 5, 5000, 'to the preferred link');
     const stop = await api<ActionResult>(app, 'POST', '/api/v1/links/main/stop');
     expect(stop.status).toBe(200);
     expect(stop.json).toMatchObject({ ok: true, action: 'link stop' });
-    await waitFor(async () => (await api<{ links: LinkView[] }>(app, 'GET', '/api/v1/links')).json.links.find((l) => l.id === 'main')!.binds.every((b) => b.state !== 'bound'), 5000, 'main unbound');
+    await waitFor(
+      async () =>
+        (await api<{ links: LinkView[] }>(app, 'GET', '/api/v1/links')).json.links
+          .find((l) => l.id === 'main')!
+          .binds.every((b) => b.state !== 'bound'),
+      5000,
+      'main unbound',
+    );
     const links = (await api<{ links: LinkView[] }>(app, 'GET', '/api/v1/links')).json.links;
     expect(links.find((l) => l.id === 'main')).toMatchObject({ admin: 'stopped', healthy: false });
     await sendMany(app, 5, 4670500100);
@@ -81,7 +104,11 @@ describe('admin API: links', () => {
     const route = await routeOf(app, 'dr');
     expect(route.counts.queued).toBe(20 - held);
     await api(app, 'POST', '/api/v1/links/dr/start');
-    await waitFor(() => new Set(s.received.filter((m) => m.status === 0).map((m) => m.destAddr)).size === 20, 10_000, 'all delivered after start');
+    await waitFor(
+      () => new Set(s.received.filter((m) => m.status === 0).map((m) => m.destAddr)).size === 20,
+      10_000,
+      'all delivered after start',
+    );
   });
 
   it('an unknown link is a 404 with the known ids; the status password may read but not act; a wrong one is 401', async () => {
@@ -133,8 +160,22 @@ describe('admin API: route queues', () => {
     const app = await gateway([testLink(s.port, { id: 'fl' })]);
     await waitFor(() => app.cluster.linkHealthy('fl'), 5000, 'bound');
     const dlr = encodeURIComponent(`http://127.0.0.1:${r.port}/dlr?type=%d&to=%p`);
-    for (let i = 0; i < 4; i++) expect((await sendsms(app, { username: 'u', password: 'p', to: `467053000${i}`, text: 'x', 'dlr-mask': '18', 'dlr-url': decodeURIComponent(dlr) })).status).toBe(202);
-    const key = await waitFor(async () => (await routeOf(app, 'fl'))?.counts.failed === 4, 5000, 'four failed').then(async () => (await routeOf(app, 'fl')).key);
+    for (let i = 0; i < 4; i++)
+      expect(
+        (
+          await sendsms(app, {
+            username: 'u',
+            password: 'p',
+            to: `467053000${i}`,
+            text: 'x',
+            'dlr-mask': '18',
+            'dlr-url': decodeURIComponent(dlr),
+          })
+        ).status,
+      ).toBe(202);
+    const key = await waitFor(async () => (await routeOf(app, 'fl'))?.counts.failed === 4, 5000, 'four failed').then(
+      async () => (await routeOf(app, 'fl')).key,
+    );
     const failed = (await api<PeekPage>(app, 'GET', `/api/v1/routes/${key}/messages?state=failed`)).json.messages;
     expect(failed).toHaveLength(4);
     expect(failed[0]).toMatchObject({ state: 'failed', error: expect.stringContaining('0x45') });
@@ -147,10 +188,14 @@ describe('admin API: route queues', () => {
     await waitFor(() => s.received.filter((m) => m.status === 0).length === 2, 5000, 'the retried two delivered');
     // Its history keeps the failure, then says it was queued again, then the submit.
     let history: { event: string; detail?: string }[] = [];
-    await waitFor(async () => {
-      history = (await api<{ history: { event: string; detail?: string }[] }>(app, 'GET', `/api/v1/messages/${a}`)).json.history;
-      return history.some((h) => h.event === 'submitted');
-    }, 5000, 'the retried message recorded as submitted');
+    await waitFor(
+      async () => {
+        history = (await api<{ history: { event: string; detail?: string }[] }>(app, 'GET', `/api/v1/messages/${a}`)).json.history;
+        return history.some((h) => h.event === 'submitted');
+      },
+      5000,
+      'the retried message recorded as submitted',
+    );
     expect(history.map((h) => h.event)).toEqual(['accepted', 'failed', 'queued again', 'submitted']);
     expect(history[1]!.detail).toContain('0x45');
     expect(history[2]!.detail).toBe('retried by an operator');
@@ -163,11 +208,17 @@ describe('admin API: route queues', () => {
     expect(again.json).toMatchObject({ retried: 0 });
   });
 
-  it('move sends a route\'s waiting messages to another smsc-id, refuses an unknown one before anything moves', async () => {
+  it("move sends a route's waiting messages to another smsc-id, refuses an unknown one before anything moves", async () => {
     const a = await sim();
     const b = await sim();
     // B carries only smsc-id B: route A has no fallback, so its messages wait while A is stopped.
-    const app = await gateway([testLink(a.port, { id: 'A', smscId: 'A' }), testLink(b.port, { id: 'B', smscId: 'B', routing: { ...testLink(0).routing, allowedSmscId: ['B'] } })], { accounts: [{ username: 'u', password: 'p', 'default-smsc': 'A' }] });
+    const app = await gateway(
+      [
+        testLink(a.port, { id: 'A', smscId: 'A' }),
+        testLink(b.port, { id: 'B', smscId: 'B', routing: { ...testLink(0).routing, allowedSmscId: ['B'] } }),
+      ],
+      { accounts: [{ username: 'u', password: 'p', 'default-smsc': 'A' }] },
+    );
     await waitFor(() => app.cluster.linkHealthy('A') && app.cluster.linkHealthy('B'), 5000, 'both bound');
     await api(app, 'POST', '/api/v1/links/A/stop');
     await waitFor(() => !app.cluster.linkHealthy('A'), 5000, 'A stopped');
@@ -187,19 +238,30 @@ describe('admin API: route queues', () => {
 });
 
 describe('admin API: accounts and explain', () => {
-  it('counts each account\'s accepted and refused messages, and explains a route with live health', async () => {
+  it("counts each account's accepted and refused messages, and explains a route with live health", async () => {
     const s = await sim();
     const app = await gateway([testLink(s.port, { id: 'ex' })]);
     await waitFor(() => app.cluster.linkHealthy('ex'), 5000, 'bound');
     await sendMany(app, 3, 4670550000);
     expect((await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'Ж', coding: '0' })).status).toBe(400);
-    await waitFor(async () => (await api<{ accounts: { username: string; counters: { accepted: number } }[] }>(app, 'GET', '/api/v1/accounts')).json.accounts[0]!.counters.accepted === 3, 5000, 'counted');
-    const acct = (await api<{ accounts: { username: string; counters: Record<string, number> }[] }>(app, 'GET', '/api/v1/accounts')).json.accounts[0]!;
+    await waitFor(
+      async () =>
+        (await api<{ accounts: { username: string; counters: { accepted: number } }[] }>(app, 'GET', '/api/v1/accounts')).json.accounts[0]!
+          .counters.accepted === 3,
+      5000,
+      'counted',
+    );
+    const acct = (await api<{ accounts: { username: string; counters: Record<string, number> }[] }>(app, 'GET', '/api/v1/accounts')).json
+      .accounts[0]!;
     expect(acct).toMatchObject({ username: 'u', counters: { accepted: 3, refused: 1 } });
     await waitFor(() => s.received.length === 3, 5000, 'the three delivered');
     type Explained = { routable: boolean; links: { link: string; tier: string; healthy: boolean; queued: number }[] };
     let ex = (await api<Explained>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json;
-    await waitFor(async () => (ex = (await api<Explained>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json).links[0]!.queued === 0, 5000, 'the queue empty');
+    await waitFor(
+      async () => (ex = (await api<Explained>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json).links[0]!.queued === 0,
+      5000,
+      'the queue empty',
+    );
     expect(ex.routable).toBe(true);
     expect(ex.links).toEqual([expect.objectContaining({ link: 'ex', tier: 'preferred', healthy: true, queued: 0 })]);
   });

@@ -28,19 +28,26 @@ let api: FakeAdminApi;
 async function cli(argv: string[], env: Record<string, string> = {}): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await runAdminCommand(argv, { SWITCHBOARD_URL: api.url, SWITCHBOARD_PASSWORD: ADMIN_PASSWORD, ...env }, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    now: () => NOW,
-    color: false,
-  });
+  const code = await runAdminCommand(
+    argv,
+    { SWITCHBOARD_URL: api.url, SWITCHBOARD_PASSWORD: ADMIN_PASSWORD, ...env },
+    {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      now: () => NOW,
+      color: false,
+    },
+  );
   return { code, stdout, stderr };
 }
 
 /** The CLI from the sources in a child process, with only the environment given. */
 function child(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SWITCHBOARD_')));
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...base, ...env } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...base, ...env },
+  });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -75,7 +82,7 @@ describe('switchboard admin commands', () => {
     expect((await cli(['status'])).code).toBe(ADMIN_EXIT.ok);
   });
 
-  it('--json prints the API\'s JSON as it came (the exit code still says whether a link is down)', async () => {
+  it("--json prints the API's JSON as it came (the exit code still says whether a link is down)", async () => {
     const r = await cli(['status', '--json']);
     expect(r.code).toBe(ADMIN_EXIT.linkDown);
     expect(r.stdout).toBe(`${JSON.stringify(STATUS)}\n`);
@@ -86,9 +93,13 @@ describe('switchboard admin commands', () => {
   it('links and queues: a row per bind, a row per route', async () => {
     const links = await cli(['links']);
     expect(links.code).toBe(ADMIN_EXIT.ok);
-    expect(links.stdout.split('\n')[1]).toBe('primary  running  healthy  primary#0  bound  3m12s  gw-a    3/10  45.3/100  1,234,567  1,234,000      560           0  12ms  1.5s');
+    expect(links.stdout.split('\n')[1]).toBe(
+      'primary  running  healthy  primary#0  bound  3m12s  gw-a    3/10  45.3/100  1,234,567  1,234,000      560           0  12ms  1.5s',
+    );
     const queues = await cli(['queues']);
-    expect(queues.stdout.split('\n')[1]).toBe('559b6b42c4045bea  primary (fallback backup)  primary    4,321    4,000      20      301      12   3m12s  running');
+    expect(queues.stdout.split('\n')[1]).toBe(
+      '559b6b42c4045bea  primary (fallback backup)  primary    4,321    4,000      20      301      12   3m12s  running',
+    );
     expect(lastCall()?.path).toBe('/api/v1/routes');
   });
 
@@ -96,7 +107,9 @@ describe('switchboard admin commands', () => {
     expect((await cli(['queues'], { SWITCHBOARD_PASSWORD: STATUS_PASSWORD })).code).toBe(ADMIN_EXIT.ok);
     const r = await cli(['link', 'stop', 'primary'], { SWITCHBOARD_PASSWORD: STATUS_PASSWORD });
     expect(r.code).toBe(ADMIN_EXIT.auth);
-    expect(r.stderr).toBe('switchboard: authentication refused (HTTP 401): the password was refused (an action needs admin-password; status-password only reads)\n');
+    expect(r.stderr).toBe(
+      'switchboard: authentication refused (HTTP 401): the password was refused (an action needs admin-password; status-password only reads)\n',
+    );
   });
 
   it('a refused client address is exit 4 too, said as such', async () => {
@@ -111,7 +124,9 @@ describe('switchboard admin commands', () => {
     expect(r.code).toBe(ADMIN_EXIT.ok);
     expect(api.calls.map((c) => c.path)).toEqual(['/api/v1/routes', `/api/v1/routes/${ROUTE_KEY}/messages`]);
     expect(lastCall()?.query).toEqual({ state: 'failed', limit: '20', cursor: 'c1' });
-    expect(r.stdout).toContain('m-1  failed  1m5s  app      Shop  46700000001         3  ESME_RINVDSTADR  Your code is 1234.\\nDo not share it with…\nmore: add --cursor c2\n');
+    expect(r.stdout).toContain(
+      'm-1  failed  1m5s  app      Shop  46700000001         3  ESME_RINVDSTADR  Your code is 1234.\\nDo not share it with…\nmore: add --cursor c2\n',
+    );
   });
 
   it('a whole route key needs no lookup; an ambiguous prefix is a usage error, an unknown one a refusal naming the routes', async () => {
@@ -127,10 +142,12 @@ describe('switchboard admin commands', () => {
     expect(api.calls.filter((c) => c.method === 'POST')).toEqual([]);
   });
 
-  it('an unknown whole route key: the gateway\'s 404 and the keys it knows', async () => {
+  it("an unknown whole route key: the gateway's 404 and the keys it knows", async () => {
     const r = await cli(['queue', 'resume', 'ffffffffffffffff']);
     expect(r.code).toBe(ADMIN_EXIT.failed);
-    expect(r.stderr).toBe(`switchboard: queue resume ffffffffffffffff: no route "ffffffffffffffff" (routes: ${ROUTE_KEY}, ${OTHER_ROUTE_KEY})\n`);
+    expect(r.stderr).toBe(
+      `switchboard: queue resume ffffffffffffffff: no route "ffffffffffffffff" (routes: ${ROUTE_KEY}, ${OTHER_ROUTE_KEY})\n`,
+    );
   });
 
   it('queue retry and remove: the ids given, or {} for --all; the counts printed', async () => {
@@ -144,7 +161,9 @@ describe('switchboard admin commands', () => {
 
   it('queue move: the smsc-id in the body; an unknown one is refused with the smsc-ids there are', async () => {
     const r = await cli(['queue', 'move', '559b', '--smsc', 'backup']);
-    expect(r.stdout).toBe(`route ${ROUTE_KEY}: 4000 waiting messages routed with smsc-id backup\nmoved 4,000, 20 left alone (a link holds them now)\n`);
+    expect(r.stdout).toBe(
+      `route ${ROUTE_KEY}: 4000 waiting messages routed with smsc-id backup\nmoved 4,000, 20 left alone (a link holds them now)\n`,
+    );
     expect(lastCall()?.body).toEqual({ smsc: 'backup' });
     const bad = await cli(['queue', 'move', '559b', '--smsc', 'nope']);
     expect(bad.code).toBe(ADMIN_EXIT.failed);
@@ -160,15 +179,21 @@ describe('switchboard admin commands', () => {
     const unknown = await cli(['link', 'stop', 'nope', '--json']);
     expect(unknown.code).toBe(ADMIN_EXIT.failed);
     expect(unknown.stderr).toBe('switchboard: link stop nope: no link "nope" (links: primary, backup)\n');
-    expect(JSON.parse(unknown.stdout)).toEqual({ error: { code: 'unknown_link', message: 'no link "nope"', known: ['primary', 'backup'] } });
+    expect(JSON.parse(unknown.stdout)).toEqual({
+      error: { code: 'unknown_link', message: 'no link "nope"', known: ['primary', 'backup'] },
+    });
   });
 
-  it('reload: ok, or refused with the configuration\'s problems, one a line', async () => {
+  it("reload: ok, or refused with the configuration's problems, one a line", async () => {
     expect(await cli(['reload'])).toEqual({ code: 0, stdout: 'configuration reloaded: 2 links, 1 account\n', stderr: '' });
-    api.reloadProblems = [{ file: 'switchboard.yaml', line: 12, path: 'links[0].port', message: 'expected an integer from 0 to 65535, got "abc"' }];
+    api.reloadProblems = [
+      { file: 'switchboard.yaml', line: 12, path: 'links[0].port', message: 'expected an integer from 0 to 65535, got "abc"' },
+    ];
     const r = await cli(['reload']);
     expect(r.code).toBe(ADMIN_EXIT.failed);
-    expect(r.stderr).toBe('switchboard: reload: the configuration was not reloaded\n  switchboard.yaml:12: links[0].port: expected an integer from 0 to 65535, got "abc"\n');
+    expect(r.stderr).toBe(
+      'switchboard: reload: the configuration was not reloaded\n  switchboard.yaml:12: links[0].port: expected an integer from 0 to 65535, got "abc"\n',
+    );
   });
 
   it('an action the gateway answers with ok: false is exit 1, said on stderr', async () => {
@@ -177,16 +202,24 @@ describe('switchboard admin commands', () => {
       res.end(JSON.stringify(action({ action: 'link.start', ok: false, detail: 'link primary is removed from service' })));
     });
     await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r));
-    const r = await cli(['link', 'start', 'primary'], { SWITCHBOARD_URL: `http://127.0.0.1:${(refusing.address() as { port: number }).port}` });
+    const r = await cli(['link', 'start', 'primary'], {
+      SWITCHBOARD_URL: `http://127.0.0.1:${(refusing.address() as { port: number }).port}`,
+    });
     await new Promise<void>((r2) => refusing.close(() => r2()));
-    expect(r).toEqual({ code: ADMIN_EXIT.failed, stdout: '', stderr: 'switchboard: link start primary: refused: link primary is removed from service\n' });
+    expect(r).toEqual({
+      code: ADMIN_EXIT.failed,
+      stdout: '',
+      stderr: 'switchboard: link start primary: refused: link primary is removed from service\n',
+    });
   });
 
-  it('explain --url: the gateway\'s explanation with health and queued; 1 when not routable; 2 for an unknown account', async () => {
+  it("explain --url: the gateway's explanation with health and queued; 1 when not routable; 2 for an unknown account", async () => {
     const r = await cli(['explain', '--url', api.url, '--account', 'app', '--to', '46700000001', '--smsc', 'R']);
     expect(r.code).toBe(ADMIN_EXIT.ok);
     expect(lastCall()).toMatchObject({ path: '/api/v1/explain', query: { account: 'app', to: '46700000001', smsc: 'R' } });
-    expect(r.stdout).toContain('LINK     SMSC-ID  TIER       HEALTH   QUEUED  WHY\nprimary  primary  preferred  healthy   4,321  preferred-smsc-id (R) lists "R"\n');
+    expect(r.stdout).toContain(
+      'LINK     SMSC-ID  TIER       HEALTH   QUEUED  WHY\nprimary  primary  preferred  healthy   4,321  preferred-smsc-id (R) lists "R"\n',
+    );
     const json = await cli(['explain', '--account', 'app', '--to', '46700000001', '--json']);
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(EXPLANATION)));
     const unknown = await cli(['explain', '--account', 'nobody', '--to', '1']);
@@ -210,7 +243,9 @@ describe('switchboard admin commands', () => {
     const shape = await cli(['links'], { SWITCHBOARD_URL: url });
     await new Promise<void>((r) => other.close(() => r()));
     expect(html.code).toBe(ADMIN_EXIT.unreachable);
-    expect(html.stderr).toBe(`switchboard: ${url}/api/v1/status did not answer as the switchboard admin API (HTTP 200): not JSON: "<html>hello</html>"\n`);
+    expect(html.stderr).toBe(
+      `switchboard: ${url}/api/v1/status did not answer as the switchboard admin API (HTTP 200): not JSON: "<html>hello</html>"\n`,
+    );
     expect(shape.code).toBe(ADMIN_EXIT.unreachable);
     expect(shape.stderr).toContain('/links: Expected array');
     // The API's own "no such path" (a gateway older than the command, or the sendsms port) is the same.
@@ -223,7 +258,9 @@ describe('switchboard admin commands', () => {
     const silent: Server = createServer(() => undefined);
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const started = Date.now();
-    const r = await cli(['status', '--timeout', '0.3'], { SWITCHBOARD_URL: `http://127.0.0.1:${(silent.address() as { port: number }).port}` });
+    const r = await cli(['status', '--timeout', '0.3'], {
+      SWITCHBOARD_URL: `http://127.0.0.1:${(silent.address() as { port: number }).port}`,
+    });
     const took = Date.now() - started;
     silent.closeAllConnections();
     await new Promise<void>((r2) => silent.close(() => r2()));
@@ -246,14 +283,18 @@ describe('switchboard admin commands, run as a user does', () => {
   it('no password where one is needed: exit 4, saying how to give one', async () => {
     const r = await child(['links'], { SWITCHBOARD_URL: api.url });
     expect(r.code).toBe(ADMIN_EXIT.auth);
-    expect(r.stderr).toBe('switchboard: authentication refused (HTTP 401): a password is needed: give --password or set SWITCHBOARD_PASSWORD\n');
+    expect(r.stderr).toBe(
+      'switchboard: authentication refused (HTTP 401): a password is needed: give --password or set SWITCHBOARD_PASSWORD\n',
+    );
   });
 
   it('nothing listening: exit 3 at once; a usage error: exit 2 before any connection', async () => {
     const port = await freePort();
     const r = await child(['queues', '--url', `http://127.0.0.1:${port}`]);
     expect(r.code).toBe(ADMIN_EXIT.unreachable);
-    expect(r.stderr).toBe(`switchboard: cannot reach the gateway at http://127.0.0.1:${port}/: connection refused (is the gateway running, and is this its admin-port?)\n`);
+    expect(r.stderr).toBe(
+      `switchboard: cannot reach the gateway at http://127.0.0.1:${port}/: connection refused (is the gateway running, and is this its admin-port?)\n`,
+    );
     const usage = await child(['queue', 'retry', '559b'], { SWITCHBOARD_URL: api.url });
     expect(usage.code).toBe(ADMIN_EXIT.usage);
     expect(usage.stderr).toContain('or --all for every failed message of the route');
@@ -263,10 +304,15 @@ describe('switchboard admin commands, run as a user does', () => {
   });
 
   it('explain: online with SWITCHBOARD_URL set, offline (the configuration) when --config is given', async () => {
-    const online = await child(['explain', '--account', 'app', '--to', '46700000001'], { SWITCHBOARD_URL: api.url, SWITCHBOARD_PASSWORD: STATUS_PASSWORD });
+    const online = await child(['explain', '--account', 'app', '--to', '46700000001'], {
+      SWITCHBOARD_URL: api.url,
+      SWITCHBOARD_PASSWORD: STATUS_PASSWORD,
+    });
     expect(online.code).toBe(0);
     expect(online.stdout).toContain('HEALTH');
-    const offline = await child(['explain', '--config', 'config/switchboard.yaml', '--account', 'nobody', '--to', '1'], { SWITCHBOARD_URL: api.url });
+    const offline = await child(['explain', '--config', 'config/switchboard.yaml', '--account', 'nobody', '--to', '1'], {
+      SWITCHBOARD_URL: api.url,
+    });
     expect(offline.code).toBe(2);
     expect(offline.stderr).toContain('no account "nobody" in config/switchboard.yaml');
   });

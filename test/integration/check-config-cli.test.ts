@@ -80,7 +80,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('switchboard check-config', () => {
   it('names the file, the line and the smsc-id meant, and exits 3 (valid, with warnings)', async () => {
     const r = await switchboard('check-config', misspelt);
-    expect(r.stdout).toContain(`warning: ${misspelt}:19: group smsc #2 (line 18) allowed-smsc-id: "realiable_smpp_gw" is no link's smsc-id`);
+    expect(r.stdout).toContain(
+      `warning: ${misspelt}:19: group smsc #2 (line 18) allowed-smsc-id: "realiable_smpp_gw" is no link's smsc-id`,
+    );
     expect(r.stdout).toContain('did you mean reliable_smpp_gw?');
     expect(r.stdout.trim().split('\n').at(-1)).toBe(`${misspelt}: valid, 1 warning`);
     expect(r.code).toBe(3);
@@ -96,7 +98,9 @@ describe('switchboard check-config', () => {
     const bad = join(dir, 'bad.conf');
     writeFileSync(bad, activePassive('x', 1, 0).replace('msg-id-type = 0x02', 'msg-id-type = two'));
     const r = await switchboard('check-config', bad);
-    expect(r.stdout).toBe(`error: ${bad}:27: group smsc #2 (line 18) msg-id-type: expected an integer, got "two"\n${bad}: invalid, 1 error\n`);
+    expect(r.stdout).toBe(
+      `error: ${bad}:27: group smsc #2 (line 18) msg-id-type: expected an integer, got "two"\n${bad}: invalid, 1 error\n`,
+    );
     expect(r.code).toBe(1);
     expect((await switchboard('check-config', join(dir, 'none.conf'))).code).toBe(2);
     expect((await switchboard('check-config')).code).toBe(2);
@@ -109,12 +113,17 @@ describe('switchboard explain', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\n');
     expect(rows[0]).toBe("account app, to 46700000001: smsc-id reliable_smpp_gw (the account's default-smsc)");
-    expect(rows.find((l) => l.startsWith('unreliable_smpp_gw'))).toMatch(/not-eligible +allowed-smsc-id \(unreliable_smpp_gw;realiable_smpp_gw\) does not list "reliable_smpp_gw"$/);
+    expect(rows.find((l) => l.startsWith('unreliable_smpp_gw'))).toMatch(
+      /not-eligible +allowed-smsc-id \(unreliable_smpp_gw;realiable_smpp_gw\) does not list "reliable_smpp_gw"$/,
+    );
     const ok = await switchboard('explain', '--config', correct, '--account', 'app', '--to', '46700000001', '--json');
     expect(ok.code).toBe(0);
     const json = JSON.parse(ok.stdout) as { route: { preferred: string[]; fallback: string[] }; links: { link: string; tier: string }[] };
     expect(json.route).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
-    expect(json.links.map((l) => [l.link, l.tier])).toEqual([['reliable_smpp_gw', 'preferred'], ['unreliable_smpp_gw', 'fallback']]);
+    expect(json.links.map((l) => [l.link, l.tier])).toEqual([
+      ['reliable_smpp_gw', 'preferred'],
+      ['unreliable_smpp_gw', 'fallback'],
+    ]);
   });
 
   it('not routable: exit 1; an unknown account or a missing option: exit 2', async () => {
@@ -145,7 +154,10 @@ describe('switchboard start', () => {
     writeFileSync(file, activePassive('unreliable_smpp_gw;realiable_smpp_gw', smscPort, httpPort));
     const gw = await startChildGateway(file, redis.server.socketPath, httpPort);
     try {
-      const line = gw.output().split('\n').find((l) => l.includes('realiable_smpp_gw'));
+      const line = gw
+        .output()
+        .split('\n')
+        .find((l) => l.includes('realiable_smpp_gw'));
       expect(line).toBeDefined();
       const entry = JSON.parse(line ?? '{}') as Record<string, unknown>;
       expect(entry).toMatchObject({ file, line: 19, key: 'group smsc #2 (line 18) allowed-smsc-id', check: 'unknown-smsc-id' });

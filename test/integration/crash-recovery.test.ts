@@ -40,7 +40,18 @@ describe('a gateway killed with -9', () => {
       log: { level: 'warn' },
       queue: { 'lock-duration': 1 },
       redis: { 'key-prefix': 'crash' },
-      links: [{ 'smsc-id': 'sim', host: '127.0.0.1', port: sim.port, 'transceiver-mode': true, 'smsc-username': 'u', 'smsc-password': 'p', 'max-pending-submits': WINDOW, 'reconnect-delay': 0.1 }],
+      links: [
+        {
+          'smsc-id': 'sim',
+          host: '127.0.0.1',
+          port: sim.port,
+          'transceiver-mode': true,
+          'smsc-username': 'u',
+          'smsc-password': 'p',
+          'max-pending-submits': WINDOW,
+          'reconnect-delay': 0.1,
+        },
+      ],
       accounts: [{ username: 'u', password: 'p' }],
     });
     const first = await startChildGateway(config, redis.server.socketPath, httpPort);

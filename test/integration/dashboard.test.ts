@@ -51,7 +51,16 @@ async function simulator(persona = 'happy', port = 0): Promise<SmscSimulator> {
 }
 
 async function gateway(links: Link[], adminPassword = ADMIN_PASSWORD): Promise<App> {
-  const config = testConfig(links, { raw: { admin: { 'admin-port': adminPort, 'admin-interface': '127.0.0.1', 'admin-password': adminPassword, 'status-password': STATUS_PASSWORD } } });
+  const config = testConfig(links, {
+    raw: {
+      admin: {
+        'admin-port': adminPort,
+        'admin-interface': '127.0.0.1',
+        'admin-password': adminPassword,
+        'status-password': STATUS_PASSWORD,
+      },
+    },
+  });
   const app = await startGateway(config, env.redis, cleanups);
   return app;
 }
@@ -129,7 +138,8 @@ describe.each([
     await card.and(w.page.locator('[data-health="stopped"]')).waitFor({ timeout: 5000 });
 
     const send = async (from: number, n: number): Promise<void> => {
-      for (let i = 0; i < n; i++) expect((await sendsms(app, { username: 'u', password: 'p', to: String(4670600000 + from + i), text: 'wait' })).status).toBe(202);
+      for (let i = 0; i < n; i++)
+        expect((await sendsms(app, { username: 'u', password: 'p', to: String(4670600000 + from + i), text: 'wait' })).status).toBe(202);
     };
     await send(0, 2);
     const key = routeKeyOf(app, 'beta')!;
@@ -266,11 +276,18 @@ describe.each([
     // Reading is allowed: a route's queue can be looked at, without retry or remove.
     await w.page.locator('tr[data-route] button[data-action="peek-failed"]').first().click();
     await w.page.locator('#peek').waitFor();
-    await expect(w.page.locator('#peek button[data-action^="retry"], #peek button[data-action^="remove"], #peek input[type=checkbox]').count()).resolves.toBe(0);
+    await expect(
+      w.page.locator('#peek button[data-action^="retry"], #peek button[data-action^="remove"], #peek input[type=checkbox]').count(),
+    ).resolves.toBe(0);
     await w.screenshot(`${mode}-read-only`);
 
     const forced = w.expect(/status of 401|HTTP 401: POST .*api\/v1\/links\/zeta\/stop/);
-    const status = await w.page.evaluate(async (auth) => (await fetch('api/v1/links/zeta/stop', { method: 'POST', credentials: 'omit', headers: { authorization: `Basic ${auth}` } })).status, Buffer.from(`x:${STATUS_PASSWORD}`).toString('base64'));
+    const status = await w.page.evaluate(
+      async (auth) =>
+        (await fetch('api/v1/links/zeta/stop', { method: 'POST', credentials: 'omit', headers: { authorization: `Basic ${auth}` } }))
+          .status,
+      Buffer.from(`x:${STATUS_PASSWORD}`).toString('base64'),
+    );
     expect(status).toBe(401);
     forced();
     expect(app.operator.linkState('zeta')).toBe('running');

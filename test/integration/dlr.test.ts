@@ -30,7 +30,10 @@ function dlrUrl(r: HttpReceiver): string {
 }
 
 async function send(app: App, to: string, extra = ''): Promise<string> {
-  const res = await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?username=u&password=p&from=4711&to=${to}&text=dlr+test${extra}` });
+  const res = await app.http.inject({
+    method: 'GET',
+    url: `/cgi-bin/sendsms?username=u&password=p&from=4711&to=${to}&text=dlr+test${extra}`,
+  });
   return res.body;
 }
 
@@ -80,7 +83,10 @@ describe('delivery receipts', () => {
     const r = await receiver();
     const app = await startGateway(
       // One message per queue job, so both links take some (a job of 20 would go to one link whole).
-      testConfig([testLink(a.port, { id: 'A', smscId: 'shared' }), testLink(b.port, { id: 'B', smscId: 'shared' })], { prefix: 'dlrdup', raw: { ...fast, queue: { 'lock-duration': 2, 'retry-delay': 0.05, 'batch-size': 1 } } }),
+      testConfig([testLink(a.port, { id: 'A', smscId: 'shared' }), testLink(b.port, { id: 'B', smscId: 'shared' })], {
+        prefix: 'dlrdup',
+        raw: { ...fast, queue: { 'lock-duration': 2, 'retry-delay': 0.05, 'batch-size': 1 } },
+      }),
       env.redis,
     );
     cleanups.push(() => app.stop());
@@ -124,13 +130,22 @@ describe('delivery receipts', () => {
     const r = await receiver();
     const app = await gateway(testLink(s.port, { id: 'json' }), 'dlr5');
     const auth = { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' };
-    const res = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: auth, payload: { to: '4677000401', text: 'json', callbackUrl: `http://127.0.0.1:${r.port}/cb` } });
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: auth,
+      payload: { to: '4677000401', text: 'json', callbackUrl: `http://127.0.0.1:${r.port}/cb` },
+    });
     const id = res.json<{ messages: { id: string }[] }>().messages[0]!.id;
     await waitFor(() => r.requests.length === 2, 5000, 'two JSON callbacks');
     const bodies = r.requests.map((q) => JSON.parse(q.body) as Record<string, unknown>);
     expect(bodies.map((b) => b.event)).toEqual(['smsc-accepted', 'delivered']);
     expect(bodies[1]).toMatchObject({ id, to: '4677000401', status: 'delivered', smscMessageId: '1' });
-    const state = (await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: auth })).json<{ status: string; history: { event: string }[]; parts: { receipt: string }[] }>();
+    const state = (await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: auth })).json<{
+      status: string;
+      history: { event: string }[];
+      parts: { receipt: string }[];
+    }>();
     expect(state.status).toBe('delivered');
     expect(state.history.map((h) => h.event)).toEqual(['accepted', 'submitted', 'delivered']);
     expect(state.parts[0]?.receipt).toBe('delivered');
@@ -162,9 +177,17 @@ describe('incoming messages through the gateway', () => {
     const s = await sim();
     const r = await receiver();
     const url = `http://127.0.0.1:${r.port}/mo?from=%p&to=%P&text=%b&smsc=%i`;
-    const app = await gateway(testLink(s.port, { id: 'mo' }), 'mo1', { services: [{ keyword: 'default', 'get-url': url }] });
+    await gateway(testLink(s.port, { id: 'mo' }), 'mo1', { services: [{ keyword: 'default', 'get-url': url }] });
     const { buildParts, encodeText } = await import('../../src/encoding/index.js');
-    expect(await s.deliver({ sourceAddr: '46701', destAddr: '1234', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('HELLO world', 'latin1') })).toBe(0);
+    expect(
+      await s.deliver({
+        sourceAddr: '46701',
+        destAddr: '1234',
+        esmClass: 0,
+        dataCoding: 0,
+        shortMessage: Buffer.from('HELLO world', 'latin1'),
+      }),
+    ).toBe(0);
     const long = 'Part of a long incoming message. '.repeat(12);
     const enc = encodeText({ text: Buffer.from(long) });
     if (!enc.ok) throw new Error('encode');
@@ -173,7 +196,15 @@ describe('incoming messages through the gateway', () => {
     expect(built.parts).toHaveLength(3);
     for (const i of [2, 0, 1]) {
       const p = built.parts[i]!;
-      expect(await s.deliver({ sourceAddr: '46702', destAddr: '1234', esmClass: 0x40, dataCoding: enc.dataCoding, shortMessage: p.shortMessage })).toBe(0);
+      expect(
+        await s.deliver({
+          sourceAddr: '46702',
+          destAddr: '1234',
+          esmClass: 0x40,
+          dataCoding: enc.dataCoding,
+          shortMessage: p.shortMessage,
+        }),
+      ).toBe(0);
     }
     await waitFor(() => r.requests.length === 2, 8000, 'two MO requests');
     const byFrom = new Map(r.requests.map((q) => [q.query.get('from'), q.query]));

@@ -35,7 +35,12 @@ describe('embedded redis-server', () => {
   it('says how to install redis-server when the binary is missing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-missing-'));
     try {
-      const attempt = startEmbeddedRedis({ dataDir: dir, persistence: false, detached: false, lookup: { env: { PATH: '/nonexistent' }, usualDirs: [] } });
+      const attempt = startEmbeddedRedis({
+        dataDir: dir,
+        persistence: false,
+        detached: false,
+        lookup: { env: { PATH: '/nonexistent' }, usualDirs: [] },
+      });
       await expect(attempt).rejects.toBeInstanceOf(RedisBinaryMissingError);
       await expect(attempt).rejects.toThrow(/apt-get install -y redis-server.*REDIS_URL/s);
       expect(findRedisServer({ PATH: '/nonexistent' }, [])).toBeUndefined();

@@ -29,7 +29,12 @@ afterAll(async () => {
 describe('httpCall', () => {
   it('a 2xx is ok, anything else says its status', async () => {
     expect(await httpCall({ url: `http://127.0.0.1:${port}/dlr?type=1`, method: 'GET', guard }, 1000)).toEqual({ ok: true, status: 200 });
-    expect(await httpCall({ url: `http://127.0.0.1:${port}/fail`, method: 'POST', body: 'a=b', guard }, 1000)).toEqual({ ok: false, kind: 'status', status: 500, detail: 'HTTP 500' });
+    expect(await httpCall({ url: `http://127.0.0.1:${port}/fail`, method: 'POST', body: 'a=b', guard }, 1000)).toEqual({
+      ok: false,
+      kind: 'status',
+      status: 500,
+      detail: 'HTTP 500',
+    });
   });
 
   it('a server that never answers is a timeout within the deadline', async () => {
@@ -41,8 +46,15 @@ describe('httpCall', () => {
 
   it('nothing listening is a connection error; a denied address is refused before any connection', async () => {
     const closed = await freePort();
-    expect(await httpCall({ url: `http://127.0.0.1:${closed}/x`, method: 'GET', guard }, 1000)).toMatchObject({ ok: false, kind: 'connection', detail: 'ECONNREFUSED' });
-    expect(await httpCall({ url: 'http://169.254.169.254/latest/meta-data', method: 'GET', guard }, 1000)).toMatchObject({ ok: false, kind: 'refused' });
+    expect(await httpCall({ url: `http://127.0.0.1:${closed}/x`, method: 'GET', guard }, 1000)).toMatchObject({
+      ok: false,
+      kind: 'connection',
+      detail: 'ECONNREFUSED',
+    });
+    expect(await httpCall({ url: 'http://169.254.169.254/latest/meta-data', method: 'GET', guard }, 1000)).toMatchObject({
+      ok: false,
+      kind: 'refused',
+    });
     expect(await httpCall({ url: 'ftp://127.0.0.1/x', method: 'GET', guard }, 1000)).toMatchObject({ ok: false, kind: 'bad-url' });
   });
 });

@@ -15,7 +15,20 @@ beforeAll(async () => {
   redis = await startTestRedis();
   sim = new SmscSimulator({ port: 0 });
   await sim.start();
-  app = await startGateway(testConfig([testLink(sim.port, { id: 'l1' })], { raw: { http: { 'sendsms-port': 0, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345', 'max-body-size': 2048, 'request-timeout': 0.5 } } }), redis);
+  app = await startGateway(
+    testConfig([testLink(sim.port, { id: 'l1' })], {
+      raw: {
+        http: {
+          'sendsms-port': 0,
+          'sendsms-interface': '127.0.0.1',
+          'global-sender': '12345',
+          'max-body-size': 2048,
+          'request-timeout': 0.5,
+        },
+      },
+    }),
+    redis,
+  );
   await waitFor(() => app.runtimes.get('l1')!.healthy());
 });
 afterAll(async () => {
@@ -28,14 +41,22 @@ const received = (to: string) => sim.received.filter((r) => r.destAddr === to);
 
 describe('sendsms request forms', () => {
   it('GET with charset=ISO-8859-1 keeps the raw bytes: %E9 is é', async () => {
-    const res = await app.http.inject({ method: 'GET', url: '/cgi-bin/sendsms?username=u&password=p&to=4670000301&charset=ISO-8859-1&text=caf%E9' });
+    const res = await app.http.inject({
+      method: 'GET',
+      url: '/cgi-bin/sendsms?username=u&password=p&to=4670000301&charset=ISO-8859-1&text=caf%E9',
+    });
     expect(res.body).toBe('0: Accepted for delivery');
     await waitFor(() => received('4670000301').length === 1);
     expect([...received('4670000301')[0]!.shortMessage]).toEqual([0x63, 0x61, 0x66, 0x05]); // GSM 03.38: é is 0x05
   });
 
   it('POST with a form body', async () => {
-    const res = await app.http.inject({ method: 'POST', url: '/cgi-bin/sendsms', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'username=u&password=p&to=4670000302&text=form+body' });
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/cgi-bin/sendsms',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'username=u&password=p&to=4670000302&text=form+body',
+    });
     expect(res.statusCode).toBe(202);
     await waitFor(() => received('4670000302').length === 1);
     expect(received('4670000302')[0]!.shortMessage.toString('latin1')).toBe('form body');
@@ -43,8 +64,15 @@ describe('sendsms request forms', () => {
 
   it('POST text/plain with X-Kannel headers', async () => {
     const res = await app.http.inject({
-      method: 'POST', url: '/cgi-bin/sendsms',
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'x-kannel-username': 'u', 'x-kannel-password': 'p', 'x-kannel-to': '4670000303', 'x-kannel-from': '4711' },
+      method: 'POST',
+      url: '/cgi-bin/sendsms',
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'x-kannel-username': 'u',
+        'x-kannel-password': 'p',
+        'x-kannel-to': '4670000303',
+        'x-kannel-from': '4711',
+      },
       payload: 'the body is the text',
     });
     expect(res.body).toBe('0: Accepted for delivery');
@@ -61,7 +89,12 @@ describe('sendsms request forms', () => {
 
   it('an oversize body gets a clear reply and nothing is queued', async () => {
     const before = sim.received.length;
-    const res = await app.http.inject({ method: 'POST', url: '/cgi-bin/sendsms', headers: { 'content-type': 'text/plain', 'x-kannel-username': 'u', 'x-kannel-password': 'p', 'x-kannel-to': '4670000306' }, payload: 'x'.repeat(5000) });
+    const res = await app.http.inject({
+      method: 'POST',
+      url: '/cgi-bin/sendsms',
+      headers: { 'content-type': 'text/plain', 'x-kannel-username': 'u', 'x-kannel-password': 'p', 'x-kannel-to': '4670000306' },
+      payload: 'x'.repeat(5000),
+    });
     expect(res.statusCode).toBe(413);
     expect(res.body).toBe('Request body too large, rejected');
     await new Promise((r) => setTimeout(r, 200));
@@ -93,14 +126,23 @@ describe('sendsms request forms', () => {
 
 describe('JSON API', () => {
   const post = (payload: unknown, headers: Record<string, string> = { ...auth, 'content-type': 'application/json' }) =>
-    app.http.inject({ method: 'POST', url: '/api/v1/messages', headers, payload: typeof payload === 'string' ? payload : JSON.stringify(payload) });
+    app.http.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers,
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
 
   it('sends one message and reports its state through to submitted', async () => {
     const res = await post({ to: '4670000401', text: 'Привет 👋', from: 'ACME' });
     expect(res.statusCode).toBe(202);
     const [m] = (res.json() as { messages: { id: string; status: string; parts: number }[] }).messages;
     expect(m).toMatchObject({ status: 'accepted', parts: 1 });
-    await waitFor(async () => (await app.http.inject({ method: 'GET', url: `/api/v1/messages/${m!.id}`, headers: auth })).json<{ status: string }>().status === 'submitted');
+    await waitFor(
+      async () =>
+        (await app.http.inject({ method: 'GET', url: `/api/v1/messages/${m!.id}`, headers: auth })).json<{ status: string }>().status ===
+        'submitted',
+    );
     const got = received('4670000401')[0]!;
     expect(got).toMatchObject({ dataCoding: 8, sourceAddr: 'ACME', sourceTon: 5, sourceNpi: 0 });
     expect(got.shortMessage.toString('utf16le').length).toBeGreaterThan(0);
@@ -111,12 +153,20 @@ describe('JSON API', () => {
     expect((await post({ text: 'no receiver' })).json()).toMatchObject({ error: { code: 'invalid_request' } });
     expect((await post({ to: '1', text: 'x', extra: 1 })).statusCode).toBe(400);
     expect((await post({ to: '1', text: 'x', binary: '00' })).json()).toMatchObject({ error: { code: 'invalid_request' } });
-    const unauth = await post({ to: '1', text: 'x' }, { authorization: `Basic ${Buffer.from('u:wrong').toString('base64')}`, 'content-type': 'application/json' });
+    const unauth = await post(
+      { to: '1', text: 'x' },
+      { authorization: `Basic ${Buffer.from('u:wrong').toString('base64')}`, 'content-type': 'application/json' },
+    );
     expect([unauth.statusCode, unauth.json<{ error: { code: string } }>().error.code]).toEqual([401, 'unauthorized']);
     const media = await post('to=1', { ...auth, 'content-type': 'text/plain' });
     expect([media.statusCode, media.json<{ error: { code: string } }>().error.code]).toEqual([415, 'unsupported_media_type']);
     const before = sim.received.length;
-    const batch = await post({ messages: [{ to: '4670000402', text: 'fine' }, { to: '4670000403', text: 'Ж', coding: 'gsm7' }] });
+    const batch = await post({
+      messages: [
+        { to: '4670000402', text: 'fine' },
+        { to: '4670000403', text: 'Ж', coding: 'gsm7' },
+      ],
+    });
     expect([batch.statusCode, batch.json()]).toEqual([400, { error: { code: 'text_unencodable', message: expect.any(String), index: 1 } }]);
     await new Promise((r) => setTimeout(r, 200));
     expect(sim.received.length).toBe(before);

@@ -21,14 +21,24 @@ describe('a Kannel configuration taken as it is', () => {
     const sim = new SmscSimulator({ port: 0 });
     await sim.start();
     // The example file as shipped, with only the SMSC port and the sendsms port pointed at this test's.
-    const text = readFileSync('config/kannel-example.conf', 'utf8').replace('port = 2775', `port = ${sim.port}`).replace('sendsms-port = 13013', 'sendsms-port = 0').replace('admin-port = 13000', 'admin-port = 0');
+    const text = readFileSync('config/kannel-example.conf', 'utf8')
+      .replace('port = 2775', `port = ${sim.port}`)
+      .replace('sendsms-port = 13013', 'sendsms-port = 0')
+      .replace('admin-port = 13000', 'admin-port = 0');
     const { config, warnings } = parseKannelConfig(text, 'config/kannel-example.conf', fileIncludeReader);
     expect(warnings.map((w) => `${w.line} ${w.path}`)).toContain('12 group smsbox (line 11) bearerbox-host');
-    const app = new App({ config: { ...config, redis: { ...config.redis, keyPrefix: 'kannelconf' } }, redis: redis.target, logger: createLogger('silent') });
+    const app = new App({
+      config: { ...config, redis: { ...config.redis, keyPrefix: 'kannelconf' } },
+      redis: redis.target,
+      logger: createLogger('silent'),
+    });
     await app.start();
     try {
       await waitFor(() => app.runtimes.get('carrier')?.healthy() ?? false, 5000, 'bound');
-      const res = await app.http.inject({ method: 'GET', url: '/cgi-bin/sendsms?username=tester&password=foobar&to=4670000123&text=from+kannel+conf' });
+      const res = await app.http.inject({
+        method: 'GET',
+        url: '/cgi-bin/sendsms?username=tester&password=foobar&to=4670000123&text=from+kannel+conf',
+      });
       expect(res.statusCode).toBe(202);
       expect(res.body).toBe('0: Accepted for delivery');
       await waitFor(() => sim.received.length === 1, 5000, 'delivered');

@@ -28,7 +28,10 @@ afterAll(async () => {
 
 /** The links process the gateway forked (`start --role links`; tsx runs an esbuild child beside it). */
 function linksPid(parent: number): number {
-  const out = execFileSync('pgrep', ['-P', String(parent), '-f', 'role links'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  const out = execFileSync('pgrep', ['-P', String(parent), '-f', 'role links'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
   if (out.length !== 1) throw new Error(`expected one links process under ${parent}, found ${JSON.stringify(out)}`);
   return Number(out[0]);
 }
@@ -48,7 +51,19 @@ describe('the links process killed with -9 under load', () => {
       log: { level: 'warn' },
       queue: { 'lock-duration': 1 },
       redis: { 'key-prefix': 'lcrash' },
-      links: [{ 'smsc-id': 'sim', host: '127.0.0.1', port: sim.port, 'transceiver-mode': true, 'smsc-username': 'u', 'smsc-password': 'p', 'max-pending-submits': WINDOW, instances: BINDS, 'reconnect-delay': 0.1 }],
+      links: [
+        {
+          'smsc-id': 'sim',
+          host: '127.0.0.1',
+          port: sim.port,
+          'transceiver-mode': true,
+          'smsc-username': 'u',
+          'smsc-password': 'p',
+          'max-pending-submits': WINDOW,
+          instances: BINDS,
+          'reconnect-delay': 0.1,
+        },
+      ],
       accounts: [{ username: 'u', password: 'p' }],
     });
     const gw = await startChildGateway(config, redis.server.socketPath, httpPort);
@@ -66,7 +81,11 @@ describe('the links process killed with -9 under load', () => {
       for (let k = 0; k < RATE / 100; k++) {
         const to = String(4673000000 + tos.length);
         tos.push(to);
-        replies.push(fetch(`http://127.0.0.1:${httpPort}/cgi-bin/sendsms?username=u&password=p&to=${to}&text=load`).then(async (r) => (await r.text(), r.status)));
+        replies.push(
+          fetch(`http://127.0.0.1:${httpPort}/cgi-bin/sendsms?username=u&password=p&to=${to}&text=load`).then(
+            async (r) => (await r.text(), r.status),
+          ),
+        );
       }
       if (!killed && Date.now() - start >= 1000) {
         process.kill(firstLinks, 'SIGKILL');

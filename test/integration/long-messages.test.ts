@@ -14,20 +14,34 @@ import { useTestRedis } from '../helpers/redis.js';
 const env = useTestRedis();
 const { cleanups } = env;
 
-const GSM_500 = Array.from({ length: 25 }, (_, i) => `Line ${String(i).padStart(2, '0')}: {}[]€ ok!`).join(' ').padEnd(500, '.').slice(0, 500);
+const GSM_500 = Array.from({ length: 25 }, (_, i) => `Line ${String(i).padStart(2, '0')}: {}[]€ ok!`)
+  .join(' ')
+  .padEnd(500, '.')
+  .slice(0, 500);
 const CYRILLIC_200 = `${'Съешь же ещё этих мягких французских булок, да выпей чаю. '.repeat(4)}`.slice(0, 198) + '👍';
 
 async function gateway(method: ConcatenationMethod, persona = 'happy'): Promise<{ app: App; sim: SmscSimulator }> {
   const sim = new SmscSimulator({ port: 0, persona: parsePersona(persona) });
   await sim.start();
   cleanups.push(() => sim.kill());
-  const app = await startGateway(testConfig([testLink(sim.port, { id: `l-${method}`, concatenation: method })], { prefix: `long-${method}-${persona.replace(/\W/g, '')}` }), env.redis, cleanups);
+  const app = await startGateway(
+    testConfig([testLink(sim.port, { id: `l-${method}`, concatenation: method })], {
+      prefix: `long-${method}-${persona.replace(/\W/g, '')}`,
+    }),
+    env.redis,
+    cleanups,
+  );
   await waitFor(() => app.cluster.linkHealthy(`l-${method}`), 5000, 'bound');
   return { app, sim };
 }
 
 async function api(app: App, body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' }, payload: body });
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/api/v1/messages',
+    headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' },
+    payload: body,
+  });
   return { status: res.statusCode, json: res.json() };
 }
 
@@ -75,10 +89,16 @@ describe('long messages, every concatenation method', () => {
 
   it('a text that does not fit the asked coding, or needs more parts than max-messages, is refused and nothing is queued', async () => {
     const { app, sim } = await gateway('udh8');
-    const bad = await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?username=u&password=p&to=4678000201&coding=0&text=${encodeURIComponent('Привет')}` });
+    const bad = await app.http.inject({
+      method: 'GET',
+      url: `/cgi-bin/sendsms?username=u&password=p&to=4678000201&coding=0&text=${encodeURIComponent('Привет')}`,
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('rejected');
-    const long = await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?username=u&password=p&to=4678000202&text=${'x'.repeat(153 * 10 + 1)}` });
+    const long = await app.http.inject({
+      method: 'GET',
+      url: `/cgi-bin/sendsms?username=u&password=p&to=4678000202&text=${'x'.repeat(153 * 10 + 1)}`,
+    });
     expect([long.statusCode, long.body]).toEqual([400, 'Message needs 11 parts, more than max-messages (10), rejected']);
     expect((await api(app, { to: '4678000203', text: 'Ж', coding: 'gsm7' })).json).toMatchObject({ error: { code: 'text_unencodable' } });
     await new Promise((r) => setTimeout(r, 300));

@@ -46,7 +46,14 @@ async function startReceiver(port = 0): Promise<Receiver> {
     req.on('end', () => {
       const url = req.url ?? '';
       const parsed = new URL(url, 'http://x');
-      requests.push({ method: req.method ?? '', path: parsed.pathname, url, query: parsed.searchParams, headers: req.headers, body: Buffer.concat(chunks) });
+      requests.push({
+        method: req.method ?? '',
+        path: parsed.pathname,
+        url,
+        query: parsed.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
       res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');
     });
   });
@@ -73,8 +80,18 @@ async function closedPort(): Promise<number> {
 const logger = createLogger('silent');
 const SMSC_ID = 'opA';
 const REASSEMBLY_TIMEOUT_MS = 1000;
-const callbacks: Config['callbacks'] = { maxAttempts: 100, retryDelayMs: 100, retryDelayMaxMs: 300, timeoutMs: 1000, concurrency: 4, orderWaitMs: 1000, denyNetworks: DEFAULT_DENY_NETWORKS, denyHosts: DEFAULT_DENY_HOSTS };
-const outbound = (networks: readonly string[] = DEFAULT_DENY_NETWORKS) => new OutboundGuards(new OutboundPolicies({ networks, hosts: DEFAULT_DENY_HOSTS }, [])).services;
+const callbacks: Config['callbacks'] = {
+  maxAttempts: 100,
+  retryDelayMs: 100,
+  retryDelayMaxMs: 300,
+  timeoutMs: 1000,
+  concurrency: 4,
+  orderWaitMs: 1000,
+  denyNetworks: DEFAULT_DENY_NETWORKS,
+  denyHosts: DEFAULT_DENY_HOSTS,
+};
+const outbound = (networks: readonly string[] = DEFAULT_DENY_NETWORKS) =>
+  new OutboundGuards(new OutboundPolicies({ networks, hosts: DEFAULT_DENY_HOSTS }, [])).services;
 
 let redis: TestRedis;
 let receiver: Receiver;
@@ -201,9 +218,13 @@ describe('MO: SMPP → Redis → HTTP service', () => {
 
   it('chooses the service by the first word (keyword or alias, any case), else the default; accepted-smsc filters', async () => {
     const wx = gsm('WX Oslo tomorrow');
-    expect(await sim.deliver({ sourceAddr: '4670000002', destAddr: '7777', esmClass: 0, dataCoding: wx.dataCoding, shortMessage: wx.payload })).toBe(0);
+    expect(
+      await sim.deliver({ sourceAddr: '4670000002', destAddr: '7777', esmClass: 0, dataCoding: wx.dataCoding, shortMessage: wx.payload }),
+    ).toBe(0);
     const vip = gsm('vip access please');
-    expect(await sim.deliver({ sourceAddr: '4670000002', destAddr: '7777', esmClass: 0, dataCoding: vip.dataCoding, shortMessage: vip.payload })).toBe(0);
+    expect(
+      await sim.deliver({ sourceAddr: '4670000002', destAddr: '7777', esmClass: 0, dataCoding: vip.dataCoding, shortMessage: vip.payload }),
+    ).toBe(0);
 
     await waitFor(() => requestsTo('/weather').length === 1, 5000, 'the weather service');
     expect(requestsTo('/weather')[0]?.url).toBe('/weather?from=4670000002&to=7777&kw=WX&rest=Oslo+tomorrow&smsc=opA&svc=weather');
@@ -213,7 +234,13 @@ describe('MO: SMPP → Redis → HTTP service', () => {
   });
 
   it('POSTs to a post-url service: the text as UTF-8 (here from UCS-2) and the X-Kannel headers', async () => {
-    const status = await sim.deliver({ sourceAddr: '+4670000003', destAddr: '1234', esmClass: 0, dataCoding: 8, shortMessage: ucs2Encode('News Привет мир') });
+    const status = await sim.deliver({
+      sourceAddr: '+4670000003',
+      destAddr: '1234',
+      esmClass: 0,
+      dataCoding: 8,
+      shortMessage: ucs2Encode('News Привет мир'),
+    });
     expect(status).toBe(0);
     await waitFor(() => requestsTo('/news').length === 1, 5000, 'the news service');
     const [req] = requestsTo('/news');
@@ -303,7 +330,13 @@ describe('MO: SMPP → Redis → HTTP service', () => {
     const text = `split ${'Sphinx of black quartz, judge my vow. '.repeat(10)}END`;
     const { dataCoding, parts } = partsOf(text, 'udh8', 5);
     expect(parts).toHaveLength(3);
-    const sm = (p: SubmitPart): InboundSm => ({ ...inboundBase, sourceAddr: '4670000008', esmClass: 0x40, dataCoding, body: p.shortMessage });
+    const sm = (p: SubmitPart): InboundSm => ({
+      ...inboundBase,
+      sourceAddr: '4670000008',
+      esmClass: 0x40,
+      dataCoding,
+      body: p.shortMessage,
+    });
     // Two more processes on the same Redis and prefix ('sb'): one takes part 2 and stops, one takes parts 3 and 1.
     const first = await newPipeline('sb');
     expect(await first.handle(sm(parts[1]!), link)).toBe('ok');
@@ -328,11 +361,7 @@ describe('MO: SMPP → Redis → HTTP service', () => {
     const store = new MoReassemblyStore(redis.client(), new MoKeys('sb'), 60_000);
     const now = Date.now();
     const asPart = (p: SubmitPart) =>
-      moPartFrom(
-        { ...inboundBase, sourceAddr: '4670000009', esmClass: 0x40, dataCoding, body: p.shortMessage },
-        link,
-        now,
-      );
+      moPartFrom({ ...inboundBase, sourceAddr: '4670000009', esmClass: 0x40, dataCoding, body: p.shortMessage }, link, now);
     expect((await store.addPart(asPart(parts[0]!), 'lost-1', now)).kind).toBe('stored');
     expect(await store.addPart(asPart(parts[1]!), 'lost-1', now)).toMatchObject({ kind: 'complete', moId: 'lost-1' });
     // And an entry no gateway wrote, which must not stop the recovery of the others.

@@ -29,7 +29,8 @@ function routesOf(app: FastifyInstance): Set<string> {
     if (!m) continue;
     stack.length = m[1]!.length / 4;
     stack.push(m[2]!);
-    for (const method of (m[3] ?? '').split(', ')) if (method && method !== 'HEAD' && method !== '-') out.add(`${method} ${stack.join('')}`);
+    for (const method of (m[3] ?? '').split(', '))
+      if (method && method !== 'HEAD' && method !== '-') out.add(`${method} ${stack.join('')}`);
   }
   return out;
 }
@@ -37,14 +38,19 @@ function routesOf(app: FastifyInstance): Set<string> {
 /** The document's routes of a port, in fastify's spelling; a path parameter with an enum stands for a route per value. */
 function documentedRoutes(doc: Record<string, unknown>, port: Port): Set<string> {
   const out = new Set<string>();
-  const paths = doc.paths as Record<string, Record<string, { servers: { url: string }[]; parameters?: { name: string; in: string; schema: { enum?: string[] } }[] }>>;
+  const paths = doc.paths as Record<
+    string,
+    Record<string, { servers: { url: string }[]; parameters?: { name: string; in: string; schema: { enum?: string[] } }[] }>
+  >;
   for (const [path, item] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(item)) {
       if (!op.servers.some((s) => s.url.startsWith('{scheme}') === (port === 'sendsms'))) continue;
       let expanded = [path];
       for (const p of op.parameters ?? []) {
         if (p.in !== 'path') continue;
-        expanded = expanded.flatMap((x) => (p.schema.enum ? p.schema.enum.map((v) => x.replace(`{${p.name}}`, v)) : [x.replace(`{${p.name}}`, `:${p.name}`)]));
+        expanded = expanded.flatMap((x) =>
+          p.schema.enum ? p.schema.enum.map((v) => x.replace(`{${p.name}}`, v)) : [x.replace(`{${p.name}}`, `:${p.name}`)],
+        );
       }
       for (const x of expanded) out.add(`${method.toUpperCase()} ${x}`);
     }
@@ -54,16 +60,26 @@ function documentedRoutes(doc: Record<string, unknown>, port: Port): Set<string>
 
 /** Fields of the value that the schema does not name, with where they are (an object schema that allows more is open). */
 function undocumented(schema: TSchema, value: unknown, at = ''): string[] {
-  const s = schema as { type?: string; properties?: Record<string, TSchema>; items?: TSchema; anyOf?: TSchema[]; additionalProperties?: unknown; patternProperties?: Record<string, TSchema> };
+  const s = schema as {
+    type?: string;
+    properties?: Record<string, TSchema>;
+    items?: TSchema;
+    anyOf?: TSchema[];
+    additionalProperties?: unknown;
+    patternProperties?: Record<string, TSchema>;
+  };
   if (s.anyOf) {
     const fits = s.anyOf.filter((x) => Value.Check(x, value));
     return fits.length === 0 ? [] : fits.map((x) => undocumented(x, value, at)).reduce((a, b) => (a.length <= b.length ? a : b));
   }
   if (s.type === 'array' && Array.isArray(value) && s.items) return value.flatMap((v, i) => undocumented(s.items!, v, `${at}[${i}]`));
   if (s.type !== 'object' || value === null || typeof value !== 'object') return [];
-  if (s.patternProperties) return Object.entries(value).flatMap(([k, v]) => undocumented(Object.values(s.patternProperties!)[0]!, v, `${at}.${k}`));
+  if (s.patternProperties)
+    return Object.entries(value).flatMap(([k, v]) => undocumented(Object.values(s.patternProperties!)[0]!, v, `${at}.${k}`));
   const props = s.properties ?? {};
-  return Object.entries(value).flatMap(([k, v]) => (k in props ? undocumented(props[k]!, v, `${at}.${k}`) : s.additionalProperties === true ? [] : [`${at}.${k}`]));
+  return Object.entries(value).flatMap(([k, v]) =>
+    k in props ? undocumented(props[k]!, v, `${at}.${k}`) : s.additionalProperties === true ? [] : [`${at}.${k}`],
+  );
 }
 
 function replySchema(port: Port, method: 'get' | 'post', path: string, status = 200): TSchema {
@@ -74,7 +90,10 @@ function replySchema(port: Port, method: 'get' | 'post', path: string, status = 
 }
 
 function fits(schema: TSchema, value: unknown, what: string): void {
-  expect([...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`), what).toEqual([]);
+  expect(
+    [...Value.Errors(schema, value)].map((e) => `${e.path}: ${e.message}`),
+    what,
+  ).toEqual([]);
   expect(undocumented(schema, value), what).toEqual([]);
 }
 
@@ -82,7 +101,11 @@ const ADMIN = { authorization: `Basic ${Buffer.from('ops:adm').toString('base64'
 
 async function gateway(): Promise<App> {
   const s = await startSimulator(cleanups);
-  const app = await startGateway(testConfig([testLink(s.port, { id: 'doc' })], { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm' } } }), env.redis, cleanups);
+  const app = await startGateway(
+    testConfig([testLink(s.port, { id: 'doc' })], { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm' } } }),
+    env.redis,
+    cleanups,
+  );
   await waitFor(() => app.cluster.linkHealthy('doc'), 5000, 'bound');
   return app;
 }
@@ -93,11 +116,23 @@ describe('the OpenAPI document and the running servers', () => {
     // Routes registered in plugins (Kannel's commands) are there once the server is ready.
     await app.admin.ready();
     const doc = openApiDocument({ version: 't', adminPrefix: '', sendsms: { tls: false, host: '127.0.0.1', port: app.httpPort } });
-    expect([...routesOf(app.http)].filter((r) => !documentedRoutes(doc, 'sendsms').has(r)), 'sendsms port routes missing from the document').toEqual([]);
-    expect([...documentedRoutes(doc, 'sendsms')].filter((r) => !routesOf(app.http).has(r)), 'documented sendsms port routes that do not exist').toEqual([]);
+    expect(
+      [...routesOf(app.http)].filter((r) => !documentedRoutes(doc, 'sendsms').has(r)),
+      'sendsms port routes missing from the document',
+    ).toEqual([]);
+    expect(
+      [...documentedRoutes(doc, 'sendsms')].filter((r) => !routesOf(app.http).has(r)),
+      'documented sendsms port routes that do not exist',
+    ).toEqual([]);
     const admin = routesOf(app.admin);
-    expect([...admin].filter((r) => !PAGES.has(r) && !documentedRoutes(doc, 'admin').has(r)), 'admin port routes missing from the document').toEqual([]);
-    expect([...documentedRoutes(doc, 'admin')].filter((r) => !admin.has(r)), 'documented admin port routes that do not exist').toEqual([]);
+    expect(
+      [...admin].filter((r) => !PAGES.has(r) && !documentedRoutes(doc, 'admin').has(r)),
+      'admin port routes missing from the document',
+    ).toEqual([]);
+    expect(
+      [...documentedRoutes(doc, 'admin')].filter((r) => !admin.has(r)),
+      'documented admin port routes that do not exist',
+    ).toEqual([]);
     expect(admin.size).toBeGreaterThan(100);
     // The document itself is what /openapi.json serves.
     const served = await app.admin.inject({ method: 'GET', url: '/openapi.json' });
@@ -106,12 +141,23 @@ describe('the OpenAPI document and the running servers', () => {
 
   it('answers what the document says, field for field', async () => {
     const app = await gateway();
-    const accepted = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' }, payload: JSON.stringify({ to: ['46707000001', '46707000002'], text: 'doc', dlrMask: 1 }) });
+    const accepted = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ to: ['46707000001', '46707000002'], text: 'doc', dlrMask: 1 }),
+    });
     expect(accepted.statusCode).toBe(202);
     fits(replySchema('sendsms', 'post', '/api/v1/messages', 202), accepted.json(), 'POST /api/v1/messages');
     expect((await sendsms(app, { username: 'u', password: 'p', to: '46707000003', text: 'x' })).status).toBe(202);
     const id = accepted.json<{ messages: { id: string }[] }>().messages[0]!.id;
-    await waitFor(async () => (await app.admin.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: ADMIN })).json<{ status: string }>().status === 'delivered', 5000, 'delivered');
+    await waitFor(
+      async () =>
+        (await app.admin.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: ADMIN })).json<{ status: string }>().status ===
+        'delivered',
+      5000,
+      'delivered',
+    );
 
     const route = app.directory.routes()[0]!.key;
     const reads: [string, string][] = [
@@ -129,7 +175,11 @@ describe('the OpenAPI document and the running servers', () => {
       expect(res.statusCode, url).toBe(200);
       fits(replySchema('admin', 'get', path), res.json(), `admin GET ${url}`);
     }
-    const own = await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } });
+    const own = await app.http.inject({
+      method: 'GET',
+      url: `/api/v1/messages/${id}`,
+      headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+    });
     fits(replySchema('sendsms', 'get', '/api/v1/messages/{id}'), own.json(), 'sendsms GET /api/v1/messages/{id}');
     const portStatus = await app.http.inject({ method: 'GET', url: '/api/v1/status', headers: ADMIN });
     fits(replySchema('sendsms', 'get', '/api/v1/status'), portStatus.json(), 'sendsms GET /api/v1/status');

@@ -48,10 +48,22 @@ describe('sendsms → Redis → SMPP', () => {
   it('refuses bad credentials and bad parameters with Kannel replies, queueing nothing', async () => {
     const s = await sim();
     const app = await gateway([testLink(s.port)]);
-    expect(await sendsms(app, { username: 'u', password: 'x', to: '1', text: 'a' })).toEqual({ status: 403, body: 'Authorization failed for sendsms' });
-    expect(await sendsms(app, { username: 'u', password: 'p', text: 'a' })).toEqual({ status: 400, body: 'Missing receiver number, rejected' });
-    expect(await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'a', 'dlr-url': 'ftp://x' })).toEqual({ status: 400, body: 'DLR-URL field misformed, rejected' });
-    expect(await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'a', coding: '7' })).toEqual({ status: 400, body: 'Coding field misformed, rejected' });
+    expect(await sendsms(app, { username: 'u', password: 'x', to: '1', text: 'a' })).toEqual({
+      status: 403,
+      body: 'Authorization failed for sendsms',
+    });
+    expect(await sendsms(app, { username: 'u', password: 'p', text: 'a' })).toEqual({
+      status: 400,
+      body: 'Missing receiver number, rejected',
+    });
+    expect(await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'a', 'dlr-url': 'ftp://x' })).toEqual({
+      status: 400,
+      body: 'DLR-URL field misformed, rejected',
+    });
+    expect(await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'a', coding: '7' })).toEqual({
+      status: 400,
+      body: 'Coding field misformed, rejected',
+    });
     expect((await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'Привет', coding: '0' })).status).toBe(400);
     await new Promise((r) => setTimeout(r, 200));
     expect(s.received).toHaveLength(0);
@@ -133,17 +145,27 @@ describe('link limits and failures, measured at the simulator', () => {
     const app = await gateway([testLink(s.port)]);
     await waitFor(() => app.runtimes.get(`sim${s.port}`)!.healthy());
     const res = await app.http.inject({
-      method: 'POST', url: '/api/v1/messages', headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' },
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' },
       payload: { to: '4670000099', text: 'x' },
     });
     expect(res.statusCode).toBe(202);
     const id = (res.json() as { messages: { id: string }[] }).messages[0]!.id;
     let state: Record<string, unknown> = {};
-    await waitFor(async () => {
-      const r = await app.http.inject({ method: 'GET', url: `/api/v1/messages/${id}`, headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` } });
-      state = r.json() as Record<string, unknown>;
-      return state.status === 'failed';
-    }, 5000, 'failed state');
+    await waitFor(
+      async () => {
+        const r = await app.http.inject({
+          method: 'GET',
+          url: `/api/v1/messages/${id}`,
+          headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}` },
+        });
+        state = r.json() as Record<string, unknown>;
+        return state.status === 'failed';
+      },
+      5000,
+      'failed state',
+    );
     expect(state.commandStatus).toBe(0x0b);
   });
 });
@@ -155,10 +177,17 @@ describe('bind modes', () => {
       raw: { services: [{ keyword: 'default', 'get-url': 'http://127.0.0.1:9/unused' }] },
     });
     await waitFor(() => s.boundSessions().length === 2, 5000, 'two binds');
-    expect(s.boundSessions().map((b) => b.kind).sort()).toEqual(['receiver', 'transmitter']);
+    expect(
+      s
+        .boundSessions()
+        .map((b) => b.kind)
+        .sort(),
+    ).toEqual(['receiver', 'transmitter']);
     await sendsms(app, { username: 'u', password: 'p', to: '4670000601', text: 'tx' });
     await waitFor(() => s.received.length === 1, 5000, 'submit on the transmitter');
     // An MO can only come on the receiver bind; the gateway takes it (answers OK once queued).
-    expect(await s.deliver({ sourceAddr: '46705', destAddr: '1234', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('mo', 'latin1') })).toBe(0);
+    expect(
+      await s.deliver({ sourceAddr: '46705', destAddr: '1234', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('mo', 'latin1') }),
+    ).toBe(0);
   });
 });

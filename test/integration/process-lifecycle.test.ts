@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
-import { descendantPids, freePort, linksPidOf, processAlive, startChildGateway, writeConfig, type ChildGateway } from '../helpers/child-gateway.js';
+import {
+  descendantPids,
+  freePort,
+  linksPidOf,
+  processAlive,
+  startChildGateway,
+  writeConfig,
+  type ChildGateway,
+} from '../helpers/child-gateway.js';
 import { sleep, waitFor } from '../helpers/links.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -46,7 +54,17 @@ async function startTwoProcessGateway(name: string, redis: TestRedis | undefined
     log: { level: 'warn' },
     redis: { 'key-prefix': name, 'command-timeout': 0.3, 'data-dir': join(dir, `${name}-redis`) },
     process: { 'shutdown-timeout': BOUND_S },
-    links: [{ 'smsc-id': 'sim', host: '127.0.0.1', port: sim.port, 'transceiver-mode': true, 'smsc-username': 'u', 'smsc-password': 'p', 'reconnect-delay': 0.1 }],
+    links: [
+      {
+        'smsc-id': 'sim',
+        host: '127.0.0.1',
+        port: sim.port,
+        'transceiver-mode': true,
+        'smsc-username': 'u',
+        'smsc-password': 'p',
+        'reconnect-delay': 0.1,
+      },
+    ],
     accounts: [{ username: 'u', password: 'p' }],
     ...over,
   });
@@ -69,20 +87,26 @@ async function exitedWithin(gw: ChildGateway, ms: number): Promise<number> {
 const left = (pids: readonly number[]): number[] => pids.filter((p) => processAlive(p));
 
 describe('SIGTERM', () => {
-  it('with Redis killed: every gateway process has exited within the bound, none is left, the binds are closed', { timeout: 30_000 }, async () => {
-    const redis = await startTestRedis();
-    cleanups.push(() => redis.stop());
-    const r = await startTwoProcessGateway('term-killed', redis);
-    process.kill(redis.server.pid, 'SIGKILL');
-    await sleep(200);
-    const t0 = Date.now();
-    r.gw.proc.kill('SIGTERM');
-    const ms = await exitedWithin(r.gw, BOUND_S * 1000 + 1000);
-    await waitFor(() => left(r.all).length === 0, 1000, `no process left of ${JSON.stringify(r.all)}`);
-    console.log(`Redis killed, then SIGTERM: the gateway exited after ${ms} ms, every process gone after ${Date.now() - t0} ms (bound ${BOUND_S} s)`);
-    expect(ms).toBeLessThanOrEqual(BOUND_S * 1000 + 500);
-    expect(r.sim.boundSessions()).toHaveLength(0);
-  });
+  it(
+    'with Redis killed: every gateway process has exited within the bound, none is left, the binds are closed',
+    { timeout: 30_000 },
+    async () => {
+      const redis = await startTestRedis();
+      cleanups.push(() => redis.stop());
+      const r = await startTwoProcessGateway('term-killed', redis);
+      process.kill(redis.server.pid, 'SIGKILL');
+      await sleep(200);
+      const t0 = Date.now();
+      r.gw.proc.kill('SIGTERM');
+      const ms = await exitedWithin(r.gw, BOUND_S * 1000 + 1000);
+      await waitFor(() => left(r.all).length === 0, 1000, `no process left of ${JSON.stringify(r.all)}`);
+      console.log(
+        `Redis killed, then SIGTERM: the gateway exited after ${ms} ms, every process gone after ${Date.now() - t0} ms (bound ${BOUND_S} s)`,
+      );
+      expect(ms).toBeLessThanOrEqual(BOUND_S * 1000 + 500);
+      expect(r.sim.boundSessions()).toHaveLength(0);
+    },
+  );
 
   it('with Redis frozen: exits within the bound; a second signal exits at once', { timeout: 40_000 }, async () => {
     const redis = await startTestRedis();
@@ -95,7 +119,9 @@ describe('SIGTERM', () => {
     r.gw.proc.kill('SIGTERM');
     const ms = await exitedWithin(r.gw, BOUND_S * 1000 + 1000);
     await waitFor(() => left(r.all).length === 0, 1000, 'no process left');
-    console.log(`Redis frozen, then SIGTERM: the gateway exited after ${ms} ms, every process gone after ${Date.now() - t0} ms (bound ${BOUND_S} s)`);
+    console.log(
+      `Redis frozen, then SIGTERM: the gateway exited after ${ms} ms, every process gone after ${Date.now() - t0} ms (bound ${BOUND_S} s)`,
+    );
     expect(ms).toBeLessThanOrEqual(BOUND_S * 1000 + 500);
     process.kill(redis.server.pid, 'SIGCONT');
 
@@ -135,7 +161,7 @@ describe('kill -9 of the HTTP process', () => {
   });
 });
 
-describe('a test\'s redis-server', () => {
+describe("a test's redis-server", () => {
   it('ends with the test process, even after kill -9 (no stray redis-server after a test run)', { timeout: 20_000 }, async () => {
     // What test/helpers/redis.ts does in every integration test file.
     const script = `
@@ -146,7 +172,9 @@ describe('a test\'s redis-server', () => {
       const r = await startEmbeddedRedis({ dataDir: mkdtempSync(join(tmpdir(), 'sb-redis-')), persistence: false, detached: false });
       console.log(r.pid);
       setInterval(() => undefined, 1000);`;
-    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     cleanups.push(async () => void proc.kill('SIGKILL'));
     const pid = await new Promise<number>((resolve, reject) => {
       proc.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));

@@ -18,16 +18,25 @@ describe('Redis unavailable', () => {
       const res = await app.http.inject({ method: 'GET', url: '/cgi-bin/sendsms?username=u&password=p&to=4670000501&text=x' });
       expect([res.statusCode, res.body]).toEqual([503, 'Temporal failure, try again later.']);
       expect(Date.now() - t0).toBeLessThan(2000);
-      const api = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' }, payload: { to: '4670000502', text: 'x' } });
+      const api = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/messages',
+        headers: { authorization: `Basic ${Buffer.from('u:p').toString('base64')}`, 'content-type': 'application/json' },
+        payload: { to: '4670000502', text: 'x' },
+      });
       expect([api.statusCode, api.json<{ error: { code: string } }>().error.code]).toEqual([503, 'temporarily_unavailable']);
       expect(sim.received).toHaveLength(0);
       const again = await startEmbeddedRedis({ dataDir: redis.dir, persistence: false, detached: false });
       try {
         let last = '';
-        await waitFor(async () => {
-          last = (await app.http.inject({ method: 'GET', url: '/cgi-bin/sendsms?username=u&password=p&to=4670000503&text=back' })).body;
-          return last === '0: Accepted for delivery';
-        }, 10_000, 'accepting again');
+        await waitFor(
+          async () => {
+            last = (await app.http.inject({ method: 'GET', url: '/cgi-bin/sendsms?username=u&password=p&to=4670000503&text=back' })).body;
+            return last === '0: Accepted for delivery';
+          },
+          10_000,
+          'accepting again',
+        );
         await waitFor(() => sim.received.length === 1, 10_000, 'delivered after Redis came back');
         expect(sim.received[0]?.destAddr).toBe('4670000503');
       } finally {

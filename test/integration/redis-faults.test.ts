@@ -62,8 +62,16 @@ async function sendsms(app: App, to: string): Promise<{ status: number; body: st
   return { status: res.statusCode, body: res.body, retryAfter: res.headers['retry-after'], ms: Date.now() - t0 };
 }
 
-async function postApi(app: App, to: string): Promise<{ status: number; code: string | undefined; id: string | undefined; retryAfter: unknown }> {
-  const res = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { ...AUTH, 'content-type': 'application/json' }, payload: { to, text: 'x' } });
+async function postApi(
+  app: App,
+  to: string,
+): Promise<{ status: number; code: string | undefined; id: string | undefined; retryAfter: unknown }> {
+  const res = await app.http.inject({
+    method: 'POST',
+    url: '/api/v1/messages',
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    payload: { to, text: 'x' },
+  });
   const body = res.json<{ error?: { code: string }; messages?: Array<{ id: string }> }>();
   return { status: res.statusCode, code: body.error?.code, id: body.messages?.[0]?.id, retryAfter: res.headers['retry-after'] };
 }
@@ -182,7 +190,7 @@ describe('Redis refusing writes', () => {
     await admin.config('SET', 'rdb-key-save-delay', '1000000');
     await admin.bgsave();
     let saver: number | undefined;
-    await waitFor(() => (saver = childPids(redis.server.pid)[0]) !== undefined, 5000, 'the save\'s child process');
+    await waitFor(() => (saver = childPids(redis.server.pid)[0]) !== undefined, 5000, "the save's child process");
     process.kill(saver!, 'SIGKILL');
     await waitFor(async () => /rdb_last_bgsave_status:err/.test(await admin.info('persistence')), 5000, 'the failed save');
     await refused('MISCONF');
@@ -204,7 +212,10 @@ describe('receipts and MO while Redis is away', () => {
       destAddr: '12345',
       esmClass: 0x04,
       dataCoding: 0,
-      shortMessage: Buffer.from('id:abc sub:001 dlvrd:001 submit date:2401010000 done date:2401010000 stat:DELIVRD err:000 text:', 'latin1'),
+      shortMessage: Buffer.from(
+        'id:abc sub:001 dlvrd:001 submit date:2401010000 done date:2401010000 stat:DELIVRD err:000 text:',
+        'latin1',
+      ),
       receiptedMessageId: 'abc',
       messageState: 2,
     };

@@ -43,7 +43,12 @@ function file(links: string[], accounts = '  - { username: u, password: p }'): s
 }
 
 async function reload(app: App): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await app.admin.inject({ method: 'POST', url: '/api/v1/reload', headers: { authorization: ADMIN, 'content-type': 'application/json' }, payload: '{}' });
+  const res = await app.admin.inject({
+    method: 'POST',
+    url: '/api/v1/reload',
+    headers: { authorization: ADMIN, 'content-type': 'application/json' },
+    payload: '{}',
+  });
   return { status: res.statusCode, json: res.json() as Record<string, unknown> };
 }
 
@@ -53,9 +58,18 @@ describe('configuration reload', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-reload-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'switchboard.yaml');
-    writeFileSync(path, file([link('kept', kept.port, DENY_ADDED), link('gone', gone.port, DENY_ADDED), link('changed', changed.port, DENY_ADDED)]));
+    writeFileSync(
+      path,
+      file([link('kept', kept.port, DENY_ADDED), link('gone', gone.port, DENY_ADDED), link('changed', changed.port, DENY_ADDED)]),
+    );
     const start = async (): Promise<App> => {
-      const app = new App({ config: loadConfigFile(path).config, redis: env.redis.target, logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'), drainMs: 500, reloadConfig: () => loadConfigFile(path).config });
+      const app = new App({
+        config: loadConfigFile(path).config,
+        redis: env.redis.target,
+        logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'),
+        drainMs: 500,
+        reloadConfig: () => loadConfigFile(path).config,
+      });
       cleanups.push(() => app.stop());
       await app.start();
       return app;
@@ -65,7 +79,13 @@ describe('configuration reload', () => {
     await waitFor(() => [kept, gone, changed].every((s) => s.boundSessions().length === 1), 5000, 'three links bound');
     expect(kept.counters.binds).toBe(1);
 
-    writeFileSync(path, file([link('kept', kept.port, DENY_ADDED), link('changed', changed.port, `${DENY_ADDED}, system-type: new`), link('added', added.port)], '  - { username: u, password: p }\n  - { username: v, password: q }'));
+    writeFileSync(
+      path,
+      file(
+        [link('kept', kept.port, DENY_ADDED), link('changed', changed.port, `${DENY_ADDED}, system-type: new`), link('added', added.port)],
+        '  - { username: u, password: p }\n  - { username: v, password: q }',
+      ),
+    );
     const r = await reload(a);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ action: 'reload', ok: true });
@@ -78,7 +98,10 @@ describe('configuration reload', () => {
     expect(kept.boundSessions()).toHaveLength(1);
 
     // The new account logs in on either process, and the added link carries its traffic.
-    for (const [app, i] of [[a, 1], [b, 2]] as const) {
+    for (const [app, i] of [
+      [a, 1],
+      [b, 2],
+    ] as const) {
       const res = await sendsms(app, { username: 'v', password: 'q', to: `467071000${i}`, text: 'new', smsc: 'added' });
       expect(res.status).toBe(202);
     }
@@ -104,7 +127,8 @@ describe('configuration reload', () => {
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'switchboard.yaml');
     const port = await freePort();
-    const text = (links: string[]): string => file(links).replace('sendsms-port: 0', `sendsms-port: ${port}`).replace('key-prefix: reload', 'key-prefix: sighup');
+    const text = (links: string[]): string =>
+      file(links).replace('sendsms-port: 0', `sendsms-port: ${port}`).replace('key-prefix: reload', 'key-prefix: sighup');
     writeFileSync(path, text([link('first', first.port)]));
     const gw = await startChildGateway(path, env.redis.target.path, port);
     cleanups.push(() => gw.crash());

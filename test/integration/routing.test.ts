@@ -20,7 +20,12 @@ const sim = (port = 0, persona = 'happy'): Promise<SmscSimulator> => startSimula
 
 async function gatewayFromKannel(text: string, prefix: string): Promise<App> {
   const { config } = parseKannelConfig(text, 'test.conf', fileIncludeReader);
-  const app = new App({ config: { ...config, redis: { ...config.redis, keyPrefix: prefix } }, redis: env.redis.target, logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'), drainMs: 500 });
+  const app = new App({
+    config: { ...config, redis: { ...config.redis, keyPrefix: prefix } },
+    redis: env.redis.target,
+    logger: createLogger(process.env.TEST_LOG ? 'debug' : 'silent'),
+    drainMs: 500,
+  });
   await app.start();
   cleanups.push(() => app.stop());
   return app;
@@ -73,50 +78,57 @@ forced-smsc = reliable_smpp_gw
 `;
 }
 
-const sender = (app: App) => async (to: string): Promise<number> =>
-  (await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?username=u&password=p&to=${to}&text=load` })).statusCode;
+const sender =
+  (app: App) =>
+  async (to: string): Promise<number> =>
+    (await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?username=u&password=p&to=${to}&text=load` })).statusCode;
 
-const okDests = (s: SmscSimulator, since = 0): string[] => s.received.filter((r) => r.status === 0 && r.receivedAt >= since).map((r) => r.destAddr);
+const okDests = (s: SmscSimulator, since = 0): string[] =>
+  s.received.filter((r) => r.status === 0 && r.receivedAt >= since).map((r) => r.destAddr);
 
 describe('active-passive (preferred-smsc-id recipe)', () => {
-  it('fails over within 1 s when the preferred SMSC dies, fails back within 1 s of its bind, loses nothing', { timeout: 40_000 }, async () => {
-    const primary = await sim();
-    const backup = await sim();
-    const port = primary.port;
-    const app = await gatewayFromKannel(activePassive(port, backup.port), 'ap1');
-    await waitFor(() => app.cluster.linkHealthy('reliable_smpp_gw') && app.cluster.linkHealthy('unreliable_smpp_gw'), 5000, 'both bound');
-    const load = steadyLoad(sender(app), 100, 800);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(okDests(primary).length).toBeGreaterThan(50);
-    expect(okDests(backup)).toHaveLength(0); // preferred wins while it is up
+  it(
+    'fails over within 1 s when the preferred SMSC dies, fails back within 1 s of its bind, loses nothing',
+    { timeout: 40_000 },
+    async () => {
+      const primary = await sim();
+      const backup = await sim();
+      const port = primary.port;
+      const app = await gatewayFromKannel(activePassive(port, backup.port), 'ap1');
+      await waitFor(() => app.cluster.linkHealthy('reliable_smpp_gw') && app.cluster.linkHealthy('unreliable_smpp_gw'), 5000, 'both bound');
+      const load = steadyLoad(sender(app), 100, 800);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(okDests(primary).length).toBeGreaterThan(50);
+      expect(okDests(backup)).toHaveLength(0); // preferred wins while it is up
 
-    const unansweredAtKill = primary.received.filter((r) => r.status === undefined).length;
-    const tKill = Date.now();
-    await primary.kill();
-    await waitFor(() => okDests(backup).length > 0, 3000, 'traffic on the backup');
-    expect(backup.received[0]!.receivedAt - tKill).toBeLessThan(1000);
+      const unansweredAtKill = primary.received.filter((r) => r.status === undefined).length;
+      const tKill = Date.now();
+      await primary.kill();
+      await waitFor(() => okDests(backup).length > 0, 3000, 'traffic on the backup');
+      expect(backup.received[0]!.receivedAt - tKill).toBeLessThan(1000);
 
-    await new Promise((r) => setTimeout(r, 1500));
-    const revived = new SmscSimulator({ port });
-    await revived.start();
-    cleanups.push(() => revived.kill());
-    await waitFor(() => app.cluster.linkHealthy('reliable_smpp_gw'), 8000, 'preferred rebound');
-    const tBind = Date.now();
-    await waitFor(() => okDests(revived).length > 0, 3000, 'traffic back on the preferred');
-    expect(revived.received[0]!.receivedAt - tBind).toBeLessThan(1000);
-    await new Promise((r) => setTimeout(r, 1200));
-    // After failback the backup gets nothing new (its in-flight submits finish, nothing more).
-    expect(okDests(backup, tBind + 1000)).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, 1500));
+      const revived = new SmscSimulator({ port });
+      await revived.start();
+      cleanups.push(() => revived.kill());
+      await waitFor(() => app.cluster.linkHealthy('reliable_smpp_gw'), 8000, 'preferred rebound');
+      const tBind = Date.now();
+      await waitFor(() => okDests(revived).length > 0, 3000, 'traffic back on the preferred');
+      expect(revived.received[0]!.receivedAt - tBind).toBeLessThan(1000);
+      await new Promise((r) => setTimeout(r, 1200));
+      // After failback the backup gets nothing new (its in-flight submits finish, nothing more).
+      expect(okDests(backup, tBind + 1000)).toHaveLength(0);
 
-    await load.stop();
-    expect(load.sent.every((s) => s.status === 202)).toBe(true);
-    const all = () => [...okDests(primary), ...okDests(backup), ...okDests(revived)];
-    await waitFor(() => load.sent.every((s) => all().includes(s.to)), 10_000, 'every message delivered');
-    const delivered = all();
-    const duplicates = delivered.length - new Set(delivered).size;
-    // Duplicates only among submits that were unanswered when the link died (at most its window).
-    expect(duplicates).toBeLessThanOrEqual(Math.max(unansweredAtKill, 10));
-  });
+      await load.stop();
+      expect(load.sent.every((s) => s.status === 202)).toBe(true);
+      const all = () => [...okDests(primary), ...okDests(backup), ...okDests(revived)];
+      await waitFor(() => load.sent.every((s) => all().includes(s.to)), 10_000, 'every message delivered');
+      const delivered = all();
+      const duplicates = delivered.length - new Set(delivered).size;
+      // Duplicates only among submits that were unanswered when the link died (at most its window).
+      expect(duplicates).toBeLessThanOrEqual(Math.max(unansweredAtKill, 10));
+    },
+  );
 
   it('routes around a preferred SMSC that stays bound but stops answering submits, within 5 s', { timeout: 40_000 }, async () => {
     const primary = await sim();
@@ -140,21 +152,30 @@ describe('active-passive (preferred-smsc-id recipe)', () => {
 });
 
 describe('a saturated preferred link', () => {
-  it('keeps all its traffic by default (as Kannel), and spills over to the fallback with spillover-queue-age', { timeout: 40_000 }, async () => {
-    for (const spill of [false, true]) {
-      const primary = await sim();
-      const backup = await sim();
-      const extra = spill ? 'throughput = 40\nspillover-queue-age = 0.5' : 'throughput = 40';
-      const app = await gatewayFromKannel(activePassive(primary.port, backup.port, extra), spill ? 'sat2' : 'sat1');
-      await waitFor(() => app.cluster.linkHealthy('reliable_smpp_gw') && app.cluster.linkHealthy('unreliable_smpp_gw'), 5000, 'both bound');
-      const load = steadyLoad(sender(app), 120, 300, spill ? 4675100000 : 4675000000);
-      await new Promise((r) => setTimeout(r, 2600));
-      await load.stop();
-      if (spill) expect(okDests(backup).length).toBeGreaterThan(20); // it helps only enough to keep the wait near the limit
-      else expect(okDests(backup)).toHaveLength(0);
-      await app.stop();
-    }
-  });
+  it(
+    'keeps all its traffic by default (as Kannel), and spills over to the fallback with spillover-queue-age',
+    { timeout: 40_000 },
+    async () => {
+      for (const spill of [false, true]) {
+        const primary = await sim();
+        const backup = await sim();
+        const extra = spill ? 'throughput = 40\nspillover-queue-age = 0.5' : 'throughput = 40';
+        const app = await gatewayFromKannel(activePassive(primary.port, backup.port, extra), spill ? 'sat2' : 'sat1');
+        await waitFor(
+          () => app.cluster.linkHealthy('reliable_smpp_gw') && app.cluster.linkHealthy('unreliable_smpp_gw'),
+          5000,
+          'both bound',
+        );
+        const load = steadyLoad(sender(app), 120, 300, spill ? 4675100000 : 4675000000);
+        await new Promise((r) => setTimeout(r, 2600));
+        await load.stop();
+        if (spill)
+          expect(okDests(backup).length).toBeGreaterThan(20); // it helps only enough to keep the wait near the limit
+        else expect(okDests(backup)).toHaveLength(0);
+        await app.stop();
+      }
+    },
+  );
 });
 
 describe('active-active (two links, one smsc-id)', () => {

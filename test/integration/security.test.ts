@@ -36,7 +36,11 @@ const sim = (): Promise<SmscSimulator> => startSimulator(cleanups, { receiptDela
 const receiver = (): Promise<HttpReceiver> => startReceiverFor(cleanups);
 
 async function gateway(link: Link, prefix: string, raw: Record<string, unknown>): Promise<App> {
-  const app = await startGateway(testConfig([link], { prefix, raw: { callbacks: { 'retry-delay': 0.05, 'retry-delay-max': 0.2 }, ...raw } }), env.redis, cleanups);
+  const app = await startGateway(
+    testConfig([link], { prefix, raw: { callbacks: { 'retry-delay': 0.05, 'retry-delay-max': 0.2 }, ...raw } }),
+    env.redis,
+    cleanups,
+  );
   await waitFor(() => app.cluster.linkHealthy(link.id), 5000, 'bound');
   return app;
 }
@@ -44,7 +48,11 @@ async function gateway(link: Link, prefix: string, raw: Record<string, unknown>)
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 async function sendsms(app: App, query: Record<string, string>, remoteAddress?: string): Promise<{ status: number; body: string }> {
-  const res = await app.http.inject({ method: 'GET', url: `/cgi-bin/sendsms?${new URLSearchParams(query).toString()}`, ...(remoteAddress ? { remoteAddress } : {}) });
+  const res = await app.http.inject({
+    method: 'GET',
+    url: `/cgi-bin/sendsms?${new URLSearchParams(query).toString()}`,
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
   return { status: res.statusCode, body: res.body };
 }
 
@@ -56,13 +64,26 @@ describe('hashed passwords', () => {
     expect(wrong).toEqual({ status: 403, body: 'Authorization failed for sendsms' });
     // the hash itself is not the password
     expect((await sendsms(app, { username: 'h', password: HASH, to: '4671000001', text: 'no' })).status).toBe(403);
-    expect(await sendsms(app, { username: 'h', password: 's3cret', to: '4671000002', text: 'yes' })).toEqual({ status: 202, body: '0: Accepted for delivery' });
+    expect(await sendsms(app, { username: 'h', password: 's3cret', to: '4671000002', text: 'yes' })).toEqual({
+      status: 202,
+      body: '0: Accepted for delivery',
+    });
     // and again, now from the cache of verified passwords; a wrong one after a right one is still wrong
     expect((await sendsms(app, { username: 'h', password: 's3cret', to: '4671000003', text: 'yes again' })).status).toBe(202);
     expect((await sendsms(app, { username: 'h', password: 's3cretX', to: '4671000001', text: 'no' })).status).toBe(403);
-    const api = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { ...basic('h', 's3cret'), 'content-type': 'application/json' }, payload: { to: '4671000004', text: 'api' } });
+    const api = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: { ...basic('h', 's3cret'), 'content-type': 'application/json' },
+      payload: { to: '4671000004', text: 'api' },
+    });
     expect(api.statusCode).toBe(202);
-    const apiWrong = await app.http.inject({ method: 'POST', url: '/api/v1/messages', headers: { ...basic('h', 'nope'), 'content-type': 'application/json' }, payload: { to: '4671000001', text: 'no' } });
+    const apiWrong = await app.http.inject({
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: { ...basic('h', 'nope'), 'content-type': 'application/json' },
+      payload: { to: '4671000001', text: 'no' },
+    });
     expect([apiWrong.statusCode, apiWrong.json().error.code]).toEqual([401, 'unauthorized']);
     await waitFor(() => s.received.length === 3, 5000, 'three delivered');
     expect(s.received.map((m) => m.destAddr).sort()).toEqual(['4671000002', '4671000003', '4671000004']);
@@ -82,10 +103,19 @@ describe('the client address before the password', () => {
       { status: 403, body: 'Authorization failed for sendsms' },
     ]);
     const api = async (password: string) => {
-      const res = await app.http.inject({ method: 'POST', url: '/api/v1/messages', remoteAddress: '203.0.113.7', headers: { ...basic('office', password), 'content-type': 'application/json' }, payload: { to: '4671000010', text: 'x' } });
+      const res = await app.http.inject({
+        method: 'POST',
+        url: '/api/v1/messages',
+        remoteAddress: '203.0.113.7',
+        headers: { ...basic('office', password), 'content-type': 'application/json' },
+        payload: { to: '4671000010', text: 'x' },
+      });
       return [res.statusCode, res.json().error.code];
     };
-    expect([await api('s3cret'), await api('guess')]).toEqual([[403, 'forbidden_ip'], [403, 'forbidden_ip']]);
+    expect([await api('s3cret'), await api('guess')]).toEqual([
+      [403, 'forbidden_ip'],
+      [403, 'forbidden_ip'],
+    ]);
     // from inside the allowed network (as IPv4-mapped IPv6, as a dual-stack socket reports it) the password decides
     expect((await sendsms(app, right, '::ffff:10.9.3.4')).status).toBe(202);
     expect((await sendsms(app, wrong, '10.9.3.4')).status).toBe(403);
@@ -126,7 +156,10 @@ describe.skipIf(!HAS_IPV6)('IPv6 clients (the sendsms interface on ::1)', () => 
       { username: 'v6ok', password: 'p', 'user-allow-ip': '::1; 127.0.0.1', 'user-deny-ip': '*.*.*.*' },
       { username: 'v4only', password: 'p', 'user-allow-ip': '127.0.0.1', 'user-deny-ip': '*.*.*.*' },
     ];
-    const app = await gateway(testLink(s.port, { id: 'l1' }), 'v6', { accounts, http: { 'sendsms-port': 0, 'sendsms-interface': '::1', 'global-sender': '12345' } });
+    const app = await gateway(testLink(s.port, { id: 'l1' }), 'v6', {
+      accounts,
+      http: { 'sendsms-port': 0, 'sendsms-interface': '::1', 'global-sender': '12345' },
+    });
     const get = async (user: string) => {
       const res = await fetch(`http://[::1]:${app.httpPort}/cgi-bin/sendsms?username=${user}&password=p&to=4671000030&text=v6`);
       return [res.status, await res.text()];
@@ -177,15 +210,52 @@ describe('callbacks to denied networks', () => {
   it('a dlr-url or callbackUrl naming the metadata address is refused when the message is accepted; nothing is queued', async () => {
     const s = await sim();
     const app = await gateway(testLink(s.port, { id: 'l1' }), 'deny1', {});
-    expect(await sendsms(app, { username: 'u', password: 'p', to: '4671000040', text: 'x', 'dlr-mask': '31', 'dlr-url': metadata })).toEqual({ status: 400, body: 'DLR-URL host not allowed, rejected' });
-    expect((await sendsms(app, { username: 'u', password: 'p', to: '4671000040', text: 'x', 'dlr-mask': '31', 'dlr-url': 'http://[fe80::1]/dlr' })).status).toBe(400);
-    expect((await sendsms(app, { username: 'u', password: 'p', to: '4671000040', text: 'x', 'dlr-mask': '31', 'dlr-url': 'http://metadata.google.internal/x' })).status).toBe(400);
+    expect(
+      await sendsms(app, { username: 'u', password: 'p', to: '4671000040', text: 'x', 'dlr-mask': '31', 'dlr-url': metadata }),
+    ).toEqual({ status: 400, body: 'DLR-URL host not allowed, rejected' });
+    expect(
+      (
+        await sendsms(app, {
+          username: 'u',
+          password: 'p',
+          to: '4671000040',
+          text: 'x',
+          'dlr-mask': '31',
+          'dlr-url': 'http://[fe80::1]/dlr',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await sendsms(app, {
+          username: 'u',
+          password: 'p',
+          to: '4671000040',
+          text: 'x',
+          'dlr-mask': '31',
+          'dlr-url': 'http://metadata.google.internal/x',
+        })
+      ).status,
+    ).toBe(400);
     const api = await app.http.inject({
-      method: 'POST', url: '/api/v1/messages', headers: { ...basic('u', 'p'), 'content-type': 'application/json' },
-      payload: { messages: [{ to: '4671000041', text: 'ok' }, { to: '4671000042', text: 'x', callbackUrl: 'http://[::ffff:169.254.169.254]/x' }] },
+      method: 'POST',
+      url: '/api/v1/messages',
+      headers: { ...basic('u', 'p'), 'content-type': 'application/json' },
+      payload: {
+        messages: [
+          { to: '4671000041', text: 'ok' },
+          { to: '4671000042', text: 'x', callbackUrl: 'http://[::ffff:169.254.169.254]/x' },
+        ],
+      },
     });
     expect(api.statusCode).toBe(400);
-    expect(api.json()).toEqual({ error: { code: 'callback_url_denied', message: 'callbackUrl: 169.254.169.254 is in a denied network (callbacks.deny-networks)', index: 1 } });
+    expect(api.json()).toEqual({
+      error: {
+        code: 'callback_url_denied',
+        message: 'callbackUrl: 169.254.169.254 is in a denied network (callbacks.deny-networks)',
+        index: 1,
+      },
+    });
     await sleep(300);
     expect(s.received).toHaveLength(0);
   });
@@ -195,16 +265,35 @@ describe('callbacks to denied networks', () => {
     const r = await receiver();
     // loopback denied, so "localhost" (a name: accepted) resolves into a denied network at send time
     const callbacks = { 'retry-delay': 0.05, 'retry-delay-max': 0.2, 'deny-networks': ['169.254.0.0/16', '127.0.0.0/8', '::1'] };
-    const accounts = [{ username: 'u', password: 'p' }, { username: 'trusted', password: 'p', 'callback-allow': ['localhost'] }];
+    const accounts = [
+      { username: 'u', password: 'p' },
+      { username: 'trusted', password: 'p', 'callback-allow': ['localhost'] },
+    ];
     const app = await gateway(testLink(s.port, { id: 'l1' }), 'deny2', { callbacks, accounts });
     const dlr = `http://localhost:${r.port}/dlr?type=%d&id=%i`;
-    expect(await sendsms(app, { username: 'u', password: 'p', to: '4671000050', text: 'x', 'dlr-mask': '3', 'dlr-url': dlr })).toEqual({ status: 202, body: '0: Accepted for delivery' });
+    expect(await sendsms(app, { username: 'u', password: 'p', to: '4671000050', text: 'x', 'dlr-mask': '3', 'dlr-url': dlr })).toEqual({
+      status: 202,
+      body: '0: Accepted for delivery',
+    });
     await waitFor(() => app.callbacks.counters.refused >= 1, 5000, 'the callback refused');
     expect(app.callbacks.counters).toMatchObject({ sent: 0, retried: 0, refused: 1, givenUp: 1 });
     // the literal address is refused at accept time
-    expect((await sendsms(app, { username: 'u', password: 'p', to: '4671000051', text: 'x', 'dlr-mask': '3', 'dlr-url': `http://127.0.0.1:${r.port}/dlr` })).status).toBe(400);
+    expect(
+      (
+        await sendsms(app, {
+          username: 'u',
+          password: 'p',
+          to: '4671000051',
+          text: 'x',
+          'dlr-mask': '3',
+          'dlr-url': `http://127.0.0.1:${r.port}/dlr`,
+        })
+      ).status,
+    ).toBe(400);
     // an account whose callback-allow names the host gets its callback
-    expect((await sendsms(app, { username: 'trusted', password: 'p', to: '4671000052', text: 'x', 'dlr-mask': '3', 'dlr-url': dlr })).status).toBe(202);
+    expect(
+      (await sendsms(app, { username: 'trusted', password: 'p', to: '4671000052', text: 'x', 'dlr-mask': '3', 'dlr-url': dlr })).status,
+    ).toBe(202);
     await waitFor(() => r.requests.length === 1, 5000, 'the allowed callback');
     expect(r.requests[0]!.query.get('type')).toBe('1');
     // The counter moves once the callback's reply is read, a moment after the receiver has the request.

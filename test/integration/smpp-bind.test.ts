@@ -15,7 +15,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const sim = (persona = 'happy', extra: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> => startSimulator(cleanups, { persona: parsePersona(persona), ...extra });
+const sim = (persona = 'happy', extra: Partial<SimulatorOptions> = {}): Promise<SmscSimulator> =>
+  startSimulator(cleanups, { persona: parsePersona(persona), ...extra });
 
 function bind(link: Link): Bind {
   const b = new Bind({ link, mode: 'transceiver', port: link.port, instance: 1, logger: log });
@@ -26,9 +27,23 @@ function bind(link: Link): Bind {
 
 function part(dest: string, text = 'hello'): SubmitPart {
   return {
-    serviceType: '', sourceAddr: '12345', sourceTon: 2, sourceNpi: 1, destAddr: dest, destTon: 1, destNpi: 1,
-    esmClass: 0, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '', registeredDelivery: 0,
-    dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'), sar: undefined, messagePayload: undefined,
+    serviceType: '',
+    sourceAddr: '12345',
+    sourceTon: 2,
+    sourceNpi: 1,
+    destAddr: dest,
+    destTon: 1,
+    destNpi: 1,
+    esmClass: 0,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    dataCoding: 0,
+    shortMessage: Buffer.from(text, 'latin1'),
+    sar: undefined,
+    messagePayload: undefined,
   };
 }
 
@@ -156,7 +171,11 @@ describe('Bind against the simulator', () => {
     const link = testLink(s.port);
     const got: string[] = [];
     const b = new Bind({
-      link, mode: 'transceiver', port: link.port, instance: 1, logger: log,
+      link,
+      mode: 'transceiver',
+      port: link.port,
+      instance: 1,
+      logger: log,
       onInbound: async (sm) => {
         await sleep(20);
         got.push(sm.body.toString('latin1'));
@@ -166,7 +185,13 @@ describe('Bind against the simulator', () => {
     b.start();
     cleanups.push(() => b.stop(200));
     await waitFor(() => b.state.kind === 'bound');
-    const status = await s.deliver({ sourceAddr: '4670000009', destAddr: '1234', esmClass: 0, dataCoding: 0, shortMessage: Buffer.from('hi there', 'latin1') });
+    const status = await s.deliver({
+      sourceAddr: '4670000009',
+      destAddr: '1234',
+      esmClass: 0,
+      dataCoding: 0,
+      shortMessage: Buffer.from('hi there', 'latin1'),
+    });
     expect(status).toBe(0);
     expect(got).toEqual(['hi there']);
   });

@@ -42,27 +42,39 @@ async function throttlingSim(port = 0): Promise<SmscSimulator> {
 async function gateway(port: number): Promise<App> {
   // The link's throttle-pause as shipped (1 s, Kannel's fixed sleep): the pause starts short and grows only while the
   // SMSC throttles without accepting anything in between (smpp/throttle-backoff.ts).
-  const app = await startGateway(testConfig([testLink(port, { id: 'thr', throttlePauseMs: 1000, maxPendingSubmits: 10 })]), env.redis, cleanups);
+  const app = await startGateway(
+    testConfig([testLink(port, { id: 'thr', throttlePauseMs: 1000, maxPendingSubmits: 10 })]),
+    env.redis,
+    cleanups,
+  );
   await waitFor(() => app.runtimes.get('thr')!.healthy(), 5000, 'bound');
   return app;
 }
 
 describe('a throttled message waits for the throttle pause only', () => {
-  it(`${N} messages at ${RATE}/s, every 10th submit throttled: all within 2 s of the last request, none lost, none twice`, { timeout: 30_000 }, async () => {
-    const s = await throttlingSim();
-    const app = await gateway(s.port);
-    const load = steadyLoad((to) => sendsms(app, { username: 'u', password: 'p', to, text: 'otp 123456' }).then((r) => r.status), RATE, N);
-    await waitFor(() => load.sent.length === N, 10_000, 'every request answered');
-    await load.stop();
-    expect(load.sent.every((x) => x.status === 202)).toBe(true);
-    const lastRequest = Math.max(...load.sent.map((x) => x.at));
-    const tos = load.sent.map((x) => x.to);
-    await waitFor(() => acceptedOnce([s], tos).missing.length === 0, 5000, 'every message at the SMSC');
-    expect(s.counters.throttled).toBeGreaterThan(N / 20);
-    expect(lastAcceptedAt([s], new Set(tos)) - lastRequest).toBeLessThanOrEqual(2000);
-    await sleep(300);
-    expect(acceptedOnce([s], tos)).toEqual({ missing: [], twice: [] });
-  });
+  it(
+    `${N} messages at ${RATE}/s, every 10th submit throttled: all within 2 s of the last request, none lost, none twice`,
+    { timeout: 30_000 },
+    async () => {
+      const s = await throttlingSim();
+      const app = await gateway(s.port);
+      const load = steadyLoad(
+        (to) => sendsms(app, { username: 'u', password: 'p', to, text: 'otp 123456' }).then((r) => r.status),
+        RATE,
+        N,
+      );
+      await waitFor(() => load.sent.length === N, 10_000, 'every request answered');
+      await load.stop();
+      expect(load.sent.every((x) => x.status === 202)).toBe(true);
+      const lastRequest = Math.max(...load.sent.map((x) => x.at));
+      const tos = load.sent.map((x) => x.to);
+      await waitFor(() => acceptedOnce([s], tos).missing.length === 0, 5000, 'every message at the SMSC');
+      expect(s.counters.throttled).toBeGreaterThan(N / 20);
+      expect(lastAcceptedAt([s], new Set(tos)) - lastRequest).toBeLessThanOrEqual(2000);
+      await sleep(300);
+      expect(acceptedOnce([s], tos)).toEqual({ missing: [], twice: [] });
+    },
+  );
 
   it('the same with the SMSC restarting in the middle of the run, once the link has bound again', { timeout: 30_000 }, async () => {
     const first = await throttlingSim();

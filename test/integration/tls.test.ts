@@ -41,7 +41,13 @@ async function tlsSim(files: ServerTlsFiles, persona = 'happy'): Promise<SmscSim
   return s;
 }
 
-const trusted = (over: Partial<LinkTls> = {}): LinkTls => ({ caFile: pki.caFile, verify: true, serverName: undefined, clientCertKeyFile: undefined, ...over });
+const trusted = (over: Partial<LinkTls> = {}): LinkTls => ({
+  caFile: pki.caFile,
+  verify: true,
+  serverName: undefined,
+  clientCertKeyFile: undefined,
+  ...over,
+});
 
 function bind(link: Link): Bind {
   const b = new Bind({ link, mode: 'transceiver', port: link.port, instance: 1, logger: log });
@@ -52,9 +58,23 @@ function bind(link: Link): Bind {
 
 function part(dest: string, text: string): SubmitPart {
   return {
-    serviceType: '', sourceAddr: '12345', sourceTon: 2, sourceNpi: 1, destAddr: dest, destTon: 1, destNpi: 1,
-    esmClass: 0, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '', registeredDelivery: 0,
-    dataCoding: 0, shortMessage: Buffer.from(text, 'latin1'), sar: undefined, messagePayload: undefined,
+    serviceType: '',
+    sourceAddr: '12345',
+    sourceTon: 2,
+    sourceNpi: 1,
+    destAddr: dest,
+    destTon: 1,
+    destNpi: 1,
+    esmClass: 0,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    dataCoding: 0,
+    shortMessage: Buffer.from(text, 'latin1'),
+    sar: undefined,
+    messagePayload: undefined,
   };
 }
 
@@ -97,7 +117,16 @@ function copyFiles(from: ServerTlsFiles, to: ServerTlsFiles): void {
 describe('HTTPS on the sendsms port', () => {
   async function httpsGateway(files: ServerTlsFiles, links: Link[] = []) {
     const config = testConfig(links, {
-      raw: { http: { 'sendsms-port': 0, 'sendsms-interface': '127.0.0.1', 'global-sender': '12345', 'sendsms-port-ssl': true, 'ssl-server-cert-file': files.certFile, 'ssl-server-key-file': files.keyFile } },
+      raw: {
+        http: {
+          'sendsms-port': 0,
+          'sendsms-interface': '127.0.0.1',
+          'global-sender': '12345',
+          'sendsms-port-ssl': true,
+          'ssl-server-cert-file': files.certFile,
+          'ssl-server-key-file': files.keyFile,
+        },
+      },
     });
     const app = await startGateway(config, frame.redis);
     cleanups.push(() => app.stop());
@@ -122,7 +151,9 @@ describe('HTTPS on the sendsms port', () => {
     expect(await handshake(app.httpPort, { maxVersion: 'TLSv1.2' })).toMatchObject({ ok: true, protocol: 'TLSv1.2' });
     expect(await handshake(app.httpPort)).toMatchObject({ ok: true, protocol: 'TLSv1.3' });
     // The same client does get through to a server that allows TLS 1.1: the refusal above is the gateway's.
-    const old = createTlsServer({ ...loadServerCredentials(pki.server), minVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, (c) => c.end());
+    const old = createTlsServer({ ...loadServerCredentials(pki.server), minVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, (c) =>
+      c.end(),
+    );
     await new Promise<void>((r) => old.listen(0, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise<void>((r) => old.close(() => r())));
     expect(await handshake((old.address() as { port: number }).port, TLS11_ONLY)).toMatchObject({ ok: true, protocol: 'TLSv1.1' });
@@ -148,8 +179,18 @@ describe('HTTPS on the sendsms port', () => {
     const capture = pino({ level: 'info' }, { write: (s: string) => void lines.push(s) });
     const broken: Array<[string, () => void, string, RegExp]> = [
       ['a key that is not PEM', () => writeFileSync(live.keyFile, 'not a key\n'), live.keyFile, /is not a PEM private key/],
-      ['the key of another certificate', () => copyFileSync(pki.server.keyFile, live.keyFile), live.keyFile, /is not the private key of the certificate in/],
-      ['a certificate that is not PEM', () => writeFileSync(live.certFile, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'), live.certFile, /is not a PEM certificate/],
+      [
+        'the key of another certificate',
+        () => copyFileSync(pki.server.keyFile, live.keyFile),
+        live.keyFile,
+        /is not the private key of the certificate in/,
+      ],
+      [
+        'a certificate that is not PEM',
+        () => writeFileSync(live.certFile, '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n'),
+        live.certFile,
+        /is not a PEM certificate/,
+      ],
       ['an empty certificate file', () => writeFileSync(live.certFile, ''), live.certFile, /is not a PEM certificate/],
     ];
     for (const [what, breakIt, file, problem] of broken) {
@@ -174,7 +215,9 @@ describe('HTTPS on the sendsms port', () => {
 
   it('a certificate that cannot be used stops the start, naming the file', () => {
     expect(() => loadServerCredentials({ certFile: pki.server.certFile, keyFile: pki.server2.keyFile })).toThrow(TlsFileError);
-    expect(() => loadServerCredentials({ certFile: pki.server.certFile, keyFile: pki.server2.keyFile })).toThrow(`${pki.server2.keyFile}: is not the private key of the certificate in ${pki.server.certFile}`);
+    expect(() => loadServerCredentials({ certFile: pki.server.certFile, keyFile: pki.server2.keyFile })).toThrow(
+      `${pki.server2.keyFile}: is not the private key of the certificate in ${pki.server.certFile}`,
+    );
   });
 });
 
@@ -271,10 +314,13 @@ describe('SMPP over TLS', () => {
 
   it('presents the client certificate from ssl-client-certkey-file to a server that asks for one', async () => {
     const seen: string[] = [];
-    const server = createTlsServer({ ...loadServerCredentials(pki.server), requestCert: true, rejectUnauthorized: true, ca: readFileSync(pki.caFile) }, (s) => {
-      seen.push(String(s.getPeerCertificate().subject.CN));
-      s.end();
-    });
+    const server = createTlsServer(
+      { ...loadServerCredentials(pki.server), requestCert: true, rejectUnauthorized: true, ca: readFileSync(pki.caFile) },
+      (s) => {
+        seen.push(String(s.getPeerCertificate().subject.CN));
+        s.end();
+      },
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
     const port = (server.address() as { port: number }).port;
@@ -285,7 +331,13 @@ describe('SMPP over TLS', () => {
       const refused = await new Promise<string>((r) => without.socket.once('error', (e: NodeJS.ErrnoException) => r(e.code ?? '')));
       expect(refused).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
     }
-    const withCert = await openSocket({ host: '127.0.0.1', port, timeoutMs: 2000, tls: trusted({ clientCertKeyFile: pki.clientCertKeyFile }), log });
+    const withCert = await openSocket({
+      host: '127.0.0.1',
+      port,
+      timeoutMs: 2000,
+      tls: trusted({ clientCertKeyFile: pki.clientCertKeyFile }),
+      log,
+    });
     expect(withCert.ok).toBe(true);
     if (withCert.ok) {
       withCert.socket.on('error', () => undefined);

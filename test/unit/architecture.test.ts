@@ -51,24 +51,69 @@ describe('architecture', () => {
   });
 
   it('domain imports nothing of ours', () => {
-    const offenders = all.filter((f) => folder(f.file) === 'domain' && f.imports.some((i) => i.startsWith('.') && !i.startsWith('./'))).map((f) => f.file);
+    const offenders = all
+      .filter((f) => folder(f.file) === 'domain' && f.imports.some((i) => i.startsWith('.') && !i.startsWith('./')))
+      .map((f) => f.file);
     expect(offenders).toEqual([]);
   });
 
   const PURE_FILES = [
-    'dlr/parse-receipt.ts', 'dlr/decide-reports.ts', 'dlr/normalize-message-id.ts', 'dlr/escape-codes.ts', 'config/schema.ts', 'config/validate.ts', 'config/check-config.ts', 'config/kannel-integer.ts', 'config/config-diff.ts', 'config/path-prefix.ts', 'admin/path-prefix.ts', 'smpp/throttle-backoff.ts', 'messages/prepare-submission.ts',
-    'messages/authenticate.ts', 'messages/token-bucket.ts', 'messages/quota-periods.ts', 'security/rate-limit-client.ts', 'security/ip-rules.ts', 'security/password-hash.ts', 'security/outbound-policy.ts', 'security/status-access.ts',
-    'observability/log-throttle.ts', 'observability/redact-url.ts', 'observability/state-changes.ts',
-    'admin/escape-markup.ts', 'admin/kannel-reply.ts', 'admin/kannel-status.ts', 'admin/kannel-store-status.ts',
+    'dlr/parse-receipt.ts',
+    'dlr/decide-reports.ts',
+    'dlr/normalize-message-id.ts',
+    'dlr/escape-codes.ts',
+    'config/schema.ts',
+    'config/validate.ts',
+    'config/check-config.ts',
+    'config/kannel-integer.ts',
+    'config/config-diff.ts',
+    'config/path-prefix.ts',
+    'admin/path-prefix.ts',
+    'smpp/throttle-backoff.ts',
+    'messages/prepare-submission.ts',
+    'messages/authenticate.ts',
+    'messages/token-bucket.ts',
+    'messages/quota-periods.ts',
+    'security/rate-limit-client.ts',
+    'security/ip-rules.ts',
+    'security/password-hash.ts',
+    'security/outbound-policy.ts',
+    'security/status-access.ts',
+    'observability/log-throttle.ts',
+    'observability/redact-url.ts',
+    'observability/state-changes.ts',
+    'admin/escape-markup.ts',
+    'admin/kannel-reply.ts',
+    'admin/kannel-status.ts',
+    'admin/kannel-store-status.ts',
   ];
   const pure = all.filter((f) => ['routing', 'encoding'].includes(folder(f.file)) || PURE_FILES.includes(f.file));
 
   it('the pure core (routing, encoding, receipt parsing, config, access rules) imports no edge and no I/O library', () => {
     expect(pure.length).toBeGreaterThan(16);
-    const edges = ['/http/', '/queue/', '/smpp/', '/redis/', '/links/', '/simulator/', '/mo/', 'ioredis', 'bullmq', 'fastify', 'node:net', 'node:fs', 'node:http', 'node:dns'];
+    const edges = [
+      '/http/',
+      '/queue/',
+      '/smpp/',
+      '/redis/',
+      '/links/',
+      '/simulator/',
+      '/mo/',
+      'ioredis',
+      'bullmq',
+      'fastify',
+      'node:net',
+      'node:fs',
+      'node:http',
+      'node:dns',
+    ];
     // Address arithmetic from node:net (BlockList, isIP) opens no socket; nothing else of node:net is allowed.
-    const netArithmetic = (f: { file: string }): boolean => !/import\s*{[^}]*}\s*from\s*'node:net'/.test(readFileSync(join(SRC, f.file), 'utf8')) || /import\s*{\s*(BlockList|isIP)(\s*,\s*(BlockList|isIP))?\s*}\s*from\s*'node:net'/.test(readFileSync(join(SRC, f.file), 'utf8'));
-    const offenders = pure.flatMap((f) => f.imports.filter((i) => edges.some((e) => i.includes(e)) && !(i === 'node:net' && netArithmetic(f))).map((i) => `${f.file} → ${i}`));
+    const netArithmetic = (f: { file: string }): boolean =>
+      !/import\s*{[^}]*}\s*from\s*'node:net'/.test(readFileSync(join(SRC, f.file), 'utf8')) ||
+      /import\s*{\s*(BlockList|isIP)(\s*,\s*(BlockList|isIP))?\s*}\s*from\s*'node:net'/.test(readFileSync(join(SRC, f.file), 'utf8'));
+    const offenders = pure.flatMap((f) =>
+      f.imports.filter((i) => edges.some((e) => i.includes(e)) && !(i === 'node:net' && netArithmetic(f))).map((i) => `${f.file} → ${i}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

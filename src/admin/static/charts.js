@@ -27,7 +27,10 @@ export class Sparkline {
             cursor: { show: false },
             // From 0, and at least to 1: a flat or empty series still draws its frame.
             scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max ?? 1)] } },
-            axes: [{ show: false }, { size: 36, font: '10px system-ui, sans-serif', ticks: { show: false }, grid: { stroke: '#e5e7eb', width: 1 } }],
+            axes: [
+              { show: false },
+              { size: 36, font: '10px system-ui, sans-serif', ticks: { show: false }, grid: { stroke: '#e5e7eb', width: 1 } },
+            ],
             series: [{}, { stroke: color, fill: `${color}22`, width: 1.5 }],
           },
           [[], []],

@@ -53,7 +53,10 @@ async function call(method, path, body) {
       // The credentials go in an explicit header; 'omit' also keeps the browser from offering its own login box.
       credentials: 'omit',
       cache: 'no-store',
-      headers: { ...(state.auth ? { authorization: `Basic ${state.auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(state.auth ? { authorization: `Basic ${state.auth}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: abort.signal,
     });
@@ -209,9 +212,23 @@ function render(status) {
   );
   $('gateway').dataset.state = status.state;
 
-  reconcile(state.links, status.links, (l) => l.id, (id) => new LinkCard(id), $('link-list'), now);
+  reconcile(
+    state.links,
+    status.links,
+    (l) => l.id,
+    (id) => new LinkCard(id),
+    $('link-list'),
+    now,
+  );
   setText($('links-empty'), status.links.length === 0 ? 'No links are configured.' : '');
-  reconcile(state.routes, status.routes, (r) => r.key, (key) => new RouteRow(key), $('route-rows'), now);
+  reconcile(
+    state.routes,
+    status.routes,
+    (r) => r.key,
+    (key) => new RouteRow(key),
+    $('route-rows'),
+    now,
+  );
   setText($('routes-empty'), status.routes.length === 0 ? 'No route has been used yet.' : '');
   $('route-table').hidden = status.routes.length === 0;
 }
@@ -260,11 +277,33 @@ class LinkCard {
     this.el = h(
       'article',
       { class: 'link', 'data-link': id },
-      h('header', {}, h('h3', {}, id), this.where, this.health, this.buttons ? h('span', { class: 'actions' }, this.buttons.stop, this.buttons.start, this.buttons.drain) : null),
+      h(
+        'header',
+        {},
+        h('h3', {}, id),
+        this.where,
+        this.health,
+        this.buttons ? h('span', { class: 'actions' }, this.buttons.stop, this.buttons.start, this.buttons.drain) : null,
+      ),
       h(
         'div',
         { class: 'link-body' },
-        h('table', { class: 'binds' }, h('thead', {}, h('tr', {}, ...['bind', 'state', 'since', 'reason', 'window', 'rate', 'accepted', 'refused', 'unanswered', 'process'].map((t) => h('th', {}, t)))), this.binds),
+        h(
+          'table',
+          { class: 'binds' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              ...['bind', 'state', 'since', 'reason', 'window', 'rate', 'accepted', 'refused', 'unanswered', 'process'].map((t) =>
+                h('th', {}, t),
+              ),
+            ),
+          ),
+          this.binds,
+        ),
         h('div', { class: 'charts' }, this.rate.el, this.latency.el),
       ),
     );
@@ -301,7 +340,8 @@ class LinkCard {
     if (link.binds.length === 0) this.binds.append(h('tr', {}, h('td', { colspan: 10, class: 'empty' }, 'no bind')));
     // The rate from the submit counters between two polls: livelier than the bind's one-minute figure.
     const submitted = link.binds.reduce((n, b) => n + b.counters.submitted, 0);
-    const rate = this.last && submitted >= this.last.submitted ? ((submitted - this.last.submitted) * 1000) / Math.max(1, now - this.last.at) : 0;
+    const rate =
+      this.last && submitted >= this.last.submitted ? ((submitted - this.last.submitted) * 1000) / Math.max(1, now - this.last.at) : 0;
     this.last = { at: now, submitted };
     this.rate.push(now, rate);
     const p50 = link.binds.map((b) => b.latencyMs.p50).filter((v) => v !== undefined && v !== null);
@@ -318,7 +358,15 @@ class RouteRow {
   constructor(key) {
     this.key = key;
     const cell = (cls) => h('td', { class: cls });
-    this.cells = { links: cell('links'), draining: cell('draining'), queued: cell('queued num'), detail: cell('detail num'), failed: cell('failed num'), oldest: cell('oldest num'), state: cell('route-state') };
+    this.cells = {
+      links: cell('links'),
+      draining: cell('draining'),
+      queued: cell('queued num'),
+      detail: cell('detail num'),
+      failed: cell('failed num'),
+      oldest: cell('oldest num'),
+      state: cell('route-state'),
+    };
     this.pause = state.access === 'admin' ? button('Pause', 'route-pause', { 'data-route': key }) : null;
     this.el = h(
       'tr',
@@ -331,7 +379,13 @@ class RouteRow {
       this.cells.failed,
       this.cells.oldest,
       this.cells.state,
-      h('td', { class: 'actions' }, this.pause, button('Queued', 'peek-queued', { 'data-route': key }, 'Show the first queued messages'), button('Failed', 'peek-failed', { 'data-route': key }, 'Show the failed messages')),
+      h(
+        'td',
+        { class: 'actions' },
+        this.pause,
+        button('Queued', 'peek-queued', { 'data-route': key }, 'Show the first queued messages'),
+        button('Failed', 'peek-failed', { 'data-route': key }, 'Show the failed messages'),
+      ),
     );
   }
 
@@ -410,7 +464,12 @@ function renderPeek(page) {
     ),
     rows.length === 0
       ? h('p', { class: 'empty' }, 'None.')
-      : h('table', { class: 'messages' }, h('thead', {}, h('tr', {}, admin ? h('th', {}, '') : null, ...head.map((t) => h('th', {}, t)))), h('tbody', {}, ...rows)),
+      : h(
+          'table',
+          { class: 'messages' },
+          h('thead', {}, h('tr', {}, admin ? h('th', {}, '') : null, ...head.map((t) => h('th', {}, t)))),
+          h('tbody', {}, ...rows),
+        ),
   );
 }
 
@@ -457,13 +516,28 @@ function renderMessage(m) {
     h('h3', {}, 'Message ', h('code', {}, m.id), ' ', h('span', { class: `badge message-status status-${m.status}` }, m.status)),
     h('dl', {}, ...fields.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     parts.length
-      ? h('table', { class: 'parts' }, h('thead', {}, h('tr', {}, h('th', {}, 'part'), h('th', {}, 'SMSC id'), h('th', {}, 'receipt'))), h('tbody', {}, ...parts.map((p) => h('tr', {}, h('td', {}, p.seq), h('td', {}, p.smscMessageId ?? '–'), h('td', {}, p.receipt ?? '–')))))
+      ? h(
+          'table',
+          { class: 'parts' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'part'), h('th', {}, 'SMSC id'), h('th', {}, 'receipt'))),
+          h(
+            'tbody',
+            {},
+            ...parts.map((p) => h('tr', {}, h('td', {}, p.seq), h('td', {}, p.smscMessageId ?? '–'), h('td', {}, p.receipt ?? '–'))),
+          ),
+        )
       : null,
     h(
       'table',
       { class: 'history' },
       h('thead', {}, h('tr', {}, h('th', {}, 'when'), h('th', {}, 'event'), h('th', {}, 'part'), h('th', {}, 'detail'))),
-      h('tbody', {}, ...(m.history ?? []).map((e) => h('tr', {}, h('td', {}, time(e.at)), h('td', {}, e.event), h('td', {}, e.part ?? ''), h('td', {}, e.detail ?? '')))),
+      h(
+        'tbody',
+        {},
+        ...(m.history ?? []).map((e) =>
+          h('tr', {}, h('td', {}, time(e.at)), h('td', {}, e.event), h('td', {}, e.part ?? ''), h('td', {}, e.detail ?? '')),
+        ),
+      ),
     ),
   );
 }
@@ -514,7 +588,8 @@ async function act(question, path, body) {
   if (state.peek) void openPeek(state.peek.route, state.peek.which, state.peek.cursor);
 }
 
-const selected = () => [...document.querySelectorAll('#peek input[type=checkbox]:checked')].map((c) => /** @type {HTMLInputElement} */ (c).value);
+const selected = () =>
+  [...document.querySelectorAll('#peek input[type=checkbox]:checked')].map((c) => /** @type {HTMLInputElement} */ (c).value);
 
 document.addEventListener('click', (ev) => {
   const target = /** @type {HTMLElement} */ (ev.target).closest('button[data-action]');
@@ -524,15 +599,24 @@ document.addEventListener('click', (ev) => {
   const route_ = route && encodeURIComponent(route);
   const peek = state.peek;
   switch (action) {
-    case 'link-stop': return void act(`Stop link ${link}? It unbinds and stays down until started.`, `api/v1/links/${link_}/stop`);
-    case 'link-start': return void act(`Start link ${link}?`, `api/v1/links/${link_}/start`);
-    case 'link-drain': return void act(`Drain link ${link}? It finishes its window and takes nothing new.`, `api/v1/links/${link_}/drain`);
-    case 'route-pause': return void act(`Pause route ${route}? Its messages wait until it is resumed.`, `api/v1/routes/${route_}/pause`);
-    case 'route-resume': return void act(`Resume route ${route}?`, `api/v1/routes/${route_}/resume`);
-    case 'peek-queued': return void openPeek(route, 'queued');
-    case 'peek-failed': return void openPeek(route, 'failed');
-    case 'peek-refresh': return void (peek && openPeek(peek.route, peek.which, peek.cursor));
-    case 'peek-next': return void (peek && openPeek(peek.route, peek.which, cursor));
+    case 'link-stop':
+      return void act(`Stop link ${link}? It unbinds and stays down until started.`, `api/v1/links/${link_}/stop`);
+    case 'link-start':
+      return void act(`Start link ${link}?`, `api/v1/links/${link_}/start`);
+    case 'link-drain':
+      return void act(`Drain link ${link}? It finishes its window and takes nothing new.`, `api/v1/links/${link_}/drain`);
+    case 'route-pause':
+      return void act(`Pause route ${route}? Its messages wait until it is resumed.`, `api/v1/routes/${route_}/pause`);
+    case 'route-resume':
+      return void act(`Resume route ${route}?`, `api/v1/routes/${route_}/resume`);
+    case 'peek-queued':
+      return void openPeek(route, 'queued');
+    case 'peek-failed':
+      return void openPeek(route, 'failed');
+    case 'peek-refresh':
+      return void (peek && openPeek(peek.route, peek.which, peek.cursor));
+    case 'peek-next':
+      return void (peek && openPeek(peek.route, peek.which, cursor));
     case 'peek-close':
       state.peek = null;
       $('peek').hidden = true;

@@ -47,12 +47,21 @@ describe('adminAccess', () => {
     expect(await check(req('/suspend?password=adm'), 'admin')).toBe('ok');
     expect(await check(req('/suspend', { authorization: basic('ops', 'adm') }), 'admin')).toBe('ok');
     const refused = await check(req('/suspend?password=st'), 'admin');
-    expect(refused).toMatchObject({ status: 401, code: 'unauthorized', headers: { 'www-authenticate': 'Basic realm="switchboard admin"' } });
+    expect(refused).toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+      headers: { 'www-authenticate': 'Basic realm="switchboard admin"' },
+    });
   });
 
   it('refuses a missing or wrong password with 401 and a challenge', async () => {
     const check = access();
-    for (const r of [req('/status'), req('/status?password=nope'), req('/status?password=ST'), req('/status', { authorization: basic('u', 'st ') })]) {
+    for (const r of [
+      req('/status'),
+      req('/status?password=nope'),
+      req('/status?password=ST'),
+      req('/status', { authorization: basic('u', 'st ') }),
+    ]) {
       const v = await check(r, 'status');
       expect(v).not.toBe('ok');
       if (v === 'ok') continue;
@@ -99,7 +108,11 @@ describe('adminAccess', () => {
   it('answers 503 when too many scrypt checks are waiting, rather than queueing without bound', async () => {
     const hash = hashPassword('s3cret', Buffer.from('salt-salt-salt-1'), { ln: 4, r: 8, p: 1 });
     const check = access({ adminPassword: hash, statusPassword: undefined, verifier: new PasswordVerifier({ maxPending: 0 }) });
-    expect(await check(req('/suspend?password=guess'), 'admin')).toMatchObject({ status: 503, code: 'temporarily_unavailable', headers: { 'retry-after': '1' } });
+    expect(await check(req('/suspend?password=guess'), 'admin')).toMatchObject({
+      status: 503,
+      code: 'temporarily_unavailable',
+      headers: { 'retry-after': '1' },
+    });
   });
 
   it('refuses to start with a malformed hash (validation lets none through)', () => {

@@ -37,7 +37,14 @@ afterEach(async () => {
 });
 
 function server(opts: { basePath?: string; denyIp?: string[]; allowIp?: string[] } = {}): AdminServer {
-  const access: AdminAccess = adminAccess({ adminPassword: 'adm', statusPassword: 'st', allowIp: opts.allowIp ?? [], denyIp: opts.denyIp ?? [], interfaceHost: '0.0.0.0', verifier: new PasswordVerifier() });
+  const access: AdminAccess = adminAccess({
+    adminPassword: 'adm',
+    statusPassword: 'st',
+    allowIp: opts.allowIp ?? [],
+    denyIp: opts.denyIp ?? [],
+    interfaceHost: '0.0.0.0',
+    verifier: new PasswordVerifier(),
+  });
   const app = buildAdminServer(
     {
       backend,
@@ -51,7 +58,17 @@ function server(opts: { basePath?: string; denyIp?: string[]; allowIp?: string[]
       message: async () => undefined,
     },
     { https: null, requestTimeoutMs: 5000, logger: pino({ level: 'silent' }), basePath: opts.basePath ?? '' },
-    [(a) => registerDashboard(a, { access, allowIp: opts.allowIp ?? [], denyIp: opts.denyIp ?? [], basePath: opts.basePath ?? '', version: '9.9.9', sendsms: () => ({ tls: false, host: '0.0.0.0', port: 13013 }) })],
+    [
+      (a) =>
+        registerDashboard(a, {
+          access,
+          allowIp: opts.allowIp ?? [],
+          denyIp: opts.denyIp ?? [],
+          basePath: opts.basePath ?? '',
+          version: '9.9.9',
+          sendsms: () => ({ tls: false, host: '0.0.0.0', port: 13013 }),
+        }),
+    ],
   );
   servers.push(app);
   return app;
@@ -73,7 +90,9 @@ describe('dashboard pages and assets', () => {
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain("connect-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
-    expect((await app.inject({ method: 'GET', url: '/dashboard/dashboard.js' })).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await app.inject({ method: 'GET', url: '/dashboard/dashboard.js' })).headers['content-type']).toBe(
+      'text/javascript; charset=utf-8',
+    );
   });
 
   it('uses only relative URLs in its pages, so they work under any prefix', async () => {
@@ -90,20 +109,31 @@ describe('dashboard pages and assets', () => {
   it('answers a known file again with 304 when it has not changed', async () => {
     const app = server();
     const first = await app.inject({ method: 'GET', url: '/dashboard/dashboard.css' });
-    const again = await app.inject({ method: 'GET', url: '/dashboard/dashboard.css', headers: { 'if-none-match': String(first.headers.etag) } });
+    const again = await app.inject({
+      method: 'GET',
+      url: '/dashboard/dashboard.css',
+      headers: { 'if-none-match': String(first.headers.etag) },
+    });
     expect(again.statusCode).toBe(304);
   });
 
   it('serves nothing but its table of files', async () => {
     const app = server();
-    for (const url of ['/dashboard/../package.json', '/dashboard/%2e%2e/%2e%2e/package.json', '/dashboard/vendor/uPlot.cjs.js', '/dashboard/', '/dashboard/static/index.html']) {
+    for (const url of [
+      '/dashboard/../package.json',
+      '/dashboard/%2e%2e/%2e%2e/package.json',
+      '/dashboard/vendor/uPlot.cjs.js',
+      '/dashboard/',
+      '/dashboard/static/index.html',
+    ]) {
       expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
   });
 
   it('refuses a client address the admin port refuses, before anything else', async () => {
     const app = server({ denyIp: ['127.0.0.1'] });
-    for (const url of ['/', '/docs', '/dashboard/dashboard.js', '/openapi.json']) expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(403);
+    for (const url of ['/', '/docs', '/dashboard/dashboard.js', '/openapi.json'])
+      expect((await app.inject({ method: 'GET', url })).statusCode, url).toBe(403);
     const access = await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('adm') } });
     expect(access.statusCode).toBe(403);
     expect(access.json()).toMatchObject({ error: { code: 'forbidden_ip' } });
@@ -113,8 +143,12 @@ describe('dashboard pages and assets', () => {
 describe('/api/v1/access', () => {
   it('says what the password may do, and refuses without one', async () => {
     const app = server();
-    expect((await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('adm') } })).json()).toEqual({ access: 'admin' });
-    expect((await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('st') } })).json()).toEqual({ access: 'read' });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('adm') } })).json()).toEqual({
+      access: 'admin',
+    });
+    expect((await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('st') } })).json()).toEqual({
+      access: 'read',
+    });
     const none = await app.inject({ method: 'GET', url: '/api/v1/access' });
     expect(none.statusCode).toBe(401);
     expect(none.json()).toMatchObject({ error: { code: 'unauthorized' } });
@@ -126,7 +160,7 @@ describe('behind a reverse proxy', () => {
   const serverUrl = async (app: AdminServer, url: string, headers: Record<string, string> = {}): Promise<string> =>
     ((await app.inject({ method: 'GET', url, headers })).json() as { servers: { url: string }[] }).servers[0]!.url;
 
-  it('writes X-Forwarded-Prefix into the OpenAPI document\'s server URL, when it is a path', async () => {
+  it("writes X-Forwarded-Prefix into the OpenAPI document's server URL, when it is a path", async () => {
     const app = server();
     expect(await serverUrl(app, '/openapi.json')).toBe('/');
     expect(await serverUrl(app, '/openapi.json', { 'x-forwarded-prefix': '/sms-gateway' })).toBe('/sms-gateway');

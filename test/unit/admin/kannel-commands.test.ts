@@ -18,7 +18,11 @@ import { makeBind, makeLinkView, makeMessage, makeRoute, makeStatus, NOW } from 
 class FakeBackend implements AdminBackend {
   readonly calls: unknown[][] = [];
   state = 'running';
-  links_: LinkView[] = [makeLinkView('a', { binds: [makeBind('a/tx1')] }), makeLinkView('b1', { smscId: 'bee', binds: [] }), makeLinkView('b2', { smscId: 'bee', binds: [] })];
+  links_: LinkView[] = [
+    makeLinkView('a', { binds: [makeBind('a/tx1')] }),
+    makeLinkView('b1', { smscId: 'bee', binds: [] }),
+    makeLinkView('b2', { smscId: 'bee', binds: [] }),
+  ];
   routes_: RouteView[] = [makeRoute('r1', { queued: 2, preferred: ['a'], drainingLinks: ['a'] }), makeRoute('r2')];
   /** Set to make every action answer ok: false with this detail. */
   decline: string | undefined;
@@ -111,7 +115,10 @@ function build(opts: { adminPassword?: string; statusPassword?: string; denyIp?:
     },
   });
   // As the admin server runs: fastify's own request lines would log the URL, password= included.
-  const app = Fastify({ loggerInstance: pino({ level: 'info' }, sink) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({
+    loggerInstance: pino({ level: 'info' }, sink) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   apps.push(app);
   const access = adminAccess({
     adminPassword: 'adminPassword' in opts ? opts.adminPassword : 'adm',
@@ -121,7 +128,13 @@ function build(opts: { adminPassword?: string; statusPassword?: string; denyIp?:
     interfaceHost: opts.interfaceHost ?? '0.0.0.0',
     verifier: new PasswordVerifier(),
   });
-  registerKannelCommands(app, { backend, access, now: () => NOW, smscIdentities: () => [makeLink('a', { systemId: 'u1', systemType: 'VMA' })], storeStatusLimit: 20 });
+  registerKannelCommands(app, {
+    backend,
+    access,
+    now: () => NOW,
+    smscIdentities: () => [makeLink('a', { systemId: 'u1', systemType: 'VMA' })],
+    storeStatusLimit: 20,
+  });
   // Another route of the admin server, to show the commands' scope leaves its JSON parsing alone.
   app.post('/api/v1/echo', async (req) => req.body);
   return { app, backend, lines };
@@ -269,7 +282,10 @@ describe('gateway state', () => {
     backend.decline = 'not allowed now';
     const res = await app.inject({ url: '/isolate.json?password=adm' });
     expect(res.statusCode).toBe(409);
-    expect(res.json()).toEqual({ message: 'Could not isolate: not allowed now', results: [{ action: 'isolated', ok: false, detail: 'not allowed now' }] });
+    expect(res.json()).toEqual({
+      message: 'Could not isolate: not allowed now',
+      results: [{ action: 'isolated', ok: false, detail: 'not allowed now' }],
+    });
   });
 
   it('wraps a reply in HTML and XML as Kannel does', async () => {
@@ -317,7 +333,7 @@ describe('SMSC commands', () => {
   it('escapes the smsc name in an HTML reply', async () => {
     const { app } = build();
     const res = await app.inject({ url: `/add-smsc.html?password=adm&smsc=${encodeURIComponent('<script>x</script>')}` });
-    expect(res.body).toContain("<p>SMSC `&lt;script&gt;x&lt;/script&gt;&#39; added</p>");
+    expect(res.body).toContain('<p>SMSC `&lt;script&gt;x&lt;/script&gt;&#39; added</p>');
     expect(res.body).not.toContain('<script>');
   });
 
@@ -365,14 +381,29 @@ describe('the log and the scope', () => {
   it('logs a refusal with the address and the reason', async () => {
     const { app, lines } = build();
     await app.inject({ url: '/shutdown?password=guess', remoteAddress: '10.6.6.6' });
-    expect(lines.find((l) => l['msg'] === 'admin command refused')).toMatchObject({ level: 40, ip: '10.6.6.6', command: 'shutdown', refused: 'unauthorized' });
+    expect(lines.find((l) => l['msg'] === 'admin command refused')).toMatchObject({
+      level: 40,
+      ip: '10.6.6.6',
+      command: 'shutdown',
+      refused: 'unauthorized',
+    });
   });
 
   it('ignores request bodies (Kannel reads the query only), and leaves the JSON parsing of other routes alone', async () => {
     const { app } = build();
-    const res = await app.inject({ method: 'POST', url: '/resume?password=adm', headers: { 'content-type': 'application/json' }, payload: '{not json' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/resume?password=adm',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
     expect([res.statusCode, res.body]).toEqual([200, 'Already running']);
-    const form = await app.inject({ method: 'POST', url: '/resume?password=adm', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a=b' });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/resume?password=adm',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a=b',
+    });
     expect(form.statusCode).toBe(200);
     const echo = await app.inject({ method: 'POST', url: '/api/v1/echo', payload: { x: 1 } });
     expect(echo.json()).toEqual({ x: 1 });

@@ -25,11 +25,11 @@ describe('plainReply', () => {
 
   it('is a paragraph of an HTML page, escaped', () => {
     const html = plainReply('html', "SMSC `<x>' shut down");
-    expect(html).toContain("<p>SMSC `&lt;x&gt;&#39; shut down</p>");
+    expect(html).toContain('<p>SMSC `&lt;x&gt;&#39; shut down</p>');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
   });
 
-  it("is the text of Kannel's <gateway> element in XML (what exporters compare with \"Denied\")", () => {
+  it('is the text of Kannel\'s <gateway> element in XML (what exporters compare with "Denied")', () => {
     expect(plainReply('xml', 'Denied')).toBe('<?xml version="1.0"?>\n<gateway>Denied</gateway>\n');
   });
 
@@ -38,7 +38,9 @@ describe('plainReply', () => {
       message: 'Running resumed',
       results: [{ action: 'resume', ok: true, detail: 'x' }],
     });
-    expect(JSON.parse(plainReply('json', 'Denied', { error: { code: 'unauthorized', message: 'give it' } }))).toEqual({ error: { code: 'unauthorized', message: 'give it' } });
+    expect(JSON.parse(plainReply('json', 'Denied', { error: { code: 'unauthorized', message: 'give it' } }))).toEqual({
+      error: { code: 'unauthorized', message: 'give it' },
+    });
   });
 
   it('names a content type per form', () => {

@@ -18,18 +18,36 @@ import {
 import { makeLink } from '../domain-builders.js';
 import { makeBind, makeLinkView, makeRoute, makeStatus, NOW } from './admin-fixtures.js';
 
-const counters = { submitted: 20, accepted: 15, refused: 2, throttled: 4, unanswered: 1, receipts: { delivered: 25, undeliverable: 5 }, mo: 7 };
+const counters = {
+  submitted: 20,
+  accepted: 15,
+  refused: 2,
+  throttled: 4,
+  unanswered: 1,
+  receipts: { delivered: 25, undeliverable: 5 },
+  mo: 7,
+};
 
 /** Two links: `a` with a transmitter and a receiver bind, `b` down; one route drained by both, one by `a`. */
 function sample() {
   return makeStatus({
     links: [
       makeLinkView('a', {
-        binds: [makeBind('a/tx1', { counters, throughput: { limit: 0, actual: 1.5 } }), makeBind('a/rx1', { counters: { ...counters, accepted: 0, mo: 3 } })],
+        binds: [
+          makeBind('a/tx1', { counters, throughput: { limit: 0, actual: 1.5 } }),
+          makeBind('a/rx1', { counters: { ...counters, accepted: 0, mo: 3 } }),
+        ],
       }),
-      makeLinkView('b', { smscId: 'bee', host: 'b.example', binds: [makeBind('b/trx1', { smscId: 'bee', state: 'down', reason: 'connection refused' })] }),
+      makeLinkView('b', {
+        smscId: 'bee',
+        host: 'b.example',
+        binds: [makeBind('b/trx1', { smscId: 'bee', state: 'down', reason: 'connection refused' })],
+      }),
     ],
-    routes: [makeRoute('r1', { queued: 5, preferred: ['a', 'b'], drainingLinks: ['a', 'b'] }), makeRoute('r2', { queued: 2, preferred: ['a'], drainingLinks: ['a'] })],
+    routes: [
+      makeRoute('r1', { queued: 5, preferred: ['a', 'b'], drainingLinks: ['a', 'b'] }),
+      makeRoute('r2', { queued: 2, preferred: ['a'], drainingLinks: ['a'] }),
+    ],
   });
 }
 
@@ -73,7 +91,10 @@ describe('kannelUptime', () => {
 
 describe('queuedByLink', () => {
   it('shares a route among the links draining it, the remainder to the first ones, so that the sum is the total', () => {
-    const q = queuedByLink([makeRoute('r1', { queued: 7, drainingLinks: ['c', 'a', 'b'] }), makeRoute('r2', { queued: 4, drainingLinks: ['a'] })]);
+    const q = queuedByLink([
+      makeRoute('r1', { queued: 7, drainingLinks: ['c', 'a', 'b'] }),
+      makeRoute('r2', { queued: 4, drainingLinks: ['a'] }),
+    ]);
     expect(Object.fromEntries(q)).toEqual({ a: 3 + 4, b: 2, c: 2 });
   });
 
@@ -107,17 +128,27 @@ describe('kannelStatus', () => {
       version: '0.1.0',
       status: 'running',
       uptimeSeconds: 3782,
-      sms: { received: { total: 10, queued: 0 }, sent: { total: 30, queued: 3 }, storeSize: 3, outboundPerSecond: 1.5, accepted: 40, forwarded: 9, failed: 2 },
+      sms: {
+        received: { total: 10, queued: 0 },
+        sent: { total: 30, queued: 3 },
+        storeSize: 3,
+        outboundPerSecond: 1.5,
+        accepted: 40,
+        forwarded: 9,
+        failed: 2,
+      },
       dlr: { received: 60, sent: 0, queued: 14, storage: 'redis', callbacksFailed: 1 },
     });
   });
 
   it('gives one line per bind: failed = refused + unanswered, the link’s queued share on its first transmitting bind', () => {
-    expect(s.smscs.map((c) => [c.bind, c.id, c.adminId, c.status, c.failed, c.queued, c.sms.received, c.sms.sent, c.dlr.received])).toEqual([
-      ['a/tx1', 'a', 'a', 'online 178s', 3, 3 + 2, 7, 15, 30],
-      ['a/rx1', 'a', 'a', 'online 178s', 3, 0, 3, 0, 30],
-      ['b/trx1', 'bee', 'b', 're-connecting', 0, 2, 0, 0, 0],
-    ]);
+    expect(s.smscs.map((c) => [c.bind, c.id, c.adminId, c.status, c.failed, c.queued, c.sms.received, c.sms.sent, c.dlr.received])).toEqual(
+      [
+        ['a/tx1', 'a', 'a', 'online 178s', 3, 3 + 2, 7, 15, 30],
+        ['a/rx1', 'a', 'a', 'online 178s', 3, 0, 3, 0, 30],
+        ['b/trx1', 'bee', 'b', 're-connecting', 0, 2, 0, 0, 0],
+      ],
+    );
     expect(s.smscs.reduce((a, c) => a + c.queued, 0)).toBe(7);
     expect(s.smscs[2]!.reason).toBe('connection refused');
   });
@@ -172,8 +203,13 @@ describe('statusText', () => {
   });
 
   it('reads with the regular expression a Kannel status parser uses for SMPP lines', () => {
-    const line = statusText(kannelStatus(sample(), NOW, identities)).split('\n').find((l) => l.includes('bee['))!;
-    const m = /^\s*(\S+)\s+SMPP:([^\s:]+):(\d+)\/(\d+):.*?(online|re-connecting).*?rcvd: sms (\d+).+sent: sms (\d+).+failed (\d+), queued (\d+) msgs/.exec(line);
+    const line = statusText(kannelStatus(sample(), NOW, identities))
+      .split('\n')
+      .find((l) => l.includes('bee['))!;
+    const m =
+      /^\s*(\S+)\s+SMPP:([^\s:]+):(\d+)\/(\d+):.*?(online|re-connecting).*?rcvd: sms (\d+).+sent: sms (\d+).+failed (\d+), queued (\d+) msgs/.exec(
+        line,
+      );
     expect(m?.slice(1)).toEqual(['bee[b]', 'b.example', '2775', '2775', 're-connecting', '0', '0', '0', '2']);
   });
 });
@@ -181,7 +217,14 @@ describe('statusText', () => {
 describe('statusHtml', () => {
   const hostile = makeStatus({
     node: 'n<1>',
-    links: [makeLinkView('<script>alert(1)</script>', { host: 'h"&', binds: [makeBind('<script>alert(1)</script>/tx1', { smscId: "<img src=x onerror='x'>", state: 'down', reason: '<b>refused</b> & gone' })] })],
+    links: [
+      makeLinkView('<script>alert(1)</script>', {
+        host: 'h"&',
+        binds: [
+          makeBind('<script>alert(1)</script>/tx1', { smscId: "<img src=x onerror='x'>", state: 'down', reason: '<b>refused</b> & gone' }),
+        ],
+      }),
+    ],
   });
 
   it('escapes every piece of text that comes from the configuration or an SMSC', () => {
@@ -197,8 +240,12 @@ describe('statusHtml', () => {
     const html = statusHtml(kannelStatus(sample(), NOW, identities));
     expect(html.startsWith('<!DOCTYPE html>\n<html>\n')).toBe(true);
     expect(html).toContain('<p>Status: running, uptime 0d 1h 3m 2s</p>');
-    expect(html).toContain('<p>SMS: received 10 (0 queued), sent 30 (3 queued), store size 3<br>\nSMS: inbound (0.00,0.00,0.00) msg/sec, outbound (1.50,0.00,0.00) msg/sec</p>');
-    expect(html).toContain('<p>SMSC connections:<br>\n&nbsp;&nbsp;&nbsp;&nbsp;<b>a</b>[a]&nbsp;&nbsp;&nbsp;&nbsp;SMPP:smsc.example:2775/0:user1:VMA (online 178s,');
+    expect(html).toContain(
+      '<p>SMS: received 10 (0 queued), sent 30 (3 queued), store size 3<br>\nSMS: inbound (0.00,0.00,0.00) msg/sec, outbound (1.50,0.00,0.00) msg/sec</p>',
+    );
+    expect(html).toContain(
+      '<p>SMSC connections:<br>\n&nbsp;&nbsp;&nbsp;&nbsp;<b>a</b>[a]&nbsp;&nbsp;&nbsp;&nbsp;SMPP:smsc.example:2775/0:user1:VMA (online 178s,',
+    );
     expect(html).toContain('<i>connection refused</i><br>');
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
   });
@@ -226,7 +273,9 @@ describe('statusXml', () => {
     expect(g.wdp.received).toEqual({ total: '0', queued: '0' });
     expect(g.boxes.box[0]).toMatchObject({ type: 'switchboard', id: 'node-a', queue: '0', status: 'on-line 0d 1h 3m 2s', ssl: 'no' });
     expect(g.smscs.count).toBe('3');
-    expect(g.smscs.smsc.map((c: Record<string, unknown>) => [c['name'], c['admin-id'], c['id'], c['status'], c['failed'], c['queued']])).toEqual([
+    expect(
+      g.smscs.smsc.map((c: Record<string, unknown>) => [c['name'], c['admin-id'], c['id'], c['status'], c['failed'], c['queued']]),
+    ).toEqual([
       ['SMPP:smsc.example:2775/0:user1:VMA', 'a', 'a', 'online 178s', '3', '5'],
       ['SMPP:smsc.example:0/2776:user1:VMA', 'a', 'a', 'online 178s', '3', '0'],
       ['SMPP:b.example:2775/2775:user2:', 'b', 'bee', 're-connecting', '0', '2'],
@@ -238,12 +287,16 @@ describe('statusXml', () => {
   it("keeps Kannel 1.4.5's element order and layout", () => {
     const xml = statusXml(kannelStatus(sample(), NOW, identities));
     expect(xml.startsWith('<?xml version="1.0"?>\n<gateway>\n<version>')).toBe(true);
-    expect(xml).toContain('<smscs><count>3</count>\n\t<smsc>\n\t\t<name>SMPP:smsc.example:2775/0:user1:VMA</name>\n\t\t<admin-id>a</admin-id>\n\t\t<id>a</id>\n\t\t<status>online 178s</status>\n\t\t<failed>3</failed>\n\t\t<queued>5</queued>\n\t\t<sms>\n');
+    expect(xml).toContain(
+      '<smscs><count>3</count>\n\t<smsc>\n\t\t<name>SMPP:smsc.example:2775/0:user1:VMA</name>\n\t\t<admin-id>a</admin-id>\n\t\t<id>a</id>\n\t\t<status>online 178s</status>\n\t\t<failed>3</failed>\n\t\t<queued>5</queued>\n\t\t<sms>\n',
+    );
     expect(xml.endsWith('</smscs>\n</gateway>\n')).toBe(true);
   });
 
   it('stays well-formed, and gives the names back, with hostile link ids and control characters', () => {
-    const st = makeStatus({ links: [makeLinkView('<x>&"\'', { binds: [makeBind('<x>/tx1', { smscId: 'id\u0001</id>', reason: 'r\u0000' })] })] });
+    const st = makeStatus({
+      links: [makeLinkView('<x>&"\'', { binds: [makeBind('<x>/tx1', { smscId: 'id\u0001</id>', reason: 'r\u0000' })] })],
+    });
     const xml = statusXml(kannelStatus(st, NOW));
     expect(XMLValidator.validate(xml)).toBe(true);
     const c = parser.parse(xml).gateway.smscs.smsc[0];

@@ -1,7 +1,15 @@
 /** Kannel's store-status from the routes' first pages of queued messages: Kannel's columns and a summary per route. */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { kannelCoding, storeStatusHtml, storeStatusJson, storeStatusText, storeStatusXml, storeTime, type StoreRoute } from '../../../src/admin/kannel-store-status.js';
+import {
+  kannelCoding,
+  storeStatusHtml,
+  storeStatusJson,
+  storeStatusText,
+  storeStatusXml,
+  storeTime,
+  type StoreRoute,
+} from '../../../src/admin/kannel-store-status.js';
 import { makeMessage, makeRoute, NOW } from './admin-fixtures.js';
 
 function sample(): StoreRoute[] {
@@ -9,7 +17,10 @@ function sample(): StoreRoute[] {
     {
       route: makeRoute('r1', { queued: 3, failed: 1, preferred: ['a', 'b'], fallback: ['c'] }),
       page: {
-        messages: [makeMessage('m1', { dlrMask: 31 }), makeMessage('m2', { account: 'shop', from: '4670', to: '4671', text: 'Hej & hå', dataCoding: 8, acceptedAt: NOW })],
+        messages: [
+          makeMessage('m1', { dlrMask: 31 }),
+          makeMessage('m2', { account: 'shop', from: '4670', to: '4671', text: 'Hej & hå', dataCoding: 8, acceptedAt: NOW }),
+        ],
         next: 'cursor-2',
       },
     },
@@ -57,18 +68,29 @@ describe('storeStatusText', () => {
   });
 
   it("keeps a client's line breaks from forging a line", () => {
-    const text = storeStatusText([{ route: makeRoute('r', { queued: 1 }), page: { messages: [makeMessage('m', { from: 'a\nb', account: 'x\r\n[evil]' })] } }]);
-    expect(text.split('\n')[1]).toBe('[m] [MT-PUSH] [2026-01-02 03:03:05] [a?b] [46700000001] [] [x??[evil]] [-1:0:-1:-1:-1] [] [Hello%20world]');
+    const text = storeStatusText([
+      { route: makeRoute('r', { queued: 1 }), page: { messages: [makeMessage('m', { from: 'a\nb', account: 'x\r\n[evil]' })] } },
+    ]);
+    expect(text.split('\n')[1]).toBe(
+      '[m] [MT-PUSH] [2026-01-02 03:03:05] [a?b] [46700000001] [] [x??[evil]] [-1:0:-1:-1:-1] [] [Hello%20world]',
+    );
   });
 });
 
 describe('storeStatusHtml', () => {
   it('is an escaped table with the summary', () => {
-    const routes: StoreRoute[] = [{ route: makeRoute('r<1>', { queued: 1, preferred: ['<script>'] }), page: { messages: [makeMessage('m', { from: '<b>', account: '"q"' })] } }];
+    const routes: StoreRoute[] = [
+      {
+        route: makeRoute('r<1>', { queued: 1, preferred: ['<script>'] }),
+        page: { messages: [makeMessage('m', { from: '<b>', account: '"q"' })] },
+      },
+    ];
     const html = storeStatusHtml(routes);
     expect(html).not.toMatch(/<script|<b>/);
     expect(html).toContain('<table border=1>\n<tr><td>SMS ID</td><td>Type</td>');
-    expect(html).toContain('<tr><td>m</td><td>MT-PUSH</td><td>2026-01-02 03:03:05</td><td>&lt;b&gt;</td><td>46700000001</td><td>&lt;script&gt;</td><td>&quot;q&quot;</td>');
+    expect(html).toContain(
+      '<tr><td>m</td><td>MT-PUSH</td><td>2026-01-02 03:03:05</td><td>&lt;b&gt;</td><td>46700000001</td><td>&lt;script&gt;</td><td>&quot;q&quot;</td>',
+    );
     expect(html).toContain('route r&lt;1&gt; (preferred &lt;script&gt;)');
   });
 });
@@ -77,9 +99,21 @@ describe('storeStatusXml', () => {
   it("holds Kannel's <message> elements and a summary per route, well-formed", () => {
     const xml = storeStatusXml(sample());
     expect(XMLValidator.validate(xml)).toBe(true);
-    const g = new XMLParser({ parseTagValue: false, htmlEntities: true, isArray: (n) => n === 'message' || n === 'route' }).parse(xml).gateway;
+    const g = new XMLParser({ parseTagValue: false, htmlEntities: true, isArray: (n) => n === 'message' || n === 'route' }).parse(
+      xml,
+    ).gateway;
     expect(g.message).toHaveLength(2);
-    expect(g.message[1]).toMatchObject({ id: 'm2', type: 'MT-PUSH', time: '2026-01-02 03:04:05', sender: '4670', receiver: '4671', 'smsc-id': 'a;b', 'box-id': 'shop', flags: '-1:2:-1:-1:-1', 'msg-data': 'Hej%20%26%20h%C3%A5' });
+    expect(g.message[1]).toMatchObject({
+      id: 'm2',
+      type: 'MT-PUSH',
+      time: '2026-01-02 03:04:05',
+      sender: '4670',
+      receiver: '4671',
+      'smsc-id': 'a;b',
+      'box-id': 'shop',
+      flags: '-1:2:-1:-1:-1',
+      'msg-data': 'Hej%20%26%20h%C3%A5',
+    });
     expect(g.routes.route.map((r: Record<string, string>) => [r['key'], r['queued'], r['failed'], r['listed']])).toEqual([
       ['r1', '3', '1', '2'],
       ['r2', '0', '0', '0'],
@@ -92,7 +126,13 @@ describe('storeStatusJson', () => {
     const j = JSON.parse(storeStatusJson(sample()));
     expect(j.queued).toBe(3);
     expect(j.failed).toBe(1);
-    expect(j.routes[0]).toMatchObject({ key: 'r1', preferred: ['a', 'b'], fallback: ['c'], next: 'cursor-2', counts: { queued: 3, failed: 1 } });
+    expect(j.routes[0]).toMatchObject({
+      key: 'r1',
+      preferred: ['a', 'b'],
+      fallback: ['c'],
+      next: 'cursor-2',
+      counts: { queued: 3, failed: 1 },
+    });
     expect(j.routes[0].messages[1]).toMatchObject({ id: 'm2', text: 'Hej & hå', dataCoding: 8, state: 'waiting' });
     expect(j.routes[1].messages).toEqual([]);
     expect(j.routes[1].next).toBeUndefined();

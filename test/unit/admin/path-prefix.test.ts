@@ -14,7 +14,19 @@ describe('normalizePrefix', () => {
     ['/gw~1/x.y', '/gw~1/x.y'],
   ])('%j is %j', (raw, want) => expect(normalizePrefix(raw)).toBe(want));
 
-  it.each(['sms-gateway', 'http://evil.example/x', '//evil.example', '/a/../b', '/a/./b', '/a b', '/a?x=1', '/a#f', '/a,/b', '/a\\b', '/a"<b>'])('refuses %j', (raw) => {
+  it.each([
+    'sms-gateway',
+    'http://evil.example/x',
+    '//evil.example',
+    '/a/../b',
+    '/a/./b',
+    '/a b',
+    '/a?x=1',
+    '/a#f',
+    '/a,/b',
+    '/a\\b',
+    '/a"<b>',
+  ])('refuses %j', (raw) => {
     expect(normalizePrefix(raw)).toBeUndefined();
   });
 });
@@ -49,7 +61,8 @@ describe('clientPrefix', () => {
 });
 
 describe('admin.base-path in the configuration', () => {
-  const config = (basePath: string) => validateConfig({ admin: { 'base-path': basePath }, accounts: [{ username: 'u', password: 'p' }] }, { file: 'c.yaml' });
+  const config = (basePath: string) =>
+    validateConfig({ admin: { 'base-path': basePath }, accounts: [{ username: 'u', password: 'p' }] }, { file: 'c.yaml' });
 
   it('defaults to none, and is kept without its trailing slash', () => {
     expect(validateConfig({ accounts: [{ username: 'u', password: 'p' }] }, { file: 'c.yaml' }).admin.basePath).toBe('');

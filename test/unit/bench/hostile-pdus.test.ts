@@ -19,7 +19,8 @@ describe('the hostile PDU stream', () => {
     const b = take(42, 2000, () => Array.from({ length: n++ % 7 }, (_, i) => String(1000 + i)));
     expect(b.map((x) => x.kind)).toEqual(a.map((x) => x.kind));
     expect(b.map((x) => x.frames.length)).toEqual(a.map((x) => x.frames.length));
-    const how = (x: HostileAction): string => (x.writes.length === 1 ? 'one write' : x.writes.some((w) => w.pauseMs > 0) ? 'slow' : 'split');
+    const how = (x: HostileAction): string =>
+      x.writes.length === 1 ? 'one write' : x.writes.some((w) => w.pauseMs > 0) ? 'slow' : 'split';
     expect(b.map(how)).toEqual(a.map(how));
     const bytes = (xs: HostileAction[]): Buffer => Buffer.concat(xs.flatMap((x) => x.frames));
     expect(bytes(take(42, 2000, () => [])).equals(bytes(a))).toBe(true);

@@ -15,7 +15,11 @@ function refused(argv: string[], env: Record<string, string> = {}): string {
 
 describe('parseAdminArgs', () => {
   it('the connection: flags, else the environment, else the default URL, no password and 10 s', () => {
-    expect(ok(['status'])).toEqual({ command: { kind: 'status' }, connection: { url: DEFAULT_ADMIN_URL, password: undefined, timeoutMs: 10_000 }, json: false });
+    expect(ok(['status'])).toEqual({
+      command: { kind: 'status' },
+      connection: { url: DEFAULT_ADMIN_URL, password: undefined, timeoutMs: 10_000 },
+      json: false,
+    });
     const env = { SWITCHBOARD_URL: 'https://gw.example:13000/admin', SWITCHBOARD_PASSWORD: 'from-env' };
     expect(ok(['links'], env).connection).toEqual({ url: 'https://gw.example:13000/admin', password: 'from-env', timeoutMs: 10_000 });
     expect(ok(['links', '--url', 'http://10.0.0.5:13000', '--password', 'flag', '--timeout', '2.5', '--json'], env)).toMatchObject({
@@ -23,7 +27,11 @@ describe('parseAdminArgs', () => {
       json: true,
     });
     // An empty variable is as good as none.
-    expect(ok(['queues'], { SWITCHBOARD_URL: '', SWITCHBOARD_PASSWORD: '' }).connection).toEqual({ url: DEFAULT_ADMIN_URL, password: undefined, timeoutMs: 10_000 });
+    expect(ok(['queues'], { SWITCHBOARD_URL: '', SWITCHBOARD_PASSWORD: '' }).connection).toEqual({
+      url: DEFAULT_ADMIN_URL,
+      password: undefined,
+      timeoutMs: 10_000,
+    });
   });
 
   it('refuses a URL that is not http(s) or carries credentials, and a timeout that is not a positive number of seconds', () => {
@@ -34,16 +42,34 @@ describe('parseAdminArgs', () => {
   });
 
   it('queue peek: a route (key or prefix, lowercased), --failed, --limit 1..500, --cursor', () => {
-    expect(ok(['queue', 'peek', '559B', '--failed', '--limit', '20', '--cursor', 'c2']).command).toEqual({ kind: 'peek', route: '559b', state: 'failed', limit: 20, cursor: 'c2' });
-    expect(ok(['queue', 'peek', '559b6b42c4045bea']).command).toEqual({ kind: 'peek', route: '559b6b42c4045bea', state: 'queued', limit: undefined, cursor: undefined });
-    for (const l of ['0', '501', '1.5', 'x']) expect(refused(['queue', 'peek', '559b', '--limit', l])).toContain('--limit: expected a number from 1 to 500');
+    expect(ok(['queue', 'peek', '559B', '--failed', '--limit', '20', '--cursor', 'c2']).command).toEqual({
+      kind: 'peek',
+      route: '559b',
+      state: 'failed',
+      limit: 20,
+      cursor: 'c2',
+    });
+    expect(ok(['queue', 'peek', '559b6b42c4045bea']).command).toEqual({
+      kind: 'peek',
+      route: '559b6b42c4045bea',
+      state: 'queued',
+      limit: undefined,
+      cursor: undefined,
+    });
+    for (const l of ['0', '501', '1.5', 'x'])
+      expect(refused(['queue', 'peek', '559b', '--limit', l])).toContain('--limit: expected a number from 1 to 500');
     expect(refused(['queue', 'peek', 'primary'])).toContain('expected a route key (16 hex digits, or a prefix of one), got "primary"');
     expect(refused(['queue', 'peek'])).toContain('a route is missing');
     expect(refused(['queue', 'peek', '559b', 'extra'])).toContain('unexpected "extra"');
   });
 
   it('queue retry and remove need message ids or an explicit --all, never both', () => {
-    expect(ok(['queue', 'retry', '559b', 'm-1', 'm-2']).command).toEqual({ kind: 'failed', action: 'retry', route: '559b', ids: ['m-1', 'm-2'] });
+    expect(ok(['queue', 'retry', '559b', 'm-1', 'm-2']).command).toEqual({
+      kind: 'failed',
+      action: 'retry',
+      route: '559b',
+      ids: ['m-1', 'm-2'],
+    });
     expect(ok(['queue', 'remove', '559b', '--all']).command).toEqual({ kind: 'failed', action: 'remove', route: '559b', ids: undefined });
     expect(refused(['queue', 'remove', '559b'])).toContain('give the ids of the failed messages to remove, or --all');
     expect(refused(['queue', 'retry', '559b', 'm-1', '--all'])).toContain('not both');
@@ -69,7 +95,12 @@ describe('parseAdminArgs', () => {
   });
 
   it('explain online: --account and --to needed, --config refused beside it', () => {
-    expect(ok(['explain', '--url', 'http://h:1', '--account', 'app', '--to', '4670', '--smsc', 'R']).command).toEqual({ kind: 'explain', account: 'app', to: '4670', smsc: 'R' });
+    expect(ok(['explain', '--url', 'http://h:1', '--account', 'app', '--to', '4670', '--smsc', 'R']).command).toEqual({
+      kind: 'explain',
+      account: 'app',
+      to: '4670',
+      smsc: 'R',
+    });
     expect(refused(['explain', '--url', 'http://h:1', '--to', '4670'])).toContain('--account');
     expect(refused(['explain', '--url', 'http://h:1', '--config', 'x.yaml', '--account', 'a', '--to', '1'])).toContain('not both');
   });
@@ -83,9 +114,26 @@ describe('parseAdminArgs', () => {
   });
 
   it('the usage text names every command and exit code', () => {
-    for (const s of ['status', 'links', 'queues', 'queue peek', 'queue retry', 'queue remove', 'queue move', 'queue pause', 'queue resume', 'link stop', 'link start', 'link drain', 'reload', 'explain --url']) {
+    for (const s of [
+      'status',
+      'links',
+      'queues',
+      'queue peek',
+      'queue retry',
+      'queue remove',
+      'queue move',
+      'queue pause',
+      'queue resume',
+      'link stop',
+      'link start',
+      'link drain',
+      'reload',
+      'explain --url',
+    ]) {
       expect(ADMIN_USAGE).toContain(`  ${s}`);
     }
-    expect(ADMIN_USAGE).toMatch(/0 ok, 1 refused or failed, 2 usage error, 3 gateway unreachable.*\n.*4 authentication refused \(401\/403\), 5 \(status\)/);
+    expect(ADMIN_USAGE).toMatch(
+      /0 ok, 1 refused or failed, 2 usage error, 3 gateway unreachable.*\n.*4 authentication refused \(401\/403\), 5 \(status\)/,
+    );
   });
 });

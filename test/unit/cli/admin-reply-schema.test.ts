@@ -5,13 +5,25 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { ActionReply, ErrorReply, ExplainReply, LinksReply, PeekReply, RoutesReply, StatusReply } from '../../../src/cli/admin-reply-schema.js';
+import {
+  ActionReply,
+  ErrorReply,
+  ExplainReply,
+  LinksReply,
+  PeekReply,
+  RoutesReply,
+  StatusReply,
+} from '../../../src/cli/admin-reply-schema.js';
 import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, STATUS } from '../../helpers/admin-fixtures.js';
 
 /** As the gateway sends it: JSON, with undefined values absent. */
 const wire = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
 /** The same, had the server written undefined as null; the client drops nulls before checking. */
-const withNulls = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === undefined ? null : x)), (_k, x: unknown) => (x === null ? undefined : x));
+const withNulls = (v: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) => (x === undefined ? null : x)),
+    (_k, x: unknown) => (x === null ? undefined : x),
+  );
 
 const cases: [string, TSchema, unknown][] = [
   ['status', StatusReply, STATUS],
@@ -23,7 +35,7 @@ const cases: [string, TSchema, unknown][] = [
 ];
 
 describe('admin reply schemas', () => {
-  it.each(cases)('%s: the model\'s values pass, as JSON and with nulls for undefined', (_name, schema, value) => {
+  it.each(cases)("%s: the model's values pass, as JSON and with nulls for undefined", (_name, schema, value) => {
     expect([...Value.Errors(schema, wire(value))]).toEqual([]);
     expect(Value.Check(schema, withNulls(value))).toBe(true);
   });

@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { actionText, bindStateStyle, linksDown, linksTable, peekTable, queuesTable, statusText } from '../../../src/cli/admin-tables.js';
 import { LIVE_LINK_COLUMNS, renderExplanation } from '../../../src/cli/explain.js';
 import { ansi } from '../../../src/cli/text-table.js';
-import { action, EXPLANATION, FAILED_PAGE, LINKS, NOW, ROUTE_KEY, ROUTES, STATUS, STATUS_BACKUP_STOPPED } from '../../helpers/admin-fixtures.js';
+import {
+  action,
+  EXPLANATION,
+  FAILED_PAGE,
+  LINKS,
+  NOW,
+  ROUTE_KEY,
+  ROUTES,
+  STATUS,
+  STATUS_BACKUP_STOPPED,
+} from '../../helpers/admin-fixtures.js';
 
 describe('admin tables', () => {
   it('status: the gateway in a line, its figures, a row per link and per route, and which links are down', () => {
@@ -51,15 +61,11 @@ describe('admin tables', () => {
     expect(coloured).toContain('\u001b[32mbound\u001b[39m');
     expect(coloured).toContain('\u001b[31mdown\u001b[39m');
     expect(linksTable(LINKS, NOW)).not.toContain('\u001b');
-    expect(['bound', 'binding', 'unhealthy', 'down', 'stopped', 'unowned', 'new-state'].map((state) => bindStateStyle({ state, healthy: state === 'bound' }))).toEqual([
-      'green',
-      'yellow',
-      'yellow',
-      'red',
-      'dim',
-      'dim',
-      undefined,
-    ]);
+    expect(
+      ['bound', 'binding', 'unhealthy', 'down', 'stopped', 'unowned', 'new-state'].map((state) =>
+        bindStateStyle({ state, healthy: state === 'bound' }),
+      ),
+    ).toEqual(['green', 'yellow', 'yellow', 'red', 'dim', 'dim', undefined]);
     expect(bindStateStyle({ state: 'bound', healthy: false })).toBe('yellow');
   });
 
@@ -88,7 +94,7 @@ describe('admin tables', () => {
     expect(peekTable({ messages: [] }, ROUTE_KEY, 'failed', NOW)).toBe(`no failed messages on route ${ROUTE_KEY}\n`);
   });
 
-  it('an action: the gateway\'s words, then the counts it gave', () => {
+  it("an action: the gateway's words, then the counts it gave", () => {
     expect(actionText(action({ action: 'link.stop', detail: 'link primary stopped' }))).toBe('link primary stopped\n');
     expect(actionText(action({ action: 'retry', detail: '1234 failed messages queued again', retried: 1234, skippedActive: 2 }))).toBe(
       '1234 failed messages queued again\nretried 1,234, 2 left alone (a link holds them now)\n',
@@ -96,7 +102,7 @@ describe('admin tables', () => {
     expect(actionText(action({ action: 'x', detail: 'evil\u001b[2J' }))).toBe('evil\\x1b[2J\n');
   });
 
-  it('explain online: the offline columns plus each link\'s health and queued messages', () => {
+  it("explain online: the offline columns plus each link's health and queued messages", () => {
     expect(renderExplanation(EXPLANATION, LIVE_LINK_COLUMNS).split('\n').slice(3)).toEqual([
       'LINK     SMSC-ID  TIER       HEALTH   QUEUED  WHY',
       'primary  primary  preferred  healthy   4,321  preferred-smsc-id (R) lists "R"',

@@ -14,7 +14,7 @@ function write(name: string, text: string): string {
 }
 
 describe('checkConfigFile', () => {
-  it('the loader\'s warnings and checkConfig\'s come together in line order, then the count; exit 3', () => {
+  it("the loader's warnings and checkConfig's come together in line order, then the count; exit 3", () => {
     const file = write(
       'k.conf',
       [
@@ -37,11 +37,16 @@ describe('checkConfigFile', () => {
     expect(r.exitCode).toBe(CHECK_CONFIG_EXIT.warnings);
     const lines = r.output.trimEnd().split('\n');
     expect(lines.map((l) => /^warning: [^:]+:(\d+):/.exec(l)?.[1] ?? l)).toEqual(['3', '4', '5', '13', `${file}: valid, 4 warnings`]);
-    expect(lines[1]).toBe(`warning: ${file}:4: group sendsms-user (line 1) forced-smsc: "carier" is no link's smsc-id, and no link's allowed-smsc-id, denied-smsc-id or preferred-smsc-id lists it; did you mean carrier?`);
+    expect(lines[1]).toBe(
+      `warning: ${file}:4: group sendsms-user (line 1) forced-smsc: "carier" is no link's smsc-id, and no link's allowed-smsc-id, denied-smsc-id or preferred-smsc-id lists it; did you mean carrier?`,
+    );
   });
 
   it('a clean file: exit 0 and one line', () => {
-    expect(checkConfigFile('config/switchboard.yaml', {})).toEqual({ output: 'config/switchboard.yaml: valid, no warnings\n', exitCode: CHECK_CONFIG_EXIT.clean });
+    expect(checkConfigFile('config/switchboard.yaml', {})).toEqual({
+      output: 'config/switchboard.yaml: valid, no warnings\n',
+      exitCode: CHECK_CONFIG_EXIT.clean,
+    });
   });
 
   it('an invalid file: every error, exit 1', () => {
@@ -49,6 +54,8 @@ describe('checkConfigFile', () => {
     const r = checkConfigFile(file, {});
     expect(r.exitCode).toBe(CHECK_CONFIG_EXIT.invalid);
     expect(r.output).toContain(`error: ${file}:2: http.sendsms-port: expected an integer from 0 to 65535, got "x"\n`);
-    expect(r.output.trimEnd().split('\n').at(-1)).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid, \\d+ errors$`));
+    expect(r.output.trimEnd().split('\n').at(-1)).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid, \\d+ errors$`),
+    );
   });
 });

@@ -7,7 +7,15 @@ import { makeAccount, makeLink } from '../domain-builders.js';
 const config = validateConfig(
   {
     links: [
-      { 'smsc-id': 'primary', host: 'h', port: 1, 'smsc-username': 'u', 'smsc-password': 'p', 'allowed-smsc-id': 'R', 'preferred-smsc-id': 'R' },
+      {
+        'smsc-id': 'primary',
+        host: 'h',
+        port: 1,
+        'smsc-username': 'u',
+        'smsc-password': 'p',
+        'allowed-smsc-id': 'R',
+        'preferred-smsc-id': 'R',
+      },
       { 'smsc-id': 'backup', host: 'h', port: 2, 'smsc-username': 'u', 'smsc-password': 'p', 'allowed-smsc-id': 'R' },
     ],
     accounts: [{ username: 'app', password: 'pw', 'default-smsc': 'R' }],
@@ -32,20 +40,40 @@ describe('explain', () => {
   it('not routable: the reason, exit 1; a receiver outside sendsms-chars is refused as the accept path does', () => {
     const r = explain(config, { account: 'app', to: '46700000001', smsc: 'X' });
     expect(r.exitCode).toBe(EXPLAIN_EXIT.notRoutable);
-    expect(r.output).toContain("account app, to 46700000001: smsc-id X (the request's smsc=)\nNOT ROUTABLE: no link may carry smsc-id \"X\" to 46700000001\n");
+    expect(r.output).toContain(
+      'account app, to 46700000001: smsc-id X (the request\'s smsc=)\nNOT ROUTABLE: no link may carry smsc-id "X" to 46700000001\n',
+    );
     const chars = explain(config, { account: 'app', to: '4670abc' });
     expect(chars.exitCode).toBe(EXPLAIN_EXIT.notRoutable);
     expect(chars.output).toContain('NOT ROUTABLE: the receiver "4670abc" has characters outside sendsms-chars');
   });
 
   it('an unknown account is a usage error naming the accounts there are', () => {
-    expect(explain(config, { account: 'nobody', to: '1' })).toEqual({ output: 'switchboard: explain: no account "nobody" in ap.yaml (accounts: app)\n', exitCode: EXPLAIN_EXIT.usage });
+    expect(explain(config, { account: 'nobody', to: '1' })).toEqual({
+      output: 'switchboard: explain: no account "nobody" in ap.yaml (accounts: app)\n',
+      exitCode: EXPLAIN_EXIT.usage,
+    });
   });
 
   it('--json: every key present (null where there is no value)', () => {
     const json = JSON.parse(explain(config, { account: 'app', to: '46700000001', json: true }).output) as Record<string, unknown>;
-    expect(json).toMatchObject({ account: 'app', requestedSmsc: null, smscId: 'R', smscIdOrigin: 'default-smsc', receiverRefused: null, routable: true, reason: null });
-    expect((json.links as Record<string, unknown>[])[1]).toEqual({ link: 'backup', smscId: 'backup', tier: 'fallback', usability: 0, rule: null, reason: 'may carry it (smsc-id "R"); no rule prefers it' });
+    expect(json).toMatchObject({
+      account: 'app',
+      requestedSmsc: null,
+      smscId: 'R',
+      smscIdOrigin: 'default-smsc',
+      receiverRefused: null,
+      routable: true,
+      reason: null,
+    });
+    expect((json.links as Record<string, unknown>[])[1]).toEqual({
+      link: 'backup',
+      smscId: 'backup',
+      tier: 'fallback',
+      usability: 0,
+      rule: null,
+      reason: 'may carry it (smsc-id "R"); no rule prefers it',
+    });
   });
 
   it('a caller with live state adds per-link fields: a column in the table, a key in the JSON', () => {

@@ -30,7 +30,10 @@ describe('GracefulExit', () => {
 
   it('ignores the same signal again within a second, exits at once on a later one', () => {
     let t = 0;
-    const h = harness(() => new Promise(() => undefined), () => t);
+    const h = harness(
+      () => new Promise(() => undefined),
+      () => t,
+    );
     h.exit.signal('SIGINT', 60_000);
     t = 500;
     h.exit.signal('SIGINT', 60_000);
@@ -49,7 +52,7 @@ describe('GracefulExit', () => {
     expect(h.codes).toEqual([1]);
   });
 
-  it('gives the links process a bound inside the gateway\'s', () => {
+  it("gives the links process a bound inside the gateway's", () => {
     expect(linksBoundMs(30_000)).toBe(29_000);
     expect(linksBoundMs(3000)).toBe(2700);
   });

@@ -10,7 +10,9 @@ describe('switchboard import-kannel', () => {
     expect(yaml).toContain('# Not carried over:');
     expect(yaml).toContain('config/kannel-example.conf:12: group smsbox (line 11) bearerbox-host');
     // plain-text passwords carry over as they are, with a note to hash them
-    expect(yaml).toContain('# To change:\n#   admin.admin-password: is stored in plain text; store the hash that `switchboard hash-password` prints instead');
+    expect(yaml).toContain(
+      '# To change:\n#   admin.admin-password: is stored in plain text; store the hash that `switchboard hash-password` prints instead',
+    );
     expect(yaml).toContain('#   accounts[0].password: is stored in plain text');
     const { config: fromYaml } = parseYamlConfig(yaml, 'imported.yaml', {});
     const fromKannel = loadConfigFile('config/kannel-example.conf').config;
@@ -28,7 +30,12 @@ describe('shipped configurations', () => {
     // listening on every interface: the status stays closed unless STATUS_PASSWORD is given
     expect(statusAccess([c.admin.password, c.admin.statusPassword], c.http.host)).toEqual({ kind: 'closed' });
     const withPassword = parseYamlConfig(text, 'config/docker.yaml', { REDIS_URL: 'redis://redis:6379', STATUS_PASSWORD: 'st' }).config;
-    expect(statusAccess([withPassword.admin.password, withPassword.admin.statusPassword], withPassword.http.host)).toEqual({ kind: 'password', passwords: ['st'] });
-    expect(() => parseYamlConfig(text, 'config/docker.yaml', {})).toThrow(/config\/docker\.yaml:\d+: redis\.url: environment variable REDIS_URL is not set/);
+    expect(statusAccess([withPassword.admin.password, withPassword.admin.statusPassword], withPassword.http.host)).toEqual({
+      kind: 'password',
+      passwords: ['st'],
+    });
+    expect(() => parseYamlConfig(text, 'config/docker.yaml', {})).toThrow(
+      /config\/docker\.yaml:\d+: redis\.url: environment variable REDIS_URL is not set/,
+    );
   });
 });

@@ -29,7 +29,12 @@ describe('textTable', () => {
 
   it('escapes control characters, so a cell can neither break a row nor drive the terminal', () => {
     expect(printable('a\nb\tc\u001b[2Jd\u0085')).toBe('a\\nb\\tc\\x1b[2Jd\\x85');
-    expect(textTable([['X', 'Y'], ['line\nbreak', '\u001b[31mred']]).split('\n')).toEqual(['X            Y', 'line\\nbreak  \\x1b[31mred']);
+    expect(
+      textTable([
+        ['X', 'Y'],
+        ['line\nbreak', '\u001b[31mred'],
+      ]).split('\n'),
+    ).toEqual(['X            Y', 'line\\nbreak  \\x1b[31mred']);
   });
 
   it('truncate cuts to a number of characters (not UTF-16 units) and marks the cut', () => {

@@ -30,13 +30,21 @@ describe('reportsFor: Kannel dlr-mask bits', () => {
   it('writes ACK/ and NACK/0x…/reason as Kannel does', () => {
     expect(reportsFor(single(31), { kind: 'smsc-ack', smscMessageId: '9' })[0]).toMatchObject({ text: 'ACK/', smscMessageId: '9' });
     expect(reportsFor(single(31), { kind: 'smsc-nack', status: 0x0b, detail: 'refused' })[0]?.text).toBe('NACK/0x0000000b/refused');
-    expect(reportsFor(single(31), { kind: 'smsc-nack', status: undefined, detail: 'validity expired' })[0]?.text).toBe('NACK/validity expired');
+    expect(reportsFor(single(31), { kind: 'smsc-nack', status: undefined, detail: 'validity expired' })[0]?.text).toBe(
+      'NACK/validity expired',
+    );
   });
 });
 
 describe('reportsFor: long messages', () => {
-  const ctx = (policy: 'all-parts-final' | 'per-part', states: ('delivered' | 'buffered' | 'expired' | 'undeliverable' | undefined)[]): ReportContext => ({
-    dlrMask: 31, policy, totalParts: 3, partStates: states,
+  const ctx = (
+    policy: 'all-parts-final' | 'per-part',
+    states: ('delivered' | 'buffered' | 'expired' | 'undeliverable' | undefined)[],
+  ): ReportContext => ({
+    dlrMask: 31,
+    policy,
+    totalParts: 3,
+    partStates: states,
   });
   it('all-parts-final: nothing until every part is final, then one report', () => {
     expect(reportsFor(ctx('all-parts-final', ['delivered', undefined, undefined]), receipt(1, 'delivered'))).toEqual([]);
@@ -66,28 +74,69 @@ describe('aggregateStatus', () => {
     [['buffered', undefined], 'buffered'],
     [[undefined, undefined], 'submitted'],
   ] as const)('%o → %s', (states, status) => {
-    expect(aggregateStatus({ status: 'submitted', parts: states.map((receipt, i) => ({ seq: i + 1, smscMessageId: 'x', receipt })) })).toBe(status);
+    expect(aggregateStatus({ status: 'submitted', parts: states.map((receipt, i) => ({ seq: i + 1, smscMessageId: 'x', receipt })) })).toBe(
+      status,
+    );
   });
 });
 
 describe('callback requests', () => {
-  const msg = { id: 'abc', account: 'acct', from: '4711', to: '+46700', service: 'svc', dlrUrl: 'http://h/dlr?t=%d&p=%p&a=%A&i=%i&o=%o', callbackUrl: undefined, status: 'delivered' };
+  const msg = {
+    id: 'abc',
+    account: 'acct',
+    from: '4711',
+    to: '+46700',
+    service: 'svc',
+    dlrUrl: 'http://h/dlr?t=%d&p=%p&a=%A&i=%i&o=%o',
+    callbackUrl: undefined,
+    status: 'delivered',
+  };
   it('fills Kannel escapes into the dlr-url, URL-encoded', () => {
-    const req = callbackRequest({ type: 1, text: 'id:1 stat:DELIVRD', smscMessageId: '1', onceKey: 'final' }, msg, { smscId: 'carrier', systemId: 'bindA' }, 0);
+    const req = callbackRequest(
+      { type: 1, text: 'id:1 stat:DELIVRD', smscMessageId: '1', onceKey: 'final' },
+      msg,
+      { smscId: 'carrier', systemId: 'bindA' },
+      0,
+    );
     // the account travels with the request: its callback-allow applies when it is sent
     expect(req).toEqual({ account: 'acct', url: 'http://h/dlr?t=1&p=%2B46700&a=id%3A1+stat%3ADELIVRD&i=carrier&o=bindA', method: 'GET' });
   });
   it('posts JSON to a callbackUrl', () => {
-    const req = callbackRequest({ type: 8, text: 'ACK/', smscMessageId: '7', onceKey: 'ack' }, { ...msg, dlrUrl: undefined, callbackUrl: 'https://c/x' }, undefined, Date.UTC(2026, 0, 1));
+    const req = callbackRequest(
+      { type: 8, text: 'ACK/', smscMessageId: '7', onceKey: 'ack' },
+      { ...msg, dlrUrl: undefined, callbackUrl: 'https://c/x' },
+      undefined,
+      Date.UTC(2026, 0, 1),
+    );
     expect(req?.method).toBe('POST');
     expect(req?.account).toBe('acct');
-    expect(JSON.parse(req!.body!)).toEqual({ id: 'abc', event: 'smsc-accepted', type: 8, status: 'delivered', to: '+46700', from: '4711', smscMessageId: '7', detail: 'ACK/', at: '2026-01-01T00:00:00.000Z' });
+    expect(JSON.parse(req!.body!)).toEqual({
+      id: 'abc',
+      event: 'smsc-accepted',
+      type: 8,
+      status: 'delivered',
+      to: '+46700',
+      from: '4711',
+      smscMessageId: '7',
+      detail: 'ACK/',
+      at: '2026-01-01T00:00:00.000Z',
+    });
   });
   it('no target, no request', () => {
-    expect(callbackRequest({ type: 1, text: '', smscMessageId: '', onceKey: 'x' }, { ...msg, dlrUrl: undefined }, undefined, 0)).toBeUndefined();
+    expect(
+      callbackRequest({ type: 1, text: '', smscMessageId: '', onceKey: 'x' }, { ...msg, dlrUrl: undefined }, undefined, 0),
+    ).toBeUndefined();
   });
   it('names events', () => {
-    expect([1, 2, 0x22, 4, 8, 16, 99].map(reportEvent)).toEqual(['delivered', 'failed', 'expired', 'buffered', 'smsc-accepted', 'smsc-rejected', 'type-99']);
+    expect([1, 2, 0x22, 4, 8, 16, 99].map(reportEvent)).toEqual([
+      'delivered',
+      'failed',
+      'expired',
+      'buffered',
+      'smsc-accepted',
+      'smsc-rejected',
+      'type-99',
+    ]);
   });
   it('backs off exponentially up to the cap', () => {
     const cfg = { retryDelayMs: 100, retryDelayMaxMs: 1000 };

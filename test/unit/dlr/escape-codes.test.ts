@@ -1,10 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  fillEscapeCodes,
-  kannelUrlEncode,
-  packMetaData,
-  type EscapeContext,
-} from '../../../src/dlr/escape-codes.js';
+import { fillEscapeCodes, kannelUrlEncode, packMetaData, type EscapeContext } from '../../../src/dlr/escape-codes.js';
 import { parseReceipt } from '../../../src/dlr/parse-receipt.js';
 import { dlrTypeForState } from '../../../src/dlr/dlr-mask.js';
 
@@ -18,8 +13,7 @@ const KANNEL_DELIVERED =
 const KANNEL_ACK =
   'http://127.0.0.1:23099/dlr?d=8&p=4670000110&P=4711&F=1795237954000008&i=SINK&n=bench&t=2026-11-21+05:12:36&T=1795237956&I=7ff5f9ea-657c-4e92-9050-6a7eb9e45489&A=ACK%2F&o=&B=';
 
-const RECEIPT_TEXT =
-  'id:1795237954000008 sub:001 dlvrd:001 submit date:2611210512 done date:2611210512 stat:DELIVRD err:000 text:dlrtest';
+const RECEIPT_TEXT = 'id:1795237954000008 sub:001 dlvrd:001 submit date:2611210512 done date:2611210512 stat:DELIVRD err:000 text:dlrtest';
 
 const common = {
   handsetAddress: '4670000110',
@@ -124,9 +118,7 @@ describe('fillEscapeCodes: each code', () => {
   });
 
   it('prints the coding, charset, mclass, mwi, dcs and priority', () => {
-    expect(fillEscapeCodes('%c %C %m %M %O %y', { coding: 2, mclass: 1, mwi: 0, dcs: 8, priority: 3 })).toBe(
-      '2 UTF-16BE 1 0 08 3',
-    );
+    expect(fillEscapeCodes('%c %C %m %M %O %y', { coding: 2, mclass: 1, mwi: 0, dcs: 8, priority: 3 })).toBe('2 UTF-16BE 1 0 08 3');
     expect(fillEscapeCodes('%C', { coding: 1 })).toBe('8-BIT');
     expect(fillEscapeCodes('%C', {})).toBe('UTF-8');
     expect(fillEscapeCodes('%C', { coding: 0, charset: 'ISO-8859-1' })).toBe('ISO-8859-1');
@@ -148,9 +140,7 @@ describe('fillEscapeCodes: each code', () => {
       smsboxId: 'box 1',
       foreignId: 'f:1',
     };
-    expect(fillEscapeCodes('%i|%n|%o|%B|%f|%R|%x|%F', ctx)).toBe(
-      'a+b|x%2Fy|acc%261|b%3D1|%2B46|http%3A%2F%2Fh%2F%3Fa%3D%25d|box+1|f%3A1',
-    );
+    expect(fillEscapeCodes('%i|%n|%o|%B|%f|%R|%x|%F', ctx)).toBe('a+b|x%2Fy|acc%261|b%3D1|%2B46|http%3A%2F%2Fh%2F%3Fa%3D%25d|box+1|f%3A1');
   });
 
   it('prints validity and deferral as whole minutes from now, truncated like C', () => {
@@ -173,9 +163,7 @@ describe('fillEscapeCodes: meta-data', () => {
   } as const;
 
   it('fills %#group#key# URL-encoded, the binary dlr_err included', () => {
-    expect(fillEscapeCodes('e=%#smpp#dlr_err#&p=%#smpp#my_param#&m=%#orig_msg#dlr_mask#', { metaData })).toBe(
-      'e=%03%00%22&p=a+b&m=31',
-    );
+    expect(fillEscapeCodes('e=%#smpp#dlr_err#&p=%#smpp#my_param#&m=%#orig_msg#dlr_mask#', { metaData })).toBe('e=%03%00%22&p=a+b&m=31');
   });
 
   it('matches the group case-insensitively and the key exactly, as Kannel', () => {

@@ -1,10 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { MsgIdType } from '../../../src/domain/link.js';
-import {
-  messageIdsMatch,
-  normalizeReceiptId,
-  normalizeSubmitRespId,
-} from '../../../src/dlr/normalize-message-id.js';
+import { messageIdsMatch, normalizeReceiptId, normalizeSubmitRespId } from '../../../src/dlr/normalize-message-id.js';
 
 /** Kannel msg-id-type unset (-1): strings as they are. */
 const AS_IS: MsgIdType = { submitRespHex: false, deliverHex: false };
@@ -29,7 +25,12 @@ const MUST_MATCH: readonly Pair[] = [
   { why: 'case, jasmin #514', msgIdType: AS_IS, submitRespId: '1d6a811', receiptId: '1D6A811' },
   { why: 'case with dashes, jasmin #916', msgIdType: AS_IS, submitRespId: '1101c1-c9d03d-f000', receiptId: '1101C1-C9D03D-F000' },
   { why: 'zero-padded decimal, Nexmo receipt example', msgIdType: AS_IS, submitRespId: '12345678', receiptId: '0000000012345678' },
-  { why: 'identical uuid', msgIdType: AS_IS, submitRespId: '7d093bfa-4d65-4757-b0bb-177fc9d0a038', receiptId: '7d093bfa-4d65-4757-b0bb-177fc9d0a038' },
+  {
+    why: 'identical uuid',
+    msgIdType: AS_IS,
+    submitRespId: '7d093bfa-4d65-4757-b0bb-177fc9d0a038',
+    receiptId: '7d093bfa-4d65-4757-b0bb-177fc9d0a038',
+  },
   { why: 'NUL terminator and spaces', msgIdType: AS_IS, submitRespId: ' 4711\0', receiptId: '4711' },
   { why: 'hex resp, decimal receipt, jasmin #535', msgIdType: RESP_HEX, submitRespId: '10C8F40D', receiptId: '281605133' },
   {
@@ -40,7 +41,12 @@ const MUST_MATCH: readonly Pair[] = [
   },
   { why: 'hex resp with leading zeros', msgIdType: RESP_HEX, submitRespId: '00B8BE19', receiptId: '12107289' },
   { why: 'zero-padded decimal receipt', msgIdType: RESP_HEX, submitRespId: 'B8BE19', receiptId: '0012107289' },
-  { why: 'hex-looking receipt on a decimal side, read as hex like Kannel', msgIdType: RESP_HEX, submitRespId: 'b8be19', receiptId: 'B8BE19' },
+  {
+    why: 'hex-looking receipt on a decimal side, read as hex like Kannel',
+    msgIdType: RESP_HEX,
+    submitRespId: 'b8be19',
+    receiptId: 'B8BE19',
+  },
   { why: 'decimal resp, hex receipt', msgIdType: DELIVER_HEX, submitRespId: '12107289', receiptId: 'b8be19' },
   { why: 'hex on both sides, zeros and case', msgIdType: BOTH_HEX, submitRespId: '00B8BE19', receiptId: 'b8be19' },
   { why: '0x prefix, accepted as strtoll accepts it', msgIdType: BOTH_HEX, submitRespId: '0xB8BE19', receiptId: 'B8BE19' },
@@ -50,7 +56,12 @@ const MUST_MATCH: readonly Pair[] = [
     submitRespId: 'FFFFFFFFFFFFFFFFFF',
     receiptId: '4722366482869645213695',
   },
-  { why: 'an id invalid in its declared base falls back to the as-is form', msgIdType: BOTH_HEX, submitRespId: 'xyz-1', receiptId: 'XYZ-1' },
+  {
+    why: 'an id invalid in its declared base falls back to the as-is form',
+    msgIdType: BOTH_HEX,
+    submitRespId: 'xyz-1',
+    receiptId: 'XYZ-1',
+  },
 ];
 
 const MUST_NOT_MATCH: readonly Pair[] = [

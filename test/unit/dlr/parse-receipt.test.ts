@@ -285,9 +285,7 @@ describe('parseReceipt: TLVs', () => {
     [8, 'rejected'],
     [9, 'undeliverable'],
   ] as const)('maps message_state %i to %s', (messageState, state) => {
-    expect(parsed({ esmClass: DELIVERY_RECEIPT, shortMessageText: undefined, receiptedMessageId: 'x1', messageState }).state).toBe(
-      state,
-    );
+    expect(parsed({ esmClass: DELIVERY_RECEIPT, shortMessageText: undefined, receiptedMessageId: 'x1', messageState }).state).toBe(state);
   });
 
   it('ignores an out-of-range message_state in favour of the text stat', () => {
@@ -358,7 +356,9 @@ describe('parseReceipt: tolerant text form', () => {
   });
 
   it('keeps everything after text:, keys and colons included', () => {
-    const receipt = text('id:1 sub:001 dlvrd:001 submit date:2401010000 done date:2401010000 stat:DELIVRD err:000 text:id:2 stat:UNDELIV: hi');
+    const receipt = text(
+      'id:1 sub:001 dlvrd:001 submit date:2401010000 done date:2401010000 stat:DELIVRD err:000 text:id:2 stat:UNDELIV: hi',
+    );
     expect(receipt.smscMessageId).toBe('1');
     expect(receipt.state).toBe('delivered');
     expect(receipt.text).toBe('id:2 stat:UNDELIV: hi');

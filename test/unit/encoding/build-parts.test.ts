@@ -109,9 +109,7 @@ describe('buildParts: SAR', () => {
 describe('buildParts: message_payload', () => {
   it('sends a long text whole in message_payload with an empty short_message', () => {
     const payload = gsm('p'.repeat(1000));
-    expect(build('gsm7', payload, 'payload', 1)).toEqual([
-      { shortMessage: Buffer.alloc(0), udhi: false, messagePayload: payload },
-    ]);
+    expect(build('gsm7', payload, 'payload', 1)).toEqual([{ shortMessage: Buffer.alloc(0), udhi: false, messagePayload: payload }]);
   });
 
   it('puts the user UDH in front of message_payload', () => {

@@ -21,7 +21,7 @@ interface KannelRequest {
  * 0xFX form when mclass is set without mwi (vaska94/kannel@45cbf0e, Kannel SVN trunk).
  */
 const KANNEL_MEASURED: ReadonlyArray<readonly [KannelRequest, number]> = [
-  [{  }, 0x00],
+  [{}, 0x00],
   [{ compress: true }, 0x20],
   [{ udh: true }, 0x04],
   [{ altDcs: false }, 0x00],
@@ -165,12 +165,9 @@ function fieldsOf(request: KannelRequest): DcsFields {
 const hex = (value: number): string => `0x${value.toString(16).padStart(2, '0')}`;
 
 describe('fieldsToDcs matches what Kannel 1.4.5 sends', () => {
-  it.each(KANNEL_MEASURED.map(([request, dcs]) => [JSON.stringify(request), request, dcs] as const))(
-    '%s',
-    (_label, request, dcs) => {
-      expect(hex(fieldsToDcs(fieldsOf(request)))).toBe(hex(dcs));
-    },
-  );
+  it.each(KANNEL_MEASURED.map(([request, dcs]) => [JSON.stringify(request), request, dcs] as const))('%s', (_label, request, dcs) => {
+    expect(hex(fieldsToDcs(fieldsOf(request)))).toBe(hex(dcs));
+  });
 
   it('covers every coding, class, indication and both alt-dcs forms in the sample', () => {
     const seen = (key: keyof KannelRequest): Set<unknown> => new Set(KANNEL_MEASURED.map(([r]) => r[key]));
@@ -183,22 +180,19 @@ describe('fieldsToDcs matches what Kannel 1.4.5 sends', () => {
 
 describe('encodeText puts the same data_coding on the wire', () => {
   const udh = Buffer.from('050003010201', 'hex');
-  it.each(KANNEL_MEASURED.map(([request, dcs]) => [JSON.stringify(request), request, dcs] as const))(
-    '%s',
-    (_label, request, dcs) => {
-      const result = encodeText({
-        text: Buffer.from(request.empty === true ? '' : 'hi'),
-        charset: 'utf-8',
-        coding: request.coding,
-        mclass: request.mclass,
-        mwi: request.mwi,
-        altDcs: request.altDcs,
-        compress: request.compress,
-        udh: request.udh === true ? udh : undefined,
-      });
-      expect(result.ok && hex(result.dataCoding)).toBe(hex(dcs));
-    },
-  );
+  it.each(KANNEL_MEASURED.map(([request, dcs]) => [JSON.stringify(request), request, dcs] as const))('%s', (_label, request, dcs) => {
+    const result = encodeText({
+      text: Buffer.from(request.empty === true ? '' : 'hi'),
+      charset: 'utf-8',
+      coding: request.coding,
+      mclass: request.mclass,
+      mwi: request.mwi,
+      altDcs: request.altDcs,
+      compress: request.compress,
+      udh: request.udh === true ? udh : undefined,
+    });
+    expect(result.ok && hex(result.dataCoding)).toBe(hex(dcs));
+  });
 });
 
 describe('resolveCoding', () => {

@@ -75,19 +75,29 @@ describe('decodeShortMessage: headers and concatenation', () => {
   });
 
   it('turns sar_* TLVs into 16-bit concatenation', () => {
-    expect(
-      decodeShortMessage({ dataCoding: 0, esmClass: 0, shortMessage: hex('41'), sar: { ref: 0x1234, total: 4, seq: 4 } }),
-    ).toEqual({ text: 'A', alphabet: 'gsm7', concat: { ref: 0x1234, total: 4, seq: 4, refBits: 16 } });
+    expect(decodeShortMessage({ dataCoding: 0, esmClass: 0, shortMessage: hex('41'), sar: { ref: 0x1234, total: 4, seq: 4 } })).toEqual({
+      text: 'A',
+      alphabet: 'gsm7',
+      concat: { ref: 0x1234, total: 4, seq: 4, refBits: 16 },
+    });
   });
 });
 
 describe('decodeShortMessage: malformed input never throws', () => {
   it.each([
-    ['UDHL larger than the message', { dataCoding: 0, esmClass: 0x40, shortMessage: hex('09 0003 01') }, { text: '', udh: hex('09 0003 01') }],
+    [
+      'UDHL larger than the message',
+      { dataCoding: 0, esmClass: 0x40, shortMessage: hex('09 0003 01') },
+      { text: '', udh: hex('09 0003 01') },
+    ],
     ['an element running past the UDH', { dataCoding: 0, esmClass: 0x40, shortMessage: hex('03 0005 01 41') }, { text: 'A' }],
     ['UDHI on an empty message', { dataCoding: 0, esmClass: 0x40, shortMessage: hex('') }, { text: '' }],
     ['a concatenation element with seq 0', { dataCoding: 0, esmClass: 0x40, shortMessage: hex('050003 01 02 00 41') }, { text: 'A' }],
-    ['a concatenation element with seq above total', { dataCoding: 0, esmClass: 0x40, shortMessage: hex('050003 01 02 03 41') }, { text: 'A' }],
+    [
+      'a concatenation element with seq above total',
+      { dataCoding: 0, esmClass: 0x40, shortMessage: hex('050003 01 02 03 41') },
+      { text: 'A' },
+    ],
     ['odd-length UCS-2', { dataCoding: 8, esmClass: 0, shortMessage: hex('0041 00') }, { text: 'A' }],
     ['GSM with octets above 0x7F', { dataCoding: 0, esmClass: 0, shortMessage: hex('41 c1') }, { text: 'A\ufffd' }],
     ['ASCII with octets above 0x7F', { dataCoding: 1, esmClass: 0, shortMessage: hex('41 e9') }, { text: 'A\ufffd' }],

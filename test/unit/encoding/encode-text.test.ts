@@ -31,8 +31,7 @@ describe('encodeText: choosing the alphabet', () => {
     expect(encodeText({ text: utf8('Tschüß Привет'), coding: 0 })).toEqual({
       ok: false,
       error: 'unencodable',
-      detail:
-        'character "П" (U+041F) at index 7 is not in the GSM 7-bit alphabet; send it with coding=2 (UCS-2) or leave coding unset',
+      detail: 'character "П" (U+041F) at index 7 is not in the GSM 7-bit alphabet; send it with coding=2 (UCS-2) or leave coding unset',
     });
   });
 

@@ -11,7 +11,17 @@ function referencePack(septets: readonly number[], fill: number): Buffer {
   if (septets.length === 0) return Buffer.alloc(0);
   while (bits.length % 8 !== 0) bits += '0';
   const octets: number[] = [];
-  for (let i = 0; i < bits.length; i += 8) octets.push(parseInt(bits.slice(i, i + 8).split('').reverse().join(''), 2));
+  for (let i = 0; i < bits.length; i += 8)
+    octets.push(
+      parseInt(
+        bits
+          .slice(i, i + 8)
+          .split('')
+          .reverse()
+          .join(''),
+        2,
+      ),
+    );
   return Buffer.from(octets);
 }
 

@@ -45,11 +45,7 @@ function roundTrip(text: string, method: ConcatenationMethod, packed: boolean): 
       output = decoded.text;
       continue;
     }
-    const result = addPart(
-      state,
-      { source: '+15550001', destination: '1234', ...decoded.concat, text: decoded.text },
-      1_000 + index,
-    );
+    const result = addPart(state, { source: '+15550001', destination: '1234', ...decoded.concat, text: decoded.text }, 1_000 + index);
     state = result.state;
     if (result.complete !== undefined) output = result.complete.text;
   }

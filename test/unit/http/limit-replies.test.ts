@@ -10,7 +10,7 @@ describe('kannelLimitReply', () => {
     ['client-rate', 1500, { status: 503, body: 'Temporal failure, try again later.', retryAfterS: 2 }],
     ['account-rate', 10, { status: 503, body: 'Temporal failure, try again later.', retryAfterS: 1 }],
     ['over-tps', 999, { status: 503, body: 'Temporal failure, try again later.', retryAfterS: 1 }],
-    ['too-many-at-once', undefined, { status: 400, body: 'Too many messages at once for this account\'s max-tps, rejected' }],
+    ['too-many-at-once', undefined, { status: 400, body: "Too many messages at once for this account's max-tps, rejected" }],
     ['daily-quota', 3_600_000, { status: 403, body: 'Daily quota exceeded, rejected', retryAfterS: 3600 }],
     ['monthly-quota', 86_400_001, { status: 403, body: 'Monthly quota exceeded, rejected', retryAfterS: 86_401 }],
   ] as const)('%s (retry after %s ms) → %j', (reason, ms, reply) => {

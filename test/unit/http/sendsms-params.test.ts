@@ -4,7 +4,14 @@
  */
 import { describe, it, expect } from 'vitest';
 import { KannelReplies, type KannelReply } from '../../../src/http/kannel-replies.js';
-import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, splitReceivers, type ParamLookup, type SendsmsParams } from '../../../src/http/sendsms-params.js';
+import {
+  KANNEL_HEADER_PARAMS,
+  readCredentials,
+  readSendsmsParams,
+  splitReceivers,
+  type ParamLookup,
+  type SendsmsParams,
+} from '../../../src/http/sendsms-params.js';
 
 type Input = Record<string, string | Buffer>;
 
@@ -70,7 +77,7 @@ describe('receivers', () => {
     expect(ok({ to: '1 2 3' }, 3).to).toEqual(['1', '2', '3']);
   });
 
-  it('the replies are Kannel\'s', () => {
+  it("the replies are Kannel's", () => {
     expect(KannelReplies.missingReceiver).toEqual({ status: 400, body: 'Missing receiver number, rejected' });
     expect(KannelReplies.emptyReceiver).toEqual({ status: 400, body: 'Empty receiver number not allowed, rejected' });
   });
@@ -100,7 +107,7 @@ describe('udh (smsbox_req_handle: first octet = length - 1, at most 140 octets)'
     expect(ok({ udh: '' }).udh).toBeUndefined();
   });
 
-  it('the replies are Kannel\'s', () => {
+  it("the replies are Kannel's", () => {
     expect(KannelReplies.udhMisformed).toEqual({ status: 400, body: 'UDH field misformed, rejected' });
     expect(KannelReplies.udhTooLong).toEqual({ status: 400, body: 'UDH field is too long, rejected' });
   });
@@ -144,9 +151,12 @@ describe('numeric fields: Kannel\'s ranges and "<Field> field misformed, rejecte
       expect(ok({ [name]: '' })[key]).toBeUndefined();
     });
 
-    it.each([[String(max + 1)], ['-2'], [String(min - 2)], ['x'], ['1.5'], ['0x1'], ['1e2'], ['2 3'], ['--1']])('%j is refused', (written) => {
-      expect(reply({ to: '1', [name]: written })).toEqual(misformed(field));
-    });
+    it.each([[String(max + 1)], ['-2'], [String(min - 2)], ['x'], ['1.5'], ['0x1'], ['1e2'], ['2 3'], ['--1']])(
+      '%j is refused',
+      (written) => {
+        expect(reply({ to: '1', [name]: written })).toEqual(misformed(field));
+      },
+    );
   });
 
   it.each([
@@ -189,9 +199,12 @@ describe('dlr-url and account', () => {
     expect(ok({ 'dlr-url': url }).dlrUrl).toBe(expected);
   });
 
-  it.each(['ftp://example.com/', 'example.com/dlr', 'http:/x', ' http://x', 'javascript:alert(1)'])('dlr-url %j is "DLR-URL field misformed"', (url) => {
-    expect(reply({ to: '1', 'dlr-url': url })).toEqual(misformed('DLR-URL'));
-  });
+  it.each(['ftp://example.com/', 'example.com/dlr', 'http:/x', ' http://x', 'javascript:alert(1)'])(
+    'dlr-url %j is "DLR-URL field misformed"',
+    (url) => {
+      expect(reply({ to: '1', 'dlr-url': url })).toEqual(misformed('DLR-URL'));
+    },
+  );
 
   it.each([
     ['billing-42', 'billing-42'],
@@ -253,7 +266,29 @@ describe('the other parameters', () => {
 
 describe('KANNEL_HEADER_PARAMS: the X-Kannel-* headers of smsbox_sendsms_post (§1.2)', () => {
   it('maps every header Kannel reads to its parameter', () => {
-    const headers = ['Username', 'Password', 'From', 'To', 'UDH', 'SMSC', 'MClass', 'MWI', 'Compress', 'Coding', 'Validity', 'Deferred', 'DLR-Mask', 'DLR-URL', 'Account', 'PID', 'Alt-DCS', 'RPI', 'BInfo', 'Priority', 'Meta-Data'];
+    const headers = [
+      'Username',
+      'Password',
+      'From',
+      'To',
+      'UDH',
+      'SMSC',
+      'MClass',
+      'MWI',
+      'Compress',
+      'Coding',
+      'Validity',
+      'Deferred',
+      'DLR-Mask',
+      'DLR-URL',
+      'Account',
+      'PID',
+      'Alt-DCS',
+      'RPI',
+      'BInfo',
+      'Priority',
+      'Meta-Data',
+    ];
     expect(Object.keys(KANNEL_HEADER_PARAMS).sort()).toEqual(headers.map((h) => `x-kannel-${h.toLowerCase()}`).sort());
     for (const h of headers) expect(KANNEL_HEADER_PARAMS[`x-kannel-${h.toLowerCase()}`]).toBe(h.toLowerCase());
   });

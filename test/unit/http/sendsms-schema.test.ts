@@ -24,6 +24,7 @@ describe('the documented sendsms parameters', () => {
   });
 
   it('describe each one', () => {
-    for (const [name, schema] of Object.entries(SENDSMS_PARAMETERS)) expect((schema as { description?: string }).description, name).toBeTruthy();
+    for (const [name, schema] of Object.entries(SENDSMS_PARAMETERS))
+      expect((schema as { description?: string }).description, name).toBeTruthy();
   });
 });

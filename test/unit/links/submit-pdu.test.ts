@@ -11,7 +11,7 @@ import { makeLink } from '../domain-builders.js';
 type TonNpi = Pick<Link, 'sourceAddrTon' | 'sourceAddrNpi'>;
 const AUTO: TonNpi = { sourceAddrTon: undefined, sourceAddrNpi: undefined };
 
-describe('sourceAddress: Kannel\'s source-addr-autodetect', () => {
+describe("sourceAddress: Kannel's source-addr-autodetect", () => {
   it.each<[string, TonNpi, string, { addr: string; ton: number; npi: number }]>([
     // defaults: national (2), E.164 (1)
     ['digits', AUTO, '4711', { addr: '4711', ton: 2, npi: 1 }],
@@ -30,7 +30,12 @@ describe('sourceAddress: Kannel\'s source-addr-autodetect', () => {
     // configured TON/NPI (both must be set) replace the defaults; autodetection still applies
     ['configured 1/1, digits', { sourceAddrTon: 1, sourceAddrNpi: 1 }, '4711', { addr: '4711', ton: 1, npi: 1 }],
     ['configured 0/0, digits', { sourceAddrTon: 0, sourceAddrNpi: 0 }, '4711', { addr: '4711', ton: 0, npi: 0 }],
-    ['configured 3/9, +digits: TON international, NPI kept', { sourceAddrTon: 3, sourceAddrNpi: 9 }, '+4711', { addr: '4711', ton: 1, npi: 9 }],
+    [
+      'configured 3/9, +digits: TON international, NPI kept',
+      { sourceAddrTon: 3, sourceAddrNpi: 9 },
+      '+4711',
+      { addr: '4711', ton: 1, npi: 9 },
+    ],
     ['configured 1/1, letters: still alphanumeric', { sourceAddrTon: 1, sourceAddrNpi: 1 }, 'Bank', { addr: 'Bank', ton: 5, npi: 0 }],
     ['only TON configured: ignored', { sourceAddrTon: 5, sourceAddrNpi: undefined }, '4711', { addr: '4711', ton: 2, npi: 1 }],
     ['only NPI configured: ignored', { sourceAddrTon: undefined, sourceAddrNpi: 0 }, '4711', { addr: '4711', ton: 2, npi: 1 }],
@@ -39,7 +44,7 @@ describe('sourceAddress: Kannel\'s source-addr-autodetect', () => {
   });
 });
 
-describe('destAddress: the link\'s dest-addr-ton/npi; a leading + is international and dropped', () => {
+describe("destAddress: the link's dest-addr-ton/npi; a leading + is international and dropped", () => {
   it.each<[string, Pick<Link, 'destAddrTon' | 'destAddrNpi'>, string, { addr: string; ton: number; npi: number }]>([
     ['defaults 2/1', { destAddrTon: 2, destAddrNpi: 1 }, '46700000001', { addr: '46700000001', ton: 2, npi: 1 }],
     ['+number', { destAddrTon: 2, destAddrNpi: 1 }, '+46700000001', { addr: '46700000001', ton: 1, npi: 1 }],
@@ -88,7 +93,19 @@ describe('submitPdu', () => {
   const link = makeLink('carrier');
 
   it('fills every field from the link, the message and the part', () => {
-    const p = submitPdu(link, msg({ binfo: 'CMT', protocolId: 0x40, priority: 2, dataCoding: 8, validUntil: NOW + 3_600_000, deliverAt: NOW + 60_000, dlrMask: 31 }), part());
+    const p = submitPdu(
+      link,
+      msg({
+        binfo: 'CMT',
+        protocolId: 0x40,
+        priority: 2,
+        dataCoding: 8,
+        validUntil: NOW + 3_600_000,
+        deliverAt: NOW + 60_000,
+        dlrMask: 31,
+      }),
+      part(),
+    );
     expect(p).toEqual({
       serviceType: 'CMT',
       sourceAddr: '4711',
@@ -112,7 +129,14 @@ describe('submitPdu', () => {
 
   it('leaves optional fields empty or zero', () => {
     const p = submitPdu(link, msg(), part());
-    expect(p).toMatchObject({ serviceType: '', protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '', registeredDelivery: 0 });
+    expect(p).toMatchObject({
+      serviceType: '',
+      protocolId: 0,
+      priorityFlag: 0,
+      scheduleDeliveryTime: '',
+      validityPeriod: '',
+      registeredDelivery: 0,
+    });
   });
 
   it.each([
@@ -143,9 +167,15 @@ describe('submitPdu', () => {
     expect(submitPdu(link, msg(dlrMask === undefined ? {} : { dlrMask }), part()).registeredDelivery).toBe(expected);
   });
 
-  it('uses the link\'s address settings', () => {
+  it("uses the link's address settings", () => {
     const l = makeLink('x', { sourceAddrTon: 1, sourceAddrNpi: 1, destAddrTon: 1, destAddrNpi: 1 });
-    expect(submitPdu(l, msg({ from: '4711', to: '46700000001' }), part())).toMatchObject({ sourceTon: 1, sourceNpi: 1, destTon: 1, destNpi: 1, destAddr: '46700000001' });
+    expect(submitPdu(l, msg({ from: '4711', to: '46700000001' }), part())).toMatchObject({
+      sourceTon: 1,
+      sourceNpi: 1,
+      destTon: 1,
+      destNpi: 1,
+      destAddr: '46700000001',
+    });
     expect(submitPdu(l, msg({ from: 'Bank' }), part())).toMatchObject({ sourceAddr: 'Bank', sourceTon: 5, sourceNpi: 0 });
   });
 

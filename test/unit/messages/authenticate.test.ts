@@ -32,7 +32,9 @@ describe('admit (authorise_username, address first)', () => {
   });
 
   it('compiles the password once: plain text or an scrypt hash', () => {
-    const hashed = compileAccounts([makeAccount({ username: 'h', password: '$scrypt$ln=4,r=8,p=1$c2FsdHNhbHQ$MDEyMzQ1Njc4OWFiY2RlZg' })]).get('h');
+    const hashed = compileAccounts([
+      makeAccount({ username: 'h', password: '$scrypt$ln=4,r=8,p=1$c2FsdHNhbHQ$MDEyMzQ1Njc4OWFiY2RlZg' }),
+    ]).get('h');
     expect(hashed?.secret.kind).toBe('scrypt');
     expect(accounts.get('open')?.secret).toEqual({ kind: 'plain', text: 'pw' });
     expect(accounts.get('open')?.credentialId).toBe('account:open');

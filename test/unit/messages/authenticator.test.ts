@@ -27,7 +27,8 @@ const accounts = [
   makeAccount({ username: 'hashed', password: HASH, allowIp: ['10.0.0.0/8'], denyIp: ['*.*.*.*'] }),
 ];
 
-const FAILED = 'authorization failed (more failures of this user, or of unknown users, from this address within a minute are counted, not logged)';
+const FAILED =
+  'authorization failed (more failures of this user, or of unknown users, from this address within a minute are counted, not logged)';
 
 async function flush(): Promise<void> {
   await new Promise((r) => setImmediate(r));

@@ -6,7 +6,14 @@
 import { describe, it, expect } from 'vitest';
 import type { Account } from '../../../src/domain/account.js';
 import type { ConcatenationMethod, Link } from '../../../src/domain/link.js';
-import { prepareSubmission, resolveSender, type PrepareContext, type PrepareResult, type ReceiverOutcome, type Submission } from '../../../src/messages/prepare-submission.js';
+import {
+  prepareSubmission,
+  resolveSender,
+  type PrepareContext,
+  type PrepareResult,
+  type ReceiverOutcome,
+  type Submission,
+} from '../../../src/messages/prepare-submission.js';
 import { computeRoute } from '../../../src/routing/compute-route.js';
 import { makeAccount, makeLink } from '../domain-builders.js';
 
@@ -89,7 +96,14 @@ describe('receivers: sendsms-chars and the account prefixes', () => {
     ['allowed-prefix', '0123456789 +-', { allowedPrefix: ['46'] }, ['4670', '4770'], ['4670'], ['4770']],
     ['allowed-prefix, several', '0123456789 +-', { allowedPrefix: ['46', '47'] }, ['4670', '4770', '4870'], ['4670', '4770'], ['4870']],
     ['denied-prefix', '0123456789 +-', { deniedPrefix: ['4670'] }, ['46701', '46711'], ['46711'], ['46701']],
-    ['allowed and denied prefixes, no overlap', '0123456789 +-', { allowedPrefix: ['46'], deniedPrefix: ['47'] }, ['4612', '4712', '4812'], ['4612'], ['4712', '4812']],
+    [
+      'allowed and denied prefixes, no overlap',
+      '0123456789 +-',
+      { allowedPrefix: ['46'], deniedPrefix: ['47'] },
+      ['4612', '4712', '4812'],
+      ['4612'],
+      ['4712', '4812'],
+    ],
     ['chars are checked before prefixes', '0123456789', { allowedPrefix: ['+46'] }, ['+4670'], [], ['+4670']],
   ] as const)('%s', (_what, sendsmsChars, rules, receivers, allowed, denied) => {
     const r = prepareSubmission(submission({ account: makeAccount(rules), receivers }), context({ sendsmsChars }));
@@ -99,7 +113,7 @@ describe('receivers: sendsms-chars and the account prefixes', () => {
     }
     if (!r.ok) throw new Error('expected success');
     expect(r.denied).toEqual(denied);
-    expect(r.outcomes.map((o) => o.kind === 'queue' ? o.message.to : o.to)).toEqual(allowed);
+    expect(r.outcomes.map((o) => (o.kind === 'queue' ? o.message.to : o.to))).toEqual(allowed);
   });
 });
 
@@ -129,11 +143,12 @@ describe('text encoding errors', () => {
   });
 });
 
-describe('too many parts: counted with the route\'s least generous concatenation method', () => {
+describe("too many parts: counted with the route's least generous concatenation method", () => {
   // 306 GSM characters: 2 parts of 153 with an 8-bit reference, 3 of 152 with a 16-bit one, 2 of 160 with SAR,
   // 1 with message_payload
   const text306 = { text: Buffer.from('a'.repeat(306)) };
-  const link = (id: string, concatenation: ConcatenationMethod, over: Parameters<typeof makeLink>[1] = {}): Link => makeLink(id, { concatenation, ...over });
+  const link = (id: string, concatenation: ConcatenationMethod, over: Parameters<typeof makeLink>[1] = {}): Link =>
+    makeLink(id, { concatenation, ...over });
 
   it.each([
     ['udh8', [link('a', 'udh8')], 2],
@@ -148,7 +163,10 @@ describe('too many parts: counted with the route\'s least generous concatenation
   ])('%s → %d parts', (_what, links, parts) => {
     const ok = prepareSubmission(submission({ text: text306, smsc: 'X', account: makeAccount({ maxMessages: 3 }) }), context({ links }));
     expect(queued(ok)[0]?.parts).toBe(parts);
-    const tooMany = prepareSubmission(submission({ text: text306, smsc: 'X', account: makeAccount({ maxMessages: parts - 1 || 1 }) }), context({ links }));
+    const tooMany = prepareSubmission(
+      submission({ text: text306, smsc: 'X', account: makeAccount({ maxMessages: parts - 1 || 1 }) }),
+      context({ links }),
+    );
     if (parts > 1) expect(tooMany).toEqual({ ok: false, error: { code: 'too-many-parts', parts, max: parts - 1 } });
     else expect(tooMany.ok).toBe(true);
   });
@@ -172,18 +190,30 @@ describe('too many parts: counted with the route\'s least generous concatenation
     });
   });
 
-  it('the user\'s udh is counted in every part', () => {
+  it("the user's udh is counted in every part", () => {
     // 8-bit: 140 octets fit one SMS with no header; with a 6-octet udh only 134
     const udh = Buffer.from('0605040b8423f0', 'hex');
-    const r = prepareSubmission(submission({ text: { text: Buffer.alloc(134, 0x41), udh: udh.subarray(0, 6) }, account: makeAccount({ maxMessages: 5 }) }), context());
+    const r = prepareSubmission(
+      submission({ text: { text: Buffer.alloc(134, 0x41), udh: udh.subarray(0, 6) }, account: makeAccount({ maxMessages: 5 }) }),
+      context(),
+    );
     expect(queued(r)[0]?.parts).toBe(1);
-    const r2 = prepareSubmission(submission({ text: { text: Buffer.alloc(135, 0x41), udh: udh.subarray(0, 6) }, account: makeAccount({ maxMessages: 5 }) }), context());
+    const r2 = prepareSubmission(
+      submission({ text: { text: Buffer.alloc(135, 0x41), udh: udh.subarray(0, 6) }, account: makeAccount({ maxMessages: 5 }) }),
+      context(),
+    );
     expect(queued(r2)[0]?.parts).toBe(2);
   });
 
   it('one receiver over the limit refuses the whole request', () => {
-    const links = [makeLink('wide', { concatenation: 'payload', routing: { allowedPrefix: ['46'] } }), makeLink('narrow', { concatenation: 'udh16', routing: { allowedPrefix: ['47'] } })];
-    const r = prepareSubmission(submission({ receivers: ['4670', '4770'], text: { text: Buffer.from('y'.repeat(306)) }, account: makeAccount({ maxMessages: 2 }) }), context({ links }));
+    const links = [
+      makeLink('wide', { concatenation: 'payload', routing: { allowedPrefix: ['46'] } }),
+      makeLink('narrow', { concatenation: 'udh16', routing: { allowedPrefix: ['47'] } }),
+    ];
+    const r = prepareSubmission(
+      submission({ receivers: ['4670', '4770'], text: { text: Buffer.from('y'.repeat(306)) }, account: makeAccount({ maxMessages: 2 }) }),
+      context({ links }),
+    );
     expect(r).toEqual({ ok: false, error: { code: 'too-many-parts', parts: 3, max: 2 } });
   });
 });
@@ -320,7 +350,10 @@ describe('the queued message', () => {
   });
 
   it('one message per routable receiver, in receiver order (ids are given when they are queued)', () => {
-    const r = prepareSubmission(submission({ receivers: ['1', 'bad', '2', '3'] }), context({ links: [makeLink('a', { routing: { deniedPrefix: ['3'] } })] }));
+    const r = prepareSubmission(
+      submission({ receivers: ['1', 'bad', '2', '3'] }),
+      context({ links: [makeLink('a', { routing: { deniedPrefix: ['3'] } })] }),
+    );
     expect(queued(r).map((q) => q.message.to)).toEqual(['1', '2']);
     expect(queued(r).every((q) => !('id' in q.message))).toBe(true);
   });

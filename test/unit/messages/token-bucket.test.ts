@@ -27,7 +27,10 @@ describe('reserve, refuse mode (no delay allowed)', () => {
   const rule = bucketRule(10, 5);
 
   it('a fresh bucket takes a whole burst at once, then refuses, with the wait until one unit fits', () => {
-    const got = run(rule, [{ at: NOW, n: 5 }, { at: NOW, n: 1 }]);
+    const got = run(rule, [
+      { at: NOW, n: 5 },
+      { at: NOW, n: 1 },
+    ]);
     expect(got[0]).toEqual({ ok: true, tat0: NOW, tat: NOW + 500 });
     expect(got[1]).toEqual({ ok: false, retryAfterMs: 100 });
   });
@@ -55,7 +58,11 @@ describe('reserve, refuse mode (no delay allowed)', () => {
   });
 
   it('a request of several units fits only when all fit now; the wait is until they all do', () => {
-    const got = run(rule, [{ at: NOW, n: 3 }, { at: NOW, n: 3 }, { at: NOW + 100, n: 3 }]);
+    const got = run(rule, [
+      { at: NOW, n: 3 },
+      { at: NOW, n: 3 },
+      { at: NOW + 100, n: 3 },
+    ]);
     expect(got[0]).toMatchObject({ ok: true });
     expect(got[1]).toEqual({ ok: false, retryAfterMs: 100 });
     expect(got[2]).toMatchObject({ ok: true, tat0: NOW + 300 });
@@ -66,7 +73,11 @@ describe('reserve, refuse mode (no delay allowed)', () => {
   });
 
   it('a refused reservation leaves the bucket as it was, and an idle bucket is full again', () => {
-    const got = run(rule, [{ at: NOW, n: 5 }, { at: NOW + 50, n: 2 }, { at: NOW + 10_000, n: 5 }]);
+    const got = run(rule, [
+      { at: NOW, n: 5 },
+      { at: NOW + 50, n: 2 },
+      { at: NOW + 10_000, n: 5 },
+    ]);
     expect(got.map((r) => r.ok)).toEqual([true, false, true]);
   });
 
@@ -91,7 +102,7 @@ describe('reserve and messageDelays, pace mode', () => {
     expect(messageDelays(rule, r.tat0, NOW, [1, 1, 1, 1, 1, 1])).toEqual([0, 0, 100, 200, 300, 400]);
   });
 
-  it('a long message takes its parts\' slots: the next message waits for them', () => {
+  it("a long message takes its parts' slots: the next message waits for them", () => {
     const r = reserve(rule, undefined, NOW, 6);
     if (!r.ok) throw new Error('refused');
     expect(messageDelays(rule, r.tat0, NOW, [3, 1, 2])).toEqual([0, 200, 300]);

@@ -42,7 +42,12 @@ describe('MoForwarder', () => {
   it('GETs the selected service through the outbound guard and reports the status', async () => {
     const f = fakeSend(() => ok);
     const forwarder = new MoForwarder({ services: [weather, news], timeoutMs: 1000, guard, send: f.send });
-    await expect(forwarder.forward(mo({ text: 'weather Oslo' }))).resolves.toEqual({ kind: 'delivered', service: 'weather', status: 200, method: 'GET' });
+    await expect(forwarder.forward(mo({ text: 'weather Oslo' }))).resolves.toEqual({
+      kind: 'delivered',
+      service: 'weather',
+      status: 200,
+      method: 'GET',
+    });
     expect(f.calls).toHaveLength(1);
     expect(f.calls[0]?.url).toBe('http://svc.example/w?from=%2B4670000001&text=weather+Oslo');
     expect(f.calls[0]?.method).toBe('GET');
@@ -68,7 +73,12 @@ describe('MoForwarder', () => {
 
   it('fails with a status error on anything but 2xx, with the URL redacted', async () => {
     for (const status of [302, 404, 500, 503]) {
-      const forwarder = new MoForwarder({ services: [weather], timeoutMs: 1000, guard, send: fakeSend(() => ({ ok: false, kind: 'status', status, detail: `HTTP ${status}` })).send });
+      const forwarder = new MoForwarder({
+        services: [weather],
+        timeoutMs: 1000,
+        guard,
+        send: fakeSend(() => ({ ok: false, kind: 'status', status, detail: `HTTP ${status}` })).send,
+      });
       const e = await failure(forwarder.forward(mo({ text: 'weather' })));
       expect(e).toBeInstanceOf(MoCallbackError);
       expect(e).toMatchObject({ failure: 'status', status, service: 'weather', url: 'http://svc.example/w?…' });
@@ -76,9 +86,19 @@ describe('MoForwarder', () => {
   });
 
   it('fails with a timeout error, and a connection error keeping the detail, both retryable', async () => {
-    const slow = new MoForwarder({ services: [weather], timeoutMs: 30, guard, send: fakeSend(() => ({ ok: false, kind: 'timeout', detail: 'no answer within 30 ms' })).send });
+    const slow = new MoForwarder({
+      services: [weather],
+      timeoutMs: 30,
+      guard,
+      send: fakeSend(() => ({ ok: false, kind: 'timeout', detail: 'no answer within 30 ms' })).send,
+    });
     expect(await failure(slow.forward(mo({ text: 'weather' })))).toMatchObject({ name: 'MoCallbackError', failure: 'timeout' });
-    const down = new MoForwarder({ services: [weather], timeoutMs: 1000, guard, send: fakeSend(() => ({ ok: false, kind: 'connection', detail: 'ECONNREFUSED' })).send });
+    const down = new MoForwarder({
+      services: [weather],
+      timeoutMs: 1000,
+      guard,
+      send: fakeSend(() => ({ ok: false, kind: 'connection', detail: 'ECONNREFUSED' })).send,
+    });
     const e = await failure(down.forward(mo({ text: 'weather' })));
     expect(e).toMatchObject({ name: 'MoCallbackError', failure: 'connection' });
     expect(((e as Error).cause as Error).message).toBe('ECONNREFUSED');
@@ -86,10 +106,24 @@ describe('MoForwarder', () => {
 
   it('fails with a request error, not a retryable one, when the filled URL does not parse or the destination is refused', async () => {
     const broken = service('default', { getUrl: '%a' });
-    const e1 = await failure(new MoForwarder({ services: [broken], timeoutMs: 1000, guard, send: fakeSend(() => ({ ok: false, kind: 'bad-url', detail: 'not a valid URL' })).send }).forward(mo({ text: 'hi' })));
+    const e1 = await failure(
+      new MoForwarder({
+        services: [broken],
+        timeoutMs: 1000,
+        guard,
+        send: fakeSend(() => ({ ok: false, kind: 'bad-url', detail: 'not a valid URL' })).send,
+      }).forward(mo({ text: 'hi' })),
+    );
     expect(e1).toBeInstanceOf(MoRequestError);
     expect(e1).toMatchObject({ reason: 'invalid-url' });
-    const e2 = await failure(new MoForwarder({ services: [weather], timeoutMs: 1000, guard, send: fakeSend(() => ({ ok: false, kind: 'refused', detail: '169.254.169.254 is in a denied network' })).send }).forward(mo({ text: 'weather' })));
+    const e2 = await failure(
+      new MoForwarder({
+        services: [weather],
+        timeoutMs: 1000,
+        guard,
+        send: fakeSend(() => ({ ok: false, kind: 'refused', detail: '169.254.169.254 is in a denied network' })).send,
+      }).forward(mo({ text: 'weather' })),
+    );
     expect(e2).toMatchObject({ name: 'MoRequestError', reason: 'refused', url: 'http://svc.example/w?…' });
   });
 

@@ -25,7 +25,11 @@ describe('firstWord', () => {
 
 describe('selectService', () => {
   it('matches the first word to a keyword, case-insensitively', () => {
-    expect(selectService([news, weather, fallback], 'WEATHER Oslo', 'op-a')).toMatchObject({ kind: 'keyword', keyword: 'weather', service: { name: 'weather' } });
+    expect(selectService([news, weather, fallback], 'WEATHER Oslo', 'op-a')).toMatchObject({
+      kind: 'keyword',
+      keyword: 'weather',
+      service: { name: 'weather' },
+    });
   });
 
   it('matches an alias, including one outside ASCII', () => {

@@ -8,7 +8,11 @@ describe('Deadlines', () => {
   it('passes outcomes through and ends late work with timeout', async () => {
     const d = new Deadlines(60);
     const t0 = Date.now();
-    const [fast, slow, failed] = await Promise.allSettled([d.race(later(5, 'fast')), d.race(later(1000, 'slow')), d.race(Promise.reject(new Error('no')))]);
+    const [fast, slow, failed] = await Promise.allSettled([
+      d.race(later(5, 'fast')),
+      d.race(later(1000, 'slow')),
+      d.race(Promise.reject(new Error('no'))),
+    ]);
     expect(fast).toEqual({ status: 'fulfilled', value: 'fast' });
     expect(slow).toEqual({ status: 'fulfilled', value: 'timeout' });
     expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'no' } });

@@ -35,7 +35,11 @@ describe('RedisCircuit', () => {
       logger: log.logger,
       activity: 'sendsms',
     });
-    await expect(circuit.run(() => Promise.reject(new Error('Command timed out')))).rejects.toMatchObject({ name: 'RedisUnavailableError', fault: 'timeout', statusCode: 503 });
+    await expect(circuit.run(() => Promise.reject(new Error('Command timed out')))).rejects.toMatchObject({
+      name: 'RedisUnavailableError',
+      fault: 'timeout',
+      statusCode: 503,
+    });
     expect(circuit.isOpen).toBe(true);
     let ran = 0;
     for (let i = 0; i < 100; i++) {
@@ -64,9 +68,14 @@ describe('RedisCircuit', () => {
   it('lets refusals through without opening, and logs each kind once', async () => {
     const log = logs();
     const circuit = new RedisCircuit({ probe: async () => undefined, probeIntervalMs: 5, logger: log.logger, activity: 'sendsms' });
-    for (let i = 0; i < 10; i++) await expect(circuit.run(() => Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'.")))).rejects.toMatchObject({ fault: 'out-of-memory' });
+    for (let i = 0; i < 10; i++)
+      await expect(
+        circuit.run(() => Promise.reject(new Error("OOM command not allowed when used memory > 'maxmemory'."))),
+      ).rejects.toMatchObject({ fault: 'out-of-memory' });
     expect(circuit.isOpen).toBe(false);
-    await expect(circuit.run(() => Promise.reject(new Error("READONLY You can't write against a read only replica.")))).rejects.toMatchObject({ fault: 'read-only' });
+    await expect(
+      circuit.run(() => Promise.reject(new Error("READONLY You can't write against a read only replica."))),
+    ).rejects.toMatchObject({ fault: 'read-only' });
     expect(await circuit.run(async () => 'ok')).toBe('ok');
     expect(log.lines.map((l) => l.msg)).toEqual([
       expect.stringMatching(/^Redis refuses writes: out of memory/),

@@ -25,7 +25,7 @@ describe('classifyRedisError', () => {
   });
 
   it('leaves other errors alone', () => {
-    expect(classifyRedisError(err("WRONGTYPE Operation against a key holding the wrong kind of value"))).toBeUndefined();
+    expect(classifyRedisError(err('WRONGTYPE Operation against a key holding the wrong kind of value'))).toBeUndefined();
     expect(classifyRedisError(new TypeError('x is undefined'))).toBeUndefined();
     expect(classifyRedisError('OOM')).toBeUndefined();
     // "ROOM" and "BOOMER" are not OOM.

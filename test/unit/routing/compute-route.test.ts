@@ -5,7 +5,15 @@
 import { describe, it, expect } from 'vitest';
 import type { Link } from '../../../src/domain/link.js';
 import { validateConfig } from '../../../src/config/validate.js';
-import { computeRoute, describeRoute, makeRoute, resolveSmscId, resolveSmscIdOrigin, routeKey, type RouteDecision } from '../../../src/routing/compute-route.js';
+import {
+  computeRoute,
+  describeRoute,
+  makeRoute,
+  resolveSmscId,
+  resolveSmscIdOrigin,
+  routeKey,
+  type RouteDecision,
+} from '../../../src/routing/compute-route.js';
 import { makeAccount, makeLink } from '../domain-builders.js';
 
 const RX = '46700000001';
@@ -55,19 +63,75 @@ describe('computeRoute: tiers', () => {
     // [what, links, smscId, receiver, preferred, fallback]
     ['one plain link', [makeLink('a')], undefined, RX, ['a'], []],
     ['plain links are all "ok": one tier, sorted', [makeLink('b'), makeLink('a'), makeLink('c')], undefined, RX, ['a', 'b', 'c'], []],
-    ['a preferred link makes the others fallback', [makeLink('a'), makeLink('p', { routing: { preferredSmscId: ['X'] } })], 'X', RX, ['p'], ['a']],
-    ['two preferred, one fallback', [makeLink('p2', { routing: { preferredSmscId: ['X'] } }), makeLink('ok'), makeLink('p1', { routing: { preferredSmscId: ['X'] } })], 'X', RX, ['p1', 'p2'], ['ok']],
+    [
+      'a preferred link makes the others fallback',
+      [makeLink('a'), makeLink('p', { routing: { preferredSmscId: ['X'] } })],
+      'X',
+      RX,
+      ['p'],
+      ['a'],
+    ],
+    [
+      'two preferred, one fallback',
+      [makeLink('p2', { routing: { preferredSmscId: ['X'] } }), makeLink('ok'), makeLink('p1', { routing: { preferredSmscId: ['X'] } })],
+      'X',
+      RX,
+      ['p1', 'p2'],
+      ['ok'],
+    ],
     ['an excluded link is in no tier', [makeLink('a'), makeLink('d', { routing: { deniedSmscId: ['X'] } })], 'X', RX, ['a'], []],
-    ['preferred by receiver prefix', [makeLink('se', { routing: { preferredPrefix: ['46'] } }), makeLink('any')], undefined, RX, ['se'], ['any']],
-    ['preferred prefix does not match: one tier', [makeLink('no', { routing: { preferredPrefix: ['47'] } }), makeLink('any')], undefined, RX, ['any', 'no'], []],
-    ['only allowed-prefix links for this receiver', [makeLink('se', { routing: { allowedPrefix: ['46'] } }), makeLink('no', { routing: { allowedPrefix: ['47'] } })], undefined, RX, ['se'], []],
+    [
+      'preferred by receiver prefix',
+      [makeLink('se', { routing: { preferredPrefix: ['46'] } }), makeLink('any')],
+      undefined,
+      RX,
+      ['se'],
+      ['any'],
+    ],
+    [
+      'preferred prefix does not match: one tier',
+      [makeLink('no', { routing: { preferredPrefix: ['47'] } }), makeLink('any')],
+      undefined,
+      RX,
+      ['any', 'no'],
+      [],
+    ],
+    [
+      'only allowed-prefix links for this receiver',
+      [makeLink('se', { routing: { allowedPrefix: ['46'] } }), makeLink('no', { routing: { allowedPrefix: ['47'] } })],
+      undefined,
+      RX,
+      ['se'],
+      [],
+    ],
     // §4.1: a link's own smsc-id attracts nothing; smsc=X may use any link that does not exclude it
     ['smsc-id alone attracts nothing', [makeLink('x', { smscId: 'X' }), makeLink('y', { smscId: 'Y' })], 'X', RX, ['x', 'y'], []],
     // §4.1: a message without smsc-id never uses a link with allowed-smsc-id
-    ['no smsc-id: allowed-smsc-id links are out', [makeLink('pinned', { routing: { allowedSmscId: ['X'] } }), makeLink('open')], undefined, RX, ['open'], []],
-    ['with the smsc-id: the pinned link may carry it', [makeLink('pinned', { routing: { allowedSmscId: ['X'] } }), makeLink('open')], 'X', RX, ['open', 'pinned'], []],
+    [
+      'no smsc-id: allowed-smsc-id links are out',
+      [makeLink('pinned', { routing: { allowedSmscId: ['X'] } }), makeLink('open')],
+      undefined,
+      RX,
+      ['open'],
+      [],
+    ],
+    [
+      'with the smsc-id: the pinned link may carry it',
+      [makeLink('pinned', { routing: { allowedSmscId: ['X'] } }), makeLink('open')],
+      'X',
+      RX,
+      ['open', 'pinned'],
+      [],
+    ],
     // receive-only links (port 0) carry no MT, whatever their routing keys say
-    ['a receive-only link is never in a route', [makeLink('rx', { port: 0, receivePort: 2776, routing: { preferredSmscId: ['X'] } }), makeLink('tx')], 'X', RX, ['tx'], []],
+    [
+      'a receive-only link is never in a route',
+      [makeLink('rx', { port: 0, receivePort: 2776, routing: { preferredSmscId: ['X'] } }), makeLink('tx')],
+      'X',
+      RX,
+      ['tx'],
+      [],
+    ],
     ['a transceiver link carries MT', [makeLink('trx', { transceiver: true })], undefined, RX, ['trx'], []],
     ['a link with port and receive-port carries MT', [makeLink('both', { receivePort: 2776 })], undefined, RX, ['both'], []],
   ] as const)('%s', (_what, links, smscId, receiver, preferred, fallback) => {
@@ -80,10 +144,30 @@ describe('computeRoute: tiers', () => {
   it.each([
     ['no links at all', [], undefined, `no link may carry a message to ${RX}`],
     ['only a receive-only link', [makeLink('rx', { port: 0, receivePort: 2776 })], undefined, `no link may carry a message to ${RX}`],
-    ['every link pinned to another smsc-id', [makeLink('a', { routing: { allowedSmscId: ['A'] } })], 'B', `no link may carry smsc-id "B" to ${RX}`],
-    ['every link pinned, and no smsc-id', [makeLink('a', { routing: { allowedSmscId: ['A'] } })], undefined, `no link may carry a message to ${RX}`],
-    ['every link denies the smsc-id', [makeLink('a', { routing: { deniedSmscId: ['B'] } }), makeLink('b', { routing: { deniedSmscId: ['B'] } })], 'B', `no link may carry smsc-id "B" to ${RX}`],
-    ['no link allows the receiver prefix', [makeLink('a', { routing: { allowedPrefix: ['1'] } })], undefined, `no link may carry a message to ${RX}`],
+    [
+      'every link pinned to another smsc-id',
+      [makeLink('a', { routing: { allowedSmscId: ['A'] } })],
+      'B',
+      `no link may carry smsc-id "B" to ${RX}`,
+    ],
+    [
+      'every link pinned, and no smsc-id',
+      [makeLink('a', { routing: { allowedSmscId: ['A'] } })],
+      undefined,
+      `no link may carry a message to ${RX}`,
+    ],
+    [
+      'every link denies the smsc-id',
+      [makeLink('a', { routing: { deniedSmscId: ['B'] } }), makeLink('b', { routing: { deniedSmscId: ['B'] } })],
+      'B',
+      `no link may carry smsc-id "B" to ${RX}`,
+    ],
+    [
+      'no link allows the receiver prefix',
+      [makeLink('a', { routing: { allowedPrefix: ['1'] } })],
+      undefined,
+      `no link may carry a message to ${RX}`,
+    ],
   ] as const)('not routable (Kannel: "Not routable. Do not try again."): %s', (_what, links, smscId, reason) => {
     expect(computeRoute(links, smscId, RX)).toEqual({ kind: 'reject', reason });
   });
@@ -162,7 +246,9 @@ describe('the setups of the issue, from configuration to route', () => {
       expect(r.fallback).toEqual([]);
     }
     // reversing the links in the file does not make another queue
-    expect(send(computeRoute([...config.links].reverse(), 'smpp_carrier_gw', RX)).key).toBe(send(computeRoute(config.links, 'smpp_carrier_gw', RX)).key);
+    expect(send(computeRoute([...config.links].reverse(), 'smpp_carrier_gw', RX)).key).toBe(
+      send(computeRoute(config.links, 'smpp_carrier_gw', RX)).key,
+    );
   });
 
   it('active-active with allowed-smsc-id on both links: the same single tier', () => {
@@ -185,17 +271,32 @@ describe('the setups of the issue, from configuration to route', () => {
     });
     const account = makeAccount({ defaultSmsc: 'reliable_smpp_gw', forcedSmsc: 'reliable_smpp_gw' });
 
-    it.each([[undefined], ['reliable_smpp_gw'], ['unreliable_smpp_gw'], ['nonsense']])('requested smsc %j: forced-smsc makes it route preferred [reliable], fallback [backup]', (requested) => {
-      const smscId = resolveSmscId(account, requested);
-      for (const links of [[reliable, backup], [backup, reliable]]) {
-        expect(send(computeRoute(links, smscId, RX))).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
-      }
-    });
+    it.each([[undefined], ['reliable_smpp_gw'], ['unreliable_smpp_gw'], ['nonsense']])(
+      'requested smsc %j: forced-smsc makes it route preferred [reliable], fallback [backup]',
+      (requested) => {
+        const smscId = resolveSmscId(account, requested);
+        for (const links of [
+          [reliable, backup],
+          [backup, reliable],
+        ]) {
+          expect(send(computeRoute(links, smscId, RX))).toMatchObject({
+            preferred: ['reliable_smpp_gw'],
+            fallback: ['unreliable_smpp_gw'],
+          });
+        }
+      },
+    );
 
     it('without forced-smsc, smsc=unreliable_smpp_gw goes to the backup alone (the reliable link does not allow it)', () => {
       const open = makeAccount({ defaultSmsc: 'reliable_smpp_gw' });
-      expect(send(computeRoute([reliable, backup], resolveSmscId(open, 'unreliable_smpp_gw'), RX))).toMatchObject({ preferred: ['unreliable_smpp_gw'], fallback: [] });
-      expect(send(computeRoute([reliable, backup], resolveSmscId(open, undefined), RX))).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
+      expect(send(computeRoute([reliable, backup], resolveSmscId(open, 'unreliable_smpp_gw'), RX))).toMatchObject({
+        preferred: ['unreliable_smpp_gw'],
+        fallback: [],
+      });
+      expect(send(computeRoute([reliable, backup], resolveSmscId(open, undefined), RX))).toMatchObject({
+        preferred: ['reliable_smpp_gw'],
+        fallback: ['unreliable_smpp_gw'],
+      });
       expect(computeRoute([reliable, backup], resolveSmscId(open, 'other'), RX).kind).toBe('reject');
     });
 
@@ -203,15 +304,30 @@ describe('the setups of the issue, from configuration to route', () => {
       const config = validateConfig(
         {
           links: [
-            { ...creds, port: 2775, 'smsc-id': 'reliable_smpp_gw', 'allowed-smsc-id': 'reliable_smpp_gw', 'preferred-smsc-id': 'reliable_smpp_gw' },
-            { ...creds, port: 2776, 'smsc-id': 'unreliable_smpp_gw', 'allowed-smsc-id': 'unreliable_smpp_gw;reliable_smpp_gw', 'preferred-smsc-id': 'unreliable_smpp_gw' },
+            {
+              ...creds,
+              port: 2775,
+              'smsc-id': 'reliable_smpp_gw',
+              'allowed-smsc-id': 'reliable_smpp_gw',
+              'preferred-smsc-id': 'reliable_smpp_gw',
+            },
+            {
+              ...creds,
+              port: 2776,
+              'smsc-id': 'unreliable_smpp_gw',
+              'allowed-smsc-id': 'unreliable_smpp_gw;reliable_smpp_gw',
+              'preferred-smsc-id': 'unreliable_smpp_gw',
+            },
           ],
           accounts: [{ username: 'app', password: 'pw', 'default-smsc': 'reliable_smpp_gw', 'forced-smsc': 'reliable_smpp_gw' }],
         },
         { file: 'ap.yaml' },
       );
       const smscId = resolveSmscId(config.accounts[0]!, undefined);
-      expect(send(computeRoute(config.links, smscId, RX))).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
+      expect(send(computeRoute(config.links, smscId, RX))).toMatchObject({
+        preferred: ['reliable_smpp_gw'],
+        fallback: ['unreliable_smpp_gw'],
+      });
     });
   });
 });

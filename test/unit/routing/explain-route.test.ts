@@ -12,7 +12,9 @@ const RX = '46700000001';
 
 // The active-passive recipe (reference/kannel.md §4.4), with a prefix-limited third link and a receive-only one.
 const reliable = makeLink('reliable_smpp_gw', { routing: { allowedSmscId: ['reliable_smpp_gw'], preferredSmscId: ['reliable_smpp_gw'] } });
-const backup = makeLink('unreliable_smpp_gw', { routing: { allowedSmscId: ['unreliable_smpp_gw', 'reliable_smpp_gw'], preferredSmscId: ['unreliable_smpp_gw'] } });
+const backup = makeLink('unreliable_smpp_gw', {
+  routing: { allowedSmscId: ['unreliable_smpp_gw', 'reliable_smpp_gw'], preferredSmscId: ['unreliable_smpp_gw'] },
+});
 const norway = makeLink('no', { routing: { allowedPrefix: ['47'] } });
 const inbound = makeLink('mo', { port: 0, receivePort: 2776 });
 const LINKS: Link[] = [reliable, backup, norway, inbound];
@@ -22,7 +24,16 @@ const row = (l: LinkExplanation): [string, string, number, string | undefined, s
 describe('explainRoute', () => {
   it('active-passive: the reliable link preferred, the backup fallback, each excluded link with its key', () => {
     const e = explainRoute({ links: LINKS, account: makeAccount({ username: 'app', defaultSmsc: 'reliable_smpp_gw' }), receiver: RX });
-    expect(e).toMatchObject({ account: 'app', receiver: RX, requestedSmsc: undefined, smscId: 'reliable_smpp_gw', smscIdOrigin: 'default-smsc', receiverRefused: undefined, routable: true, reason: undefined });
+    expect(e).toMatchObject({
+      account: 'app',
+      receiver: RX,
+      requestedSmsc: undefined,
+      smscId: 'reliable_smpp_gw',
+      smscIdOrigin: 'default-smsc',
+      receiverRefused: undefined,
+      routable: true,
+      reason: undefined,
+    });
     expect(e.route).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
     expect(e.links.map(row)).toEqual([
       ['reliable_smpp_gw', 'preferred', 1, 'preferred-smsc-id', 'preferred-smsc-id (reliable_smpp_gw) lists "reliable_smpp_gw"'],
@@ -33,7 +44,12 @@ describe('explainRoute', () => {
   });
 
   it('forced-smsc overrides the request, and says so', () => {
-    const e = explainRoute({ links: LINKS, account: makeAccount({ forcedSmsc: 'reliable_smpp_gw' }), receiver: RX, requestedSmsc: 'unreliable_smpp_gw' });
+    const e = explainRoute({
+      links: LINKS,
+      account: makeAccount({ forcedSmsc: 'reliable_smpp_gw' }),
+      receiver: RX,
+      requestedSmsc: 'unreliable_smpp_gw',
+    });
     expect([e.requestedSmsc, e.smscId, e.smscIdOrigin]).toEqual(['unreliable_smpp_gw', 'reliable_smpp_gw', 'forced-smsc']);
     expect(e.route).toMatchObject({ preferred: ['reliable_smpp_gw'], fallback: ['unreliable_smpp_gw'] });
   });
@@ -61,7 +77,7 @@ describe('explainRoute', () => {
     expect(e.route).toMatchObject({ preferred: ['no'], fallback: [] });
   });
 
-  it('not routable: the reason is computeRoute\'s, every link not eligible', () => {
+  it("not routable: the reason is computeRoute's, every link not eligible", () => {
     const e = explainRoute({ links: LINKS, account: makeAccount(), receiver: RX });
     expect(e.routable).toBe(false);
     expect(e.route).toBeUndefined();
@@ -72,8 +88,12 @@ describe('explainRoute', () => {
   it.each([
     [{ allowedPrefix: ['47'] }, 'allowed-prefix', `account "u" allowed-prefix (47) does not match ${RX}`],
     [{ deniedPrefix: ['4670'] }, 'denied-prefix', `account "u" denied-prefix (4670) matches ${RX}`],
-  ] as const)('the account\'s own prefix rules refuse the receiver before any link: %j', (rules, rule, reason) => {
-    const e = explainRoute({ links: LINKS, account: makeAccount({ username: 'u', defaultSmsc: 'reliable_smpp_gw', ...rules }), receiver: RX });
+  ] as const)("the account's own prefix rules refuse the receiver before any link: %j", (rules, rule, reason) => {
+    const e = explainRoute({
+      links: LINKS,
+      account: makeAccount({ username: 'u', defaultSmsc: 'reliable_smpp_gw', ...rules }),
+      receiver: RX,
+    });
     expect(e).toMatchObject({ routable: false, receiverRefused: { rule, reason }, reason });
     // what the links would do is still shown
     expect(e.route).toMatchObject({ preferred: ['reliable_smpp_gw'] });
@@ -83,9 +103,17 @@ describe('explainRoute', () => {
     ['4670000000x', 'the receiver "4670000000x" has characters outside sendsms-chars'],
     ['', 'the receiver "" has characters outside sendsms-chars'],
   ])('with sendsms-chars, a receiver of other characters is refused before any link: %j', (receiver, reason) => {
-    const e = explainRoute({ links: LINKS, account: makeAccount({ defaultSmsc: 'reliable_smpp_gw' }), receiver, sendsmsChars: '0123456789 +-' });
+    const e = explainRoute({
+      links: LINKS,
+      account: makeAccount({ defaultSmsc: 'reliable_smpp_gw' }),
+      receiver,
+      sendsmsChars: '0123456789 +-',
+    });
     expect(e).toMatchObject({ routable: false, receiverRefused: { rule: 'sendsms-chars', reason }, reason });
-    expect(explainRoute({ links: LINKS, account: makeAccount({ defaultSmsc: 'reliable_smpp_gw' }), receiver: RX, sendsmsChars: '0123456789 +-' }).routable).toBe(true);
+    expect(
+      explainRoute({ links: LINKS, account: makeAccount({ defaultSmsc: 'reliable_smpp_gw' }), receiver: RX, sendsmsChars: '0123456789 +-' })
+        .routable,
+    ).toBe(true);
   });
 
   it.each([
@@ -107,7 +135,11 @@ describe('explainRoute', () => {
           const d = computeRoute(LINKS, resolveSmscId(account, requested), receiver);
           expect(e.routable).toBe(d.kind === 'send');
           expect(e.route).toEqual(d.kind === 'send' ? d.route : undefined);
-          const tier = (t: string): string[] => e.links.filter((l) => l.tier === t).map((l) => l.link).sort();
+          const tier = (t: string): string[] =>
+            e.links
+              .filter((l) => l.tier === t)
+              .map((l) => l.link)
+              .sort();
           if (d.kind === 'send') expect([tier('preferred'), tier('fallback')]).toEqual([d.route.preferred, d.route.fallback]);
         }
       }

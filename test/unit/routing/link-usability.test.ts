@@ -65,7 +65,13 @@ describe('linkUsability: receiver prefix rules (§4.1 step 3, 4)', () => {
     ['preferred-prefix, but not allowed', { allowedPrefix: ['4670'], preferredPrefix: ['4673'] }, undefined, '46731234', -1],
     ['preferred-prefix, but denied', { deniedPrefix: ['4673'], preferredPrefix: ['4673'] }, undefined, '46731234', -1],
     ['preferred-prefix, but smsc-id denied', { deniedSmscId: ['A'], preferredPrefix: ['4673'] }, 'A', '46731234', -1],
-    ['preferred-prefix, but no smsc-id for an allowed-smsc-id link', { allowedSmscId: ['A'], preferredPrefix: ['4673'] }, undefined, '46731234', -1],
+    [
+      'preferred-prefix, but no smsc-id for an allowed-smsc-id link',
+      { allowedSmscId: ['A'], preferredPrefix: ['4673'] },
+      undefined,
+      '46731234',
+      -1,
+    ],
     ['preferred by smsc-id, receiver denied', { preferredSmscId: ['A'], deniedPrefix: ['4670'] }, 'A', '46701234', -1],
     ['preferred by smsc-id, any receiver otherwise', { preferredSmscId: ['A'], preferredPrefix: ['4673'] }, 'A', '46701234', 1],
     ['preferred by prefix, smsc-id not preferred', { preferredSmscId: ['A'], preferredPrefix: ['4673'] }, 'B', '46731234', 1],
@@ -89,7 +95,16 @@ describe('matchesPrefix (does_prefix_match)', () => {
 });
 
 describe('linkEligibility: the key that decided, for explain and check-config', () => {
-  it.each<readonly [what: string, rules: Partial<LinkRouting>, smscId: string | undefined, receiver: string, usability: Usability, rule: string | undefined]>([
+  it.each<
+    readonly [
+      what: string,
+      rules: Partial<LinkRouting>,
+      smscId: string | undefined,
+      receiver: string,
+      usability: Usability,
+      rule: string | undefined,
+    ]
+  >([
     ['no rules', {}, 'A', RX, 0, undefined],
     ['allowed-smsc-id, message without smsc-id', { allowedSmscId: ['A'] }, undefined, RX, -1, 'allowed-smsc-id'],
     ['allowed-smsc-id, not listed', { allowedSmscId: ['A'] }, 'B', RX, -1, 'allowed-smsc-id'],
@@ -100,7 +115,14 @@ describe('linkEligibility: the key that decided, for explain and check-config', 
     ['denied-prefix, allowed-prefix does not match', { allowedPrefix: ['47'], deniedPrefix: ['46'] }, undefined, RX, -1, 'denied-prefix'],
     ['smsc-id rules are checked before prefixes', { deniedSmscId: ['A'], allowedPrefix: ['47'] }, 'A', RX, -1, 'denied-smsc-id'],
     ['preferred-smsc-id', { preferredSmscId: ['A'] }, 'A', RX, 1, 'preferred-smsc-id'],
-    ['preferred-smsc-id is named before preferred-prefix', { preferredSmscId: ['A'], preferredPrefix: ['46'] }, 'A', RX, 1, 'preferred-smsc-id'],
+    [
+      'preferred-smsc-id is named before preferred-prefix',
+      { preferredSmscId: ['A'], preferredPrefix: ['46'] },
+      'A',
+      RX,
+      1,
+      'preferred-smsc-id',
+    ],
     ['preferred-prefix', { preferredPrefix: ['46'] }, 'B', RX, 1, 'preferred-prefix'],
   ])('%s', (_what, rules, smscId, receiver, usability, rule) => {
     expect(linkEligibility(routing(rules), smscId, receiver)).toEqual({ usability, rule });

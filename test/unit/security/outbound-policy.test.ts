@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DENY_HOSTS, DEFAULT_DENY_NETWORKS } from '../../../src/config/schema.js';
-import { checkAddress, checkUrl, OutboundPolicies, parseHostPatterns, parseTargets, rulesOf } from '../../../src/security/outbound-policy.js';
+import {
+  checkAddress,
+  checkUrl,
+  OutboundPolicies,
+  parseHostPatterns,
+  parseTargets,
+  rulesOf,
+} from '../../../src/security/outbound-policy.js';
 
 const policies = new OutboundPolicies({ networks: DEFAULT_DENY_NETWORKS, hosts: DEFAULT_DENY_HOSTS }, [
   { username: 'cloudy', callbackAllow: ['169.254.169.254', 'metadata.google.internal', '*.lab.internal'] },
@@ -45,12 +52,18 @@ describe('checkUrl with the default lists (at accept time)', () => {
   });
 
   it('says why', () => {
-    expect(checkUrl(deny, 'http://169.254.169.254/')).toEqual({ ok: false, reason: '169.254.169.254 is in a denied network (callbacks.deny-networks)' });
-    expect(checkUrl(deny, 'http://metadata.google.internal/')).toEqual({ ok: false, reason: 'the host metadata.google.internal is denied (callbacks.deny-hosts)' });
+    expect(checkUrl(deny, 'http://169.254.169.254/')).toEqual({
+      ok: false,
+      reason: '169.254.169.254 is in a denied network (callbacks.deny-networks)',
+    });
+    expect(checkUrl(deny, 'http://metadata.google.internal/')).toEqual({
+      ok: false,
+      reason: 'the host metadata.google.internal is denied (callbacks.deny-hosts)',
+    });
   });
 });
 
-describe('an account\'s callback-allow overrides the deny lists, for that account only', () => {
+describe("an account's callback-allow overrides the deny lists, for that account only", () => {
   it.each([
     ['cloudy', 'http://169.254.169.254/', true],
     ['cloudy', 'http://169.254.0.1/', false],
@@ -83,8 +96,15 @@ describe('checkAddress (after DNS)', () => {
   });
 
   it('loopback and private networks can be denied too', () => {
-    const strict = new OutboundPolicies({ networks: [...DEFAULT_DENY_NETWORKS, '127.0.0.0/8', '::1', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'], hosts: [] }, []).default;
-    for (const a of ['127.0.0.1', '::1', '10.1.2.3', '172.20.0.1', '192.168.0.1', 'fd12::1']) expect(checkAddress(strict, 'x', a).ok).toBe(false);
+    const strict = new OutboundPolicies(
+      {
+        networks: [...DEFAULT_DENY_NETWORKS, '127.0.0.0/8', '::1', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
+        hosts: [],
+      },
+      [],
+    ).default;
+    for (const a of ['127.0.0.1', '::1', '10.1.2.3', '172.20.0.1', '192.168.0.1', 'fd12::1'])
+      expect(checkAddress(strict, 'x', a).ok).toBe(false);
     expect(checkAddress(strict, 'x', '8.8.8.8').ok).toBe(true);
   });
 });
@@ -101,7 +121,10 @@ describe('parsing the lists', () => {
   });
 
   it('refuses what is neither a network nor a host name', () => {
-    expect(parseHostPatterns(['http://x/', 'a b'])).toMatchObject({ ok: false, problems: [expect.stringContaining('"http://x/" is not a host name'), expect.stringContaining('"a b"')] });
+    expect(parseHostPatterns(['http://x/', 'a b'])).toMatchObject({
+      ok: false,
+      problems: [expect.stringContaining('"http://x/" is not a host name'), expect.stringContaining('"a b"')],
+    });
     expect(rulesOf(['10.0.0.0/40'], [])).toMatchObject({ ok: false, problems: [expect.stringContaining('prefix length')] });
     expect(parseTargets(['10.0.0.0/8', 'hooks.example', '2001:db8::/32', '10.1.*.*']).ok).toBe(true);
     expect(parseTargets(['10.0.0.0/99']).ok).toBe(false);

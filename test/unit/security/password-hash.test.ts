@@ -4,7 +4,14 @@
  */
 import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCRYPT, formatScryptHash, hashPassword, parseStoredSecret, sameBytes, scryptOptions } from '../../../src/security/password-hash.js';
+import {
+  DEFAULT_SCRYPT,
+  formatScryptHash,
+  hashPassword,
+  parseStoredSecret,
+  sameBytes,
+  scryptOptions,
+} from '../../../src/security/password-hash.js';
 
 const SALT = Buffer.from('0123456789abcdef');
 const FAST = { ln: 4, r: 8, p: 1 };

@@ -3,7 +3,14 @@
  * the Nth submit.
  */
 import { describe, it, expect } from 'vitest';
-import { PERSONA_HELP, parsePersona, personaName, reactToSubmit, type Persona, type SubmitReaction } from '../../../src/simulator/persona.js';
+import {
+  PERSONA_HELP,
+  parsePersona,
+  personaName,
+  reactToSubmit,
+  type Persona,
+  type SubmitReaction,
+} from '../../../src/simulator/persona.js';
 import { STATUS } from '../../../src/smpp/command-status.js';
 
 describe('parsePersona', () => {
@@ -55,7 +62,18 @@ describe('parsePersona', () => {
 
   it('an unknown name lists the personas', () => {
     expect(() => parsePersona('nope')).toThrow(PERSONA_HELP);
-    for (const name of ['happy', 'throttling', 'black-hole', 'hang', 'bind-refused', 'slow', 'disconnect-after', 'garbage', 'reject', 'swallow']) {
+    for (const name of [
+      'happy',
+      'throttling',
+      'black-hole',
+      'hang',
+      'bind-refused',
+      'slow',
+      'disconnect-after',
+      'garbage',
+      'reject',
+      'swallow',
+    ]) {
       expect(PERSONA_HELP).toContain(`  ${name}`);
     }
   });
@@ -105,7 +123,11 @@ describe('reactToSubmit', () => {
   });
 
   it('bind-refused answers a submit (should one come) with ESME_RINVBNDSTS', () => {
-    expect(reactToSubmit({ name: 'bind-refused', status: 0x0d }, 1, 1)).toEqual({ kind: 'respond', status: STATUS.ESME_RINVBNDSTS, delayMs: 0 });
+    expect(reactToSubmit({ name: 'bind-refused', status: 0x0d }, 1, 1)).toEqual({
+      kind: 'respond',
+      status: STATUS.ESME_RINVBNDSTS,
+      delayMs: 0,
+    });
   });
 
   it('slow:MS answers every submit after MS', () => {

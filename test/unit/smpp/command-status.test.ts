@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { STATUS, isCredentialRefusal, statusAction, statusName, type StatusAction } from '../../../src/smpp/command-status.js';
 
 describe('STATUS: the SMPP 3.4 values (section 5.1.3)', () => {
-  it('has the spec\'s codes', () => {
+  it("has the spec's codes", () => {
     expect(STATUS).toEqual({
       ESME_ROK: 0x00,
       ESME_RINVMSGLEN: 0x01,

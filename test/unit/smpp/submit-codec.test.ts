@@ -33,8 +33,22 @@ describe('encodeSubmitSm', () => {
   it.each<[string, Partial<SubmitPart>]>([
     ['a plain GSM part', {}],
     ['an alphanumeric sender and a service type', { sourceAddr: 'ACME Ltd', sourceTon: 5, sourceNpi: 0, serviceType: 'WAP' }],
-    ['times, receipts, priority, protocol id and UCS-2', { scheduleDeliveryTime: '261201120000000+', validityPeriod: '261202120000000+', registeredDelivery: 1, priorityFlag: 3, protocolId: 0x40, dataCoding: 8, shortMessage: Buffer.from('d09fd180d0b8', 'hex') }],
-    ['a UDH part (esm_class 0x43)', { esmClass: 0x43, shortMessage: Buffer.concat([Buffer.from('050003ab0201', 'hex'), Buffer.alloc(153, 0x41)]) }],
+    [
+      'times, receipts, priority, protocol id and UCS-2',
+      {
+        scheduleDeliveryTime: '261201120000000+',
+        validityPeriod: '261202120000000+',
+        registeredDelivery: 1,
+        priorityFlag: 3,
+        protocolId: 0x40,
+        dataCoding: 8,
+        shortMessage: Buffer.from('d09fd180d0b8', 'hex'),
+      },
+    ],
+    [
+      'a UDH part (esm_class 0x43)',
+      { esmClass: 0x43, shortMessage: Buffer.concat([Buffer.from('050003ab0201', 'hex'), Buffer.alloc(153, 0x41)]) },
+    ],
     ['SAR TLVs', { sar: { ref: 0x1234, total: 3, seq: 2 } }],
     ['message_payload with an empty short_message', { shortMessage: Buffer.alloc(0), messagePayload: Buffer.alloc(600, 0x42) }],
     ['254 octets, the most a short_message carries', { dataCoding: 4, shortMessage: Buffer.alloc(254, 0xff) }],

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FIRST_PAUSE_MS, ThrottleBackoff } from '../../../src/smpp/throttle-backoff.js';
 
 describe('ThrottleBackoff', () => {
-  it('pauses briefly first, doubles while nothing is accepted between throttles, up to the link\'s throttle-pause', () => {
+  it("pauses briefly first, doubles while nothing is accepted between throttles, up to the link's throttle-pause", () => {
     const b = new ThrottleBackoff(1000);
     let now = 10_000;
     const pauses: number[] = [];
