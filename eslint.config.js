@@ -1,48 +1,45 @@
-// Lint rules of the project: typescript-eslint's recommended set (syntax only, so a lint run stays fast), no import
-// cycle between modules, and each library behind its one edge (DESIGN.md's dependency direction). The layer order
-// between folders is held by test/unit/architecture.test.ts, which derives it from src/layers.ts.
+// Lint rules of the project: typescript-eslint's recommended set (syntax only, so a run stays under 15 s), no import
+// cycle between modules, the layer order of src/layers.json (a folder imports only lower layers), and each library
+// behind its one edge. test/unit/architecture.test.ts holds the same layers and the pure core.
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import layerTable from './src/layers.json' with { type: 'json' };
 
-/** Libraries that only one folder of src/ may import: the edge that wraps it. */
+/** Libraries that only some folders of src/ may import: the edges that wrap them. */
 const EDGE_LIBRARIES = [
   { name: 'bullmq', folders: ['queue'] },
   { name: 'smpp', folders: ['smpp'] },
   { name: 'fastify', folders: ['http', 'admin'] },
-  { name: 'prom-client', folders: ['observability'] },
-  { name: 'undici', folders: ['http'] },
+  { name: 'prom-client', folders: ['metrics'] },
+  { name: 'undici', folders: ['http-client'] },
 ];
 
 const restricted = (folder) =>
   EDGE_LIBRARIES.filter((lib) => !lib.folders.includes(folder)).map((lib) => ({
     name: lib.name,
-    message: `${lib.name} is wrapped by src/${lib.folders.join('/ or src/')}/; import that edge's module instead.`,
+    message: `${lib.name} is wrapped by src/${lib.folders.join('/ or src/')}/; use that edge.`,
   }));
 
-const FOLDERS = [
-  'admin',
-  'cli',
-  'config',
-  'control',
-  'dlr',
-  'domain',
-  'encoding',
-  'http',
-  'links',
-  'messages',
-  'mo',
-  'observability',
-  'queue',
-  'redis',
-  'roles',
-  'routing',
-  'security',
-  'simulator',
-  'smpp',
-  'tls',
-];
+const folderPath = (folder) => (folder === 'app' ? './src/app.ts' : `./src/${folder}`);
+
+/** For each layer's folders: every folder of the same or a higher layer is out of bounds. */
+const layerZones = layerTable.layers
+  .flatMap((layer, i) =>
+    layer.folders.map((folder) => ({
+      target: folderPath(folder),
+      from: layerTable.layers
+        .slice(i)
+        .flatMap((l) => l.folders)
+        .filter((f) => f !== folder)
+        .map(folderPath),
+      message: `src/layers.json: ${folder} (${layer.name}) may import only lower layers.`,
+    })),
+  )
+  .filter((zone) => zone.from.length > 0);
+
+const folders = layerTable.layers.flatMap((l) => l.folders).filter((f) => f !== 'app');
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'data/', 'coverage/', '.bench-out/', 'test-artifacts/', 'src/admin/static/'] },
@@ -64,13 +61,16 @@ export default tseslint.config(
     },
   },
   { files: ['bin/**/*.js', '*.js'], languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } } },
-  ...FOLDERS.map((folder) => ({
+  ...folders.map((folder) => ({
     files: [`src/${folder}/**/*.ts`],
     rules: { 'no-restricted-imports': ['error', { paths: restricted(folder) }] },
   })),
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-restricted-imports': 'off' } },
   {
     files: ['src/**/*.ts'],
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+    },
   },
 );

@@ -3,12 +3,12 @@
  * acted on by operators, the CLI and the dashboard. Every route is authorised first (client address, then the
  * status or admin password: see admin-access.ts); reads take either password, actions only the admin one.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../config/config-error.js';
-import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
-
+import { UnknownError, type ActionResult, type AdminBackend } from '../domain/admin-views.js';
 import type { AdminNeed } from './admin-access.js';
+import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, type AdminErrorCode } from './api-schemas.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
 export type AdminAuthorizer = (
@@ -17,71 +17,9 @@ export type AdminAuthorizer = (
   need: AdminNeed,
 ) => Promise<{ ok: true; who: string } | { ok: false }>;
 
-/** The backend's refusals that name what was unknown, turned into 404/400 with the known ids. */
-export class UnknownError extends Error {
-  constructor(
-    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account',
-    message: string,
-    readonly known: readonly string[],
-  ) {
-    super(message);
-    this.name = 'UnknownError';
-  }
-}
-
-export const ADMIN_ERRORS = {
-  unauthorized: { status: 401, description: 'No or a wrong password (HTTP Basic with any user name, or `password=`).' },
-  forbidden_ip: {
-    status: 403,
-    description: 'The client address may not use the admin port (admin-allow-ip, admin-deny-ip), whatever the password.',
-  },
-  admin_closed: {
-    status: 403,
-    description:
-      'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.',
-  },
-  not_found: { status: 404, description: 'No such message, or no such path.' },
-  temporarily_unavailable: {
-    status: 503,
-    description: 'Redis does not answer now, or too many password checks are running; retry after `Retry-After` seconds.',
-  },
-  unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
-  unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
-  unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
-  unknown_smsc: { status: 400, description: 'No link has this smsc-id: nothing was moved; `known` lists the smsc-ids.' },
-  invalid_request: { status: 400, description: 'A parameter or the body does not match the schema.' },
-  invalid_config: {
-    status: 400,
-    description: 'The configuration file is invalid: the running configuration is kept; `problems` says where.',
-  },
-  action_failed: { status: 409, description: "The action could not be done in the gateway's present state; `message` says why." },
-} as const;
-
-export type AdminErrorCode = keyof typeof ADMIN_ERRORS;
-
 export function adminError(reply: FastifyReply, code: AdminErrorCode, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   return reply.code(ADMIN_ERRORS[code].status).send({ error: { code, message, ...extra } });
 }
-
-/** The request schemas the routes validate with (the OpenAPI document shows these same objects). */
-const Id = Type.String({ minLength: 1, maxLength: 128 });
-export const IdsBody = Type.Object(
-  { ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) },
-  { additionalProperties: false },
-);
-export const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
-export const PeekQuery = Type.Object(
-  {
-    state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('failed')], { default: 'queued' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
-export const ExplainQuery = Type.Object(
-  { account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) },
-  { additionalProperties: false },
-);
 
 export interface AdminApiDeps {
   readonly backend: AdminBackend;

@@ -3,6 +3,7 @@
  * ports show, and the error bodies. The OpenAPI document is generated from these and from the request schemas the
  * routes validate with; a type test holds each schema to its TypeScript type (same keys, every value the backend
  * returns fits), and the dashboard tests check real replies against them, so the document cannot drift from the code.
+ * Pure.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 
@@ -278,3 +279,54 @@ export const ErrorBodySchema = Type.Object({
     { additionalProperties: true },
   ),
 });
+
+/** The admin API's error catalogue: one stable code per refusal, with its HTTP status and what it means. */
+export const ADMIN_ERRORS = {
+  unauthorized: { status: 401, description: 'No or a wrong password (HTTP Basic with any user name, or `password=`).' },
+  forbidden_ip: {
+    status: 403,
+    description: 'The client address may not use the admin port (admin-allow-ip, admin-deny-ip), whatever the password.',
+  },
+  admin_closed: {
+    status: 403,
+    description:
+      'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.',
+  },
+  not_found: { status: 404, description: 'No such message, or no such path.' },
+  temporarily_unavailable: {
+    status: 503,
+    description: 'Redis does not answer now, or too many password checks are running; retry after `Retry-After` seconds.',
+  },
+  unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
+  unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
+  unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
+  unknown_smsc: { status: 400, description: 'No link has this smsc-id: nothing was moved; `known` lists the smsc-ids.' },
+  invalid_request: { status: 400, description: 'A parameter or the body does not match the schema.' },
+  invalid_config: {
+    status: 400,
+    description: 'The configuration file is invalid: the running configuration is kept; `problems` says where.',
+  },
+  action_failed: { status: 409, description: "The action could not be done in the gateway's present state; `message` says why." },
+} as const;
+
+export type AdminErrorCode = keyof typeof ADMIN_ERRORS;
+
+/** The request schemas the routes validate with (the OpenAPI document shows these same objects). */
+const Id = Type.String({ minLength: 1, maxLength: 128 });
+export const IdsBody = Type.Object(
+  { ids: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 10_000 })) },
+  { additionalProperties: false },
+);
+export const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
+export const PeekQuery = Type.Object(
+  {
+    state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('failed')], { default: 'queued' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export const ExplainQuery = Type.Object(
+  { account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) },
+  { additionalProperties: false },
+);

@@ -3,6 +3,7 @@
  * reasons, message texts and addresses come from configuration files, SMSCs and clients: none of them may open a
  * tag or an entity on a status page. Five replacements cover both languages; a library would add a dependency for
  * one line (and most HTML escapers skip the apostrophe, which XML attributes in single quotes need).
+ * Pure.
  */
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

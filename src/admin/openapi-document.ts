@@ -11,7 +11,7 @@
  */
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { API_ERRORS } from '../http/api-errors.js';
-import { MessageRequestSchema, SendRequestSchema } from '../http/api-routes.js';
+import { MessageRequestSchema, SendRequestSchema } from '../http/api-schemas.js';
 import { KannelReplies, type KannelReply } from '../http/kannel-replies.js';
 import { SENDSMS_PARAMETERS } from '../http/sendsms-schema.js';
 import {
@@ -31,8 +31,12 @@ import {
   RouteCountsSchema,
   RouteViewSchema,
   SendReplySchema,
+  ADMIN_ERRORS,
+  ExplainQuery,
+  IdsBody,
+  MoveBody,
+  PeekQuery,
 } from './api-schemas.js';
-import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery } from './api-routes.js';
 import { KANNEL_FORMATS } from './kannel-reply.js';
 
 export type Port = 'sendsms' | 'admin';

@@ -1,6 +1,6 @@
 /**
  * A route key as people type it: the whole 16 hex digits, or any prefix of them that names one route (as git takes
- * a short commit id). Pure; the caller fetches the keys.
+ * a short commit id). Pure: the caller fetches the keys.
  */
 
 export const ROUTE_KEY_LENGTH = 16;

@@ -1,3 +1,8 @@
+/**
+ * What is wrong with a configuration file, said so that the operator can fix it: the file, the line, the key and
+ * what was expected there. Pure.
+ */
+
 /** One problem found in a configuration file: where it is and what was expected there. */
 export interface ConfigProblem {
   readonly file: string;

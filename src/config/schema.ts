@@ -2,6 +2,7 @@
  * The configuration schema, defined once. Keys keep Kannel's names wherever Kannel has the concept, so a Kannel
  * user recognises every key; durations are in seconds like Kannel's. `import-kannel` produces exactly this shape,
  * and both the YAML loader and the Kannel loader validate against it.
+ * Pure.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 

@@ -7,9 +7,9 @@
  */
 import type { Logger } from 'pino';
 import type { AccountView, ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
-import { UnknownError } from '../admin/api-routes.js';
+import { UnknownError } from '../domain/admin-views.js';
 import type { Config } from '../config/config.js';
-import type { AccountStats } from '../messages/account-stats.js';
+import type { AccountStats } from '../accounts/account-stats.js';
 import type { BindStatus } from '../links/cluster-link-state.js';
 import { RouteNotFoundError, type RouteInspector } from '../queue/route-inspector.js';
 import type { Route } from '../routing/compute-route.js';

@@ -17,14 +17,14 @@ export interface LinkFleetDeps {
   readonly cluster: ClusterLinkState;
   readonly leases: BindLeases;
   readonly createRuntime: (link: Link) => LinkRuntime;
-  readonly createDrain: (runtime: LinkRuntime) => LinkDrain;
+  readonly createDrain: (runtime: LinkRuntime) => LinkDrain<LinkRuntime>;
   /** How long a removed link's windows may take to drain before it unbinds. */
   readonly drainMs: number;
   readonly logger: Logger;
 }
 
 export class LinkFleet {
-  private readonly drainsById = new Map<string, LinkDrain>();
+  private readonly drainsById = new Map<string, LinkDrain<LinkRuntime>>();
   private started = false;
 
   constructor(
@@ -34,7 +34,7 @@ export class LinkFleet {
     for (const link of links) this.build(link);
   }
 
-  private build(link: Link): LinkDrain {
+  private build(link: Link): LinkDrain<LinkRuntime> {
     const runtime = this.deps.createRuntime(link);
     const drain = this.deps.createDrain(runtime);
     this.deps.runtimes.set(link.id, runtime);
@@ -42,7 +42,7 @@ export class LinkFleet {
     return drain;
   }
 
-  drains(): LinkDrain[] {
+  drains(): LinkDrain<LinkRuntime>[] {
     return [...this.drainsById.values()];
   }
 

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LinkAdminState } from '../domain/admin-views.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { RedisKeys } from '../redis/keys.js';
 import type { EventBus } from '../redis/event-bus.js';
 
 export type GatewayState = 'running' | 'suspended' | 'isolated';

@@ -12,11 +12,12 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { httpCall } from '../http/http-call.js';
-import type { OutboundGuard, OutboundGuards } from '../http/outbound-guard.js';
+import { httpCall } from '../http-client/http-call.js';
+import type { OutboundGuard, OutboundGuards } from '../http-client/outbound-guard.js';
 import { redactUrl } from '../observability/redact-url.js';
-import { cappedExponentialMs, DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import { cappedExponentialMs } from '../primitives/capped-backoff.js';
+import { DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
+import { CALLBACK_QUEUE, type RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { CallbackRequest } from './callback-request.js';
 
@@ -30,18 +31,12 @@ export class CallbackFailedError extends Error {
   override readonly name = 'CallbackFailedError';
 }
 
-const QUEUE = 'callbacks';
-
 /** Record fields: reports reserved, queued, and delivered (or given up) so far, in sequence order. */
 const RESERVED = 'q';
 const QUEUED = 'y';
 const SENT = 'w';
 
-/** Raises a record counter to ARGV[2] unless it is already there or past. KEYS: the record. ARGV: field, value. */
-const RAISE = new LuaScript(`
-local v = tonumber(redis.call('hget', KEYS[1], ARGV[1]) or '0')
-if tonumber(ARGV[2]) > v then redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) return tonumber(ARGV[2]) end
-return v`);
+const RAISE = LuaScript.load('raise-field');
 
 /** `refused`: the outbound policy does not allow the destination, so the callback is given up at once. */
 export async function sendCallback(
@@ -78,7 +73,12 @@ export class CallbackQueue {
     private readonly logger: Logger,
     private readonly outbound: OutboundGuards,
   ) {
-    this.jobs = new JobQueue<CallbackJob>(QUEUE, { connection, prefix: keys.prefix, logger, backoffMs: (n) => callbackBackoff(n, cfg) });
+    this.jobs = new JobQueue<CallbackJob>(CALLBACK_QUEUE, {
+      connection,
+      prefix: keys.prefix,
+      logger,
+      backoffMs: (n) => callbackBackoff(n, cfg),
+    });
   }
 
   /** Resolves once the reports are queued and their records say so. */

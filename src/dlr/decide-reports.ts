@@ -5,7 +5,7 @@
  * part has one (delivered only if every part was), 'per-part' reports each part's receipt.
  */
 import { DlrType, dlrTypeForState, isIntermediate, wants } from './dlr-mask.js';
-import type { ReceiptState } from './parse-receipt.js';
+import type { ReceiptState } from '../domain/message-record.js';
 
 export type LongMessagePolicy = 'all-parts-final' | 'per-part';
 

@@ -1,7 +1,8 @@
 /**
  * Kannel's dlr-mask bits and DLR type values (gw/dlr.h), and the mapping to SMPP registered_delivery.
+ * Pure.
  */
-import type { ReceiptState } from './parse-receipt.js';
+import type { ReceiptState } from '../domain/message-record.js';
 
 /** The bits a client sets in `dlr-mask`. */
 export const DlrMask = {

@@ -7,6 +7,7 @@
  *   priority or dlr-mask, 1969-12-31+23:59:59 for an unset time);
  * - `%N` and, for a DLR, `%B` are filled as the user guide documents them; Kannel 1.4.5 leaves `%N` in the URL
  *   and `%B` empty. `compat: 'kannel-1.4.5'` reproduces that.
+ * Pure.
  */
 
 /** Kannel's message coding: 0 GSM 7-bit, 1 8-bit binary, 2 UCS-2. */

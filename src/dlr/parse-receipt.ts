@@ -6,9 +6,7 @@
  * goes further where real SMSCs are sloppier than Kannel's `sscanf` format: any field order, any key case,
  * `submit_date`/`done_date`, missing fields, runs of spaces, a `stat` value without its `stat:` key.
  */
-
-export type ReceiptState =
-  'delivered' | 'expired' | 'deleted' | 'undeliverable' | 'accepted' | 'unknown' | 'rejected' | 'enroute' | 'buffered';
+import type { ReceiptState } from '../domain/message-record.js';
 
 /** GSM and friends: octet 1 is the network type (3 = GSM), octets 2-3 the error (SMPP v5.0 §4.8.4.42). */
 export interface NetworkError {

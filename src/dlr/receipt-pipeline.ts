@@ -11,6 +11,7 @@ import { decodeShortMessage } from '../encoding/index.js';
 import type { MessageStore } from '../messages/message-store.js';
 import { JobQueue, type JobRun } from '../queue/job-queue.js';
 import { Deadlines } from '../redis/deadlines.js';
+import { RECEIPT_QUEUE } from '../redis/keys.js';
 import { FaultLog } from '../redis/fault-log.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
@@ -37,7 +38,6 @@ export class NotMatchedYetError extends Error {
   override readonly name = 'NotMatchedYetError';
 }
 
-const QUEUE = 'receipts';
 const RETRY_EVERY_MS = 1000;
 
 export class ReceiptPipeline {
@@ -62,7 +62,7 @@ export class ReceiptPipeline {
      */
     answerTimeoutMs = 5000,
   ) {
-    this.jobs = new JobQueue<ReceiptJob>(QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepGivenUp: 0 });
+    this.jobs = new JobQueue<ReceiptJob>(RECEIPT_QUEUE, { connection, prefix, logger, backoffMs: () => RETRY_EVERY_MS, keepGivenUp: 0 });
     this.deadlines = new Deadlines(answerTimeoutMs);
     this.faults = new FaultLog(logger.child({ component: 'receipts' }), {
       activity: 'delivery receipts',

@@ -5,8 +5,9 @@
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
-import type { AcceptedPart } from '../links/classify-outcomes.js';
-import type { Correlation, MessageRecord, MessageStatus, MessageStore } from '../messages/message-store.js';
+import type { AcceptedPart } from '../domain/delivery.js';
+import type { MessageStore } from '../messages/message-store.js';
+import type { Correlation, MessageRecord, MessageStatus } from '../domain/message-record.js';
 import { callbackRequest, type ReportedMessage } from './callback-request.js';
 import type { CallbackJob, CallbackQueue } from './callback-queue.js';
 import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';

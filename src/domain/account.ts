@@ -4,7 +4,7 @@ export interface RateLimit {
   readonly burst: number;
 }
 
-/** What an account may send, counted across every gateway process (messages/limit-gate.ts). */
+/** What an account may send, counted across every gateway process (accounts/limit-gate.ts). */
 export interface AccountLimits {
   /** Requests per second: sendsms, and the JSON API's sends and lookups. */
   readonly requests: RateLimit | undefined;

@@ -178,3 +178,15 @@ export interface AdminBackend {
   addLink(link: string, who: string): Promise<ActionResult>;
   removeLink(link: string, who: string): Promise<ActionResult>;
 }
+
+/** The backend's refusals that name what was unknown, turned into 404/400 with the known ids. */
+export class UnknownError extends Error {
+  constructor(
+    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account',
+    message: string,
+    readonly known: readonly string[],
+  ) {
+    super(message);
+    this.name = 'UnknownError';
+  }
+}

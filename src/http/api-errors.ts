@@ -1,6 +1,7 @@
 /**
  * The JSON API's error catalogue: one stable code per failure, with its HTTP status and what it means. Clients
  * branch on `code`; the README lists every one, and a test fails when one is missing there.
+ * Pure.
  */
 export const API_ERRORS = {
   invalid_request: { status: 400, description: 'The body or a parameter does not match the schema; `details` says where.' },

@@ -2,79 +2,16 @@
  * The JSON API on the sendsms port: POST /api/v1/messages (one message or a batch) and GET /api/v1/messages/{id}.
  * Credentials are the account's, sent with HTTP Basic. Request bodies are validated against the schemas below.
  */
-import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../domain/account.js';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
-import type { LimitVerdict } from '../messages/limit-gate.js';
+import type { LimitVerdict } from '../accounts/limit-gate.js';
 import type { Submission } from '../messages/prepare-submission.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
+import { SendRequestSchema, type MessageRequest, type SendRequest } from './api-schemas.js';
 import { basicAuth } from './basic-auth.js';
 import { sendApiLimitError } from './limit-replies.js';
 import { RETRY_AFTER_SECONDS, type Authentication, type CallbackTargets } from './sendsms-route.js';
-
-const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
-
-export const MessageRequestSchema = Type.Object(
-  {
-    to: Type.Union(
-      [
-        Type.String({ minLength: 1, maxLength: 32 }),
-        Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 1000 }),
-      ],
-      {
-        description: 'Receiver number, or a list of them (one message each)',
-      },
-    ),
-    from: Type.Optional(Type.String({ minLength: 1, maxLength: 21, description: 'Sender: digits, +digits, or an alphanumeric name' })),
-    text: Type.Optional(
-      Type.String({
-        maxLength: 65_535,
-        description: 'The text (Unicode); sent as GSM 7-bit when it fits, else UCS-2, unless `coding` says otherwise',
-      }),
-    ),
-    binary: Type.Optional(
-      Type.Intersect([Hex, Type.String({ maxLength: 131_070 })], {
-        description: 'Binary payload (hex), instead of text; sent with 8-bit coding',
-      }),
-    ),
-    coding: Type.Optional(
-      Type.Union([Type.Literal('auto'), Type.Literal('gsm7'), Type.Literal('ucs2'), Type.Literal('binary')], {
-        description: 'auto (default): GSM 7-bit when the text fits, else UCS-2',
-      }),
-    ),
-    udh: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 280 })], { description: 'User data header (hex), UDHL first' })),
-    smsc: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "smsc-id for routing, as Kannel's `smsc`" })),
-    mclass: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-    validity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes the message stays valid' })),
-    deferred: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes to defer delivery by' })),
-    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-    pid: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
-    dlrMask: Type.Optional(
-      Type.Integer({
-        minimum: 0,
-        maximum: 31,
-        description: 'Kannel dlr-mask bits: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected',
-      }),
-    ),
-    dlrUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Kannel-style callback URL with %-escapes' })),
-    callbackUrl: Type.Optional(
-      Type.String({
-        pattern: '^https?://',
-        maxLength: 2048,
-        description: 'Reports are POSTed here as JSON (every report unless dlrMask narrows it)',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const SendRequestSchema = Type.Union([
-  MessageRequestSchema,
-  Type.Object({ messages: Type.Array(MessageRequestSchema, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
-]);
-
-type MessageRequest = Static<typeof MessageRequestSchema>;
 
 export interface MessageView {
   readonly id: string;
@@ -188,7 +125,7 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     if (deps.shuttingDown()) return sendError(reply, 'temporarily_unavailable', 'the gateway is shutting down');
     const account = await authorize(deps, req, reply);
     if (!account) return reply;
-    const body = req.body as Static<typeof SendRequestSchema>;
+    const body = req.body as SendRequest;
     const list = 'messages' in body ? body.messages : [body];
     const receivers = list.reduce((n, m) => n + (Array.isArray(m.to) ? m.to.length : 1), 0);
     if (receivers > deps.maxRecipients)

@@ -4,7 +4,7 @@
  * shared Redis check per request. Registered only when the limit is set; /health and the status are not counted.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LimitVerdict } from '../messages/limit-gate.js';
+import type { LimitVerdict } from '../accounts/limit-gate.js';
 import { kannelLimitReply, sendApiLimitError } from './limit-replies.js';
 import { lingerAfterReply } from './lingering-close.js';
 import { apiError } from './api-errors.js';

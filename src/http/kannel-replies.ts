@@ -2,6 +2,7 @@
  * Kannel's sendsms replies, status and body exactly as smsbox sends them (reference/kannel.md §1.3), so existing
  * clients that parse them keep working. Replies Kannel does not have (a text that cannot be encoded, too many
  * parts, an oversize body) follow its style: a sentence ending in ", rejected" and a 4xx status.
+ * Pure.
  */
 export interface KannelReply {
   readonly status: number;

@@ -1,10 +1,10 @@
 /**
- * Replies to a request over a rate limit, max-tps or a quota (messages/limit-gate.ts): on the JSON API its error
+ * Replies to a request over a rate limit, max-tps or a quota (accounts/limit-gate.ts): on the JSON API its error
  * code with 429 and Retry-After; on sendsms Kannel's way, "Temporal failure, try again later." (what Kannel answers
  * when it cannot take a message now) with Retry-After, and a Kannel-style sentence where trying again soon is no use.
  */
 import type { FastifyReply } from 'fastify';
-import type { LimitRefusal } from '../messages/limit-gate.js';
+import type { LimitRefusal } from '../accounts/limit-gate.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
 import { KannelReplies, type KannelReply } from './kannel-replies.js';
 

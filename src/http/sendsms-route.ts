@@ -4,14 +4,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
-import type { AuthResult } from '../messages/authenticate.js';
+import type { AuthResult } from '../accounts/authenticate.js';
 import type { OutboundVerdict } from '../security/outbound-policy.js';
 import { KannelReplies, type KannelReply } from './kannel-replies.js';
 import { kannelLimitReply } from './limit-replies.js';
 import { parseRawQuery } from './raw-query.js';
 import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLookup } from './sendsms-params.js';
 
-/** Both HTTP interfaces authenticate through this (messages/authenticator.ts). */
+/** Both HTTP interfaces authenticate through this (accounts/authenticator.ts). */
 export interface Authentication {
   /** A result at once when the password was verified before; a promise when a hash must be checked. */
   authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult | Promise<AuthResult>;

@@ -3,6 +3,7 @@
  * (sendsms-params.ts: charsets matter, and a bad value gets Kannel's own sentence, not a schema error), so this is
  * not what validates them; a unit test holds it to the parser instead: every name the parser reads is here, and
  * nothing else.
+ * Pure.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 

@@ -47,7 +47,7 @@ export interface StatusDeps {
 }
 
 export interface ClientLimitDeps {
-  /** http.ip-rate-limit (messages/limit-gate.ts); absent: client addresses are not limited. */
+  /** http.ip-rate-limit (accounts/limit-gate.ts); absent: client addresses are not limited. */
   readonly clientLimit?: ClientLimit & { readonly limitsClients: boolean };
 }
 

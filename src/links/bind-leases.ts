@@ -5,20 +5,13 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { RedisKeys } from '../redis/keys.js';
+import { LuaScript } from '../redis/lua-script.js';
 import type { Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 
-/**
- * 1: renewed; 0: another process holds it. 2: it had expired and nobody took it, so it is ours again: Redis did not
- * answer for longer than the TTL (frozen, restarted, failed over), and as nobody could take it meanwhile, the bind
- * stays up through the outage instead of being closed and opened again.
- */
-const RENEW = `local v = redis.call('get', KEYS[1])
-if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
-if not v then redis.call('set', KEYS[1], ARGV[1], 'px', ARGV[2]) return 2 end
-return 0`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const RENEW = LuaScript.load('renew-lease');
+const RELEASE = LuaScript.load('release-lease');
 
 export interface BindLeaseOptions {
   readonly ttlMs: number;
@@ -77,7 +70,7 @@ export class BindLeases {
         // Not awaited: the other leases must go on being renewed meanwhile.
         void b
           .stop(this.opts.drainMs ?? 5000)
-          .then(() => this.redis.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId))
+          .then(() => RELEASE.run(this.redis, [this.keys.bindLease(b.name)], [this.nodeId]))
           .catch((e: unknown) =>
             this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'),
           );
@@ -87,7 +80,7 @@ export class BindLeases {
       // name (a changed link), is taken: the RENEW script does both.
       const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || inService(b.link.id))];
       const pipe = this.redis.pipeline();
-      for (const b of binds) pipe.eval(RENEW, 1, this.keys.bindLease(b.name), this.nodeId, this.opts.ttlMs);
+      for (const b of binds) RENEW.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId, this.opts.ttlMs]);
       const results = (await pipe.exec()) ?? [];
       // A reload may have removed a link while the pipeline was out: a lease just taken for one of its binds is
       // never opened; it expires by itself (surrender() is stopping that bind).
@@ -160,7 +153,7 @@ export class BindLeases {
 
   async release(): Promise<void> {
     const pipe = this.redis.pipeline();
-    for (const b of this.held) pipe.eval(RELEASE, 1, this.keys.bindLease(b.name), this.nodeId);
+    for (const b of this.held) RELEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId]);
     this.held.clear();
     await pipe.exec().catch((e: unknown) => this.logger.warn({ err: e }, 'cannot release bind leases; they expire by themselves'));
   }

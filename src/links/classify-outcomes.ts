@@ -2,30 +2,8 @@
  * What the outcomes of a message's submits mean for the message. Pure, so every combination is table-tested.
  * Kannel's rule is kept: one part refused for good fails the whole message.
  */
+import type { AcceptedPart, SendResult } from '../domain/delivery.js';
 import type { SubmitOutcome } from '../smpp/bind.js';
-
-export interface AcceptedPart {
-  /** 1-based part number. */
-  readonly seq: number;
-  readonly smscMessageId: string;
-}
-
-export type SendResult =
-  | { readonly kind: 'submitted'; readonly parts: readonly AcceptedPart[] }
-  | { readonly kind: 'failed'; readonly status: number | undefined; readonly detail: string; readonly accepted: readonly AcceptedPart[] }
-  /**
-   * Not (fully) submitted; send again. `attempt`: the SMSC refused it with a temporary error, which counts
-   * against max-attempts; link trouble (throttling, a lost or silent session) does not.
-   */
-  | {
-      readonly kind: 'retry';
-      readonly attempt: boolean;
-      readonly detail: string;
-      /** Parts the SMSC already took: they are not sent again. */
-      readonly accepted: readonly AcceptedPart[];
-      /** Some part went out without an answer: the SMSC may have it, so a resend may duplicate it. */
-      readonly maybeDelivered: boolean;
-    };
 
 /** The result for a message of one part, without the arrays classifyOutcomes builds (this runs per message). */
 export function classifyOutcome(o: SubmitOutcome): SendResult {

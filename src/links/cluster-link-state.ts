@@ -9,12 +9,15 @@ import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
-import type { LinkHealthView } from '../queue/link-drain.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { LinkHealthView } from '../domain/link-health.js';
+import type { RedisKeys } from '../redis/keys.js';
 import type { EventBus } from '../redis/event-bus.js';
 import type { BindView } from '../domain/admin-views.js';
 import { describeDown, type Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
+import { LuaScript } from '../redis/lua-script.js';
+
+const RELEASE_IF_OWNER_JSON = LuaScript.load('release-bind-state');
 
 /** A bind's state as published (the admin port's BindView), and when it was published. */
 export interface BindStatus extends BindView {
@@ -134,7 +137,7 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
       const key = this.keys.bindState(bind.name);
       if (bind.state.kind === 'stopped' || bind.state.kind === 'idle') {
         // Only remove what this node wrote: another node may own the bind now.
-        await this.redis.eval(RELEASE_IF_OWNER_JSON, 1, key, this.nodeId);
+        await RELEASE_IF_OWNER_JSON.run(this.redis, [key], [this.nodeId]);
       } else {
         await this.redis.set(key, JSON.stringify(this.statusOf(bind)), 'PX', this.opts.ttlMs);
       }
@@ -217,9 +220,3 @@ function unowned(link: Link, name: string): BindStatus {
     updatedAt: 0,
   };
 }
-
-/** Deletes the key only when its JSON value names this node. */
-const RELEASE_IF_OWNER_JSON = `
-local v = redis.call('get', KEYS[1])
-if v and string.find(v, '"node":"' .. ARGV[1] .. '"', 1, true) then return redis.call('del', KEYS[1]) end
-return 0`;

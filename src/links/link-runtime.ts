@@ -15,35 +15,9 @@ import { buildParts, countParts } from '../encoding/index.js';
 import { Bind, type BindState, type InboundAnswer, type SubmitOutcome } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { encodeSubmitSm } from '../smpp/submit-codec.js';
-import { classifyOutcome, classifyOutcomes, type AcceptedPart, type SendResult } from './classify-outcomes.js';
+import { classifyOutcome, classifyOutcomes } from './classify-outcomes.js';
+import type { SendJob, SendProgress } from '../domain/delivery.js';
 import { submitPdu } from './submit-pdu.js';
-
-/** Where a partly sent long message stands: the rest must go over the same link with the same reference. */
-export interface SendProgress {
-  readonly link: string;
-  readonly ref: number;
-  readonly accepted: readonly AcceptedPart[];
-}
-
-export interface SendAttempt {
-  readonly result: SendResult;
-  readonly bind: string | undefined;
-  /** For a message of several parts with some accepted: where it stands (the rest goes on this link). */
-  readonly progress: SendProgress | undefined;
-  /** Parts written for this attempt (what the caller confirms once the outcome is recorded). */
-  readonly parts: number;
-}
-
-/** One message handed to the link. */
-export interface SendJob {
-  readonly msg: QueuedMessage;
-  /** Parts an earlier try got accepted, and their reference. */
-  readonly progress: SendProgress | undefined;
-  /** The concatenation reference of a message of several parts (see needsRef), else undefined. */
-  readonly ref: number | undefined;
-  /** Hears once what became of the message. */
-  readonly done: (attempt: SendAttempt) => void;
-}
 
 export interface LinkRuntimeEvents {
   /** Whether some bind can take a message now changed. */

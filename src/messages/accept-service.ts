@@ -9,7 +9,7 @@ import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import type { Route } from '../routing/compute-route.js';
-import type { Admission, LimitRefusal } from './limit-gate.js';
+import type { Admission, LimitRefusal } from '../accounts/limit-gate.js';
 import { RedisUnavailableError } from '../redis/redis-fault.js';
 import { prepareSubmission, type PrepareError, type Submission } from './prepare-submission.js';
 

@@ -3,7 +3,7 @@
  * in. What the API shows of either is the same shape.
  */
 import type { QueuedMessage } from '../domain/message.js';
-import type { HistoryEntry, MessageRecord } from './message-store.js';
+import type { HistoryEntry, MessageRecord } from '../domain/message-record.js';
 
 export interface MessageView {
   readonly id: string;

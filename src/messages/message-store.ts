@@ -14,12 +14,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { QueuedMessage } from '../domain/message.js';
-import type { ReceiptState } from '../dlr/parse-receipt.js';
-import type { AcceptedPart } from '../links/classify-outcomes.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { Correlation, HistoryEntry, MessageRecord, MessageStatus, PartRecord, ReceiptState } from '../domain/message-record.js';
+import type { AcceptedPart } from '../domain/delivery.js';
+import type { RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
-
-export type MessageStatus = 'queued' | 'submitted' | 'failed' | 'buffered' | 'delivered' | 'undeliverable' | 'expired' | 'removed';
 
 /**
  * The record's fields. What is written once goes packed in two JSON arrays, `i` (the message) and `o` (its outcome:
@@ -90,166 +88,15 @@ export function statusCode(s: MessageStatus): string {
   return STATUS_CODE[s];
 }
 
-export interface HistoryEntry {
-  readonly at: number;
-  readonly event: string;
-  readonly part?: number;
-  readonly detail?: string;
-}
+const MATCH_RECEIPT = LuaScript.load('match-receipt');
 
-export interface PartRecord {
-  readonly seq: number;
-  readonly smscMessageId: string | undefined;
-  readonly receipt: ReceiptState | undefined;
-}
+const CLAIM_REPORT = LuaScript.load('claim-report');
 
-export interface MessageRecord {
-  readonly id: string;
-  readonly status: MessageStatus;
-  readonly account: string;
-  readonly service: string;
-  readonly from: string;
-  readonly to: string;
-  readonly acceptedAt: number;
-  readonly updatedAt: number;
-  readonly link: string | undefined;
-  readonly smscId: string | undefined;
-  readonly totalParts: number;
-  readonly parts: readonly PartRecord[];
-  readonly error: string | undefined;
-  readonly commandStatus: number | undefined;
-  readonly dlrMask: number | undefined;
-  readonly dlrUrl: string | undefined;
-  readonly callbackUrl: string | undefined;
-  /** For a queued record: the route and the job the message waits in. */
-  readonly route: string | undefined;
-  readonly job: string | undefined;
-  readonly submittedAt: number | undefined;
-}
+const WRITE_OUTCOMES = LuaScript.load('write-outcomes');
 
-/** Where a receipt points: the message and the part. */
-export interface Correlation {
-  readonly id: string;
-  readonly seq: number;
-}
+const REQUEUE = LuaScript.load('requeue-record');
 
-/**
- * Matches a receipt and records it in one step. The correlation (a string of lines, one per submit: a plain string
- * costs a third of a list's memory, and a second line is rare) holds "messageId part receiver" for every submit that
- * got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
- * matches the receipt's handset wins, else the oldest, as Kannel's store does. A final receipt removes its entry.
- * KEYS: correlation list. ARGV: handset digits, state, final (1/0), now, lifetime ms, record key prefix, detail.
- * Returns false (no correlation), {id, part} (the record expired), or {id, part, ...record fields}.
- */
-const MATCH_RECEIPT = new LuaScript(`
-local stored = redis.call('get', KEYS[1])
-if not stored then return false end
-local entries = {}
-for e in string.gmatch(stored, '[^\\n]+') do entries[#entries + 1] = e end
-if #entries == 0 then return false end
-local at = 1
-local want = ARGV[1]
-if #want >= 6 then
-  for k, e in ipairs(entries) do
-    local dest = string.match(e, '^%S+ %S+ (%d*)$')
-    if dest and #dest >= 6 and string.sub(dest, -9) == string.sub(want, -9) then at = k break end
-  end
-end
-local pick = entries[at]
-local id, part = string.match(pick, '^(%S+) (%S+)')
-if ARGV[3] == '1' then
-  table.remove(entries, at)
-  if #entries == 0 then redis.call('del', KEYS[1])
-  else redis.call('set', KEYS[1], table.concat(entries, '\\n'), 'keepttl') end
-end
-local msg = ARGV[6] .. id
-if redis.call('exists', msg) == 0 then return {id, part} end
-local line = cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]})
-redis.call('hset', msg, 'r' .. part, ARGV[2], 'U', ARGV[4], 'h', (redis.call('hget', msg, 'h') or '') .. line .. '\\n')
-redis.call('pexpire', msg, ARGV[5])
-local out = {id, part}
-for _, v in ipairs(redis.call('hgetall', msg)) do out[#out + 1] = v end
-return out`);
-
-/**
- * Sets the message's status and, the first time `onceKey` is seen, reserves its next callback sequence number
- * (0 when the report was already claimed). KEYS: the record. ARGV: status code, onceKey ('' to only set the status).
- */
-const CLAIM_REPORT = new LuaScript(`
-redis.call('hset', KEYS[1], 's', ARGV[1])
-if ARGV[2] == '' then return 0 end
-if redis.call('hsetnx', KEYS[1], 'o:' .. ARGV[2], '1') == 0 then return 0 end
-return redis.call('hincrby', KEYS[1], 'q', 1)`);
-
-/**
- * Records outcomes in one call. ARGV[1]: the lifetime in ms; then operations, each an opcode and its arguments:
- *   R key reserve n field value … (n pairs): set the record's fields and lifetime; reserve `reserve` callback
- *     sequence numbers (HINCRBY q) when > 0. Each R adds one reply: the reserved count after it, or 0.
- *   C key value: add a line to a receipt correlation (a string: lines, one per submit) and set its lifetime.
- *   F key score member: add a failed message to its route's set.
- *   S key delta: add to a route's count of queued messages.
- * The keys travel in ARGV rather than KEYS: Switchboard runs on one Redis (no cluster), and a batch's keys are
- * many and of four kinds.
- */
-const WRITE_OUTCOMES = new LuaScript(`
-local ttl = ARGV[1]
-local out = {}
-local i = 2
-while i <= #ARGV do
-  local op = ARGV[i]
-  if op == 'R' then
-    local key, reserve, n = ARGV[i + 1], tonumber(ARGV[i + 2]), tonumber(ARGV[i + 3])
-    local fields = {}
-    for j = 1, 2 * n do fields[j] = ARGV[i + 3 + j] end
-    redis.call('hset', key, unpack(fields))
-    redis.call('pexpire', key, ttl)
-    if reserve > 0 then out[#out + 1] = redis.call('hincrby', key, 'q', reserve) else out[#out + 1] = 0 end
-    i = i + 4 + 2 * n
-  elseif op == 'C' then
-    local prev = redis.call('get', ARGV[i + 1])
-    redis.call('set', ARGV[i + 1], prev and (prev .. '\\n' .. ARGV[i + 2]) or ARGV[i + 2], 'px', ttl)
-    i = i + 3
-  elseif op == 'F' then
-    redis.call('zadd', ARGV[i + 1], ARGV[i + 2], ARGV[i + 3])
-    i = i + 4
-  elseif op == 'S' then
-    redis.call('hincrby', ARGV[i + 1], 'queued', ARGV[i + 2])
-    i = i + 3
-  else
-    return redis.error_reply('unknown operation ' .. tostring(op))
-  end
-end
-return out`);
-
-/**
- * A message queued again (moved, retried, routed again): its earlier failure stays in its history, followed by why
- * it waits again, and the record says which job of which route holds it now.
- * KEYS[1] the record. ARGV: queued status code, info tuple, route key, job id, now (ms), lifetime (ms), why.
- */
-const REQUEUE = new LuaScript(`
-local o = redis.call('hget', KEYS[1], 'o')
-local lines = ''
-if o then
-  local t = cjson.decode(o)
-  if type(t[4]) ~= 'table' then lines = cjson.encode({at = t[1], event = 'failed', detail = t[2]}) .. '\\n' end
-end
-lines = lines .. cjson.encode({at = tonumber(ARGV[5]), event = 'queued again', detail = ARGV[7]}) .. '\\n'
-redis.call('hdel', KEYS[1], 'o', 'M')
-redis.call('hset', KEYS[1], 's', ARGV[1], 'i', ARGV[2], 'R', ARGV[3], 'j', ARGV[4], 'U', ARGV[5], 'h', (redis.call('hget', KEYS[1], 'h') or '') .. lines)
-redis.call('pexpire', KEYS[1], ARGV[6])
-return 1`);
-
-/**
- * A failed message removed by an operator: status 'r', the history line appended, the message form dropped (it can
- * no longer be queued again). KEYS: the record. ARGV: now, history line. Returns the record before, or nil when it
- * was not failed.
- */
-const MARK_REMOVED = new LuaScript(`
-if redis.call('hget', KEYS[1], 's') ~= 'f' then return false end
-local before = redis.call('hgetall', KEYS[1])
-redis.call('hset', KEYS[1], 's', 'r', 'U', ARGV[1], 'h', (redis.call('hget', KEYS[1], 'h') or '') .. ARGV[2])
-redis.call('hdel', KEYS[1], 'M')
-return before`);
+const MARK_REMOVED = LuaScript.load('mark-removed');
 
 /** Digits only, for comparing a receipt's handset with the receiver we sent to (+46…, 0046… and 46… alike). */
 export function handsetDigits(addr: string): string {

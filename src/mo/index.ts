@@ -5,6 +5,5 @@ export { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 export { MoForwarder, type ForwardResult, type HttpSend } from './mo-forwarder.js';
 export { MoQueue, moRetryDelayMs, type MoQueueCounters } from './mo-queue.js';
 export { MoReassemblyStore, type AddPartOutcome, type CorruptReady, type ReadyGroup } from './mo-reassembly-store.js';
-export { MoKeys, MO_QUEUE } from './mo-keys.js';
 export { MoCallbackError, MoRequestError, MoReassemblyError, type CallbackFailure } from './mo-errors.js';
 export type { MoMessage, MoPart } from './mo-message.js';

@@ -7,8 +7,8 @@
  * URL whose host resolves into callbacks.deny-networks is refused, not called.
  */
 import type { Service } from '../domain/service.js';
-import { httpCall, type HttpCall, type HttpCallResult } from '../http/http-call.js';
-import type { OutboundGuard } from '../http/outbound-guard.js';
+import { httpCall, type HttpCall, type HttpCallResult } from '../http-client/http-call.js';
+import type { OutboundGuard } from '../http-client/outbound-guard.js';
 import { redactUrl } from '../observability/redact-url.js';
 import { buildMoRequest, type MoRequest } from './build-mo-request.js';
 import { MoCallbackError, MoRequestError } from './mo-errors.js';

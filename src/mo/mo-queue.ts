@@ -6,10 +6,11 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import { cappedExponentialMs, GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
+import { cappedExponentialMs } from '../primitives/capped-backoff.js';
+import { GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import { MoRequestError } from './mo-errors.js';
 import type { MoForwarder } from './mo-forwarder.js';
-import { MO_QUEUE } from './mo-keys.js';
+import { MO_QUEUE } from '../redis/keys.js';
 import type { MoMessage } from './mo-message.js';
 
 export type CallbackSettings = Config['callbacks'];

@@ -13,70 +13,13 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { MoReassemblyError } from './mo-errors.js';
-import type { MoKeys } from './mo-keys.js';
+import type { MoKeys } from '../redis/keys.js';
+import { LuaScript } from '../redis/lua-script.js';
 import type { MoPart } from './mo-message.js';
 
-/** KEYS: group, groups, done, ready(moId), readyIndex. ARGV: seq, digest, part, total, nowMs, doneTtlMs, moId. */
-const ADD_PART = `
-local seq = ARGV[1]
-if redis.call('HGET', KEYS[3], seq) == ARGV[2] then return {'duplicate'} end
-if redis.call('HSETNX', KEYS[1], seq, ARGV[2] .. ' ' .. ARGV[3]) == 0 then return {'duplicate'} end
-if redis.call('HLEN', KEYS[1]) < tonumber(ARGV[4]) then
-  redis.call('ZADD', KEYS[2], 'NX', ARGV[5], KEYS[1])
-  return {'stored'}
-end
-local all = redis.call('HGETALL', KEYS[1])
-redis.call('ZREM', KEYS[2], KEYS[1])
-redis.call('RENAME', KEYS[1], KEYS[4])
-redis.call('ZADD', KEYS[5], ARGV[5], ARGV[7])
-redis.call('DEL', KEYS[3])
-for i = 1, #all, 2 do redis.call('HSET', KEYS[3], all[i], string.sub(all[i + 1], 1, 40)) end
-redis.call('PEXPIRE', KEYS[3], ARGV[6])
-return {'complete', all}`;
+const ADD_PART = LuaScript.load('mo-add-part');
 
-/**
- * KEYS: groups, readyIndex. ARGV: cutoffMs, nowMs, doneTtlMs, groupPrefix, donePrefix, readyPrefix, moId...
- * Takes up to one group per moId given whose first part is at or before the cutoff. Group keys are derived from the
- * index rather than passed in, which a Redis Cluster would refuse; switchboard runs on one Redis (or a replica set).
- */
-const TAKE_EXPIRED = `
-local groups = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, #ARGV - 6)
-local out = {}
-for i, group in ipairs(groups) do
-  redis.call('ZREM', KEYS[1], group)
-  if redis.call('EXISTS', group) == 1 then
-    local moId = ARGV[6 + i]
-    local all = redis.call('HGETALL', group)
-    redis.call('RENAME', group, ARGV[6] .. moId)
-    redis.call('ZADD', KEYS[2], ARGV[2], moId)
-    local done = ARGV[5] .. string.sub(group, #ARGV[4] + 1)
-    redis.call('DEL', done)
-    for j = 1, #all, 2 do redis.call('HSET', done, all[j], string.sub(all[j + 1], 1, 40)) end
-    redis.call('PEXPIRE', done, ARGV[3])
-    table.insert(out, {moId, group, all})
-  end
-end
-return out`;
-
-/** A script run by its SHA1, loading it only when Redis does not know it yet (after a restart or a flush). */
-class LuaScript {
-  private readonly sha: string;
-  constructor(private readonly source: string) {
-    this.sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (e) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      return await redis.eval(this.source, keys.length, ...keys, ...args);
-    }
-  }
-}
-
-const addPartScript = new LuaScript(ADD_PART);
-const takeExpiredScript = new LuaScript(TAKE_EXPIRED);
+const TAKE_EXPIRED = LuaScript.load('mo-take-expired');
 
 export type AddPartOutcome =
   | { readonly kind: 'stored' }
@@ -165,7 +108,7 @@ export class MoReassemblyStore {
     if (concat === undefined) throw new RangeError('addPart needs a part of a concatenated message');
     const groupId = this.keys.groupId({ from: part.from, to: part.to, refBits: concat.refBits, ref: concat.ref, total: concat.total });
     const groupKey = this.keys.group(groupId);
-    const result = await addPartScript.run(
+    const result = await ADD_PART.run(
       this.redis,
       [groupKey, this.keys.groups, this.keys.done(groupId), this.keys.ready(moId), this.keys.readyIndex],
       [concat.seq, partDigest(part), JSON.stringify(part), concat.total, nowMs, this.doneTtlMs, moId],
@@ -184,7 +127,7 @@ export class MoReassemblyStore {
   async takeExpired(cutoffMs: number, nowMs: number, moIds: readonly string[]): Promise<ReadyGroup[]> {
     if (moIds.length === 0) return [];
     const k = this.keys;
-    const result = await takeExpiredScript.run(
+    const result = await TAKE_EXPIRED.run(
       this.redis,
       [k.groups, k.readyIndex],
       [cutoffMs, nowMs, this.doneTtlMs, k.groupPrefix, k.donePrefix, k.readyPrefix, ...moIds],

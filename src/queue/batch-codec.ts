@@ -6,7 +6,7 @@
  * travels with the message when it goes back to the queue.
  */
 import type { Alphabet, NewMessage, QueuedMessage } from '../domain/message.js';
-import type { AcceptedPart } from '../links/classify-outcomes.js';
+import type { AcceptedPart } from '../domain/delivery.js';
 
 /** Optional message fields, by short key. */
 interface WireExtras {

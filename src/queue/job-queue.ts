@@ -12,14 +12,10 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { GroupCommit } from './group-commit.js';
-import { RedisKeys } from './queue-names.js';
+import { cappedExponentialMs } from '../primitives/capped-backoff.js';
+import { GroupCommit } from '../primitives/group-commit.js';
+import { RedisKeys } from '../redis/keys.js';
 import { redisErrorListener } from '../redis/redis-error-log.js';
-
-/** Backoff for retry number `attemptsMade` (1 after the first failure): `baseMs` doubling, capped at `maxMs`. */
-export function cappedExponentialMs(attemptsMade: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(0, attemptsMade - 1), 30));
-}
 
 /** Thrown by a handler: run this item again after `delayMs`, without counting an attempt. */
 export class DeferJob extends Error {

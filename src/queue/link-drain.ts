@@ -13,31 +13,37 @@ import { DelayedError, Queue, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
+import type { LinkHealthView, OperatorView } from '../domain/link-health.js';
 import type { QueuedMessage } from '../domain/message.js';
-import type { AcceptedPart } from '../links/classify-outcomes.js';
-import type { LinkRuntime, SendAttempt, SendJob, SendProgress } from '../links/link-runtime.js';
-import type { MessageStatus } from '../messages/message-store.js';
+import type { AcceptedPart, SendAttempt, SendJob, SendProgress } from '../domain/delivery.js';
+import type { MessageStatus } from '../domain/message-record.js';
 import type { Route } from '../routing/compute-route.js';
 import { decodeBatch, encodeItems, encodeMessage, type BatchData, type BatchItem, type DeliveryState } from './batch-codec.js';
-import { cappedExponentialMs } from './job-queue.js';
+import { cappedExponentialMs } from '../primitives/capped-backoff.js';
 import { COMMIT_MARK_TTL_MS } from './producer.js';
-import { RedisKeys, routeQueueName } from './queue-names.js';
+import { RedisKeys, routeQueueName } from '../redis/keys.js';
 import { redisErrorListener } from '../redis/redis-error-log.js';
 import type { RouteDirectory } from './route-directory.js';
 
-/** Whether links are healthy, as seen across every gateway process sharing the Redis. */
-export interface LinkHealthView {
-  anyHealthy(linkIds: readonly string[]): boolean;
-  on(event: 'change', listener: () => void): unknown;
-  off(event: 'change', listener: () => void): unknown;
-}
-
-/** What operators decided (control/operator-state.ts): a link taken out of service, a suspended gateway. */
-export interface OperatorView {
-  linkInService(linkId: string): boolean;
-  gatewayState(): string;
-  on(event: 'change', listener: () => void): unknown;
-  off(event: 'change', listener: () => void): unknown;
+/**
+ * The link the drain feeds (links/link-runtime.ts): it takes messages, says whether it will send them, and hears
+ * when their outcomes are recorded so that it may take more.
+ */
+export interface LinkSender {
+  readonly link: Link;
+  /** Some bind will send what the link is given now (bound and answering, perhaps paused by throttling). */
+  willSend(): boolean;
+  /** Whether a message needs a concatenation reference before it is given to the link. */
+  needsRef(msg: QueuedMessage, progress: SendProgress | undefined): boolean;
+  enqueue(job: SendJob, front?: boolean): void;
+  /** Takes back the messages given and not started yet that match. */
+  withdraw(match: (job: SendJob) => boolean): SendJob[];
+  /** Parts whose outcome is recorded: the link may take as many more. */
+  confirm(parts: number): void;
+  /** The most parts the link holds unconfirmed. */
+  readonly maxUnconfirmed: number;
+  on(event: 'available' | 'health' | 'bindState', listener: () => void): unknown;
+  off(event: 'available' | 'health' | 'bindState', listener: () => void): unknown;
 }
 
 /** Where the outcome of each message goes (its record, and the reports its client asked for); `done` once durable. */
@@ -113,7 +119,7 @@ export interface DrainCounters {
   interruptedJobs: number;
 }
 
-export class LinkDrain {
+export class LinkDrain<L extends LinkSender = LinkSender> {
   private readonly workers = new Map<string, RouteWorker>();
   private readonly log: Logger;
   private closed = false;
@@ -132,7 +138,7 @@ export class LinkDrain {
   };
 
   constructor(
-    readonly runtime: LinkRuntime,
+    readonly runtime: L,
     private readonly directory: RouteDirectory,
     readonly opts: DrainOptions,
   ) {
@@ -431,7 +437,7 @@ class EntryJob implements SendJob {
 class BatchRun {
   private readonly entries: Entry[];
   private readonly link: Link;
-  private readonly runtime: LinkRuntime;
+  private readonly runtime: LinkSender;
   private readonly log: Logger;
   /** Entries given to the link and not finished. */
   private open = 0;

@@ -15,8 +15,8 @@ import type { Redis } from 'ioredis';
 import type { Route } from '../routing/compute-route.js';
 import { BatchIds, messageId } from './batch-id.js';
 import { encodeMessage, type BatchData, type NewMessage } from './batch-codec.js';
-import { GroupCommit } from './group-commit.js';
-import { BATCH_JOB_NAME, bullmqJobKey, routeKeyOfQueue, routeQueueName, type RedisKeys } from './queue-names.js';
+import { GroupCommit } from '../primitives/group-commit.js';
+import { BATCH_JOB_NAME, bullmqJobKey, routeKeyOfQueue, routeQueueName, type RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { redisErrorListener } from '../redis/redis-error-log.js';
 
@@ -30,19 +30,7 @@ export const COMMIT_MARK_TTL_MS = 120_000;
  */
 export const PACE_SLICE_MS = 100;
 
-/**
- * Marks a commit 'ok' when every one of its jobs exists, else 'failed'. KEYS: the mark, then each job's hash.
- * ARGV: the mark's TTL in ms. Returns 1 (ok) or 0 (failed).
- */
-const CHECK_COMMIT = new LuaScript(`
-for i = 2, #KEYS do
-  if redis.call('exists', KEYS[i]) == 0 then
-    redis.call('set', KEYS[1], 'failed', 'px', ARGV[1])
-    return 0
-  end
-end
-redis.call('set', KEYS[1], 'ok', 'px', ARGV[1])
-return 1`);
+const CHECK_COMMIT = LuaScript.load('check-commit');
 
 /** Some job of a commit could not be written; the others were removed: nothing of its requests is queued. */
 export class CommitFailedError extends Error {

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventBus } from '../redis/event-bus.js';
 import { makeRoute, type Route } from '../routing/compute-route.js';
-import type { RedisKeys } from './queue-names.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 export interface RouteDirectoryEvents {
   added: [route: Route];

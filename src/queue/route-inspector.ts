@@ -15,7 +15,7 @@ import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
 import { decodeBatch, encodeItems, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
-import { bullmqJobKey, routeQueueName, type RedisKeys } from './queue-names.js';
+import { bullmqJobKey, bullmqPrioritizedKey, routeQueueName, type RedisKeys } from '../redis/keys.js';
 import type { RouteDirectory } from './route-directory.js';
 import { requeueItems, type QueuedMarker } from './route-moves.js';
 
@@ -127,7 +127,7 @@ export class RouteInspector {
     pipe.zremrangebyscore(this.o.keys.routeFailed(key), '-inf', now - this.o.lifetimeMs);
     pipe.zcard(this.o.keys.routeFailed(key));
     for (const p of PRIORITIES)
-      pipe.zrangebyscore(`${prefix}:${name}:prioritized`, p * PRIORITY_SPAN, (p + 1) * PRIORITY_SPAN - 1, 'LIMIT', 0, 1);
+      pipe.zrangebyscore(bullmqPrioritizedKey(prefix, name), p * PRIORITY_SPAN, (p + 1) * PRIORITY_SPAN - 1, 'LIMIT', 0, 1);
     const res = ((await pipe.exec()) ?? []).map(([err, v]) => {
       if (err) throw err;
       return v;

@@ -17,9 +17,9 @@ import { ClusterLinkState } from '../links/cluster-link-state.js';
 import { LinkRuntime } from '../links/link-runtime.js';
 import type { MessageStore } from '../messages/message-store.js';
 import type { MoPipeline } from '../mo/index.js';
-import type { ProcessMetrics } from '../observability/metrics.js';
+import type { ProcessMetrics } from '../metrics/metrics.js';
 import { LinkDrain } from '../queue/link-drain.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { RedisKeys } from '../redis/keys.js';
 import type { RouteDirectory } from '../queue/route-directory.js';
 import type { EventBus } from '../redis/event-bus.js';
 
@@ -88,7 +88,7 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
     if (!child) waits.set(route, (child = metrics.acceptToSubmit.labels({ route })));
     return child;
   };
-  const createDrain = (runtime: LinkRuntime): LinkDrain =>
+  const createDrain = (runtime: LinkRuntime): LinkDrain<LinkRuntime> =>
     new LinkDrain(runtime, d.directory, {
       connection: d.redis,
       prefix: config.redis.keyPrefix,

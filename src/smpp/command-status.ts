@@ -4,6 +4,7 @@
  * queue-full slow the bind down and retry; system error and temporary application error retry; everything else is
  * permanent. We differ in one place, on purpose: ESME_RINVBNDSTS means the SMSC no longer thinks we are bound, so
  * the session is dropped and rebound and the message retried, instead of failing a message that did nothing wrong.
+ * Pure.
  */
 export type StatusAction = 'ok' | 'retry' | 'throttle' | 'permanent' | 'drop-session';
 

@@ -1,11 +1,11 @@
 /**
  * A bind's `throughput`: `rate` submits per second with a small burst, on the same GCRA arithmetic as every other
- * rate limit of the gateway (messages/token-bucket.ts), kept here in memory since a bind is one process's. Pure
+ * rate limit of the gateway (primitives/gcra.ts), kept here in memory since a bind is one process's. Pure
  * (the caller passes the time), so tests need no clock. The burst is 20 ms worth of submits (at least one): timers
  * cannot wake up for every 0.2 ms gap at 5,000/s, and 20 ms keeps any one-second window within a few messages of
  * the limit. A new bind starts with one submit's worth, not a whole burst.
  */
-import { bucketRule, reserve, toleranceMs, type BucketRule } from '../messages/token-bucket.js';
+import { bucketRule, reserve, toleranceMs, type BucketRule } from '../primitives/gcra.js';
 
 export class TokenBucket {
   readonly burst: number;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { SimulatorOptions, SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { parsePersona } from '../../src/simulator/persona.js';
-import { routeQueueName } from '../../src/queue/queue-names.js';
+import { routeQueueName } from '../../src/redis/keys.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startReceiver, type HttpReceiver } from '../helpers/http-receiver.js';
 import { sleep, testLink, waitFor, startSimulator } from '../helpers/links.js';

@@ -4,8 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpCall } from '../../src/http/http-call.js';
-import { OutboundGuards } from '../../src/http/outbound-guard.js';
+import { httpCall } from '../../src/http-client/http-call.js';
+import { OutboundGuards } from '../../src/http-client/outbound-guard.js';
 import { OutboundPolicies } from '../../src/security/outbound-policy.js';
 import { freePort } from '../helpers/child-gateway.js';
 

@@ -1,12 +1,12 @@
 /**
- * Rate limits, max-tps and quotas (messages/limit-gate.ts) against a real redis-server and the SMSC simulator, with
+ * Rate limits, max-tps and quotas (accounts/limit-gate.ts) against a real redis-server and the SMSC simulator, with
  * two gateway processes (two Apps) on one Redis where the limit must hold across processes.
  */
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { LimitGate } from '../../src/messages/limit-gate.js';
-import { bucketRule, messageDelays, reserve } from '../../src/messages/token-bucket.js';
-import { RedisKeys } from '../../src/queue/queue-names.js';
+import { LimitGate } from '../../src/accounts/limit-gate.js';
+import { bucketRule, messageDelays, reserve } from '../../src/primitives/gcra.js';
+import { RedisKeys } from '../../src/redis/keys.js';
 import type { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { startGateway, testConfig } from '../helpers/gateway.js';
 import { startSimulator, testLink, waitFor } from '../helpers/links.js';

@@ -1,119 +1,119 @@
 /**
- * The dependency rules of DESIGN.md, held by a test: each library sits behind one edge, the domain imports nothing
- * of ours, and the pure core imports no edge.
+ * The layout's rules, held by a test (ARCHITECTURE.md explains them): every folder of src/ has a layer in
+ * src/layers.json and imports only lower layers, so no two folders import each other; a pure module (a pure folder,
+ * or a file whose header says "Pure.") imports only pure modules and no I/O; each library sits behind its one edge.
+ * The rules run on the real tree and, to show that they catch what they should, on made-up trees.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import layerTable from '../../src/layers.json' with { type: 'json' };
+import {
+  folderCycles,
+  folderOf,
+  layerViolations,
+  pureFiles,
+  pureViolations,
+  unlistedFolders,
+  type LayerTable,
+  type SourceFile,
+} from '../helpers/architecture.js';
 
-function files(dir: string): string[] {
+const SRC = 'src';
+
+function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
   });
 }
 
-const SRC = 'src';
-const all = files(SRC).map((f) => ({
-  file: relative(SRC, f),
-  imports: [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!),
-}));
-const folder = (f: string): string => f.split('/')[0] ?? '';
+const files: SourceFile[] = walk(SRC).map((p) => ({ path: relative(SRC, p).split(sep).join('/'), text: readFileSync(p, 'utf8') }));
+const table: LayerTable = layerTable;
 
-describe('architecture', () => {
+describe('architecture of src/', () => {
+  it('every folder has a layer, and every layer names folders that exist', () => {
+    expect(unlistedFolders(files, table)).toEqual({ unlisted: [], missing: [] });
+  });
+
+  it('each folder imports only folders of lower layers', () => {
+    expect(layerViolations(files, table)).toEqual([]);
+  });
+
+  it('no folders import each other, directly or round a loop', () => {
+    expect(folderCycles(files)).toEqual([]);
+  });
+
+  it('the pure core imports only pure modules and no I/O', () => {
+    expect(pureFiles(files, table).size).toBeGreaterThan(60);
+    expect(pureViolations(files, table)).toEqual([]);
+  });
+
   it.each([
     ['bullmq', ['queue']],
     ['smpp', ['smpp']],
     ['fastify', ['http', 'admin']],
-    ['prom-client', ['observability']],
-    ['undici', ['http']],
-  ])('only %s edges import %s', (lib, allowed) => {
-    const offenders = all.filter((f) => f.imports.includes(lib) && !allowed.includes(folder(f.file))).map((f) => f.file);
+    ['prom-client', ['metrics']],
+    ['undici', ['http-client']],
+    ['ioredis', ['redis', 'queue', 'accounts', 'messages', 'dlr', 'links', 'mo', 'control', 'metrics', 'roles', 'app', 'cli']],
+  ])('only its edge imports %s', (lib, allowed) => {
+    const offenders = files
+      .filter((f) => new RegExp(`from '${lib}'`).test(f.text) && !allowed.includes(folderOf(f.path)))
+      .map((f) => f.path);
     expect(offenders).toEqual([]);
   });
+});
 
-  // The admin port is an HTTP server too, so it may use the HTTP edge's plumbing (node server, basic auth), and the
-  // SMSC simulator speaks SMPP through the SMPP edge's codec; no other
-  // edge reaches into another: what they share goes through domain types and the application layer that wires them.
-  const EDGES = ['http', 'smpp', 'queue', 'admin', 'simulator'];
-  const MAY_USE: Record<string, string[]> = { admin: ['http'], simulator: ['smpp'] };
-  it('edges do not import each other', () => {
-    const offenders = all.flatMap((f) => {
-      const from = folder(f.file);
-      if (!EDGES.includes(from)) return [];
-      return f.imports
-        .filter((i) => i.startsWith('../'))
-        .map((i) => i.split('/')[1] ?? '')
-        .filter((to) => EDGES.includes(to) && to !== from && !(MAY_USE[from] ?? []).includes(to))
-        .map((to) => `${f.file} → ${to}`);
-    });
-    expect(offenders).toEqual([]);
-  });
+describe('the rules catch what they should', () => {
+  const small: LayerTable = {
+    layers: [
+      { name: 'types', folders: ['domain'] },
+      { name: 'core', folders: ['routing'] },
+      { name: 'edge', folders: ['queue'] },
+    ],
+    pure: ['domain', 'routing'],
+  };
 
-  it('domain imports nothing of ours', () => {
-    const offenders = all
-      .filter((f) => folder(f.file) === 'domain' && f.imports.some((i) => i.startsWith('.') && !i.startsWith('./')))
-      .map((f) => f.file);
-    expect(offenders).toEqual([]);
-  });
-
-  const PURE_FILES = [
-    'dlr/parse-receipt.ts',
-    'dlr/decide-reports.ts',
-    'dlr/normalize-message-id.ts',
-    'dlr/escape-codes.ts',
-    'config/schema.ts',
-    'config/validate.ts',
-    'config/check-config.ts',
-    'config/kannel-integer.ts',
-    'config/config-diff.ts',
-    'config/path-prefix.ts',
-    'admin/path-prefix.ts',
-    'smpp/throttle-backoff.ts',
-    'messages/prepare-submission.ts',
-    'messages/authenticate.ts',
-    'messages/token-bucket.ts',
-    'messages/quota-periods.ts',
-    'security/rate-limit-client.ts',
-    'security/ip-rules.ts',
-    'security/password-hash.ts',
-    'security/outbound-policy.ts',
-    'security/status-access.ts',
-    'observability/log-throttle.ts',
-    'observability/redact-url.ts',
-    'observability/state-changes.ts',
-    'admin/escape-markup.ts',
-    'admin/kannel-reply.ts',
-    'admin/kannel-status.ts',
-    'admin/kannel-store-status.ts',
-  ];
-  const pure = all.filter((f) => ['routing', 'encoding'].includes(folder(f.file)) || PURE_FILES.includes(f.file));
-
-  it('the pure core (routing, encoding, receipt parsing, config, access rules) imports no edge and no I/O library', () => {
-    expect(pure.length).toBeGreaterThan(16);
-    const edges = [
-      '/http/',
-      '/queue/',
-      '/smpp/',
-      '/redis/',
-      '/links/',
-      '/simulator/',
-      '/mo/',
-      'ioredis',
-      'bullmq',
-      'fastify',
-      'node:net',
-      'node:fs',
-      'node:http',
-      'node:dns',
+  it('an upward import, and a sideways one through a loop', () => {
+    const tree: SourceFile[] = [
+      { path: 'routing/route.ts', text: "import { x } from '../queue/producer.js';\n" },
+      { path: 'queue/producer.ts', text: "import type { R } from '../routing/route.js';\nexport const x = 1;\n" },
     ];
-    // Address arithmetic from node:net (BlockList, isIP) opens no socket; nothing else of node:net is allowed.
-    const netArithmetic = (f: { file: string }): boolean =>
-      !/import\s*{[^}]*}\s*from\s*'node:net'/.test(readFileSync(join(SRC, f.file), 'utf8')) ||
-      /import\s*{\s*(BlockList|isIP)(\s*,\s*(BlockList|isIP))?\s*}\s*from\s*'node:net'/.test(readFileSync(join(SRC, f.file), 'utf8'));
-    const offenders = pure.flatMap((f) =>
-      f.imports.filter((i) => edges.some((e) => i.includes(e)) && !(i === 'node:net' && netArithmetic(f))).map((i) => `${f.file} → ${i}`),
-    );
-    expect(offenders).toEqual([]);
+    expect(layerViolations(tree, small)).toEqual(['routing/route.ts → queue/producer.ts (routing may not import queue)']);
+    expect(folderCycles(tree)).toEqual([['queue', 'routing', 'queue']]);
+  });
+
+  it('a folder with no layer', () => {
+    expect(
+      unlistedFolders(
+        [
+          { path: 'extra/thing.ts', text: '' },
+          { path: 'domain/a.ts', text: '' },
+        ],
+        small,
+      ),
+    ).toEqual({
+      unlisted: ['extra'],
+      missing: ['queue', 'routing'],
+    });
+  });
+
+  it('a pure file that does I/O, directly or through an impure module', () => {
+    const tree: SourceFile[] = [
+      { path: 'routing/a.ts', text: "import { Redis } from 'ioredis';\n" },
+      { path: 'routing/b.ts', text: "import { connect } from 'node:net';\nimport { isIP } from 'node:net';\n" },
+      { path: 'queue/c.ts', text: '/**\n * Pure. Says so.\n */\n' + "import { readFileSync } from 'node:fs';\n" },
+      { path: 'queue/d.ts', text: 'export const d = 1;\n' },
+      {
+        path: 'routing/e.ts',
+        text: "import { d } from '../queue/d.js';\nimport type { T } from '../queue/d.js';\nimport { BlockList } from 'node:net';\n",
+      },
+    ];
+    expect(pureViolations(tree, small)).toEqual([
+      'routing/a.ts → ioredis (I/O library)',
+      'routing/b.ts → node:net (sockets)',
+      'queue/c.ts → node:fs (I/O library)',
+      'routing/e.ts → queue/d.ts (not pure)',
+    ]);
   });
 });

@@ -7,7 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import type { AdminRefusalCode } from '../../../src/admin/admin-access.js';
-import type { AdminErrorCode } from '../../../src/admin/api-routes.js';
+import type { AdminErrorCode } from '../../../src/admin/api-schemas.js';
 import {
   type AccountViewSchema,
   ActionResultSchema,

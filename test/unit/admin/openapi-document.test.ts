@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_ERRORS } from '../../../src/admin/api-routes.js';
+import { ADMIN_ERRORS } from '../../../src/admin/api-schemas.js';
 import { documentedOperations, openApiDocument } from '../../../src/admin/openapi-document.js';
 import { API_ERRORS } from '../../../src/http/api-errors.js';
 

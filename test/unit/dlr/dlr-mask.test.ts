@@ -8,7 +8,7 @@ import {
   registeredDelivery,
   wants,
 } from '../../../src/dlr/dlr-mask.js';
-import type { ReceiptState } from '../../../src/dlr/parse-receipt.js';
+import type { ReceiptState } from '../../../src/domain/message-record.js';
 
 describe('dlr-mask bits', () => {
   it('are the values of Kannel gw/dlr.h', () => {

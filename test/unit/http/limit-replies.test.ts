@@ -1,7 +1,7 @@
 /** What a client hears when a limit refuses its request (limit-replies.ts): Kannel's way on sendsms. */
 import { describe, expect, it } from 'vitest';
 import { kannelLimitReply, retryAfterSeconds } from '../../../src/http/limit-replies.js';
-import type { LimitRefusal } from '../../../src/messages/limit-gate.js';
+import type { LimitRefusal } from '../../../src/accounts/limit-gate.js';
 
 const refusal = (reason: LimitRefusal['reason'], retryAfterMs: number | undefined): LimitRefusal => ({ reason, retryAfterMs, detail: '' });
 

@@ -4,7 +4,9 @@
  * errors are retried; link trouble is not the message's fault.
  */
 import { describe, it, expect } from 'vitest';
-import { classifyOutcomes, type AcceptedPart, type SendResult } from '../../../src/links/classify-outcomes.js';
+import { classifyOutcomes } from '../../../src/links/classify-outcomes.js';
+import { type SendResult } from '../../../src/domain/delivery.js';
+import { type AcceptedPart } from '../../../src/domain/delivery.js';
 import type { SubmitOutcome } from '../../../src/smpp/bind.js';
 
 const acc = (id: string): SubmitOutcome => ({ kind: 'accepted', messageId: id });

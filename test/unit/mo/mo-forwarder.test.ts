@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MoCallbackError, MoRequestError } from '../../../src/mo/mo-errors.js';
 import { DEFAULT_DENY_HOSTS, DEFAULT_DENY_NETWORKS } from '../../../src/config/schema.js';
-import type { HttpCall, HttpCallResult } from '../../../src/http/http-call.js';
-import { OutboundGuards } from '../../../src/http/outbound-guard.js';
+import type { HttpCall, HttpCallResult } from '../../../src/http-client/http-call.js';
+import { OutboundGuards } from '../../../src/http-client/outbound-guard.js';
 import { MoForwarder, type HttpSend } from '../../../src/mo/mo-forwarder.js';
 import { OutboundPolicies } from '../../../src/security/outbound-policy.js';
 import { moRetryDelayMs } from '../../../src/mo/mo-queue.js';

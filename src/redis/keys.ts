@@ -1,4 +1,18 @@
-/** Names of the queues and keys switchboard keeps in Redis; one place, so nothing else spells them. */
+/**
+ * Every name switchboard gives to something in Redis: the bullmq queues, the keys it keeps beside them, and the one
+ * key of bullmq's own layout it reads. One place, like bullmq's queue-keys.ts, so nothing else spells a name
+ * (test/unit/redis/keys.test.ts greps src/ for strays). Every key starts with the configured prefix.
+ */
+
+/** bullmq queue of receipts waiting to be matched again (they came before their submit's record). */
+export const RECEIPT_QUEUE = 'receipts';
+
+/** bullmq queue of reports to clients (dlr-url, callbackUrl). */
+export const CALLBACK_QUEUE = 'callbacks';
+
+/** bullmq queue of MO messages waiting for their service (keys `<prefix>:mo:*`, bullmq's own layout). */
+export const MO_QUEUE = 'mo';
+
 /** bullmq job name of a batch of messages in a route queue. */
 export const BATCH_JOB_NAME = 'sms';
 
@@ -18,6 +32,14 @@ export function routeKeyOfQueue(queueName: string): string {
  */
 export function bullmqJobKey(prefix: string, queueName: string, jobId: string): string {
   return `${prefix}:${queueName}:${jobId}`;
+}
+
+/**
+ * The sorted set bullmq keeps a queue's prioritized jobs in (score: priority × 2^32 + a counter). Read only, for
+ * the age of a route's oldest waiting message in each priority (queue/route-inspector.ts).
+ */
+export function bullmqPrioritizedKey(prefix: string, queueName: string): string {
+  return `${prefix}:${queueName}:prioritized`;
 }
 
 export class RedisKeys {
@@ -74,21 +96,86 @@ export class RedisKeys {
   commit(id: string): string {
     return `${this.prefix}:commit:${id}`;
   }
+  /** Counter: the next concatenation reference for a receiver (long messages' UDH or SAR reference). */
   concatRef(to: string): string {
     return `${this.prefix}:ref:${to}`;
   }
-  /** String, expiring: a rate limit's token bucket (GCRA arrival time, ms; messages/limit-gate.ts). */
+  /** String, expiring: a rate limit's token bucket (GCRA arrival time, ms; accounts/limit-gate.ts). */
   clientRateBucket(client: string): string {
     return `${this.prefix}:lim:ip:${client}`;
   }
+  /** String, expiring: an account's request-rate bucket. */
   accountRequestBucket(username: string): string {
     return `${this.prefix}:lim:req:${username}`;
   }
+  /** String, expiring: an account's max-tps bucket. */
   accountTpsBucket(username: string): string {
     return `${this.prefix}:lim:tps:${username}`;
   }
   /** String, expiring: SMS an account sent in a quota period (`2026-12-01` or `2026-12`). */
   accountQuota(username: string, period: string): string {
     return `${this.prefix}:lim:q:${username}:${period}`;
+  }
+}
+
+/** Parts of one concatenated MO: sender, receiver, reference size, reference and total, as Kannel groups them. */
+export interface GroupIdentity {
+  readonly from: string;
+  readonly to: string;
+  readonly refBits: 8 | 16;
+  readonly ref: number;
+  readonly total: number;
+}
+
+/** The keys of MO reassembly (mo/mo-reassembly-store.ts). */
+export class MoKeys {
+  /** Everything of the reassembly lives under this, apart from bullmq's `<prefix>:mo:` namespace. */
+  readonly base: string;
+  constructor(readonly prefix: string) {
+    this.base = `${prefix}:mo-reassembly`;
+  }
+
+  /** Addresses are percent-encoded so a ':' in an alphanumeric sender cannot make two groups share a key. */
+  groupId(g: GroupIdentity): string {
+    return `${g.refBits}:${g.ref}:${g.total}:${encodeURIComponent(g.from)}:${encodeURIComponent(g.to)}`;
+  }
+
+  /** Hash seq → stored part of a group still waiting for parts. */
+  get groupPrefix(): string {
+    return `${this.base}:group:`;
+  }
+  group(groupId: string): string {
+    return `${this.groupPrefix}${groupId}`;
+  }
+
+  /** Sorted set: group key scored by when its first part arrived (ms), for the sweeper. */
+  get groups(): string {
+    return `${this.base}:groups`;
+  }
+
+  /** Hash seq → digest of the parts of the last group handed on under this identity, to drop late duplicates. */
+  get donePrefix(): string {
+    return `${this.base}:done:`;
+  }
+  done(groupId: string): string {
+    return `${this.donePrefix}${groupId}`;
+  }
+
+  /** Hash seq → stored part of a group taken out of reassembly and not yet confirmed in the MO queue. */
+  get readyPrefix(): string {
+    return `${this.base}:ready:`;
+  }
+  ready(moId: string): string {
+    return `${this.readyPrefix}${moId}`;
+  }
+
+  /** A ready hash whose parts could not be read, set aside for a person to look at (never expires). */
+  corrupt(moId: string): string {
+    return `${this.base}:corrupt:${moId}`;
+  }
+
+  /** Sorted set: MO id of each ready hash, scored by when it was taken (ms), to recover after a crash. */
+  get readyIndex(): string {
+    return `${this.base}:ready`;
   }
 }

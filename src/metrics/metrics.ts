@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import type { AccountView, LinkView, RouteView } from '../domain/admin-views.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 /** Latency buckets (seconds) for SMPP submits and Redis round trips: 0.5 ms to 10 s. */
 const FAST = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];

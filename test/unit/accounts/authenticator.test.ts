@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Authenticator } from '../../../src/messages/authenticator.js';
+import { Authenticator } from '../../../src/accounts/authenticator.js';
 import { hashPassword } from '../../../src/security/password-hash.js';
 import { PasswordVerifier } from '../../../src/security/password-verifier.js';
 import { makeAccount } from '../domain-builders.js';

@@ -1,6 +1,6 @@
 /** Quota periods are the UTC day and month (quota-periods.ts). */
 import { describe, expect, it } from 'vitest';
-import { quotaPeriods } from '../../../src/messages/quota-periods.js';
+import { quotaPeriods } from '../../../src/accounts/quota-periods.js';
 
 describe('quotaPeriods', () => {
   it('names the UTC day and month and when each ends', () => {

@@ -6,7 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { AccountView } from '../domain/admin-views.js';
-import type { RedisKeys } from '../queue/queue-names.js';
+import type { RedisKeys } from '../redis/keys.js';
 
 export type AccountCounter = 'accepted' | 'refused' | 'delivered' | 'failed';
 

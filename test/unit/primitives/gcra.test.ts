@@ -1,6 +1,6 @@
 /** The GCRA token bucket behind the rate limits and max-tps (token-bucket.ts): refuse mode, pace mode, bursts. */
 import { describe, expect, it } from 'vitest';
-import { bucketRule, messageDelays, reserve, type BucketRule } from '../../../src/messages/token-bucket.js';
+import { bucketRule, messageDelays, reserve, type BucketRule } from '../../../src/primitives/gcra.js';
 
 const NOW = 1_000_000;
 

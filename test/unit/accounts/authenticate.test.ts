@@ -3,7 +3,7 @@
  * checked before the password: admit() is everything but the password.
  */
 import { describe, expect, it } from 'vitest';
-import { admit, compileAccounts } from '../../../src/messages/authenticate.js';
+import { admit, compileAccounts } from '../../../src/accounts/authenticate.js';
 import { makeAccount } from '../domain-builders.js';
 
 describe('admit (authorise_username, address first)', () => {

@@ -1,0 +1,69 @@
+/**
+ * The request bodies of the JSON API on the sendsms port, as TypeBox schemas: the route validates with them, the
+ * OpenAPI document shows them, and the request type is derived from them. Pure.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
+
+export const MessageRequestSchema = Type.Object(
+  {
+    to: Type.Union(
+      [
+        Type.String({ minLength: 1, maxLength: 32 }),
+        Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 1000 }),
+      ],
+      {
+        description: 'Receiver number, or a list of them (one message each)',
+      },
+    ),
+    from: Type.Optional(Type.String({ minLength: 1, maxLength: 21, description: 'Sender: digits, +digits, or an alphanumeric name' })),
+    text: Type.Optional(
+      Type.String({
+        maxLength: 65_535,
+        description: 'The text (Unicode); sent as GSM 7-bit when it fits, else UCS-2, unless `coding` says otherwise',
+      }),
+    ),
+    binary: Type.Optional(
+      Type.Intersect([Hex, Type.String({ maxLength: 131_070 })], {
+        description: 'Binary payload (hex), instead of text; sent with 8-bit coding',
+      }),
+    ),
+    coding: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('gsm7'), Type.Literal('ucs2'), Type.Literal('binary')], {
+        description: 'auto (default): GSM 7-bit when the text fits, else UCS-2',
+      }),
+    ),
+    udh: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 280 })], { description: 'User data header (hex), UDHL first' })),
+    smsc: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "smsc-id for routing, as Kannel's `smsc`" })),
+    mclass: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+    validity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes the message stays valid' })),
+    deferred: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes to defer delivery by' })),
+    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+    pid: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+    dlrMask: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 31,
+        description: 'Kannel dlr-mask bits: 1 delivered, 2 failed, 4 buffered, 8 SMSC accepted, 16 SMSC rejected',
+      }),
+    ),
+    dlrUrl: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'Kannel-style callback URL with %-escapes' })),
+    callbackUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        maxLength: 2048,
+        description: 'Reports are POSTed here as JSON (every report unless dlrMask narrows it)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SendRequestSchema = Type.Union([
+  MessageRequestSchema,
+  Type.Object({ messages: Type.Array(MessageRequestSchema, { minItems: 1, maxItems: 1000 }) }, { additionalProperties: false }),
+]);
+
+export type MessageRequest = Static<typeof MessageRequestSchema>;
+export type SendRequest = Static<typeof SendRequestSchema>;

@@ -1,0 +1,36 @@
+--[[
+  Matches a receipt and records it in one step. The correlation (a string of lines, one per submit: a plain string
+  costs a third of a list's memory, and a second line is rare) holds "messageId part receiver" for every submit that
+  got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
+  matches the receipt's handset wins, else the oldest, as Kannel's store does. A final receipt removes its entry.
+  KEYS: correlation list. ARGV: handset digits, state, final (1/0), now, lifetime ms, record key prefix, detail.
+  Returns false (no correlation), {id, part} (the record expired), or {id, part, ...record fields}.
+]]
+local stored = redis.call('get', KEYS[1])
+if not stored then return false end
+local entries = {}
+for e in string.gmatch(stored, '[^\n]+') do entries[#entries + 1] = e end
+if #entries == 0 then return false end
+local at = 1
+local want = ARGV[1]
+if #want >= 6 then
+  for k, e in ipairs(entries) do
+    local dest = string.match(e, '^%S+ %S+ (%d*)$')
+    if dest and #dest >= 6 and string.sub(dest, -9) == string.sub(want, -9) then at = k break end
+  end
+end
+local pick = entries[at]
+local id, part = string.match(pick, '^(%S+) (%S+)')
+if ARGV[3] == '1' then
+  table.remove(entries, at)
+  if #entries == 0 then redis.call('del', KEYS[1])
+  else redis.call('set', KEYS[1], table.concat(entries, '\n'), 'keepttl') end
+end
+local msg = ARGV[6] .. id
+if redis.call('exists', msg) == 0 then return {id, part} end
+local line = cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]})
+redis.call('hset', msg, 'r' .. part, ARGV[2], 'U', ARGV[4], 'h', (redis.call('hget', msg, 'h') or '') .. line .. '\n')
+redis.call('pexpire', msg, ARGV[5])
+local out = {id, part}
+for _, v in ipairs(redis.call('hgetall', msg)) do out[#out + 1] = v end
+return out
