@@ -8,10 +8,10 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AdminServer } from './admin/admin-server.js';
-import type { ConfigDiff } from './config/config-diff.js';
+import { wholesaleRemovals, type ConfigDiff } from './config/config-diff.js';
 import type { Config } from './config/config.js';
 import { ConfigError } from './config/config-error.js';
-import { ConfigReloader } from './control/config-reload.js';
+import { ConfigReloader, type ReloadOptions } from './control/config-reload.js';
 import type { GatewayOperations } from './control/gateway-operations.js';
 import { healthView } from './control/health-view.js';
 import type { LinkFleet } from './control/link-fleet.js';
@@ -36,11 +36,11 @@ import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
 import { refreshProcessMetrics } from './metrics/process-counters.js';
 import { batchLimit } from './queue/batch-limit.js';
-import { watchOrphanRoutes } from './queue/orphan-routes.js';
 import { Producer } from './queue/producer.js';
 import { RedisKeys } from './redis/keys.js';
 import { RouteDirectory } from './queue/route-directory.js';
 import { RouteInspector } from './queue/route-inspector.js';
+import { RouteRehomer } from './queue/route-rehoming.js';
 import { waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { createProcessClients } from './redis/process-clients.js';
@@ -105,6 +105,7 @@ export class App {
   private readonly linksById = new Map<string, Link>();
   private readonly fleet: LinkFleet;
   private readonly reloader: ConfigReloader;
+  private readonly rehomer: RouteRehomer;
   private readonly authenticator: Authenticator;
   private readonly outbound: OutboundPolicies;
   readonly simulator: SmscSimulator | undefined;
@@ -271,7 +272,7 @@ export class App {
       accounts: this.accountStats,
       shuttingDown: () => this.shuttingDown,
       shutdown: () => (opts.shutdown ?? ((): void => void this.stop()))(),
-      reload: (who) => this.reloader.reload(who),
+      reload: (who, force) => this.reloader.reload(who, { force }),
       callbackCounts: () => this.callbacks.counts(),
       lookup: http.lookup,
       redis: storeRedis,
@@ -296,6 +297,16 @@ export class App {
         }),
       logger,
     );
+    this.rehomer = new RouteRehomer({
+      producer: this.producer,
+      marker: this.store,
+      redis: storeRedis,
+      keys,
+      directory: this.directory,
+      links: () => this.current.links,
+      nodeId: this.nodeId,
+      logger,
+    });
     const reloadConfig = opts.reloadConfig;
     this.reloader = new ConfigReloader({
       load: () => {
@@ -311,6 +322,13 @@ export class App {
         return reloadConfig();
       },
       running: () => this.current,
+      refusals: async (next) => [
+        ...wholesaleRemovals(this.current, next),
+        ...(await this.rehomer.stranded(next.links)).map(
+          (s) => `${s.messages} messages waiting in route ${s.route} would have no link that may carry them`,
+        ),
+      ],
+      declare: (next) => this.rehomer.declareCurrent(next.links),
       apply: (next, diff) => this.applyConfig(next, diff),
       bus: this.bus,
       nodeId: this.nodeId,
@@ -349,8 +367,8 @@ export class App {
   }
 
   /** Re-reads the configuration file and applies it here and in every process sharing the Redis (SIGHUP, admin API). */
-  reload(who: string): Promise<ActionResult> {
-    return this.reloader.reload(who);
+  reload(who: string, opts: ReloadOptions = {}): Promise<ActionResult> {
+    return this.reloader.reload(who, opts);
   }
 
   /**
@@ -370,17 +388,8 @@ export class App {
     this.mo.setServices(applied.services);
     this.cluster.setLinks(applied.links);
     if (!this.roles.links) return;
-    await this.fleet.apply(diff);
-    // A route whose every link is gone now: its messages are routed again with the new links (or failed).
-    if (diff.removed.length > 0 || diff.changed.length > 0) {
-      await watchOrphanRoutes(this.directory, {
-        producer: this.producer,
-        marker: this.store,
-        outcomes: this.reports,
-        links: applied.links,
-        logger: this.log,
-      });
-    }
+    // Routes of removed and changed links are held while the links change, then routed again with the new links.
+    await this.rehomer.switchLinks(new Set([...diff.removed, ...diff.changed].map((l) => l.id)), () => this.fleet.apply(diff));
   }
 
   /** Link and bind states across every gateway process, for /health and the links API. */
@@ -406,13 +415,7 @@ export class App {
     this.metricsPublisher.start();
     await this.cluster.start();
     if (this.roles.links) {
-      await watchOrphanRoutes(this.directory, {
-        producer: this.producer,
-        marker: this.store,
-        outcomes: this.reports,
-        links: this.config.links,
-        logger: this.log,
-      });
+      await this.rehomer.start();
       this.callbacks.start();
       this.receipts.start();
       await this.mo.start();
@@ -467,6 +470,7 @@ export class App {
     await this.receipts.close();
     await this.callbacks.close();
     await this.accountStats.close();
+    this.rehomer.stop();
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();

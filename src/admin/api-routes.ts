@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../config/config-error.js';
 import { UnknownError, type ActionResult, type AdminBackend } from '../domain/admin-views.js';
 import type { AdminNeed } from './admin-access.js';
-import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, type AdminErrorCode } from './api-schemas.js';
+import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, ReloadQuery, type AdminErrorCode } from './api-schemas.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
 export type AdminAuthorizer = (
@@ -106,9 +106,9 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       return who === undefined ? reply : act(reply, () => backend.move(req.params.key, req.body.smsc, who));
     },
   );
-  app.post('/api/v1/reload', async (req, reply) => {
+  app.post<{ Querystring: Static<typeof ReloadQuery> }>('/api/v1/reload', { schema: { querystring: ReloadQuery } }, async (req, reply) => {
     const who = await actor(req, reply);
-    return who === undefined ? reply : act(reply, () => backend.reload(who));
+    return who === undefined ? reply : act(reply, () => backend.reload(who, req.query.force === '1' || req.query.force === 'true'));
   });
 
   app.get<{ Querystring: Static<typeof ExplainQuery> }>(

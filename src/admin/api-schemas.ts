@@ -326,6 +326,16 @@ export const PeekQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+export const ReloadQuery = Type.Object(
+  {
+    force: Type.Optional(
+      Type.Union([Type.Literal('1'), Type.Literal('true'), Type.Literal('0'), Type.Literal('false')], {
+        description: 'Apply a file the checks refuse: one that removes every link or account, or leaves waiting messages without a link',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export const ExplainQuery = Type.Object(
   { account: Id, to: Type.String({ minLength: 1, maxLength: 32 }), smsc: Type.Optional(Id) },
   { additionalProperties: false },

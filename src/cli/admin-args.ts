@@ -45,7 +45,8 @@ export const ADMIN_USAGE = `commands on a running gateway (its admin-port's JSON
   link stop LINK              unbind and keep it down
   link start LINK
   link drain LINK             take no new messages, finish the window
-  reload                      re-read the configuration file (a bad one is refused, the running one kept)
+  reload [--force]            re-read the configuration file (a bad one is refused, the running one kept; one
+                              that removes every link or account, or leaves messages without a link, only with --force)
   explain --url URL ...       explain (see above) asked of the running gateway: adds each link's health and
                               queued messages; online whenever --url or SWITCHBOARD_URL is set and --config is not
   ROUTE is a route key (16 hex digits, from queues) or a prefix of one that names a single route.
@@ -65,7 +66,7 @@ export type AdminCommand =
   | { readonly kind: 'status' }
   | { readonly kind: 'links' }
   | { readonly kind: 'queues' }
-  | { readonly kind: 'reload' }
+  | { readonly kind: 'reload'; readonly force: boolean }
   | {
       readonly kind: 'peek';
       readonly route: string;
@@ -237,12 +238,17 @@ function command(argv: readonly string[]): Parsed {
   switch (name) {
     case 'status':
     case 'links':
-    case 'queues':
-    case 'reload': {
+    case 'queues': {
       const form = `switchboard ${name} [--url URL] [--json]`;
       const { values, positionals } = parse(rest, {}, form);
       exactly(positionals, 0, form);
       return { command: { kind: name }, values };
+    }
+    case 'reload': {
+      const form = 'switchboard reload [--force] [--url URL] [--json]';
+      const { values, positionals } = parse(rest, { force: { type: 'boolean' } }, form);
+      exactly(positionals, 0, form);
+      return { command: { kind: 'reload', force: values.force === true }, values };
     }
     case 'queue': {
       const [sub, ...tail] = rest;

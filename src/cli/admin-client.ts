@@ -121,8 +121,9 @@ export class AdminClient {
     return this.#call('POST', `routes/${encodeURIComponent(route)}/move`, ActionReply, { body: { smsc } });
   }
 
-  reload(): Promise<Reply<ActionResult>> {
-    return this.#call('POST', 'reload', ActionReply, { body: {} });
+  /** `force`: apply a file the gateway's checks refuse (no link, no account, messages left without a link). */
+  reload(force = false): Promise<Reply<ActionResult>> {
+    return this.#call('POST', 'reload', ActionReply, { body: {}, ...(force ? { query: { force: '1' } } : {}) });
   }
 
   explain(account: string, to: string, smsc: string | undefined): Promise<Reply<RouteExplanation<LiveLinkExplanation>>> {

@@ -120,7 +120,7 @@ export class AdminCommandRunner {
       case 'link':
         return this.#action(c, await client.linkAction(c.link, c.action));
       case 'reload':
-        return this.#action(c, await client.reload());
+        return this.#action(c, await client.reload(c.force));
       case 'explain': {
         const r = await client.explain(c.account, c.to, c.smsc);
         this.#print(r, () => renderExplanation(r.value, LIVE_LINK_COLUMNS));

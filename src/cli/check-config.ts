@@ -4,13 +4,13 @@
  * and accounts, duplicates). Exit codes let a deploy script tell the cases apart: a file with warnings still starts.
  */
 import { ConfigError, formatProblem } from '../config/config-error.js';
-import { byPlace, checkConfig, formatWarning } from '../config/check-config.js';
+import { byPlace, checkConfig, formatWarning, missingEssentials } from '../config/check-config.js';
 import { loadConfigFile } from '../config/load-config.js';
 
 export const CHECK_CONFIG_EXIT = {
   /** Valid, nothing to say. */
   clean: 0,
-  /** Invalid: `start` would refuse it. */
+  /** Invalid (or with no link or no account): `start` would refuse it. */
   invalid: 1,
   /** Valid, with warnings: `start` runs it and logs them. */
   warnings: 3,
@@ -27,6 +27,8 @@ export function checkConfigFile(file: string, env: Readonly<Record<string, strin
   let loaded;
   try {
     loaded = loadConfigFile(file, env);
+    const missing = missingEssentials(loaded.config, loaded.source);
+    if (missing.length > 0) throw new ConfigError(missing);
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     const lines = e.problems.map((p) => `error: ${formatProblem(p)}`);

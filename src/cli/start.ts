@@ -17,8 +17,8 @@ import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { App, type AppRoles } from '../app.js';
 import type { Config } from '../config/config.js';
-import { checkConfig, formatWarning } from '../config/check-config.js';
-import { formatProblem } from '../config/config-error.js';
+import { checkConfig, formatWarning, missingEssentials } from '../config/check-config.js';
+import { ConfigError, formatProblem } from '../config/config-error.js';
 import { loadConfigFile } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { describeTarget, parseRedisUrl, type RedisTarget } from '../redis/connect.js';
@@ -87,6 +87,8 @@ class LinksChild {
 export async function start(opts: StartOptions): Promise<void> {
   const loaded = loadConfigFile(opts.configFile);
   const { config } = loaded;
+  const missing = missingEssentials(config, loaded.source);
+  if (missing.length > 0) throw new ConfigError(missing);
   const role: StartRole = opts.role ?? ((opts.processes ?? (availableParallelism() >= 2 ? 2 : 1)) === 2 ? 'http' : 'all');
   const log = createLogger(config.log.level).child(role === 'all' ? {} : { role });
   if (role !== 'links') {

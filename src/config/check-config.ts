@@ -206,6 +206,21 @@ interface Locate {
 }
 
 /** Every warning about a valid configuration, in file and line order. */
+/**
+ * A file with no link or no account configures a gateway that can send nothing: most often an empty or cut-short
+ * file. Valid as YAML, refused by check-config and start (a reload applies one only when forced).
+ */
+export function missingEssentials(config: Config, source: ConfigSource): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  if (config.links.length === 0)
+    out.push(problemAt(source, ['links'], 'no link is configured (YAML links:, Kannel group = smsc): a gateway needs at least one'));
+  if (config.accounts.length === 0)
+    out.push(
+      problemAt(source, ['accounts'], 'no account is configured (YAML accounts:, Kannel group = sendsms-user): a gateway needs at least one'),
+    );
+  return out;
+}
+
 export function checkConfig(config: Config, source: ConfigSource): ConfigWarning[] {
   const at: Locate = {
     warn: (path, code, message, suggestion) => ({ ...problemAt(source, path, message), code, suggestion }),

@@ -3,6 +3,7 @@
  * which other settings differ (those take effect at the next restart: ports, Redis, queue tuning and the like are
  * held by servers and connections that a reload does not rebuild).
  */
+import { createHash } from 'node:crypto';
 import type { Link } from '../domain/link.js';
 import type { Config } from './config.js';
 
@@ -26,6 +27,11 @@ function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
+}
+
+/** One short string for a links configuration: equal for equal links whatever their key order. */
+export function linksFingerprint(links: readonly Link[]): string {
+  return createHash('sha1').update(canonical(links)).digest('hex').slice(0, 16);
 }
 
 export function diffConfig(running: Config, next: Config): ConfigDiff {
@@ -64,4 +70,17 @@ export function describeDiff(d: ConfigDiff): string {
   if (d.servicesChanged) parts.push('services replaced');
   if (d.needRestart.length) parts.push(`changes to ${d.needRestart.join(', ')} take effect at the next restart`);
   return parts.length ? parts.join('; ') : 'nothing changed';
+}
+
+/**
+ * What a reload to `next` would take away wholesale: every link, or every account. A file cut short or emptied by
+ * mistake is valid YAML; a reload applies it only when forced.
+ */
+export function wholesaleRemovals(running: Config, next: Config): string[] {
+  const out: string[] = [];
+  if (running.links.length > 0 && next.links.length === 0)
+    out.push(`the file has no link, so all ${running.links.length} would be removed (an empty or cut-short file?)`);
+  if (running.accounts.length > 0 && next.accounts.length === 0)
+    out.push(`the file has no account, so all ${running.accounts.length} would be removed (an empty or cut-short file?)`);
+  return out;
 }

@@ -4,6 +4,11 @@
  * bus, so every other gateway process sharing the Redis re-reads its own file and applies it too (the links child
  * of this gateway, the other gateways of a cluster), and applied here.
  *
+ * A file that would leave the gateway without any link or any account (an empty or truncated file, most likely), or
+ * would leave waiting messages without a link that may carry them, is refused unless the operator asks for it
+ * explicitly (`force`: `switchboard reload --force`, `POST /api/v1/reload?force=1`; SIGHUP never forces). Those
+ * messages then wait, shown as having no link, until a later reload gives them one.
+ *
  * Reloads are applied one at a time: a second request waits for the first, so two never interleave their link
  * changes.
  */
@@ -17,10 +22,19 @@ export interface ReloadBus {
   on(event: 'reload', listener: (arg: string) => void): unknown;
 }
 
+export interface ReloadOptions {
+  /** Apply a file the checks refuse (it removes every link or account, or leaves messages without a link). */
+  readonly force?: boolean;
+}
+
 export interface ConfigReloaderDeps {
   /** Reads and validates the file again; throws ConfigError naming what is wrong. */
   readonly load: () => Config;
   readonly running: () => Config;
+  /** What the next configuration would do that a reload refuses without `force` (empty: nothing). */
+  readonly refusals: (next: Config, diff: ConfigDiff) => Promise<readonly string[]>;
+  /** Says to every process that `next` is now the running configuration, before it is announced and applied. */
+  readonly declare: (next: Config) => Promise<void>;
   /** Makes `next` the running configuration; `diff` says what changed. */
   readonly apply: (next: Config, diff: ConfigDiff) => Promise<void>;
   readonly bus: ReloadBus;
@@ -45,19 +59,26 @@ export class ConfigReloader {
     });
   }
 
-  /** Reloads here and, when it worked, in every other process. A bad file throws its ConfigError. */
-  reload(who: string): Promise<ActionResult> {
-    return this.run(who, true);
+  /**
+   * Reloads here and, when it worked, in every other process. A bad file throws its ConfigError; a valid one the
+   * checks refuse is answered `ok: false`, with what it would have done, and changes nothing.
+   */
+  reload(who: string, opts: ReloadOptions = {}): Promise<ActionResult> {
+    return this.run(who, true, opts.force === true);
   }
 
-  private run(who: string, announce: boolean): Promise<ActionResult> {
-    const next = this.chain.then(() => this.once(who, announce));
+  /**
+   * `announce`: this process took the reload (the others follow it, and apply what it checked). `force`: apply what
+   * the checks refuse.
+   */
+  private run(who: string, announce: boolean, force = false): Promise<ActionResult> {
+    const next = this.chain.then(() => this.once(who, announce, force));
     this.chain = next.catch(() => undefined);
     return next;
   }
 
   /** Every failure is logged here, once; callers only pass it on (the API's reply, SIGHUP has nobody to tell). */
-  private async once(who: string, announce: boolean): Promise<ActionResult> {
+  private async once(who: string, announce: boolean, force: boolean): Promise<ActionResult> {
     const log = this.deps.logger;
     let loaded: Config;
     try {
@@ -67,6 +88,19 @@ export class ConfigReloader {
       throw e;
     }
     const diff = diffConfig(this.deps.running(), loaded);
+    if (announce) {
+      const reasons = await this.deps.refusals(loaded, diff);
+      if (reasons.length > 0 && !force) {
+        log.error({ asked: who, reasons }, 'configuration reload refused: the running configuration is kept');
+        return {
+          action: 'reload',
+          ok: false,
+          detail: `refused: ${reasons.join('; ')}; the running configuration is kept (reload --force applies it anyway)`,
+        };
+      }
+      if (reasons.length > 0) log.warn({ asked: who, reasons }, 'configuration reload forced despite its checks');
+      await this.deps.declare(loaded);
+    }
     // The others are told first, so that every process changes its links at about the same time.
     if (announce) {
       await this.deps.bus

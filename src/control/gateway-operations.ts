@@ -32,7 +32,7 @@ export interface GatewayParts {
   /** Graceful shutdown of the gateway (this process and the links process it runs); a second call forces it. */
   readonly shutdown: () => void;
   /** Re-reads the configuration file here and asks every other process to: the outcome here. */
-  readonly reload: (who: string) => Promise<ActionResult>;
+  readonly reload: (who: string, force: boolean) => Promise<ActionResult>;
   /** Callbacks waiting and given up (the callback queue), for the status page. */
   readonly callbackCounts: () => Promise<{ queued: number; failed: number }>;
   readonly logger: Logger;
@@ -214,8 +214,8 @@ export class GatewayOperations implements AdminBackend {
     return this.done('move', who, `route ${route}: ${parts.join('; ')}`, { moved: r.moved, skippedActive: r.skippedActive });
   }
 
-  reload(who: string): Promise<ActionResult> {
-    return this.g.reload(who);
+  reload(who: string, force = false): Promise<ActionResult> {
+    return this.g.reload(who, force);
   }
 
   async setGatewayState(state: GatewayState, who: string): Promise<ActionResult> {

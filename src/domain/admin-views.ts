@@ -167,7 +167,8 @@ export interface AdminBackend {
   failedAction(route: string, action: 'retry' | 'remove', ids: readonly string[] | undefined, who: string): Promise<ActionResult>;
   /** The route's waiting messages routed again with another smsc-id. */
   move(route: string, smscId: string, who: string): Promise<ActionResult>;
-  reload(who: string): Promise<ActionResult>;
+  /** `force`: apply a file the checks refuse (no link, no account, or messages left without a link). */
+  reload(who: string, force?: boolean): Promise<ActionResult>;
   /** Kannel's suspend (nothing accepted or sent), isolate (no MO taken from SMSCs, MT still accepted), resume. */
   setGatewayState(state: 'running' | 'suspended' | 'isolated', who: string): Promise<ActionResult>;
   /** Kannel's shutdown: graceful (stop accepting, let windows drain, unbind); a second call forces the exit. */

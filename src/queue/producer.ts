@@ -133,12 +133,12 @@ export class Producer {
     return pending.map((p) => p.id);
   }
 
-  /** Puts messages that are already named (a retry, a move) into a route's queue as one job, with their state. */
   /** The id of a job requeue() will write: taken first, so the messages' records can name it before it runs. */
   nextJobId(): string {
     return this.ids.next(Date.now());
   }
 
+  /** Puts messages that are already named (a retry, a move) into a route's queue as one job, with their state. */
   async requeue(route: Route, data: BatchData, priority: number, delayMs = 0, batchId = this.nextJobId()): Promise<string> {
     if (!this.directory.get(route.key)) await this.directory.register(route);
     await this.queueFor(route.key).add(BATCH_JOB_NAME, data, {

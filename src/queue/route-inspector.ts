@@ -13,11 +13,11 @@ import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
-import { decodeBatch, encodeItems, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
+import { decodeBatch, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
 import { bullmqJobKey, bullmqPrioritizedKey, routeQueueName, type RedisKeys } from '../redis/keys.js';
 import type { RouteDirectory } from './route-directory.js';
-import { requeueItems, type QueuedMarker } from './route-moves.js';
+import { requeueItems, rerouteWaiting, whilePaused, type QueuedMarker, type RerouteCounts } from './route-moves.js';
 
 /** What the inspector needs of message records (the message store). */
 export interface FailedRecords extends QueuedMarker {
@@ -286,65 +286,20 @@ export class RouteInspector {
    * their new routes. The route is paused meanwhile (so no link takes a job half moved); jobs a link holds are left
    * alone and counted; messages the new smsc-id cannot route stay where they are.
    */
-  async move(key: string, smscId: string): Promise<{ moved: number; stayed: number; skippedActive: number }> {
+  async move(key: string, smscId: string): Promise<RerouteCounts> {
     this.route(key);
     const links = this.o.links();
-    const q = this.queue(key);
-    const pausedHere = await this.pause(key);
-    let moved = 0;
-    let stayed = 0;
-    try {
-      for (const section of ['prioritized', 'wait', 'delayed'] as const) {
-        let rank = 0;
-        for (;;) {
-          const jobs = (await q.getJobs([section], rank, rank + 49, true)) as Job<BatchData>[];
-          if (jobs.length === 0) break;
-          for (const job of jobs) {
-            const items = job.data?.m ? decodeBatch(job.data, key) : [];
-            const groups = new Map<string, { route: Route; items: BatchItem[] }>();
-            const keep: BatchItem[] = [];
-            for (const item of items) {
-              const decision = computeRoute(links, smscId, item.msg.to);
-              if (decision.kind === 'reject' || decision.route.key === key) {
-                keep.push(item);
-                continue;
-              }
-              const g = groups.get(decision.route.key) ?? { route: decision.route, items: [] };
-              g.items.push({ msg: { ...item.msg, smscId }, state: item.state });
-              groups.set(decision.route.key, g);
-            }
-            if (groups.size === 0) {
-              stayed += keep.length;
-              rank++;
-              continue;
-            }
-            for (const g of groups.values()) {
-              await requeueItems(
-                this.o.producer,
-                this.o.records,
-                g.route,
-                g.items,
-                `moved by an operator to smsc-id ${smscId} (route ${g.route.key})`,
-              );
-              moved += g.items.length;
-            }
-            const movedHere = items.length - keep.length;
-            await this.o.redis.hincrby(this.o.keys.routeStats(key), 'queued', -movedHere);
-            if (keep.length === 0) await job.remove();
-            else {
-              await job.updateData(encodeItems(keep));
-              stayed += keep.length;
-              rank++;
-            }
-          }
-        }
-      }
-    } finally {
-      if (pausedHere) await this.resume(key);
-    }
-    const held = (await q.getJobs(['active'], 0, MAX_HELD_JOBS_READ - 1, true)) as Job<BatchData>[];
-    const skippedActive = held.reduce((n, j) => n + (j.data?.m?.length ?? 0), 0);
-    return { moved, stayed, skippedActive };
+    return whilePaused(this.o.producer, key, () =>
+      rerouteWaiting(
+        { producer: this.o.producer, marker: this.o.records, redis: this.o.redis, keys: this.o.keys },
+        key,
+        (item) => {
+          const decision = computeRoute(links, smscId, item.msg.to);
+          return decision.kind === 'reject' ? 'stay' : { route: decision.route, msg: { ...item.msg, smscId } };
+        },
+        (to) => `moved by an operator to smsc-id ${smscId} (route ${to.key})`,
+      ),
+    );
   }
 }
 

@@ -4,12 +4,19 @@
  * failed messages again. Each message keeps its id; since the id no longer names the job it waits in, its record
  * says where it went (and lookups read the record first).
  *
- * New jobs are written before the old job is removed: a crash in between can send a message twice, never lose it.
+ * New jobs are written before the old job is removed (or shortened): a crash in between can send a message twice,
+ * never lose it.
  */
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { QueuedMessage } from '../domain/message.js';
+import type { RedisKeys } from '../redis/keys.js';
 import type { Route } from '../routing/compute-route.js';
-import { encodeItems, type BatchItem } from './batch-codec.js';
+import { decodeBatch, encodeItems, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
+
+/** Jobs read to count the messages links hold meanwhile (there are few). */
+const MAX_HELD_JOBS_READ = 200;
 
 /** Where moved messages are recorded (the message store). */
 export interface QueuedMarker {
@@ -43,5 +50,107 @@ export async function requeueItems(
       why,
     );
     await producer.requeue(route, encodeItems(list), priority, 0, jobId);
+  }
+}
+
+/** What becomes of one waiting message when its route's queue is routed again. */
+export type Reroute = { readonly route: Route; readonly msg: QueuedMessage } | 'stay';
+
+export interface RerouteDeps {
+  readonly producer: Producer;
+  readonly marker: QueuedMarker;
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+}
+
+export interface RerouteCounts {
+  readonly moved: number;
+  readonly stayed: number;
+  /** Messages in jobs a link held meanwhile: left alone (they are being sent). */
+  readonly skippedActive: number;
+}
+
+/**
+ * Routes every waiting message of a route's queue again with `decide`, and moves those that go elsewhere to the
+ * queues of their new routes (one job per route and priority); a job keeps the messages that stay. The caller
+ * pauses the queue meanwhile (whilePaused), so no link takes a job half moved; jobs links hold are left alone and
+ * counted. The route's count of queued messages loses what left it (the new routes' counts gain it in requeue), so
+ * the counts stay equal to the messages queued.
+ */
+export async function rerouteWaiting(
+  deps: RerouteDeps,
+  key: string,
+  decide: (item: BatchItem) => Reroute,
+  why: (to: Route) => string,
+): Promise<RerouteCounts> {
+  const q = deps.producer.queueFor(key);
+  let moved = 0;
+  let stayed = 0;
+  for (const section of ['prioritized', 'wait', 'delayed'] as const) {
+    let rank = 0;
+    for (;;) {
+      const jobs = (await q.getJobs([section], rank, rank + 49, true)) as Job<BatchData>[];
+      if (jobs.length === 0) break;
+      for (const job of jobs) {
+        const items = job.data?.m ? decodeBatch(job.data, key) : [];
+        const groups = new Map<string, { route: Route; items: BatchItem[] }>();
+        const keep: BatchItem[] = [];
+        for (const item of items) {
+          const to = decide(item);
+          if (to === 'stay' || to.route.key === key) {
+            keep.push(item);
+            continue;
+          }
+          const g = groups.get(to.route.key) ?? { route: to.route, items: [] };
+          g.items.push({ msg: to.msg, state: item.state });
+          groups.set(to.route.key, g);
+        }
+        stayed += keep.length;
+        if (groups.size === 0) {
+          rank++;
+          continue;
+        }
+        for (const g of groups.values()) {
+          await requeueItems(deps.producer, deps.marker, g.route, g.items, why(g.route));
+          moved += g.items.length;
+        }
+        await deps.redis.hincrby(deps.keys.routeStats(key), 'queued', keep.length - items.length);
+        if (keep.length === 0) await job.remove();
+        else {
+          await job.updateData(encodeItems(keep));
+          rank++;
+        }
+      }
+    }
+  }
+  const held = (await q.getJobs(['active'], 0, MAX_HELD_JOBS_READ - 1, true)) as Job<BatchData>[];
+  const skippedActive = held.reduce((n, j) => n + (j.data?.m?.length ?? 0), 0);
+  return { moved, stayed, skippedActive };
+}
+
+/** Calls `visit` with each message waiting in a route's queue (not those links hold), reading the jobs in pages. */
+export async function forEachWaiting(producer: Producer, key: string, visit: (item: BatchItem) => void): Promise<void> {
+  const q = producer.queueFor(key);
+  for (const section of ['prioritized', 'wait', 'delayed'] as const) {
+    for (let rank = 0; ; rank += 50) {
+      const jobs = (await q.getJobs([section], rank, rank + 49, true)) as Job<BatchData>[];
+      if (jobs.length === 0) break;
+      for (const job of jobs) if (job.data?.m) for (const item of decodeBatch(job.data, key)) visit(item);
+    }
+  }
+}
+
+/**
+ * Runs `work` with the route's queue paused for every gateway process (bullmq's pause), and resumes it after unless
+ * an operator had paused it already.
+ */
+export async function whilePaused<T>(producer: Producer, key: string, work: () => Promise<T>): Promise<T> {
+  const q = producer.queueFor(key);
+  const pausedHere = !(await q.isPaused());
+  if (pausedHere) await q.pause();
+  try {
+    return await work();
+  } finally {
+    if (pausedHere) await q.resume();
   }
 }

@@ -92,6 +92,17 @@ export class RedisKeys {
   givenUp(queueName: string): string {
     return `${this.prefix}:${queueName}:given-up`;
   }
+  /**
+   * String: the fingerprint of the links configuration a gateway process applied last (queue/route-rehoming.ts). A
+   * process re-homes routes only while this is its own, so one still on an older configuration never does.
+   */
+  get linksConfig(): string {
+    return `${this.prefix}:links-config`;
+  }
+  /** String, expiring: the process re-homing a route's messages after a reload now (one at a time per route). */
+  rehomeLock(routeKey: string): string {
+    return `${this.prefix}:rehome:${routeKey}`;
+  }
   /** String, briefly: whether a commit of several jobs was written whole ('ok') or not ('failed'). */
   commit(id: string): string {
     return `${this.prefix}:commit:${id}`;
