@@ -416,6 +416,7 @@ export class App {
     await this.cluster.start();
     if (this.roles.links) {
       await this.rehomer.start();
+      this.inspector.startReconciling();
       this.callbacks.start();
       this.receipts.start();
       await this.mo.start();
@@ -471,6 +472,7 @@ export class App {
     await this.callbacks.close();
     await this.accountStats.close();
     this.rehomer.stop();
+    this.inspector.stopReconciling();
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();

@@ -86,6 +86,9 @@ export const RouteViewSchema = Type.Object({
   ),
   oldestAgeMs: Type.Optional(Type.Number({ description: 'Age of the oldest waiting message, ms (absent when none waits)' })),
   drainingLinks: Type.Array(Type.String(), { description: "Links that may take the route's messages now" }),
+  noLink: Type.Boolean({
+    description: "None of the route's links is configured any more: its messages wait for a reload that gives them one, or an operator",
+  }),
 });
 
 export const PeekedMessageSchema = Type.Object({

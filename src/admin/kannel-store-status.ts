@@ -76,7 +76,7 @@ function routeLine(r: StoreRoute): string {
   const c = route.counts;
   const links = `preferred ${route.preferred.join(', ') || '-'}${route.fallback.length > 0 ? `; fallback ${route.fallback.join(', ')}` : ''}`;
   const more = r.page?.next !== undefined ? ', more not listed' : '';
-  return `route ${route.key} (${links}${route.paused ? '; paused' : ''}): ${c.queued} queued (${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed), ${c.failed} failed, ${listed(r)} listed${more}`;
+  return `route ${route.key} (${links}${route.paused ? '; paused' : ''}${route.noLink ? '; no link' : ''}): ${c.queued} queued (${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed), ${c.failed} failed, ${listed(r)} listed${more}`;
 }
 
 function summary(routes: readonly StoreRoute[]): string {
@@ -149,6 +149,7 @@ export function storeStatusJson(routes: readonly StoreRoute[]): string {
       preferred: r.route.preferred,
       fallback: r.route.fallback,
       paused: r.route.paused,
+      noLink: r.route.noLink,
       counts: r.route.counts,
       messages: r.page?.messages ?? [],
       ...(r.page?.next !== undefined ? { next: r.page.next } : {}),

@@ -96,6 +96,7 @@ export class GatewayOperations implements AdminBackend {
 
   async routes(): Promise<RouteView[]> {
     const now = Date.now();
+    const configured = new Set(this.g.config().links.map((l) => l.id));
     return Promise.all(
       this.g.routes().map(async (r) => {
         const snap = await this.g.inspector.snapshot(r.key, now);
@@ -109,6 +110,7 @@ export class GatewayOperations implements AdminBackend {
           jobs: snap.jobs,
           oldestAgeMs: snap.oldestAgeMs,
           drainingLinks: (preferredUp ? r.preferred : r.fallback).filter((id) => this.g.linkHealthy(id)),
+          noLink: ![...r.preferred, ...r.fallback].some((id) => configured.has(id)),
         };
       }),
     );

@@ -81,6 +81,11 @@ export interface RouteView {
   readonly oldestAgeMs: number | undefined;
   /** Links that may take the route's messages now (preferred links, or fallback ones while no preferred is healthy). */
   readonly drainingLinks: readonly string[];
+  /**
+   * None of the route's links is configured any more: its messages wait for a reload that gives them a link, or for
+   * an operator to move or remove them.
+   */
+  readonly noLink: boolean;
 }
 
 /** A message as peek shows it. */

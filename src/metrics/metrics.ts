@@ -204,7 +204,14 @@ export async function scrape(
     labelNames: ['route'] as const,
     registers: [cluster],
   });
+  const noLink = new Gauge({
+    name: 'switchboard_queue_no_link',
+    help: "1 while none of the route's links is configured: its messages wait for a reload or an operator",
+    labelNames: ['route'] as const,
+    registers: [cluster],
+  });
   for (const r of routes) {
+    noLink.set({ route: r.key }, r.noLink ? 1 : 0);
     for (const state of ['waiting', 'active', 'delayed', 'failed'] as const) depth.set({ route: r.key, state }, r.counts[state]);
     oldest.set({ route: r.key }, (r.oldestAgeMs ?? 0) / 1000);
     paused.set({ route: r.key }, r.paused ? 1 : 0);

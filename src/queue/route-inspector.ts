@@ -15,7 +15,8 @@ import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
 import { decodeBatch, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
-import { bullmqJobKey, bullmqPrioritizedKey, routeQueueName, type RedisKeys } from '../redis/keys.js';
+import { bullmqJobKey, bullmqPendingKeys, bullmqPrioritizedKey, routeQueueName, type RedisKeys } from '../redis/keys.js';
+import { LuaScript } from '../redis/lua-script.js';
 import type { RouteDirectory } from './route-directory.js';
 import { requeueItems, rerouteWaiting, whilePaused, type QueuedMarker, type RerouteCounts } from './route-moves.js';
 
@@ -42,6 +43,8 @@ export class RouteNotFoundError extends Error {
     super(`no route ${route}`);
   }
 }
+
+const RECONCILE = LuaScript.load('reconcile-route-count');
 
 /** bullmq's prioritized score is priority × 2^32 plus a counter; our jobs use priorities 1..4. */
 const PRIORITY_SPAN = 0x100000000;
@@ -99,8 +102,35 @@ export interface RouteInspectorOptions {
   readonly logger: Logger;
 }
 
+/** How often the links process reconciles each route's count with its queue (an O(1) script per route). */
+const RECONCILE_EVERY_MS = 10_000;
+
 export class RouteInspector {
+  private reconciler: NodeJS.Timeout | undefined;
+
   constructor(private readonly o: RouteInspectorOptions) {}
+
+  /** Reconciles every route's count now and then (the links process does; one is enough, more do no harm). */
+  startReconciling(): void {
+    this.reconciler ??= setInterval(() => void this.reconcileAll(), RECONCILE_EVERY_MS);
+    this.reconciler.unref();
+  }
+
+  stopReconciling(): void {
+    clearInterval(this.reconciler);
+    this.reconciler = undefined;
+  }
+
+  private async reconcileAll(): Promise<void> {
+    for (const r of this.o.directory.routes()) {
+      try {
+        const drift = await this.reconcile(r.key);
+        if (drift !== 0) this.o.logger.warn({ route: r.key, counted: drift }, 'route queue is empty but counted messages; count set to 0');
+      } catch (e) {
+        this.o.logger.debug({ err: e, route: r.key }, 'cannot reconcile a route count now (Redis unavailable?); tried again later');
+      }
+    }
+  }
 
   private route(key: string): Route {
     const r = this.o.directory.get(key);
@@ -114,6 +144,16 @@ export class RouteInspector {
 
   private queue(key: string): Queue {
     return this.o.producer.queueFor(key);
+  }
+
+  /**
+   * Sets the route's count of queued messages to 0 when its queue is empty (one atomic script, O(1)); returns the
+   * drift it corrected. Every path that moves messages keeps the count, so this mends only what a crash left.
+   */
+  async reconcile(key: string): Promise<number> {
+    const { lists, sortedSets } = bullmqPendingKeys(this.o.keys.prefix, routeQueueName(key));
+    const was = await RECONCILE.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
+    return Number(was);
   }
 
   /** Counts, the oldest waiting message's age and whether the queue is paused, from O(1) reads. */

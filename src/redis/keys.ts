@@ -35,6 +35,15 @@ export function bullmqJobKey(prefix: string, queueName: string, jobId: string): 
 }
 
 /**
+ * bullmq's lists and sorted sets of a queue's jobs that wait or are being processed (its layout, read only): what
+ * says whether a route queue is empty, for the reconciliation of its count (queue/route-inspector.ts).
+ */
+export function bullmqPendingKeys(prefix: string, queueName: string): { readonly lists: string[]; readonly sortedSets: string[] } {
+  const k = (type: string): string => `${prefix}:${queueName}:${type}`;
+  return { lists: [k('wait'), k('paused'), k('active')], sortedSets: [k('prioritized'), k('delayed'), k('waiting-children')] };
+}
+
+/**
  * The sorted set bullmq keeps a queue's prioritized jobs in (score: priority × 2^32 + a counter). Read only, for
  * the age of a route's oldest waiting message in each priority (queue/route-inspector.ts).
  */

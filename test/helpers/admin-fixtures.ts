@@ -84,6 +84,7 @@ export const ROUTES: readonly RouteView[] = [
     jobs: { waiting: 40, active: 2, delayed: 3 },
     oldestAgeMs: 192_000,
     drainingLinks: ['primary'],
+    noLink: false,
   },
   {
     key: OTHER_ROUTE_KEY,
@@ -94,6 +95,7 @@ export const ROUTES: readonly RouteView[] = [
     jobs: { waiting: 0, active: 0, delayed: 0 },
     oldestAgeMs: undefined,
     drainingLinks: [],
+    noLink: false,
   },
 ];
 

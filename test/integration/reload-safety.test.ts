@@ -27,7 +27,7 @@ interface Link {
 function yaml(httpPort: number, prefix: string, links: readonly Link[]): string {
   return [
     `http: { sendsms-port: ${httpPort}, sendsms-interface: 127.0.0.1, global-sender: "12345" }`,
-    "admin: { admin-port: 0 }",
+    'admin: { admin-port: 0 }',
     `redis: { key-prefix: ${prefix} }`,
     'cluster: { lease-ttl: 1, refresh-interval: 0.1 }',
     'links:',
@@ -47,7 +47,7 @@ async function gateway(
   links: readonly Link[],
 ): Promise<{ gw: ChildGateway; port: number; write: (l: readonly Link[]) => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-reload-safety-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'gw.yaml');
   const port = await freePort();
   const write = (l: readonly Link[]): void => writeFileSync(path, yaml(port, prefix, l));

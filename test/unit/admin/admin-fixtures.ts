@@ -46,6 +46,7 @@ export function makeRoute(key: string, over: Partial<RouteView> & { queued?: num
     jobs: { waiting: queued > 0 ? 1 : 0, active: 0, delayed: 0 },
     oldestAgeMs: queued > 0 ? 1000 : undefined,
     drainingLinks: [],
+    noLink: false,
     ...rest,
   };
 }
