@@ -1,8 +1,8 @@
 /**
  * Lua lives only in src/redis/scripts/*.lua: no Lua source in TypeScript, no script run but through the loader
- * (src/redis/lua-script.ts), every script opens with the header naming its KEYS and ARGV, and every script is
- * loaded by some module (a dead script is deleted, not kept). The checks run on the real tree, then on made-up
- * violations to show that each one catches what it should.
+ * (src/redis/lua-script.ts), every script opens with the header naming its KEYS and ARGV (each KEYS[n] and ARGV[n]
+ * its code reads), and every script is loaded by some module (a dead script is deleted, not kept). The checks run
+ * on the real tree, then on made-up violations to show that each one catches what it should.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -46,6 +46,13 @@ function headerless(scripts: readonly TextFile[]): string[] {
   return scripts.filter((s) => !hasScriptHeader(s.text)).map((s) => s.path);
 }
 
+/** `KEYS[n]` and `ARGV[n]` a script's code reads that its header does not name. */
+function unnamedArguments(script: TextFile): string[] {
+  const header = /^--\[\[[\s\S]*?\]\]/.exec(script.text)?.[0] ?? '';
+  const used = new Set(script.text.slice(header.length).match(/\b(KEYS|ARGV)\[\d+\]/g) ?? []);
+  return [...used].filter((ref) => !header.includes(ref)).map((ref) => `${basename(script.path)}: ${ref}`);
+}
+
 function loadedNames(sources: readonly TextFile[]): Set<string> {
   return new Set(sources.flatMap((s) => [...s.text.matchAll(LOAD)].map((m) => m[1]!)));
 }
@@ -61,6 +68,12 @@ function missingScripts(scripts: readonly TextFile[], sources: readonly TextFile
   const present = new Set(scripts.map((s) => basename(s.path, '.lua')));
   return [...loadedNames(sources)].filter((n) => !present.has(n));
 }
+
+/**
+ * Four record scripts of messages/message-store.ts, whose headers describe their arguments without naming each
+ * KEYS[n] and ARGV[n]; they are being reworked with that module (issue 15). Remove a name once its header names them.
+ */
+const HEADERS_PENDING = new Set(['claim-report', 'mark-removed', 'match-receipt', 'requeue-record']);
 
 const read = (path: string): TextFile => ({ path, text: readFileSync(path, 'utf8') });
 const sources = walk('src')
@@ -85,6 +98,12 @@ describe('Lua in src/', () => {
   it('opens every script with a header naming its KEYS and ARGV', () => {
     expect(scripts.length).toBeGreaterThanOrEqual(13);
     expect(headerless(scripts)).toEqual([]);
+  });
+
+  it('names in each header every KEYS[n] and ARGV[n] its code reads', () => {
+    const written = scripts.filter((s) => !HEADERS_PENDING.has(basename(s.path, '.lua')));
+    expect(written.length).toBeGreaterThanOrEqual(9);
+    expect(written.flatMap(unnamedArguments)).toEqual([]);
   });
 
   it('has no dead script, and no script loaded that is not there', () => {
@@ -126,6 +145,12 @@ describe('the Lua checks catch what they should', () => {
       { path: `${SCRIPTS}/dashes.lua`, text: '-- KEYS[1] the lease. ARGV[1] this node.\nreturn 1\n' },
     ];
     expect(headerless(made)).toEqual([`${SCRIPTS}/bare.lua`, `${SCRIPTS}/no-keys.lua`, `${SCRIPTS}/dashes.lua`]);
+  });
+
+  it('a header that does not name an argument the code reads', () => {
+    const made = { path: `${SCRIPTS}/renew-lease.lua`, text: `${header}redis.call('pexpire', KEYS[1], ARGV[2])\nreturn ARGV[1]\n` };
+    expect(unnamedArguments(made)).toEqual(['renew-lease.lua: ARGV[2]']);
+    expect(unnamedArguments({ ...made, text: `${header}return {KEYS[1], ARGV[1], KEYS[i]}\n` })).toEqual([]);
   });
 
   it('a script no module loads, and a load with no script', () => {
