@@ -19,12 +19,17 @@ import { rateLimitClient } from '../security/rate-limit-client.js';
 import { quotaPeriods, type QuotaPeriod } from './quota-periods.js';
 import { bucketRule, messageDelays, SLACK_MS, toleranceMs, type BucketRule } from '../primitives/gcra.js';
 
-const ADMIT = LuaScript.load('admit-limits', { SLACK: SLACK_MS });
+/** Which limits a check names (a sum of these), each with one key and its arguments, in this order. */
+export const ADMIT_FLAG = { requests: 1, tps: 2, daily: 4, monthly: 8 } as const;
 
-const FLAG_REQUESTS = 1;
-const FLAG_TPS = 2;
-const FLAG_DAILY = 4;
-const FLAG_MONTHLY = 8;
+/** What the script answers for a check (the value that comes with each is in admit-limits.lua's header). */
+export const ADMIT_CODE = { admitted: 0, requestRate: 1, tps: 2, daily: 3, monthly: 4 } as const;
+
+/** The tps value of a request with more SMS than the bucket can ever take (too-many-at-once). */
+export const ADMIT_NEVER = -1;
+
+/** The limits' script, with the flags, codes and GCRA slack it shares with this file (exported for its test). */
+export const ADMIT_LIMITS = LuaScript.load('admit-limits', { FLAG: ADMIT_FLAG, CODE: ADMIT_CODE, NEVER: ADMIT_NEVER, SLACK: SLACK_MS });
 
 export type LimitReason = 'client-rate' | 'account-rate' | 'over-tps' | 'too-many-at-once' | 'daily-quota' | 'monthly-quota';
 
@@ -97,8 +102,11 @@ export class LimitGate {
   async checkClient(ip: string): Promise<LimitVerdict> {
     const rule = this.clientRule;
     if (!rule) return { ok: true };
-    const c = await this.check([this.keys.clientRateBucket(rateLimitClient(ip))], [FLAG_REQUESTS, rule.intervalMs, toleranceMs(rule)]);
-    if (c.code === 0) return { ok: true };
+    const c = await this.check(
+      [this.keys.clientRateBucket(rateLimitClient(ip))],
+      [ADMIT_FLAG.requests, rule.intervalMs, toleranceMs(rule)],
+    );
+    if (c.code === ADMIT_CODE.admitted) return { ok: true };
     return this.refuse(
       'client-rate',
       Number(c.value),
@@ -111,8 +119,8 @@ export class LimitGate {
     const requests = account.limits?.requests;
     if (!requests) return ADMITTED;
     const rule = bucketRule(requests.perSecond, requests.burst);
-    return this.check([this.keys.accountRequestBucket(account.username)], [FLAG_REQUESTS, rule.intervalMs, toleranceMs(rule)]).then((c) =>
-      c.code === 0 ? { ok: true } : this.refuse('account-rate', Number(c.value), this.requestDetail(account)),
+    return this.check([this.keys.accountRequestBucket(account.username)], [ADMIT_FLAG.requests, rule.intervalMs, toleranceMs(rule)]).then(
+      (c) => (c.code === ADMIT_CODE.admitted ? { ok: true } : this.refuse('account-rate', Number(c.value), this.requestDetail(account))),
     );
   }
 
@@ -132,20 +140,20 @@ export class LimitGate {
       const rule = bucketRule(limits.requests.perSecond, limits.requests.burst);
       keys.push(this.keys.accountRequestBucket(account.username));
       args.push(rule.intervalMs, toleranceMs(rule));
-      args[0]! |= FLAG_REQUESTS;
+      args[0]! |= ADMIT_FLAG.requests;
     }
     if (limits.tps && units > 0) {
       tpsRule = bucketRule(limits.tps.perSecond, limits.tps.burst, limits.tps.maxDelayMs);
       keys.push(this.keys.accountTpsBucket(account.username));
       args.push(tpsRule.intervalMs, toleranceMs(tpsRule), units, tpsRule.maxDelayMs);
-      args[0]! |= FLAG_TPS;
+      args[0]! |= ADMIT_FLAG.tps;
     }
     const now = this.clock();
     const periods = quotaPeriods(now);
     const quotaKeys: string[] = [];
     for (const [flag, limit, period] of [
-      [FLAG_DAILY, limits.dailyQuota, periods.daily],
-      [FLAG_MONTHLY, limits.monthlyQuota, periods.monthly],
+      [ADMIT_FLAG.daily, limits.dailyQuota, periods.daily],
+      [ADMIT_FLAG.monthly, limits.monthlyQuota, periods.monthly],
     ] as const) {
       if (limit === undefined || units === 0) continue;
       const key = this.keys.accountQuota(account.username, period.id);
@@ -158,7 +166,7 @@ export class LimitGate {
     if (args[0] === 0) return { ok: true, notBefore: undefined, release: async () => undefined };
     const c = await this.check(keys, args);
     switch (c.code) {
-      case 0: {
+      case ADMIT_CODE.admitted: {
         const release = (): Promise<void> => this.release(quotaKeys, units);
         if (!tpsRule || limits.tps?.mode !== 'pace') return { ok: true, notBefore: undefined, release };
         const delays = messageDelays(tpsRule, Number(c.value), c.now, partsPerMessage);
@@ -167,14 +175,14 @@ export class LimitGate {
         this.opts.onPaced?.(held);
         return { ok: true, notBefore: delays.map((d) => c.now + d), release };
       }
-      case 1:
+      case ADMIT_CODE.requestRate:
         return this.refuse('account-rate', Number(c.value), this.requestDetail(account));
-      case 2:
+      case ADMIT_CODE.tps:
         return this.tpsRefusal(account, units, Number(c.value));
-      case 3:
-      case 4: {
-        const period = c.code === 3 ? periods.daily : periods.monthly;
-        const limit = (c.code === 3 ? limits.dailyQuota : limits.monthlyQuota) ?? 0;
+      case ADMIT_CODE.daily:
+      case ADMIT_CODE.monthly: {
+        const period = c.code === ADMIT_CODE.daily ? periods.daily : periods.monthly;
+        const limit = (c.code === ADMIT_CODE.daily ? limits.dailyQuota : limits.monthlyQuota) ?? 0;
         return this.quotaRefusal(period, limit, Number(c.value), units, now);
       }
       default:
@@ -196,7 +204,7 @@ export class LimitGate {
       keys.push(...c.keys);
       args.push(...c.args);
     }
-    const call = (): Promise<unknown> => ADMIT.run(this.redis, keys, args);
+    const call = (): Promise<unknown> => ADMIT_LIMITS.run(this.redis, keys, args);
     const res = (await (this.opts.guard ? this.opts.guard(call) : call())) as (number | string)[];
     checks.forEach((c, i) => {
       c.now = now;
@@ -222,7 +230,7 @@ export class LimitGate {
   private tpsRefusal(account: Account, units: number, retry: number): { ok: false; refusal: LimitRefusal } {
     const tps = account.limits!.tps!;
     const rate = `max-tps: ${perSecond(tps)}, max-tps-burst: ${tps.burst}`;
-    if (retry < 0) {
+    if (retry === ADMIT_NEVER) {
       const most =
         tps.mode === 'pace'
           ? `${tps.burst + Math.floor((tps.maxDelayMs / 1000) * tps.perSecond)} (what max-tps-delay can pace)`

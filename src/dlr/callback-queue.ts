@@ -36,7 +36,8 @@ const RESERVED = 'q';
 const QUEUED = 'y';
 const SENT = 'w';
 
-const RAISE = LuaScript.load('raise-field');
+/** Raises a record's counter, never lowering it (exported for its test). */
+export const RAISE_FIELD = LuaScript.load('raise-field');
 
 /** `refused`: the outbound policy does not allow the destination, so the callback is given up at once. */
 export async function sendCallback(
@@ -117,12 +118,12 @@ export class CallbackQueue {
           { message: messageId, seq, skipped: seq - 1 - sent, waitedMs: Date.now() - run.firstQueuedAt },
           'reports reserved but never queued (the gateway stopped in between): skipped so later reports flow',
         );
-        await RAISE.run(this.redis, [key], [SENT, seq - 1]);
+        await RAISE_FIELD.run(this.redis, [key], [SENT, seq - 1]);
       }
     }
     const result = await sendCallback(request, this.cfg.timeoutMs, this.outbound.forAccount(request.account));
     if (result.ok) {
-      await RAISE.run(this.redis, [key], [SENT, seq]);
+      await RAISE_FIELD.run(this.redis, [key], [SENT, seq]);
       this.counters.sent++;
       return;
     }
@@ -134,7 +135,7 @@ export class CallbackQueue {
         { message: messageId, seq, url, detail: result.detail, attempts: run.attempt },
         result.refused ? 'callback refused by callbacks.deny-networks/deny-hosts; given up' : 'callback given up after max-attempts',
       );
-      await RAISE.run(this.redis, [key], [SENT, seq]);
+      await RAISE_FIELD.run(this.redis, [key], [SENT, seq]);
       return;
     }
     this.counters.retried++;

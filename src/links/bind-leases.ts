@@ -10,8 +10,14 @@ import { LuaScript } from '../redis/lua-script.js';
 import type { Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 
-const RENEW = LuaScript.load('renew-lease');
-const RELEASE = LuaScript.load('release-lease');
+/** What renewing a lease answers. */
+export const LEASE_RENEWAL = { heldElsewhere: 0, renewed: 1, taken: 2 } as const;
+
+/** Renews a lease this node holds, or takes a free one (exported for its test). */
+export const RENEW_LEASE = LuaScript.load('renew-lease', { RENEWAL: LEASE_RENEWAL });
+
+/** Gives a lease back when this node holds it (exported for its test). */
+export const RELEASE_LEASE = LuaScript.load('release-lease');
 
 export interface BindLeaseOptions {
   readonly ttlMs: number;
@@ -70,17 +76,17 @@ export class BindLeases {
         // Not awaited: the other leases must go on being renewed meanwhile.
         void b
           .stop(this.opts.drainMs ?? 5000)
-          .then(() => RELEASE.run(this.redis, [this.keys.bindLease(b.name)], [this.nodeId]))
+          .then(() => RELEASE_LEASE.run(this.redis, [this.keys.bindLease(b.name)], [this.nodeId]))
           .catch((e: unknown) =>
             this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'),
           );
       }
       // Retiring binds (removed by a reload, still unbinding) keep their leases alive, so no process still on the
       // old configuration takes them meanwhile. A lease that is free, or still ours from a retired bind of the same
-      // name (a changed link), is taken: the RENEW script does both.
+      // name (a changed link), is taken: the renew script does both.
       const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || inService(b.link.id))];
       const pipe = this.redis.pipeline();
-      for (const b of binds) RENEW.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId, this.opts.ttlMs]);
+      for (const b of binds) RENEW_LEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId, this.opts.ttlMs]);
       const results = (await pipe.exec()) ?? [];
       // A reload may have removed a link while the pipeline was out: a lease just taken for one of its binds is
       // never opened; it expires by itself (surrender() is stopping that bind).
@@ -89,14 +95,14 @@ export class BindLeases {
         const [err, value] = results[i] ?? [new Error('no result'), null];
         if (err || this.stopped || !current.has(b)) return;
         if (this.held.has(b)) {
-          if (value === 0) {
+          if (value === LEASE_RENEWAL.heldElsewhere) {
             this.held.delete(b);
             this.logger.warn({ bind: b.name }, 'lease lost to another gateway; stopping this bind');
             void b.stop(0);
-          } else if (value === 2) {
+          } else if (value === LEASE_RENEWAL.taken) {
             this.logger.info({ bind: b.name }, 'lease had expired while Redis did not answer; nobody took it, so this bind stays up');
           }
-        } else if (value !== 0) {
+        } else if (value !== LEASE_RENEWAL.heldElsewhere) {
           this.held.add(b);
           this.logger.info({ bind: b.name, node: this.nodeId }, 'lease taken; opening this bind');
           this.startWhenIdle(b);
@@ -153,7 +159,7 @@ export class BindLeases {
 
   async release(): Promise<void> {
     const pipe = this.redis.pipeline();
-    for (const b of this.held) RELEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId]);
+    for (const b of this.held) RELEASE_LEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId]);
     this.held.clear();
     await pipe.exec().catch((e: unknown) => this.logger.warn({ err: e }, 'cannot release bind leases; they expire by themselves'));
   }

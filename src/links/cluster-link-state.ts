@@ -17,7 +17,11 @@ import { describeDown, type Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 import { LuaScript } from '../redis/lua-script.js';
 
-const RELEASE_IF_OWNER_JSON = LuaScript.load('release-bind-state');
+/** The field of a published state that names the node that published it. */
+const OWNER_FIELD = 'node' satisfies keyof BindStatus;
+
+/** Removes a bind's state only when this node published it (exported for its test). */
+export const RELEASE_BIND_STATE = LuaScript.load('release-bind-state', { OWNER_FIELD });
 
 /** A bind's state as published (the admin port's BindView), and when it was published. */
 export interface BindStatus extends BindView {
@@ -137,7 +141,7 @@ export class ClusterLinkState extends EventEmitter<{ change: [] }> implements Li
       const key = this.keys.bindState(bind.name);
       if (bind.state.kind === 'stopped' || bind.state.kind === 'idle') {
         // Only remove what this node wrote: another node may own the bind now.
-        await RELEASE_IF_OWNER_JSON.run(this.redis, [key], [this.nodeId]);
+        await RELEASE_BIND_STATE.run(this.redis, [key], [this.nodeId]);
       } else {
         await this.redis.set(key, JSON.stringify(this.statusOf(bind)), 'PX', this.opts.ttlMs);
       }

@@ -17,9 +17,17 @@ import type { MoKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { MoPart } from './mo-message.js';
 
-const ADD_PART = LuaScript.load('mo-add-part');
+/** A part's digest is SHA-1 in hex: a stored part is the digest, a space, and the part as JSON. */
+const DIGEST_LENGTH = 40;
 
-const TAKE_EXPIRED = LuaScript.load('mo-take-expired');
+/** What the add-part script answers, as AddPartOutcome names it. */
+const ADD_PART_REPLY: { readonly [K in AddPartOutcome['kind']]: K } = { stored: 'stored', duplicate: 'duplicate', complete: 'complete' };
+
+/** Adds a part, handing the group on when it is whole (exported for its test). */
+export const ADD_PART = LuaScript.load('mo-add-part', { REPLY: ADD_PART_REPLY, DIGEST_LENGTH });
+
+/** Takes groups the reassembly timeout hands on incomplete (exported for its test). */
+export const TAKE_EXPIRED = LuaScript.load('mo-take-expired', { DIGEST_LENGTH });
 
 export type AddPartOutcome =
   | { readonly kind: 'stored' }
@@ -68,14 +76,19 @@ function seqOf(part: MoPart): number {
   return part.concat?.seq ?? 1;
 }
 
-/** HGETALL's flat [seq, "digest json", ...] into parts in seq order. */
+/** A part as a group keeps it: its digest first (what the scripts keep once the group is handed on), then the part. */
+export function storedPart(part: MoPart, digest: string): string {
+  return `${digest} ${JSON.stringify(part)}`;
+}
+
+/** HGETALL's flat [seq, stored part, ...] into parts in seq order. */
 function parseParts(flat: readonly string[], key: string): MoPart[] {
   const parts: MoPart[] = [];
   for (let i = 1; i < flat.length; i += 2) {
     const stored = flat[i] ?? '';
     let parsed: unknown;
     try {
-      parsed = JSON.parse(stored.slice(41));
+      parsed = JSON.parse(stored.slice(DIGEST_LENGTH + 1));
     } catch (e) {
       throw new MoReassemblyError(`stored part ${flat[i - 1] ?? '?'} is not JSON`, key, { cause: e });
     }
@@ -108,15 +121,16 @@ export class MoReassemblyStore {
     if (concat === undefined) throw new RangeError('addPart needs a part of a concatenated message');
     const groupId = this.keys.groupId({ from: part.from, to: part.to, refBits: concat.refBits, ref: concat.ref, total: concat.total });
     const groupKey = this.keys.group(groupId);
+    const digest = partDigest(part);
     const result = await ADD_PART.run(
       this.redis,
       [groupKey, this.keys.groups, this.keys.done(groupId), this.keys.ready(moId), this.keys.readyIndex],
-      [concat.seq, partDigest(part), JSON.stringify(part), concat.total, nowMs, this.doneTtlMs, moId],
+      [concat.seq, digest, storedPart(part, digest), concat.total, nowMs, this.doneTtlMs, moId],
     );
     if (!Array.isArray(result)) throw new MoReassemblyError('unexpected answer from the add-part script', groupKey);
     const [kind, all] = result as unknown[];
-    if (kind === 'stored' || kind === 'duplicate') return { kind };
-    if (kind === 'complete' && isStringArray(all)) return { kind, moId, parts: parseParts(all, groupKey) };
+    if (kind === ADD_PART_REPLY.stored || kind === ADD_PART_REPLY.duplicate) return { kind };
+    if (kind === ADD_PART_REPLY.complete && isStringArray(all)) return { kind, moId, parts: parseParts(all, groupKey) };
     throw new MoReassemblyError('unexpected answer from the add-part script', groupKey);
   }
 

@@ -30,7 +30,14 @@ export const COMMIT_MARK_TTL_MS = 120_000;
  */
 export const PACE_SLICE_MS = 100;
 
-const CHECK_COMMIT = LuaScript.load('check-commit');
+/**
+ * A commit's mark: 'ok' when every job of it was written, 'failed' when one was not (link-drain.ts reads it before it
+ * takes a young job of the commit).
+ */
+export const COMMIT_MARK = { ok: 'ok', failed: 'failed' } as const;
+
+/** Marks a commit after checking its jobs (exported for its test). */
+export const CHECK_COMMIT = LuaScript.load('check-commit', { MARK: COMMIT_MARK });
 
 /** Some job of a commit could not be written; the others were removed: nothing of its requests is queued. */
 export class CommitFailedError extends Error {
@@ -220,8 +227,8 @@ export class Producer {
 
   private async checkCommit(commitId: string, jobs: readonly FlowJob[]): Promise<void> {
     const jobKeys = jobs.map((j) => bullmqJobKey(this.opts.keys.prefix, j.queueName, String(j.opts?.jobId)));
-    const ok = await CHECK_COMMIT.run(this.connection, [this.opts.keys.commit(commitId), ...jobKeys], [COMMIT_MARK_TTL_MS]);
-    if (Number(ok) === 1) return;
+    const mark = await CHECK_COMMIT.run(this.connection, [this.opts.keys.commit(commitId), ...jobKeys], [COMMIT_MARK_TTL_MS]);
+    if (mark === COMMIT_MARK.ok) return;
     // Links hold young jobs of this commit until its mark says 'ok', so removing them here beats any link to them;
     // one that cannot be removed is dropped by the link that holds it, which reads 'failed'.
     await Promise.all(

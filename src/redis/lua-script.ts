@@ -16,7 +16,16 @@ import type { ChainableCommander, Redis } from 'ioredis';
 /** A value declared for a script: a string or number, or a table of them (`F = { status = 's', … }`). */
 export type LuaConstant = string | number | Readonly<Record<string, string | number>>;
 
-const SCRIPTS = new URL('./scripts/', import.meta.url);
+/** Where the scripts are: src/redis/scripts/ (copied beside the build in dist/). */
+export const SCRIPTS_DIR = new URL('./scripts/', import.meta.url);
+
+/** A --[[ ]] comment opening the file that names its KEYS and ARGV (what every script must start with). */
+const HEADER = /^--\[\[[\s\S]*?\bKEYS\b[\s\S]*?\bARGV\b[\s\S]*?\]\]/;
+
+/** Whether a script's text opens with the header that says what its KEYS and ARGV are. */
+export function hasScriptHeader(text: string): boolean {
+  return HEADER.test(text);
+}
 
 /** A script file that cannot be used: missing, or without the header that says what its KEYS and ARGV are. */
 export class LuaScriptError extends Error {
@@ -55,16 +64,24 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  /** The script in src/redis/scripts/<name>.lua, with `constants` declared before it. Read once, at module load. */
-  static load(name: string, constants: Readonly<Record<string, LuaConstant>> = {}): LuaScript {
+  /**
+   * The script in src/redis/scripts/<name>.lua (or in `dir`, for tests), with `constants` declared before it. Read
+   * once, at module load. A constant the script's code (below its header) never names is refused: its name is
+   * misspelt on one side, and the Lua would fail only once it reached the global it expected (Redis refuses an
+   * undeclared global when the line runs, not when the script loads).
+   */
+  static load(name: string, constants: Readonly<Record<string, LuaConstant>> = {}, dir: URL = SCRIPTS_DIR): LuaScript {
     let text: string;
     try {
-      text = readFileSync(new URL(`${name}.lua`, SCRIPTS), 'utf8');
+      text = readFileSync(new URL(`${name}.lua`, dir), 'utf8');
     } catch (e) {
       throw new LuaScriptError(`Lua script ${name}.lua cannot be read`, { cause: e });
     }
-    if (!/^--\[\[[\s\S]*?\bKEYS\b[\s\S]*?\bARGV\b[\s\S]*?\]\]/.test(text))
-      throw new LuaScriptError(`${name}.lua must open with a --[[ … ]] header that names its KEYS and ARGV`);
+    const header = HEADER.exec(text);
+    if (!header) throw new LuaScriptError(`${name}.lua must open with a --[[ … ]] header that names its KEYS and ARGV`);
+    const body = text.slice(header[0].length);
+    const unused = Object.keys(constants).filter((c) => !new RegExp(`\\b${luaName(c)}\\b`).test(body));
+    if (unused.length > 0) throw new LuaScriptError(`${name}.lua does not use the constants given to it: ${unused.join(', ')}`);
     return new LuaScript(name, declareConstants(constants) + text);
   }
 
