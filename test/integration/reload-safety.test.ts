@@ -45,12 +45,12 @@ function yaml(httpPort: number, prefix: string, links: readonly Link[]): string 
 async function gateway(
   prefix: string,
   links: readonly Link[],
-): Promise<{ gw: ChildGateway; port: number; write: (l: readonly Link[]) => void }> {
+): Promise<{ gw: ChildGateway; port: number; write: (l: readonly Link[] | string) => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-reload-safety-'));
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'gw.yaml');
   const port = await freePort();
-  const write = (l: readonly Link[]): void => writeFileSync(path, yaml(port, prefix, l));
+  const write = (l: readonly Link[] | string): void => writeFileSync(path, typeof l === 'string' ? l : yaml(port, prefix, l));
   write(links);
   const gw = await startChildGateway(path, env.redis.target.path, port);
   cleanups.push(() => gw.crash());
@@ -116,6 +116,14 @@ describe('reload under traffic', () => {
       await sighup(gw);
     }
     expect(gw.output()).not.toContain('not routable after a configuration change');
+
+    // An empty file on SIGHUP: refused, with the reason in the log; the running configuration goes on.
+    write('');
+    process.kill(gw.proc.pid ?? 0, 'SIGHUP');
+    await waitFor(() => gw.output().includes('configuration reload refused'), 10_000, 'the refusal logged');
+    expect(gw.output()).toMatch(/the file has no link, so all 1 would be removed/);
+    expect(await send(port, '4670123456')).toBe(202);
+    await waitFor(() => a.received.some((m) => m.destAddr === '4670123456'), 5000, 'still delivering through a');
   }, 180_000);
 
   it(`smsc-admin-id changed by SIGHUP during a 100 msg/s burst: every message delivered exactly once, none failed (${RUNS} runs)`, async () => {
