@@ -1,15 +1,28 @@
 /**
- * The admin port's JSON API (/api/v1, see src/domain/admin-views.ts) as typed calls, for the CLI. Node's fetch: this
- * is no hot path. Every call has a deadline (connect, answer and body), sends the password as HTTP Basic (user
- * `admin`) when one is given, checks the reply's shape before it is typed, and fails with one of the typed errors
- * of admin-client-error.ts. Each result keeps the reply's text, for `--json`.
+ * The admin port's JSON API (/api/v1) as typed calls, for the CLI. Node's fetch: this is no hot path. Every call has
+ * a deadline (connect, answer and body), sends the password as HTTP Basic (user `admin`) when one is given, checks
+ * the reply against the schema the gateway serialises it with (src/domain/admin-views.ts: one declaration, so the
+ * two cannot drift apart) before it is typed, and fails with one of the typed errors of admin-client-error.ts,
+ * naming the field that did not match. Each result keeps the reply's text, for `--json`.
  */
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { TSchema } from '@sinclair/typebox';
-import type { ActionResult, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
-import type { LinkExplanation, RouteExplanation } from '../routing/explain-route.js';
+import { ErrorBodySchema } from '../admin/api-schemas.js';
+import {
+  ActionResultSchema,
+  ExplanationSchema,
+  GatewayStatusSchema,
+  LinkListSchema,
+  PeekPageSchema,
+  RouteListSchema,
+  type ActionResult,
+  type GatewayStatus,
+  type LinkView,
+  type LiveExplanation,
+  type PeekPage,
+  type RouteView,
+} from '../domain/admin-views.js';
 import { AdminAuthError, AdminRefusedError, GatewayUnreachableError, UnexpectedReplyError } from './admin-client-error.js';
-import { ActionReply, ErrorReply, ExplainReply, LinksReply, PeekReply, RoutesReply, StatusReply } from './admin-reply-schema.js';
 
 export interface AdminConnection {
   /** The admin port, e.g. http://127.0.0.1:13000 (a path prefix is kept, for a gateway behind a proxy). */
@@ -23,13 +36,6 @@ export interface Reply<T> {
   /** The reply's body as it came. */
   readonly raw: string;
 }
-
-/** A link of an explanation, with what the running gateway knows of it. */
-export type LiveLinkExplanation = LinkExplanation & {
-  readonly health: string | boolean;
-  /** Messages queued on the routes of this link. */
-  readonly queued: number;
-};
 
 export type ActionBody = { readonly ids?: readonly string[] } | { readonly smsc: string };
 
@@ -75,6 +81,14 @@ function problemLine(p: unknown): string {
   return JSON.stringify(p);
 }
 
+/** The first field of a reply that does not match its schema, by its JSON pointer: what is wrong, and where. */
+function mismatch(schema: TSchema, json: unknown): string {
+  const first = Value.Errors(schema, json).First();
+  if (!first) return 'unexpected shape';
+  const field = first.path === '' ? 'the reply' : `field ${first.path}`;
+  return `${field}: ${first.message} (is the gateway of another version than this CLI?)`;
+}
+
 export class AdminClient {
   readonly #base: URL;
   readonly #conn: AdminConnection;
@@ -88,53 +102,55 @@ export class AdminClient {
   }
 
   status(): Promise<Reply<GatewayStatus>> {
-    return this.#call('GET', 'status', StatusReply);
+    return this.#call('GET', 'status', GatewayStatusSchema);
   }
 
-  links(): Promise<Reply<{ readonly links: readonly LinkView[] }>> {
-    return this.#call('GET', 'links', LinksReply);
+  links(): Promise<Reply<{ links: LinkView[] }>> {
+    return this.#call('GET', 'links', LinkListSchema);
   }
 
-  routes(): Promise<Reply<{ readonly routes: readonly RouteView[] }>> {
-    return this.#call('GET', 'routes', RoutesReply);
+  routes(): Promise<Reply<{ routes: RouteView[] }>> {
+    return this.#call('GET', 'routes', RouteListSchema);
   }
 
   peek(route: string, state: 'queued' | 'failed', limit: number | undefined, cursor: string | undefined): Promise<Reply<PeekPage>> {
     const query = { state, ...(limit === undefined ? {} : { limit: String(limit) }), ...(cursor === undefined ? {} : { cursor }) };
-    return this.#call('GET', `routes/${encodeURIComponent(route)}/messages`, PeekReply, { query });
+    return this.#call('GET', `routes/${encodeURIComponent(route)}/messages`, PeekPageSchema, { query });
   }
 
   linkAction(link: string, action: 'stop' | 'start' | 'drain'): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `links/${encodeURIComponent(link)}/${action}`, ActionReply, { body: {} });
+    return this.#call('POST', `links/${encodeURIComponent(link)}/${action}`, ActionResultSchema, { body: {} });
   }
 
   routeAction(route: string, action: 'pause' | 'resume'): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionReply, { body: {} });
+    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionResultSchema, { body: {} });
   }
 
   /** Failed messages queued again or removed: those of `ids`, or all when `ids` is undefined. */
   failedAction(route: string, action: 'retry' | 'remove', ids: readonly string[] | undefined): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionReply, { body: ids === undefined ? {} : { ids } });
+    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionResultSchema, {
+      body: ids === undefined ? {} : { ids },
+    });
   }
 
   move(route: string, smsc: string): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `routes/${encodeURIComponent(route)}/move`, ActionReply, { body: { smsc } });
+    return this.#call('POST', `routes/${encodeURIComponent(route)}/move`, ActionResultSchema, { body: { smsc } });
   }
 
   reload(): Promise<Reply<ActionResult>> {
-    return this.#call('POST', 'reload', ActionReply, { body: {} });
+    return this.#call('POST', 'reload', ActionResultSchema, { body: {} });
   }
 
-  explain(account: string, to: string, smsc: string | undefined): Promise<Reply<RouteExplanation<LiveLinkExplanation>>> {
-    return this.#call('GET', 'explain', ExplainReply, { query: { account, to, ...(smsc === undefined ? {} : { smsc }) } });
+  explain(account: string, to: string, smsc: string | undefined): Promise<Reply<LiveExplanation>> {
+    return this.#call('GET', 'explain', ExplanationSchema, { query: { account, to, ...(smsc === undefined ? {} : { smsc }) } });
   }
 
-  async #call<T>(
+  async #call<S extends TSchema>(
     method: 'GET' | 'POST',
     path: string,
-    schema: TSchema,
+    schema: S,
     opts: { query?: Record<string, string>; body?: ActionBody } = {},
-  ): Promise<Reply<T>> {
+  ): Promise<Reply<Static<S>>> {
     const url = new URL(`api/v1/${path}`, this.#base);
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
     const shown = url.href;
@@ -164,30 +180,28 @@ export class AdminClient {
       throw new UnexpectedReplyError(shown, status, `not JSON: ${JSON.stringify(text.slice(0, 80))}`);
     }
     if (status < 200 || status > 299) throw this.#refusal(shown, status, json, text);
-    if (!Value.Check(schema, json)) {
-      const first = Value.Errors(schema, json).First();
-      throw new UnexpectedReplyError(shown, status, first ? `${first.path || '/'}: ${first.message}` : 'unexpected shape');
-    }
-    return { value: json as T, raw: text };
+    if (!Value.Check(schema, json)) throw new UnexpectedReplyError(shown, status, mismatch(schema, json));
+    return { value: json, raw: text };
   }
 
   #errorCode(text: string): string | undefined {
     try {
       const json = parseJson(text);
-      return Value.Check(ErrorReply, json) ? json.error.code : undefined;
+      return Value.Check(ErrorBodySchema, json) ? json.error.code : undefined;
     } catch {
       return undefined;
     }
   }
 
   #refusal(url: string, status: number, json: unknown, body: string): AdminRefusedError | UnexpectedReplyError {
-    if (!Value.Check(ErrorReply, json)) return new UnexpectedReplyError(url, status, 'an error without { "error": { "code" } }');
+    if (!Value.Check(ErrorBodySchema, json))
+      return new UnexpectedReplyError(url, status, 'an error without { "error": { "code", "message" } }');
     const { code, message, known, problems } = json.error;
     // The admin API names what is unknown (unknown_link, unknown_route); a bare not_found is a path this server does
     // not have: the sendsms port, or a gateway older than the command.
     if (code === 'not_found') return new UnexpectedReplyError(url, status, 'no such path (is this the admin-port?)');
-    return new AdminRefusedError(status, code, message ?? code, {
-      known: known ?? json.known,
+    return new AdminRefusedError(status, code, message, {
+      known,
       problems: (problems ?? []).map(problemLine),
       body,
     });

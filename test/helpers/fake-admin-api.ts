@@ -5,6 +5,8 @@
  * neither set it is open (it listens on loopback). It stands for the gateway until the real admin port exists.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Static } from '@sinclair/typebox';
+import type { ErrorBodySchema } from '../../src/admin/api-schemas.js';
 import type { ActionResult, GatewayStatus, PeekPage } from '../../src/domain/admin-views.js';
 import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, STATUS } from './admin-fixtures.js';
 
@@ -23,11 +25,14 @@ export interface FakeAdminApi {
   /** What GET /status answers; tests swap it. */
   status: GatewayStatus;
   /** When set, POST /reload refuses with these problems. */
-  reloadProblems: readonly { file: string; line: number; path: string; message: string }[] | undefined;
+  reloadProblems: ConfigProblems | undefined;
   /** When set, every request is refused as from a denied address. */
   denyAddress: boolean;
   close(): Promise<void>;
 }
+
+/** The `problems` of an invalid_config refusal, as the gateway sends them. */
+export type ConfigProblems = NonNullable<Static<typeof ErrorBodySchema>['error']['problems']>;
 
 export interface FakeAdminOptions {
   readonly adminPassword?: string;

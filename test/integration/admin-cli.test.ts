@@ -187,7 +187,7 @@ describe('switchboard admin commands', () => {
   it("reload: ok, or refused with the configuration's problems, one a line", async () => {
     expect(await cli(['reload'])).toEqual({ code: 0, stdout: 'configuration reloaded: 2 links, 1 account\n', stderr: '' });
     api.reloadProblems = [
-      { file: 'switchboard.yaml', line: 12, path: 'links[0].port', message: 'expected an integer from 0 to 65535, got "abc"' },
+      { file: 'switchboard.yaml', line: 12, key: 'links[0].port', message: 'expected an integer from 0 to 65535, got "abc"' },
     ];
     const r = await cli(['reload']);
     expect(r.code).toBe(ADMIN_EXIT.failed);
