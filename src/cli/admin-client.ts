@@ -65,8 +65,11 @@ function describeFailure(e: unknown, timeoutMs: number): string {
   }
 }
 
-/** JSON with nulls dropped: the model's undefined values may come as null or not at all. */
-function parseJson(text: string): unknown {
+/**
+ * A view's JSON with nulls dropped: a value the schema leaves optional is absent when undefined, and a server that
+ * wrote it as null means the same. Error bodies are checked as sent (their `line` is null by the schema).
+ */
+function withoutNulls(text: string): unknown {
   return JSON.parse(text, (_key, v: unknown) => (v === null ? undefined : v));
 }
 
@@ -175,18 +178,19 @@ export class AdminClient {
     if (status === 401 || status === 403) throw new AdminAuthError(status, this.#errorCode(text), this.#conn.password !== undefined);
     let json: unknown;
     try {
-      json = parseJson(text);
+      json = JSON.parse(text);
     } catch {
       throw new UnexpectedReplyError(shown, status, `not JSON: ${JSON.stringify(text.slice(0, 80))}`);
     }
     if (status < 200 || status > 299) throw this.#refusal(shown, status, json, text);
-    if (!Value.Check(schema, json)) throw new UnexpectedReplyError(shown, status, mismatch(schema, json));
-    return { value: json, raw: text };
+    const value = withoutNulls(text);
+    if (!Value.Check(schema, value)) throw new UnexpectedReplyError(shown, status, mismatch(schema, value));
+    return { value, raw: text };
   }
 
   #errorCode(text: string): string | undefined {
     try {
-      const json = parseJson(text);
+      const json: unknown = JSON.parse(text);
       return Value.Check(ErrorBodySchema, json) ? json.error.code : undefined;
     } catch {
       return undefined;

@@ -211,7 +211,7 @@ describe('switchboard admin commands against a running gateway', () => {
     expect(stdout).toMatch(/\nmain +gw +preferred +healthy +0 +preferred-smsc-id/);
   }, 30_000);
 
-  it('link stop and start, queue retry: the gateway says what it did, in words and counts', async () => {
+  it('link stop and start, queue retry, remove and move: the gateway says what it did, in words and counts', async () => {
     const stop = await cli(['link', 'stop', 'backup']);
     expect(stop.stderr).toBe('');
     expect(stop.code).toBe(ADMIN_EXIT.ok);
@@ -222,8 +222,33 @@ describe('switchboard admin commands against a running gateway', () => {
     expect(start.stdout).toMatch(/^link backup: stopped → running: /);
     const retry = await cli(['queue', 'retry', routeKey.slice(0, 6), '--all']);
     expect(retry).toEqual({ code: ADMIN_EXIT.ok, stdout: `route ${routeKey}: 0 failed message(s) queued again\nretried 0\n`, stderr: '' });
+    const remove = await cli(['queue', 'remove', routeKey.slice(0, 6), '--all']);
+    expect(remove.code).toBe(ADMIN_EXIT.ok);
+    expect(remove.stdout).toBe(`route ${routeKey}: 0 failed message(s) removed, each with its final report\nremoved 0\n`);
+    const move = await cli(['queue', 'move', routeKey, '--smsc', 'backup']);
+    expect(move).toEqual({
+      code: ADMIN_EXIT.ok,
+      stdout: `route ${routeKey}: 0 waiting message(s) moved to smsc-id backup\nmoved 0\n`,
+      stderr: '',
+    });
+  });
+
+  it("refusals come back as the gateway's error bodies: the known ids, the configuration's problems", async () => {
     const unknown = await cli(['link', 'stop', 'nope']);
     expect(unknown.code).toBe(ADMIN_EXIT.failed);
     expect(unknown.stderr).toBe('switchboard: link stop nope: no link nope (links: main, backup)\n');
+    const smsc = await cli(['queue', 'move', routeKey, '--smsc', 'nope']);
+    expect(smsc.code).toBe(ADMIN_EXIT.failed);
+    expect(smsc.stderr).toBe(`switchboard: queue move ${routeKey}: no link has smsc-id nope; nothing was moved (smsc-ids: backup, gw)\n`);
+    // This gateway was started from a Config, not a file: a reload is refused with the problem, one a line.
+    const reload = await cli(['reload']);
+    expect(reload.code).toBe(ADMIN_EXIT.failed);
+    expect(reload.stderr).toBe(
+      'switchboard: reload: the configuration file is invalid; the running configuration is kept\n' +
+        '  test: this gateway was not started from a configuration file, so there is nothing to re-read\n',
+    );
+    const status = await cli(['link', 'stop', 'main'], STATUS_PASSWORD);
+    expect(status.code).toBe(ADMIN_EXIT.auth);
+    expect(app.operator.linkState('main')).toBe('running');
   });
 });
