@@ -26,6 +26,7 @@ import { MessageViewSchema } from '../domain/message-view.js';
 import type { MessageLookup } from '../http/api-routes.js';
 import type { AdminNeed } from './admin-access.js';
 import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, type AdminErrorCode } from './api-schemas.js';
+import { replySchema } from './reply-schema.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
 export type AdminAuthorizer = (
@@ -78,9 +79,11 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
     }
   };
 
-  const replies = (schema: TSchema): { schema: { response: Record<number, TSchema> } } => ({ schema: { response: { 200: schema } } });
+  const replies = (schema: TSchema): { schema: { response: Record<number, object> } } => ({
+    schema: { response: { 200: replySchema(schema) } },
+  });
   // An action answers 409 with the same ActionResult when it was declined (ok: false).
-  const acts = { schema: { response: { 200: ActionResultSchema, 409: ActionResultSchema } } };
+  const acts = { schema: { response: { 200: replySchema(ActionResultSchema), 409: replySchema(ActionResultSchema) } } };
 
   app.get('/api/v1/status', replies(GatewayStatusSchema), async (req, reply) => ((await read(req, reply)) ? backend.status() : reply));
   app.get('/api/v1/links', replies(LinkListSchema), async (req, reply) =>
@@ -95,7 +98,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
 
   app.get<{ Params: { key: string }; Querystring: Static<typeof PeekQuery> }>(
     '/api/v1/routes/:key/messages',
-    { schema: { querystring: PeekQuery, response: { 200: PeekPageSchema } } },
+    { schema: { querystring: PeekQuery, response: { 200: replySchema(PeekPageSchema) } } },
     async (req, reply) => {
       if (!(await read(req, reply))) return reply;
       const q = req.query;
@@ -140,7 +143,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
 
   app.get<{ Querystring: Static<typeof ExplainQuery> }>(
     '/api/v1/explain',
-    { schema: { querystring: ExplainQuery, response: { 200: ExplanationSchema } } },
+    { schema: { querystring: ExplainQuery, response: { 200: replySchema(ExplanationSchema) } } },
     async (req, reply) => {
       if (!(await read(req, reply))) return reply;
       return guard(reply, () => deps.explain(req.query.account, req.query.to, req.query.smsc));
