@@ -1,8 +1,9 @@
 /**
- * A stand-in for the gateway's admin port, for the CLI's tests: the JSON API of /work/notes/admin-api.md on
- * 127.0.0.1, answering with the canned admin-views values of admin-fixtures.ts and recording every call. Passwords
- * follow the contract: GET routes take status-password or admin-password, actions admin-password only; with
- * neither set it is open (it listens on loopback). It stands for the gateway until the real admin port exists.
+ * A stand-in for the gateway's admin port, for the CLI's tests: the JSON admin API on 127.0.0.1, answering with the
+ * canned admin-views values of admin-fixtures.ts (typed by the shared schemas) and recording every call. Passwords
+ * follow the gateway's rules: GET routes take status-password or admin-password, actions admin-password only; with
+ * neither set it is open (it listens on loopback). It serves the calls and answers a real gateway does not give on
+ * demand (big figures, a down backup, a chosen refusal); admin-cli-live.test.ts runs the CLI against a real one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Static } from '@sinclair/typebox';
