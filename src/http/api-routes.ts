@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../domain/account.js';
+import { MessageViewSchema } from '../domain/message-view.js';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
 import type { LimitVerdict } from '../accounts/limit-gate.js';
 import type { Submission } from '../messages/prepare-submission.js';
@@ -13,14 +14,15 @@ import { basicAuth } from './basic-auth.js';
 import { sendApiLimitError } from './limit-replies.js';
 import { RETRY_AFTER_SECONDS, type Authentication, type CallbackTargets } from './sendsms-route.js';
 
-export interface MessageView {
-  readonly id: string;
-  readonly status: string;
-  readonly [k: string]: unknown;
-}
-
+/**
+ * A message by id, any account (with its account, so that each port decides whether the caller may see it). Typed
+ * loosely because messages/message-lookup.ts builds it as an open record; both ports serialise it with the one
+ * MessageViewSchema (domain/message-view.ts), which holds its shape at run time.
+ */
 export interface MessageLookup {
-  find(id: string): Promise<(MessageView & { account: string }) | undefined>;
+  find(
+    id: string,
+  ): Promise<{ readonly id: string; readonly status: string; readonly account: string; readonly [k: string]: unknown } | undefined>;
 }
 
 export interface ApiDeps {
@@ -161,7 +163,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     });
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
+  // The reply is serialised with the view's schema, as the admin port's is: one shape on both ports.
+  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', { schema: { response: { 200: MessageViewSchema } } }, async (req, reply) => {
     const account = await authorize(deps, req, reply);
     if (!account) return reply;
     if (deps.requestLimit && account.limits?.requests) {
