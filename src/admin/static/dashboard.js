@@ -391,13 +391,15 @@ class RouteRow {
 
   update(r) {
     setText(this.cells.links, `${r.preferred.join(', ') || '–'}${r.fallback.length ? ` → ${r.fallback.join(', ')}` : ''}`);
-    setText(this.cells.draining, r.drainingLinks.join(', ') || 'none');
+    // A route none of whose links is configured: its messages wait for a reload or an operator.
+    setText(this.cells.draining, r.noLink ? 'no link (configured)' : r.drainingLinks.join(', ') || 'none');
     setText(this.cells.queued, count(r.counts.queued));
     setText(this.cells.detail, `${count(r.counts.waiting)} / ${count(r.counts.active)} / ${count(r.counts.delayed)}`);
     setText(this.cells.failed, count(r.counts.failed));
     setText(this.cells.oldest, r.oldestAgeMs === undefined ? '–' : duration(r.oldestAgeMs));
     setText(this.cells.state, r.paused ? 'paused' : 'running');
     this.el.dataset.paused = String(r.paused);
+    this.el.classList.toggle('no-link', r.noLink === true);
     this.el.classList.toggle('has-failed', r.counts.failed > 0);
     if (this.pause) {
       this.pause.dataset.action = r.paused ? 'route-resume' : 'route-pause';
