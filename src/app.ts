@@ -222,7 +222,9 @@ export class App {
       logger,
     });
     ({ cluster: this.cluster, leases: this.leases, fleet: this.fleet } = links);
+    // One verifier per port: a flood of guesses on the sendsms port never delays an operator's login.
     const verifier = new PasswordVerifier();
+    const adminVerifier = new PasswordVerifier({ concurrency: 1 });
     const http = buildHttpRole({
       config,
       servesHttp: this.roles.http,
@@ -276,7 +278,8 @@ export class App {
       lookup: http.lookup,
       redis: storeRedis,
       keys,
-      verifier,
+      verifier: adminVerifier,
+      metrics: this.metrics,
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
       logger,
     }));

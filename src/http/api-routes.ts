@@ -10,7 +10,7 @@ import type { Submission } from '../messages/prepare-submission.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
 import { SendRequestSchema, type MessageRequest, type SendRequest } from './api-schemas.js';
 import { basicAuth } from './basic-auth.js';
-import { sendApiLimitError } from './limit-replies.js';
+import { retryAfterSeconds, sendApiLimitError } from './limit-replies.js';
 import { RETRY_AFTER_SECONDS, type Authentication, type CallbackTargets } from './sendsms-route.js';
 
 export interface MessageView {
@@ -53,7 +53,11 @@ async function authorize(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply
   if (auth.ok) return auth.account;
   if (auth.reason === 'ip-denied') sendError(reply, 'forbidden_ip', 'this account may not be used from your address');
   else if (auth.reason === 'busy') sendError(reply, 'temporarily_unavailable', 'too many password checks in progress; retry later');
-  else {
+  else if (auth.reason === 'limited') {
+    const after = retryAfterSeconds(auth.retryAfterMs ?? 1000);
+    reply.header('retry-after', String(after));
+    sendError(reply, 'rate_limited', `too many failed logins from this address; retry after ${after} s`);
+  } else {
     reply.header('www-authenticate', 'Basic realm="switchboard"');
     sendError(reply, 'unauthorized', 'missing or wrong credentials (HTTP Basic with the account username and password)');
   }

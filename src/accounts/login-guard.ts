@@ -1,0 +1,82 @@
+/**
+ * What both ports do around a password check: refuse an address that failed too often (failed-login-limit.ts)
+ * before its password is looked at, count every failed or refused login for /metrics, and say in the log when an
+ * address is shut out: one line when its refusals begin, and one when the burst is over with how many logins were
+ * refused in it, however many there were.
+ */
+import type { Logger } from 'pino';
+import { LogThrottle } from '../observability/log-throttle.js';
+import { rateLimitClient } from '../security/rate-limit-client.js';
+import { FailedLoginLimit, type FailedLoginLimitOptions, type LoginAllowance } from './failed-login-limit.js';
+
+/** Which port: the label of the metric and a field of the log lines. */
+export type LoginInterface = 'sendsms' | 'admin';
+
+/** Why a login did not go through: the metric's `reason` label. */
+export type LoginFailureReason = 'bad_password' | 'unknown_user' | 'ip_denied' | 'busy' | 'limited';
+
+export interface LoginGuardOptions {
+  readonly interface: LoginInterface;
+  readonly logger: Logger;
+  readonly limit?: FailedLoginLimitOptions;
+  /** Hears every failed or refused login (metrics). */
+  readonly onFailure?: (reason: LoginFailureReason) => void;
+  readonly now?: () => number;
+}
+
+/** A burst of refusals is over once an address has been refused nothing for this long. */
+const BURST_LOG_INTERVAL_MS = 60_000;
+
+export class LoginGuard {
+  private readonly limit: FailedLoginLimit;
+  private readonly throttle = new LogThrottle({ intervalMs: BURST_LOG_INTERVAL_MS, maxKeys: 1000 });
+  private readonly now: () => number;
+
+  constructor(private readonly opts: LoginGuardOptions) {
+    this.limit = new FailedLoginLimit(opts.limit);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Whether a login from this address may be checked now; a refusal is counted and logged once per burst. */
+  admit(ip: string): LoginAllowance {
+    const now = this.now();
+    this.sweep(now);
+    const allowed = this.limit.check(ip, now);
+    if (allowed.ok) return allowed;
+    this.opts.onFailure?.('limited');
+    const client = rateLimitClient(ip);
+    const d = this.throttle.hit(client, now);
+    if (d.log)
+      this.opts.logger.warn(
+        {
+          interface: this.opts.interface,
+          client,
+          retryAfterS: Math.ceil(allowed.retryAfterMs / 1000),
+          ...(d.suppressed > 0 ? { refusedBefore: d.suppressed } : {}),
+          ...(d.overflow ? { tooManyClients: true } : {}),
+        },
+        'too many failed logins from this address: its logins are refused without a check until it waits (Retry-After); further refusals are counted, not logged',
+      );
+    return allowed;
+  }
+
+  /** A login that failed (or found the verifier busy); counts toward the address's limit unless it was 'busy'. */
+  failed(ip: string, reason: Exclude<LoginFailureReason, 'limited'>): void {
+    this.opts.onFailure?.(reason);
+    // A busy verifier checked nothing: the client learnt nothing and cost nothing.
+    if (reason !== 'busy') this.limit.failed(ip, this.now());
+  }
+
+  private sweep(now: number): void {
+    for (const s of this.throttle.sweep(now)) {
+      this.opts.logger.warn(
+        {
+          interface: this.opts.interface,
+          ...(s.overflow ? { tooManyClients: true } : { client: s.key }),
+          refused: s.suppressed,
+        },
+        'logins refused for too many failed logins from this address, not logged one by one',
+      );
+    }
+  }
+}
