@@ -57,24 +57,31 @@ export class Authenticator {
   /** Answers at once when it can (a password verified before): only a scrypt verification is asynchronous. */
   authenticate(username: string | undefined, password: string | undefined, ip: string): AuthResult | Promise<AuthResult> {
     const allowed = this.guard?.admit(ip);
-    if (allowed && !allowed.ok) return { ok: false, reason: 'limited', retryAfterMs: allowed.retryAfterMs };
+    if (this.guard && allowed && !allowed.ok) return this.guard.hold({ ok: false, reason: 'limited', retryAfterMs: allowed.retryAfterMs });
     const admitted = admit(this.accounts, username, ip);
     if (!admitted.ok && admitted.reason === 'unknown-user' && password !== undefined) {
       // Checked like a known name's password (same cost, same budget per name), and refused whatever it says.
       const dummy = this.verifier.verify(`account:${username ?? ''}`, this.dummy, password);
-      const refuse = (v: Awaited<typeof dummy>): AuthResult => this.failed(username, ip, v === 'busy' ? 'busy' : 'unknown-user');
+      const refuse = (v: Awaited<typeof dummy>): AuthResult | Promise<AuthResult> =>
+        this.failed(username, ip, v === 'busy' ? 'busy' : 'unknown-user');
       return dummy instanceof Promise ? dummy.then(refuse) : refuse(dummy);
     }
     if (!admitted.ok) return this.failed(username, ip, admitted.reason);
     if (password === undefined) return this.failed(username, ip, 'bad-password');
     const { access } = admitted;
     const verdict = this.verifier.verify(access.credentialId, access.secret, password);
-    const conclude = (v: Awaited<typeof verdict>): AuthResult =>
+    const conclude = (v: Awaited<typeof verdict>): AuthResult | Promise<AuthResult> =>
       v === 'ok' ? { ok: true, account: access.account } : this.failed(username, ip, v === 'busy' ? 'busy' : 'bad-password');
     return verdict instanceof Promise ? verdict.then(conclude) : conclude(verdict);
   }
 
-  private failed(username: string | undefined, ip: string, reason: Exclude<AuthFailure, 'limited'>): AuthResult {
+  /** A refusal: logged, counted; held a moment when it checked nothing (busy; see LoginGuard). */
+  private failed(username: string | undefined, ip: string, reason: Exclude<AuthFailure, 'limited'>): AuthResult | Promise<AuthResult> {
+    const result = this.refused(username, ip, reason);
+    return reason === 'busy' && this.guard ? this.guard.hold(result) : result;
+  }
+
+  private refused(username: string | undefined, ip: string, reason: Exclude<AuthFailure, 'limited'>): AuthResult {
     this.guard?.failed(ip, METRIC_REASONS[reason]);
     const now = this.now();
     for (const s of this.throttle.sweep(now)) {

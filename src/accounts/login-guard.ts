@@ -3,6 +3,11 @@
  * before its password is looked at, count every failed or refused login for /metrics, and say in the log when an
  * address is shut out: one line when its refusals begin, and one when the burst is over with how many logins were
  * refused in it, however many there were.
+ *
+ * A refusal that checked nothing (limited, or busy: no room for a check of that name now) is answered after a
+ * pause, the Retry-After it carries anyway: a client that asks again at once would otherwise get thousands of such
+ * answers a second, each costing the event loop what a real request costs (measured: 40 connections guessing
+ * took 40 % of a core in refusals alone). Held, the same 40 connections make 40 requests a second.
  */
 import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
@@ -21,6 +26,8 @@ export interface LoginGuardOptions {
   readonly limit?: FailedLoginLimitOptions;
   /** Hears every failed or refused login (metrics). */
   readonly onFailure?: (reason: LoginFailureReason) => void;
+  /** How long a refusal that checked nothing is held before it is sent (ms). Default 1000. */
+  readonly refusalPauseMs?: number;
   readonly now?: () => number;
 }
 
@@ -58,6 +65,12 @@ export class LoginGuard {
         'too many failed logins from this address: its logins are refused without a check until it waits (Retry-After); further refusals are counted, not logged',
       );
     return allowed;
+  }
+
+  /** `value` after the refusal pause: for answers that checked nothing (limited, busy). */
+  hold<T>(value: T): Promise<T> {
+    const ms = this.opts.refusalPauseMs ?? 1000;
+    return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms, value)) : Promise.resolve(value);
   }
 
   /** A login that failed (or found the verifier busy); counts toward the address's limit unless it was 'busy'. */

@@ -172,7 +172,7 @@ export function adminAccess(opts: AdminAccessOptions): AdminAccess {
     };
     if (given.length === 0) return unauthorized(false);
     const allowed = guard?.admit(req.ip);
-    if (allowed && !allowed.ok) return limited(allowed.retryAfterMs);
+    if (guard && allowed && !allowed.ok) return guard.hold(limited(allowed.retryAfterMs));
     let busy = false;
     for (const { id, secret } of credentials) {
       for (const password of given) {
@@ -181,7 +181,8 @@ export function adminAccess(opts: AdminAccessOptions): AdminAccess {
         busy ||= v === 'busy';
       }
     }
-    guard?.failed(req.ip, busy ? 'busy' : 'bad_password');
-    return busy ? BUSY : unauthorized(true);
+    if (!guard) return busy ? BUSY : unauthorized(true);
+    guard.failed(req.ip, busy ? 'busy' : 'bad_password');
+    return busy ? guard.hold(BUSY) : unauthorized(true);
   };
 }

@@ -98,7 +98,7 @@ describe('Authenticator', () => {
 
   it('with a guard, refuses an address that failed too often before anything is checked, the right password too', async () => {
     const { logger } = logSink();
-    const guard = new LoginGuard({ interface: 'sendsms', logger, limit: { burst: 2, intervalMs: 60_000 } });
+    const guard = new LoginGuard({ interface: 'sendsms', logger, limit: { burst: 2, intervalMs: 60_000 }, refusalPauseMs: 0 });
     const auth = new Authenticator(accounts, new PasswordVerifier(), logger, Date.now, guard);
     expect(await auth.authenticate('plain', 'pw', '192.0.2.5')).toMatchObject({ ok: true });
     await auth.authenticate('plain', 'x', '192.0.2.5');

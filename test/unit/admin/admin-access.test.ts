@@ -153,7 +153,12 @@ describe('adminAccess', () => {
   });
 
   it('with a guard, refuses an address that failed too often (429, Retry-After) unchecked; no password given is no failure', async () => {
-    const guard = new LoginGuard({ interface: 'admin', logger: pino({ level: 'silent' }), limit: { burst: 2, intervalMs: 5000 } });
+    const guard = new LoginGuard({
+      interface: 'admin',
+      logger: pino({ level: 'silent' }),
+      limit: { burst: 2, intervalMs: 5000 },
+      refusalPauseMs: 0,
+    });
     const check = access({ guard });
     for (let i = 0; i < 5; i++) expect(await check(req('/status'), 'status')).toMatchObject({ status: 401 });
     expect(await check(req('/status?password=x1'), 'status')).toMatchObject({ status: 401, attempted: true });
