@@ -18,7 +18,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth } from '../http/basic-auth.js';
-import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
+import { UnknownError, type ActionResult, type AdminBackend } from '../domain/admin-views.js';
 import type { AdminAccess, AdminNeed } from './admin-access.js';
 import { AdminRefusalLog } from './refusal-log.js';
 import { contentType, formatFor, GATEWAY_NAME, KANNEL_FORMATS, plainReply, type KannelFormat } from './kannel-reply.js';
@@ -60,6 +60,8 @@ const ok = (text: string, results?: readonly ActionResult[]): Outcome => ({ stat
 
 /** An error's own 4xx status (a typed error saying the request was wrong), or 500. */
 function failure(ctx: Context, err: unknown, text: string): Outcome {
+  // An unknown link (add-smsc of a name the configuration file does not have): the 404 the README promises.
+  if (err instanceof UnknownError) return { status: 404, text: `${text}: ${err.message} (known: ${err.known.join(', ') || 'none'})` };
   const e = err as { status?: unknown; statusCode?: unknown; message?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.status === 'number' ? e.status : 500;
   if (status >= 400 && status < 500) return { status, text: `${text}: ${String(e?.message ?? 'refused')}` };

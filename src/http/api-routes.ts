@@ -109,6 +109,13 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
       return sendError(reply, 'text_unencodable', e.detail, extra);
     case 'too-many-parts':
       return sendError(reply, 'too_many_parts', `the text needs ${e.parts} parts; this account allows ${e.max}`, extra);
+    case 'udh-no-room':
+      return sendError(
+        reply,
+        'invalid_request',
+        `the udh (${e.udhOctets} octets) leaves no room for the text in a message part; send a shorter udh or no text`,
+        extra,
+      );
     case 'unavailable':
       return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
     case 'limited':
@@ -118,7 +125,8 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
 
 /** API bodies must be JSON: other types are refused before the schema check sees a Buffer (a route hook, not a global one: sendsms pays nothing for it). */
 async function requireJsonBody(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+  // The media type exactly (parameters such as charset aside): `application/jsonx` is not JSON.
+  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') {
     return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
   }
   return undefined;
@@ -141,6 +149,15 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     for (const [i, m] of list.entries()) {
       if (m.text !== undefined && m.binary !== undefined)
         return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
+      if (m.validity === 0)
+        return sendError(reply, 'invalid_request', '`validity` 0: a message valid for no time at all could never be delivered', {
+          index: i,
+        });
+      // As sendsms checks it: the first octet (UDHL) is the length of the rest, else the SMSC would read it wrong.
+      if (m.udh !== undefined && m.udh.length > 0 && Number.parseInt(m.udh.slice(0, 2), 16) !== m.udh.length / 2 - 1)
+        return sendError(reply, 'invalid_request', '`udh`: its first octet (UDHL) must be the length of the octets after it', {
+          index: i,
+        });
       for (const [field, url] of [
         ['dlrUrl', m.dlrUrl],
         ['callbackUrl', m.callbackUrl],

@@ -112,6 +112,8 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
         return KannelReplies.unencodable(e.detail);
       case 'too-many-parts':
         return KannelReplies.tooManyParts(e.parts, e.max);
+      case 'udh-no-room':
+        return KannelReplies.udhNoRoom;
       case 'unavailable':
         return KannelReplies.temporaryFailure;
       case 'limited':
@@ -135,6 +137,9 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
     const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
     if (!parsed.ok) return sendKannel(reply, parsed.reply);
     const p = parsed.params;
+    // In Kannel's range, but a message valid for no time at all could never be delivered: refused, not accepted and
+    // failed as expired a moment later.
+    if (p.validity === 0) return sendKannel(reply, KannelReplies.validityZero);
     if (p.dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, p.dlrUrl).ok)
       return sendKannel(reply, KannelReplies.dlrUrlDenied);
     const result = await deps.accept.accept({
