@@ -87,7 +87,12 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     return p;
   };
   const refused = (req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined =>
-    clientAllowed(allow, deny, req.ip) ? undefined : reply.code(403).type('text/plain; charset=utf-8').send('Denied');
+    clientAllowed(allow, deny, req.ip)
+      ? undefined
+      : reply
+          .code(403)
+          .type('text/plain; charset=utf-8')
+          .send(`Denied: this client address (${req.ip}) may not use the admin port; see admin.admin-allow-ip and admin.admin-deny-ip`);
 
   const serve = async (req: FastifyRequest, reply: FastifyReply, path: string, asset: (typeof ASSETS)[string]): Promise<FastifyReply> => {
     const no = refused(req, reply);
