@@ -95,6 +95,7 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
       shuttingDown: d.closed,
       status: d.status,
       statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), d.verifier),
+      statusLogins: guard,
     },
     {
       maxBodyBytes: config.http.maxBodyBytes,
