@@ -71,8 +71,13 @@ export class Authenticator {
     const { access } = admitted;
     const verdict = this.verifier.verify(access.credentialId, access.secret, password);
     const conclude = (v: Awaited<typeof verdict>): AuthResult | Promise<AuthResult> =>
-      v === 'ok' ? { ok: true, account: access.account } : this.failed(username, ip, v === 'busy' ? 'busy' : 'bad-password');
+      v === 'ok' ? this.succeeded(access.account, ip) : this.failed(username, ip, v === 'busy' ? 'busy' : 'bad-password');
     return verdict instanceof Promise ? verdict.then(conclude) : conclude(verdict);
+  }
+
+  private succeeded(account: Account, ip: string): AuthResult {
+    this.guard?.succeeded(ip);
+    return { ok: true, account };
   }
 
   /** A refusal: logged, counted; held a moment when it checked nothing (busy; see LoginGuard). */

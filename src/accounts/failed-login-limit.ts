@@ -5,7 +5,9 @@
  * failure's slot frees (the Retry-After). Refusing the right password too is the point: a guess that cannot be
  * checked teaches nothing, and costs no scrypt.
  *
- * Only failures count: a client whose password is right never comes near the limit, however fast it sends. The
+ * Only failures count: a login takes its unit when its check begins and gives it back when its password was right,
+ * so a client whose password is right never comes near the limit, however fast it sends (up to `burst` logins of
+ * one address checked side by side; a verified password is answered at once and holds its unit for no time). The
  * count is kept in this process (no Redis round trip on a refusal, and it holds while Redis is away): a cluster of
  * N processes lets an address fail N times as often, which is still N × a few guesses a minute.
  *
@@ -37,23 +39,27 @@ export class FailedLoginLimit {
     this.maxClients = opts.maxClients ?? 10_000;
   }
 
-  /** Whether a login from this address may be checked now. */
-  check(ip: string, now: number): LoginAllowance {
-    const stored = this.tat.get(rateLimitClient(ip));
-    if (stored === undefined) return { ok: true };
-    const r = reserve(this.rule, stored, now, 1);
-    return r.ok ? { ok: true } : { ok: false, retryAfterMs: r.retryAfterMs ?? this.rule.intervalMs };
-  }
-
-  /** Counts a failed login of this address. */
-  failed(ip: string, now: number): void {
+  /**
+   * A login from this address is about to be checked: takes a unit of the address's failures at once, so that
+   * guesses sent side by side count before any of them has failed (else every one sent while a slot is free would
+   * get through). Refused when none is left; give the unit back (refund) when the login succeeds or checks nothing.
+   */
+  attempt(ip: string, now: number): LoginAllowance {
     const client = rateLimitClient(ip);
-    const r = reserve(this.rule, this.tat.get(client), now, 1);
-    // Over the limit already (a failure that was checked before the limit closed): the bucket stays full.
-    const next = r.ok ? r.tat : Math.max(this.tat.get(client) ?? now, now);
+    const stored = this.tat.get(client);
+    const r = reserve(this.rule, stored, now, 1);
+    if (!r.ok) return { ok: false, retryAfterMs: r.retryAfterMs ?? this.rule.intervalMs };
     this.tat.delete(client);
     if (this.tat.size >= this.maxClients) this.evict(now);
-    this.tat.set(client, next);
+    this.tat.set(client, r.tat);
+    return { ok: true };
+  }
+
+  /** Gives back the unit of an attempt that did not fail (the right password, or no check made). */
+  refund(ip: string): void {
+    const client = rateLimitClient(ip);
+    const stored = this.tat.get(client);
+    if (stored !== undefined) this.tat.set(client, stored - this.rule.intervalMs);
   }
 
   private evict(now: number): void {

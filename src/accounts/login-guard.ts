@@ -45,11 +45,14 @@ export class LoginGuard {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Whether a login from this address may be checked now; a refusal is counted and logged once per burst. */
+  /**
+   * Whether a login from this address may be checked now (it then counts as a failure until succeeded() says
+   * otherwise); a refusal is counted and logged once per burst.
+   */
   admit(ip: string): LoginAllowance {
     const now = this.now();
     this.sweep(now);
-    const allowed = this.limit.check(ip, now);
+    const allowed = this.limit.attempt(ip, now);
     if (allowed.ok) return allowed;
     this.opts.onFailure?.('limited');
     const client = rateLimitClient(ip);
@@ -74,11 +77,16 @@ export class LoginGuard {
     return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms, value)) : Promise.resolve(value);
   }
 
-  /** A login that failed (or found the verifier busy); counts toward the address's limit unless it was 'busy'. */
+  /** A login admitted that failed (or found the verifier busy): it stays counted toward the address's limit, unless busy. */
   failed(ip: string, reason: Exclude<LoginFailureReason, 'limited'>): void {
     this.opts.onFailure?.(reason);
     // A busy verifier checked nothing: the client learnt nothing and cost nothing.
-    if (reason !== 'busy') this.limit.failed(ip, this.now());
+    if (reason === 'busy') this.limit.refund(ip);
+  }
+
+  /** A login admitted that succeeded: its unit is given back. Every admitted login ends in this or failed(). */
+  succeeded(ip: string): void {
+    this.limit.refund(ip);
   }
 
   private sweep(now: number): void {

@@ -177,7 +177,10 @@ export function adminAccess(opts: AdminAccessOptions): AdminAccess {
     for (const { id, secret } of credentials) {
       for (const password of given) {
         const v = await opts.verifier.verify(id, secret, password);
-        if (v === 'ok') return 'ok';
+        if (v === 'ok') {
+          guard?.succeeded(req.ip);
+          return 'ok';
+        }
         busy ||= v === 'busy';
       }
     }

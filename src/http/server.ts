@@ -148,8 +148,13 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
         .send(apiError('rate_limited', `too many failed logins from this address; retry after ${after} s`).body);
     }
     const check = await deps.statusGate(given);
-    if (check === 'ok') return deps.status();
+    if (check === 'ok') {
+      guard?.succeeded(req.ip);
+      return deps.status();
+    }
     if (check === 'wrong') guard?.failed(req.ip, 'bad_password');
+    // 'closed': no password can open it; nothing was checked
+    if (check === 'closed') guard?.succeeded(req.ip);
     if (check === 'busy') {
       if (guard) {
         guard.failed(req.ip, 'busy');

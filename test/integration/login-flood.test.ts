@@ -276,7 +276,8 @@ describe('one address guessing', () => {
       ...Array.from({ length: mayHaveFreed + 3 }, (_, i) => get(adminPort, `/status?password=h${i}`, adminFrom)),
       get(adminPort, '/api/v1/links', adminFrom, { headers: basic('ops', `h-json`) }),
     ]);
-    expect(burst.every((a) => a.status === 401 || a.status === 429)).toBe(true);
+    // checked (401), or busy if the slots that freed let more checks start at once than the admin's budget (503)
+    expect(burst.map((a) => a.status).filter((st) => st !== 401 && st !== 429 && st !== 503)).toEqual([]);
     const limited = burst.filter((a) => a.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(3);
     for (const a of limited) expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
