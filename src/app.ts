@@ -50,9 +50,18 @@ import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';
+import { statusAccess } from './security/status-access.js';
 import { parsePersona } from './simulator/persona.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
+
+/** The dashboard's address as a browser on this machine opens it (0.0.0.0 and :: are reached at 127.0.0.1). */
+function dashboardUrl(admin: Config['admin'], bound: ReturnType<AdminServer['server']['address']>): string {
+  const port = typeof bound === 'object' && bound ? bound.port : admin.port;
+  const any = admin.host === '0.0.0.0' || admin.host === '::' || admin.host === '';
+  const host = any ? '127.0.0.1' : admin.host.includes(':') && !admin.host.startsWith('[') ? `[${admin.host}]` : admin.host;
+  return `${admin.tls ? 'https' : 'http'}://${host}:${port}/`;
+}
 
 /**
  * What this process does. Both by default (a gateway of one process); `switchboard start` splits them over two
@@ -223,7 +232,9 @@ export class App {
       logger,
     });
     ({ cluster: this.cluster, leases: this.leases, fleet: this.fleet } = links);
+    // One verifier per port: a flood of guesses on the sendsms port never delays an operator's login.
     const verifier = new PasswordVerifier();
+    const adminVerifier = new PasswordVerifier({ concurrency: 1 });
     const http = buildHttpRole({
       config,
       servesHttp: this.roles.http,
@@ -277,7 +288,8 @@ export class App {
       lookup: http.lookup,
       redis: storeRedis,
       keys,
-      verifier,
+      verifier: adminVerifier,
+      metrics: this.metrics,
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
       logger,
     }));
@@ -431,10 +443,15 @@ export class App {
     await this.http.listen({ host, port });
     if (this.config.admin.port !== 0) {
       await this.admin.listen({ host: this.config.admin.host, port: this.config.admin.port });
-      this.log.info(
-        { url: `${this.config.admin.tls ? 'https' : 'http'}://${this.config.admin.host}:${this.config.admin.port}/` },
-        'admin port listening',
-      );
+      const url = dashboardUrl(this.config.admin, this.admin.server.address());
+      this.log.info({ url }, `admin port listening: the dashboard is at ${url}`);
+      const access = statusAccess([this.config.admin.password, this.config.admin.statusPassword], this.config.admin.host);
+      // Say it here, where the newcomer looks, rather than only as "Denied" on the page.
+      if (access.kind === 'closed')
+        this.log.warn(
+          { host: this.config.admin.host },
+          'the admin port (dashboard, Kannel commands, admin API) is closed to everyone: it listens beyond loopback with no password; set admin.admin-password (and status-password), or admin.admin-interface: 127.0.0.1',
+        );
     }
     const addr = this.http.server.address();
     this.log.info(

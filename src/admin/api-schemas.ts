@@ -92,6 +92,16 @@ export const ADMIN_ERRORS = {
     description:
       'No password that could open this is configured: admin-interface is not loopback and no password is set, or an action was asked with only a status-password set.',
   },
+  cross_site: {
+    status: 403,
+    description:
+      "A request that changes something came from another site's page (Sec-Fetch-Site cross-site or same-site, or an Origin that is neither the admin port's own nor in admin.allowed-origins), whatever its password.",
+  },
+  rate_limited: {
+    status: 429,
+    description: 'Too many failed logins from this client address (20 at once, then one per 3 s); `Retry-After` says when to try again.',
+  },
+  unsupported_media_type: { status: 415, description: 'A POST body that is not `application/json`.' },
   not_found: { status: 404, description: 'No such message, or no such path.' },
   temporarily_unavailable: {
     status: 503,

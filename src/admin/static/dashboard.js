@@ -71,7 +71,9 @@ async function call(method, path, body) {
   } catch {
     json = undefined;
   }
-  if (res.status === 401 || res.status === 403) throw new Refused(json?.error?.message ?? `refused (${res.status})`, res.status);
+  // 429: this address failed too many logins; the gateway says when it may try again.
+  if (res.status === 401 || res.status === 403 || res.status === 429)
+    throw new Refused(json?.error?.message ?? `refused (${res.status})`, res.status);
   if (res.status >= 500) throw new Unreachable(json?.error?.message ?? `HTTP ${res.status}`);
   return { status: res.status, json };
 }
@@ -134,7 +136,8 @@ async function boot() {
     connection(true);
     enter(r.json.access);
   } catch (e) {
-    if (e instanceof Refused) return logout(state.auth ? 'The saved login was refused: log in again.' : '');
+    // Without a saved login a 401 just means "log in"; a 403 says why no password can help (which key to set).
+    if (e instanceof Refused) return logout(state.auth ? 'The saved login was refused: log in again.' : e.status === 401 ? '' : e.message);
     connection(false, e.message);
     state.timer = setTimeout(boot, 2000);
   }
