@@ -15,7 +15,7 @@ import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
 import { decodeBatch, encodeItems, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
-import { bullmqJobKey, bullmqPrioritizedKey, routeQueueName, type RedisKeys } from '../redis/keys.js';
+import { bullmqJobKey, bullmqPrioritizedKey, ROUTE_QUEUED_COUNT, routeQueueName, type RedisKeys } from '../redis/keys.js';
 import type { RouteDirectory } from './route-directory.js';
 import { requeueItems, type QueuedMarker } from './route-moves.js';
 
@@ -123,7 +123,7 @@ export class RouteInspector {
     const name = routeQueueName(key);
     const prefix = this.o.keys.prefix;
     const pipe = this.o.redis.pipeline();
-    pipe.hget(this.o.keys.routeStats(key), 'queued');
+    pipe.hget(this.o.keys.routeStats(key), ROUTE_QUEUED_COUNT);
     pipe.zremrangebyscore(this.o.keys.routeFailed(key), '-inf', now - this.o.lifetimeMs);
     pipe.zcard(this.o.keys.routeFailed(key));
     for (const p of PRIORITIES)
@@ -329,7 +329,7 @@ export class RouteInspector {
               moved += g.items.length;
             }
             const movedHere = items.length - keep.length;
-            await this.o.redis.hincrby(this.o.keys.routeStats(key), 'queued', -movedHere);
+            await this.o.redis.hincrby(this.o.keys.routeStats(key), ROUTE_QUEUED_COUNT, -movedHere);
             if (keep.length === 0) await job.remove();
             else {
               await job.updateData(encodeItems(keep));
