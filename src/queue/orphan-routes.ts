@@ -6,10 +6,10 @@
  */
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import type { SubmitOutcomes } from '../domain/delivery.js';
 import type { Link } from '../domain/link.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
 import { decodeBatch, encodeMessage, type BatchData, type BatchItem } from './batch-codec.js';
-import type { SubmitOutcomes } from './link-drain.js';
 import type { Producer } from './producer.js';
 import type { RouteDirectory } from './route-directory.js';
 import { requeueItems, type QueuedMarker } from './route-moves.js';

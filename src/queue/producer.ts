@@ -8,7 +8,7 @@
  * when it refuses writes (out of memory, read-only replica, failed persistence); but a command that fails while
  * the MULTI runs (a key of the wrong type) does not undo the others. So a commit of several jobs is checked right
  * after (one script: every job exists) and marked: 'ok', or 'failed' after the jobs that were written are removed.
- * A link that takes a young job of such a commit waits for the mark and drops the job of a failed one (link-drain).
+ * A link that takes a young job of such a commit waits for the mark and drops the job of a failed one (route-workers.ts).
  */
 import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -20,7 +20,7 @@ import { BATCH_JOB_NAME, bullmqJobKey, ROUTE_QUEUED_COUNT, routeKeyOfQueue, rout
 import { LuaScript } from '../redis/lua-script.js';
 import { redisErrorListener } from '../redis/redis-error-log.js';
 
-/** How long a commit's mark is kept: longer than a link may wait for it (COMMIT_WAIT_MS in link-drain.ts). */
+/** How long a commit's mark is kept: longer than a link may wait for it (COMMIT_WAIT_MS in route-workers.ts). */
 export const COMMIT_MARK_TTL_MS = 120_000;
 
 /**

@@ -15,11 +15,11 @@ import type { ReportDispatcher } from '../dlr/report-dispatcher.js';
 import { BindLeases } from '../links/bind-leases.js';
 import { ClusterLinkState } from '../links/cluster-link-state.js';
 import type { ConcatRefs } from '../links/concat-refs.js';
+import { LinkDrain } from '../links/link-drain.js';
 import { LinkRuntime } from '../links/link-runtime.js';
 import type { RecordStore } from '../messages/record-store.js';
 import type { MoPipeline } from '../mo/index.js';
 import type { ProcessMetrics } from '../metrics/metrics.js';
-import { LinkDrain } from '../queue/link-drain.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { RouteDirectory } from '../queue/route-directory.js';
 import type { EventBus } from '../redis/event-bus.js';
@@ -100,7 +100,8 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
       maxUnanswered: config.queue.maxUnanswered,
       timeShareMs: config.queue.timeShareMs,
       outcomes: d.reports,
-      records: { statusAndJob: (ids) => d.records.statusAndJob(ids), nextConcatRefs: (to) => d.concatRefs.next(to) },
+      records: d.records,
+      concatRefs: d.concatRefs,
       health: cluster,
       operator,
       logger,
