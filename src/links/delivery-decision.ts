@@ -1,7 +1,7 @@
 /**
  * What becomes of a message a link has taken from its route queue, decided from what travels with it (its delivery
  * state) and what just happened (an event): sent, recorded as submitted, failed for good, or back to the queue (at
- * once or not before a time). Pure, so every transition is table-tested (test/unit/links/delivery-decision.test.ts);
+ * once or not before a time). Pure. Every transition is table-tested (test/unit/links/delivery-decision.test.ts);
  * links/batch-run.ts carries the decisions out.
  *
  * Messages the SMSC accepted never go back. Link trouble (throttling, a lost or silent session) is not the message's

@@ -79,7 +79,7 @@ export class LinkDrain<L extends LinkSender = LinkSender> implements BatchConsum
   constructor(
     readonly runtime: L,
     private readonly directory: RouteDirectory,
-    readonly opts: DrainOptions,
+    private readonly opts: DrainOptions,
   ) {
     const id = runtime.link.id;
     this.log = opts.logger.child({ link: id });
@@ -146,10 +146,6 @@ export class LinkDrain<L extends LinkSender = LinkSender> implements BatchConsum
     return this.runtime.link.id;
   }
 
-  get logger(): Logger {
-    return this.log;
-  }
-
   /** Routes this link drains now, for status output. */
   draining(): { route: string; tier: string; running: boolean }[] {
     return [...this.routes.values()].map((t) => ({ route: t.route.key, tier: t.tier, running: this.workers.running(t.route.key) }));
@@ -200,7 +196,7 @@ export class LinkDrain<L extends LinkSender = LinkSender> implements BatchConsum
   }
 
   /** Starts, resumes or pauses each route's worker to match whether the link may take that route's work. */
-  update(): void {
+  private update(): void {
     const link = this.linkState();
     for (const t of this.routes.values()) {
       const turn = { tier: t.tier, spilling: t.spilling, preferredHealthy: this.opts.health.anyHealthy(t.route.preferred) };

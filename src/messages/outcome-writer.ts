@@ -148,16 +148,17 @@ export class OutcomeWriter {
    * runs a script whole, so a receipt that finds a correlation always finds its record too.
    */
   private async write(writes: readonly PendingWrite[]): Promise<void> {
+    // Each operation's key goes in KEYS, in the order of the operations in ARGV (see write-outcomes.lua).
+    const keys: string[] = [];
     const args: (string | number)[] = [this.lifetimeMs];
     const queuedDelta = new Map<string, number>();
     for (const w of writes) {
       const o = w.outcome;
-      const key = this.keys.message(o.msg.id);
+      keys.push(this.keys.message(o.msg.id));
       if (o.kind === 'submitted') {
         const out: SubmittedTuple = [o.now, o.link.id, o.link.smscId, o.parts.map((p) => p.smscMessageId)];
         args.push(
           'R',
-          key,
           o.reports,
           3,
           FIELDS.status,
@@ -171,14 +172,15 @@ export class OutcomeWriter {
           const to = handsetDigits(o.msg.to);
           o.parts.forEach((p, i) => {
             const norm = o.correlate?.[i];
-            if (norm !== undefined) args.push('C', this.keys.correlation(o.link.smscId, norm), correlationEntry(o.msg.id, p.seq, to));
+            if (norm === undefined) return;
+            keys.push(this.keys.correlation(o.link.smscId, norm));
+            args.push('C', correlationEntry(o.msg.id, p.seq, to));
           });
         }
       } else {
         const out: FailedTuple = [o.now, o.error, o.commandStatus ?? 0, o.link ?? 0];
         args.push(
           'R',
-          key,
           o.reports,
           5,
           FIELDS.status,
@@ -192,12 +194,16 @@ export class OutcomeWriter {
           FIELDS.wire,
           o.wire,
         );
-        args.push('F', this.keys.routeFailed(o.msg.route), o.now, o.msg.id);
+        keys.push(this.keys.routeFailed(o.msg.route));
+        args.push('F', o.now, o.msg.id);
       }
       queuedDelta.set(o.msg.route, (queuedDelta.get(o.msg.route) ?? 0) - 1);
     }
-    for (const [route, d] of queuedDelta) args.push('S', this.keys.routeStats(route), d);
-    const reserved = (await WRITE_OUTCOMES.run(this.redis, [], args)) as number[];
+    for (const [route, d] of queuedDelta) {
+      keys.push(this.keys.routeStats(route));
+      args.push('S', d);
+    }
+    const reserved = (await WRITE_OUTCOMES.run(this.redis, keys, args)) as number[];
     writes.forEach((w, i) => {
       const q = Number(reserved[i] ?? 0);
       if (w.outcome.reports > 0) w.firstSeq = q - w.outcome.reports + 1;

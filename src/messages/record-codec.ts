@@ -1,6 +1,6 @@
 /**
- * A message record's Redis form. Pure: the field letters, the status codes, the packed tuples, and reading a stored
- * hash back into a MessageRecord with its history. The Lua scripts that write records get FIELDS and STATUS_CODES
+ * A message record's Redis form: the field letters, the status codes, the packed tuples, and reading a stored hash
+ * back into a MessageRecord with its history. Pure. The Lua scripts that write records get FIELDS and STATUS_CODES
  * from here (RECORD_CONSTANTS, passed to LuaScript.load), so this is the one definition of both.
  *
  * What happened to each message after it left its queue is kept in Redis for the message lifetime: its state, each

@@ -41,8 +41,8 @@ describe('write-outcomes.lua', () => {
     await redis.hset(b, F.reportsReserved, 4);
     const reply = await WRITE_OUTCOMES.run(
       redis,
-      [],
-      [LIFETIME, 'R', a, 0, 2, F.status, S.submitted, F.outcome, '[1]', 'R', b, 2, 1, F.status, S.failed],
+      [a, b],
+      [LIFETIME, 'R', 0, 2, F.status, S.submitted, F.outcome, '[1]', 'R', 2, 1, F.status, S.failed],
     );
     expect(reply).toEqual([0, 6]);
     expect(await redis.hgetall(a)).toEqual({ [F.status]: S.submitted, [F.outcome]: '[1]' });
@@ -56,8 +56,8 @@ describe('write-outcomes.lua', () => {
     await redis.hset(keys.routeStats('r1'), ROUTE_QUEUED_COUNT, 5);
     const reply = await WRITE_OUTCOMES.run(
       redis,
-      [],
-      [LIFETIME, 'C', c, 'm1 1 4670', 'C', c, 'm2 1 4671', 'F', keys.routeFailed('r1'), 1234, 'm3', 'S', keys.routeStats('r1'), -2],
+      [c, c, keys.routeFailed('r1'), keys.routeStats('r1')],
+      [LIFETIME, 'C', 'm1 1 4670', 'C', 'm2 1 4671', 'F', 1234, 'm3', 'S', -2],
     );
     expect(reply).toEqual([]);
     expect(await redis.get(c)).toBe('m1 1 4670\nm2 1 4671');
@@ -67,7 +67,7 @@ describe('write-outcomes.lua', () => {
   });
 
   it('refuses an operation it does not know', async () => {
-    await expect(WRITE_OUTCOMES.run(redis, [], [LIFETIME, 'X', 'k'])).rejects.toThrow(/unknown operation X/);
+    await expect(WRITE_OUTCOMES.run(redis, ['k'], [LIFETIME, 'X'])).rejects.toThrow(/unknown operation X/);
   });
 });
 
