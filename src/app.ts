@@ -17,6 +17,7 @@ import { healthView } from './control/health-view.js';
 import type { LinkFleet } from './control/link-fleet.js';
 import { OperatorState } from './control/operator-state.js';
 import { CallbackQueue } from './dlr/callback-queue.js';
+import { ReceiptMatcher } from './dlr/receipt-matcher.js';
 import { ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import type { ActionResult } from './domain/admin-views.js';
@@ -26,11 +27,13 @@ import { OutboundGuards } from './http-client/outbound-guard.js';
 import type { HttpServer } from './http/server.js';
 import type { BindLeases } from './links/bind-leases.js';
 import type { ClusterLinkState } from './links/cluster-link-state.js';
+import { ConcatRefs } from './links/concat-refs.js';
 import type { LinkRuntime } from './links/link-runtime.js';
 import type { AcceptService } from './messages/accept-service.js';
 import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
-import { MessageStore } from './messages/message-store.js';
+import { OutcomeWriter } from './messages/outcome-writer.js';
+import { RecordStore } from './messages/record-store.js';
 import { MoPipeline } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
@@ -118,7 +121,10 @@ export class App {
   private readonly authenticator: Authenticator;
   private readonly outbound: OutboundPolicies;
   readonly simulator: SmscSimulator | undefined;
-  readonly store: MessageStore;
+  /** Message records: read, and changed by operators (outcomes are written by `outcomes`). */
+  readonly records: RecordStore;
+  /** Writes what became of each message that left its queue. */
+  readonly outcomes: OutcomeWriter;
   readonly directory: RouteDirectory;
   readonly producer: Producer;
   readonly cluster: ClusterLinkState;
@@ -175,7 +181,8 @@ export class App {
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
       guard: (write) => circuit.run(write),
     });
-    this.store = new MessageStore(storeRedis, keys, {
+    this.records = new RecordStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs });
+    this.outcomes = new OutcomeWriter(storeRedis, keys, {
       lifetimeMs: config.queue.messageLifetimeMs,
       logger: logger.child({ component: 'records' }),
     });
@@ -187,14 +194,19 @@ export class App {
     ));
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
-    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) =>
-      this.accountStats.count(account, final),
+    const reports = new ReportDispatcher(
+      this.outcomes,
+      this.records,
+      this.callbacks,
+      config.receipts.longMessagePolicy,
+      logger,
+      (account, final) => this.accountStats.count(account, final),
     );
     this.reports = reports;
     this.receipts = new ReceiptPipeline(
       workRedis,
       config.redis.keyPrefix,
-      this.store,
+      new ReceiptMatcher(storeRedis, keys, config.queue.messageLifetimeMs, this.outcomes),
       reports,
       linksById,
       config.receipts.unmatchedRetryMs,
@@ -222,7 +234,8 @@ export class App {
       runtimes: this.runtimes,
       linksById,
       directory: this.directory,
-      store: this.store,
+      records: this.records,
+      concatRefs: new ConcatRefs(storeRedis, keys),
       reports,
       receipts: this.receipts,
       mo: this.mo,
@@ -260,8 +273,8 @@ export class App {
       redis: storeRedis,
       keys,
       records: {
-        markQueued: (m, r, j, n, why) => this.store.markQueued(m, r, j, n, why),
-        failedWire: (id) => this.store.failedWire(id),
+        markQueued: (m, r, j, n, why) => this.records.markQueued(m, r, j, n, why),
+        failedWire: (id) => this.records.failedWire(id),
         removeFailed: (id, who, now) => reports.removed(id, who, now),
       },
       links: () => this.config.links,
@@ -303,7 +316,7 @@ export class App {
           binds: [...this.runtimes.values()].flatMap((r) => r.binds),
           replies: this.replies,
           callbacks: this.callbacks.counters,
-          recordWriteRetries: this.store.counters.writeRetries,
+          recordWriteRetries: this.outcomes.counters.writeRetries,
           drains: this.fleet.drains(),
           ping: () => storeRedis.ping(),
         }),
@@ -311,7 +324,7 @@ export class App {
     );
     this.rehomer = new RouteRehomer({
       producer: this.producer,
-      marker: this.store,
+      marker: this.records,
       redis: storeRedis,
       keys,
       directory: this.directory,

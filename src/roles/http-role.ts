@@ -14,7 +14,7 @@ import { Authenticator } from '../accounts/authenticator.js';
 import { LimitGate } from '../accounts/limit-gate.js';
 import { LoginGuard } from '../accounts/login-guard.js';
 import { MessageLookup as RecordLookup } from '../messages/message-lookup.js';
-import { MessageStore } from '../messages/message-store.js';
+import { RecordStore } from '../messages/record-store.js';
 import type { ProcessMetrics } from '../metrics/metrics.js';
 import type { Producer } from '../queue/producer.js';
 import type { RedisKeys } from '../redis/keys.js';
@@ -80,7 +80,7 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
   const authenticator = new Authenticator(config.accounts, d.verifier, logger, Date.now, guard);
   // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
   // while Redis does not answer, as for sending.
-  const records = new MessageStore(d.redis, d.keys, { lifetimeMs: config.queue.messageLifetimeMs, logger });
+  const records = new RecordStore(d.redis, d.keys, { lifetimeMs: config.queue.messageLifetimeMs });
   const lookupNow = new RecordLookup(records, new QueuedLookup(d.producer, d.directory));
   const lookup: MessageLookup = { find: (id) => circuit.run(() => lookupNow.find(id)) };
   const http = buildHttpServer(
