@@ -180,6 +180,7 @@ export class App {
       eventsMaxLen: 100,
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
       guard: (write) => circuit.run(write),
+      lingerMaxMs: config.queue.commitLingerMs,
     });
     this.records = new RecordStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs });
     this.outcomes = new OutcomeWriter(storeRedis, keys, {

@@ -63,6 +63,8 @@ export interface Config {
     readonly maxAttempts: number;
     readonly maxUnanswered: number;
     readonly batchSize: number;
+    /** Longest adaptive linger of a queue write that starts from idle while traffic is steady (0: none). */
+    readonly commitLingerMs: number;
     readonly timeShareMs: number;
     readonly retryDelayMs: number;
     readonly messageLifetimeMs: number;

@@ -441,6 +441,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       maxAttempts: input.queue['max-attempts'],
       maxUnanswered: input.queue['max-unanswered'],
       batchSize: input.queue['batch-size'],
+      commitLingerMs: ms(input.queue['commit-linger']),
       timeShareMs: ms(input.queue['time-share']),
       retryDelayMs: ms(input.queue['retry-delay']),
       messageLifetimeMs: ms(input.queue['message-lifetime']),

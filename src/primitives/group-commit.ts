@@ -7,7 +7,36 @@
  * run that many more turns, so that the requests already read from the sockets join it. Each write costs a fixed
  * amount whatever it carries (a queue job, a round trip), so under load fewer, fuller writes cost less per item;
  * a lone caller still goes at once.
+ *
+ * With `lingerMaxMs` (an adaptive linger), a write that starts from idle while traffic is steady first waits a
+ * moment for the next callers: at ordinary rates (2 000 requests a second) no write is in flight when a request
+ * comes, so without it every request would pay a write of its own. The wait is decided by lingerMs() from the
+ * recent gaps between callers: none when the gateway was idle, never more than `lingerMaxMs`.
  */
+
+/** The gaps between recent callers, as the linger reads them. */
+export interface ArrivalGaps {
+  /** The gap before the caller that starts this write, ms (undefined: the first caller ever). */
+  readonly last: number | undefined;
+  /** A moving average of the gaps between callers, ms (undefined: fewer than two callers so far). */
+  readonly average: number | undefined;
+}
+
+/** Expected callers that make a wait worth it: the write then carries at least this many more. */
+const WORTH_WAITING_FOR = 1;
+/** How many average gaps a write waits at most: enough for a few callers, not for a crowd. */
+const GAPS_WAITED = 4;
+
+/**
+ * How long a write that starts from idle waits for more callers: 0 when the caller that starts it came after a gap
+ * longer than `maxMs` (the gateway was idle, so a lone request never waits), or when fewer than one more caller is
+ * expected within `maxMs`; else a few average gaps, at most `maxMs`. Pure.
+ */
+export function lingerMs(gaps: ArrivalGaps, maxMs: number): number {
+  if (maxMs <= 0 || gaps.last === undefined || gaps.average === undefined) return 0;
+  if (gaps.last > maxMs || gaps.average <= 0 || maxMs / gaps.average < WORTH_WAITING_FOR) return 0;
+  return Math.min(maxMs, GAPS_WAITED * gaps.average);
+}
 export interface GroupCommitOptions {
   /** Event-loop turns a write waits for more items when it follows another one directly; 0: none. */
   readonly gatherTurns?: number;
@@ -18,7 +47,14 @@ export interface GroupCommitOptions {
    * together share it: the outcomes of a window's answers arrive in one read, and the first would otherwise go alone.
    */
   readonly gatherSameTurn?: boolean;
+  /** Longest adaptive linger of a write that starts from idle while traffic is steady (see lingerMs); 0: none. */
+  readonly lingerMaxMs?: number;
+  /** The clock the linger reads (ms); performance.now by default. */
+  readonly now?: () => number;
 }
+
+/** Weight of the newest gap in the moving average: about the last ten callers count. */
+const GAP_WEIGHT = 0.2;
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -33,6 +69,11 @@ export class GroupCommit<T> {
   /** Items posted (no promise) among `items`. */
   private posted = 0;
   private inFlight = false;
+  private lastArrival: number | undefined;
+  private lastGap: number | undefined;
+  private averageGap: number | undefined;
+  /** Wakes a lingering write early once `fullAt` items are there. */
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -45,7 +86,7 @@ export class GroupCommit<T> {
     return new Promise<void>((resolve, reject) => {
       for (const item of items) this.items.push(item);
       this.waiters.push({ resolve, reject });
-      if (!this.inFlight) void this.flush();
+      this.arrived();
     });
   }
 
@@ -57,7 +98,36 @@ export class GroupCommit<T> {
   post(item: T): void {
     this.items.push(item);
     this.posted++;
+    this.arrived();
+  }
+
+  private arrived(): void {
+    if (this.opts.lingerMaxMs) {
+      const now = (this.opts.now ?? performance.now.bind(performance))();
+      if (this.lastArrival !== undefined) {
+        const gap = now - this.lastArrival;
+        this.lastGap = gap;
+        this.averageGap = this.averageGap === undefined ? gap : this.averageGap + GAP_WEIGHT * (gap - this.averageGap);
+      }
+      this.lastArrival = now;
+      if (this.wake && this.items.length >= (this.opts.fullAt ?? Infinity)) this.wake();
+    }
     if (!this.inFlight) void this.flush();
+  }
+
+  /** Waits up to `ms` for more items, or until `fullAt` of them are there. */
+  private linger(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    }).finally(() => (this.wake = undefined));
   }
 
   private async flush(): Promise<void> {
@@ -66,6 +136,10 @@ export class GroupCommit<T> {
     try {
       while (this.items.length > 0) {
         if (!follows && this.opts.gatherSameTurn) await Promise.resolve();
+        if (!follows && this.opts.lingerMaxMs) {
+          const ms = lingerMs({ last: this.lastGap, average: this.averageGap }, this.opts.lingerMaxMs);
+          if (ms > 0) await this.linger(ms);
+        }
         const turns = follows ? (this.opts.gatherTurns ?? 0) : 0;
         for (let i = 0; i < turns && this.items.length < (this.opts.fullAt ?? Infinity); i++) await nextTurn();
         const batch = this.items;

@@ -58,6 +58,8 @@ export interface ProducerOptions {
    * that requests gathered behind a write that timed out are not written into a connection Redis does not read.
    */
   readonly guard?: <T>(write: () => Promise<T>) => Promise<T>;
+  /** Longest adaptive linger of a commit that starts from idle while requests come steadily (group-commit.ts). */
+  readonly lingerMaxMs?: number;
 }
 
 /** The bullmq priority for Kannel's 0..3 (higher first): 4..1, as bullmq serves 1 first. */
@@ -106,7 +108,11 @@ export class Producer {
     this.flows = new FlowProducer({ connection, prefix: opts.keys.prefix });
     this.flows.on('error', redisErrorListener(connection, 'flow producer'));
     this.guard = opts.guard ?? ((op) => op());
-    this.commit = new GroupCommit<Pending>((items) => this.guard(() => this.write(items)), { gatherTurns: 1, fullAt: 500 });
+    this.commit = new GroupCommit<Pending>((items) => this.guard(() => this.write(items)), {
+      gatherTurns: 1,
+      fullAt: 500,
+      lingerMaxMs: opts.lingerMaxMs ?? 0,
+    });
   }
 
   /** The bullmq queue of a route (created on first use; its options, such as the events cap, are written then). */
