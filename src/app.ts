@@ -45,6 +45,7 @@ import { waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { createProcessClients } from './redis/process-clients.js';
 import type { RedisCircuit } from './redis/redis-circuit.js';
+import { ReplicaAck } from './redis/replica-ack.js';
 import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
@@ -135,6 +136,8 @@ export class App {
   private readonly replies = new Map<number, number>();
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
+  /** WAIT after each request commit and each write of outcomes (counters for /metrics). */
+  readonly replication: { readonly commits: ReplicaAck; readonly records: ReplicaAck };
   private readonly bus: EventBus;
   private readonly clients: Redis[];
   private readonly circuit: RedisCircuit;
@@ -150,7 +153,10 @@ export class App {
     this.current = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+    const redis = createProcessClients(opts.redis, logger, {
+      commandTimeoutMs: config.redis.commandTimeoutMs,
+      leaseTimeoutMs: config.cluster.refreshMs,
+    });
     const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
     this.circuit = circuit;
     this.requestRedis = httpRedis;
@@ -159,16 +165,26 @@ export class App {
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     const linksById = this.linksById;
     for (const l of config.links) linksById.set(l.id, l);
+    // Acknowledged replication (redis.wait-replicas): a request's group commit is answered 202 only once replicas
+    // hold it (one WAIT per commit, on the connection that wrote it), and a sent message's record is waited for
+    // the same way before its job goes on, so that a failover neither loses it nor has it sent again.
+    const replication = config.redis.replication ?? { replicas: 0, timeoutMs: 0 };
+    this.replication = {
+      commits: new ReplicaAck(httpRedis, replication),
+      records: new ReplicaAck(storeRedis, replication, { logger, activity: 'recording sent messages' }),
+    };
+    const { commits, records } = this.replication;
     this.producer = new Producer(httpRedis, this.directory, {
       keys,
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
-      guard: (write) => circuit.run(write),
+      guard: (write) => circuit.run(() => commits.after(write)),
     });
     this.store = new MessageStore(storeRedis, keys, {
       lifetimeMs: config.queue.messageLifetimeMs,
       logger: logger.child({ component: 'records' }),
+      replicated: (write) => records.persistently(write),
     });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
     this.accountStats = new AccountStats(storeRedis, keys);
@@ -207,6 +223,7 @@ export class App {
       config,
       runsLinks: this.roles.links,
       redis: workRedis,
+      leaseRedis: redis.leases,
       keys,
       bus: this.bus,
       nodeId: this.nodeId,
@@ -294,6 +311,12 @@ export class App {
           recordWriteRetries: this.store.counters.writeRetries,
           drains: this.fleet.drains(),
           ping: () => storeRedis.ping(),
+          redis: {
+            node: this.nodeId,
+            failovers: redis.availability.failovers,
+            withoutPrimaryMs: redis.availability.withoutPrimaryMs(Date.now()),
+          },
+          replication: { commit: this.replication.commits.counters, records: this.replication.records.counters },
         }),
       logger,
     );

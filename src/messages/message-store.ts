@@ -189,12 +189,18 @@ export interface MessageStoreOptions {
   readonly logger: Logger;
   /** Retry delays for a failed write: first, and cap. */
   readonly retryMs?: readonly [number, number];
+  /**
+   * Wraps each write of outcomes (redis.wait-replicas, redis/replica-ack.ts): resolves once replicas hold it, and
+   * rejects when the write may be lost to a failover, so that it is written again. Unset: the write alone.
+   */
+  readonly replicated?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 export class MessageStore {
   private readonly lifetimeMs: number;
   private readonly log: Logger;
   private readonly retryMs: readonly [number, number];
+  private readonly replicated: <T>(write: () => Promise<T>) => Promise<T>;
   private waiting: PendingWrite[] = [];
   private writing = false;
   private scheduled = false;
@@ -212,6 +218,7 @@ export class MessageStore {
     this.lifetimeMs = opts.lifetimeMs;
     this.log = opts.logger;
     this.retryMs = opts.retryMs ?? [50, 2000];
+    this.replicated = opts.replicated ?? ((write) => write());
   }
 
   /**
@@ -254,7 +261,7 @@ export class MessageStore {
       }
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.write(writes);
+          await this.replicated(() => this.write(writes));
           break;
         } catch (e) {
           this.counters.writeRetries++;

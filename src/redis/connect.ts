@@ -3,14 +3,23 @@
  * client must hear "try again", not wait); workers and subscribers wait and reconnect. Whoever creates a client
  * closes it.
  */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
 import { Redis, type RedisOptions } from 'ioredis';
+import type { SentinelSettings } from '../config/config.js';
 import { redactUrl } from '../observability/redact-url.js';
 import type { RedisErrorLog } from './redis-error-log.js';
 
-export type RedisTarget = { readonly url: string } | { readonly path: string };
+/** One Redis by URL or unix socket, or the primary Redis Sentinel names (followed through failovers). */
+export type RedisTarget = { readonly url: string } | { readonly path: string } | { readonly sentinel: SentinelSettings };
 
-/** 'commands' fails fast (the HTTP side); 'worker' waits through outages; 'subscriber' for pub/sub. */
-export type RedisRole = 'commands' | 'worker' | 'subscriber';
+/**
+ * 'commands' fails fast (the HTTP side); 'worker' waits through outages; 'subscriber' for pub/sub; 'leases' fails
+ * fast and never sends a command later than asked (no offline queue, nothing re-sent after a reconnect): a bind lease
+ * is taken now or not at all, never by a command that waited out a failover and lands on the new primary after
+ * the lease's holder could renew it there.
+ */
+export type RedisRole = 'commands' | 'worker' | 'subscriber' | 'leases';
 
 /**
  * Longest wait between two reconnect attempts: a Redis that comes back is in use again within this time. An
@@ -27,7 +36,34 @@ export function parseRedisUrl(url: string): RedisTarget {
 
 /** For logs and errors: a URL without its credentials and query (`redis://:pw@h:6379/0?password=…`). */
 export function describeTarget(t: RedisTarget): string {
-  return 'path' in t ? `unix:${t.path}` : redactUrl(t.url);
+  if ('path' in t) return `unix:${t.path}`;
+  if ('url' in t) return redactUrl(t.url);
+  const s = t.sentinel;
+  return `sentinel:${s.name}@${s.sentinels.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)).join(',')}`;
+}
+
+/**
+ * ioredis's Sentinel options: it asks the Sentinels where the primary is at each connect, checks that the node it
+ * reached is a primary (a demoted one is left for the next address the Sentinels give), and with failoverDetector
+ * listens on every Sentinel for +switch-master, so that a connection to a primary that froze rather than died is
+ * dropped and made again to the promoted one as soon as Sentinel switches (a frozen primary closes no connection).
+ */
+function sentinelOptions(s: SentinelSettings): RedisOptions {
+  const ca = s.caFile === undefined ? undefined : readFileSync(s.caFile);
+  const tls: ConnectionOptions = ca ? { ca } : {};
+  return {
+    sentinels: s.sentinels.map((a) => ({ host: a.host, port: a.port })),
+    name: s.name,
+    role: 'master',
+    ...(s.username !== undefined ? { username: s.username } : {}),
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(s.sentinelPassword !== undefined ? { sentinelPassword: s.sentinelPassword } : {}),
+    ...(s.tls ? { tls } : {}),
+    ...(s.sentinelTls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
+    failoverDetector: true,
+    // Every Sentinel unreachable: asked again as often as a lost Redis is (RECONNECT_MAX_MS), never given up.
+    sentinelRetryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_MS),
+  };
 }
 
 export interface CreateRedisOptions {
@@ -54,15 +90,21 @@ export function createRedis(
     connectionName: `switchboard-${name}`,
     enableAutoPipelining: opts.autoPipelining ?? false,
     retryStrategy: (times) => Math.min(times * 100, RECONNECT_MAX_MS),
-    ...(role === 'commands'
+    ...(role === 'commands' || role === 'leases'
       ? {
-          maxRetriesPerRequest: 1,
+          maxRetriesPerRequest: role === 'leases' ? 0 : 1,
           enableOfflineQueue: false,
+          ...(role === 'leases' ? { autoResendUnfulfilledCommands: false } : {}),
           ...(opts.commandTimeoutMs !== undefined ? { commandTimeout: opts.commandTimeoutMs } : {}),
         }
       : { maxRetriesPerRequest: null }),
   };
-  const client = 'path' in target ? new Redis({ ...common, path: target.path }) : new Redis(target.url, common);
+  const client =
+    'path' in target
+      ? new Redis({ ...common, path: target.path })
+      : 'url' in target
+        ? new Redis(target.url, common)
+        : new Redis({ ...common, ...sentinelOptions(target.sentinel) });
   errors.watch(client, name, describeTarget(target));
   return client;
 }

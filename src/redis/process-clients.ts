@@ -4,6 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { RedisAvailability } from './availability.js';
 import { createRedis, RECONNECT_MAX_MS, type RedisTarget } from './connect.js';
 import { RedisCircuit } from './redis-circuit.js';
 import { RedisErrorLog } from './redis-error-log.js';
@@ -17,13 +18,26 @@ export interface ProcessClients {
   readonly events: Redis;
   /** Message records and our own commands, auto-pipelined; waits through outages. */
   readonly store: Redis;
+  /** Bind leases: fails fast, never sends a command late (connect.ts, role 'leases'). */
+  readonly leases: Redis;
   /** Guards the request path's operations on `http`. */
   readonly circuit: RedisCircuit;
+  /** Failovers seen and time without a primary, for /metrics. */
+  readonly availability: RedisAvailability;
   readonly all: readonly Redis[];
 }
 
-export function createProcessClients(target: RedisTarget, logger: Logger, opts: { readonly commandTimeoutMs: number }): ProcessClients {
-  const errors = new RedisErrorLog(logger, RECONNECT_MAX_MS);
+export function createProcessClients(
+  target: RedisTarget,
+  logger: Logger,
+  opts: {
+    readonly commandTimeoutMs: number;
+    /** Deadline of a lease renewal: the renewal interval (a renewal later than the next one is no use). */
+    readonly leaseTimeoutMs: number;
+  },
+): ProcessClients {
+  const availability = new RedisAvailability();
+  const errors = new RedisErrorLog(logger, RECONNECT_MAX_MS, Date.now, availability);
   const http = createRedis(target, 'commands', 'http', errors, { commandTimeoutMs: opts.commandTimeoutMs });
   const work = createRedis(target, 'worker', 'work', errors);
   const events = createRedis(target, 'subscriber', 'events', errors);
@@ -32,11 +46,13 @@ export function createProcessClients(target: RedisTarget, logger: Logger, opts: 
   // Our own commands (records, receipts, report order) share it, with ioredis's auto-pipelining: the commands of
   // one tick leave in one write. Kept apart from bullmq's connections, where every pipeline copies bullmq's scripts.
   const store = createRedis(target, 'worker', 'store', errors, { autoPipelining: true });
+  const leases = createRedis(target, 'leases', 'leases', errors, { commandTimeoutMs: opts.leaseTimeoutMs });
   const circuit = new RedisCircuit({
     probe: () => http.ping(),
     probeIntervalMs: 100,
     logger,
     activity: 'sendsms and the JSON API',
+    availability,
   });
-  return { http, work, events, store, circuit, all: [http, work, events, store] };
+  return { http, work, events, store, leases, circuit, availability, all: [http, work, events, store, leases] };
 }
