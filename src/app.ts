@@ -46,6 +46,8 @@ import { EventBus } from './redis/event-bus.js';
 import { createProcessClients } from './redis/process-clients.js';
 import type { RedisCircuit } from './redis/redis-circuit.js';
 import { ReplicaAck } from './redis/replica-ack.js';
+import type { RedisAvailability } from './redis/availability.js';
+import type { SentinelWatch } from './redis/sentinel-watch.js';
 import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
@@ -136,6 +138,9 @@ export class App {
   private readonly replies = new Map<number, number>();
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly sentinelWatch: SentinelWatch | undefined;
+  /** Failovers this process followed, and its time without a Redis primary (for /metrics). */
+  readonly availability: RedisAvailability;
   /** WAIT after each request commit and each write of outcomes (counters for /metrics). */
   readonly replication: { readonly commits: ReplicaAck; readonly records: ReplicaAck };
   private readonly bus: EventBus;
@@ -159,6 +164,8 @@ export class App {
     });
     const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
     this.circuit = circuit;
+    this.availability = redis.availability;
+    this.sentinelWatch = redis.sentinelWatch;
     this.requestRedis = httpRedis;
     this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
@@ -415,6 +422,17 @@ export class App {
     await this.rehomer.switchLinks(new Set([...diff.removed, ...diff.changed].map((l) => l.id)), () => this.fleet.apply(diff));
   }
 
+  /** Messages this process sent again that the SMSC may have had already (the same totals /metrics counts). */
+  possibleResends(): { readonly unanswered: number; readonly interrupted: number } {
+    let unanswered = 0;
+    let interrupted = 0;
+    for (const d of this.fleet.drains()) {
+      unanswered += d.counters.resentUnanswered;
+      interrupted += d.counters.possibleResends;
+    }
+    return { unanswered, interrupted };
+  }
+
   /** Link and bind states across every gateway process, for /health and the links API. */
   status(): Record<string, unknown> {
     return healthView({
@@ -430,6 +448,7 @@ export class App {
 
   async start(): Promise<void> {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
+    await this.sentinelWatch?.start();
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
     this.operator.on('change', () => this.applyLogLevel());
@@ -499,6 +518,7 @@ export class App {
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();
+    this.sentinelWatch?.stop();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
@@ -537,6 +557,7 @@ export class App {
       this.log.warn('Redis does not answer: stopping without waiting for the last writes (bind leases expire by themselves)');
       await settledWithin(this.closeRest(metricsStopped), drainMs);
       for (const c of this.clients) c.disconnect();
+      this.sentinelWatch?.stop();
     }
     if (this.simulator) await this.simulator.stop();
     this.log.info('stopped');

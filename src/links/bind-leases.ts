@@ -94,11 +94,12 @@ export class BindLeases {
       // answers again, this process only renews what it holds, and every live holder has renewed (or re-taken) its
       // own leases before anyone takes a free one. The lease connection never sends a command late (redis/connect.ts,
       // role 'leases'), so no take decided before the outage lands after it.
-      const mayTake = Date.now() >= this.takeNotBefore;
+      const mayTake = !this.failing && Date.now() >= this.takeNotBefore;
       const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || (mayTake && inService(b.link.id)))];
       const pipe = this.redis.pipeline();
       for (const b of binds) RENEW_LEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId, this.opts.ttlMs]);
-      const results = (await pipe.exec()) ?? [];
+      // With nothing to renew or take, only an answer to something says Redis is back.
+      const results = binds.length > 0 ? ((await pipe.exec()) ?? []) : (await this.redis.ping(), []);
       const error = results.find(([err]) => err)?.[0];
       if (error) throw error;
       if (this.failing) {

@@ -42,15 +42,19 @@ export function describeTarget(t: RedisTarget): string {
   return `sentinel:${s.name}@${s.sentinels.map((a) => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`)).join(',')}`;
 }
 
+/** TLS options for the Sentinels and the primary (redis.tls-ca-file, or Node's bundled CAs). */
+export function sentinelTls(s: SentinelSettings): ConnectionOptions {
+  return s.caFile === undefined ? {} : { ca: readFileSync(s.caFile) };
+}
+
 /**
  * ioredis's Sentinel options: it asks the Sentinels where the primary is at each connect, checks that the node it
  * reached is a primary (a demoted one is left for the next address the Sentinels give), and with failoverDetector
  * listens on every Sentinel for +switch-master, so that a connection to a primary that froze rather than died is
  * dropped and made again to the promoted one as soon as Sentinel switches (a frozen primary closes no connection).
  */
-function sentinelOptions(s: SentinelSettings): RedisOptions {
-  const ca = s.caFile === undefined ? undefined : readFileSync(s.caFile);
-  const tls: ConnectionOptions = ca ? { ca } : {};
+function sentinelOptions(s: SentinelSettings, natMap: NatMapFunction | undefined): RedisOptions {
+  const tls = sentinelTls(s);
   return {
     sentinels: s.sentinels.map((a) => ({ host: a.host, port: a.port })),
     name: s.name,
@@ -61,6 +65,7 @@ function sentinelOptions(s: SentinelSettings): RedisOptions {
     ...(s.tls ? { tls } : {}),
     ...(s.sentinelTls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
     failoverDetector: true,
+    ...(natMap ? { natMap } : {}),
     // Every Sentinel unreachable: asked again as often as a lost Redis is (RECONNECT_MAX_MS), never given up.
     sentinelRetryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_MS),
   };
@@ -77,7 +82,12 @@ export interface CreateRedisOptions {
    * commands again on the next one, so a commit could be written twice.
    */
   readonly commandTimeoutMs?: number;
+  /** With Sentinel: rewrites the primary's address the Sentinels give (sentinel-watch.ts redirects a demoted one). */
+  readonly natMap?: NatMapFunction;
 }
+
+/** ioredis's natMap as a function: an address `host:port` the Sentinels gave → the one to connect to, or null. */
+export type NatMapFunction = (key: string) => { host: string; port: number } | null;
 
 export function createRedis(
   target: RedisTarget,
@@ -104,7 +114,7 @@ export function createRedis(
       ? new Redis({ ...common, path: target.path })
       : 'url' in target
         ? new Redis(target.url, common)
-        : new Redis({ ...common, ...sentinelOptions(target.sentinel) });
+        : new Redis({ ...common, ...sentinelOptions(target.sentinel, opts.natMap) });
   errors.watch(client, name, describeTarget(target));
   return client;
 }
