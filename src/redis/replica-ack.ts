@@ -59,7 +59,7 @@ export class ReplicaAck {
    */
   async after<T>(write: () => Promise<T>): Promise<T> {
     if (this.opts.replicas === 0) return write();
-    const generation = this.generation;
+    const generation = this.writingOn();
     const result = await write();
     const confirmed = await this.waitOnce(generation);
     if (confirmed < this.opts.replicas) {
@@ -79,7 +79,7 @@ export class ReplicaAck {
    */
   async persistently<T>(write: () => Promise<T>): Promise<T> {
     if (this.opts.replicas === 0) return write();
-    const generation = this.generation;
+    const generation = this.writingOn();
     const result = await write();
     for (;;) {
       const confirmed = await this.waitOnce(generation);
@@ -90,6 +90,14 @@ export class ReplicaAck {
       this.counters.late++;
       this.faults?.refused('not-replicated');
     }
+  }
+
+  /**
+   * The generation of the connection a write started now goes on: this one when connected, else the next one (ioredis
+   * holds the commands until it is connected, and sends them then).
+   */
+  private writingOn(): number {
+    return this.client.status === 'ready' ? this.generation : this.generation + 1;
   }
 
   /** One WAIT: how many replicas confirmed. Throws when the connection changed since `generation`. */
