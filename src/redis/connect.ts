@@ -48,10 +48,12 @@ export function sentinelTls(s: SentinelSettings): ConnectionOptions {
 }
 
 /**
- * ioredis's Sentinel options: it asks the Sentinels where the primary is at each connect, checks that the node it
- * reached is a primary (a demoted one is left for the next address the Sentinels give), and with failoverDetector
- * listens on every Sentinel for +switch-master, so that a connection to a primary that froze rather than died is
- * dropped and made again to the promoted one as soon as Sentinel switches (a frozen primary closes no connection).
+ * ioredis's Sentinel options: it asks the Sentinels where the primary is at each connect, and checks that the node
+ * it reached is a primary (a demoted one is left for the next address the Sentinels give). Following a primary that
+ * froze rather than died (it closes no connection) is sentinel-watch.ts's work, not ioredis's failoverDetector:
+ * that one disconnects its connector when +switch-master arrives, and when that happens while the client is still
+ * connecting (after a kill -9 it is, trying the dead address), ioredis ends the client for good (status 'end',
+ * "Connection is closed" on every command after; seen in bench/failover.ts).
  */
 function sentinelOptions(s: SentinelSettings, natMap: NatMapFunction | undefined): RedisOptions {
   const tls = sentinelTls(s);
@@ -64,7 +66,6 @@ function sentinelOptions(s: SentinelSettings, natMap: NatMapFunction | undefined
     ...(s.sentinelPassword !== undefined ? { sentinelPassword: s.sentinelPassword } : {}),
     ...(s.tls ? { tls } : {}),
     ...(s.sentinelTls ? { enableTLSForSentinelMode: true, sentinelTLS: tls } : {}),
-    failoverDetector: true,
     ...(natMap ? { natMap } : {}),
     // Every Sentinel unreachable: asked again as often as a lost Redis is (RECONNECT_MAX_MS), never given up.
     sentinelRetryStrategy: (times: number) => Math.min(times * 100, RECONNECT_MAX_MS),

@@ -1,7 +1,7 @@
 /**
- * Leaves an old primary the moment Sentinel promotes a replica. ioredis's own failover detector reconnects on
- * +switch-master, which Sentinel announces only once it has reconfigured the other replicas, about a second after
- * the promotion (measured here: 1.0 to 1.3 s). A primary that froze (SIGSTOP, a stuck disk, a VM paused) and thaws
+ * Leaves an old primary the moment Sentinel promotes a replica. ioredis's own failover detector (off: see
+ * connect.ts) reconnects on +switch-master, which Sentinel announces only once it has reconfigured the other
+ * replicas, about a second after the promotion (measured here: 1.0 to 1.3 s). A primary that froze (SIGSTOP, a stuck disk, a VM paused) and thaws
  * in between is still a primary to itself: it answers the commands that waited in its sockets and takes new ones,
  * and a queue worker still connected to it takes a job the promoted primary hands out too, so the message would go
  * to the SMSC twice, uncounted (seen in test/integration/sentinel-failover.test.ts before this existed).
@@ -30,7 +30,8 @@ interface Address {
 
 export class SentinelWatch {
   private readonly subscribers: Redis[];
-  private clients: readonly Redis[] = [];
+  /** Our clients and every connection duplicated from them (bullmq's blocking connections), while open. */
+  private readonly clients = new Set<Redis>();
   /** Demoted primary (host:port) → the replica promoted in its place, and until when. */
   private readonly redirects = new Map<string, Address & { readonly until: number }>();
   /** Promotions seen (one per failover, whichever Sentinel said it first). */
@@ -78,9 +79,23 @@ export class SentinelWatch {
     return null;
   };
 
-  /** The clients to reconnect at a promotion. */
+  /**
+   * The clients to reconnect at a promotion, and the connections later duplicated from them (bullmq makes one per
+   * worker for its blocking reads, from the connection it is given).
+   */
   follow(clients: readonly Redis[]): void {
-    this.clients = clients;
+    for (const c of clients) this.followOne(c);
+  }
+
+  private followOne(c: Redis): void {
+    this.clients.add(c);
+    c.once('end', () => this.clients.delete(c));
+    const duplicate = c.duplicate.bind(c);
+    c.duplicate = (...args: Parameters<Redis['duplicate']>): Redis => {
+      const d = duplicate(...args);
+      this.followOne(d);
+      return d;
+    };
   }
 
   async start(): Promise<void> {
@@ -112,10 +127,16 @@ export class SentinelWatch {
     for (const c of this.clients) c.stream?.destroy();
   }
 
-  /** `<master-name> <old-ip> <old-port> <new-ip> <new-port>`: every Sentinel names the new primary now. */
+  /**
+   * `<master-name> <old-ip> <old-port> <new-ip> <new-port>`: every Sentinel names the new primary now. A connection
+   * still on the old address (one made before the promotion was heard, or a Sentinel's message lost) is made again.
+   */
   private switched(message: string): void {
-    const [name, oldHost, oldPort] = message.split(' ');
-    if (name === this.settings.name) this.redirects.delete(`${oldHost}:${oldPort}`);
+    const [name, oldHost, oldPort, newHost, newPort] = message.split(' ');
+    if (name !== this.settings.name) return;
+    this.redirects.delete(`${oldHost}:${oldPort}`);
+    for (const c of this.clients) if (c.stream?.remotePort === Number(oldPort) && c.stream.remoteAddress === oldHost) c.stream.destroy();
+    this.logger.info({ primary: `${newHost}:${newPort}` }, 'Sentinel failover complete');
   }
 
   stop(): void {
