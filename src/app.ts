@@ -160,7 +160,8 @@ export class App {
     const keys = new RedisKeys(config.redis.keyPrefix);
     const redis = createProcessClients(opts.redis, logger, {
       commandTimeoutMs: config.redis.commandTimeoutMs,
-      leaseTimeoutMs: config.cluster.refreshMs,
+      // A renewal that has not landed within a lease's lifetime is of no use; one that lands sooner is not late.
+      leaseTimeoutMs: config.cluster.leaseTtlMs,
     });
     const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
     this.circuit = circuit;

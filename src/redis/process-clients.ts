@@ -35,7 +35,7 @@ export function createProcessClients(
   logger: Logger,
   opts: {
     readonly commandTimeoutMs: number;
-    /** Deadline of a lease renewal: the renewal interval (a renewal later than the next one is no use). */
+    /** Deadline of a lease renewal (cluster.lease-ttl: a renewal later than that is of no use). */
     readonly leaseTimeoutMs: number;
   },
 ): ProcessClients {
