@@ -48,6 +48,9 @@ import { waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { createProcessClients } from './redis/process-clients.js';
 import type { RedisCircuit } from './redis/redis-circuit.js';
+import { ReplicaAck } from './redis/replica-ack.js';
+import type { RedisAvailability } from './redis/availability.js';
+import type { SentinelWatch } from './redis/sentinel-watch.js';
 import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
@@ -150,6 +153,11 @@ export class App {
   private readonly replies = new Map<number, number>();
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly sentinelWatch: SentinelWatch | undefined;
+  /** Failovers this process followed, and its time without a Redis primary (for /metrics). */
+  readonly availability: RedisAvailability;
+  /** WAIT after each request commit and each write of outcomes (counters for /metrics). */
+  readonly replication: { readonly commits: ReplicaAck; readonly records: ReplicaAck };
   private readonly bus: EventBus;
   private readonly clients: Redis[];
   private readonly circuit: RedisCircuit;
@@ -165,27 +173,43 @@ export class App {
     this.current = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+    const redis = createProcessClients(opts.redis, logger, {
+      commandTimeoutMs: config.redis.commandTimeoutMs,
+      // A renewal that has not landed within a lease's lifetime is of no use; one that lands sooner is not late.
+      leaseTimeoutMs: config.cluster.leaseTtlMs,
+    });
     const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
     this.circuit = circuit;
+    this.availability = redis.availability;
+    this.sentinelWatch = redis.sentinelWatch;
     this.requestRedis = httpRedis;
     this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     const linksById = this.linksById;
     for (const l of config.links) linksById.set(l.id, l);
+    // Acknowledged replication (redis.wait-replicas): a request's group commit is answered 202 only once replicas
+    // hold it (one WAIT per commit, on the connection that wrote it), and a sent message's record is waited for
+    // the same way before its job goes on, so that a failover neither loses it nor has it sent again.
+    const replication = config.redis.replication ?? { replicas: 0, timeoutMs: 0 };
+    this.replication = {
+      commits: new ReplicaAck(httpRedis, replication),
+      records: new ReplicaAck(storeRedis, replication, { logger, activity: 'recording sent messages' }),
+    };
+    const { commits, records } = this.replication;
     this.producer = new Producer(httpRedis, this.directory, {
       keys,
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
-      guard: (write) => circuit.run(write),
+      guard: (write) => circuit.run(() => commits.after(write)),
       lingerMaxMs: config.queue.commitLingerMs,
     });
     this.records = new RecordStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs });
     this.outcomes = new OutcomeWriter(storeRedis, keys, {
       lifetimeMs: config.queue.messageLifetimeMs,
       logger: logger.child({ component: 'records' }),
+      replicated: (write) => records.persistently(write),
     });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
     this.accountStats = new AccountStats(storeRedis, keys);
@@ -229,6 +253,7 @@ export class App {
       config,
       runsLinks: this.roles.links,
       redis: workRedis,
+      leaseRedis: redis.leases,
       keys,
       bus: this.bus,
       nodeId: this.nodeId,
@@ -320,6 +345,12 @@ export class App {
           recordWriteRetries: this.outcomes.counters.writeRetries,
           drains: this.fleet.drains(),
           ping: () => storeRedis.ping(),
+          redis: {
+            node: this.nodeId,
+            failovers: redis.availability.failovers,
+            withoutPrimaryMs: redis.availability.withoutPrimaryMs(Date.now()),
+          },
+          replication: { commit: this.replication.commits.counters, records: this.replication.records.counters },
         }),
       logger,
     );
@@ -418,6 +449,17 @@ export class App {
     await this.rehomer.switchLinks(new Set([...diff.removed, ...diff.changed].map((l) => l.id)), () => this.fleet.apply(diff));
   }
 
+  /** Messages this process sent again that the SMSC may have had already (the same totals /metrics counts). */
+  possibleResends(): { readonly unanswered: number; readonly interrupted: number } {
+    let unanswered = 0;
+    let interrupted = 0;
+    for (const d of this.fleet.drains()) {
+      unanswered += d.counters.resentUnanswered;
+      interrupted += d.counters.possibleResends;
+    }
+    return { unanswered, interrupted };
+  }
+
   /** Link and bind states across every gateway process, for /health and the links API. */
   status(): Record<string, unknown> {
     return healthView({
@@ -433,6 +475,7 @@ export class App {
 
   async start(): Promise<void> {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
+    await this.sentinelWatch?.start();
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
     this.operator.on('change', () => this.applyLogLevel());
@@ -507,6 +550,7 @@ export class App {
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();
+    this.sentinelWatch?.stop();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
@@ -545,6 +589,7 @@ export class App {
       this.log.warn('Redis does not answer: stopping without waiting for the last writes (bind leases expire by themselves)');
       await settledWithin(this.closeRest(metricsStopped), drainMs);
       for (const c of this.clients) c.disconnect();
+      this.sentinelWatch?.stop();
     }
     if (this.simulator) await this.simulator.stop();
     this.log.info('stopped');

@@ -11,6 +11,20 @@ export interface ServerTlsFiles {
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /** The validated, typed configuration every module receives. Durations are in milliseconds here. */
+/** Where Sentinel is and how to talk to it and to the primary it names (redis.sentinels and the keys beside it). */
+export interface SentinelSettings {
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  /** The name the Sentinels monitor the primary under. */
+  readonly name: string;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly sentinelPassword: string | undefined;
+  readonly tls: boolean;
+  readonly sentinelTls: boolean;
+  /** PEM CA file for tls and sentinelTls; undefined: Node's bundled CAs. */
+  readonly caFile: string | undefined;
+}
+
 export interface Config {
   /** The file it was loaded from, for messages. */
   readonly source: string;
@@ -53,6 +67,10 @@ export interface Config {
     readonly commandTimeoutMs: number;
     /** Longest a deliver_sm (receipt, MO) waits for Redis before it is answered ESME_RX_T_APPN. */
     readonly deliverSmTimeoutMs: number;
+    /** Set: the primary is found through Redis Sentinel (redis.url is then unset). */
+    readonly sentinel: SentinelSettings | undefined;
+    /** Set (redis.wait-replicas above 0): replicas that must confirm each commit (Redis WAIT), and how long it waits. */
+    readonly replication: { readonly replicas: number; readonly timeoutMs: number } | undefined;
   };
   readonly process: {
     /** Every process of the gateway has exited this long after the first SIGTERM/SIGINT. */

@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import type { Config, ServerTlsFiles } from './config.js';
+import type { Config, SentinelSettings, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
 import { parseIpRules } from '../security/ip-rules.js';
@@ -216,6 +216,51 @@ function serverTls(on: boolean, section: { 'ssl-server-cert-file'?: string; 'ssl
 }
 
 /** A rate limit from its keys; a rate of 0 is none. */
+/** The port a Sentinel listens on unless told otherwise. */
+const SENTINEL_PORT = 26379;
+
+/** `host:port`, `[v6]:port`, or a bare host (Sentinel's port); undefined when it is none of these. */
+export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const port = m[3] === undefined ? defaultPort : Number(m[3]);
+  if (port < 1 || port > 65_535) return undefined;
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+function sentinelOf(r: ConfigInput['redis']): SentinelSettings | undefined {
+  const list = splitList(r.sentinels);
+  if (list.length === 0) return undefined;
+  return {
+    sentinels: list.flatMap((a) => parseHostPort(a, SENTINEL_PORT) ?? []),
+    name: r.name,
+    username: r.username,
+    password: r.password,
+    sentinelPassword: r['sentinel-password'],
+    tls: r.tls,
+    sentinelTls: r['sentinel-tls'],
+    caFile: r['tls-ca-file'],
+  };
+}
+
+/** Sentinel's keys: addresses that parse, no redis.url beside them, no Sentinel-only key without them. */
+function redisProblems(input: ConfigInput, at: Report): void {
+  const r = input.redis;
+  const list = splitList(r.sentinels);
+  for (const a of list) if (!parseHostPort(a, SENTINEL_PORT)) at(['redis', 'sentinels'], `expected host:port, got ${JSON.stringify(a)}`);
+  if (list.length > 0 && r.url !== undefined && r.url !== '')
+    at(['redis', 'url'], 'cannot be used with redis.sentinels: the Sentinels say where the primary is; remove one of them');
+  if (list.length === 0) {
+    const onlyWith = (['username', 'password', 'sentinel-password', 'tls-ca-file'] as const).find((k) => r[k] !== undefined);
+    if (onlyWith) at(['redis', onlyWith], 'is set but redis.sentinels is not (with redis.url, credentials and TLS go in the URL)');
+    for (const k of ['tls', 'sentinel-tls'] as const) if (r[k]) at(['redis', k], 'is true but redis.sentinels is not set (with redis.url, use rediss://)');
+  }
+  // The request path's connection gives every command command-timeout: a WAIT that outlasted it would be taken
+  // for a Redis that does not answer (the circuit would open) instead of replicas that did not confirm.
+  if (r['wait-replicas'] > 0 && r['wait-timeout'] >= r['command-timeout'])
+    at(['redis', 'wait-timeout'], `expected less than redis.command-timeout (${r['command-timeout']} s): a WAIT must end before the request's deadline`);
+}
+
 function rateOf(perSecond: number, burst: number): RateLimit | undefined {
   return perSecond > 0 ? { perSecond, burst: burst > 0 ? burst : Math.max(1, Math.ceil(perSecond)) } : undefined;
 }
@@ -302,6 +347,7 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
   const out: ConfigProblem[] = [];
   const at = reporter(out, src);
   securityProblems(input, at, reporter(warnings, src));
+  redisProblems(input, at);
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
@@ -434,6 +480,9 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       keyPrefix: input.redis['key-prefix'],
       commandTimeoutMs: ms(input.redis['command-timeout']),
       deliverSmTimeoutMs: ms(input.redis['deliver-sm-timeout']),
+      sentinel: sentinelOf(input.redis),
+      replication:
+        input.redis['wait-replicas'] > 0 ? { replicas: input.redis['wait-replicas'], timeoutMs: ms(input.redis['wait-timeout']) } : undefined,
     },
     process: { shutdownTimeoutMs: ms(input.process['shutdown-timeout']) },
     queue: {

@@ -63,12 +63,18 @@ export interface OutcomeWriterOptions {
   readonly logger: Logger;
   /** Retry delays for a failed write: first, and cap. */
   readonly retryMs?: readonly [number, number];
+  /**
+   * Wraps each write of outcomes (redis.wait-replicas, redis/replica-ack.ts): resolves once replicas hold it, and
+   * rejects when the write may be lost to a failover, so that it is written again. Unset: the write alone.
+   */
+  readonly replicated?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
 export class OutcomeWriter {
   private readonly lifetimeMs: number;
   private readonly log: Logger;
   private readonly retryMs: readonly [number, number];
+  private readonly replicated: <T>(write: () => Promise<T>) => Promise<T>;
   private readonly commit: GroupCommit<PendingWrite>;
   /** Correlations being written now: a receipt for one of them waits for its record (see whenRecorded). */
   private readonly inFlightCorrelations = new Map<string, Promise<void>>();
@@ -84,6 +90,7 @@ export class OutcomeWriter {
     this.lifetimeMs = opts.lifetimeMs;
     this.log = opts.logger;
     this.retryMs = opts.retryMs ?? [50, 2000];
+    this.replicated = opts.replicated ?? ((write) => write());
     // Outcomes come in bursts (the SMSC's answers to a window arrive in one read): the write starts once the code
     // handling this burst has run, so the whole burst shares it instead of the first outcome going alone.
     this.commit = new GroupCommit((writes) => this.writeUntilTaken(writes), { gatherSameTurn: true });
@@ -117,7 +124,7 @@ export class OutcomeWriter {
     }
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.write(writes);
+        await this.replicated(() => this.write(writes));
         break;
       } catch (e) {
         this.counters.writeRetries++;

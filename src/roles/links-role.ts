@@ -29,6 +29,8 @@ export interface LinksRoleDeps {
   /** Whether this process runs links (else only the cluster view is kept). */
   readonly runsLinks: boolean;
   readonly redis: Redis;
+  /** The bind leases' connection (fails fast, never sends late: redis/connect.ts). */
+  readonly leaseRedis: Redis;
   readonly keys: RedisKeys;
   readonly bus: EventBus;
   readonly nodeId: string;
@@ -61,7 +63,7 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
     ...timers,
     inService: (id) => operator.linkInService(id),
   });
-  const leases = new BindLeases(d.redis, d.keys, d.nodeId, d.runtimes, logger, {
+  const leases = new BindLeases(d.leaseRedis, d.keys, d.nodeId, d.runtimes, logger, {
     ttlMs: timers.ttlMs,
     renewMs: timers.refreshMs,
     inService: (id) => operator.linkBound(id),
