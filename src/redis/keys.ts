@@ -13,6 +13,14 @@ export const CALLBACK_QUEUE = 'callbacks';
 /** bullmq queue of MO messages waiting for their service (keys `<prefix>:mo:*`, bullmq's own layout). */
 export const MO_QUEUE = 'mo';
 
+/**
+ * bullmq queue of the deliver_sm (receipts, MO) waiting for one account's SMPP binds. The name is percent-encoded:
+ * queue names cannot contain ':'.
+ */
+export function smppDeliverQueueName(account: string): string {
+  return `smpp-${encodeURIComponent(account)}`;
+}
+
 /** bullmq job name of a batch of messages in a route queue. */
 export const BATCH_JOB_NAME = 'sms';
 
