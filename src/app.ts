@@ -48,6 +48,9 @@ import type { RedisCircuit } from './redis/redis-circuit.js';
 import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
+import { buildSmppServerRole } from './roles/smpp-server-role.js';
+import type { BindLedger } from './smpp-server/bind-ledger.js';
+import type { SmppServer } from './smpp-server/smpp-server.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';
 import { parsePersona } from './simulator/persona.js';
@@ -118,8 +121,12 @@ export class App {
   readonly reports: ReportDispatcher;
   readonly mo: MoPipeline;
   readonly leases: BindLeases;
-  /** What both HTTP interfaces accept messages through. */
+  /** What both HTTP interfaces (and the SMPP server) accept messages through. */
   readonly accept: AcceptService;
+  /** The SMPP server for client ESMEs, where the HTTP role runs and the configuration has an smpp-server section. */
+  readonly smppServer: SmppServer | undefined;
+  /** Every process's SMPP client sessions (built in every process, so any can show them). */
+  readonly smppSessions: BindLedger | undefined;
   /** What operators decided (links stopped or drained, the gateway suspended), shared by every process. */
   readonly operator: OperatorState;
   readonly accountStats: AccountStats;
@@ -201,6 +208,7 @@ export class App {
       answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
+      smpp: (jobs) => this.callbacks.enqueue(jobs),
       logger,
     });
     const links = buildLinksRole({
@@ -243,6 +251,25 @@ export class App {
       logger,
     });
     ({ accept: this.accept, authenticator: this.authenticator, http: this.http } = http);
+    if (config.smppServer) {
+      const smpp = buildSmppServerRole({
+        config: config.smppServer,
+        redis: storeRedis,
+        keys,
+        nodeId: this.nodeId,
+        callbacks: this.callbacks,
+        accept: this.accept,
+        authenticator: this.authenticator,
+        limits: http.limits,
+        closed: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
+        logger,
+      });
+      this.smppServer = this.roles.http ? smpp.server : undefined;
+      this.smppSessions = smpp.ledger;
+    } else {
+      this.smppServer = undefined;
+      this.smppSessions = undefined;
+    }
     this.inspector = new RouteInspector({
       producer: this.producer,
       directory: this.directory,
@@ -436,6 +463,7 @@ export class App {
         'admin port listening',
       );
     }
+    await this.smppServer?.start();
     const addr = this.http.server.address();
     this.log.info(
       {
@@ -449,7 +477,10 @@ export class App {
   /** SIGHUP: re-reads the TLS certificate and key of the sendsms port; a file that cannot be used keeps the current ones (logged). */
   reloadTls(): TlsReloadResult[] {
     const tls = this.config.http.tls;
-    return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
+    return [
+      ...(this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : []),
+      ...(this.smppServer?.reloadTls() ?? []),
+    ];
   }
 
   /** An operator's log level (Kannel's log-level command), in this process. */
@@ -497,7 +528,7 @@ export class App {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.log.info('shutting down: no new messages; letting submits in flight finish');
-    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
+    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close(), this.smppServer?.stop()]);
     this.operator.stop();
     const drainMs = this.opts.drainMs ?? 5000;
     // Nothing that needs Redis may hold the unbind: a Redis that is gone or frozen would hold it for ever (the

@@ -140,6 +140,14 @@ export class RedisKeys {
   accountTpsBucket(username: string): string {
     return `${this.prefix}:lim:tps:${username}`;
   }
+  /** Sorted set: an account's SMPP sessions on the smpp-server ports of every process, scored by when each claim expires. */
+  smppBinds(username: string): string {
+    return `${this.prefix}:smpp-binds:${username}`;
+  }
+  /** Hash: session id → a bound SMPP client session's published state (JSON with its expiry), every process's. */
+  get smppSessions(): string {
+    return `${this.prefix}:smpp-sessions`;
+  }
   /** String, expiring: SMS an account sent in a quota period (`2026-12-01` or `2026-12`). */
   accountQuota(username: string, period: string): string {
     return `${this.prefix}:lim:q:${username}:${period}`;
