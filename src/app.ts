@@ -49,7 +49,7 @@ import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
 import { buildSmppServerRole } from './roles/smpp-server-role.js';
-import type { BindLedger } from './smpp-server/bind-ledger.js';
+import type { BindLedger } from './accounts/smpp-bind-ledger.js';
 import type { SmppServer } from './smpp-server/smpp-server.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';

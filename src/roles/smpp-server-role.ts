@@ -12,7 +12,7 @@ import type { CallbackQueue } from '../dlr/callback-queue.js';
 import type { AcceptService } from '../messages/accept-service.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { AccountDeliveries } from '../smpp-server/account-deliveries.js';
-import { BindLedger } from '../smpp-server/bind-ledger.js';
+import { BindLedger } from '../accounts/smpp-bind-ledger.js';
 import { SmppServer } from '../smpp-server/smpp-server.js';
 
 /** A session's claim on its account's smpp-max-binds lives this long unless renewed (a crashed process's lapse). */

@@ -26,7 +26,7 @@ import { describeClose } from '../smpp/connection.js';
 import { statusName } from '../smpp/command-status.js';
 import { loadServerCredentials, reloadServerCredentials, serverTlsOptions, type TlsReloadResult } from '../tls/server-credentials.js';
 import type { AccountDeliveries } from './account-deliveries.js';
-import type { BindLedger, SessionView } from './bind-ledger.js';
+import type { BindLedger, SessionView } from '../accounts/smpp-bind-ledger.js';
 import { FailedBinds } from './failed-binds.js';
 import { acceptAnswer } from './server-status.js';
 import { SERVER_STATUS } from './server-status.js';
