@@ -51,6 +51,7 @@ import { buildLinksRole } from './roles/links-role.js';
 import { buildSmppServerRole } from './roles/smpp-server-role.js';
 import type { BindLedger } from './accounts/smpp-bind-ledger.js';
 import type { SmppServer } from './smpp-server/smpp-server.js';
+import type { SmppSessionsBackend } from './admin/smpp-sessions.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';
 import { parsePersona } from './simulator/persona.js';
@@ -266,6 +267,19 @@ export class App {
       });
       this.smppServer = this.roles.http ? smpp.server : undefined;
       this.smppSessions = smpp.ledger;
+      // An operator's disconnect, from the admin port of any process: each acts on the sessions it holds.
+      this.bus.on('smpp', (action) => {
+        let match: { session?: string; account?: string };
+        try {
+          match = JSON.parse(action) as { session?: string; account?: string };
+        } catch {
+          return;
+        }
+        this.smppServer
+          ?.disconnect(match)
+          .then((n) => n > 0 && this.log.info({ ...match, sessions: n }, 'SMPP client sessions disconnected by an operator'))
+          .catch((err: unknown) => this.log.warn({ err }, 'cannot disconnect SMPP client sessions'));
+      });
     } else {
       this.smppServer = undefined;
       this.smppSessions = undefined;
@@ -306,6 +320,7 @@ export class App {
       keys,
       verifier,
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
+      ...(this.smppSessions ? { smpp: this.smppSessionsBackend(this.smppSessions) } : {}),
       logger,
     }));
     this.metricsPublisher = new MetricsPublisher(
@@ -386,6 +401,27 @@ export class App {
         );
       });
     }
+  }
+
+  /** What the admin port shows of the SMPP server's sessions, and how it disconnects them. */
+  private smppSessionsBackend(ledger: BindLedger): SmppSessionsBackend {
+    return {
+      view: async () => {
+        const sessions = await ledger.sessions();
+        // The queues of the accounts bound now, and of those set up for SMPP (an smpp-max-binds, an MO service):
+        // their receipts and MO wait while they are away. Not every account's: each count costs Redis calls.
+        const accounts = new Set([
+          ...sessions.map((s) => s.account),
+          ...this.config.accounts.filter((a) => (a.smppMaxBinds ?? 0) > 0).map((a) => a.username),
+          ...this.config.services.flatMap((sv) => (sv.smppAccount !== undefined ? [sv.smppAccount] : [])),
+        ]);
+        const counted = await Promise.all(
+          [...accounts].slice(0, 200).map(async (a) => [a, (await this.callbacks.smppCounts(a)).queued] as const),
+        );
+        return { sessions, waiting: Object.fromEntries(counted) };
+      },
+      disconnect: (match) => this.bus.publish('smpp', JSON.stringify(match)),
+    };
   }
 
   /** The running configuration (a reload replaces its links, accounts and services). */

@@ -9,10 +9,12 @@ import { adminAccess } from '../admin/admin-access.js';
 import { buildAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { registerDashboard } from '../admin/dashboard-routes.js';
 import { registerKannelCommands } from '../admin/kannel-commands.js';
+import { registerSmppSessions, type SmppSessionsBackend } from '../admin/smpp-sessions.js';
 import type { Config } from '../config/config.js';
 import { GatewayOperations, type GatewayParts } from '../control/gateway-operations.js';
 import type { MessageLookup } from '../http/api-routes.js';
 import { scrape } from '../metrics/metrics.js';
+import { smppSessionMetrics } from '../metrics/smpp-session-metrics.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { RouteInspector } from '../queue/route-inspector.js';
 import type { PasswordVerifier } from '../security/password-verifier.js';
@@ -30,6 +32,8 @@ export interface AdminRoleDeps extends Omit<GatewayParts, 'inspector'> {
   readonly verifier: PasswordVerifier;
   /** The sendsms port as the dashboard shows it. */
   readonly sendsms: () => { tls: boolean; host: string; port: number };
+  /** The SMPP server's client sessions, every process's; absent without an smpp-server section. */
+  readonly smpp?: SmppSessionsBackend;
   readonly logger: Logger;
 }
 
@@ -78,12 +82,20 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
           sendsms: d.sendsms,
         }),
       (app) => registerKannelCommands(app, { backend: operations, access, smscIdentities: () => d.config().links }),
+      (app) => {
+        if (d.smpp) registerSmppSessions(app, { access, backend: d.smpp });
+      },
       (app) =>
         app.get('/metrics', async (req, reply) => {
           const check = await access(req, 'status');
           if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
           const page = await scrape(d.redis, d.keys, operations);
-          return reply.header('content-type', page.contentType).send(page.body);
+          let body = page.body;
+          if (d.smpp) {
+            const v = await d.smpp.view();
+            body += `\n${await smppSessionMetrics(v.sessions, new Map(Object.entries(v.waiting)))}`;
+          }
+          return reply.header('content-type', page.contentType).send(body);
         }),
     ],
   );

@@ -258,4 +258,54 @@ describe('SMPP server', () => {
     expect((await good.submit({})).command_status).toBe(0);
     expect(good.conn.closed).toBe(false);
   });
+
+  it('the admin port shows every session (JSON, status lines, /metrics) and disconnects a session or an account', async () => {
+    const s = await sim();
+    const app = await gateway(testLink(s.port, { id: 'c8' }), 'ss8', {
+      admin: { 'admin-port': 0, 'admin-password': 's3cret' },
+      accounts: [
+        { username: 'u', password: 'p' },
+        { username: 'v', password: 'p', 'smpp-max-binds': 2 },
+      ],
+    });
+    const auth = `Basic ${Buffer.from('admin:s3cret').toString('base64')}`;
+    const get = async (url: string): Promise<{ status: number; body: string }> => {
+      const r = await app.admin.inject({ method: 'GET', url, headers: { authorization: auth } });
+      return { status: r.statusCode, body: r.body };
+    };
+    const u1 = await bind(app, 'transceiver');
+    const u2 = await bind(app, 'receiver');
+    const v1 = await bind(app, 'transmitter', 'v', 'p');
+    await v1.esme.submit({ registered_delivery: 1 });
+    await waitFor(async () => JSON.parse((await get('/api/v1/smpp-sessions')).body).sessions.length === 3, 5000, 'three sessions shown');
+    const view = JSON.parse((await get('/api/v1/smpp-sessions')).body) as {
+      sessions: { id: string; account: string; kind: string }[];
+      waiting: Record<string, number>;
+    };
+    expect(view.sessions.map((x) => `${x.account}/${x.kind}`).sort()).toEqual(['u/receiver', 'u/transceiver', 'v/transmitter']);
+    // v has no receiving bind: its receipt waits in its queue, and the admin port says so.
+    await waitFor(async () => JSON.parse((await get('/api/v1/smpp-sessions')).body).waiting.v === 1, 5000, "v's receipt waiting");
+    const text = (await get('/smpp-status')).body;
+    expect(text).toContain('SMPP client sessions: 3');
+    expect(text).toMatch(/v: 1 bound, 1 deliver_sm waiting/);
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toContain('switchboard_smpp_client_sessions{account="u",kind="transceiver"} 1');
+    expect(metrics).toContain('switchboard_smpp_client_deliver_waiting{account="v"} 1');
+    // Disconnect one session by id, then every session of an account.
+    const one = view.sessions.find((x) => x.account === 'u' && x.kind === 'receiver')!.id;
+    const r1 = await app.admin.inject({
+      method: 'POST',
+      url: `/api/v1/smpp-sessions/disconnect?session=${encodeURIComponent(one)}`,
+      headers: { authorization: auth },
+    });
+    expect(r1.statusCode).toBe(202);
+    await waitFor(() => u2.esme.conn.closed, 5000, 'the session disconnected');
+    expect(u2.esme.otherRequests).toContain('unbind');
+    expect(u1.esme.conn.closed).toBe(false);
+    await app.admin.inject({ method: 'POST', url: '/api/v1/smpp-sessions/disconnect?account=u', headers: { authorization: auth } });
+    await waitFor(() => u1.esme.conn.closed, 5000, "the account's sessions disconnected");
+    expect(v1.esme.conn.closed).toBe(false);
+    const anonymous = await app.admin.inject({ method: 'POST', url: '/api/v1/smpp-sessions/disconnect?account=v' });
+    expect(anonymous.statusCode).toBe(401);
+  });
 });
