@@ -15,6 +15,7 @@ import type { Config } from '../config/config.js';
 import type { ClientDeliver } from '../domain/client-deliver.js';
 import { httpCall } from '../http-client/http-call.js';
 import type { OutboundGuard, OutboundGuards } from '../http-client/outbound-guard.js';
+import { LogThrottle } from '../observability/log-throttle.js';
 import { redactUrl } from '../observability/redact-url.js';
 import { cappedExponentialMs } from '../primitives/capped-backoff.js';
 import { DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
@@ -103,6 +104,8 @@ export class CallbackQueue {
   readonly counters = { sent: 0, retried: 0, givenUp: 0, refused: 0, gapsSkipped: 0 };
   /** deliver_sm to SMPP clients: sent (answered OK), tried again, given up. */
   readonly smppCounters = { sent: 0, retried: 0, givenUp: 0 };
+  /** A client that drops its session fails its whole window at once: one warning per account a minute. */
+  private readonly smppFailureLog = new LogThrottle({ intervalMs: 60_000, maxKeys: 1000 });
   /** Each account's deliver_sm queue, for adding to (workers have their own: see serveSmpp). */
   private readonly smppQueues = new Map<string, JobQueue<ClientDeliverJob>>();
 
@@ -195,7 +198,12 @@ export class CallbackQueue {
       return;
     }
     this.smppCounters.retried++;
-    if (run.attempt === 1) this.logger.warn(context, 'deliver_sm to an SMPP client failed; retrying with backoff');
+    const say = this.smppFailureLog.hit(d.account, Date.now());
+    if (say.log)
+      this.logger.warn(
+        { ...context, ...(say.suppressed > 0 ? { more: say.suppressed } : {}) },
+        'deliver_sm to an SMPP client failed; retrying with backoff (more failures of this account within a minute are counted, not logged)',
+      );
     throw new CallbackFailedError(`deliver_sm to ${d.account}: ${detail}`);
   }
 
