@@ -17,6 +17,7 @@ import { healthView } from './control/health-view.js';
 import type { LinkFleet } from './control/link-fleet.js';
 import { OperatorState } from './control/operator-state.js';
 import { CallbackQueue } from './dlr/callback-queue.js';
+import { ReceiptMatcher } from './dlr/receipt-matcher.js';
 import { ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import type { ActionResult } from './domain/admin-views.js';
@@ -26,11 +27,13 @@ import { OutboundGuards } from './http-client/outbound-guard.js';
 import type { HttpServer } from './http/server.js';
 import type { BindLeases } from './links/bind-leases.js';
 import type { ClusterLinkState } from './links/cluster-link-state.js';
+import { ConcatRefs } from './links/concat-refs.js';
 import type { LinkRuntime } from './links/link-runtime.js';
 import type { AcceptService } from './messages/accept-service.js';
 import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
-import { MessageStore } from './messages/message-store.js';
+import { OutcomeWriter } from './messages/outcome-writer.js';
+import { RecordStore } from './messages/record-store.js';
 import { MoPipeline } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
@@ -54,9 +57,18 @@ import type { SmppServer } from './smpp-server/smpp-server.js';
 import type { SmppSessionsBackend } from './admin/smpp-sessions.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';
+import { statusAccess } from './security/status-access.js';
 import { parsePersona } from './simulator/persona.js';
 import { SmscSimulator } from './simulator/smsc-simulator.js';
 import { reloadServerCredentials, type TlsReloadResult } from './tls/server-credentials.js';
+
+/** The dashboard's address as a browser on this machine opens it (0.0.0.0 and :: are reached at 127.0.0.1). */
+function dashboardUrl(admin: Config['admin'], bound: ReturnType<AdminServer['server']['address']>): string {
+  const port = typeof bound === 'object' && bound ? bound.port : admin.port;
+  const any = admin.host === '0.0.0.0' || admin.host === '::' || admin.host === '';
+  const host = any ? '127.0.0.1' : admin.host.includes(':') && !admin.host.startsWith('[') ? `[${admin.host}]` : admin.host;
+  return `${admin.tls ? 'https' : 'http'}://${host}:${port}/`;
+}
 
 /**
  * What this process does. Both by default (a gateway of one process); `switchboard start` splits them over two
@@ -113,7 +125,10 @@ export class App {
   private readonly authenticator: Authenticator;
   private readonly outbound: OutboundPolicies;
   readonly simulator: SmscSimulator | undefined;
-  readonly store: MessageStore;
+  /** Message records: read, and changed by operators (outcomes are written by `outcomes`). */
+  readonly records: RecordStore;
+  /** Writes what became of each message that left its queue. */
+  readonly outcomes: OutcomeWriter;
   readonly directory: RouteDirectory;
   readonly producer: Producer;
   readonly cluster: ClusterLinkState;
@@ -174,7 +189,8 @@ export class App {
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
       guard: (write) => circuit.run(write),
     });
-    this.store = new MessageStore(storeRedis, keys, {
+    this.records = new RecordStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs });
+    this.outcomes = new OutcomeWriter(storeRedis, keys, {
       lifetimeMs: config.queue.messageLifetimeMs,
       logger: logger.child({ component: 'records' }),
     });
@@ -186,14 +202,19 @@ export class App {
     ));
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
-    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) =>
-      this.accountStats.count(account, final),
+    const reports = new ReportDispatcher(
+      this.outcomes,
+      this.records,
+      this.callbacks,
+      config.receipts.longMessagePolicy,
+      logger,
+      (account, final) => this.accountStats.count(account, final),
     );
     this.reports = reports;
     this.receipts = new ReceiptPipeline(
       workRedis,
       config.redis.keyPrefix,
-      this.store,
+      new ReceiptMatcher(storeRedis, keys, config.queue.messageLifetimeMs, this.outcomes),
       reports,
       linksById,
       config.receipts.unmatchedRetryMs,
@@ -222,7 +243,8 @@ export class App {
       runtimes: this.runtimes,
       linksById,
       directory: this.directory,
-      store: this.store,
+      records: this.records,
+      concatRefs: new ConcatRefs(storeRedis, keys),
       reports,
       receipts: this.receipts,
       mo: this.mo,
@@ -232,7 +254,9 @@ export class App {
       logger,
     });
     ({ cluster: this.cluster, leases: this.leases, fleet: this.fleet } = links);
+    // One verifier per port: a flood of guesses on the sendsms port never delays an operator's login.
     const verifier = new PasswordVerifier();
+    const adminVerifier = new PasswordVerifier({ concurrency: 1 });
     const http = buildHttpRole({
       config,
       servesHttp: this.roles.http,
@@ -290,8 +314,8 @@ export class App {
       redis: storeRedis,
       keys,
       records: {
-        markQueued: (m, r, j, n, why) => this.store.markQueued(m, r, j, n, why),
-        failedWire: (id) => this.store.failedWire(id),
+        markQueued: (m, r, j, n, why) => this.records.markQueued(m, r, j, n, why),
+        failedWire: (id) => this.records.failedWire(id),
         removeFailed: (id, who, now) => reports.removed(id, who, now),
       },
       links: () => this.config.links,
@@ -318,7 +342,8 @@ export class App {
       lookup: http.lookup,
       redis: storeRedis,
       keys,
-      verifier,
+      verifier: adminVerifier,
+      metrics: this.metrics,
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
       ...(this.smppSessions ? { smpp: this.smppSessionsBackend(this.smppSessions) } : {}),
       logger,
@@ -333,7 +358,7 @@ export class App {
           binds: [...this.runtimes.values()].flatMap((r) => r.binds),
           replies: this.replies,
           callbacks: this.callbacks.counters,
-          recordWriteRetries: this.store.counters.writeRetries,
+          recordWriteRetries: this.outcomes.counters.writeRetries,
           drains: this.fleet.drains(),
           ping: () => storeRedis.ping(),
         }),
@@ -341,7 +366,7 @@ export class App {
     );
     this.rehomer = new RouteRehomer({
       producer: this.producer,
-      marker: this.store,
+      marker: this.records,
       redis: storeRedis,
       keys,
       directory: this.directory,
@@ -494,10 +519,15 @@ export class App {
     await this.http.listen({ host, port });
     if (this.config.admin.port !== 0) {
       await this.admin.listen({ host: this.config.admin.host, port: this.config.admin.port });
-      this.log.info(
-        { url: `${this.config.admin.tls ? 'https' : 'http'}://${this.config.admin.host}:${this.config.admin.port}/` },
-        'admin port listening',
-      );
+      const url = dashboardUrl(this.config.admin, this.admin.server.address());
+      this.log.info({ url }, `admin port listening: the dashboard is at ${url}`);
+      const access = statusAccess([this.config.admin.password, this.config.admin.statusPassword], this.config.admin.host);
+      // Say it here, where the newcomer looks, rather than only as "Denied" on the page.
+      if (access.kind === 'closed')
+        this.log.warn(
+          { host: this.config.admin.host },
+          'the admin port (dashboard, Kannel commands, admin API) is closed to everyone: it listens beyond loopback with no password; set admin.admin-password (and status-password), or admin.admin-interface: 127.0.0.1',
+        );
     }
     await this.smppServer?.start();
     const addr = this.http.server.address();

@@ -7,11 +7,13 @@
  */
 import type { Account } from '../domain/account.js';
 import { clientAllowed, ipRules, type IpRules } from '../security/ip-rules.js';
-import { parseStoredSecret, type StoredSecret } from '../security/password-hash.js';
+import { HASH_BYTES, parseStoredSecret, SALT_BYTES, type ScryptParams, type StoredSecret } from '../security/password-hash.js';
 
-export type AuthFailure = 'unknown-user' | 'ip-denied' | 'bad-password' | 'busy';
+/** 'limited': the client address failed too often lately (failed-login-limit.ts); nothing was checked. */
+export type AuthFailure = 'unknown-user' | 'ip-denied' | 'bad-password' | 'busy' | 'limited';
 
-export type AuthResult = { readonly ok: true; readonly account: Account } | { readonly ok: false; readonly reason: AuthFailure };
+export type AuthResult =
+  { readonly ok: true; readonly account: Account } | { readonly ok: false; readonly reason: AuthFailure; readonly retryAfterMs?: number };
 
 export interface AccountAccess {
   readonly account: Account;
@@ -52,4 +54,28 @@ export function admit(
   if (!access) return { ok: false, reason: 'unknown-user' };
   if (!clientAllowed(access.allow, access.deny, ip)) return { ok: false, reason: 'ip-denied' };
   return { ok: true, access };
+}
+
+/**
+ * What an unknown user name's password is checked against, so that it costs what a known one's does and the time
+ * of a refusal does not tell which names exist: an scrypt hash with the parameters most of the accounts' hashes
+ * have (random salt and hash, so nothing ever matches it), or, when no account is hashed, a plain text no client
+ * can know (every account then answers at once anyway). `random` gives the salt and hash: at least 48 bytes.
+ */
+export function dummySecretFor(accounts: ReadonlyMap<string, AccountAccess>, random: Buffer): StoredSecret {
+  const costs = new Map<string, { params: ScryptParams; n: number }>();
+  for (const { secret } of accounts.values()) {
+    if (secret.kind !== 'scrypt') continue;
+    const key = `${secret.params.ln},${secret.params.r},${secret.params.p}`;
+    const seen = costs.get(key);
+    costs.set(key, { params: secret.params, n: (seen?.n ?? 0) + 1 });
+  }
+  const common = [...costs.values()].sort((a, b) => b.n - a.n)[0];
+  if (!common) return { kind: 'plain', text: random.toString('base64') };
+  return {
+    kind: 'scrypt',
+    params: common.params,
+    salt: random.subarray(0, SALT_BYTES),
+    hash: random.subarray(SALT_BYTES, SALT_BYTES + HASH_BYTES),
+  };
 }

@@ -46,12 +46,18 @@ export function buildAdminServer(
       return adminError(reply, 'invalid_request', err.message, {
         details: err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message })),
       });
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415)
+      return adminError(reply, 'unsupported_media_type', 'send the body as application/json');
     if (err.statusCode === 400 || err instanceof SyntaxError) return adminError(reply, 'invalid_request', err.message);
     // Redis unavailable (the request path's circuit or deadline): say so, once per outage in the log, not per request.
     if (err.statusCode === 503) return adminError(reply.header('retry-after', '1'), 'temporarily_unavailable', err.message);
     req.log.error({ err }, 'admin request failed');
     return reply.code(500).send({ error: { code: 'internal', message: 'internal error' } });
   });
+  // JSON API bodies are JSON and nothing else: a text/plain or form body is what another site's page can send
+  // without the browser asking first (CORS), so it is refused (415) rather than read. Kannel's commands read only
+  // their query and keep their own parsers (kannel-commands.ts).
+  app.removeContentTypeParser(['text/plain']);
   app.setNotFoundHandler((req, reply) => adminError(reply, 'not_found', `no such path: ${req.method} ${req.url.split('?')[0]}`));
   registerAdminApi(app, deps);
   for (const register of more) register(app);

@@ -1,14 +1,32 @@
 /**
  * The JSON admin API on the admin port: links, route queues, accounts, reload and routing explanations, read and
  * acted on by operators, the CLI and the dashboard. Every route is authorised first (client address, then the
- * status or admin password: see admin-access.ts); reads take either password, actions only the admin one.
+ * status or admin password: see admin-access.ts); reads take either password, actions only the admin one. Replies
+ * are serialised with the view schemas of domain/admin-views.ts, the same ones the OpenAPI document shows and the
+ * CLI checks replies with: a field the backend leaves out fails here, not in an operator's command, and nothing the
+ * schema does not name reaches the wire.
  */
-import type { Static } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConfigError } from '../config/config-error.js';
-import { UnknownError, type ActionResult, type AdminBackend } from '../domain/admin-views.js';
+import {
+  AccountListSchema,
+  ActionResultSchema,
+  ExplanationSchema,
+  GatewayStatusSchema,
+  LinkListSchema,
+  PeekPageSchema,
+  RouteListSchema,
+  UnknownError,
+  type ActionResult,
+  type AdminBackend,
+  type LiveExplanation,
+} from '../domain/admin-views.js';
+import { MessageViewSchema } from '../domain/message-view.js';
+import type { MessageLookup } from '../http/api-routes.js';
 import type { AdminNeed } from './admin-access.js';
 import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, ReloadQuery, type AdminErrorCode } from './api-schemas.js';
+import { replySchema } from './reply-schema.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
 export type AdminAuthorizer = (
@@ -25,9 +43,9 @@ export interface AdminApiDeps {
   readonly backend: AdminBackend;
   readonly authorize: AdminAuthorizer;
   /** A routing explanation with live health and queue depth per link (src/routing/explain-route.ts, enriched). */
-  readonly explain: (account: string, to: string, smsc: string | undefined) => Promise<unknown>;
+  readonly explain: (account: string, to: string, smsc: string | undefined) => Promise<LiveExplanation>;
   /** A message by id, any account. */
-  readonly message: (id: string) => Promise<unknown>;
+  readonly message: MessageLookup['find'];
 }
 
 async function act(reply: FastifyReply, run: () => Promise<ActionResult>): Promise<FastifyReply> {
@@ -61,14 +79,26 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
     }
   };
 
-  app.get('/api/v1/status', async (req, reply) => ((await read(req, reply)) ? backend.status() : reply));
-  app.get('/api/v1/links', async (req, reply) => ((await read(req, reply)) ? { links: await backend.links() } : reply));
-  app.get('/api/v1/routes', async (req, reply) => ((await read(req, reply)) ? { routes: await backend.routes() } : reply));
-  app.get('/api/v1/accounts', async (req, reply) => ((await read(req, reply)) ? { accounts: await backend.accounts() } : reply));
+  const replies = (schema: TSchema): { schema: { response: Record<number, object> } } => ({
+    schema: { response: { 200: replySchema(schema) } },
+  });
+  // An action answers 409 with the same ActionResult when it was declined (ok: false).
+  const acts = { schema: { response: { 200: replySchema(ActionResultSchema), 409: replySchema(ActionResultSchema) } } };
+
+  app.get('/api/v1/status', replies(GatewayStatusSchema), async (req, reply) => ((await read(req, reply)) ? backend.status() : reply));
+  app.get('/api/v1/links', replies(LinkListSchema), async (req, reply) =>
+    (await read(req, reply)) ? { links: await backend.links() } : reply,
+  );
+  app.get('/api/v1/routes', replies(RouteListSchema), async (req, reply) =>
+    (await read(req, reply)) ? { routes: await backend.routes() } : reply,
+  );
+  app.get('/api/v1/accounts', replies(AccountListSchema), async (req, reply) =>
+    (await read(req, reply)) ? { accounts: await backend.accounts() } : reply,
+  );
 
   app.get<{ Params: { key: string }; Querystring: Static<typeof PeekQuery> }>(
     '/api/v1/routes/:key/messages',
-    { schema: { querystring: PeekQuery } },
+    { schema: { querystring: PeekQuery, response: { 200: replySchema(PeekPageSchema) } } },
     async (req, reply) => {
       if (!(await read(req, reply))) return reply;
       const q = req.query;
@@ -77,13 +107,13 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
   );
 
   for (const action of ['stop', 'start', 'drain'] as const) {
-    app.post<{ Params: { id: string } }>(`/api/v1/links/:id/${action}`, async (req, reply) => {
+    app.post<{ Params: { id: string } }>(`/api/v1/links/:id/${action}`, acts, async (req, reply) => {
       const who = await actor(req, reply);
       return who === undefined ? reply : act(reply, () => backend.linkAction(req.params.id, action, who));
     });
   }
   for (const action of ['pause', 'resume'] as const) {
-    app.post<{ Params: { key: string } }>(`/api/v1/routes/:key/${action}`, async (req, reply) => {
+    app.post<{ Params: { key: string } }>(`/api/v1/routes/:key/${action}`, acts, async (req, reply) => {
       const who = await actor(req, reply);
       return who === undefined ? reply : act(reply, () => backend.routeAction(req.params.key, action, who));
     });
@@ -91,7 +121,7 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
   for (const action of ['retry', 'remove'] as const) {
     app.post<{ Params: { key: string }; Body: Static<typeof IdsBody> }>(
       `/api/v1/routes/:key/${action}`,
-      { schema: { body: IdsBody } },
+      { schema: { body: IdsBody, response: acts.schema.response } },
       async (req, reply) => {
         const who = await actor(req, reply);
         return who === undefined ? reply : act(reply, () => backend.failedAction(req.params.key, action, req.body?.ids, who));
@@ -100,26 +130,30 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
   }
   app.post<{ Params: { key: string }; Body: Static<typeof MoveBody> }>(
     '/api/v1/routes/:key/move',
-    { schema: { body: MoveBody } },
+    { schema: { body: MoveBody, response: acts.schema.response } },
     async (req, reply) => {
       const who = await actor(req, reply);
       return who === undefined ? reply : act(reply, () => backend.move(req.params.key, req.body.smsc, who));
     },
   );
-  app.post<{ Querystring: Static<typeof ReloadQuery> }>('/api/v1/reload', { schema: { querystring: ReloadQuery } }, async (req, reply) => {
-    const who = await actor(req, reply);
-    return who === undefined ? reply : act(reply, () => backend.reload(who, req.query.force === '1' || req.query.force === 'true'));
-  });
+  app.post<{ Querystring: Static<typeof ReloadQuery> }>(
+    '/api/v1/reload',
+    { schema: { querystring: ReloadQuery, response: acts.schema.response } },
+    async (req, reply) => {
+      const who = await actor(req, reply);
+      return who === undefined ? reply : act(reply, () => backend.reload(who, req.query.force === '1' || req.query.force === 'true'));
+    },
+  );
 
   app.get<{ Querystring: Static<typeof ExplainQuery> }>(
     '/api/v1/explain',
-    { schema: { querystring: ExplainQuery } },
+    { schema: { querystring: ExplainQuery, response: { 200: replySchema(ExplanationSchema) } } },
     async (req, reply) => {
       if (!(await read(req, reply))) return reply;
       return guard(reply, () => deps.explain(req.query.account, req.query.to, req.query.smsc));
     },
   );
-  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
+  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', replies(MessageViewSchema), async (req, reply) => {
     if (!(await read(req, reply))) return reply;
     const m = await deps.message(req.params.id);
     return m ? m : adminError(reply, 'not_found', 'no such message');

@@ -15,12 +15,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientAllowed, ipRules } from '../security/ip-rules.js';
-import type { AdminAccess } from './admin-access.js';
+import type { AdminAccess, AdminRefusal } from './admin-access.js';
 import { openApiDocument } from './openapi-document.js';
 import { clientPrefix } from './path-prefix.js';
 
 export interface DashboardDeps {
   readonly access: AdminAccess;
+  /** Hears a refused login question (the port's refusal log). */
+  readonly refused?: (req: FastifyRequest, refusal: AdminRefusal) => void;
   readonly allowIp: readonly string[];
   readonly denyIp: readonly string[];
   /** admin.base-path: '' or `/sms-gateway`. */
@@ -85,7 +87,12 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
     return p;
   };
   const refused = (req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined =>
-    clientAllowed(allow, deny, req.ip) ? undefined : reply.code(403).type('text/plain; charset=utf-8').send('Denied');
+    clientAllowed(allow, deny, req.ip)
+      ? undefined
+      : reply
+          .code(403)
+          .type('text/plain; charset=utf-8')
+          .send(`Denied: this client address (${req.ip}) may not use the admin port; see admin.admin-allow-ip and admin.admin-deny-ip`);
 
   const serve = async (req: FastifyRequest, reply: FastifyReply, path: string, asset: (typeof ASSETS)[string]): Promise<FastifyReply> => {
     const no = refused(req, reply);
@@ -126,7 +133,10 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
 
   app.get('/api/v1/access', async (req, reply) => {
     const read = await deps.access(req, 'status');
-    if (read !== 'ok') return reply.code(read.status).headers(read.headers).send(read.body);
+    if (read !== 'ok') {
+      deps.refused?.(req, read);
+      return reply.code(read.status).headers(read.headers).send(read.body);
+    }
     return { access: (await deps.access(req, 'admin')) === 'ok' ? 'admin' : 'read' };
   });
 }

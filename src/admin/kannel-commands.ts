@@ -13,12 +13,14 @@
  * add-smsc passes the name on as is: the link is in the configuration file, not (yet) among the running ones.
  *
  * Every command that changes something is logged at info with who asked (the client address, and the HTTP Basic
- * user name when one is given) before it runs; the backend logs what changed.
+ * user name when one is given) before it runs; the backend logs what changed. Refusals are logged once per client
+ * address and reason a minute, with how many more there were (refusal-log.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { basicAuth } from '../http/basic-auth.js';
-import type { ActionResult, AdminBackend } from '../domain/admin-views.js';
+import { UnknownError, type ActionResult, type AdminBackend } from '../domain/admin-views.js';
 import type { AdminAccess, AdminNeed } from './admin-access.js';
+import { AdminRefusalLog } from './refusal-log.js';
 import { contentType, formatFor, GATEWAY_NAME, KANNEL_FORMATS, plainReply, type KannelFormat } from './kannel-reply.js';
 import { kannelStatus, statusHtml, statusJson, statusText, statusXml, type KannelStatus, type SmscIdentity } from './kannel-status.js';
 import { storeStatusHtml, storeStatusJson, storeStatusText, storeStatusXml, type StoreRoute } from './kannel-store-status.js';
@@ -32,6 +34,8 @@ export interface KannelCommandsDeps {
   readonly now?: () => number;
   /** Messages store-status lists per route (the first page of each); default 50. */
   readonly storeStatusLimit?: number;
+  /** Where refusals are logged, shared with the port's other routes; default: one of this scope's own. */
+  readonly refusals?: AdminRefusalLog;
 }
 
 /** bb_http.c `httpd_check_status`: Kannel's answer to commands once the shutdown has begun. */
@@ -56,6 +60,8 @@ const ok = (text: string, results?: readonly ActionResult[]): Outcome => ({ stat
 
 /** An error's own 4xx status (a typed error saying the request was wrong), or 500. */
 function failure(ctx: Context, err: unknown, text: string): Outcome {
+  // An unknown link (add-smsc of a name the configuration file does not have): the 404 the README promises.
+  if (err instanceof UnknownError) return { status: 404, text: `${text}: ${err.message} (known: ${err.known.join(', ') || 'none'})` };
   const e = err as { status?: unknown; statusCode?: unknown; message?: unknown } | null;
   const status = typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.status === 'number' ? e.status : 500;
   if (status >= 400 && status < 500) return { status, text: `${text}: ${String(e?.message ?? 'refused')}` };
@@ -258,8 +264,10 @@ async function serve(
   const need: AdminNeed = read ? 'status' : 'admin';
   const check = await deps.access(req, need);
   if (check !== 'ok') {
-    req.log.warn({ ip: req.ip, command, refused: check.code }, 'admin command refused');
-    const text = check.status === 503 ? check.body.error.message : 'Denied';
+    deps.refusals?.note(req.log, req.ip, command, check);
+    // Kannel's "Denied" where Kannel would refuse (password, address, port closed); the others say what to do.
+    const denied = check.code === 'unauthorized' || check.code === 'forbidden_ip' || check.code === 'admin_closed';
+    const text = denied ? 'Denied' : check.body.error.message;
     return send(reply, format, check.status, plainReply(format, text, check.body), check.headers);
   }
   const ctx: Context = { deps, req, who: whoOf(req), query: queryOf(req.url) };
@@ -284,7 +292,8 @@ export const KANNEL_COMMANDS: readonly string[] = [...READS, ...Object.keys(ACTI
  * (Kannel takes parameters from the query only), whatever their content type, and nothing here changes the
  * parsers or handlers of the server's other routes.
  */
-export function registerKannelCommands(app: FastifyInstance, deps: KannelCommandsDeps): void {
+export function registerKannelCommands(app: FastifyInstance, given: KannelCommandsDeps): void {
+  const deps: KannelCommandsDeps = { ...given, refusals: given.refusals ?? new AdminRefusalLog() };
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_req, _body, done) => done(null, undefined));

@@ -1,8 +1,9 @@
 /**
  * The OpenAPI 3.1 document of both HTTP interfaces: the sendsms port (Kannel's /cgi-bin/sendsms, the JSON messages
  * API) and the admin port (the JSON admin API, Kannel's commands, /metrics). Pure: built from the request schemas the
- * routes validate with (the same TypeBox objects), the reply schemas of api-schemas.ts, Kannel's reply table and the
- * two error catalogues; a test fails when a route of either server is missing here.
+ * routes validate with (the same TypeBox objects), the view schemas the routes reply with (domain/admin-views.ts,
+ * domain/message-view.ts), the other replies of api-schemas.ts, Kannel's reply table and the two error catalogues; a
+ * test fails when a route of either server is missing here.
  *
  * Written here rather than with @fastify/swagger: that plugin documents one fastify instance from its own routes,
  * and this document spans two servers whose paths overlap (GET /api/v1/status and /api/v1/messages/{id} are on
@@ -15,21 +16,26 @@ import { MessageRequestSchema, SendRequestSchema } from '../http/api-schemas.js'
 import { KannelReplies, type KannelReply } from '../http/kannel-replies.js';
 import { SENDSMS_PARAMETERS } from '../http/sendsms-schema.js';
 import {
-  AccessSchema,
+  AccountListSchema,
   AccountViewSchema,
   ActionResultSchema,
   BindCountersSchema,
   BindViewSchema,
-  ErrorBodySchema,
   ExplanationSchema,
   GatewayStatusSchema,
+  LinkListSchema,
   LinkViewSchema,
-  MessageViewSchema,
   PeekedMessageSchema,
   PeekPageSchema,
-  PortStatusSchema,
   RouteCountsSchema,
+  RouteListSchema,
   RouteViewSchema,
+} from '../domain/admin-views.js';
+import { MessageViewSchema } from '../domain/message-view.js';
+import {
+  AccessSchema,
+  ErrorBodySchema,
+  PortStatusSchema,
   SendReplySchema,
   ADMIN_ERRORS,
   ExplainQuery,
@@ -152,7 +158,7 @@ function adminOperations(): Operation[] {
       path: '/api/v1/links',
       tag: 'Links',
       summary: 'Every link and bind',
-      replies: ok('The links', Type.Object({ links: Type.Array(LinkViewSchema) })),
+      replies: ok('The links', LinkListSchema),
     },
     {
       ...read,
@@ -160,7 +166,7 @@ function adminOperations(): Operation[] {
       path: '/api/v1/routes',
       tag: 'Routes',
       summary: "Every route queue with its counts and the oldest message's age",
-      replies: ok('The routes', Type.Object({ routes: Type.Array(RouteViewSchema) })),
+      replies: ok('The routes', RouteListSchema),
     },
     {
       ...read,
@@ -179,7 +185,7 @@ function adminOperations(): Operation[] {
       path: '/api/v1/accounts',
       tag: 'Admin',
       summary: 'Accounts with their counters and rate',
-      replies: ok('The accounts', Type.Object({ accounts: Type.Array(AccountViewSchema) })),
+      replies: ok('The accounts', AccountListSchema),
     },
     {
       ...read,

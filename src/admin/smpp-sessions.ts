@@ -6,7 +6,7 @@
  * holds them. The status formatter is pure; the routes check access like every other admin route.
  */
 import type { FastifyInstance } from 'fastify';
-import type { AdminAccess } from './admin-access.js';
+import type { CheckedAccess } from './refusal-log.js';
 
 export interface SmppSessionRow {
   readonly id: string;
@@ -57,20 +57,17 @@ export function smppStatusText(v: SmppSessionsView, now: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerSmppSessions(app: FastifyInstance, deps: { access: AdminAccess; backend: SmppSessionsBackend }): void {
+export function registerSmppSessions(app: FastifyInstance, deps: { checked: CheckedAccess; backend: SmppSessionsBackend }): void {
   app.get('/api/v1/smpp-sessions', async (req, reply) => {
-    const check = await deps.access(req, 'status');
-    if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
+    if (!(await deps.checked(req, reply, 'status'))) return reply;
     return reply.send(await deps.backend.view());
   });
   app.get('/smpp-status', async (req, reply) => {
-    const check = await deps.access(req, 'status');
-    if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
+    if (!(await deps.checked(req, reply, 'status'))) return reply;
     return reply.type('text/plain; charset=utf-8').send(smppStatusText(await deps.backend.view(), Date.now()));
   });
   app.post('/api/v1/smpp-sessions/disconnect', async (req, reply) => {
-    const check = await deps.access(req, 'admin');
-    if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
+    if (!(await deps.checked(req, reply, 'admin'))) return reply;
     const q = req.query as Record<string, unknown>;
     const session = typeof q.session === 'string' && q.session !== '' ? q.session : undefined;
     const account = typeof q.account === 'string' && q.account !== '' ? q.account : undefined;

@@ -1,15 +1,28 @@
 /**
- * The admin port's JSON API (/api/v1, see src/domain/admin-views.ts) as typed calls, for the CLI. Node's fetch: this
- * is no hot path. Every call has a deadline (connect, answer and body), sends the password as HTTP Basic (user
- * `admin`) when one is given, checks the reply's shape before it is typed, and fails with one of the typed errors
- * of admin-client-error.ts. Each result keeps the reply's text, for `--json`.
+ * The admin port's JSON API (/api/v1) as typed calls, for the CLI. Node's fetch: this is no hot path. Every call has
+ * a deadline (connect, answer and body), sends the password as HTTP Basic (user `admin`) when one is given, checks
+ * the reply against the schema the gateway serialises it with (src/domain/admin-views.ts: one declaration, so the
+ * two cannot drift apart) before it is typed, and fails with one of the typed errors of admin-client-error.ts,
+ * naming the field that did not match. Each result keeps the reply's text, for `--json`.
  */
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { TSchema } from '@sinclair/typebox';
-import type { ActionResult, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
-import type { LinkExplanation, RouteExplanation } from '../routing/explain-route.js';
+import { ErrorBodySchema } from '../admin/api-schemas.js';
+import {
+  ActionResultSchema,
+  ExplanationSchema,
+  GatewayStatusSchema,
+  LinkListSchema,
+  PeekPageSchema,
+  RouteListSchema,
+  type ActionResult,
+  type GatewayStatus,
+  type LinkView,
+  type LiveExplanation,
+  type PeekPage,
+  type RouteView,
+} from '../domain/admin-views.js';
 import { AdminAuthError, AdminRefusedError, GatewayUnreachableError, UnexpectedReplyError } from './admin-client-error.js';
-import { ActionReply, ErrorReply, ExplainReply, LinksReply, PeekReply, RoutesReply, StatusReply } from './admin-reply-schema.js';
 
 export interface AdminConnection {
   /** The admin port, e.g. http://127.0.0.1:13000 (a path prefix is kept, for a gateway behind a proxy). */
@@ -23,13 +36,6 @@ export interface Reply<T> {
   /** The reply's body as it came. */
   readonly raw: string;
 }
-
-/** A link of an explanation, with what the running gateway knows of it. */
-export type LiveLinkExplanation = LinkExplanation & {
-  readonly health: string | boolean;
-  /** Messages queued on the routes of this link. */
-  readonly queued: number;
-};
 
 export type ActionBody = { readonly ids?: readonly string[] } | { readonly smsc: string };
 
@@ -59,8 +65,11 @@ function describeFailure(e: unknown, timeoutMs: number): string {
   }
 }
 
-/** JSON with nulls dropped: the model's undefined values may come as null or not at all. */
-function parseJson(text: string): unknown {
+/**
+ * A view's JSON with nulls dropped: a value the schema leaves optional is absent when undefined, and a server that
+ * wrote it as null means the same. Error bodies are checked as sent (their `line` is null by the schema).
+ */
+function withoutNulls(text: string): unknown {
   return JSON.parse(text, (_key, v: unknown) => (v === null ? undefined : v));
 }
 
@@ -73,6 +82,14 @@ function problemLine(p: unknown): string {
     return [where, at, typeof message === 'string' ? message : JSON.stringify(p)].filter((x) => x !== '').join(': ');
   }
   return JSON.stringify(p);
+}
+
+/** The first field of a reply that does not match its schema, by its JSON pointer: what is wrong, and where. */
+function mismatch(schema: TSchema, json: unknown): string {
+  const first = Value.Errors(schema, json).First();
+  if (!first) return 'unexpected shape';
+  const field = first.path === '' ? 'the reply' : `field ${first.path}`;
+  return `${field}: ${first.message} (is the gateway of another version than this CLI?)`;
 }
 
 export class AdminClient {
@@ -88,54 +105,56 @@ export class AdminClient {
   }
 
   status(): Promise<Reply<GatewayStatus>> {
-    return this.#call('GET', 'status', StatusReply);
+    return this.#call('GET', 'status', GatewayStatusSchema);
   }
 
-  links(): Promise<Reply<{ readonly links: readonly LinkView[] }>> {
-    return this.#call('GET', 'links', LinksReply);
+  links(): Promise<Reply<{ links: LinkView[] }>> {
+    return this.#call('GET', 'links', LinkListSchema);
   }
 
-  routes(): Promise<Reply<{ readonly routes: readonly RouteView[] }>> {
-    return this.#call('GET', 'routes', RoutesReply);
+  routes(): Promise<Reply<{ routes: RouteView[] }>> {
+    return this.#call('GET', 'routes', RouteListSchema);
   }
 
   peek(route: string, state: 'queued' | 'failed', limit: number | undefined, cursor: string | undefined): Promise<Reply<PeekPage>> {
     const query = { state, ...(limit === undefined ? {} : { limit: String(limit) }), ...(cursor === undefined ? {} : { cursor }) };
-    return this.#call('GET', `routes/${encodeURIComponent(route)}/messages`, PeekReply, { query });
+    return this.#call('GET', `routes/${encodeURIComponent(route)}/messages`, PeekPageSchema, { query });
   }
 
   linkAction(link: string, action: 'stop' | 'start' | 'drain'): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `links/${encodeURIComponent(link)}/${action}`, ActionReply, { body: {} });
+    return this.#call('POST', `links/${encodeURIComponent(link)}/${action}`, ActionResultSchema, { body: {} });
   }
 
   routeAction(route: string, action: 'pause' | 'resume'): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionReply, { body: {} });
+    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionResultSchema, { body: {} });
   }
 
   /** Failed messages queued again or removed: those of `ids`, or all when `ids` is undefined. */
   failedAction(route: string, action: 'retry' | 'remove', ids: readonly string[] | undefined): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionReply, { body: ids === undefined ? {} : { ids } });
+    return this.#call('POST', `routes/${encodeURIComponent(route)}/${action}`, ActionResultSchema, {
+      body: ids === undefined ? {} : { ids },
+    });
   }
 
   move(route: string, smsc: string): Promise<Reply<ActionResult>> {
-    return this.#call('POST', `routes/${encodeURIComponent(route)}/move`, ActionReply, { body: { smsc } });
+    return this.#call('POST', `routes/${encodeURIComponent(route)}/move`, ActionResultSchema, { body: { smsc } });
   }
 
   /** `force`: apply a file the gateway's checks refuse (no link, no account, messages left without a link). */
   reload(force = false): Promise<Reply<ActionResult>> {
-    return this.#call('POST', 'reload', ActionReply, { body: {}, ...(force ? { query: { force: '1' } } : {}) });
+    return this.#call('POST', 'reload', ActionResultSchema, { body: {}, ...(force ? { query: { force: '1' } } : {}) });
   }
 
-  explain(account: string, to: string, smsc: string | undefined): Promise<Reply<RouteExplanation<LiveLinkExplanation>>> {
-    return this.#call('GET', 'explain', ExplainReply, { query: { account, to, ...(smsc === undefined ? {} : { smsc }) } });
+  explain(account: string, to: string, smsc: string | undefined): Promise<Reply<LiveExplanation>> {
+    return this.#call('GET', 'explain', ExplanationSchema, { query: { account, to, ...(smsc === undefined ? {} : { smsc }) } });
   }
 
-  async #call<T>(
+  async #call<S extends TSchema>(
     method: 'GET' | 'POST',
     path: string,
-    schema: TSchema,
+    schema: S,
     opts: { query?: Record<string, string>; body?: ActionBody } = {},
-  ): Promise<Reply<T>> {
+  ): Promise<Reply<Static<S>>> {
     const url = new URL(`api/v1/${path}`, this.#base);
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
     const shown = url.href;
@@ -160,35 +179,34 @@ export class AdminClient {
     if (status === 401 || status === 403) throw new AdminAuthError(status, this.#errorCode(text), this.#conn.password !== undefined);
     let json: unknown;
     try {
-      json = parseJson(text);
+      json = JSON.parse(text);
     } catch {
       throw new UnexpectedReplyError(shown, status, `not JSON: ${JSON.stringify(text.slice(0, 80))}`);
     }
     if (status < 200 || status > 299) throw this.#refusal(shown, status, json, text);
-    if (!Value.Check(schema, json)) {
-      const first = Value.Errors(schema, json).First();
-      throw new UnexpectedReplyError(shown, status, first ? `${first.path || '/'}: ${first.message}` : 'unexpected shape');
-    }
-    return { value: json as T, raw: text };
+    const value = withoutNulls(text);
+    if (!Value.Check(schema, value)) throw new UnexpectedReplyError(shown, status, mismatch(schema, value));
+    return { value, raw: text };
   }
 
   #errorCode(text: string): string | undefined {
     try {
-      const json = parseJson(text);
-      return Value.Check(ErrorReply, json) ? json.error.code : undefined;
+      const json: unknown = JSON.parse(text);
+      return Value.Check(ErrorBodySchema, json) ? json.error.code : undefined;
     } catch {
       return undefined;
     }
   }
 
   #refusal(url: string, status: number, json: unknown, body: string): AdminRefusedError | UnexpectedReplyError {
-    if (!Value.Check(ErrorReply, json)) return new UnexpectedReplyError(url, status, 'an error without { "error": { "code" } }');
+    if (!Value.Check(ErrorBodySchema, json))
+      return new UnexpectedReplyError(url, status, 'an error without { "error": { "code", "message" } }');
     const { code, message, known, problems } = json.error;
     // The admin API names what is unknown (unknown_link, unknown_route); a bare not_found is a path this server does
     // not have: the sendsms port, or a gateway older than the command.
     if (code === 'not_found') return new UnexpectedReplyError(url, status, 'no such path (is this the admin-port?)');
-    return new AdminRefusedError(status, code, message ?? code, {
-      known: known ?? json.known,
+    return new AdminRefusedError(status, code, message, {
+      known,
       problems: (problems ?? []).map(problemLine),
       body,
     });

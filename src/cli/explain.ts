@@ -7,9 +7,9 @@
  * `explain --url` (admin-command.ts) asks the running gateway and renders its answer with LIVE_LINK_COLUMNS.
  */
 import type { Config } from '../config/config.js';
+import type { LiveLinkExplanation } from '../domain/admin-views.js';
 import { describeRoute } from '../routing/compute-route.js';
 import { explainRoute, type LinkExplanation, type RouteExplanation } from '../routing/explain-route.js';
-import type { LiveLinkExplanation } from './admin-client.js';
 import { formatCount } from './format-figures.js';
 import { textTable, type Align } from './text-table.js';
 
@@ -27,29 +27,48 @@ export interface ExplainResult {
   readonly exitCode: (typeof EXPLAIN_EXIT)[keyof typeof EXPLAIN_EXIT];
 }
 
+/** What the table reads of a link: routing's own explanation (offline) and the admin API's (live) both have it. */
+export type ShownLink = Pick<LinkExplanation, 'link' | 'smscId' | 'tier' | 'reason'>;
+
+/**
+ * What the table reads of an explanation. Routing's RouteExplanation and the admin API's LiveExplanation (its JSON,
+ * where an undefined value is an absent key) both fit.
+ */
+export type ShownExplanation<L extends ShownLink> = Pick<RouteExplanation, 'account' | 'receiver' | 'smscIdOrigin' | 'routable'> &
+  Partial<Pick<RouteExplanation, 'requestedSmsc' | 'smscId' | 'route' | 'reason'>> & { readonly links: readonly L[] };
+
 /** One column of the links table. */
-export interface LinkColumn<L extends LinkExplanation> {
+export interface LinkColumn<L extends ShownLink> {
   readonly header: string;
   readonly value: (link: L) => string;
   readonly align?: Align;
 }
 
-export const LINK_COLUMNS: readonly LinkColumn<LinkExplanation>[] = [
+export const LINK_COLUMNS: readonly LinkColumn<ShownLink>[] = [
   { header: 'LINK', value: (l) => l.link },
   { header: 'SMSC-ID', value: (l) => l.smscId },
   { header: 'TIER', value: (l) => l.tier },
   { header: 'WHY', value: (l) => l.reason },
 ];
 
-/** The offline columns and what the running gateway adds: each link's health and the messages queued for it. */
+/** A link's health as an operator reads it: what an operator asked of it when that is not running, else up or down. */
+function liveHealth(l: Pick<LiveLinkExplanation, 'admin' | 'healthy'>): string {
+  if (l.admin !== 'running') return l.admin;
+  return l.healthy ? 'healthy' : 'down';
+}
+
+/**
+ * The offline columns and what the running gateway adds: each link's health and the messages queued in the route
+ * the message would take ('-' for a link that is not in it).
+ */
 export const LIVE_LINK_COLUMNS: readonly LinkColumn<LiveLinkExplanation>[] = [
   ...LINK_COLUMNS.slice(0, -1),
-  { header: 'HEALTH', value: (l) => (typeof l.health === 'boolean' ? (l.health ? 'healthy' : 'down') : l.health) },
-  { header: 'QUEUED', value: (l) => formatCount(l.queued), align: 'right' },
+  { header: 'HEALTH', value: liveHealth },
+  { header: 'QUEUED', value: (l) => (l.queued === undefined ? '-' : formatCount(l.queued)), align: 'right' },
   ...LINK_COLUMNS.slice(-1),
 ];
 
-function describeSmscId(e: RouteExplanation<LinkExplanation>): string {
+function describeSmscId(e: ShownExplanation<ShownLink>): string {
   switch (e.smscIdOrigin) {
     case 'forced-smsc': {
       const ignored =
@@ -66,7 +85,7 @@ function describeSmscId(e: RouteExplanation<LinkExplanation>): string {
 }
 
 /** The explanation for people: what the message carries, the verdict, and a row per link. */
-export function renderExplanation<L extends LinkExplanation>(e: RouteExplanation<L>, columns: readonly LinkColumn<L>[]): string {
+export function renderExplanation<L extends ShownLink>(e: ShownExplanation<L>, columns: readonly LinkColumn<L>[]): string {
   const verdict = e.routable && e.route ? `routable: ${describeRoute(e.route)} (route ${e.route.key})` : `NOT ROUTABLE: ${e.reason ?? ''}`;
   const rows = [columns.map((c) => c.header), ...e.links.map((l) => columns.map((c) => c.value(l)))];
   const align = columns.map((c) => c.align ?? 'left');

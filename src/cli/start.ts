@@ -90,7 +90,8 @@ export async function start(opts: StartOptions): Promise<void> {
   const missing = missingEssentials(config, loaded.source);
   if (missing.length > 0) throw new ConfigError(missing);
   const role: StartRole = opts.role ?? ((opts.processes ?? (availableParallelism() >= 2 ? 2 : 1)) === 2 ? 'http' : 'all');
-  const log = createLogger(config.log.level).child(role === 'all' ? {} : { role });
+  // Readable text when a person watches (stdout is a terminal: `npm start`), JSON for journald, Docker and files.
+  const log = createLogger(config.log.level, undefined, { pretty: process.stdout.isTTY === true }).child(role === 'all' ? {} : { role });
   if (role !== 'links') {
     for (const w of loaded.warnings) log.warn({ file: w.file, line: w.line, key: w.path }, formatProblem(w));
     log.info(

@@ -61,6 +61,8 @@ export interface Config {
     readonly tls: ServerTlsFiles | undefined;
     /** '' or a path prefix such as `/sms-gateway` (admin.base-path, without a trailing slash). */
     readonly basePath: string;
+    /** admin.allowed-origins, normalized (security/origin.ts). */
+    readonly allowedOrigins: readonly string[];
   };
   readonly redis: {
     readonly url: string | undefined;

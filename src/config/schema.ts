@@ -180,6 +180,7 @@ export const ConfigSchema = Type.Object(
       'admin-port-ssl': bool('Serve the admin interface over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the admin port, with admin-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+      'allowed-origins': list("Web origins (scheme://host[:port]) besides the admin port's own whose pages may send it requests that change something (a dashboard or tool served from another host). A state-changing request from any other site's page (Origin, Sec-Fetch-Site) gets 403; clients that are not browsers are not affected"),
       'base-path': str('Path prefix under which a reverse proxy serves the admin port without stripping it (e.g. /sms-gateway): requests under it are served as if without it, and the links the server writes carry it. A proxy that strips the prefix sends X-Forwarded-Prefix instead, which is honoured too', ''),
     }),
     redis: obj('Where queues and state live', {

@@ -11,6 +11,7 @@ import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
 import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
+import { normalizeOrigin } from '../security/origin.js';
 import { parseStoredSecret } from '../security/password-hash.js';
 import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
 
@@ -373,6 +374,9 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
       adminIds.add(adminId);
     }
   });
+  for (const origin of splitList(input.admin['allowed-origins']))
+    if (normalizeOrigin(origin) === undefined)
+      at(['admin', 'allowed-origins'], `expected an origin such as https://ops.example.com (scheme, host, optional port; no path), got ${JSON.stringify(origin)}`);
   if (normalizePrefix(input.admin['base-path']) === undefined) at(['admin', 'base-path'], `expected a path such as /sms-gateway (segments of URL path characters, no . or ..), got ${JSON.stringify(input.admin['base-path'])}`);
   if (input.http['sendsms-port'] !== 0 && input.http['sendsms-port'] === input.admin['admin-port'] && input.http['sendsms-interface'] === input.admin['admin-interface']) {
     at(['admin', 'admin-port'], `expected a port other than sendsms-port (${input.http['sendsms-port']})`);
@@ -450,6 +454,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyIp: splitList(input.admin['admin-deny-ip']),
       tls: serverTls(input.admin['admin-port-ssl'], input.admin),
       basePath: normalizePrefix(input.admin['base-path']) ?? '',
+      allowedOrigins: splitList(input.admin['allowed-origins']).flatMap((o) => normalizeOrigin(o) ?? []),
     },
     redis: {
       url: input.redis.url,

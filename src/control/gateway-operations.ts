@@ -6,14 +6,23 @@
  * it changed.
  */
 import type { Logger } from 'pino';
-import type { AccountView, ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
-import { UnknownError } from '../domain/admin-views.js';
+import {
+  UnknownError,
+  type AccountView,
+  type ActionResult,
+  type AdminBackend,
+  type GatewayStatus,
+  type LinkView,
+  type LiveExplanation,
+  type PeekPage,
+  type RouteView,
+} from '../domain/admin-views.js';
 import type { Config } from '../config/config.js';
 import type { AccountStats } from '../accounts/account-stats.js';
 import type { BindStatus } from '../links/cluster-link-state.js';
 import { RouteNotFoundError, type RouteInspector } from '../queue/route-inspector.js';
 import type { Route } from '../routing/compute-route.js';
-import { explainRoute, type LinkExplanation, type RouteExplanation } from '../routing/explain-route.js';
+import { explainRoute } from '../routing/explain-route.js';
 import type { GatewayState, LogLevelName, OperatorState } from './operator-state.js';
 
 /** What the operations read of the gateway process they run in. */
@@ -39,13 +48,6 @@ export interface GatewayParts {
 }
 
 const LOG_LEVELS: readonly LogLevelName[] = ['debug', 'info', 'warn', 'error', 'fatal'];
-
-export interface LiveLinkExplanation extends LinkExplanation {
-  readonly healthy: boolean;
-  readonly admin: string;
-  /** Messages queued in the route this message would take, when the link is in it. */
-  readonly queued: number | undefined;
-}
 
 export class GatewayOperations implements AdminBackend {
   private readonly log: Logger;
@@ -103,8 +105,8 @@ export class GatewayOperations implements AdminBackend {
         const preferredUp = r.preferred.some((id) => this.g.linkHealthy(id));
         return {
           key: r.key,
-          preferred: r.preferred,
-          fallback: r.fallback,
+          preferred: [...r.preferred],
+          fallback: [...r.fallback],
           paused: snap.paused,
           counts: snap.counts,
           jobs: snap.jobs,
@@ -263,7 +265,7 @@ export class GatewayOperations implements AdminBackend {
   }
 
   /** The routing explanation, with each link's live health, operator state and the queue depth of the route. */
-  async explain(account: string, to: string, smsc: string | undefined): Promise<RouteExplanation<LiveLinkExplanation>> {
+  async explain(account: string, to: string, smsc: string | undefined): Promise<LiveExplanation> {
     const config = this.g.config();
     const acct = config.accounts.find((a) => a.username === account);
     if (!acct)
@@ -282,8 +284,10 @@ export class GatewayOperations implements AdminBackend {
     let queued: number | undefined;
     if (base.route && this.g.routes().some((r) => r.key === base.route!.key))
       queued = (await this.g.inspector.snapshot(base.route.key)).counts.queued;
+    const route = base.route && { key: base.route.key, preferred: [...base.route.preferred], fallback: [...base.route.fallback] };
     return {
       ...base,
+      route,
       links: base.links.map((l) => ({
         ...l,
         healthy: this.g.linkHealthy(l.link),

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { ClientDeliver } from '../domain/client-deliver.js';
 import { httpCall } from '../http-client/http-call.js';
+import { FIELDS } from '../messages/record-codec.js';
 import type { OutboundGuard, OutboundGuards } from '../http-client/outbound-guard.js';
 import { LogThrottle } from '../observability/log-throttle.js';
 import { redactUrl } from '../observability/redact-url.js';
@@ -69,9 +70,9 @@ export class CallbackFailedError extends Error {
 }
 
 /** Record fields: reports reserved, queued, and delivered (or given up) so far, in sequence order. */
-const RESERVED = 'q';
-const QUEUED = 'y';
-const SENT = 'w';
+const RESERVED = FIELDS.reportsReserved;
+const QUEUED = FIELDS.reportsQueued;
+const SENT = FIELDS.reportsSent;
 
 /** Raises a record's counter, never lowering it (exported for its test). */
 export const RAISE_FIELD = LuaScript.load('raise-field');

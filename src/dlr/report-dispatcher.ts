@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import type { AcceptedPart } from '../domain/delivery.js';
-import type { MessageStore } from '../messages/message-store.js';
+import type { OutcomeWriter } from '../messages/outcome-writer.js';
+import type { RecordStore } from '../messages/record-store.js';
 import type { Correlation, MessageRecord, MessageStatus } from '../domain/message-record.js';
 import { smppTargetAccount } from '../domain/client-deliver.js';
 import { callbackRequest, type ReportedMessage } from './callback-request.js';
@@ -50,7 +51,8 @@ export class ReportDispatcher {
   private enqueueFailing = false;
 
   constructor(
-    private readonly store: MessageStore,
+    private readonly outcomes: OutcomeWriter,
+    private readonly records: RecordStore,
     private readonly callbacks: CallbackQueue,
     private readonly policy: LongMessagePolicy,
     private readonly logger: Logger,
@@ -126,7 +128,7 @@ export class ReportDispatcher {
           { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' },
         )
       : [];
-    this.store.record(
+    this.outcomes.record(
       { kind: 'submitted', msg, link: { id: link.id, smscId: link.smscId }, parts, correlate, reports: reports.length, now },
       (first) =>
         reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'submitted'), reports, first, link, now), done),
@@ -148,7 +150,7 @@ export class ReportDispatcher {
     const reports = hasTarget
       ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail })
       : [];
-    this.store.record(
+    this.outcomes.record(
       { kind: 'failed', msg, error: detail, commandStatus: status, link: link?.id, reports: reports.length, now, wire },
       (first) => (reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'failed'), reports, first, link, now), done)),
     );
@@ -159,7 +161,7 @@ export class ReportDispatcher {
    * asked for (DLR type 2, failed), once. False when the message is not a failed one (nothing is done).
    */
   async removed(id: string, who: string, now: number): Promise<boolean> {
-    const rec = await this.store.markRemoved(id, who, now);
+    const rec = await this.records.markRemoved(id, who, now);
     if (!rec) return false;
     const mask = rec.dlrMask ?? 0;
     if (!(rec.dlrUrl || rec.callbackUrl) || (mask & DlrType.fail) === 0) return true;
@@ -169,7 +171,7 @@ export class ReportDispatcher {
       smscMessageId: '',
       onceKey: 'final',
     };
-    const seq = await this.store.claimReport(id, 'removed', report.onceKey);
+    const seq = await this.records.claimReport(id, 'removed', report.onceKey);
     const msg: Reported = {
       acceptedAt: rec.acceptedAt,
       id: rec.id,
@@ -217,9 +219,9 @@ export class ReportDispatcher {
     };
     const jobs: (CallbackJob | ClientDeliverJob)[] = [];
     // The status is written with the first claim; with no report to claim, on its own.
-    if (reports.length === 0 && status !== rec.status) await this.store.claimReport(rec.id, status, '');
+    if (reports.length === 0 && status !== rec.status) await this.records.claimReport(rec.id, status, '');
     for (const report of reports) {
-      const seq = await this.store.claimReport(rec.id, status, report.onceKey);
+      const seq = await this.records.claimReport(rec.id, status, report.onceKey);
       if (seq > 0) jobs.push(...this.jobs(msg, [report], seq, link, now));
     }
     await this.callbacks.enqueue(jobs);

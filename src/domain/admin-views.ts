@@ -1,162 +1,228 @@
 /**
- * What the admin port shows and what it can do, as typed values: the JSON admin API returns these, Kannel's
- * status pages (.txt, .html, .xml, .json) are formatted from them, the CLI and the dashboard read them, and
- * /metrics is derived from them. Cluster-wide: bind figures come from the process that owns each bind (published in
- * Redis with its state), queue figures from Redis, so nothing is counted twice when several processes run.
+ * What the admin port shows and what it can do, declared once: each view is a TypeBox schema (JSON Schema), and its
+ * TypeScript type is derived from it (Static<>). The JSON admin API serialises its replies with these schemas, the
+ * OpenAPI document shows them, the backend (control/gateway-operations.ts) is typed by them, and the CLI checks each
+ * reply against them before reading it, so a renamed field fails the type check, not an operator's command. Kannel's
+ * status pages (.txt, .html, .xml, .json) are formatted from these values and /metrics is derived from them.
+ * Cluster-wide: bind figures come from the process that owns each bind (published in Redis with its state), queue
+ * figures from Redis, so nothing is counted twice when several processes run.
+ *
+ * Objects allow keys they do not list (JSON Schema's default), so a newer gateway's additions do not break an older
+ * CLI. A value the backend leaves undefined is absent in JSON: such fields are optional here.
  */
+import { Type, type Static, type TNumber } from '@sinclair/typebox';
 
+/** Typed as a number (a bare TSchema would make the field `unknown` in Static<>). */
+const Ms = (description: string): TNumber => Type.Number({ description: `${description} (epoch ms)` });
+const Opt = Type.Optional;
+
+export const BindCountersSchema = Type.Object({
+  submitted: Type.Integer(),
+  accepted: Type.Integer(),
+  refused: Type.Integer(),
+  throttled: Type.Integer(),
+  unanswered: Type.Integer(),
+  receipts: Type.Record(Type.String(), Type.Integer(), {
+    description: 'Receipts received on this bind, by state (delivered, undeliverable, expired, buffered, …)',
+  }),
+  mo: Type.Integer({ description: 'MO received on this bind' }),
+});
+export type BindCounters = Static<typeof BindCountersSchema>;
+
+export const BindViewSchema = Type.Object(
+  {
+    bind: Type.String(),
+    link: Type.String(),
+    smscId: Type.String(),
+    state: Type.String({
+      description: 'connecting, binding, bound, unhealthy, down, unbinding, stopped, idle, unowned (no process holds it)',
+    }),
+    reason: Opt(Type.String({ description: 'Why it is down or unhealthy' })),
+    since: Type.Number({ description: 'When the state began (epoch ms)' }),
+    node: Type.String({ description: "The gateway process running it ('' when none)" }),
+    healthy: Type.Boolean(),
+    probation: Type.Boolean({ description: 'Sends one message at a time after the SMSC went silent, until it answers again' }),
+    window: Type.Object({ inUse: Type.Integer(), size: Type.Integer() }),
+    throughput: Type.Object({
+      limit: Type.Number({ description: 'Configured submits per second (0: none)' }),
+      actual: Type.Number({ description: 'Submits per second over the last minute' }),
+    }),
+    counters: BindCountersSchema,
+    latencyMs: Type.Object(
+      { p50: Opt(Type.Number()), p99: Opt(Type.Number()) },
+      { description: 'submit_sm to submit_sm_resp over the last minute, ms (absent when nothing was answered)' },
+    ),
+  },
+  { description: 'A bind as every gateway process sees it' },
+);
 /** A bind as every gateway process sees it (shared link state). */
-export interface BindView {
-  readonly bind: string;
-  readonly link: string;
-  readonly smscId: string;
-  /** connecting, binding, bound, unhealthy, down, unbinding, stopped, idle, unowned (no process holds it). */
-  readonly state: string;
-  readonly reason?: string;
-  /** Epoch ms the state began. */
-  readonly since: number;
-  /** The gateway process running it ('' when none). */
-  readonly node: string;
-  readonly healthy: boolean;
-  /** Sends one message at a time after the SMSC went silent, until it answers again. */
-  readonly probation: boolean;
-  readonly window: { readonly inUse: number; readonly size: number };
-  /** Submits per second: the configured limit (0: none) and what it sent over the last minute. */
-  readonly throughput: { readonly limit: number; readonly actual: number };
-  readonly counters: BindCounters;
-  /** submit_sm to submit_sm_resp over the last minute, ms (undefined when nothing was answered). */
-  readonly latencyMs: { readonly p50: number | undefined; readonly p99: number | undefined };
-}
+export type BindView = Static<typeof BindViewSchema>;
 
-export interface BindCounters {
-  readonly submitted: number;
-  readonly accepted: number;
-  readonly refused: number;
-  readonly throttled: number;
-  readonly unanswered: number;
-  /** Receipts received on this bind, by state (delivered, undeliverable, expired, buffered, …). */
-  readonly receipts: Readonly<Record<string, number>>;
-  /** MO received on this bind. */
-  readonly mo: number;
-}
-
+export const LinkAdminStateSchema = Type.Union([Type.Literal('running'), Type.Literal('stopped'), Type.Literal('draining')], {
+  description: 'What an operator asked of the link',
+});
 /** What an operator asked of a link (stop, drain); 'running' when nothing. */
-export type LinkAdminState = 'running' | 'stopped' | 'draining';
+export type LinkAdminState = Static<typeof LinkAdminStateSchema>;
 
-export interface LinkView {
-  readonly id: string;
-  readonly smscId: string;
-  readonly host: string;
-  readonly port: number;
-  readonly admin: LinkAdminState;
-  /** Some bind is bound and answering anywhere in the cluster (and the link is not stopped or draining). */
-  readonly healthy: boolean;
-  readonly binds: readonly BindView[];
-  /** The routes this link belongs to and its tier in each. */
-  readonly routes: readonly { readonly route: string; readonly tier: 'preferred' | 'fallback' }[];
-}
+export const LinkViewSchema = Type.Object({
+  id: Type.String(),
+  smscId: Type.String(),
+  host: Type.String(),
+  port: Type.Integer(),
+  admin: LinkAdminStateSchema,
+  healthy: Type.Boolean({
+    description: 'Some bind is bound and answering anywhere in the cluster (and the link is not stopped or draining)',
+  }),
+  binds: Type.Array(BindViewSchema),
+  routes: Type.Array(Type.Object({ route: Type.String(), tier: Type.Union([Type.Literal('preferred'), Type.Literal('fallback')]) }), {
+    description: 'The routes this link belongs to and its tier in each',
+  }),
+});
+export type LinkView = Static<typeof LinkViewSchema>;
 
+export const RouteCountsSchema = Type.Object(
+  {
+    queued: Type.Integer({ description: 'Accepted and not yet submitted or failed: waiting + active + delayed' }),
+    waiting: Type.Integer(),
+    active: Type.Integer({ description: 'In the hands of a link now' }),
+    delayed: Type.Integer({ description: "Waiting for a retry's backoff or for their own link (a long message's remaining parts)" }),
+    failed: Type.Integer({ description: 'Failed for good and kept for retry or removal (until the message lifetime ends)' }),
+  },
+  { description: 'Messages (not queue jobs) by state' },
+);
 /** Messages of a route queue by state (messages, not queue jobs). */
-export interface RouteCounts {
-  /** Accepted and not yet submitted or failed: waiting + active + delayed. */
-  readonly queued: number;
-  readonly waiting: number;
-  /** In the hands of a link now. */
-  readonly active: number;
-  /** Waiting for a retry's backoff or for their own link (a long message's remaining parts). */
-  readonly delayed: number;
-  /** Failed for good and kept for retry or removal (until the message lifetime ends). */
-  readonly failed: number;
-}
+export type RouteCounts = Static<typeof RouteCountsSchema>;
 
-export interface RouteView {
-  readonly key: string;
-  readonly preferred: readonly string[];
-  readonly fallback: readonly string[];
-  readonly paused: boolean;
-  readonly counts: RouteCounts;
-  /** Queue jobs (batches) by state, for the curious: a job carries several messages. */
-  readonly jobs: { readonly waiting: number; readonly active: number; readonly delayed: number };
-  /** Age of the oldest waiting message, ms (undefined when none waits). */
-  readonly oldestAgeMs: number | undefined;
-  /** Links that may take the route's messages now (preferred links, or fallback ones while no preferred is healthy). */
-  readonly drainingLinks: readonly string[];
-  /**
-   * None of the route's links is configured any more: its messages wait for a reload that gives them a link, or for
-   * an operator to move or remove them.
-   */
-  readonly noLink: boolean;
-}
+export const RouteViewSchema = Type.Object({
+  key: Type.String(),
+  preferred: Type.Array(Type.String()),
+  fallback: Type.Array(Type.String()),
+  paused: Type.Boolean(),
+  counts: RouteCountsSchema,
+  jobs: Type.Object(
+    { waiting: Type.Integer(), active: Type.Integer(), delayed: Type.Integer() },
+    { description: 'Queue jobs (batches) by state, for the curious: a job carries several messages' },
+  ),
+  oldestAgeMs: Opt(Type.Number({ description: 'Age of the oldest waiting message, ms (absent when none waits)' })),
+  drainingLinks: Type.Array(Type.String(), {
+    description: "Links that may take the route's messages now (preferred links, or fallback ones while no preferred is healthy)",
+  }),
+  noLink: Type.Boolean({
+    description:
+      "None of the route's links is configured any more: its messages wait for a reload that gives them a link, or for an operator to move or remove them",
+  }),
+});
+export type RouteView = Static<typeof RouteViewSchema>;
 
+export const PeekedMessageSchema = Type.Object({
+  id: Type.String(),
+  account: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  acceptedAt: Ms('When it was accepted'),
+  priority: Type.Integer(),
+  state: Type.String({ description: 'waiting, active, delayed (queued ones) or failed' }),
+  attempts: Type.Integer(),
+  unanswered: Type.Integer(),
+  text: Type.String({ description: 'The text as far as it can be shown (GSM 7-bit, UCS-2 and Latin-1 decoded; binary as hex)' }),
+  dataCoding: Type.Integer(),
+  dlrMask: Opt(Type.Integer()),
+  error: Opt(Type.String()),
+  failedAt: Opt(Type.Number()),
+});
 /** A message as peek shows it. */
-export interface PeekedMessage {
-  readonly id: string;
-  readonly account: string;
-  readonly from: string;
-  readonly to: string;
-  readonly acceptedAt: number;
-  readonly priority: number;
-  /** waiting, active, delayed (queued ones) or failed. */
-  readonly state: string;
-  readonly attempts: number;
-  readonly unanswered: number;
-  /** The text as far as it can be shown (GSM 7-bit, UCS-2 and Latin-1 decoded; binary as hex). */
-  readonly text: string;
-  readonly dataCoding: number;
-  readonly dlrMask?: number;
-  readonly error?: string;
-  readonly failedAt?: number;
-}
+export type PeekedMessage = Static<typeof PeekedMessageSchema>;
 
-export interface PeekPage {
-  readonly messages: readonly PeekedMessage[];
-  /** Pass back as `cursor` for the next page; absent on the last page. */
-  readonly next?: string;
-}
+export const PeekPageSchema = Type.Object({
+  messages: Type.Array(PeekedMessageSchema),
+  next: Opt(Type.String({ description: 'Pass back as `cursor` for the next page; absent on the last page' })),
+});
+export type PeekPage = Static<typeof PeekPageSchema>;
 
-export interface AccountView {
-  readonly username: string;
-  readonly counters: { readonly accepted: number; readonly refused: number; readonly delivered: number; readonly failed: number };
-  /** Messages accepted per second over the last minute. */
-  readonly ratePerSecond: number;
-}
+export const AccountViewSchema = Type.Object({
+  username: Type.String(),
+  counters: Type.Object({ accepted: Type.Integer(), refused: Type.Integer(), delivered: Type.Integer(), failed: Type.Integer() }),
+  ratePerSecond: Type.Number({ description: 'Messages accepted per second over the last minute' }),
+});
+export type AccountView = Static<typeof AccountViewSchema>;
 
-/** The whole gateway at a glance (Kannel's status page, the CLI's `status`). */
-export interface GatewayStatus {
-  readonly version: string;
-  /** running, suspended, isolated, shutting-down (Kannel's words). */
-  readonly state: string;
-  readonly startedAt: number;
-  readonly node: string;
-  /** Gateway processes sharing this Redis, seen through their published state. */
-  readonly nodes: readonly string[];
-  readonly sms: {
-    /** MT accepted (sendsms and JSON API) and MO received. */
-    readonly received: { readonly mt: number; readonly mo: number };
-    /** MT submitted to SMSCs, MO forwarded to services. */
-    readonly sent: { readonly mt: number; readonly mo: number };
-    /** Messages waiting in route queues (all routes). */
-    readonly queued: number;
-    readonly failed: number;
-  };
-  readonly dlr: { readonly received: number; readonly callbacksQueued: number; readonly callbacksFailed: number };
-  readonly links: readonly LinkView[];
-  readonly routes: readonly RouteView[];
-}
+export const GatewayStatusSchema = Type.Object(
+  {
+    version: Type.String(),
+    state: Type.String({ description: "running, suspended, isolated, shutting-down (Kannel's words)" }),
+    startedAt: Ms('When this process started'),
+    node: Type.String(),
+    nodes: Type.Array(Type.String(), { description: 'Gateway processes sharing this Redis, seen through their published state' }),
+    sms: Type.Object({
+      received: Type.Object(
+        { mt: Type.Integer(), mo: Type.Integer() },
+        { description: 'MT accepted (sendsms and JSON API) and MO received' },
+      ),
+      sent: Type.Object({ mt: Type.Integer(), mo: Type.Integer() }, { description: 'MT submitted to SMSCs, MO forwarded to services' }),
+      queued: Type.Integer({ description: 'Messages waiting in route queues (all routes)' }),
+      failed: Type.Integer(),
+    }),
+    dlr: Type.Object({ received: Type.Integer(), callbacksQueued: Type.Integer(), callbacksFailed: Type.Integer() }),
+    links: Type.Array(LinkViewSchema),
+    routes: Type.Array(RouteViewSchema),
+  },
+  { description: "The whole gateway at a glance (Kannel's status page, the CLI's `status`)" },
+);
+export type GatewayStatus = Static<typeof GatewayStatusSchema>;
 
-/** The outcome of an action, as the log and the API report it. */
-export interface ActionResult {
-  readonly action: string;
-  readonly ok: boolean;
-  /** What changed, in words (one line). */
-  readonly detail: string;
-  /** Counts, where the action moved or changed messages. */
-  readonly moved?: number;
-  readonly retried?: number;
-  readonly removed?: number;
-  /** Messages an action left alone because a link holds them right now. */
-  readonly skippedActive?: number;
-}
+/** The replies of GET /api/v1/links, /routes and /accounts: the list under its name. */
+export const LinkListSchema = Type.Object({ links: Type.Array(LinkViewSchema) });
+export const RouteListSchema = Type.Object({ routes: Type.Array(RouteViewSchema) });
+export const AccountListSchema = Type.Object({ accounts: Type.Array(AccountViewSchema) });
+
+export const ActionResultSchema = Type.Object(
+  {
+    action: Type.String(),
+    ok: Type.Boolean(),
+    detail: Type.String({ description: 'What changed, in words (one line)' }),
+    moved: Opt(Type.Integer()),
+    retried: Opt(Type.Integer()),
+    removed: Opt(Type.Integer()),
+    skippedActive: Opt(Type.Integer({ description: 'Messages left alone because a link holds them right now' })),
+  },
+  { description: 'The outcome of an action, as the log and the API report it' },
+);
+export type ActionResult = Static<typeof ActionResultSchema>;
+
+export const LiveLinkExplanationSchema = Type.Object({
+  link: Type.String(),
+  smscId: Type.String(),
+  tier: Type.Union([Type.Literal('preferred'), Type.Literal('fallback'), Type.Literal('not-eligible')]),
+  usability: Type.Integer({ minimum: -1, maximum: 1 }),
+  rule: Opt(Type.String()),
+  reason: Type.String(),
+  healthy: Type.Boolean({ description: 'Some bind of the link is bound and answering' }),
+  admin: Type.String({ description: 'What an operator asked of the link (running, stopped, draining, removed)' }),
+  queued: Opt(Type.Integer({ description: 'Messages queued in the route this message would take (absent for a link not in it)' })),
+});
+/** A link of routing/explain-route.ts's explanation, with what the running gateway knows of it. */
+export type LiveLinkExplanation = Static<typeof LiveLinkExplanationSchema>;
+
+export const ExplanationSchema = Type.Object(
+  {
+    account: Type.String(),
+    receiver: Type.String(),
+    requestedSmsc: Opt(Type.String()),
+    smscId: Opt(Type.String()),
+    smscIdOrigin: Type.Union([Type.Literal('forced-smsc'), Type.Literal('request'), Type.Literal('default-smsc'), Type.Literal('none')]),
+    receiverRefused: Opt(Type.Object({ rule: Type.String(), reason: Type.String() })),
+    routable: Type.Boolean(),
+    route: Opt(Type.Object({ key: Type.String(), preferred: Type.Array(Type.String()), fallback: Type.Array(Type.String()) })),
+    reason: Opt(Type.String()),
+    links: Type.Array(LiveLinkExplanationSchema),
+  },
+  {
+    description:
+      "Which smsc-id and route a message would take, and every link's tier with the key that decided it, its health and the route's queue",
+  },
+);
+/** The routing explanation (routing/explain-route.ts) as the admin API answers it, each link with its live state. */
+export type LiveExplanation = Static<typeof ExplanationSchema>;
 
 /** Everything the admin port asks of the gateway; App provides it. */
 export interface AdminBackend {

@@ -19,7 +19,7 @@ export const API_ERRORS = {
   rate_limited: {
     status: 429,
     description:
-      'Too many requests from this client address (http.ip-rate-limit) or for this account (request-rate-limit); `Retry-After` says when to try again.',
+      'Too many requests from this client address (http.ip-rate-limit), too many failed logins from it (20 at once, then one per 3 s), or too many requests for this account (request-rate-limit); `Retry-After` says when to try again.',
   },
   tps_exceeded: {
     status: 429,

@@ -4,23 +4,25 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../domain/account.js';
+import { MessageViewSchema } from '../domain/message-view.js';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
 import type { LimitVerdict } from '../accounts/limit-gate.js';
 import type { Submission } from '../messages/prepare-submission.js';
 import { apiError, type ApiErrorCode } from './api-errors.js';
 import { SendRequestSchema, type MessageRequest, type SendRequest } from './api-schemas.js';
 import { basicAuth } from './basic-auth.js';
-import { sendApiLimitError } from './limit-replies.js';
+import { retryAfterSeconds, sendApiLimitError } from './limit-replies.js';
 import { RETRY_AFTER_SECONDS, type Authentication, type CallbackTargets } from './sendsms-route.js';
 
-export interface MessageView {
-  readonly id: string;
-  readonly status: string;
-  readonly [k: string]: unknown;
-}
-
+/**
+ * A message by id, any account (with its account, so that each port decides whether the caller may see it). Typed
+ * loosely because messages/message-lookup.ts builds it as an open record; both ports serialise it with the one
+ * MessageViewSchema (domain/message-view.ts), which holds its shape at run time.
+ */
 export interface MessageLookup {
-  find(id: string): Promise<(MessageView & { account: string }) | undefined>;
+  find(
+    id: string,
+  ): Promise<{ readonly id: string; readonly status: string; readonly account: string; readonly [k: string]: unknown } | undefined>;
 }
 
 export interface ApiDeps {
@@ -53,7 +55,11 @@ async function authorize(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply
   if (auth.ok) return auth.account;
   if (auth.reason === 'ip-denied') sendError(reply, 'forbidden_ip', 'this account may not be used from your address');
   else if (auth.reason === 'busy') sendError(reply, 'temporarily_unavailable', 'too many password checks in progress; retry later');
-  else {
+  else if (auth.reason === 'limited') {
+    const after = retryAfterSeconds(auth.retryAfterMs ?? 1000);
+    reply.header('retry-after', String(after));
+    sendError(reply, 'rate_limited', `too many failed logins from this address; retry after ${after} s`);
+  } else {
     reply.header('www-authenticate', 'Basic realm="switchboard"');
     sendError(reply, 'unauthorized', 'missing or wrong credentials (HTTP Basic with the account username and password)');
   }
@@ -105,6 +111,13 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
       return sendError(reply, 'text_unencodable', e.detail, extra);
     case 'too-many-parts':
       return sendError(reply, 'too_many_parts', `the text needs ${e.parts} parts; this account allows ${e.max}`, extra);
+    case 'udh-no-room':
+      return sendError(
+        reply,
+        'invalid_request',
+        `the udh (${e.udhOctets} octets) leaves no room for the text in a message part; send a shorter udh or no text`,
+        extra,
+      );
     case 'unavailable':
       return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
     case 'limited':
@@ -114,7 +127,8 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
 
 /** API bodies must be JSON: other types are refused before the schema check sees a Buffer (a route hook, not a global one: sendsms pays nothing for it). */
 async function requireJsonBody(req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+  // The media type exactly (parameters such as charset aside): `application/jsonx` is not JSON.
+  if ((req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') {
     return reply.code(415).send(apiError('unsupported_media_type', 'send the body as application/json').body);
   }
   return undefined;
@@ -137,6 +151,15 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     for (const [i, m] of list.entries()) {
       if (m.text !== undefined && m.binary !== undefined)
         return sendError(reply, 'invalid_request', 'give `text` or `binary`, not both', { index: i });
+      if (m.validity === 0)
+        return sendError(reply, 'invalid_request', '`validity` 0: a message valid for no time at all could never be delivered', {
+          index: i,
+        });
+      // As sendsms checks it: the first octet (UDHL) is the length of the rest, else the SMSC would read it wrong.
+      if (m.udh !== undefined && m.udh.length > 0 && Number.parseInt(m.udh.slice(0, 2), 16) !== m.udh.length / 2 - 1)
+        return sendError(reply, 'invalid_request', '`udh`: its first octet (UDHL) must be the length of the octets after it', {
+          index: i,
+        });
       for (const [field, url] of [
         ['dlrUrl', m.dlrUrl],
         ['callbackUrl', m.callbackUrl],
@@ -161,7 +184,8 @@ export function registerApi(app: FastifyInstance, deps: ApiDeps): void {
     });
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', async (req, reply) => {
+  // The reply is serialised with the view's schema, as the admin port's is: one shape on both ports.
+  app.get<{ Params: { id: string } }>('/api/v1/messages/:id', { schema: { response: { 200: MessageViewSchema } } }, async (req, reply) => {
     const account = await authorize(deps, req, reply);
     if (!account) return reply;
     if (deps.requestLimit && account.limits?.requests) {

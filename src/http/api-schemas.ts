@@ -6,18 +6,26 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Hex = Type.String({ pattern: '^([0-9a-fA-F]{2})*$', description: 'bytes as hexadecimal' });
 
+/** A receiver number: SMPP's destination_addr holds 20 octets at most, and one without a digit is no number. */
+const Receiver = Type.String({
+  minLength: 1,
+  maxLength: 20,
+  pattern: '[0-9]',
+  description: 'A receiver number (at least one digit; 20 characters at most)',
+});
+
 export const MessageRequestSchema = Type.Object(
   {
-    to: Type.Union(
-      [
-        Type.String({ minLength: 1, maxLength: 32 }),
-        Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { minItems: 1, maxItems: 1000 }),
-      ],
-      {
-        description: 'Receiver number, or a list of them (one message each)',
-      },
+    to: Type.Union([Receiver, Type.Array(Receiver, { minItems: 1, maxItems: 1000 })], {
+      description: 'Receiver number, or a list of them (one message each)',
+    }),
+    from: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 20,
+        description: 'Sender: digits, +digits, or an alphanumeric name (SMPP source_addr: 20 at most)',
+      }),
     ),
-    from: Type.Optional(Type.String({ minLength: 1, maxLength: 21, description: 'Sender: digits, +digits, or an alphanumeric name' })),
     text: Type.Optional(
       Type.String({
         maxLength: 65_535,
@@ -37,7 +45,13 @@ export const MessageRequestSchema = Type.Object(
     udh: Type.Optional(Type.Intersect([Hex, Type.String({ maxLength: 280 })], { description: 'User data header (hex), UDHL first' })),
     smsc: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "smsc-id for routing, as Kannel's `smsc`" })),
     mclass: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-    validity: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes the message stays valid' })),
+    validity: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000_000,
+        description: 'Minutes the message stays valid; 0 is refused (it could never be delivered)',
+      }),
+    ),
     deferred: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Minutes to defer delivery by' })),
     priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
     pid: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),

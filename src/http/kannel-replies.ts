@@ -33,6 +33,10 @@ export const KannelReplies = {
   tooManyReceivers: r(400, 'Too many receivers, rejected'),
   /** The dlr-url names an address or host callbacks may not reach (callbacks.deny-networks, deny-hosts). */
   dlrUrlDenied: r(400, 'DLR-URL host not allowed, rejected'),
+  /** validity=0: a message valid for no time at all could never be delivered (Kannel queues it and lets it expire). */
+  validityZero: r(400, 'Validity of 0 minutes: the message could never be delivered, rejected'),
+  /** A user data header that leaves no room for any text in a part (a 140-octet UDH with a text). */
+  udhNoRoom: r(400, 'UDH field leaves no room for the text, rejected'),
   /** smsbox.c words the account check differently from the other fields. */
   accountMisformed: r(400, 'Account field misformed or too long, rejected'),
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */

@@ -70,6 +70,13 @@ function intParam(get: ParamLookup, field: string, min: number, max: number, ...
   return n;
 }
 
+/**
+ * SMPP 3.4's sizes (5.2.8, 5.2.9, 5.2.11): source_addr and destination_addr are C-octet strings of at most 21
+ * octets with their NUL, service_type (binfo) of at most 6: what is longer cannot be sent as it was given.
+ */
+export const SMPP_ADDRESS_OCTETS = 20;
+export const SMPP_SERVICE_TYPE_OCTETS = 5;
+
 /** Receivers: separated by spaces ('+' in a URL), as Kannel splits them. */
 export function splitReceivers(to: string): string[] {
   return to.split(/\s+/).filter((s) => s.length > 0);
@@ -87,6 +94,13 @@ export function readSendsmsParams(get: ParamLookup, maxReceivers: number): Param
     const to = splitReceivers(toRaw);
     if (to.length === 0) return { ok: false, reply: KannelReplies.emptyReceiver };
     if (to.length > maxReceivers) return { ok: false, reply: KannelReplies.tooManyReceivers };
+    // `to=%2B`, `to=-----`: a number with no digit in it is as empty as no number (sent, it is an empty destination).
+    if (to.some((r) => !/[0-9]/.test(r))) return { ok: false, reply: KannelReplies.emptyReceiver };
+    if (to.some((r) => Buffer.byteLength(r) > SMPP_ADDRESS_OCTETS)) throw new Misformed(KannelReplies.fieldMisformed('To'));
+    const fromRaw = get('from');
+    if (fromRaw !== undefined && fromRaw.length > SMPP_ADDRESS_OCTETS) throw new Misformed(KannelReplies.fieldMisformed('From'));
+    const binfoRaw = get('binfo');
+    if (binfoRaw !== undefined && binfoRaw.length > SMPP_SERVICE_TYPE_OCTETS) throw new Misformed(KannelReplies.fieldMisformed('Binfo'));
 
     const dlrUrl = str(first(get, 'dlr-url', 'dlrurl'));
     if (dlrUrl !== undefined && dlrUrl !== '' && !/^https?:\/\//i.test(dlrUrl))
@@ -98,7 +112,7 @@ export function readSendsmsParams(get: ParamLookup, maxReceivers: number): Param
       throw new Misformed(KannelReplies.accountMisformed);
 
     const params: SendsmsParams = {
-      from: str(get('from')) || undefined,
+      from: str(fromRaw) || undefined,
       to,
       text: get('text') ?? Buffer.alloc(0),
       charset: str(get('charset')) || undefined,
@@ -116,7 +130,7 @@ export function readSendsmsParams(get: ParamLookup, maxReceivers: number): Param
       pid: intParam(get, 'PID', 0, 255, 'pid'),
       rpi: intParam(get, 'RPI', 0, 2, 'rpi'),
       account: account || undefined,
-      binfo: str(get('binfo')) || undefined,
+      binfo: str(binfoRaw) || undefined,
       priority: intParam(get, 'Priority', 0, 3, 'priority'),
       metaData: str(get('meta-data')) || undefined,
     };

@@ -4,10 +4,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
-import type { AuthResult } from '../accounts/authenticate.js';
+import type { AuthFailure, AuthResult } from '../accounts/authenticate.js';
 import type { OutboundVerdict } from '../security/outbound-policy.js';
 import { KannelReplies, type KannelReply } from './kannel-replies.js';
-import { kannelLimitReply } from './limit-replies.js';
+import { kannelLimitReply, retryAfterSeconds } from './limit-replies.js';
 import { parseRawQuery } from './raw-query.js';
 import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLookup } from './sendsms-params.js';
 
@@ -87,6 +87,16 @@ function lookupFor(req: FastifyRequest): { ok: true; get: ParamLookup } | { ok: 
   return { ok: false, reply: KannelReplies.unsupportedContentType };
 }
 
+/**
+ * A refused login: Kannel's "Authorization failed" for a wrong name, password or address; "try again later" when
+ * the password could not be checked now (busy), or when this address failed too often (with when to try again).
+ */
+function authRefusal(reason: AuthFailure, retryAfterMs: number | undefined): KannelReply {
+  if (reason === 'busy') return KannelReplies.temporaryFailure;
+  if (reason === 'limited') return KannelReplies.throttled(retryAfterSeconds(retryAfterMs ?? 1000));
+  return KannelReplies.authFailed;
+}
+
 /** Kannel's reply for an accept result; with several receivers, the first one's outcome decides (as Kannel). */
 export function kannelReplyFor(result: AcceptResult): KannelReply {
   if (!result.ok) {
@@ -102,6 +112,8 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
         return KannelReplies.unencodable(e.detail);
       case 'too-many-parts':
         return KannelReplies.tooManyParts(e.parts, e.max);
+      case 'udh-no-room':
+        return KannelReplies.udhNoRoom;
       case 'unavailable':
         return KannelReplies.temporaryFailure;
       case 'limited':
@@ -121,10 +133,13 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
     const { username, password } = readCredentials(lookup.get);
     const checked = deps.auth.authenticate(username, password, req.ip);
     const auth = checked instanceof Promise ? await checked : checked;
-    if (!auth.ok) return sendKannel(reply, auth.reason === 'busy' ? KannelReplies.temporaryFailure : KannelReplies.authFailed);
+    if (!auth.ok) return sendKannel(reply, authRefusal(auth.reason, auth.retryAfterMs));
     const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
     if (!parsed.ok) return sendKannel(reply, parsed.reply);
     const p = parsed.params;
+    // In Kannel's range, but a message valid for no time at all could never be delivered: refused, not accepted and
+    // failed as expired a moment later.
+    if (p.validity === 0) return sendKannel(reply, KannelReplies.validityZero);
     if (p.dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, p.dlrUrl).ok)
       return sendKannel(reply, KannelReplies.dlrUrlDenied);
     const result = await deps.accept.accept({

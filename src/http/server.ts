@@ -10,7 +10,9 @@ import { applyConnectionLimits } from './connection-limits.js';
 import { lingerAfterReply } from './lingering-close.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { LoginGuard } from '../accounts/login-guard.js';
 import type { StatusGate } from '../security/status-gate.js';
+import { retryAfterSeconds } from './limit-replies.js';
 import { API_ERRORS, apiError } from './api-errors.js';
 import { basicAuth } from './basic-auth.js';
 import { registerApi, type ApiDeps } from './api-routes.js';
@@ -44,6 +46,8 @@ export interface StatusDeps {
   readonly status: () => Record<string, unknown>;
   /** Who may read /api/v1/status (security/status-access.ts): HTTP Basic with any user name and the password. */
   readonly statusGate: StatusGate;
+  /** Failed status logins limited per client address and counted, as the accounts' (accounts/login-guard.ts). */
+  readonly statusLogins?: LoginGuard;
 }
 
 export interface ClientLimitDeps {
@@ -132,10 +136,35 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
     return reply.code(st.status === 'ok' ? 200 : 503).send({ status: st.status });
   });
   app.get('/api/v1/status', async (req, reply) => {
-    const check = await deps.statusGate(basicAuth(req.headers.authorization)?.password);
-    if (check === 'ok') return deps.status();
-    if (check === 'busy')
-      return reply.code(503).send(apiError('temporarily_unavailable', 'too many password checks in progress; retry later').body);
+    const given = basicAuth(req.headers.authorization)?.password;
+    const guard = given === undefined ? undefined : deps.statusLogins;
+    const allowed = guard?.admit(req.ip);
+    if (guard && allowed && !allowed.ok) {
+      const after = retryAfterSeconds(allowed.retryAfterMs);
+      await guard.hold(undefined);
+      return reply
+        .code(429)
+        .header('retry-after', String(after))
+        .send(apiError('rate_limited', `too many failed logins from this address; retry after ${after} s`).body);
+    }
+    const check = await deps.statusGate(given);
+    if (check === 'ok') {
+      guard?.succeeded(req.ip);
+      return deps.status();
+    }
+    if (check === 'wrong') guard?.failed(req.ip, 'bad_password');
+    // 'closed': no password can open it; nothing was checked
+    if (check === 'closed') guard?.succeeded(req.ip);
+    if (check === 'busy') {
+      if (guard) {
+        guard.failed(req.ip, 'busy');
+        await guard.hold(undefined);
+      }
+      return reply
+        .code(503)
+        .header('retry-after', RETRY_AFTER_SECONDS)
+        .send(apiError('temporarily_unavailable', 'too many password checks in progress; retry later').body);
+    }
     const message =
       check === 'closed'
         ? 'set status-password or admin-password to read the status over a non-loopback interface (HTTP Basic, any user name)'

@@ -46,7 +46,9 @@ export type PrepareError =
   | { readonly code: 'receivers-denied'; readonly denied: readonly string[] }
   | { readonly code: 'charset'; readonly detail: string }
   | { readonly code: 'unencodable'; readonly detail: string }
-  | { readonly code: 'too-many-parts'; readonly parts: number; readonly max: number };
+  | { readonly code: 'too-many-parts'; readonly parts: number; readonly max: number }
+  /** The user data header leaves no room in a part for any of the text: no number of parts would carry it. */
+  | { readonly code: 'udh-no-room'; readonly udhOctets: number };
 
 export type ReceiverOutcome =
   | { readonly kind: 'queue'; readonly message: NewMessage; readonly route: Route; readonly parts: number }
@@ -94,6 +96,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       const link = linksById.get(id);
       if (link) parts = Math.max(parts, countParts(encoded.alphabet, encoded.payload, link.concatenation, udh));
     }
+    if (parts === Number.POSITIVE_INFINITY) return { ok: false, error: { code: 'udh-no-room', udhOctets: udh?.length ?? 0 } };
     if (parts > sub.account.maxMessages) {
       return { ok: false, error: { code: 'too-many-parts', parts, max: sub.account.maxMessages } };
     }

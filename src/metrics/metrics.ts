@@ -90,6 +90,12 @@ export class ProcessMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly loginFailures = new Counter({
+    name: 'switchboard_login_failures_total',
+    help: 'Logins that did not go through, by interface (sendsms: sendsms and the JSON API; admin: the admin port) and reason: bad_password, unknown_user, ip_denied, busy (too many password checks waiting for that name; 503), limited (refused unchecked: too many failed logins from the client address)',
+    labelNames: ['interface', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly pacedMessages = new Counter({
     name: 'switchboard_paced_messages_total',
     help: "Messages accepted and held in their queue for their account's max-tps (max-tps-mode pace)",

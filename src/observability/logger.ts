@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/config.js';
 
 /**
@@ -8,18 +9,30 @@ import type { LogLevel } from '../config/config.js';
  */
 const families = new WeakMap<Logger, Set<WeakRef<Logger>>>();
 
-/** Structured JSON logs on stdout (pino). Tests pass `silent`. */
-export function createLogger(level: LogLevel | 'silent', name = 'switchboard'): Logger {
+export interface LoggerOptions {
+  /**
+   * One line of text per entry (time, level, message, then the fields), coloured, for a person at a terminal
+   * (pino-pretty, in this process, written synchronously so lines keep their order at exit); otherwise one JSON
+   * object per line, for log collectors.
+   */
+  readonly pretty?: boolean;
+}
+
+/** Structured logs on stdout (pino): JSON, or readable text on a terminal. Tests pass `silent`. */
+export function createLogger(level: LogLevel | 'silent', name = 'switchboard', opts: LoggerOptions = {}): Logger {
   const family = new Set<WeakRef<Logger>>();
-  const root: Logger = pino({
+  const options = {
     name,
     level,
     base: { pid: process.pid },
-    onChild: (child) => {
+    onChild: (child: Logger) => {
       family.add(new WeakRef(child));
       families.set(child, family);
     },
-  });
+  };
+  const root: Logger = opts.pretty
+    ? pino(options, pinoPretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,name' }))
+    : pino(options);
   families.set(root, family);
   family.add(new WeakRef(root));
   return root;

@@ -13,13 +13,25 @@ export interface GroupCommitOptions {
   readonly gatherTurns?: number;
   /** No waiting once this many items are gathered. */
   readonly fullAt?: number;
+  /**
+   * A write that starts from idle first lets the code running now finish (one microtask), so that items that come
+   * together share it: the outcomes of a window's answers arrive in one read, and the first would otherwise go alone.
+   */
+  readonly gatherSameTurn?: boolean;
 }
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
 export class GroupCommit<T> {
-  private waiting: { items: readonly T[]; resolve: () => void; reject: (e: Error) => void }[] = [];
-  private waitingItems = 0;
+  private items: T[] = [];
+  private waiters: Waiter[] = [];
+  /** Items posted (no promise) among `items`. */
+  private posted = 0;
   private inFlight = false;
 
   constructor(
@@ -31,29 +43,48 @@ export class GroupCommit<T> {
   add(items: readonly T[]): Promise<void> {
     if (items.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push({ items, resolve, reject });
-      this.waitingItems += items.length;
+      for (const item of items) this.items.push(item);
+      this.waiters.push({ resolve, reject });
       if (!this.inFlight) void this.flush();
     });
+  }
+
+  /**
+   * Adds one item with no promise, for items that carry their own way of hearing that they are written (the write
+   * tells each one): nothing is allocated per item. A write that fails with posted items in it has no caller to tell,
+   * so its error is thrown out of the group commit (an unhandled rejection): such a write must not fail.
+   */
+  post(item: T): void {
+    this.items.push(item);
+    this.posted++;
+    if (!this.inFlight) void this.flush();
   }
 
   private async flush(): Promise<void> {
     this.inFlight = true;
     let follows = false;
-    while (this.waiting.length > 0) {
-      const turns = follows ? (this.opts.gatherTurns ?? 0) : 0;
-      for (let i = 0; i < turns && this.waitingItems < (this.opts.fullAt ?? Infinity); i++) await nextTurn();
-      const batch = this.waiting;
-      this.waiting = [];
-      this.waitingItems = 0;
-      try {
-        await this.write(batch.flatMap((w) => w.items));
-        for (const w of batch) w.resolve();
-      } catch (e) {
-        for (const w of batch) w.reject(e as Error);
+    try {
+      while (this.items.length > 0) {
+        if (!follows && this.opts.gatherSameTurn) await Promise.resolve();
+        const turns = follows ? (this.opts.gatherTurns ?? 0) : 0;
+        for (let i = 0; i < turns && this.items.length < (this.opts.fullAt ?? Infinity); i++) await nextTurn();
+        const batch = this.items;
+        const waiters = this.waiters;
+        const posted = this.posted;
+        this.items = [];
+        this.waiters = [];
+        this.posted = 0;
+        try {
+          await this.write(batch);
+          for (const w of waiters) w.resolve();
+        } catch (e) {
+          for (const w of waiters) w.reject(e as Error);
+          if (posted > 0) throw e;
+        }
+        follows = true;
       }
-      follows = true;
+    } finally {
+      this.inFlight = false;
     }
-    this.inFlight = false;
   }
 }

@@ -59,6 +59,9 @@ export function bullmqPrioritizedKey(prefix: string, queueName: string): string 
   return `${prefix}:${queueName}:prioritized`;
 }
 
+/** The field of a route's stats hash (RedisKeys.routeStats) that counts its accepted, not yet finished messages. */
+export const ROUTE_QUEUED_COUNT = 'queued';
+
 export class RedisKeys {
   constructor(readonly prefix: string) {}
   /** Hash: route key → route definition, so a queue is never stranded by a config change. */
@@ -69,11 +72,15 @@ export class RedisKeys {
   get events(): string {
     return `${this.prefix}:events`;
   }
-  /** Hash: a message's record (see messages/message-store.ts for its fields). */
+  /** Hash: a message's record (see messages/record-codec.ts for its fields). */
   message(id: string): string {
-    return `${this.prefix}:m:${id}`;
+    return `${this.recordPrefix}${id}`;
   }
-  /** Hash: a route queue's message counts (`queued`: accepted and not yet submitted or failed). */
+  /** What every record key starts with, the message id following (for a script that finds the id in Redis). */
+  get recordPrefix(): string {
+    return `${this.prefix}:m:`;
+  }
+  /** Hash: a route queue's message counts (ROUTE_QUEUED_COUNT: accepted and not yet submitted or failed). */
   routeStats(routeKey: string): string {
     return `${this.prefix}:rs:${routeKey}`;
   }

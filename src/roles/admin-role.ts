@@ -5,15 +5,17 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { LoginGuard } from '../accounts/login-guard.js';
 import { adminAccess } from '../admin/admin-access.js';
 import { buildAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { registerDashboard } from '../admin/dashboard-routes.js';
 import { registerKannelCommands } from '../admin/kannel-commands.js';
+import { AdminRefusalLog, checkedAccess } from '../admin/refusal-log.js';
 import { registerSmppSessions, type SmppSessionsBackend } from '../admin/smpp-sessions.js';
 import type { Config } from '../config/config.js';
 import { GatewayOperations, type GatewayParts } from '../control/gateway-operations.js';
 import type { MessageLookup } from '../http/api-routes.js';
-import { scrape } from '../metrics/metrics.js';
+import { scrape, type ProcessMetrics } from '../metrics/metrics.js';
 import { smppSessionMetrics } from '../metrics/smpp-session-metrics.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { RouteInspector } from '../queue/route-inspector.js';
@@ -29,7 +31,9 @@ export interface AdminRoleDeps extends Omit<GatewayParts, 'inspector'> {
   /** Where the cluster-wide metrics are read (the store connection). */
   readonly redis: Redis;
   readonly keys: RedisKeys;
+  /** The admin port's own: its logins never wait behind the sendsms port's. */
   readonly verifier: PasswordVerifier;
+  readonly metrics: ProcessMetrics;
   /** The sendsms port as the dashboard shows it. */
   readonly sendsms: () => { tls: boolean; host: string; port: number };
   /** The SMPP server's client sessions, every process's; absent without an smpp-server section. */
@@ -52,16 +56,19 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
     denyIp: config.admin.denyIp,
     interfaceHost: config.admin.host,
     verifier: d.verifier,
+    allowedOrigins: config.admin.allowedOrigins,
+    guard: new LoginGuard({
+      interface: 'admin',
+      logger: d.logger,
+      onFailure: (reason) => d.metrics.loginFailures.inc({ interface: 'admin', reason }),
+    }),
   });
+  const refusals = new AdminRefusalLog();
+  const checked = checkedAccess(access, refusals);
   const admin = buildAdminServer(
     {
       backend: operations,
-      authorize: async (req, reply, need) => {
-        const check = await access(req, need);
-        if (check === 'ok') return { ok: true, who: req.ip };
-        reply.code(check.status).headers(check.headers).send(check.body);
-        return { ok: false };
-      },
+      authorize: async (req, reply, need) => ((await checked(req, reply, need)) ? { ok: true, who: req.ip } : { ok: false }),
       explain: (account, to, smsc) => operations.explain(account, to, smsc),
       message: (id) => d.lookup.find(id),
     },
@@ -75,20 +82,20 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
       (app) =>
         registerDashboard(app, {
           access,
+          refused: (req, refusal) => refusals.note(req.log, req.ip, 'GET /api/v1/access', refusal),
           allowIp: config.admin.allowIp,
           denyIp: config.admin.denyIp,
           basePath: config.admin.basePath,
           version: d.version,
           sendsms: d.sendsms,
         }),
-      (app) => registerKannelCommands(app, { backend: operations, access, smscIdentities: () => d.config().links }),
+      (app) => registerKannelCommands(app, { backend: operations, access, refusals, smscIdentities: () => d.config().links }),
       (app) => {
-        if (d.smpp) registerSmppSessions(app, { access, backend: d.smpp });
+        if (d.smpp) registerSmppSessions(app, { checked, backend: d.smpp });
       },
       (app) =>
         app.get('/metrics', async (req, reply) => {
-          const check = await access(req, 'status');
-          if (check !== 'ok') return reply.code(check.status).headers(check.headers).send(check.body);
+          if (!(await checked(req, reply, 'status'))) return reply;
           const page = await scrape(d.redis, d.keys, operations);
           let body = page.body;
           if (d.smpp) {

@@ -12,8 +12,9 @@ import { AcceptService, type RouteHealth } from '../messages/accept-service.js';
 import type { AccountStats } from '../accounts/account-stats.js';
 import { Authenticator } from '../accounts/authenticator.js';
 import { LimitGate } from '../accounts/limit-gate.js';
+import { LoginGuard } from '../accounts/login-guard.js';
 import { MessageLookup as RecordLookup } from '../messages/message-lookup.js';
-import { MessageStore } from '../messages/message-store.js';
+import { RecordStore } from '../messages/record-store.js';
 import type { ProcessMetrics } from '../metrics/metrics.js';
 import type { Producer } from '../queue/producer.js';
 import type { RedisKeys } from '../redis/keys.js';
@@ -73,10 +74,15 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
     (account, n) => d.accountStats.count(account, 'refused', n),
     limits,
   );
-  const authenticator = new Authenticator(config.accounts, d.verifier, logger);
+  const guard = new LoginGuard({
+    interface: 'sendsms',
+    logger,
+    onFailure: (reason) => metrics.loginFailures.inc({ interface: 'sendsms', reason }),
+  });
+  const authenticator = new Authenticator(config.accounts, d.verifier, logger, Date.now, guard);
   // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
   // while Redis does not answer, as for sending.
-  const records = new MessageStore(d.redis, d.keys, { lifetimeMs: config.queue.messageLifetimeMs, logger });
+  const records = new RecordStore(d.redis, d.keys, { lifetimeMs: config.queue.messageLifetimeMs });
   const lookupNow = new RecordLookup(records, new QueuedLookup(d.producer, d.directory));
   const lookup: MessageLookup = { find: (id) => circuit.run(() => lookupNow.find(id)) };
   const http = buildHttpServer(
@@ -91,6 +97,7 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
       shuttingDown: d.closed,
       status: d.status,
       statusGate: statusGate(statusAccess([config.admin.password, config.admin.statusPassword], config.http.host), d.verifier),
+      statusLogins: guard,
     },
     {
       maxBodyBytes: config.http.maxBodyBytes,

@@ -49,6 +49,8 @@ export function acceptAnswer(result: AcceptResult, notRoutable: number): AcceptA
       return { ok: false, status: SERVER_STATUS.ESME_RSUBMITFAIL, detail: e.detail };
     case 'too-many-parts':
       return { ok: false, status: SERVER_STATUS.ESME_RINVMSGLEN, detail: `${e.parts} parts; this account may send at most ${e.max}` };
+    case 'udh-no-room':
+      return { ok: false, status: SERVER_STATUS.ESME_RINVMSGLEN, detail: `a UDH of ${e.udhOctets} octets leaves no room for text` };
     case 'unavailable':
       // Nothing was stored: the client must send it again, and a system error says so to every client.
       return { ok: false, status: SERVER_STATUS.ESME_RSYSERR, detail: e.detail };

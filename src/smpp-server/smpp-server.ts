@@ -5,7 +5,8 @@
  * message is in Redis; their receipts and MO come back as deliver_sm on their receiver and transceiver binds.
  *
  * What a hostile client meets: a bind within a deadline or the connection goes; wrong credentials are refused with
- * ESME_RBINDFAIL and the connection closed, and an address that fails too often is refused at once for a while;
+ * ESME_RBINDFAIL and the connection closed, and an address that fails too often is refused at once for a while
+ * (the HTTP logins' limit, shared with them);
  * connections and sessions are capped (max-binds); an unknown or garbled PDU gets a generic_nack or ends its own
  * session (smpp/connection.ts), never another's; a client that does not read has us stop reading it, and one that
  * never answers deliver_sm fills only its own window.
@@ -27,7 +28,6 @@ import { statusName } from '../smpp/command-status.js';
 import { loadServerCredentials, reloadServerCredentials, serverTlsOptions, type TlsReloadResult } from '../tls/server-credentials.js';
 import type { AccountDeliveries } from './account-deliveries.js';
 import type { BindLedger, SessionView } from '../accounts/smpp-bind-ledger.js';
-import { FailedBinds } from './failed-binds.js';
 import { acceptAnswer } from './server-status.js';
 import { SERVER_STATUS } from './server-status.js';
 import { smppSubmission } from './smpp-submission.js';
@@ -72,7 +72,6 @@ export interface SmppServerCounters {
 export class SmppServer {
   private readonly servers: { server: Server; tls: boolean }[] = [];
   private readonly sessions = new Map<ClientSession, SessionInfo>();
-  private readonly failedBinds = new FailedBinds({ limit: 10, windowMs: 60_000, maxAddresses: 10_000 });
   private readonly refusals = new LogThrottle({ intervalMs: 60_000, maxKeys: 1000 });
   private readonly log: Logger;
   private stopping = false;
@@ -206,20 +205,18 @@ export class SmppServer {
   private async bind(session: ClientSession, info: SessionInfo, req: ClientBind): Promise<number> {
     const { config } = this.deps;
     const ip = session.remoteAddress;
-    const now = Date.now();
     if (this.stopping) return this.refuse(session, req, SERVER_STATUS.ESME_RBINDFAIL, 'shutting down');
-    if (this.failedBinds.blocked(ip, now))
-      return this.refuse(session, req, SERVER_STATUS.ESME_RBINDFAIL, 'too many failed binds from this address');
     const limit = this.deps.clientLimit;
     if (limit?.limitsClients) {
       const verdict = await limit.checkClient(ip);
       if (!verdict.ok) return this.refuse(session, req, SERVER_STATUS.ESME_RBINDFAIL, verdict.refusal.detail);
     }
-    // The authenticator logs failed credentials itself, once per account and address per minute.
+    // The sendsms port's authenticator: it logs failed credentials (once per account and address a minute) and
+    // refuses an address with too many failed logins before any password is looked at, binds and HTTP logins
+    // counted together.
     const auth = await this.deps.authenticate(req.systemId, req.password, ip);
     if (!auth.ok) {
       this.counters.bindsRefused++;
-      if (auth.reason !== 'busy') this.failedBinds.failed(ip, now);
       return SERVER_STATUS.ESME_RBINDFAIL;
     }
     const account = auth.account;

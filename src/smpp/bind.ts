@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { BindMode, Link } from '../domain/link.js';
+import { jitteredBackoffMs } from '../primitives/capped-backoff.js';
 import { cstring, type RawPdu } from './codec.js';
 import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
 import { ConnectionClosedError, type ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
@@ -357,8 +358,7 @@ export class Bind extends EventEmitter<BindEvents> {
     }
     // A session that was working is retried promptly; repeated failures back off, doubling up to the cap.
     const attempt = afterBound ? 0 : this.failures++;
-    const base = Math.min(this.link.reconnectDelayMaxMs, this.link.reconnectDelayMs * 2 ** Math.min(attempt, 20));
-    const delay = Math.round(base * (0.8 + 0.4 * this.random()));
+    const delay = jitteredBackoffMs(attempt, this.link.reconnectDelayMs, this.link.reconnectDelayMaxMs, this.random());
     const now = Date.now();
     if (!afterBound) this.log.warn({ reason: describeDown(reason), retryInMs: delay }, 'bind failed');
     this.setState({ kind: 'down', since: now, reason, retryAt: now + delay });

@@ -1,11 +1,17 @@
 /**
  * Canned admin-views values (src/domain/admin-views.ts) for the CLI's tests: an active-passive pair where the
  * backup is down, one route with queued and failed messages, and a peek page. Typed by the model, so a change of
- * the model breaks these first, and test/unit/cli/admin-reply-schema.test.ts checks the CLI still accepts them.
+ * the schemas breaks these first, and test/unit/domain/admin-views.test.ts checks they validate as the CLI checks them.
  */
-import type { ActionResult, BindView, GatewayStatus, LinkView, PeekPage, RouteView } from '../../src/domain/admin-views.js';
-import type { LiveLinkExplanation } from '../../src/cli/admin-client.js';
-import type { RouteExplanation } from '../../src/routing/explain-route.js';
+import type {
+  ActionResult,
+  BindView,
+  GatewayStatus,
+  LinkView,
+  LiveExplanation,
+  PeekPage,
+  RouteView,
+} from '../../src/domain/admin-views.js';
 
 /** The clock the fixtures are seen at. */
 export const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
@@ -36,7 +42,7 @@ function bind(over: Partial<BindView> & Pick<BindView, 'bind' | 'link' | 'state'
   };
 }
 
-export const LINKS: readonly LinkView[] = [
+export const LINKS: LinkView[] = [
   {
     id: 'primary',
     smscId: 'primary',
@@ -74,7 +80,7 @@ export const LINKS: readonly LinkView[] = [
   },
 ];
 
-export const ROUTES: readonly RouteView[] = [
+export const ROUTES: RouteView[] = [
   {
     key: ROUTE_KEY,
     preferred: ['primary'],
@@ -144,7 +150,7 @@ export function action(over: Partial<ActionResult> & Pick<ActionResult, 'action'
   return { ok: true, detail: `${over.action} done`, ...over };
 }
 
-export const EXPLANATION: RouteExplanation<LiveLinkExplanation> = {
+export const EXPLANATION: LiveExplanation = {
   account: 'app',
   receiver: '46700000001',
   requestedSmsc: undefined,
@@ -162,7 +168,8 @@ export const EXPLANATION: RouteExplanation<LiveLinkExplanation> = {
       usability: 1,
       rule: 'preferred-smsc-id',
       reason: 'preferred-smsc-id (R) lists "R"',
-      health: 'healthy',
+      healthy: true,
+      admin: 'running',
       queued: 4321,
     },
     {
@@ -172,7 +179,8 @@ export const EXPLANATION: RouteExplanation<LiveLinkExplanation> = {
       usability: 0,
       rule: undefined,
       reason: 'may carry it (smsc-id "R"); no rule prefers it',
-      health: 'down',
+      healthy: false,
+      admin: 'running',
       queued: 4321,
     },
   ],

@@ -1,10 +1,13 @@
 /**
- * A stand-in for the gateway's admin port, for the CLI's tests: the JSON API of /work/notes/admin-api.md on
- * 127.0.0.1, answering with the canned admin-views values of admin-fixtures.ts and recording every call. Passwords
- * follow the contract: GET routes take status-password or admin-password, actions admin-password only; with
- * neither set it is open (it listens on loopback). It stands for the gateway until the real admin port exists.
+ * A stand-in for the gateway's admin port, for the CLI's tests: the JSON admin API on 127.0.0.1, answering with the
+ * canned admin-views values of admin-fixtures.ts (typed by the shared schemas) and recording every call. Passwords
+ * follow the gateway's rules: GET routes take status-password or admin-password, actions admin-password only; with
+ * neither set it is open (it listens on loopback). It serves the calls and answers a real gateway does not give on
+ * demand (big figures, a down backup, a chosen refusal); admin-cli-live.test.ts runs the CLI against a real one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Static } from '@sinclair/typebox';
+import type { ErrorBodySchema } from '../../src/admin/api-schemas.js';
 import type { ActionResult, GatewayStatus, PeekPage } from '../../src/domain/admin-views.js';
 import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, STATUS } from './admin-fixtures.js';
 
@@ -23,11 +26,14 @@ export interface FakeAdminApi {
   /** What GET /status answers; tests swap it. */
   status: GatewayStatus;
   /** When set, POST /reload refuses with these problems. */
-  reloadProblems: readonly { file: string; line: number; path: string; message: string }[] | undefined;
+  reloadProblems: ConfigProblems | undefined;
   /** When set, every request is refused as from a denied address. */
   denyAddress: boolean;
   close(): Promise<void>;
 }
+
+/** The `problems` of an invalid_config refusal, as the gateway sends them. */
+export type ConfigProblems = NonNullable<Static<typeof ErrorBodySchema>['error']['problems']>;
 
 export interface FakeAdminOptions {
   readonly adminPassword?: string;

@@ -11,7 +11,7 @@ import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startReceiver } from '../helpers/http-receiver.js';
 import { sleep, testLink, waitFor, startSimulator } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
-import type { ActionResult, LinkView, PeekPage, RouteView } from '../../src/domain/admin-views.js';
+import type { AccountView, ActionResult, LinkView, LiveExplanation, PeekPage, RouteView } from '../../src/domain/admin-views.js';
 
 const env = useTestRedis();
 const { cleanups } = env;
@@ -245,20 +245,16 @@ describe('admin API: accounts and explain', () => {
     await sendMany(app, 3, 4670550000);
     expect((await sendsms(app, { username: 'u', password: 'p', to: '1', text: 'Ж', coding: '0' })).status).toBe(400);
     await waitFor(
-      async () =>
-        (await api<{ accounts: { username: string; counters: { accepted: number } }[] }>(app, 'GET', '/api/v1/accounts')).json.accounts[0]!
-          .counters.accepted === 3,
+      async () => (await api<{ accounts: AccountView[] }>(app, 'GET', '/api/v1/accounts')).json.accounts[0]!.counters.accepted === 3,
       5000,
       'counted',
     );
-    const acct = (await api<{ accounts: { username: string; counters: Record<string, number> }[] }>(app, 'GET', '/api/v1/accounts')).json
-      .accounts[0]!;
+    const acct = (await api<{ accounts: AccountView[] }>(app, 'GET', '/api/v1/accounts')).json.accounts[0]!;
     expect(acct).toMatchObject({ username: 'u', counters: { accepted: 3, refused: 1 } });
     await waitFor(() => s.received.length === 3, 5000, 'the three delivered');
-    type Explained = { routable: boolean; links: { link: string; tier: string; healthy: boolean; queued: number }[] };
-    let ex = (await api<Explained>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json;
+    let ex = (await api<LiveExplanation>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json;
     await waitFor(
-      async () => (ex = (await api<Explained>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json).links[0]!.queued === 0,
+      async () => (ex = (await api<LiveExplanation>(app, 'GET', '/api/v1/explain?account=u&to=4670550009')).json).links[0]!.queued === 0,
       5000,
       'the queue empty',
     );

@@ -1,7 +1,7 @@
 /**
  * The admin commands against a fake admin API on loopback (test/helpers/fake-admin-api.ts, standing for the
- * gateway): the calls they make, their tables and --json, and their exit codes, including an unreachable gateway,
- * one that does not answer in time, and refused passwords. Most run in-process (runAdminCommand, real fetch over
+ * gateway; admin-cli-live.test.ts runs them against a real one): the calls they make, their tables and --json, and
+ * their exit codes, including an unreachable gateway, one that does not answer in time, and refused passwords. Most run in-process (runAdminCommand, real fetch over
  * real HTTP); a few run the CLI as a user does, in a child process, to hold main.ts's wiring.
  */
 import { spawn } from 'node:child_process';
@@ -187,7 +187,7 @@ describe('switchboard admin commands', () => {
   it("reload: ok, or refused with the configuration's problems, one a line", async () => {
     expect(await cli(['reload'])).toEqual({ code: 0, stdout: 'configuration reloaded: 2 links, 1 account\n', stderr: '' });
     api.reloadProblems = [
-      { file: 'switchboard.yaml', line: 12, path: 'links[0].port', message: 'expected an integer from 0 to 65535, got "abc"' },
+      { file: 'switchboard.yaml', line: 12, key: 'links[0].port', message: 'expected an integer from 0 to 65535, got "abc"' },
     ];
     const r = await cli(['reload']);
     expect(r.code).toBe(ADMIN_EXIT.failed);

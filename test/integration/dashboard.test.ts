@@ -3,17 +3,20 @@
  * admin port and through nginx at /sms-gateway/: a killed SMSC shows as a link down within 2 s and back up, a
  * stopped link's route queue grows, a failed message is retried from the page and delivered, the page recovers
  * from a gateway restart, and the login rules hold (no data without the password or with a wrong one, no actions
- * with the status password). Any console error, failed request or HTTP error the test did not expect fails it;
+ * with the status password). Any console error, failed request or HTTP error the test did not expect fails it, and
+ * every JSON reply the page read must fit the schema the gateway and the CLI share (src/domain/admin-views.ts);
  * screenshots go to test-artifacts/dashboard/.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Browser } from 'playwright-core';
+import { Value } from '@sinclair/typebox/value';
+import type { Browser, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Link } from '../../src/domain/link.js';
 import { parsePersona } from '../../src/simulator/persona.js';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
+import { adminReplySchema } from '../helpers/admin-replies.js';
 import { launchChromium, watchedPage, type WatchedPage } from '../helpers/browser.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { testLink, waitFor } from '../helpers/links.js';
@@ -65,6 +68,35 @@ async function gateway(links: Link[], adminPassword = ADMIN_PASSWORD): Promise<A
   return app;
 }
 
+/** A JSON reply of the admin API the page read, and where its shape differs from its schema (undefined: it fits). */
+interface ReadReply {
+  readonly what: string;
+  readonly mismatch: string | undefined;
+}
+
+/** The page's successful admin API replies, each checked against its schema as it comes. */
+const readReplies = new WeakMap<WatchedPage, Promise<ReadReply | undefined>[]>();
+
+function checkReplies(w: WatchedPage): void {
+  const replies: Promise<ReadReply | undefined>[] = [];
+  readReplies.set(w, replies);
+  w.page.on('response', (r: Response) => {
+    const schema = adminReplySchema(r.request().method(), r.url());
+    if (!schema || r.status() < 200 || r.status() > 299) return;
+    const what = `${r.request().method()} ${r.url()}`;
+    replies.push(
+      r.json().then(
+        (body: unknown) => {
+          const first = Value.Errors(schema, body).First();
+          return { what, mismatch: first && `${first.path || '/'}: ${first.message}` };
+        },
+        // A body cut off by a restart or the page's close cannot be read: nothing to check.
+        () => undefined,
+      ),
+    );
+  });
+}
+
 const routeKeyOf = (app: App, link: string): string | undefined => app.directory.routes().find((r) => r.preferred.includes(link))?.key;
 
 describe.each([
@@ -75,6 +107,7 @@ describe.each([
   async function open(password: string | undefined = ADMIN_PASSWORD): Promise<WatchedPage> {
     const w = await watchedPage(browser);
     cleanups.push(() => w.close());
+    checkReplies(w);
     // The page first asks what it may do without a password; with passwords set, that is refused (401).
     const firstQuestion = w.expect(/HTTP 401: GET .*api\/v1\/access|status of 401/);
     await w.page.goto(base());
@@ -97,10 +130,16 @@ describe.each([
     await w.page.click('#confirm-ok');
   }
 
-  /** Nothing went wrong that the test did not expect, and every request stayed under the page's prefix. */
-  function clean(w: WatchedPage): void {
+  /**
+   * Nothing went wrong that the test did not expect, every request stayed under the page's prefix, and every reply
+   * the page read (status, links, routes, peeks, messages, actions) fit its schema.
+   */
+  async function clean(w: WatchedPage): Promise<void> {
     expect(w.problems).toEqual([]);
     expect(w.requests.filter((u) => !u.startsWith(base()))).toEqual([]);
+    const read = (await Promise.all(readReplies.get(w) ?? [])).filter((r) => r !== undefined);
+    if (readReplies.has(w)) expect(read.some((r) => r.what.includes('/api/v1/status'))).toBe(true);
+    expect(read.filter((r) => r.mismatch !== undefined)).toEqual([]);
   }
 
   it('shows a link going down within 2 s of its SMSC being killed, and coming back', async () => {
@@ -122,7 +161,7 @@ describe.each([
 
     await simulator('happy', port);
     await card.and(w.page.locator('[data-health="up"]')).waitFor({ timeout: 5000 });
-    clean(w);
+    await clean(w);
   });
 
   it('shows a route queue growing while its link is stopped from the page, and draining once started', async () => {
@@ -154,7 +193,7 @@ describe.each([
     await confirm(w);
     await expect.poll(() => queued.textContent(), { timeout: 5000 }).toBe('0');
     await waitFor(() => s.received.length === 5, 5000, 'the five delivered after start');
-    clean(w);
+    await clean(w);
   });
 
   it('retries a failed message from the page and shows it delivered; message text is shown as text', async () => {
@@ -198,7 +237,7 @@ describe.each([
       mkdirSync(dirname(process.env.DASHBOARD_SCREENSHOT), { recursive: true });
       copyFileSync(shot, process.env.DASHBOARD_SCREENSHOT);
     }
-    clean(w);
+    await clean(w);
   });
 
   it('recovers by itself when the gateway restarts; a login the new gateway refuses clears the page', async () => {
@@ -218,7 +257,7 @@ describe.each([
     await w.page.locator('#conn[data-state="live"]').waitFor({ timeout: 5000 });
     await card.and(w.page.locator('[data-health="up"]')).waitFor({ timeout: 5000 });
     away();
-    clean(w);
+    await clean(w);
 
     // Restarted with another admin password: the saved login is refused, and nothing of the old data stays.
     const refusedAgain = w.expect(/ERR_CONNECTION_REFUSED|status of 502|HTTP 502|net::ERR|status of 401|HTTP 401/);
@@ -229,7 +268,7 @@ describe.each([
     await expect(w.page.locator('[data-link]').count()).resolves.toBe(0);
     await expect(w.page.locator('#app').isHidden()).resolves.toBe(true);
     refusedAgain();
-    clean(w);
+    await clean(w);
   });
 
   it('asks for the password first: the API refuses without it, a wrong one shows no data', async () => {
@@ -256,7 +295,7 @@ describe.each([
     await login(w, ADMIN_PASSWORD);
     await w.page.locator('article[data-link="epsilon"]').waitFor();
     await expect(w.page.locator('#who').textContent()).resolves.toBe('admin');
-    clean(w);
+    await clean(w);
   });
 
   it('gives the status password a read-only view: no action is offered, and one forced is refused; link names are text', async () => {
@@ -291,7 +330,7 @@ describe.each([
     expect(status).toBe(401);
     forced();
     expect(app.operator.linkState('zeta')).toBe('running');
-    clean(w);
+    await clean(w);
   });
 
   it('serves the API documentation from the bundled Swagger UI and the OpenAPI document', async () => {
@@ -304,6 +343,6 @@ describe.each([
     const doc = (await (await fetch(`${base()}openapi.json`)).json()) as { servers: { url: string }[] };
     expect(doc.servers[0]!.url).toBe(mode === 'nginx' ? '/sms-gateway' : '/');
     await w.screenshot(`${mode}-docs`);
-    clean(w);
+    await clean(w);
   });
 });

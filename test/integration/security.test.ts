@@ -198,6 +198,20 @@ describe('/api/v1/status', () => {
     expect(ok.json()).toMatchObject({ links: [], routes: [] });
   });
 
+  it("limits failed status logins per client address, as the accounts' (429 with Retry-After)", async () => {
+    const app = unstarted({ http: { 'sendsms-port': 0, 'sendsms-interface': '0.0.0.0' }, admin: { 'status-password': 'peek' } });
+    const status = (password: string, remoteAddress = '198.51.100.20') =>
+      app.http.inject({ method: 'GET', url: '/api/v1/status', headers: basic('any', password), remoteAddress });
+    for (let i = 0; i < 20; i++) expect((await status(`wrong${i}`)).statusCode).toBe(401);
+    const limited = await status('peek');
+    expect([limited.statusCode, limited.json().error.code, Number(limited.headers['retry-after']) >= 1]).toEqual([
+      429,
+      'rate_limited',
+      true,
+    ]);
+    expect((await status('peek', '198.51.100.21')).statusCode).toBe(200);
+  });
+
   it('with no password on 127.0.0.1, stays open', async () => {
     const app = unstarted({});
     expect((await app.http.inject({ method: 'GET', url: '/api/v1/status' })).statusCode).toBe(200);

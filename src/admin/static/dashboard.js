@@ -71,7 +71,9 @@ async function call(method, path, body) {
   } catch {
     json = undefined;
   }
-  if (res.status === 401 || res.status === 403) throw new Refused(json?.error?.message ?? `refused (${res.status})`, res.status);
+  // 429: this address failed too many logins; the gateway says when it may try again.
+  if (res.status === 401 || res.status === 403 || res.status === 429)
+    throw new Refused(json?.error?.message ?? `refused (${res.status})`, res.status);
   if (res.status >= 500) throw new Unreachable(json?.error?.message ?? `HTTP ${res.status}`);
   return { status: res.status, json };
 }
@@ -134,7 +136,8 @@ async function boot() {
     connection(true);
     enter(r.json.access);
   } catch (e) {
-    if (e instanceof Refused) return logout(state.auth ? 'The saved login was refused: log in again.' : '');
+    // Without a saved login a 401 just means "log in"; a 403 says why no password can help (which key to set).
+    if (e instanceof Refused) return logout(state.auth ? 'The saved login was refused: log in again.' : e.status === 401 ? '' : e.message);
     connection(false, e.message);
     state.timer = setTimeout(boot, 2000);
   }
@@ -391,13 +394,15 @@ class RouteRow {
 
   update(r) {
     setText(this.cells.links, `${r.preferred.join(', ') || '–'}${r.fallback.length ? ` → ${r.fallback.join(', ')}` : ''}`);
-    setText(this.cells.draining, r.drainingLinks.join(', ') || 'none');
+    // A route none of whose links is configured: its messages wait for a reload or an operator.
+    setText(this.cells.draining, r.noLink ? 'no link (configured)' : r.drainingLinks.join(', ') || 'none');
     setText(this.cells.queued, count(r.counts.queued));
     setText(this.cells.detail, `${count(r.counts.waiting)} / ${count(r.counts.active)} / ${count(r.counts.delayed)}`);
     setText(this.cells.failed, count(r.counts.failed));
     setText(this.cells.oldest, r.oldestAgeMs === undefined ? '–' : duration(r.oldestAgeMs));
     setText(this.cells.state, r.paused ? 'paused' : 'running');
     this.el.dataset.paused = String(r.paused);
+    this.el.classList.toggle('no-link', r.noLink === true);
     this.el.classList.toggle('has-failed', r.counts.failed > 0);
     if (this.pause) {
       this.pause.dataset.action = r.paused ? 'route-resume' : 'route-pause';

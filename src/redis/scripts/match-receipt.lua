@@ -3,8 +3,10 @@
   costs a third of a list's memory, and a second line is rare) holds "messageId part receiver" for every submit that
   got this SMSC id on this smsc-id (two SMSCs may hand out the same id); the entry whose receiver
   matches the receipt's handset wins, else the oldest, as Kannel's store does. A final receipt removes its entry.
-  KEYS: correlation list. ARGV: handset digits, state, final (1/0), now, lifetime ms, record key prefix, detail.
+  KEYS: correlation list. ARGV: handset digits, state, final (1/0), now, lifetime ms, record key prefix (the
+  catalogue's RedisKeys.recordPrefix: the record's key is it followed by the message id), detail.
   Returns false (no correlation), {id, part} (the record expired), or {id, part, ...record fields}.
+  F: the record's fields (messages/record-codec.ts).
 ]]
 local stored = redis.call('get', KEYS[1])
 if not stored then return false end
@@ -29,7 +31,7 @@ end
 local msg = ARGV[6] .. id
 if redis.call('exists', msg) == 0 then return {id, part} end
 local line = cjson.encode({at = tonumber(ARGV[4]), event = ARGV[2], part = tonumber(part), detail = ARGV[7]})
-redis.call('hset', msg, 'r' .. part, ARGV[2], 'U', ARGV[4], 'h', (redis.call('hget', msg, 'h') or '') .. line .. '\n')
+redis.call('hset', msg, F.partReceipt .. part, ARGV[2], F.updatedAt, ARGV[4], F.history, (redis.call('hget', msg, F.history) or '') .. line .. '\n')
 redis.call('pexpire', msg, ARGV[5])
 local out = {id, part}
 for _, v in ipairs(redis.call('hgetall', msg)) do out[#out + 1] = v end

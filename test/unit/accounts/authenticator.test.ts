@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Authenticator } from '../../../src/accounts/authenticator.js';
+import { LoginGuard } from '../../../src/accounts/login-guard.js';
 import { hashPassword } from '../../../src/security/password-hash.js';
 import { PasswordVerifier } from '../../../src/security/password-verifier.js';
 import { makeAccount } from '../domain-builders.js';
@@ -79,5 +80,32 @@ describe('Authenticator', () => {
       ['authorization failures not logged one by one in the last minute', undefined, '192.0.2.1', 20],
       [FAILED, 'plain', '192.0.2.2', undefined],
     ]);
+  });
+
+  it("checks an unknown name's password against a dummy of the accounts' cost, with a budget per name like a known one", async () => {
+    const { logger } = logSink();
+    const auth = new Authenticator(accounts, new PasswordVerifier({ maxPending: 1 }), logger);
+    const unknown = auth.authenticate('nobody', 'guess', '10.0.0.1');
+    // an scrypt verification, as for the hashed account: not answered at once
+    expect(unknown).toBeInstanceOf(Promise);
+    // and busy past the budget of that name, exactly as a known name would be
+    expect(await auth.authenticate('nobody', 'guess2', '10.0.0.1')).toEqual({ ok: false, reason: 'busy' });
+    expect(await unknown).toEqual({ ok: false, reason: 'unknown-user' });
+    const plainOnly = new Authenticator([makeAccount({ username: 'plain', password: 'pw' })], new PasswordVerifier(), logger);
+    // with no hashed account, no name costs a hash: answered at once either way
+    expect(plainOnly.authenticate('nobody', 'guess', '10.0.0.1')).toEqual({ ok: false, reason: 'unknown-user' });
+  });
+
+  it('with a guard, refuses an address that failed too often before anything is checked, the right password too', async () => {
+    const { logger } = logSink();
+    const guard = new LoginGuard({ interface: 'sendsms', logger, limit: { burst: 2, intervalMs: 60_000 }, refusalPauseMs: 0 });
+    const auth = new Authenticator(accounts, new PasswordVerifier(), logger, Date.now, guard);
+    expect(await auth.authenticate('plain', 'pw', '192.0.2.5')).toMatchObject({ ok: true });
+    await auth.authenticate('plain', 'x', '192.0.2.5');
+    await auth.authenticate('nobody', 'x', '192.0.2.5');
+    const refused = await auth.authenticate('plain', 'pw', '192.0.2.5');
+    expect(refused).toMatchObject({ ok: false, reason: 'limited' });
+    expect(refused.ok === false && refused.retryAfterMs).toBeGreaterThan(59_000);
+    expect(await auth.authenticate('plain', 'pw', '192.0.2.6')).toMatchObject({ ok: true });
   });
 });

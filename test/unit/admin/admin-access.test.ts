@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { adminAccess, givenPasswords, type AdminAccessOptions, type AdminRequest } from '../../../src/admin/admin-access.js';
 import { hashPassword } from '../../../src/security/password-hash.js';
 import { PasswordVerifier } from '../../../src/security/password-verifier.js';
+import { LoginGuard } from '../../../src/accounts/login-guard.js';
+import { pino } from 'pino';
 
 const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-function req(url: string, over: { ip?: string; authorization?: string } = {}): AdminRequest {
-  return { ip: over.ip ?? '10.0.0.9', url, headers: { authorization: over.authorization } };
+function req(url: string, over: { ip?: string; authorization?: string; headers?: AdminRequest['headers'] } = {}): AdminRequest {
+  return { ip: over.ip ?? '10.0.0.9', url, headers: { authorization: over.authorization, ...over.headers } };
 }
 
 function access(over: Partial<AdminAccessOptions> = {}) {
@@ -117,5 +119,52 @@ describe('adminAccess', () => {
 
   it('refuses to start with a malformed hash (validation lets none through)', () => {
     expect(() => access({ adminPassword: '$scrypt$ln=x' })).toThrow(/admin-password/);
+  });
+
+  it("refuses a change asked by another site's page (403 cross_site) before the password; reading and curl go on", async () => {
+    const check = access({ allowedOrigins: ['https://ops.example.com'] });
+    const host = { host: 'gw:13000' };
+    const crossSite = await check(req('/suspend?password=adm', { headers: { ...host, 'sec-fetch-site': 'cross-site' } }), 'admin');
+    expect(crossSite).toMatchObject({ status: 403, code: 'cross_site' });
+    const evil = await check(
+      req('/api/v1/links/a/stop', { authorization: basic('x', 'adm'), headers: { ...host, origin: 'http://evil.example' } }),
+      'admin',
+    );
+    expect(evil).toMatchObject({ status: 403, code: 'cross_site' });
+    expect(await check(req('/suspend?password=adm', { headers: host }), 'admin')).toBe('ok');
+    expect(await check(req('/suspend?password=adm', { headers: { ...host, origin: 'http://gw:13000' } }), 'admin')).toBe('ok');
+    expect(await check(req('/suspend?password=adm', { headers: { ...host, origin: 'https://ops.example.com' } }), 'admin')).toBe('ok');
+    // reading changes nothing: a cross-site read is left to the browser's same-origin policy
+    expect(await check(req('/status?password=st', { headers: { ...host, 'sec-fetch-site': 'cross-site' } }), 'status')).toBe('ok');
+    // on an open loopback port too
+    const open = access({ adminPassword: undefined, statusPassword: undefined, interfaceHost: '127.0.0.1' });
+    expect(await open(req('/suspend', { ip: '127.0.0.1', headers: { 'sec-fetch-site': 'cross-site' } }), 'admin')).toMatchObject({
+      code: 'cross_site',
+    });
+  });
+
+  it('sends a browser no Basic challenge (it would keep the password for every later request); curl gets one', async () => {
+    const check = access();
+    const browser = await check(req('/status', { headers: { 'sec-fetch-mode': 'navigate', 'user-agent': 'Mozilla/5.0' } }), 'status');
+    expect(browser).toMatchObject({ status: 401, headers: {} });
+    expect(browser !== 'ok' && browser.headers['www-authenticate']).toBeUndefined();
+    const curl = await check(req('/status', { headers: { 'user-agent': 'curl/8.5.0' } }), 'status');
+    expect(curl !== 'ok' && curl.headers['www-authenticate']).toBe('Basic realm="switchboard admin"');
+  });
+
+  it('with a guard, refuses an address that failed too often (429, Retry-After) unchecked; no password given is no failure', async () => {
+    const guard = new LoginGuard({
+      interface: 'admin',
+      logger: pino({ level: 'silent' }),
+      limit: { burst: 2, intervalMs: 5000 },
+      refusalPauseMs: 0,
+    });
+    const check = access({ guard });
+    for (let i = 0; i < 5; i++) expect(await check(req('/status'), 'status')).toMatchObject({ status: 401 });
+    expect(await check(req('/status?password=x1'), 'status')).toMatchObject({ status: 401, attempted: true });
+    expect(await check(req('/status?password=x2'), 'status')).toMatchObject({ status: 401 });
+    const limited = await check(req('/status?password=adm'), 'status');
+    expect(limited).toMatchObject({ status: 429, code: 'rate_limited', headers: { 'retry-after': '5' } });
+    expect(await check(req('/status?password=adm', { ip: '10.0.0.10' }), 'status')).toBe('ok');
   });
 });

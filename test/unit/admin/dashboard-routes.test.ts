@@ -54,7 +54,7 @@ function server(opts: { basePath?: string; denyIp?: string[]; allowIp?: string[]
         reply.code(check.status).headers(check.headers).send(check.body);
         return { ok: false };
       },
-      explain: async () => ({}),
+      explain: () => Promise.reject(new Error('no explanation in these tests')),
       message: async () => undefined,
     },
     { https: null, requestTimeoutMs: 5000, logger: pino({ level: 'silent' }), basePath: opts.basePath ?? '' },

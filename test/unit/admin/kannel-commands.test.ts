@@ -9,7 +9,15 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminAccess } from '../../../src/admin/admin-access.js';
-import type { ActionResult, AdminBackend, GatewayStatus, LinkView, PeekPage, RouteView } from '../../../src/domain/admin-views.js';
+import {
+  UnknownError,
+  type ActionResult,
+  type AdminBackend,
+  type GatewayStatus,
+  type LinkView,
+  type PeekPage,
+  type RouteView,
+} from '../../../src/domain/admin-views.js';
 import { AVALANCHE, registerKannelCommands } from '../../../src/admin/kannel-commands.js';
 import { PasswordVerifier } from '../../../src/security/password-verifier.js';
 import { makeLink } from '../domain-builders.js';
@@ -342,6 +350,10 @@ describe('SMSC commands', () => {
     backend.failWith = Object.assign(new Error('link a is not in the configuration file'), { statusCode: 404 });
     const typed = await app.inject({ url: '/add-smsc?smsc=a&password=adm' });
     expect([typed.statusCode, typed.body]).toEqual([404, "Could not add smsc-id `a': link a is not in the configuration file"]);
+    // the gateway's own "no such link" (UnknownError): 404 with the known links, and no stack trace logged
+    backend.failWith = new UnknownError('unknown_link', 'no link nosuch', ['a', 'b1']);
+    const unknown = await app.inject({ url: '/add-smsc?smsc=nosuch&password=adm' });
+    expect([unknown.statusCode, unknown.body]).toEqual([404, "Could not add smsc-id `nosuch': no link nosuch (known: a, b1)"]);
     backend.failWith = new Error('secret internals');
     const crash = await app.inject({ url: '/add-smsc?smsc=a&password=adm' });
     expect([crash.statusCode, crash.body]).toEqual([500, "Could not add smsc-id `a': internal error"]);

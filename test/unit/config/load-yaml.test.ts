@@ -137,7 +137,7 @@ describe('parseYamlConfig: values', () => {
   it('an empty file is the default configuration', () => {
     const { config: c } = parseYamlConfig('', 'sb.yaml', {});
     expect(c.http).toEqual({ port: 13013, host: '0.0.0.0', globalSender: undefined, sendsmsChars: '0123456789 +-', maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, maxRecipients: 1000, maxConnections: 15_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, clientRate: undefined });
-    expect(c.admin).toEqual({ port: 13000, host: '0.0.0.0', password: undefined, statusPassword: undefined, allowIp: [], denyIp: [], basePath: '' });
+    expect(c.admin).toEqual({ port: 13000, host: '0.0.0.0', password: undefined, statusPassword: undefined, allowIp: [], denyIp: [], basePath: '', allowedOrigins: [] });
     expect(c.redis).toEqual({ url: undefined, dataDir: './data/redis', keyPrefix: 'sb', commandTimeoutMs: 500, deliverSmTimeoutMs: 5000 });
     expect(c.process).toEqual({ shutdownTimeoutMs: 30_000 });
     expect(c.queue).toEqual({ lockDurationMs: 30_000, maxAttempts: 10, maxUnanswered: 3, batchSize: 200, timeShareMs: 3000, retryDelayMs: 1000, messageLifetimeMs: 72 * 3600 * 1000 });

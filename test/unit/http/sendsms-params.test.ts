@@ -293,3 +293,28 @@ describe('KANNEL_HEADER_PARAMS: the X-Kannel-* headers of smsbox_sendsms_post (Â
     for (const h of headers) expect(KANNEL_HEADER_PARAMS[`x-kannel-${h.toLowerCase()}`]).toBe(h.toLowerCase());
   });
 });
+
+describe('SMPP 3.4 field sizes, and receivers that are no number', () => {
+  it('takes source_addr and destination_addr of 20 octets, refuses 21', () => {
+    expect(ok({ from: 'A'.repeat(20), to: '1'.repeat(20) })).toMatchObject({ from: 'A'.repeat(20), to: ['1'.repeat(20)] });
+    expect(reply({ to: '46700000001', from: 'A'.repeat(21) })).toEqual(misformed('From'));
+    // octets, not characters: ten two-octet characters and one more
+    expect(reply({ to: '46700000001', from: `${'Ã©'.repeat(10)}x` })).toEqual(misformed('From'));
+    expect(reply({ to: '1'.repeat(21) })).toEqual(misformed('To'));
+    expect(reply({ to: `46700000001 ${'2'.repeat(50)}` })).toEqual(misformed('To'));
+  });
+
+  it('takes a service_type (binfo) of 5 octets, refuses 6', () => {
+    expect(ok({ binfo: 'ABCDE' }).binfo).toBe('ABCDE');
+    expect(reply({ to: '46700000001', binfo: 'ABCDEF' })).toEqual(misformed('Binfo'));
+    expect(reply({ to: '46700000001', binfo: 'x'.repeat(100) })).toEqual(misformed('Binfo'));
+  });
+
+  it.each([['+'], ['-----'], ['+ -'], ['46700000001 +']])('a receiver with no digit (%j) is an empty receiver', (to) => {
+    expect(reply({ to })).toEqual(KannelReplies.emptyReceiver);
+  });
+
+  it('still takes receivers written with + and -', () => {
+    expect(ok({ to: '+46-70-0000001' }).to).toEqual(['+46-70-0000001']);
+  });
+});

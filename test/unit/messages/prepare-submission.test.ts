@@ -358,3 +358,13 @@ describe('the queued message', () => {
     expect(queued(r).every((q) => !('id' in q.message))).toBe(true);
   });
 });
+
+describe('a user data header that leaves no room for the text', () => {
+  it('is refused as such, not as a text needing "Infinity" parts', () => {
+    const udh = Buffer.concat([Buffer.from([139]), Buffer.alloc(139, 0x00)]);
+    const r = prepareSubmission(submission({ text: { text: Buffer.from('hello'), udh } }), context());
+    expect(r).toEqual({ ok: false, error: { code: 'udh-no-room', udhOctets: 140 } });
+    // alone, with no text, it fits one part
+    expect(queued(prepareSubmission(submission({ text: { text: Buffer.alloc(0), udh } }), context()))).toHaveLength(1);
+  });
+});

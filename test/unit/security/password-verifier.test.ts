@@ -70,3 +70,42 @@ describe('PasswordVerifier', () => {
     expect(await v.verify('x', hashed, 'right')).toBe('ok');
   });
 });
+
+describe('PasswordVerifier budgets', () => {
+  it('keeps the budget per credential: one id at its limit leaves another id unaffected', async () => {
+    const v = new PasswordVerifier({ maxPending: 2, concurrency: 1 });
+    const flood = [v.verify('account:victim', hashed, 'g1'), v.verify('account:victim', hashed, 'g2')];
+    expect(v.verify('account:victim', hashed, 'g3')).toBe('busy');
+    const other = v.verify('account:other', hashed, 'right');
+    expect(other).toBeInstanceOf(Promise);
+    expect(await other).toBe('ok');
+    expect(await Promise.all(flood)).toEqual(['wrong', 'wrong']);
+  });
+
+  it('takes the waiting ids in turn: a flood of one name holds at most one turn in front of another', async () => {
+    const v = new PasswordVerifier({ maxPending: 50, concurrency: 1 });
+    const order: string[] = [];
+    const track = (name: string, r: ReturnType<PasswordVerifier['verify']>): Promise<unknown> =>
+      Promise.resolve(r).then(() => order.push(name));
+    const all = Array.from({ length: 6 }, (_, i) => track(`flood${i}`, v.verify('account:victim', hashed, `guess${i}`)));
+    all.push(track('other', v.verify('account:other', hashed, 'right')));
+    await Promise.all(all);
+    // flood0 was running already; the other name's one verification comes next, before the rest of the flood
+    expect(order.indexOf('other')).toBeLessThanOrEqual(2);
+  });
+
+  it('shares one verification between identical requests in flight, without using up the budget', async () => {
+    const v = new PasswordVerifier({ maxPending: 1 });
+    const a = v.verify('account:u', hashed, 'right');
+    const b = v.verify('account:u', hashed, 'right');
+    expect(b).toBe(a);
+    expect(v.inFlight).toBe(1);
+    expect(await b).toBe('ok');
+  });
+
+  it('answers busy past maxWaiting in all, whichever ids wait', () => {
+    const v = new PasswordVerifier({ maxPending: 10, maxWaiting: 3, concurrency: 1 });
+    for (const id of ['a', 'b', 'c']) expect(v.verify(id, hashed, 'x')).toBeInstanceOf(Promise);
+    expect(v.verify('d', hashed, 'x')).toBe('busy');
+  });
+});
