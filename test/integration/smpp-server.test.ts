@@ -3,12 +3,17 @@
  * accept path to the simulator SMSC, and gets its receipts (and MO) back as deliver_sm. Our own codec plays the
  * client here; smpp-server-interop.test.ts uses Net::SMPP.
  */
+import { copyFileSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { Link } from '../../src/domain/link.js';
 import type { SmscSimulator, SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
+import { SmppConnection } from '../../src/smpp/connection.js';
 import { receiptFields, TestEsme, type EsmeBindKind } from '../helpers/esme.js';
+import { freePort } from '../helpers/child-gateway.js';
+import { makeTestPki } from '../helpers/test-pki.js';
 import { startGateway, testConfig } from '../helpers/gateway.js';
 import { sleep, startSimulator, testLink, waitFor } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
@@ -307,5 +312,40 @@ describe('SMPP server', () => {
     expect(v1.esme.conn.closed).toBe(false);
     const anonymous = await app.admin.inject({ method: 'POST', url: '/api/v1/smpp-sessions/disconnect?account=v' });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('serves SMPP over TLS on ssl-port, and a reload of the certificate files applies to new connections', async () => {
+    const pki = makeTestPki();
+    cleanups.push(async () => pki.remove());
+    // The files the configuration names; a reload re-reads them, so they are replaced in place.
+    const cert = `${pki.dir}/smpp-cert.pem`;
+    const key = `${pki.dir}/smpp-key.pem`;
+    copyFileSync(pki.server.certFile, cert);
+    copyFileSync(pki.server.keyFile, key);
+    const s = await sim();
+    const plain = await gateway(testLink(s.port, { id: 'c9' }), 'ss9', {
+      'smpp-server': { 'ssl-port': await freePort(), 'ssl-server-cert-file': cert, 'ssl-server-key-file': key },
+    });
+    const tlsPort = plain.smppServer!.ports.tls;
+    expect(tlsPort).toBeGreaterThan(0);
+    const bindOverTls = async (): Promise<{ status: number; fingerprint: string }> => {
+      const socket: TLSSocket = tlsConnect({ host: '127.0.0.1', port: tlsPort, ca: readFileSync(pki.caFile), servername: 'localhost' });
+      await new Promise<void>((ok, fail) => {
+        socket.once('secureConnect', ok);
+        socket.once('error', fail);
+      });
+      const fingerprint = socket.getPeerCertificate().fingerprint256;
+      const conn = new SmppConnection(socket, { closeOnTimeout: false });
+      const resp = await conn.request('bind_transceiver', { system_id: 'u', password: 'p' }, 5000);
+      conn.destroy({ kind: 'local', detail: 'done' });
+      return { status: resp.command_status, fingerprint };
+    };
+    const before = await bindOverTls();
+    expect(before).toEqual({ status: 0, fingerprint: pki.fingerprint(pki.server.certFile) });
+    copyFileSync(pki.server2.certFile, cert);
+    copyFileSync(pki.server2.keyFile, key);
+    expect(plain.reloadTls().every((r) => r.ok)).toBe(true);
+    const after = await bindOverTls();
+    expect(after).toEqual({ status: 0, fingerprint: pki.fingerprint(pki.server2.certFile) });
   });
 });
