@@ -73,7 +73,6 @@ export interface ClientSessionOptions {
 export interface ClientSessionEvents {
   bind: [req: ClientBind, respond: (status: number) => void];
   submit: [submit: ClientSubmit, respond: (answer: SubmitAnswer) => void];
-  /** The client answered something, so it is alive: a window slot may have freed up. */
   close: [reason: CloseReason];
 }
 
