@@ -54,6 +54,10 @@ import type { SentinelWatch } from './redis/sentinel-watch.js';
 import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
+import { buildSmppServerRole } from './roles/smpp-server-role.js';
+import type { BindLedger } from './accounts/smpp-bind-ledger.js';
+import type { SmppServer } from './smpp-server/smpp-server.js';
+import type { SmppSessionsBackend } from './admin/smpp-sessions.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';
 import { statusAccess } from './security/status-access.js';
@@ -136,8 +140,12 @@ export class App {
   readonly reports: ReportDispatcher;
   readonly mo: MoPipeline;
   readonly leases: BindLeases;
-  /** What both HTTP interfaces accept messages through. */
+  /** What both HTTP interfaces (and the SMPP server) accept messages through. */
   readonly accept: AcceptService;
+  /** The SMPP server for client ESMEs, where the HTTP role runs and the configuration has an smpp-server section. */
+  readonly smppServer: SmppServer | undefined;
+  /** Every process's SMPP client sessions (built in every process, so any can show them). */
+  readonly smppSessions: BindLedger | undefined;
   /** What operators decided (links stopped or drained, the gateway suspended), shared by every process. */
   readonly operator: OperatorState;
   readonly accountStats: AccountStats;
@@ -247,6 +255,7 @@ export class App {
       answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
+      smpp: (jobs) => this.callbacks.enqueue(jobs),
       logger,
     });
     const links = buildLinksRole({
@@ -293,6 +302,38 @@ export class App {
       logger,
     });
     ({ accept: this.accept, authenticator: this.authenticator, http: this.http } = http);
+    if (config.smppServer) {
+      const smpp = buildSmppServerRole({
+        config: config.smppServer,
+        redis: storeRedis,
+        keys,
+        nodeId: this.nodeId,
+        callbacks: this.callbacks,
+        accept: this.accept,
+        authenticator: this.authenticator,
+        limits: http.limits,
+        closed: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
+        logger,
+      });
+      this.smppServer = this.roles.http ? smpp.server : undefined;
+      this.smppSessions = smpp.ledger;
+      // An operator's disconnect, from the admin port of any process: each acts on the sessions it holds.
+      this.bus.on('smpp', (action) => {
+        let match: { session?: string; account?: string };
+        try {
+          match = JSON.parse(action) as { session?: string; account?: string };
+        } catch {
+          return;
+        }
+        this.smppServer
+          ?.disconnect(match)
+          .then((n) => n > 0 && this.log.info({ ...match, sessions: n }, 'SMPP client sessions disconnected by an operator'))
+          .catch((err: unknown) => this.log.warn({ err }, 'cannot disconnect SMPP client sessions'));
+      });
+    } else {
+      this.smppServer = undefined;
+      this.smppSessions = undefined;
+    }
     this.inspector = new RouteInspector({
       producer: this.producer,
       directory: this.directory,
@@ -330,6 +371,7 @@ export class App {
       verifier: adminVerifier,
       metrics: this.metrics,
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
+      ...(this.smppSessions ? { smpp: this.smppSessionsBackend(this.smppSessions) } : {}),
       logger,
     }));
     this.metricsPublisher = new MetricsPublisher(
@@ -416,6 +458,27 @@ export class App {
         );
       });
     }
+  }
+
+  /** What the admin port shows of the SMPP server's sessions, and how it disconnects them. */
+  private smppSessionsBackend(ledger: BindLedger): SmppSessionsBackend {
+    return {
+      view: async () => {
+        const sessions = await ledger.sessions();
+        // The queues of the accounts bound now, and of those set up for SMPP (an smpp-max-binds, an MO service):
+        // their receipts and MO wait while they are away. Not every account's: each count costs Redis calls.
+        const accounts = new Set([
+          ...sessions.map((s) => s.account),
+          ...this.config.accounts.filter((a) => (a.smppMaxBinds ?? 0) > 0).map((a) => a.username),
+          ...this.config.services.flatMap((sv) => (sv.smppAccount !== undefined ? [sv.smppAccount] : [])),
+        ]);
+        const counted = await Promise.all(
+          [...accounts].slice(0, 200).map(async (a) => [a, (await this.callbacks.smppCounts(a)).queued] as const),
+        );
+        return { sessions, waiting: Object.fromEntries(counted) };
+      },
+      disconnect: (match) => this.bus.publish('smpp', JSON.stringify(match)),
+    };
   }
 
   /** The running configuration (a reload replaces its links, accounts and services). */
@@ -510,6 +573,7 @@ export class App {
           'the admin port (dashboard, Kannel commands, admin API) is closed to everyone: it listens beyond loopback with no password; set admin.admin-password (and status-password), or admin.admin-interface: 127.0.0.1',
         );
     }
+    await this.smppServer?.start();
     const addr = this.http.server.address();
     this.log.info(
       {
@@ -523,7 +587,10 @@ export class App {
   /** SIGHUP: re-reads the TLS certificate and key of the sendsms port; a file that cannot be used keeps the current ones (logged). */
   reloadTls(): TlsReloadResult[] {
     const tls = this.config.http.tls;
-    return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
+    return [
+      ...(this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : []),
+      ...(this.smppServer?.reloadTls() ?? []),
+    ];
   }
 
   /** An operator's log level (Kannel's log-level command), in this process. */
@@ -572,7 +639,7 @@ export class App {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.log.info('shutting down: no new messages; letting submits in flight finish');
-    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
+    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close(), this.smppServer?.stop()]);
     this.operator.stop();
     const drainMs = this.opts.drainMs ?? 5000;
     // Nothing that needs Redis may hold the unbind: a Redis that is gone or frozen would hold it for ever (the

@@ -8,6 +8,25 @@ export interface ServerTlsFiles {
   readonly keyFile: string;
 }
 
+/** The `smpp-server` section: where client ESMEs bind, and how their sessions are kept. */
+export interface SmppServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** SMPP over TLS on sslPort (0: none) with these files. */
+  readonly sslPort: number;
+  readonly tls: ServerTlsFiles | undefined;
+  /** Sessions this process holds at once, every account together. */
+  readonly maxBinds: number;
+  readonly enquireLinkIntervalMs: number;
+  readonly inactivityTimeoutMs: number;
+  /** How long a deliver_sm waits for its response before it is tried again. */
+  readonly responseTimeoutMs: number;
+  /** deliver_sm outstanding per session. */
+  readonly window: number;
+  /** command_status for a receiver no link may carry. */
+  readonly notRoutableStatus: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /** The validated, typed configuration every module receives. Durations are in milliseconds here. */
@@ -111,6 +130,8 @@ export interface Config {
     readonly denyHosts: readonly string[];
   };
   readonly mo: { readonly reassemblyTimeoutMs: number };
+  /** The SMPP server for client ESMEs; undefined: off (the section is absent). */
+  readonly smppServer: SmppServerConfig | undefined;
   readonly services: readonly Service[];
   readonly links: readonly Link[];
   readonly accounts: readonly Account[];

@@ -132,6 +132,7 @@ export const AccountSchema = Type.Object(
     'max-tps-delay': seconds('With max-tps-mode pace: the longest a message may be held for max-tps; a request that would wait longer is refused as in refuse mode', 600, 0, 7 * 86_400),
     'daily-quota': int('Most SMS (message parts) this account may send per UTC day, across every gateway process; above it a request is refused (403 on sendsms, 429 quota_exceeded on the API); 0: no quota', 0, 0, 2_000_000_000),
     'monthly-quota': int('Most SMS (message parts) this account may send per UTC month, as daily-quota; 0: no quota', 0, 0, 2_000_000_000),
+    'smpp-max-binds': optInt('Most SMPP sessions this account may hold at once on the smpp-server port, across every gateway process (a transceiver counts once); 0: this account may not bind; unset: only smpp-server.max-binds limits it', 0, 10_000),
   },
   { additionalProperties: false, description: 'An account allowed to send (a Kannel `sendsms-user` group)' },
 );
@@ -144,6 +145,8 @@ export const ServiceSchema = Type.Object(
     'get-url': optStr('URL called with GET for each incoming message, with Kannel escape codes (%p sender, %P receiver, %a text, ...)'),
     'post-url': optStr('URL the text is POSTed to (X-Kannel-* headers carry sender, receiver, smsc ...), escape codes filled in the URL'),
     'accepted-smsc': list('Only messages arriving on links with these smsc-ids; empty: any'),
+    'receiver-prefix': list('Only messages whose receiver starts with one of these prefixes; empty: any'),
+    'smpp-account': optStr('Instead of get-url or post-url: deliver the messages as deliver_sm to this account\'s receiver and transceiver binds on the smpp-server port, queued durably while it is not bound'),
   },
   { additionalProperties: false, description: 'Where incoming messages go (a Kannel `sms-service` group)' },
 );
@@ -249,6 +252,24 @@ export const ConfigSchema = Type.Object(
       'ssl-server-cert-file': optStr('PEM certificate of the simulator; with ssl-server-key-file it speaks SMPP over TLS (for links with use-ssl)'),
       'ssl-server-key-file': optStr('PEM private key of the simulator\'s ssl-server-cert-file'),
     }),
+    'smpp-server': Type.Optional(
+      Type.Object(
+        {
+          port: port('Port client ESMEs bind to (plain SMPP)', 2775),
+          interface: str('Address the SMPP server listens on', '0.0.0.0'),
+          'ssl-port': port('Port for SMPP over TLS (1.2 or later) with ssl-server-cert-file and ssl-server-key-file; 0: none', 0),
+          'ssl-server-cert-file': optStr('PEM certificate (and chain) of ssl-port; re-read on SIGHUP'),
+          'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+          'max-binds': int('Most SMPP sessions this gateway process holds at once, all accounts together; more binds are refused with ESME_RBINDFAIL', 1000, 1, 100_000),
+          'enquire-link-interval': seconds('An enquire_link is sent to a bound client after this much silence', 30, 0.05),
+          'inactivity-timeout': seconds('A client that sends nothing (not even enquire_link_resp) for this long is disconnected', 300, 0.1),
+          'response-timeout': seconds('How long a deliver_sm (receipt or MO) may stay unanswered before it is tried again (on any bind of the account)', 30, 0.05),
+          window: int('Most deliver_sm (receipts, MO) outstanding per session, waiting for their deliver_sm_resp', 10, 1, 1000),
+          'not-routable-status': int('command_status answering a submit whose receiver no link may carry (ESME_RINVDSTADR, 0x0B, by default)', 0x0b, 1, 0xffff_ffff),
+        },
+        { additionalProperties: false, description: 'An SMPP server for client ESMEs (Jasmin\'s SMPP server API, Kannel\'s opensmppbox): accounts bind with their username as system_id; off unless the section is present' },
+      ),
+    ),
     links: Type.Array(LinkSchema, { description: 'SMSC links', default: [] }),
     accounts: Type.Array(AccountSchema, { description: 'Accounts allowed to send', default: [] }),
   },

@@ -6,7 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import type { Config, SentinelSettings, ServerTlsFiles } from './config.js';
+import type { Config, SentinelSettings, ServerTlsFiles, SmppServerConfig } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
 import { parseIpRules } from '../security/ip-rules.js';
@@ -215,7 +215,22 @@ function serverTls(on: boolean, section: { 'ssl-server-cert-file'?: string; 'ssl
   return on && certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
 }
 
-/** A rate limit from its keys; a rate of 0 is none. */
+function smppServerOf(s: ConfigInput['smpp-server']): SmppServerConfig | undefined {
+  if (!s) return undefined;
+  return {
+    port: s.port,
+    host: s.interface,
+    sslPort: s['ssl-port'],
+    tls: serverTls(s['ssl-port'] !== 0, s),
+    maxBinds: s['max-binds'],
+    enquireLinkIntervalMs: ms(s['enquire-link-interval']),
+    inactivityTimeoutMs: ms(s['inactivity-timeout']),
+    responseTimeoutMs: ms(s['response-timeout']),
+    window: s.window,
+    notRoutableStatus: s['not-routable-status'],
+  };
+}
+
 /** The port a Sentinel listens on unless told otherwise. */
 const SENTINEL_PORT = 26379;
 
@@ -261,6 +276,7 @@ function redisProblems(input: ConfigInput, at: Report): void {
     at(['redis', 'wait-timeout'], `expected less than redis.command-timeout (${r['command-timeout']} s): a WAIT must end before the request's deadline`);
 }
 
+/** A rate limit from its keys; a rate of 0 is none. */
 function rateOf(perSecond: number, burst: number): RateLimit | undefined {
   return perSecond > 0 ? { perSecond, burst: burst > 0 ? burst : Math.max(1, Math.ceil(perSecond)) } : undefined;
 }
@@ -292,6 +308,7 @@ function toAccount(a: AccountInput): Account {
     callbackAllow: splitList(a['callback-allow']),
     allowedPrefix: splitList(a['allowed-prefix']),
     deniedPrefix: splitList(a['denied-prefix']),
+    ...(a['smpp-max-binds'] !== undefined ? { smppMaxBinds: a['smpp-max-binds'] } : {}),
     ...(limits ? { limits } : {}),
   };
 }
@@ -354,7 +371,11 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
     users.add(a.username);
   });
   input.services.forEach((sv, i) => {
-    if ((sv['get-url'] === undefined) === (sv['post-url'] === undefined)) at(['services', i, 'get-url'], 'expected exactly one of get-url and post-url');
+    const targets = (['get-url', 'post-url', 'smpp-account'] as const).filter((k) => sv[k] !== undefined);
+    if (targets.length !== 1) at(['services', i, 'get-url'], 'expected exactly one of get-url, post-url and smpp-account');
+    const account = sv['smpp-account'];
+    if (account !== undefined && !input.accounts.some((a) => a.username === account))
+      at(['services', i, 'smpp-account'], `names no account ("${account}" is not in accounts)`);
     for (const key of ['get-url', 'post-url'] as const) {
       const u = sv[key];
       if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
@@ -377,6 +398,13 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
   tlsServer('http', 'sendsms-port-ssl', input.http['sendsms-port-ssl']);
   tlsServer('admin', 'admin-port-ssl', input.admin['admin-port-ssl']);
   tlsServer('simulator', undefined, false);
+  const smpps = input['smpp-server'];
+  if (smpps) {
+    const given = (['ssl-server-cert-file', 'ssl-server-key-file'] as const).filter((k) => smpps[k] !== undefined);
+    if (smpps['ssl-port'] !== 0 && given.length < 2) at(['smpp-server', 'ssl-port'], 'is set but ssl-server-cert-file and ssl-server-key-file are not both set');
+    if (smpps['ssl-port'] === 0 && given.length > 0) at(['smpp-server', given[0]!], 'is set but ssl-port is not: set ssl-port to serve SMPP over TLS, or remove it');
+    if (smpps['ssl-port'] !== 0 && smpps['ssl-port'] === smpps.port) at(['smpp-server', 'ssl-port'], `expected a port other than port (${smpps.port})`);
+  }
   const adminIds = new Set<string>();
   input.links.forEach((l, i) => {
     if (l.port === 0 && l['receive-port'] === 0) at(['links', i, 'port'], 'expected a port, a receive-port or both; both are 0');
@@ -517,6 +545,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyHosts: splitList(input.callbacks['deny-hosts']),
     },
     mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
+    smppServer: smppServerOf(input['smpp-server']),
     services: input.services.map((sv) => ({
       name: sv.name ?? sv.keyword,
       keyword: sv.keyword.toLowerCase(),
@@ -524,6 +553,8 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       getUrl: sv['get-url'],
       postUrl: sv['post-url'],
       acceptedSmsc: splitList(sv['accepted-smsc']),
+      receiverPrefix: splitList(sv['receiver-prefix']),
+      ...(sv['smpp-account'] !== undefined ? { smppAccount: sv['smpp-account'] } : {}),
     })),
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
     accounts: input.accounts.map(toAccount),

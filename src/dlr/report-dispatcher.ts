@@ -9,8 +9,10 @@ import type { AcceptedPart } from '../domain/delivery.js';
 import type { OutcomeWriter } from '../messages/outcome-writer.js';
 import type { RecordStore } from '../messages/record-store.js';
 import type { Correlation, MessageRecord, MessageStatus } from '../domain/message-record.js';
+import { smppTargetAccount } from '../domain/client-deliver.js';
 import { callbackRequest, type ReportedMessage } from './callback-request.js';
-import type { CallbackJob, CallbackQueue } from './callback-queue.js';
+import type { CallbackJob, CallbackQueue, ClientDeliverJob } from './callback-queue.js';
+import { smppReceipt } from './smpp-receipt.js';
 import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';
 import { DlrType, registeredDelivery } from './dlr-mask.js';
 import { normalizeSubmitRespId } from './normalize-message-id.js';
@@ -28,8 +30,12 @@ export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): M
   return rec.status;
 }
 
-function reported(msg: QueuedMessage, status: string): ReportedMessage {
+/** A reported message, with its accept time (the receipt's submit date for SMPP clients). */
+type Reported = ReportedMessage & { readonly acceptedAt?: number };
+
+function reported(msg: QueuedMessage, status: string): Reported {
   return {
+    acceptedAt: msg.acceptedAt,
     id: msg.id,
     account: msg.account,
     from: msg.from,
@@ -54,11 +60,29 @@ export class ReportDispatcher {
     private readonly outcome: (account: string, final: 'delivered' | 'failed') => void = () => undefined,
   ) {}
 
-  private jobs(msg: ReportedMessage, reports: readonly Report[], firstSeq: number, link: Link | undefined, now: number): CallbackJob[] {
-    const out: CallbackJob[] = [];
+  /**
+   * The jobs of reports whose sequence numbers start at firstSeq: HTTP callbacks, or deliver_sm for a client that
+   * sent over SMPP. The SMSC's ACK has no receipt form, and the dlr-mask an SMPP client gets never asks for it
+   * (smpp-receipt.ts), so no reserved report goes missing.
+   */
+  private jobs(
+    msg: Reported,
+    reports: readonly Report[],
+    firstSeq: number,
+    link: Link | undefined,
+    now: number,
+  ): (CallbackJob | ClientDeliverJob)[] {
+    const out: (CallbackJob | ClientDeliverJob)[] = [];
+    const smppAccount = smppTargetAccount(msg.callbackUrl);
     reports.forEach((r, i) => {
+      const seq = firstSeq + i;
+      if (smppAccount !== undefined) {
+        const deliver = smppReceipt(r, { id: msg.id, account: smppAccount, from: msg.from, to: msg.to, acceptedAt: msg.acceptedAt }, now);
+        if (deliver) out.push({ messageId: msg.id, seq, deliver });
+        return;
+      }
       const request = callbackRequest(r, msg, link, now);
-      if (request) out.push({ messageId: msg.id, seq: firstSeq + i, request });
+      if (request) out.push({ messageId: msg.id, seq, request });
     });
     return out;
   }
@@ -67,7 +91,7 @@ export class ReportDispatcher {
    * Queues reports whose sequence numbers are already reserved, retrying until Redis takes them: the outcome they
    * report is recorded, so giving up here would leave a reserved report that never comes.
    */
-  private enqueueDurably(jobs: readonly CallbackJob[], done: () => void, attempt = 0): void {
+  private enqueueDurably(jobs: readonly (CallbackJob | ClientDeliverJob)[], done: () => void, attempt = 0): void {
     if (jobs.length === 0) {
       done();
       return;
@@ -148,7 +172,8 @@ export class ReportDispatcher {
       onceKey: 'final',
     };
     const seq = await this.records.claimReport(id, 'removed', report.onceKey);
-    const msg: ReportedMessage = {
+    const msg: Reported = {
+      acceptedAt: rec.acceptedAt,
       id: rec.id,
       account: rec.account,
       from: rec.from,
@@ -181,7 +206,8 @@ export class ReportDispatcher {
             },
           )
         : [];
-    const msg: ReportedMessage = {
+    const msg: Reported = {
+      acceptedAt: rec.acceptedAt,
       id: rec.id,
       account: rec.account,
       from: rec.from,
@@ -191,7 +217,7 @@ export class ReportDispatcher {
       callbackUrl: rec.callbackUrl,
       status,
     };
-    const jobs: CallbackJob[] = [];
+    const jobs: (CallbackJob | ClientDeliverJob)[] = [];
     // The status is written with the first claim; with no report to claim, on its own.
     if (reports.length === 0 && status !== rec.status) await this.records.claimReport(rec.id, status, '');
     for (const report of reports) {

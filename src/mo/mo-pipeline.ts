@@ -14,7 +14,7 @@ import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
-import { MoForwarder, type HttpSend } from './mo-forwarder.js';
+import { MoForwarder, type HttpSend, type MoForwarderOptions } from './mo-forwarder.js';
 import { MoKeys } from '../redis/keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
@@ -46,6 +46,8 @@ export interface MoPipelineDeps {
   readonly outbound: OutboundGuard;
   /** For tests; httpCall by default. */
   readonly send?: HttpSend;
+  /** Queues deliver_sm for services whose target is an SMPP account. */
+  readonly smpp?: MoForwarderOptions['smpp'];
 }
 
 export interface MoPipelineCounters {
@@ -93,6 +95,7 @@ export class MoPipeline {
       timeoutMs: deps.callbacks.timeoutMs,
       guard: deps.outbound,
       ...(deps.send !== undefined ? { send: deps.send } : {}),
+      ...(deps.smpp !== undefined ? { smpp: deps.smpp } : {}),
     }));
     this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;

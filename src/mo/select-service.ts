@@ -1,7 +1,8 @@
 /**
  * Which sms-service an MO goes to, as Kannel's urltrans_find does it: the first word of the text, lower-cased, is
  * looked up among the keywords and aliases, and the first service (in configuration order) that also accepts the
- * link's smsc-id wins; when none does, the `default` service, if it accepts the smsc-id. Pure.
+ * link's smsc-id (and the receiver, when it has a receiver-prefix list) wins; when none does, the first `default`
+ * service that accepts them. Pure.
  *
  * Not reproduced: Kannel also drops a keyword match whose number of words differs from the number of %s in its URL
  * (unless `catch-all`), and filters on sender and receiver prefixes; the Service type carries none of those keys.
@@ -22,11 +23,14 @@ export function firstWord(text: string): string | undefined {
   return FIRST_WORD.exec(text)?.[1];
 }
 
-function acceptsSmsc(service: Service, smscId: string): boolean {
-  return service.acceptedSmsc.length === 0 || service.acceptedSmsc.includes(smscId);
+/** The service's smsc-id list, and its receiver-prefix list when the receiver is known. */
+function accepts(service: Service, smscId: string, to: string | undefined): boolean {
+  if (service.acceptedSmsc.length > 0 && !service.acceptedSmsc.includes(smscId)) return false;
+  const prefixes = service.receiverPrefix;
+  return to === undefined || prefixes === undefined || prefixes.length === 0 || prefixes.some((p) => to.startsWith(p));
 }
 
-export function selectService(services: readonly Service[], text: string, smscId: string): ServiceSelection {
+export function selectService(services: readonly Service[], text: string, smscId: string, to?: string): ServiceSelection {
   const keyword = firstWord(text)?.toLowerCase();
   if (keyword !== undefined) {
     for (const service of services) {
@@ -35,11 +39,11 @@ export function selectService(services: readonly Service[], text: string, smscId
       if (own === DEFAULT_KEYWORD) continue;
       // The config lower-cases keywords and aliases already; a Service built elsewhere may not have.
       const matches = own === keyword || service.aliases.some((alias) => alias.toLowerCase() === keyword);
-      if (matches && acceptsSmsc(service, smscId)) return { kind: 'keyword', service, keyword };
+      if (matches && accepts(service, smscId, to)) return { kind: 'keyword', service, keyword };
     }
   }
   for (const service of services) {
-    if (service.keyword.toLowerCase() === DEFAULT_KEYWORD && acceptsSmsc(service, smscId)) return { kind: 'default', service, keyword };
+    if (service.keyword.toLowerCase() === DEFAULT_KEYWORD && accepts(service, smscId, to)) return { kind: 'default', service, keyword };
   }
   return { kind: 'none', keyword };
 }

@@ -13,6 +13,14 @@ export const CALLBACK_QUEUE = 'callbacks';
 /** bullmq queue of MO messages waiting for their service (keys `<prefix>:mo:*`, bullmq's own layout). */
 export const MO_QUEUE = 'mo';
 
+/**
+ * bullmq queue of the deliver_sm (receipts, MO) waiting for one account's SMPP binds. The name is percent-encoded:
+ * queue names cannot contain ':'.
+ */
+export function smppDeliverQueueName(account: string): string {
+  return `smpp-${encodeURIComponent(account)}`;
+}
+
 /** bullmq job name of a batch of messages in a route queue. */
 export const BATCH_JOB_NAME = 'sms';
 
@@ -138,6 +146,14 @@ export class RedisKeys {
   /** String, expiring: an account's max-tps bucket. */
   accountTpsBucket(username: string): string {
     return `${this.prefix}:lim:tps:${username}`;
+  }
+  /** Sorted set: an account's SMPP sessions on the smpp-server ports of every process, scored by when each claim expires. */
+  smppBinds(username: string): string {
+    return `${this.prefix}:smpp-binds:${username}`;
+  }
+  /** Hash: session id → a bound SMPP client session's published state (JSON with its expiry), every process's. */
+  get smppSessions(): string {
+    return `${this.prefix}:smpp-sessions`;
   }
   /** String, expiring: SMS an account sent in a quota period (`2026-12-01` or `2026-12`). */
   accountQuota(username: string, period: string): string {

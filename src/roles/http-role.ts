@@ -51,6 +51,8 @@ export interface HttpRoleDeps {
 
 export interface HttpRole {
   readonly accept: AcceptService;
+  /** The limits (client addresses, accounts) the accept path counts against; the SMPP server's binds use them too. */
+  readonly limits: LimitGate;
   readonly authenticator: Authenticator;
   readonly lookup: MessageLookup;
   readonly http: HttpServer;
@@ -109,5 +111,5 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
       countReply: d.countReply,
     },
   );
-  return { accept, authenticator, lookup, http };
+  return { accept, authenticator, lookup, http, limits };
 }
