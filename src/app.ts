@@ -239,7 +239,7 @@ export class App {
     this.receipts = new ReceiptPipeline(
       workRedis,
       config.redis.keyPrefix,
-      new ReceiptMatcher(storeRedis, keys, config.queue.messageLifetimeMs, this.outcomes),
+      new ReceiptMatcher(storeRedis, keys, this.outcomes),
       reports,
       linksById,
       config.receipts.unmatchedRetryMs,

@@ -26,7 +26,6 @@ export class ReceiptMatcher {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly lifetimeMs: number,
     private readonly inFlight: CorrelationsInFlight,
   ) {}
 
@@ -51,7 +50,7 @@ export class ReceiptMatcher {
     const res = (await MATCH_RECEIPT.run(
       this.redis,
       [this.keys.correlation(smscId, normalizedId)],
-      [handsetDigits(handset), state, final ? '1' : '0', now, this.lifetimeMs, this.keys.recordPrefix, detail],
+      [handsetDigits(handset), state, final ? '1' : '0', now, this.keys.recordPrefix, detail],
     )) as string[] | null;
     if (!res) return { kind: 'unmatched' };
     const c: Correlation = { id: res[0]!, seq: Number(res[1]) };

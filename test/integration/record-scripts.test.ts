@@ -152,7 +152,7 @@ describe('mark-removed.lua', () => {
 describe('match-receipt.lua', () => {
   const corr = keys.correlation('smsc', 'id1');
   const match = (handset: string, final: boolean, state = 'delivered'): Promise<unknown> =>
-    MATCH_RECEIPT.run(redis, [corr], [handset, state, final ? '1' : '0', 30, LIFETIME, keys.recordPrefix, 'stat:DELIVRD']);
+    MATCH_RECEIPT.run(redis, [corr], [handset, state, final ? '1' : '0', 30, keys.recordPrefix, 'stat:DELIVRD']);
 
   it('finds nothing without a correlation', async () => {
     expect(await match('46700000001', true)).toBeNull();
@@ -163,10 +163,11 @@ describe('match-receipt.lua', () => {
     expect(await match('46700000001', false)).toEqual(['m1', '2']);
   });
 
-  it('records the part’s receipt on the record and replies with the record’s fields', async () => {
+  it('records the part’s receipt on the record and replies with the record’s fields; the record keeps its lifetime', async () => {
     const k = keys.message('m1');
     await redis.set(corr, 'm1 2 46700000001');
     await redis.hset(k, F.status, S.submitted);
+    await redis.pexpire(k, LIFETIME);
     const reply = (await match('46700000001', false)) as string[];
     expect(reply.slice(0, 2)).toEqual(['m1', '2']);
     const fields = Object.fromEntries(Array.from({ length: (reply.length - 2) / 2 }, (_, i) => [reply[2 + 2 * i], reply[3 + 2 * i]]));

@@ -25,8 +25,10 @@ while i <= #ARGV do
     if reserve > 0 then out[#out + 1] = redis.call('hincrby', key, F.reportsReserved, reserve) else out[#out + 1] = 0 end
     i = i + 3 + 2 * n
   elseif op == 'C' then
-    local prev = redis.call('get', key)
-    redis.call('set', key, prev and (prev .. '\n' .. ARGV[i + 1]) or ARGV[i + 1], 'px', ttl)
+    -- Nearly always the first submit with this SMSC id: one SET. A reused id appends a line.
+    if not redis.call('set', key, ARGV[i + 1], 'px', ttl, 'nx') then
+      redis.call('set', key, redis.call('get', key) .. '\n' .. ARGV[i + 1], 'px', ttl)
+    end
     i = i + 2
   elseif op == 'F' then
     redis.call('zadd', key, ARGV[i + 1], ARGV[i + 2])
