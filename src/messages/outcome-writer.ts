@@ -70,14 +70,28 @@ export interface OutcomeWriterOptions {
   readonly replicated?: <T>(write: () => Promise<T>) => Promise<T>;
 }
 
+function deferred(): { readonly written: Promise<void>; readonly settle: () => void } {
+  let settle = (): void => undefined;
+  const written = new Promise<void>((r) => (settle = r));
+  return { written, settle };
+}
+
 export class OutcomeWriter {
   private readonly lifetimeMs: number;
   private readonly log: Logger;
   private readonly retryMs: readonly [number, number];
   private readonly replicated: <T>(write: () => Promise<T>) => Promise<T>;
   private readonly commit: GroupCommit<PendingWrite>;
-  /** Correlations being written now: a receipt for one of them waits for its record (see whenRecorded). */
+  /**
+   * Correlations recorded and not yet in Redis, waiting for a write or in one: a receipt for one of them waits for
+   * its record (see whenRecorded).
+   */
   private readonly inFlightCorrelations = new Map<string, Promise<void>>();
+  /**
+   * The next write, as receipts wait for it: outcomes recorded while another write is in flight all go in the next
+   * one (the group commit takes every item waiting), so one promise serves them all.
+   */
+  private nextWrite: { readonly written: Promise<void>; readonly settle: () => void } | undefined;
   private failing = false;
   /** Outcomes written, the round trips that wrote them, and the round trips that failed and were tried again. */
   readonly counters = { writes: 0, flushes: 0, writeRetries: 0 };
@@ -102,6 +116,12 @@ export class OutcomeWriter {
    * again until it succeeds, so `recorded` may be called late, but it is called (once).
    */
   record(outcome: Outcome, recorded: (firstSeq: number) => void): void {
+    // A receipt can overtake its submit's record while the record still waits for a write in flight to end: it
+    // waits from now on, not only once its own write starts (else it finds nothing and goes to the retry queue).
+    if (outcome.kind === 'submitted' && outcome.correlate) {
+      const written = (this.nextWrite ??= deferred()).written;
+      for (const id of outcome.correlate) this.inFlightCorrelations.set(`${outcome.link.smscId}\n${id}`, written);
+    }
     this.commit.post({ outcome, recorded, firstSeq: 0 });
   }
 
@@ -111,17 +131,9 @@ export class OutcomeWriter {
   }
 
   private async writeUntilTaken(writes: PendingWrite[]): Promise<void> {
-    let settle = (): void => undefined;
-    const flushed = new Promise<void>((r) => (settle = r));
-    const correlated: string[] = [];
-    for (const w of writes) {
-      if (w.outcome.kind !== 'submitted' || !w.outcome.correlate) continue;
-      for (const id of w.outcome.correlate) {
-        const k = `${w.outcome.link.smscId}\n${id}`;
-        this.inFlightCorrelations.set(k, flushed);
-        correlated.push(k);
-      }
-    }
+    // Every outcome recorded until now is in this write: its correlations were set waiting on nextWrite.
+    const next = this.nextWrite;
+    this.nextWrite = undefined;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.replicated(() => this.write(writes));
@@ -142,8 +154,16 @@ export class OutcomeWriter {
       this.failing = false;
       this.log.info({ outcomes: writes.length }, 'message outcomes recorded again');
     }
-    for (const k of correlated) if (this.inFlightCorrelations.get(k) === flushed) this.inFlightCorrelations.delete(k);
-    settle();
+    if (next) {
+      for (const w of writes) {
+        if (w.outcome.kind !== 'submitted' || !w.outcome.correlate) continue;
+        for (const id of w.outcome.correlate) {
+          const k = `${w.outcome.link.smscId}\n${id}`;
+          if (this.inFlightCorrelations.get(k) === next.written) this.inFlightCorrelations.delete(k);
+        }
+      }
+      next.settle();
+    }
     this.counters.writes += writes.length;
     this.counters.flushes++;
     for (const w of writes) w.recorded(w.firstSeq);
