@@ -14,13 +14,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { RAISE_FIELD } from '../src/dlr/callback-queue.js';
-import { MATCH_RECEIPT } from '../src/dlr/receipt-matcher.js';
+import { REPORT_RECORDS } from '../src/dlr/report-records.js';
 import { ADMIT_LIMITS } from '../src/accounts/limit-gate.js';
 import { RELEASE_LEASE, RENEW_LEASE } from '../src/links/bind-leases.js';
 import { RELEASE_BIND_STATE } from '../src/links/cluster-link-state.js';
 import { WRITE_OUTCOMES } from '../src/messages/outcome-writer.js';
-import { CLAIM_REPORT, MARK_REMOVED, REQUEUE_RECORD } from '../src/messages/record-store.js';
+import { MARK_REMOVED, REQUEUE_RECORD } from '../src/messages/record-store.js';
 import { CHECK_COMMIT } from '../src/queue/producer.js';
 import { App } from '../src/app.js';
 import { validateConfig } from '../src/config/validate.js';
@@ -77,14 +76,12 @@ async function main(): Promise<void> {
   const monitor = new Redis({ path: redis.socketPath });
   const shaNames = new Map<string, string>();
   for (const s of [
-    RAISE_FIELD,
-    MATCH_RECEIPT,
+    REPORT_RECORDS,
     ADMIT_LIMITS,
     RELEASE_LEASE,
     RENEW_LEASE,
     RELEASE_BIND_STATE,
     WRITE_OUTCOMES,
-    CLAIM_REPORT,
     MARK_REMOVED,
     REQUEUE_RECORD,
     CHECK_COMMIT,

@@ -17,9 +17,9 @@ import { healthView } from './control/health-view.js';
 import type { LinkFleet } from './control/link-fleet.js';
 import { OperatorState } from './control/operator-state.js';
 import { CallbackQueue } from './dlr/callback-queue.js';
-import { ReceiptMatcher } from './dlr/receipt-matcher.js';
 import { ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
+import { ReportRecords } from './dlr/report-records.js';
 import type { ActionResult } from './domain/admin-views.js';
 import type { Link } from './domain/link.js';
 import { decodeShortMessage } from './encoding/index.js';
@@ -226,10 +226,13 @@ export class App {
       config.accounts,
     ));
     const guards = new OutboundGuards(outbound);
-    this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
+    // Receipts, report claims and report counts that come together share one script call on the store connection.
+    const reportRecords = new ReportRecords(storeRedis, keys);
+    this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, reportRecords, config.callbacks, logger, guards);
     const reports = new ReportDispatcher(
       this.outcomes,
       this.records,
+      reportRecords,
       this.callbacks,
       config.receipts.longMessagePolicy,
       logger,
@@ -239,7 +242,8 @@ export class App {
     this.receipts = new ReceiptPipeline(
       workRedis,
       config.redis.keyPrefix,
-      new ReceiptMatcher(storeRedis, keys, this.outcomes),
+      reportRecords,
+      this.outcomes,
       reports,
       linksById,
       config.receipts.unmatchedRetryMs,

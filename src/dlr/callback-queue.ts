@@ -21,8 +21,8 @@ import { redactUrl } from '../observability/redact-url.js';
 import { cappedExponentialMs } from '../primitives/capped-backoff.js';
 import { DeferJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import { CALLBACK_QUEUE, smppDeliverQueueName, type RedisKeys } from '../redis/keys.js';
-import { LuaScript } from '../redis/lua-script.js';
 import type { CallbackRequest } from './callback-request.js';
+import type { ReportRecords } from './report-records.js';
 
 export interface CallbackJob {
   readonly messageId: string;
@@ -74,9 +74,6 @@ const RESERVED = FIELDS.reportsReserved;
 const QUEUED = FIELDS.reportsQueued;
 const SENT = FIELDS.reportsSent;
 
-/** Raises a record's counter, never lowering it (exported for its test). */
-export const RAISE_FIELD = LuaScript.load('raise-field');
-
 /** `refused`: the outbound policy does not allow the destination, so the callback is given up at once. */
 export async function sendCallback(
   req: CallbackRequest,
@@ -114,6 +111,8 @@ export class CallbackQueue {
     private readonly connection: Redis,
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
+    /** The counts of reports queued and sent, written with whatever else the records get at the same time. */
+    private readonly records: ReportRecords,
     private readonly cfg: Config['callbacks'],
     private readonly logger: Logger,
     private readonly outbound: OutboundGuards,
@@ -139,14 +138,16 @@ export class CallbackQueue {
       http.length > 0 ? this.jobs.add(http.map((data) => ({ data, attempts: this.cfg.maxAttempts }))) : undefined,
       ...[...smpp].map(([account, list]) => this.smppQueue(account).add(list.map((data) => ({ data, attempts: this.cfg.maxAttempts })))),
     ]);
-    // Auto-pipelined on the store connection (one write for the tick): an explicit pipeline object costs more to
-    // build than these commands cost to send.
     // The jobs are queued already, so this must not fail the call (a retry would queue them twice). Without the count,
-    // a later report of the message waits callbacks.order-wait for this one, then goes (see process()).
-    const ordered = jobs.filter((j) => j.seq > 0);
-    await Promise.all(ordered.map((j) => this.redis.hincrby(this.keys.message(j.messageId), QUEUED, 1))).catch((err: unknown) =>
-      this.logger.warn({ err }, 'cannot count reports as queued; later reports of these messages wait callbacks.order-wait'),
-    );
+    // a later report of the message waits callbacks.order-wait for this one, then goes (see process()). The counts of
+    // the reports queued together go in one script call.
+    const ordered: string[] = [];
+    for (const j of jobs) if (j.seq > 0) ordered.push(j.messageId);
+    await this.records
+      .queued(ordered)
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'cannot count reports as queued; later reports of these messages wait callbacks.order-wait'),
+      );
   }
 
   private smppQueue(account: string): JobQueue<ClientDeliverJob> {
@@ -186,7 +187,7 @@ export class CallbackQueue {
     const outcome = await deliver(d);
     if (outcome.kind === 'unbound') throw new DeferJob(UNBOUND_RETRY_MS);
     if (outcome.kind === 'ok') {
-      if (seq > 0) await RAISE_FIELD.run(this.redis, [this.keys.message(messageId)], [SENT, seq]);
+      if (seq > 0) await this.records.sent(messageId, seq);
       this.smppCounters.sent++;
       return;
     }
@@ -195,7 +196,7 @@ export class CallbackQueue {
     if (run.attempt >= run.maxAttempts) {
       this.smppCounters.givenUp++;
       this.logger.error(context, 'deliver_sm to an SMPP client given up after callbacks.max-attempts');
-      if (seq > 0) await RAISE_FIELD.run(this.redis, [this.keys.message(messageId)], [SENT, seq]);
+      if (seq > 0) await this.records.sent(messageId, seq);
       return;
     }
     this.smppCounters.retried++;
@@ -230,7 +231,7 @@ export class CallbackQueue {
         { message: messageId, seq, skipped: seq - 1 - sent, waitedMs: Date.now() - run.firstQueuedAt },
         'reports reserved but never queued (the gateway stopped in between): skipped so later reports flow',
       );
-      await RAISE_FIELD.run(this.redis, [key], [SENT, seq - 1]);
+      await this.records.sent(messageId, seq - 1);
     }
     return 'go';
   }
@@ -241,11 +242,10 @@ export class CallbackQueue {
 
   private async process(run: JobRun<CallbackJob>): Promise<void> {
     const { messageId, seq, request } = run.data;
-    const key = this.keys.message(messageId);
     if ((await this.awaitTurn(run, messageId, seq)) === 'done') return;
     const result = await sendCallback(request, this.cfg.timeoutMs, this.outbound.forAccount(request.account));
     if (result.ok) {
-      await RAISE_FIELD.run(this.redis, [key], [SENT, seq]);
+      await this.records.sent(messageId, seq);
       this.counters.sent++;
       return;
     }
@@ -257,7 +257,7 @@ export class CallbackQueue {
         { message: messageId, seq, url, detail: result.detail, attempts: run.attempt },
         result.refused ? 'callback refused by callbacks.deny-networks/deny-hosts; given up' : 'callback given up after max-attempts',
       );
-      await RAISE_FIELD.run(this.redis, [key], [SENT, seq]);
+      await this.records.sent(messageId, seq);
       return;
     }
     this.counters.retried++;

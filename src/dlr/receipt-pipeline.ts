@@ -17,7 +17,7 @@ import type { InboundSm } from '../smpp/inbound.js';
 import { normalizeReceiptId } from './normalize-message-id.js';
 import { isFinal } from './decide-reports.js';
 import { isReceipt, parseReceipt, type Receipt } from './parse-receipt.js';
-import type { ReceiptMatcher } from './receipt-matcher.js';
+import type { Replied, ReportRecords } from './report-records.js';
 import type { ReportDispatcher } from './report-dispatcher.js';
 
 export { isReceipt };
@@ -32,6 +32,12 @@ interface ReceiptJob {
   readonly receipt: Receipt;
   readonly text: string;
   readonly receivedAt: number;
+}
+
+/** Submits whose record is being written now (messages/outcome-writer.ts). */
+export interface CorrelationsInFlight {
+  /** The write in flight of a submit that got this SMSC id, if any: a receipt that overtook it waits for it. */
+  whenRecorded(smscId: string, normalizedId: string): Promise<void> | undefined;
 }
 
 export class NotMatchedYetError extends Error {
@@ -50,7 +56,8 @@ export class ReceiptPipeline {
   constructor(
     private readonly connection: Redis,
     prefix: string,
-    private readonly matcher: ReceiptMatcher,
+    private readonly records: ReportRecords,
+    private readonly inFlight: CorrelationsInFlight,
     private readonly dispatcher: ReportDispatcher,
     private readonly links: ReadonlyMap<string, Link>,
     private readonly unmatchedRetryMs: number,
@@ -116,7 +123,7 @@ export class ReceiptPipeline {
     }
   }
 
-  private async take(sm: InboundSm, link: Link, receipt: Receipt, text: string): Promise<InboundAnswer> {
+  private take(sm: InboundSm, link: Link, receipt: Receipt, text: string): Promise<InboundAnswer> {
     const job: ReceiptJob = {
       smscId: link.smscId,
       link: link.id,
@@ -129,32 +136,52 @@ export class ReceiptPipeline {
     // Most receipts match at once: record them (and queue their reports) before answering, with no job at all.
     // Only one that matches nothing yet goes to the queue, to be tried again for unmatched-retry; either way the
     // SMSC hears "ok" only once the receipt is in Redis.
-    if (await this.apply(job)) return 'ok';
-    const retries = Math.ceil(this.unmatchedRetryMs / RETRY_EVERY_MS);
-    if (retries === 0) {
-      this.unmatched(job);
-      return 'ok';
-    }
-    await this.jobs.add([{ data: job, attempts: retries, delayMs: RETRY_EVERY_MS }]);
-    return 'ok';
+    return new Promise<InboundAnswer>((resolve, reject) =>
+      this.apply(job, (e, matched) => {
+        if (e) return reject(e);
+        if (matched) return resolve('ok');
+        const retries = Math.ceil(this.unmatchedRetryMs / RETRY_EVERY_MS);
+        if (retries === 0) {
+          this.unmatched(job);
+          return resolve('ok');
+        }
+        this.jobs.add([{ data: job, attempts: retries, delayMs: RETRY_EVERY_MS }]).then(() => resolve('ok'), reject);
+      }),
+    );
   }
 
-  /** Matches and records one receipt; false when no message has its SMSC id (yet). */
-  private async apply(r: ReceiptJob): Promise<boolean> {
+  /**
+   * Matches and records one receipt and queues its reports; `done` hears false when no message has its SMSC id
+   * (yet). Receipts that come together are matched in one call, and their reports claimed in the next
+   * (dlr/report-records.ts).
+   */
+  private apply(r: ReceiptJob, done: Replied<boolean>): void {
     // A receipt that overtook the record of its own submit (the SMSC sends it right after the submit_sm_resp)
     // waits for that write, which this process has in flight, instead of a second later from the retry queue.
-    const writing = this.matcher.whenRecorded(r.smscId, r.id);
-    if (writing) await writing;
+    const writing = this.inFlight.whenRecorded(r.smscId, r.id);
+    if (writing)
+      writing.then(
+        () => this.match(r, done),
+        (e: unknown) => done(e as Error, false),
+      );
+    else this.match(r, done);
+  }
+
+  private match(r: ReceiptJob, done: Replied<boolean>): void {
     const now = Date.now();
-    const m = await this.matcher.match(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
-    if (m.kind === 'unmatched') return false;
-    if (m.kind === 'expired') {
-      this.counters.late++;
-      return true;
-    }
-    await this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now);
-    this.counters.matched++;
-    return true;
+    const state = r.receipt.state;
+    const receipt = { smscId: r.smscId, normalizedId: r.id, handset: r.handset ?? '', state, final: isFinal(state), detail: r.text, now };
+    this.records.match(receipt, (e, m) => {
+      if (e) return done(e, false);
+      if (m.kind === 'unmatched') return done(null, false);
+      if (m.kind === 'expired') {
+        this.counters.late++;
+        return done(null, true);
+      }
+      // Counted once found: its report may reach the client before the count of reports queued is written.
+      this.counters.matched++;
+      this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now, (err) => done(err, !err));
+    });
   }
 
   private unmatched(r: ReceiptJob): void {
@@ -170,7 +197,8 @@ export class ReceiptPipeline {
   }
 
   private async process(run: JobRun<ReceiptJob>): Promise<void> {
-    if (await this.apply(run.data)) return;
+    const matched = await new Promise<boolean>((resolve, reject) => this.apply(run.data, (e, m) => (e ? reject(e) : resolve(m))));
+    if (matched) return;
     if (run.attempt < run.maxAttempts) throw new NotMatchedYetError(`no message with SMSC id ${run.data.id} on ${run.data.smscId} yet`);
     this.unmatched(run.data);
   }

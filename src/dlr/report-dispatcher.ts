@@ -17,6 +17,7 @@ import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './deci
 import { DlrType, registeredDelivery } from './dlr-mask.js';
 import { normalizeSubmitRespId } from './normalize-message-id.js';
 import type { Receipt } from './parse-receipt.js';
+import type { ReportRecords } from './report-records.js';
 
 /** The message's overall status from its parts' receipts. */
 export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): MessageStatus {
@@ -53,6 +54,7 @@ export class ReportDispatcher {
   constructor(
     private readonly outcomes: OutcomeWriter,
     private readonly records: RecordStore,
+    private readonly reportRecords: ReportRecords,
     private readonly callbacks: CallbackQueue,
     private readonly policy: LongMessagePolicy,
     private readonly logger: Logger,
@@ -171,7 +173,7 @@ export class ReportDispatcher {
       smscMessageId: '',
       onceKey: 'final',
     };
-    const seq = await this.records.claimReport(id, 'removed', report.onceKey);
+    const seq = await this.reportRecords.claimed(id, 'removed', report.onceKey);
     const msg: Reported = {
       acceptedAt: rec.acceptedAt,
       id: rec.id,
@@ -187,25 +189,56 @@ export class ReportDispatcher {
     return true;
   }
 
-  /** Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`). */
-  async receipt(c: Correlation, rec: MessageRecord, r: Receipt, text: string, link: Link | undefined, now: number): Promise<void> {
-    const status = aggregateStatus(rec);
+  /**
+   * Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`): claims them (one call
+   * for the claims of the receipts that come together, dlr/report-records.ts), then queues them; `done` hears once
+   * they are in Redis, or what kept them from it.
+   */
+  receipt(
+    c: Correlation,
+    rec: MessageRecord,
+    r: Receipt,
+    text: string,
+    link: Link | undefined,
+    now: number,
+    done: (e: Error | null) => void,
+  ): void {
+    let status: MessageStatus;
+    let reports: Report[];
+    try {
+      status = aggregateStatus(rec);
+      reports =
+        rec.dlrUrl || rec.callbackUrl
+          ? reportsFor(
+              { dlrMask: rec.dlrMask ?? 0, policy: this.policy, totalParts: rec.totalParts, partStates: rec.parts.map((p) => p.receipt) },
+              {
+                kind: 'receipt',
+                seq: c.seq,
+                state: r.state,
+                text,
+                smscMessageId: r.smscMessageId,
+                ...(r.err !== undefined ? { err: r.err } : {}),
+              },
+            )
+          : [];
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
     if (status !== rec.status && (status === 'delivered' || status === 'undeliverable' || status === 'expired'))
       this.outcome(rec.account, status === 'delivered' ? 'delivered' : 'failed');
-    const reports =
-      rec.dlrUrl || rec.callbackUrl
-        ? reportsFor(
-            { dlrMask: rec.dlrMask ?? 0, policy: this.policy, totalParts: rec.totalParts, partStates: rec.parts.map((p) => p.receipt) },
-            {
-              kind: 'receipt',
-              seq: c.seq,
-              state: r.state,
-              text,
-              smscMessageId: r.smscMessageId,
-              ...(r.err !== undefined ? { err: r.err } : {}),
-            },
-          )
-        : [];
+    const logged = (queued: number): void => {
+      if (this.logger.isLevelEnabled('debug'))
+        this.logger.debug({ message: rec.id, part: c.seq, state: r.state, reports: queued }, 'receipt matched');
+    };
+    if (reports.length === 0) {
+      // The status is written with the first claim; with no report to claim, on its own.
+      if (status === rec.status) {
+        logged(0);
+        done(null);
+      } else this.reportRecords.claim(rec.id, status, '', (e) => (e ? done(e) : (logged(0), done(null))));
+      return;
+    }
     const msg: Reported = {
       acceptedAt: rec.acceptedAt,
       id: rec.id,
@@ -217,14 +250,30 @@ export class ReportDispatcher {
       callbackUrl: rec.callbackUrl,
       status,
     };
-    const jobs: (CallbackJob | ClientDeliverJob)[] = [];
-    // The status is written with the first claim; with no report to claim, on its own.
-    if (reports.length === 0 && status !== rec.status) await this.records.claimReport(rec.id, status, '');
-    for (const report of reports) {
-      const seq = await this.records.claimReport(rec.id, status, report.onceKey);
-      if (seq > 0) jobs.push(...this.jobs(msg, [report], seq, link, now));
-    }
-    await this.callbacks.enqueue(jobs);
-    this.logger.debug({ message: rec.id, part: c.seq, state: r.state, reports: jobs.length }, 'receipt matched');
+    // Claimed in order (one script call runs them in the order posted), so their sequence numbers are too.
+    const seqs: number[] = [];
+    let left = reports.length;
+    let failed: Error | null = null;
+    reports.forEach((report, i) =>
+      this.reportRecords.claim(rec.id, status, report.onceKey, (e, seq) => {
+        failed ??= e;
+        seqs[i] = seq;
+        if (--left > 0) return;
+        if (failed) return done(failed);
+        let jobs: (CallbackJob | ClientDeliverJob)[];
+        try {
+          jobs = reports.flatMap((rep, k) => (seqs[k]! > 0 ? this.jobs(msg, [rep], seqs[k]!, link, now) : []));
+        } catch (err) {
+          return done(err as Error);
+        }
+        this.callbacks.enqueue(jobs).then(
+          () => {
+            logged(jobs.length);
+            done(null);
+          },
+          (err: unknown) => done(err as Error),
+        );
+      }),
+    );
   }
 }

@@ -98,7 +98,7 @@ export function handsetDigits(addr: string): string {
   return addr.replace(/\D/g, '');
 }
 
-/** One line of a receipt correlation: "messageId part receiver" (match-receipt.lua reads it). */
+/** One line of a receipt correlation: "messageId part receiver" (dlr/report-records.ts's script reads it). */
 export function correlationEntry(id: string, seq: number, receiverDigits: string): string {
   return `${id} ${seq} ${receiverDigits}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Message records read and changed one at a time: a record with its history for the API, a crashed batch's check of
- * what is recorded already, a report claimed once, and what operators do (a message queued again, a failed one
- * removed). Outcomes are written by outcome-writer.ts, receipts by dlr/receipt-matcher.ts; the record's form is
+ * what is recorded already, and what operators do (a message queued again, a failed one removed). Outcomes are
+ * written by outcome-writer.ts, receipts and their reports by dlr/report-records.ts; the record's form is
  * record-codec.ts.
  */
 import type { Redis } from 'ioredis';
@@ -9,9 +9,8 @@ import type { QueuedMessage } from '../domain/message.js';
 import type { HistoryEntry, MessageRecord, MessageStatus } from '../domain/message-record.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
-import { FIELDS, hashOf, infoOf, RECORD_CONSTANTS, recordHistory, STATUS_CODES, statusOf, toRecord } from './record-codec.js';
+import { FIELDS, hashOf, infoOf, RECORD_CONSTANTS, recordHistory, statusOf, toRecord } from './record-codec.js';
 
-export const CLAIM_REPORT = LuaScript.load('claim-report', { F: RECORD_CONSTANTS.F });
 export const REQUEUE_RECORD = LuaScript.load('requeue-record', RECORD_CONSTANTS);
 export const MARK_REMOVED = LuaScript.load('mark-removed', RECORD_CONSTANTS);
 
@@ -36,11 +35,6 @@ export class RecordStore {
     const rec = toRecord(id, h);
     if (!rec) return undefined;
     return { ...rec, history: recordHistory(rec, h) };
-  }
-
-  /** Sets the status and claims a report once (see claim-report.lua); the callback sequence number, or 0. */
-  async claimReport(id: string, status: MessageStatus, onceKey: string): Promise<number> {
-    return Number(await CLAIM_REPORT.run(this.redis, [this.keys.message(id)], [STATUS_CODES[status], onceKey]));
   }
 
   /**

@@ -106,7 +106,8 @@ export class JobQueue<T> {
   ) {
     this.queue = new Queue<BatchJob<T>>(name, { connection: opts.connection, prefix: opts.prefix, streams: { events: { maxLen: 100 } } });
     this.queue.on('error', redisErrorListener(opts.connection, 'queue', { queue: name }, opts.logger));
-    this.commit = new GroupCommit<Pending<T>>((items) => this.write(items));
+    // Items added in one run of code share a job: the receipts of one read queue their reports together.
+    this.commit = new GroupCommit<Pending<T>>((items) => this.write(items), { gatherSameTurn: true });
     this.batchSize = opts.batchSize ?? 500;
   }
 

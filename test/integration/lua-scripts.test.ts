@@ -11,7 +11,6 @@ import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIT_CODE, ADMIT_FLAG, ADMIT_LIMITS, ADMIT_NEVER } from '../../src/accounts/limit-gate.js';
-import { RAISE_FIELD } from '../../src/dlr/callback-queue.js';
 import { LEASE_RENEWAL, RELEASE_LEASE, RENEW_LEASE } from '../../src/links/bind-leases.js';
 import { RELEASE_BIND_STATE } from '../../src/links/cluster-link-state.js';
 import type { MoPart } from '../../src/mo/mo-message.js';
@@ -203,26 +202,6 @@ describe('check-commit', () => {
   });
 });
 
-describe('raise-field', () => {
-  const record = keys.message('m1');
-
-  it('raises a counter, never lowers it, and answers what it holds', async () => {
-    expect(await RAISE_FIELD.run(redis, [record], ['c', 2])).toBe(2);
-    expect(await redis.hget(record, 'c')).toBe('2');
-    expect(await RAISE_FIELD.run(redis, [record], ['c', 1])).toBe(2);
-    expect(await RAISE_FIELD.run(redis, [record], ['c', 2])).toBe(2);
-    expect(await redis.hget(record, 'c')).toBe('2');
-    expect(await RAISE_FIELD.run(redis, [record], ['c', 5])).toBe(5);
-    expect(await redis.hgetall(record)).toEqual({ c: '5' });
-  });
-
-  it("leaves the record's other fields alone", async () => {
-    await redis.hset(record, { s: 'submitted', c: '3' });
-    expect(await RAISE_FIELD.run(redis, [record], ['c', 4])).toBe(4);
-    expect(await redis.hgetall(record)).toEqual({ s: 'submitted', c: '4' });
-  });
-});
-
 describe('MO reassembly scripts', () => {
   const mo = new MoKeys('sb');
   const TTL = 60_000;
@@ -405,8 +384,8 @@ describe('the loader in Redis', () => {
   });
 
   it('passes on an error of the script itself', async () => {
-    await redis.set(keys.message('m1'), 'not a hash');
-    await expect(RAISE_FIELD.run(redis, [keys.message('m1')], ['c', 1])).rejects.toThrow(/WRONGTYPE/);
+    await redis.hset(lease, 'not', 'a string');
+    await expect(RENEW_LEASE.run(redis, [lease], ['n1', 5000])).rejects.toThrow(/WRONGTYPE/);
   });
 
   it('queue() adds a script to a pipeline and to a MULTI, its reply in its place among the others', async () => {

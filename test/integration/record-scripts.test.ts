@@ -1,14 +1,14 @@
 /**
- * The five scripts that write message records, each run alone against a real redis-server: the script object its
+ * The scripts that write message records, each run alone against a real redis-server: the script object its
  * module loads (with the record codec's field letters and status codes declared), called with the KEYS and ARGV its
  * header names, and the reply and what it leaves in Redis checked.
  */
 import type { Redis } from 'ioredis';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MATCH_RECEIPT } from '../../src/dlr/receipt-matcher.js';
+import { REPORT_RECORDS } from '../../src/dlr/report-records.js';
 import { WRITE_OUTCOMES } from '../../src/messages/outcome-writer.js';
 import { FIELDS as F, STATUS_CODES as S } from '../../src/messages/record-codec.js';
-import { CLAIM_REPORT, MARK_REMOVED, REQUEUE_RECORD } from '../../src/messages/record-store.js';
+import { MARK_REMOVED, REQUEUE_RECORD } from '../../src/messages/record-store.js';
 import { RedisKeys, ROUTE_QUEUED_COUNT } from '../../src/redis/keys.js';
 import { useTestRedis } from '../helpers/redis.js';
 
@@ -27,6 +27,15 @@ const history = async (key: string): Promise<unknown[]> =>
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as unknown);
+
+/** Runs report-records.lua with these operations ([opcode, key, ...arguments] each); its replies, one per operation. */
+const ops = async (...list: [string, string, ...(string | number)[]][]): Promise<unknown[]> =>
+  (await REPORT_RECORDS.run(
+    redis,
+    list.map(([, key]) => key),
+    [keys.recordPrefix, ...list.flatMap(([code, , ...args]) => [code, ...args])],
+  )) as unknown[];
+const one = async (code: string, key: string, ...args: (string | number)[]): Promise<unknown> => (await ops([code, key, ...args]))[0];
 
 const expectLifetime = async (key: string): Promise<void> => {
   const ttl = await redis.pttl(key);
@@ -68,28 +77,6 @@ describe('write-outcomes.lua', () => {
 
   it('refuses an operation it does not know', async () => {
     await expect(WRITE_OUTCOMES.run(redis, ['k'], [LIFETIME, 'X'])).rejects.toThrow(/unknown operation X/);
-  });
-});
-
-describe('claim-report.lua', () => {
-  it('sets the status only, with no once-key', async () => {
-    const k = keys.message('m');
-    expect(await CLAIM_REPORT.run(redis, [k], [S.delivered, ''])).toBe(0);
-    expect(await redis.hgetall(k)).toEqual({ [F.status]: S.delivered });
-  });
-
-  it('reserves a sequence number the first time a report is claimed, never again', async () => {
-    const k = keys.message('m');
-    await redis.hset(k, F.reportsReserved, 1);
-    expect(await CLAIM_REPORT.run(redis, [k], [S.buffered, 'buffered'])).toBe(2);
-    expect(await CLAIM_REPORT.run(redis, [k], [S.delivered, 'buffered'])).toBe(0);
-    expect(await CLAIM_REPORT.run(redis, [k], [S.delivered, 'final'])).toBe(3);
-    expect(await redis.hgetall(k)).toEqual({
-      [F.status]: S.delivered,
-      [F.reportsReserved]: '3',
-      [`${F.reportClaimed}buffered`]: '1',
-      [`${F.reportClaimed}final`]: '1',
-    });
   });
 });
 
@@ -149,10 +136,10 @@ describe('mark-removed.lua', () => {
   });
 });
 
-describe('match-receipt.lua', () => {
+describe('report-records.lua: M, a receipt matched', () => {
   const corr = keys.correlation('smsc', 'id1');
   const match = (handset: string, final: boolean, state = 'delivered'): Promise<unknown> =>
-    MATCH_RECEIPT.run(redis, [corr], [handset, state, final ? '1' : '0', 30, keys.recordPrefix, 'stat:DELIVRD']);
+    one('M', corr, handset, state, final ? '1' : '0', 'stat:DELIVRD', 30);
 
   it('finds nothing without a correlation', async () => {
     expect(await match('46700000001', true)).toBeNull();
@@ -192,5 +179,96 @@ describe('match-receipt.lua', () => {
     await expectLifetime(corr);
     expect(await match('46700000001', true)).toEqual(['m1', '1']);
     expect(await redis.exists(corr)).toBe(0);
+  });
+});
+
+describe('report-records.lua: C, a report claimed', () => {
+  it('sets the status only, with no once-key', async () => {
+    const k = keys.message('m');
+    expect(await one('C', k, S.delivered, '')).toBe(0);
+    expect(await redis.hgetall(k)).toEqual({ [F.status]: S.delivered });
+  });
+
+  it('reserves a sequence number the first time a report is claimed, never again', async () => {
+    const k = keys.message('m');
+    await redis.hset(k, F.reportsReserved, 1);
+    expect(await one('C', k, S.buffered, 'buffered')).toBe(2);
+    expect(await one('C', k, S.delivered, 'buffered')).toBe(0);
+    expect(await one('C', k, S.delivered, 'final')).toBe(3);
+    expect(await redis.hgetall(k)).toEqual({
+      [F.status]: S.delivered,
+      [F.reportsReserved]: '3',
+      [`${F.reportClaimed}buffered`]: '1',
+      [`${F.reportClaimed}final`]: '1',
+    });
+  });
+});
+
+describe('report-records.lua: Q and S, reports queued and sent', () => {
+  const record = keys.message('m1');
+
+  it('Q counts reports queued', async () => {
+    expect(await one('Q', record, 1)).toBe(1);
+    expect(await one('Q', record, 2)).toBe(3);
+    expect(await redis.hgetall(record)).toEqual({ [F.reportsQueued]: '3' });
+  });
+
+  it('S raises the count sent, never lowers it, and answers what it holds', async () => {
+    expect(await one('S', record, 2)).toBe(2);
+    expect(await redis.hget(record, F.reportsSent)).toBe('2');
+    expect(await one('S', record, 1)).toBe(2);
+    expect(await one('S', record, 2)).toBe(2);
+    expect(await redis.hget(record, F.reportsSent)).toBe('2');
+    expect(await one('S', record, 5)).toBe(5);
+    expect(await redis.hgetall(record)).toEqual({ [F.reportsSent]: '5' });
+  });
+
+  it("S leaves the record's other fields alone", async () => {
+    await redis.hset(record, { [F.status]: S.submitted, [F.reportsSent]: '3' });
+    expect(await one('S', record, 4)).toBe(4);
+    expect(await redis.hgetall(record)).toEqual({ [F.status]: S.submitted, [F.reportsSent]: '4' });
+  });
+});
+
+describe('report-records.lua: many operations in one call', () => {
+  it('runs them in order, one reply each: a receipt matched, its report claimed, queued and sent', async () => {
+    const corr = keys.correlation('smsc', 'id1');
+    const k = keys.message('m1');
+    await redis.set(corr, 'm1 1 46700000001', 'PX', LIFETIME);
+    await redis.hset(k, F.status, S.submitted);
+    await redis.pexpire(k, LIFETIME);
+    const reply = await ops(
+      ['M', keys.correlation('smsc', 'none'), '46700000001', 'delivered', '1', 'x', 30],
+      ['M', corr, '46700000001', 'delivered', '1', 'stat:DELIVRD', 30],
+      ['C', k, S.delivered, 'final'],
+      ['C', k, S.delivered, 'final'],
+      ['Q', k, 1],
+      ['S', k, 1],
+    );
+    expect(reply[0]).toBeNull();
+    expect((reply[1] as string[]).slice(0, 2)).toEqual(['m1', '1']);
+    expect(reply.slice(2)).toEqual([1, 0, 1, 1]);
+    expect(await redis.hgetall(k)).toMatchObject({
+      [F.status]: S.delivered,
+      [`${F.partReceipt}1`]: 'delivered',
+      [F.reportsReserved]: '1',
+      [F.reportsQueued]: '1',
+      [F.reportsSent]: '1',
+    });
+    expect(await redis.exists(corr)).toBe(0);
+  });
+
+  it('an operation that fails answers its own error; the others still run', async () => {
+    await redis.set(keys.message('bad'), 'not a hash');
+    const reply = await ops(['S', keys.message('bad'), 1], ['S', keys.message('good'), 1], ['C', keys.message('bad'), S.delivered, 'x']);
+    expect(reply[0]).toBeInstanceOf(Error);
+    expect(String(reply[0])).toMatch(/WRONGTYPE/);
+    expect(reply[1]).toBe(1);
+    expect(String(reply[2])).toMatch(/WRONGTYPE/);
+    expect(await redis.hget(keys.message('good'), F.reportsSent)).toBe('1');
+  });
+
+  it('refuses an operation it does not know', async () => {
+    await expect(ops(['X', 'k'])).rejects.toThrow(/unknown operation X/);
   });
 });

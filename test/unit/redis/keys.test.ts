@@ -65,7 +65,7 @@ describe('the Redis catalogue', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('gives the record prefix a script builds record keys from (match-receipt.lua)', () => {
+  it('gives the record prefix a script builds record keys from (report-records.lua)', () => {
     const k = new RedisKeys('sb');
     expect(k.recordPrefix.startsWith('sb:')).toBe(true);
     expect(k.recordPrefix + 'm1').toBe(k.message('m1'));

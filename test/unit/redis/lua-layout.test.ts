@@ -70,10 +70,10 @@ function missingScripts(scripts: readonly TextFile[], sources: readonly TextFile
 }
 
 /**
- * Four record scripts of messages/message-store.ts, whose headers describe their arguments without naming each
+ * Two record scripts of messages/record-store.ts, whose headers describe their arguments without naming each
  * KEYS[n] and ARGV[n]; they are being reworked with that module (issue 15). Remove a name once its header names them.
  */
-const HEADERS_PENDING = new Set(['claim-report', 'mark-removed', 'match-receipt', 'requeue-record']);
+const HEADERS_PENDING = new Set(['mark-removed', 'requeue-record']);
 
 const read = (path: string): TextFile => ({ path, text: readFileSync(path, 'utf8') });
 const sources = walk('src')
