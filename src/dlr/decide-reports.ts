@@ -5,7 +5,7 @@
  * part has one (delivered only if every part was), 'per-part' reports each part's receipt.
  */
 import { DlrType, dlrTypeForState, isIntermediate, wants } from './dlr-mask.js';
-import type { ReceiptState } from '../domain/message-record.js';
+import type { MessageRecord, MessageStatus, ReceiptState } from '../domain/message-record.js';
 
 export type LongMessagePolicy = 'all-parts-final' | 'per-part';
 
@@ -87,4 +87,16 @@ export function reportsFor(ctx: ReportContext, event: MessageEvent): Report[] {
       return wants(mask, finalType) ? [{ type: finalType, ...base, state: failed ?? 'delivered', onceKey: 'final' }] : [];
     }
   }
+}
+
+/** The message's overall status from its parts' receipts. */
+export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): MessageStatus {
+  const states = rec.parts.map((p) => p.receipt);
+  if (states.every((s) => s !== undefined && isFinal(s))) {
+    if (states.every((s) => s === 'delivered')) return 'delivered';
+    if (states.some((s) => s === 'expired')) return 'expired';
+    return 'undeliverable';
+  }
+  if (states.some((s) => s !== undefined)) return 'buffered';
+  return rec.status;
 }

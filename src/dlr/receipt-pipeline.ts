@@ -180,7 +180,7 @@ export class ReceiptPipeline {
       }
       // Counted once found: its report may reach the client before the count of reports queued is written.
       this.counters.matched++;
-      this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now, (err) => done(err, !err));
+      this.dispatcher.receipt(m.c, m.record, r.receipt, r.text, this.links.get(r.link), now, m.claimed, (err) => done(err, !err));
     });
   }
 

@@ -13,23 +13,12 @@ import { smppTargetAccount } from '../domain/client-deliver.js';
 import { callbackRequest, type ReportedMessage } from './callback-request.js';
 import type { CallbackJob, CallbackQueue, ClientDeliverJob } from './callback-queue.js';
 import { smppReceipt } from './smpp-receipt.js';
-import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';
+import { aggregateStatus, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';
 import { DlrType, registeredDelivery } from './dlr-mask.js';
 import { normalizeSubmitRespId } from './normalize-message-id.js';
+import { planKey } from './receipt-plan.js';
 import type { Receipt } from './parse-receipt.js';
-import type { ReportRecords } from './report-records.js';
-
-/** The message's overall status from its parts' receipts. */
-export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): MessageStatus {
-  const states = rec.parts.map((p) => p.receipt);
-  if (states.every((s) => s !== undefined && isFinal(s))) {
-    if (states.every((s) => s === 'delivered')) return 'delivered';
-    if (states.some((s) => s === 'expired')) return 'expired';
-    return 'undeliverable';
-  }
-  if (states.some((s) => s !== undefined)) return 'buffered';
-  return rec.status;
-}
+import type { PlannedClaim, ReportRecords } from './report-records.js';
 
 /** A reported message, with its accept time (the receipt's submit date for SMPP clients). */
 type Reported = ReportedMessage & { readonly acceptedAt?: number };
@@ -130,8 +119,19 @@ export class ReportDispatcher {
           { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' },
         )
       : [];
+    // A single-part message's receipts claim their reports in the call that matches them (receipt-plan.ts).
+    const receiptPlan = correlate ? planKey(msg, parts.length) : undefined;
     this.outcomes.record(
-      { kind: 'submitted', msg, link: { id: link.id, smscId: link.smscId }, parts, correlate, reports: reports.length, now },
+      {
+        kind: 'submitted',
+        msg,
+        link: { id: link.id, smscId: link.smscId },
+        parts,
+        correlate,
+        reports: reports.length,
+        receiptPlan,
+        now,
+      },
       (first) =>
         reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'submitted'), reports, first, link, now), done),
     );
@@ -190,9 +190,10 @@ export class ReportDispatcher {
   }
 
   /**
-   * Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`): claims them (one call
-   * for the claims of the receipts that come together, dlr/report-records.ts), then queues them; `done` hears once
-   * they are in Redis, or what kept them from it.
+   * Queues the reports a matched receipt calls for (the receipt is already recorded on `rec`, which still has the
+   * status it had before): a single-part message's report was claimed with the match (`claimed`, by its plan:
+   * dlr/receipt-plan.ts); others are claimed now (in the next call of dlr/report-records.ts, with the claims of the
+   * receipts that came together). Then they are queued; `done` hears once they are in Redis, or what kept them out.
    */
   receipt(
     c: Correlation,
@@ -201,6 +202,7 @@ export class ReportDispatcher {
     text: string,
     link: Link | undefined,
     now: number,
+    claimed: PlannedClaim | undefined,
     done: (e: Error | null) => void,
   ): void {
     let status: MessageStatus;
@@ -227,18 +229,6 @@ export class ReportDispatcher {
     }
     if (status !== rec.status && (status === 'delivered' || status === 'undeliverable' || status === 'expired'))
       this.outcome(rec.account, status === 'delivered' ? 'delivered' : 'failed');
-    const logged = (queued: number): void => {
-      if (this.logger.isLevelEnabled('debug'))
-        this.logger.debug({ message: rec.id, part: c.seq, state: r.state, reports: queued }, 'receipt matched');
-    };
-    if (reports.length === 0) {
-      // The status is written with the first claim; with no report to claim, on its own.
-      if (status === rec.status) {
-        logged(0);
-        done(null);
-      } else this.reportRecords.claim(rec.id, status, '', (e) => (e ? done(e) : (logged(0), done(null))));
-      return;
-    }
     const msg: Reported = {
       acceptedAt: rec.acceptedAt,
       id: rec.id,
@@ -250,6 +240,40 @@ export class ReportDispatcher {
       callbackUrl: rec.callbackUrl,
       status,
     };
+    const queue = (seqs: readonly number[]): void => {
+      let jobs: (CallbackJob | ClientDeliverJob)[];
+      try {
+        jobs = reports.flatMap((rep, k) => (seqs[k]! > 0 ? this.jobs(msg, [rep], seqs[k]!, link, now) : []));
+      } catch (err) {
+        done(err as Error);
+        return;
+      }
+      if (this.logger.isLevelEnabled('debug'))
+        this.logger.debug({ message: rec.id, part: c.seq, state: r.state, reports: jobs.length }, 'receipt matched');
+      if (jobs.length === 0) done(null);
+      else
+        this.callbacks.enqueue(jobs).then(
+          () => done(null),
+          (err: unknown) => done(err as Error),
+        );
+    };
+    if (claimed) {
+      // The plan and this decision are the same function (receipt-plan.ts tabulates reportsFor); should they ever
+      // disagree, the reports are claimed as decided here, and the planned number, never queued, is skipped by the
+      // message's later reports after callbacks.order-wait.
+      const decided = reports.length === 0 ? '' : reports.length === 1 ? reports[0]!.onceKey : undefined;
+      if (decided === claimed.onceKey) return queue([claimed.seq]);
+      this.logger.error(
+        { message: rec.id, planned: claimed.onceKey, decided: reports.map((x) => x.onceKey) },
+        "a receipt's planned report claim differs from the decision; claiming as decided",
+      );
+    }
+    if (reports.length === 0) {
+      // The status is written with the first claim; with no report to claim, on its own.
+      if (status === rec.status) queue([]);
+      else this.reportRecords.claim(rec.id, status, '', (e) => (e ? done(e) : queue([])));
+      return;
+    }
     // Claimed in order (one script call runs them in the order posted), so their sequence numbers are too.
     const seqs: number[] = [];
     let left = reports.length;
@@ -259,20 +283,8 @@ export class ReportDispatcher {
         failed ??= e;
         seqs[i] = seq;
         if (--left > 0) return;
-        if (failed) return done(failed);
-        let jobs: (CallbackJob | ClientDeliverJob)[];
-        try {
-          jobs = reports.flatMap((rep, k) => (seqs[k]! > 0 ? this.jobs(msg, [rep], seqs[k]!, link, now) : []));
-        } catch (err) {
-          return done(err as Error);
-        }
-        this.callbacks.enqueue(jobs).then(
-          () => {
-            logged(jobs.length);
-            done(null);
-          },
-          (err: unknown) => done(err as Error),
-        );
+        if (failed) done(failed);
+        else queue(seqs);
       }),
     );
   }

@@ -16,14 +16,31 @@ import { handsetDigits, hashOf, RECORD_CONSTANTS, STATUS_CODES, toRecord } from 
 import { GroupCommit } from '../primitives/group-commit.js';
 import type { RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
+import { receiptPlans } from './receipt-plan.js';
 
-export const REPORT_RECORDS = LuaScript.load('report-records', { F: RECORD_CONSTANTS.F });
+export const REPORT_RECORDS = LuaScript.load('report-records', { F: RECORD_CONSTANTS.F, ...receiptPlans() });
 
 export type ReceiptMatch =
   | { readonly kind: 'unmatched' }
   /** The correlation was there, the record no longer (its lifetime ended first). */
   | { readonly kind: 'expired'; readonly c: Correlation }
-  | { readonly kind: 'matched'; readonly c: Correlation; readonly record: MessageRecord };
+  | {
+      readonly kind: 'matched';
+      readonly c: Correlation;
+      /** The record after the receipt, with the status it had before. */
+      readonly record: MessageRecord;
+      /**
+       * The report claimed with the match, by the record's plan (dlr/receipt-plan.ts): its once-key ('' when the
+       * receipt calls for none) and sequence number (0 when claimed before); the status is written too. Undefined
+       * when the record has no plan: the receipt's reports are still to be claimed.
+       */
+      readonly claimed: PlannedClaim | undefined;
+    };
+
+export interface PlannedClaim {
+  readonly onceKey: string;
+  readonly seq: number;
+}
 
 /** A receipt to match and record on its message's part. */
 export interface ReceiptToMatch {
@@ -55,11 +72,12 @@ interface Op {
 /** The reply of a match operation (see report-records.lua), read into a ReceiptMatch. */
 export function readMatch(res: unknown): ReceiptMatch {
   if (!Array.isArray(res)) return { kind: 'unmatched' };
-  const fields = res as string[];
-  const c: Correlation = { id: fields[0]!, seq: Number(fields[1]) };
-  if (fields.length <= 2) return { kind: 'expired', c };
-  const record = toRecord(c.id, hashOf(fields, 2));
-  return record ? { kind: 'matched', c, record } : { kind: 'expired', c };
+  const c: Correlation = { id: String(res[0]), seq: Number(res[1]) };
+  if (res.length <= 2) return { kind: 'expired', c };
+  const claim = res[2] as [string, number] | null;
+  const record = toRecord(c.id, hashOf(res as string[], 3));
+  if (!record) return { kind: 'expired', c };
+  return { kind: 'matched', c, record, claimed: claim ? { onceKey: String(claim[0]), seq: Number(claim[1]) } : undefined };
 }
 
 export class ReportRecords {

@@ -37,6 +37,8 @@ export type Outcome =
       readonly correlate: readonly string[] | undefined;
       /** Callback sequence numbers to reserve (reports this outcome calls for). */
       readonly reports: number;
+      /** The record's receipt plan key (dlr/receipt-plan.ts), for a message whose receipts' reports can be planned. */
+      readonly receiptPlan?: string | undefined;
       readonly now: number;
     }
   | {
@@ -187,7 +189,7 @@ export class OutcomeWriter {
         args.push(
           'R',
           o.reports,
-          3,
+          o.receiptPlan === undefined ? 3 : 4,
           FIELDS.status,
           STATUS_CODES.submitted,
           FIELDS.info,
@@ -195,6 +197,7 @@ export class OutcomeWriter {
           FIELDS.outcome,
           JSON.stringify(out),
         );
+        if (o.receiptPlan !== undefined) args.push(FIELDS.receiptPlan, o.receiptPlan);
         if (o.correlate) {
           const to = handsetDigits(o.msg.to);
           o.parts.forEach((p, i) => {

@@ -43,6 +43,11 @@ export const FIELDS = {
   partReceipt: 'r',
   /** Prefix of a report claimed once (`o:final`, …): its callback sequence number is reserved only the first time. */
   reportClaimed: 'o:',
+  /**
+   * A single-part message's receipt plan key (its dlr-mask, or 0 with no report target; dlr/receipt-plan.ts): with
+   * it, a receipt's report is claimed in the call that matches it.
+   */
+  receiptPlan: 'P',
 } as const;
 
 export const STATUS_CODES: Readonly<Record<MessageStatus, string>> = {

@@ -157,12 +157,45 @@ describe('report-records.lua: M, a receipt matched', () => {
     await redis.pexpire(k, LIFETIME);
     const reply = (await match('46700000001', false)) as string[];
     expect(reply.slice(0, 2)).toEqual(['m1', '2']);
-    const fields = Object.fromEntries(Array.from({ length: (reply.length - 2) / 2 }, (_, i) => [reply[2 + 2 * i], reply[3 + 2 * i]]));
+    // No plan key on the record: no claim with the match.
+    expect(reply[2]).toBeNull();
+    const fields = Object.fromEntries(Array.from({ length: (reply.length - 3) / 2 }, (_, i) => [reply[3 + 2 * i], reply[4 + 2 * i]]));
     expect(fields).toEqual(await redis.hgetall(k));
     expect(fields).toMatchObject({ [F.status]: S.submitted, [`${F.partReceipt}2`]: 'delivered', [F.updatedAt]: '30' });
     expect(await history(k)).toEqual([{ at: 30, event: 'delivered', part: 2, detail: 'stat:DELIVRD' }]);
     await expectLifetime(k);
     expect(await redis.get(corr)).toBe('m1 2 46700000001');
+  });
+
+  it('with a plan key, claims the report in the same write as the plan tables say, and replies the record as before it', async () => {
+    const k = keys.message('m1');
+    await redis.set(corr, 'm1 1 46700000001');
+    // Mask 3 (delivered and failed wanted); one report reserved already (an ACK, say).
+    await redis.hset(k, F.status, S.submitted, F.receiptPlan, '3', F.reportsReserved, 1);
+    const reply = (await match('46700000001', true)) as unknown[];
+    expect(reply[2]).toEqual(['r1:1', 2]);
+    const fields = Object.fromEntries(Array.from({ length: (reply.length - 3) / 2 }, (_, i) => [reply[3 + 2 * i], reply[4 + 2 * i]]));
+    expect(fields).toMatchObject({ [F.status]: S.submitted, [`${F.partReceipt}1`]: 'delivered', [F.reportsReserved]: '1' });
+    expect(await redis.hgetall(k)).toMatchObject({
+      [F.status]: S.delivered,
+      [`${F.partReceipt}1`]: 'delivered',
+      [`${F.reportClaimed}r1:1`]: '1',
+      [F.reportsReserved]: '2',
+    });
+    // The same receipt again (the SMSC sent it twice): recorded again, its report not claimed again.
+    await redis.set(corr, 'm1 1 46700000001');
+    expect(((await match('46700000001', true)) as unknown[])[2]).toEqual(['r1:1', 0]);
+    expect(await redis.hget(k, F.reportsReserved)).toBe('2');
+  });
+
+  it('with a plan key whose mask does not want the report, writes only the status', async () => {
+    const k = keys.message('m1');
+    await redis.set(corr, 'm1 1 46700000001');
+    await redis.hset(k, F.status, S.submitted, F.receiptPlan, '2');
+    expect(((await match('46700000001', true)) as unknown[])[2]).toEqual(['', 0]);
+    const h = await redis.hgetall(k);
+    expect(h).toMatchObject({ [F.status]: S.delivered, [`${F.partReceipt}1`]: 'delivered' });
+    expect(h[F.reportsReserved]).toBeUndefined();
   });
 
   it('prefers the entry whose receiver is the receipt’s handset (last nine digits), else the oldest', async () => {

@@ -59,6 +59,16 @@ describe('ReportRecords', () => {
     expect(await redis.exists(keys.correlation('S', 'X2'))).toBe(0);
   });
 
+  it('a record with a plan key has its report claimed with the match, in one call', async () => {
+    await submitted(1);
+    await redis.hset(keys.message('m1'), F.receiptPlan, '1');
+    const records = new ReportRecords(redis, keys);
+    const m = await new Promise<ReceiptMatch>((resolve, reject) => records.match(receipt(1), (e, r) => (e ? reject(e) : resolve(r))));
+    expect(m).toMatchObject({ kind: 'matched', claimed: { onceKey: 'r1:1', seq: 1 }, record: { status: 'submitted' } });
+    expect(records.counters.calls).toBe(1);
+    expect(await redis.hget(keys.message('m1'), F.status)).toBe(S.delivered);
+  });
+
   it('counts reports queued per message in one call, and raises the count sent', async () => {
     const records = new ReportRecords(redis, keys);
     await Promise.all([records.queued(['a', 'b', 'a']), records.sent('c', 2), records.sent('c', 1)]);

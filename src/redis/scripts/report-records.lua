@@ -8,15 +8,20 @@
       SMSC id on this smsc-id: "messageId part receiver"). Matches the receipt and records it on its part: the line
       whose receiver matches the handset digits (last nine) wins, else the oldest, as Kannel's store does; a final
       receipt (final 1) removes its line, keeping the key's lifetime. The record keeps the lifetime its submit gave it.
-      Reply: false (no correlation), {id, part} (the record has expired), or {id, part, ...record fields} as the
-      record is after the receipt (the fields it wrote come last, over their earlier values).
+      A record with a plan key (F.receiptPlan: a single-part message's mask, dlr/receipt-plan.ts) also gets its
+      status and its report claimed in the same write, as the plan tables say (PLAN_ONCE, PLAN_STATUS, PLAN_MASKS:
+      the TypeScript decision evaluated for every state and mask; nothing is decided here).
+      Reply: false (no correlation), {id, part} (the record has expired), or {id, part, claim, ...record fields}:
+      the fields as the record is after the receipt (those the receipt wrote come last, over their earlier values;
+      not those of the claim), and claim false (no plan: the report is claimed by a C operation after) or
+      {onceKey, seq}: the report claimed ('' when none is wanted) and its sequence number (0 when claimed before).
     C status onceKey   KEY: a record. Sets the status and, the first time onceKey is seen, reserves the next callback
       sequence number. Reply: that number, or 0 (already claimed, or onceKey '' to set only the status).
     Q n   KEY: a record. Counts n more of its reports queued. Reply: the count.
     S seq   KEY: a record. Raises its count of reports sent (delivered or given up) to seq unless it is there or
       past already (a report sent twice, or out of order, never lowers it). Reply: the count now.
   An operation that fails (a key of the wrong type) replies with its error; the others still run.
-  F: the record's fields (messages/record-codec.ts).
+  F: the record's fields (messages/record-codec.ts); PLAN_ONCE, PLAN_STATUS, PLAN_MASKS: dlr/receipt-plan.ts.
 ]]
 local prefix = ARGV[1]
 
@@ -42,14 +47,41 @@ local function match(key, want, state, final, detail, now)
   local msg = prefix .. id
   local record = redis.call('hgetall', msg)
   if #record == 0 then return {id, part} end
-  local history = ''
+  local once = PLAN_ONCE[state]
+  local claimedField = F.reportClaimed .. (once or '')
+  local history, plan, reserved, claimedBefore = '', nil, nil, false
   for i = 1, #record, 2 do
-    if record[i] == F.history then history = record[i + 1] end
+    local f = record[i]
+    if f == F.history then history = record[i + 1]
+    elseif f == F.receiptPlan then plan = tonumber(record[i + 1])
+    elseif f == F.reportsReserved then reserved = record[i + 1]
+    elseif f == claimedField then claimedBefore = true end
   end
   history = history .. cjson.encode({at = tonumber(now), event = state, part = tonumber(part), detail = detail}) .. '\n'
   local written = {F.partReceipt .. part, state, F.updatedAt, now, F.history, history}
-  redis.call('hset', msg, unpack(written))
-  local out = {id, part}
+  local claim = false
+  local fields = written
+  if plan and once and plan >= 0 and plan < #PLAN_MASKS[state] then
+    fields = {unpack(written)}
+    fields[#fields + 1] = F.status
+    fields[#fields + 1] = PLAN_STATUS[state]
+    if once ~= '' and string.sub(PLAN_MASKS[state], plan + 1, plan + 1) == '1' then
+      if claimedBefore then
+        claim = {once, 0}
+      else
+        local seq = (tonumber(reserved) or 0) + 1
+        fields[#fields + 1] = claimedField
+        fields[#fields + 1] = '1'
+        fields[#fields + 1] = F.reportsReserved
+        fields[#fields + 1] = seq
+        claim = {once, seq}
+      end
+    else
+      claim = {'', 0}
+    end
+  end
+  redis.call('hset', msg, unpack(fields))
+  local out = {id, part, claim}
   for _, v in ipairs(record) do out[#out + 1] = v end
   for _, v in ipairs(written) do out[#out + 1] = v end
   return out

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reportsFor, type ReportContext } from '../../../src/dlr/decide-reports.js';
-import { aggregateStatus } from '../../../src/dlr/report-dispatcher.js';
+import { aggregateStatus, reportsFor, type ReportContext } from '../../../src/dlr/decide-reports.js';
 import { callbackBackoff } from '../../../src/dlr/callback-queue.js';
 import { callbackRequest, reportEvent } from '../../../src/dlr/callback-request.js';
 
