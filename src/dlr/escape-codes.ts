@@ -114,8 +114,25 @@ function isUrlSafe(byte: number): boolean {
  * encodeURIComponent throws on.
  */
 export function kannelUrlEncode(value: string | Uint8Array): string {
+  // Nearly every value is ASCII text (numbers, addresses, ids, receipt text): its characters are its UTF-8 bytes,
+  // so it is encoded from them directly, without an encoded copy per value (a callback URL encodes a dozen).
+  if (typeof value === 'string') {
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return encodeBytes(bytesOf(value));
+      if (c === 0x20) out += '+';
+      else if (isUrlSafe(c)) out += value[i];
+      else out += `%${HEXITS[c >> 4] ?? '0'}${HEXITS[c & 0x0f] ?? '0'}`;
+    }
+    return out;
+  }
+  return encodeBytes(value);
+}
+
+function encodeBytes(bytes: Uint8Array): string {
   let out = '';
-  for (const byte of bytesOf(value)) {
+  for (const byte of bytes) {
     if (byte === 0x20) out += '+';
     else if (isUrlSafe(byte)) out += String.fromCharCode(byte);
     else out += `%${HEXITS[byte >> 4] ?? '0'}${HEXITS[byte & 0x0f] ?? '0'}`;
@@ -218,30 +235,33 @@ function charsetOf(ctx: EscapeContext): string {
 export function fillEscapeCodes(template: string, ctx: EscapeContext, options: FillOptions = {}): string {
   const compat = options.compat ?? 'documented';
   const isDlr = ctx.dlrType !== undefined;
-  const textBytes = ctx.text === undefined ? undefined : bytesOf(ctx.text);
-  const words = textBytes === undefined ? [] : splitWords(textBytes);
+  const text = ctx.text;
+  // The text's bytes and words only for a template that uses them (%a %e %k %r %s %S): most dlr-urls do not.
+  let split: Uint8Array[] | undefined;
+  const wordsOf = (): Uint8Array[] => (split ??= text === undefined ? [] : splitWords(bytesOf(text)));
   let nextWord = 1;
 
   let out = '';
   let pos = 0;
   const length = template.length;
   for (;;) {
-    while (pos < length) {
-      const c = template[pos];
-      if (c === '%' && pos + 1 < length) break;
-      out += c ?? '';
-      pos += 1;
-    }
+    // The literal text up to the next code, in one piece (a '%' that ends the template is literal).
+    const at = template.indexOf('%', pos);
+    const stop = at < 0 || at + 1 >= length ? length : at;
+    if (stop > pos) out += template.slice(pos, stop);
+    pos = stop;
     if (pos >= length) break;
 
     const code = template[pos + 1] ?? '';
     switch (code) {
       case 'a':
-        out += words.map((w) => kannelUrlEncode(w)).join('+');
+        out += wordsOf()
+          .map((w) => kannelUrlEncode(w))
+          .join('+');
         break;
       case 'A':
       case 'b':
-        if (textBytes !== undefined) out += kannelUrlEncode(textBytes);
+        if (text !== undefined) out += kannelUrlEncode(text);
         break;
       case 'B':
         if (ctx.binfo !== undefined && ctx.binfo !== '') out += kannelUrlEncode(ctx.binfo);
@@ -260,7 +280,7 @@ export function fillEscapeCodes(template: string, ctx: EscapeContext, options: F
         if (ctx.metaData !== undefined) out += kannelUrlEncode(packMetaData(ctx.metaData));
         break;
       case 'e':
-        if (textBytes !== undefined) out += upperHex(textBytes);
+        if (text !== undefined) out += upperHex(bytesOf(text));
         break;
       case 'f':
         if (ctx.smscNumber !== undefined) out += kannelUrlEncode(ctx.smscNumber);
@@ -276,7 +296,7 @@ export function fillEscapeCodes(template: string, ctx: EscapeContext, options: F
         if (ctx.internalId !== undefined) out += ctx.internalId;
         break;
       case 'k': {
-        const first = words[0];
+        const first = wordsOf()[0];
         if (first !== undefined) out += kannelUrlEncode(first);
         break;
       }
@@ -294,7 +314,7 @@ export function fillEscapeCodes(template: string, ctx: EscapeContext, options: F
         // Kannel-derived implementation (the access-log `%N` in vaska94/Kannel gw/bb_alog.c) prints the DLR's
         // message data, so that is what it means here: the receipt or ACK/NACK text, for DLRs only.
         if (compat === 'kannel-1.4.5') out += '%N';
-        else if (isDlr && textBytes !== undefined) out += kannelUrlEncode(textBytes);
+        else if (isDlr && text !== undefined) out += kannelUrlEncode(text);
         break;
       case 'o':
         if (ctx.account !== undefined) out += kannelUrlEncode(ctx.account);
@@ -315,7 +335,7 @@ export function fillEscapeCodes(template: string, ctx: EscapeContext, options: F
         out += internationalised(ctx.serviceAddress);
         break;
       case 'r':
-        out += words
+        out += wordsOf()
           .slice(nextWord)
           .map((w) => kannelUrlEncode(w))
           .join('+');
@@ -324,7 +344,7 @@ export function fillEscapeCodes(template: string, ctx: EscapeContext, options: F
         if (ctx.dlrUrl !== undefined) out += kannelUrlEncode(ctx.dlrUrl);
         break;
       case 's': {
-        const word = words[nextWord];
+        const word = wordsOf()[nextWord];
         if (word !== undefined) {
           out += kannelUrlEncode(word);
           nextWord += 1;
@@ -333,7 +353,7 @@ export function fillEscapeCodes(template: string, ctx: EscapeContext, options: F
       }
       case 'S': {
         // Not URL-encoded on purpose (the user guide: "useful when user enters a URL"); '*' stands for '~'.
-        const word = words[nextWord];
+        const word = wordsOf()[nextWord];
         if (word !== undefined) {
           out += utf8Lenient.decode(word).replaceAll('*', '~');
           nextWord += 1;
