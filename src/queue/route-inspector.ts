@@ -51,7 +51,7 @@ export class RouteNotFoundError extends Error {
   }
 }
 
-const RECONCILE = LuaScript.load('reconcile-route-count', { QUEUED: ROUTE_QUEUED_COUNT });
+export const RECONCILE_ROUTE_COUNT = LuaScript.load('reconcile-route-count', { QUEUED: ROUTE_QUEUED_COUNT });
 
 /** bullmq's prioritized score is priority × 2^32 plus a counter; our jobs use priorities 1..4. */
 const PRIORITY_SPAN = 0x100000000;
@@ -159,7 +159,7 @@ export class RouteInspector {
    */
   async reconcile(key: string): Promise<number> {
     const { lists, sortedSets } = bullmqPendingKeys(this.o.keys.prefix, routeQueueName(key));
-    const was = await RECONCILE.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
+    const was = await RECONCILE_ROUTE_COUNT.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
     return Number(was);
   }
 
