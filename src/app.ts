@@ -399,6 +399,7 @@ export class App {
     this.outbound.replaceAccounts(applied.accounts);
     this.mo.setServices(applied.services);
     this.cluster.setLinks(applied.links);
+    await this.applyDeadStart(diff.added);
     if (!this.roles.links) return;
     // Routes of removed and changed links are held while the links change, then routed again with the new links.
     await this.rehomer.switchLinks(new Set([...diff.removed, ...diff.changed].map((l) => l.id)), () => this.fleet.apply(diff));
@@ -424,6 +425,7 @@ export class App {
     this.operator.on('change', () => this.applyLogLevel());
     this.reloader.listen();
     await this.operator.start();
+    await this.applyDeadStart(this.config.links);
     this.metricsPublisher.start();
     await this.cluster.start();
     if (this.roles.links) {
@@ -467,6 +469,14 @@ export class App {
   reloadTls(): TlsReloadResult[] {
     const tls = this.config.http.tls;
     return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
+  }
+
+  /** Links with dead-start begin stopped the first time they are seen (control/operator-state.ts). */
+  private async applyDeadStart(links: readonly Link[]): Promise<void> {
+    const ids = links.filter((l) => l.interop.deadStart).map((l) => l.id);
+    if (ids.length === 0) return;
+    const stopped = await this.operator.applyDeadStart(ids);
+    if (stopped.length > 0) this.log.info({ links: stopped }, 'dead-start: these links start stopped; start-smsc starts them');
   }
 
   /** An operator's log level (Kannel's log-level command), in this process. */

@@ -5,7 +5,8 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
-import type { Link } from '../domain/link.js';
+import type { Link, WaitAckExpire } from '../domain/link.js';
+import { ALT_CHARSET_NAMES, parseAltCharset } from '../encoding/alt-charset.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
@@ -163,6 +164,13 @@ function assignLinkIds(links: readonly LinkInput[]): string[] {
   });
 }
 
+const WAIT_ACK_EXPIRE: readonly WaitAckExpire[] = ['reconnect', 'requeue', 'wait'];
+
+/** Kannel writes interface-version as the decimal digits of the hex octet: 34 is 0x34. */
+export function interfaceVersionOctet(v: number): number {
+  return Math.floor(v / 10) * 16 + (v % 10);
+}
+
 function toLink(l: LinkInput, id: string): Link {
   const msgIdType = l['msg-id-type'];
   return {
@@ -201,6 +209,21 @@ function toLink(l: LinkInput, id: string): Link {
       allowedPrefix: splitList(l['allowed-prefix']),
       deniedPrefix: splitList(l['denied-prefix']),
       preferredPrefix: splitList(l['preferred-prefix']),
+    },
+    interop: {
+      // Kannel lets 6 characters through its check and then sends 5, as SMPP 3.4 sizes the field.
+      serviceType: (l['service-type'] ?? '').slice(0, 5),
+      esmClass: l['esm-class'],
+      altCharset: l['alt-charset'] === undefined ? undefined : parseAltCharset(l['alt-charset']),
+      altAddrCharset: l['alt-addr-charset'] === undefined ? undefined : parseAltCharset(l['alt-addr-charset']),
+      bindAddrTon: l['bind-addr-ton'],
+      bindAddrNpi: l['bind-addr-npi'],
+      interfaceVersion: interfaceVersionOctet(l['interface-version']),
+      priority: l.priority,
+      validityMinutes: l.validityperiod,
+      maxErrorCount: l['max-error-count'],
+      deadStart: l['dead-start'],
+      waitAckExpire: WAIT_ACK_EXPIRE[l['wait-ack-expire']] ?? 'requeue',
     },
     tls: l['use-ssl']
       ? { caFile: l['ssl-trusted-ca-file'], verify: l['ssl-verify'], serverName: l['ssl-server-name'], clientCertKeyFile: l['ssl-client-certkey-file'] }
@@ -301,7 +324,8 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
 function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: ConfigProblem[]): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const at = reporter(out, src);
-  securityProblems(input, at, reporter(warnings, src));
+  const warn = reporter(warnings, src);
+  securityProblems(input, at, warn);
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
@@ -340,6 +364,19 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
       const tlsKey = (['ssl-trusted-ca-file', 'ssl-server-name', 'ssl-client-certkey-file'] as const).find((k) => l[k] !== undefined);
       if (tlsKey) at(['links', i, tlsKey], 'is set but use-ssl is not true: set use-ssl: true to connect over TLS, or remove it');
     }
+    for (const key of ['alt-charset', 'alt-addr-charset'] as const) {
+      const cs = l[key];
+      if (cs !== undefined && parseAltCharset(cs) === undefined)
+        at(['links', i, key], `expected one of ${ALT_CHARSET_NAMES}, got ${JSON.stringify(cs)} (switchboard re-encodes per link only into single-octet charsets)`);
+    }
+    if (![33, 34, 50].includes(l['interface-version']))
+      at(['links', i, 'interface-version'], `expected 33, 34 or 50 (SMPP 3.3, 3.4, 5.0), got ${l['interface-version']}`);
+    else if (l['interface-version'] === 33 && (l.concatenation === 'sar' || l.concatenation === 'payload'))
+      at(['links', i, 'concatenation'], `${l.concatenation} needs TLVs, which SMPP 3.3 (interface-version 33) does not have; use udh8 or udh16`);
+    const serviceType = l['service-type'];
+    if (serviceType !== undefined && serviceType.length > 6) at(['links', i, 'service-type'], `expected at most 6 characters (Kannel's limit; SMPP 3.4 sends 5), got ${serviceType.length}`);
+    else if (serviceType !== undefined && serviceType.length === 6)
+      warn(['links', i, 'service-type'], `has 6 characters: only the first 5 are sent, as SMPP 3.4 allows (and Kannel does)`);
     const adminId = l['smsc-admin-id'];
     if (adminId !== undefined) {
       if (adminIds.has(adminId)) at(['links', i, 'smsc-admin-id'], `"${adminId}" is used by another link`);

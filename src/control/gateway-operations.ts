@@ -16,8 +16,11 @@ import {
   type LiveExplanation,
   type PeekPage,
   type RouteView,
+  type SmppKeys,
 } from '../domain/admin-views.js';
 import type { Config } from '../config/config.js';
+import { interopKeys } from '../config/interop-keys.js';
+import type { Link } from '../domain/link.js';
 import type { AccountStats } from '../accounts/account-stats.js';
 import type { BindStatus } from '../links/cluster-link-state.js';
 import { RouteNotFoundError, type RouteInspector } from '../queue/route-inspector.js';
@@ -78,6 +81,7 @@ export class GatewayOperations implements AdminBackend {
       smscId: l.smscId,
       host: l.host,
       port: l.port,
+      smpp: interopKeys(l.interop),
       admin: this.adminState(l.id),
       healthy: this.g.linkHealthy(l.id),
       binds: binds.filter((b) => b.link === l.id).map(({ updatedAt: _u, ...view }) => view),
@@ -293,7 +297,14 @@ export class GatewayOperations implements AdminBackend {
         healthy: this.g.linkHealthy(l.link),
         admin: this.g.operator.linkState(l.link),
         queued: l.tier === 'not-eligible' ? undefined : (queued ?? 0),
+        ...smppOf(config.links, l.link),
       })),
     };
   }
+}
+
+/** A link's interop keys for an explanation, when the link is configured. */
+function smppOf(links: readonly Link[], id: string): { smpp?: SmppKeys } {
+  const link = links.find((l) => l.id === id);
+  return link ? { smpp: interopKeys(link.interop) } : {};
 }

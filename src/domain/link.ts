@@ -4,6 +4,16 @@
  */
 export type ConcatenationMethod = 'udh8' | 'udh16' | 'sar' | 'payload';
 
+/** A single-octet charset a link uses instead of GSM 03.38 (Kannel's alt-charset, alt-addr-charset). */
+export type LinkCharset = 'gsm' | 'latin1' | 'ascii' | 'windows-1252';
+
+/**
+ * Kannel's wait-ack-expire: what a submit unanswered after the response timeout does. reconnect (0x00): the session
+ * is closed and its submits go again; requeue (0x01, Kannel's actual default): the submit alone goes again (the
+ * session is closed only when the SMSC answers nothing at all); wait (0x02): it waits for its answer.
+ */
+export type WaitAckExpire = 'reconnect' | 'requeue' | 'wait';
+
 /** How the SMSC writes message ids; Kannel's `msg-id-type` bit 0 (submit_sm_resp) and bit 1 (deliver_sm). */
 export interface MsgIdType {
   readonly submitRespHex: boolean;
@@ -73,9 +83,52 @@ export interface Link {
   /** How long a throttled bind (ESME_RTHROTTLED / ESME_RMSGQFUL) pauses before it sends again. */
   readonly throttlePauseMs: number;
   readonly routing: LinkRouting;
+  /** Kannel's SMPP interoperability keys: what goes into the bind and into every submit_sm. */
+  readonly interop: LinkInterop;
   /** Set: the binds connect over TLS and never fall back to plain TCP. */
   readonly tls?: LinkTls | undefined;
 }
+
+/** Per-link SMPP fields some SMSCs insist on (Kannel's smsc group keys of the same names). */
+export interface LinkInterop {
+  /** service_type of a submit_sm whose message has no binfo; '' for none. */
+  readonly serviceType: string;
+  /** Base esm_class (Kannel: 3, store and forward); UDHI and reply path are ORed in. */
+  readonly esmClass: number;
+  /** data_coding 0 text in this charset instead of GSM 03.38; undefined: GSM. */
+  readonly altCharset: LinkCharset | undefined;
+  /** Alphanumeric senders in this charset; undefined: as written. */
+  readonly altAddrCharset: LinkCharset | undefined;
+  readonly bindAddrTon: number;
+  readonly bindAddrNpi: number;
+  /** interface_version of the bind as sent (0x34 for Kannel's `34`). */
+  readonly interfaceVersion: number;
+  /** priority_flag of a message that asked for none. */
+  readonly priority: number;
+  /** validity_period (minutes from the submit) of a message that asked for none; undefined: none. */
+  readonly validityMinutes: number | undefined;
+  /** Connect or bind failures in a row after which the link is stopped; 0: never. */
+  readonly maxErrorCount: number;
+  /** The link starts stopped the first time the gateway sees it. */
+  readonly deadStart: boolean;
+  readonly waitAckExpire: WaitAckExpire;
+}
+
+/** Kannel's defaults for every interoperability key: what a link that names none of them sends. */
+export const DEFAULT_INTEROP: LinkInterop = {
+  serviceType: '',
+  esmClass: 0x03,
+  altCharset: undefined,
+  altAddrCharset: undefined,
+  bindAddrTon: 0,
+  bindAddrNpi: 0,
+  interfaceVersion: 0x34,
+  priority: 0,
+  validityMinutes: undefined,
+  maxErrorCount: 0,
+  deadStart: false,
+  waitAckExpire: 'requeue',
+};
 
 /** The binds a link opens: one per instance for its transmit side, plus one per instance for `receivePort`. */
 export type BindMode = 'transmitter' | 'receiver' | 'transceiver';

@@ -2,7 +2,8 @@
  * From a queued message and one of its encoded parts to the submit_sm a link sends, with Kannel's addressing rules
  * (smsc_smpp.c msg_to_pdu). Pure.
  */
-import type { Link } from '../domain/link.js';
+import type { Link, LinkInterop } from '../domain/link.js';
+import { encodeAlt } from '../encoding/alt-charset.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { registeredDelivery } from '../dlr/dlr-mask.js';
 import type { SubmitPart } from '../smpp/submit-part.js';
@@ -12,8 +13,6 @@ const TON_NATIONAL = 2;
 const TON_ALPHANUMERIC = 5;
 const NPI_E164 = 1;
 const NPI_UNKNOWN = 0;
-/** Kannel's default esm_class: store-and-forward mode; UDHI (0x40) and reply path (0x80) are ORed in. */
-const ESM_STORE_AND_FORWARD = 0x03;
 const ESM_UDHI = 0x40;
 const ESM_REPLY_PATH = 0x80;
 
@@ -21,7 +20,7 @@ const isDigits = (s: string): boolean => s.length > 0 && /^[0-9]+$/.test(s);
 
 /** Sender address with Kannel's autodetection: +digits is international (the + dropped), letters alphanumeric. */
 export function sourceAddress(
-  link: Pick<Link, 'sourceAddrTon' | 'sourceAddrNpi'>,
+  link: Pick<Link, 'sourceAddrTon' | 'sourceAddrNpi'> & { readonly interop?: Pick<LinkInterop, 'altAddrCharset'> },
   from: string,
 ): { addr: string; ton: number; npi: number } {
   let ton = link.sourceAddrTon !== undefined && link.sourceAddrNpi !== undefined ? link.sourceAddrTon : TON_NATIONAL;
@@ -38,6 +37,11 @@ export function sourceAddress(
   } else if (!isDigits(from)) {
     ton = TON_ALPHANUMERIC;
     npi = NPI_UNKNOWN;
+  }
+  const charset = link.interop?.altAddrCharset;
+  if (ton === TON_ALPHANUMERIC && charset !== undefined) {
+    // Kannel's alt-addr-charset: the SMSC reads alphanumeric senders in this charset ('@' would be a NUL in GSM).
+    addr = encodeAlt(charset === 'gsm' ? addr.replace(/@/g, '?') : addr, charset).toString('latin1');
   }
   return { addr, ton, npi };
 }
@@ -62,14 +66,21 @@ export interface EncodedPart {
   readonly messagePayload?: Buffer;
 }
 
-export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart): SubmitPart {
+/**
+ * `nowMs` is read only for the link's validityperiod, when the message has no validity of its own. The link's
+ * interop keys fill what the message left open: service_type (a binfo wins), the base esm_class, priority_flag (a
+ * priority the request gave wins, as in Kannel), validity_period.
+ */
+export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart, nowMs = Date.now()): SubmitPart {
+  const interop = link.interop;
   const src = sourceAddress(link, msg.from);
   const dst = destAddress(link, msg.to);
-  let esm = ESM_STORE_AND_FORWARD;
+  let esm = interop.esmClass;
   if (part.udhi) esm |= ESM_UDHI;
   if (msg.replyPath) esm |= ESM_REPLY_PATH;
+  const validUntil = msg.validUntil ?? (interop.validityMinutes !== undefined ? nowMs + interop.validityMinutes * 60_000 : undefined);
   return {
-    serviceType: msg.binfo ?? '',
+    serviceType: msg.binfo ?? interop.serviceType,
     sourceAddr: src.addr,
     sourceTon: src.ton,
     sourceNpi: src.npi,
@@ -78,9 +89,9 @@ export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart): Su
     destNpi: dst.npi,
     esmClass: esm,
     protocolId: msg.protocolId ?? 0,
-    priorityFlag: msg.priority,
+    priorityFlag: msg.priority > 0 || msg.priorityGiven ? msg.priority : interop.priority,
     scheduleDeliveryTime: msg.deliverAt !== undefined ? smppAbsoluteTime(msg.deliverAt) : '',
-    validityPeriod: msg.validUntil !== undefined ? smppAbsoluteTime(msg.validUntil) : '',
+    validityPeriod: validUntil !== undefined ? smppAbsoluteTime(validUntil) : '',
     registeredDelivery: msg.dlrMask !== undefined ? registeredDelivery(msg.dlrMask) : 0,
     dataCoding: msg.dataCoding,
     shortMessage: part.shortMessage,

@@ -115,6 +115,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       acceptedAt: ctx.nowMs,
     };
     if (udhB64) message.udh = udhB64;
+    if (sub.priority === 0) message.priorityGiven = true;
     if (sub.protocolId !== undefined) message.protocolId = sub.protocolId;
     if (sub.replyPath) message.replyPath = true;
     if (sub.validityMinutes !== undefined) message.validUntil = ctx.nowMs + sub.validityMinutes * 60_000;

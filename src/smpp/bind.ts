@@ -74,6 +74,8 @@ export interface BindEvents {
   health: [healthy: boolean];
   /** The SMSC throttled us: this bind sends nothing until `until` (epoch ms). */
   throttled: [until: number];
+  /** max-error-count connect or bind attempts failed in a row: the bind stopped retrying. */
+  gaveUp: [reason: DownReason];
 }
 
 export interface BindOptions {
@@ -166,6 +168,11 @@ export class Bind extends EventEmitter<BindEvents> {
 
   get canSubmit(): boolean {
     return this.mode !== 'receiver';
+  }
+
+  /** How long a submit may wait for its answer: wait-ack-expire 0x02 waits for ever (enquire_link still times out). */
+  private get submitTimeoutMs(): number {
+    return this.link.interop.waitAckExpire === 'wait' ? Number.POSITIVE_INFINITY : this.link.responseTimeoutMs;
   }
 
   get window(): number {
@@ -274,7 +281,11 @@ export class Bind extends EventEmitter<BindEvents> {
       socket.destroy();
       return;
     }
-    const conn = new SmppConnection(socket, { maxUnansweredRequests: MAX_UNANSWERED_INBOUND });
+    const conn = new SmppConnection(socket, {
+      maxUnansweredRequests: MAX_UNANSWERED_INBOUND,
+      // wait-ack-expire 0x00: any submit unanswered in time ends the session (its window is sent again elsewhere).
+      closeOnAnyTimeout: link.interop.waitAckExpire === 'reconnect',
+    });
     this.conn = conn;
     this.counters.sessions++;
     conn.on('request', (pdu) => this.onRequest(conn, pdu));
@@ -294,9 +305,9 @@ export class Bind extends EventEmitter<BindEvents> {
           system_id: link.systemId,
           password: link.password,
           system_type: link.systemType,
-          interface_version: 0x34,
-          addr_ton: 0,
-          addr_npi: 0,
+          interface_version: link.interop.interfaceVersion,
+          addr_ton: link.interop.bindAddrTon,
+          addr_npi: link.interop.bindAddrNpi,
           address_range: link.addressRange,
         },
         link.connectTimeoutMs,
@@ -358,6 +369,18 @@ export class Bind extends EventEmitter<BindEvents> {
     }
     // A session that was working is retried promptly; repeated failures back off, doubling up to the cap.
     const attempt = afterBound ? 0 : this.failures++;
+    const maxErrors = this.link.interop.maxErrorCount;
+    if (!afterBound && maxErrors > 0 && this.failures >= maxErrors) {
+      // Kannel's max-error-count: give up and say so loudly; an operator's start-smsc tries again.
+      this.log.error(
+        { reason: describeDown(reason), failures: this.failures },
+        'max-error-count reached: the link is stopped until an operator starts it',
+      );
+      this.failures = 0;
+      this.setState({ kind: 'down', since: Date.now(), reason, retryAt: Number.POSITIVE_INFINITY });
+      this.emit('gaveUp', reason);
+      return;
+    }
     const delay = jitteredBackoffMs(attempt, this.link.reconnectDelayMs, this.link.reconnectDelayMaxMs, this.random());
     const now = Date.now();
     if (!afterBound) this.log.warn({ reason: describeDown(reason), retryInMs: delay }, 'bind failed');
@@ -483,9 +506,7 @@ export class Bind extends EventEmitter<BindEvents> {
       this.inFlight++;
       this.counters.submitted++;
       this.recent.submits.add(now);
-      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) =>
-        this.answered(conn, part.cb, err, status, messageId, now),
-      );
+      conn.submit(part.frame, this.submitTimeoutMs, (err, status, messageId) => this.answered(conn, part.cb, err, status, messageId, now));
     }
   }
 
