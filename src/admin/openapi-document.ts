@@ -402,6 +402,7 @@ function sendsmsOperations(): Operation[] {
     'too_many_parts',
     'too_many_receivers',
     'callback_url_denied',
+    'invalid_tlv',
     'not_routable',
     'body_too_large',
     'unsupported_media_type',

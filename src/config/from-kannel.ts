@@ -114,6 +114,14 @@ const SERVICE_KEYS: Record<string, (k: string) => Target> = {
   'accepted-smsc': same('list'),
 };
 
+const TLV_KEYS: Record<string, (k: string) => Target> = {
+  name: same('string'),
+  tag: same('int'),
+  type: same('string'),
+  length: same('int'),
+  'smsc-id': same('list'),
+};
+
 const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port': same('int'),
   'admin-interface': same('string'),
@@ -184,6 +192,7 @@ export interface KannelMapping {
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
     services: Record<string, unknown>[];
+    'smpp-tlvs': Record<string, unknown>[];
   };
   readonly errors: ConfigProblem[];
   readonly warnings: ConfigProblem[];
@@ -198,7 +207,7 @@ export function pathKey(path: readonly (string | number)[]): string {
 }
 
 export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
-  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [], services: [] };
+  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [], services: [], 'smpp-tlvs': [] };
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const lines = new Map<string, { file: string; line: number }>();
@@ -281,6 +290,10 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         raw.services.push(target);
         break;
       }
+      case 'smpp-tlv':
+        table = TLV_KEYS; target = {}; basePath = ['smpp-tlvs', raw['smpp-tlvs'].length];
+        raw['smpp-tlvs'].push(target);
+        break;
       default:
         warnings.push({ file: group.file, line: group.line, path: label, message: `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored` });
         continue;

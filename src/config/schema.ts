@@ -160,6 +160,19 @@ export const ServiceSchema = Type.Object(
   { additionalProperties: false, description: 'Where incoming messages go (a Kannel `sms-service` group)' },
 );
 
+export const TlvSchema = Type.Object(
+  {
+    name: str('Name of the TLV in meta-data (`?smpp?name=value`) and in the JSON API\'s `tlvs`'),
+    tag: Type.Integer({ description: 'The TLV\'s tag (Kannel writes it in decimal or 0x hex)', minimum: 0, maximum: 0xffff }),
+    type: Type.Union([Type.Literal('integer'), Type.Literal('octetstring'), Type.Literal('nulterminated'), Type.Literal('cstring')], {
+      description: 'integer: big-endian in `length` octets; octetstring: the octets, at most `length`; nulterminated (or cstring): text and a NUL, at most `length` octets before it',
+    }),
+    length: Type.Integer({ description: 'Octets of an integer (1 to 4), or the most a string may take', minimum: 1, maximum: 65_535 }),
+    'smsc-id': list('Links (by smsc-id) that send and read this TLV; empty: every link'),
+  },
+  { additionalProperties: false, description: 'An optional SMPP parameter sent from meta-data and read from deliver_sm (a Kannel `smpp-tlv` group)' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     http: obj('The sendsms HTTP interface and the JSON API (Kannel `smsbox` group)', {
@@ -236,6 +249,7 @@ export const ConfigSchema = Type.Object(
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),
     }),
     services: Type.Array(ServiceSchema, { description: 'MO services', default: [] }),
+    'smpp-tlvs': Type.Array(TlvSchema, { description: 'TLVs the links may send (from meta-data) and read (into meta-data)', default: [] }),
     log: obj('Logging', {
       level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
         description: 'Lowest level written', default: 'info',
@@ -259,3 +273,4 @@ export const ConfigSchema = Type.Object(
 export type ConfigInput = Static<typeof ConfigSchema>;
 export type LinkInput = Static<typeof LinkSchema>;
 export type AccountInput = Static<typeof AccountSchema>;
+export type TlvInput = Static<typeof TlvSchema>;

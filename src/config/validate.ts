@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link, WaitAckExpire } from '../domain/link.js';
+import type { TlvDefinition } from '../domain/tlv.js';
 import { ALT_CHARSET_NAMES, parseAltCharset } from '../encoding/alt-charset.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
@@ -14,7 +15,7 @@ import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
 import { normalizeOrigin } from '../security/origin.js';
 import { parseStoredSecret } from '../security/password-hash.js';
-import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
+import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput, type TlvInput } from './schema.js';
 
 export interface ConfigSource {
   readonly file: string;
@@ -171,7 +172,27 @@ export function interfaceVersionOctet(v: number): number {
   return Math.floor(v / 10) * 16 + (v % 10);
 }
 
-function toLink(l: LinkInput, id: string): Link {
+/** A group's definition as the link layer uses it (`cstring` is Kannel trunk's other name for nulterminated). */
+function tlvDefinition(t: TlvInput): TlvDefinition {
+  return { name: t.name, tag: t.tag, type: t.type === 'cstring' ? 'nulterminated' : t.type, length: t.length };
+}
+
+/**
+ * The TLVs a link with this smsc-id sends and reads: the groups naming its smsc-id, then those naming none for the
+ * names and tags still free (Kannel looks a name up under the smsc-id first, then under its default).
+ */
+export function tlvsForSmscId(tlvs: readonly TlvInput[], smscId: string): TlvDefinition[] {
+  const own = tlvs.filter((t) => splitList(t['smsc-id']).includes(smscId)).map(tlvDefinition);
+  const names = new Set(own.map((t) => t.name));
+  const tags = new Set(own.map((t) => t.tag));
+  const shared = tlvs
+    .filter((t) => splitList(t['smsc-id']).length === 0)
+    .map(tlvDefinition)
+    .filter((t) => !names.has(t.name) && !tags.has(t.tag));
+  return [...own, ...shared];
+}
+
+function toLink(l: LinkInput, id: string, tlvs: readonly TlvInput[]): Link {
   const msgIdType = l['msg-id-type'];
   return {
     id,
@@ -210,6 +231,7 @@ function toLink(l: LinkInput, id: string): Link {
       deniedPrefix: splitList(l['denied-prefix']),
       preferredPrefix: splitList(l['preferred-prefix']),
     },
+    tlvs: tlvsForSmscId(tlvs, l['smsc-id'] || id),
     interop: {
       // Kannel lets 6 characters through its check and then sends 5, as SMPP 3.4 sizes the field.
       serviceType: (l['service-type'] ?? '').slice(0, 5),
@@ -320,6 +342,28 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
   });
 }
 
+/** Kannel refuses two smpp-tlv groups with one name or one tag for the same smsc-id (or both for every link). */
+function tlvProblems(tlvs: readonly TlvInput[], at: Report): void {
+  const seen = new Map<string, number>();
+  tlvs.forEach((t, i) => {
+    if ((t.type === 'integer' && t.length > 4) || t.length < 1)
+      at(['smpp-tlvs', i, 'length'], `an integer TLV takes 1 to 4 octets, got ${t.length}`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(t.name)) at(['smpp-tlvs', i, 'name'], `expected letters, digits, _ . or -, got ${JSON.stringify(t.name)}`);
+    const scopes = splitList(t['smsc-id']);
+    for (const scope of scopes.length > 0 ? scopes : ['']) {
+      for (const [what, key] of [
+        ['name', `n\u0000${scope}\u0000${t.name}`],
+        ['tag', `t\u0000${scope}\u0000${t.tag}`],
+      ] as const) {
+        const first = seen.get(key);
+        if (first !== undefined)
+          at(['smpp-tlvs', i, what], `${what} ${what === 'tag' ? `0x${t.tag.toString(16).padStart(4, '0')}` : JSON.stringify(t.name)} is already declared by smpp-tlv #${first + 1}${scope ? ` for smsc-id ${scope}` : ''}`);
+        else seen.set(key, i);
+      }
+    }
+  });
+}
+
 /** Rules the schema cannot say: uniqueness and combinations of keys. */
 function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: ConfigProblem[]): ConfigProblem[] {
   const out: ConfigProblem[] = [];
@@ -383,6 +427,7 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
       adminIds.add(adminId);
     }
   });
+  tlvProblems(input['smpp-tlvs'], at);
   for (const origin of splitList(input.admin['allowed-origins']))
     if (normalizeOrigin(origin) === undefined)
       at(['admin', 'allowed-origins'], `expected an origin such as https://ops.example.com (scheme, host, optional port; no path), got ${JSON.stringify(origin)}`);
@@ -512,7 +557,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       postUrl: sv['post-url'],
       acceptedSmsc: splitList(sv['accepted-smsc']),
     })),
-    links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
+    links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i), input['smpp-tlvs'])),
     accounts: input.accounts.map(toAccount),
   };
 }

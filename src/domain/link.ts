@@ -2,6 +2,8 @@
  * A link is one configured SMSC connection (a Kannel `smsc` group). It opens `instances` binds, each one SMPP
  * session. Several links may share one smscId (active-active).
  */
+import type { TlvDefinition } from './tlv.js';
+
 export type ConcatenationMethod = 'udh8' | 'udh16' | 'sar' | 'payload';
 
 /** A single-octet charset a link uses instead of GSM 03.38 (Kannel's alt-charset, alt-addr-charset). */
@@ -85,6 +87,8 @@ export interface Link {
   readonly routing: LinkRouting;
   /** Kannel's SMPP interoperability keys: what goes into the bind and into every submit_sm. */
   readonly interop: LinkInterop;
+  /** The TLVs smpp-tlv groups declare for this link's smsc-id (or for every link), by name: sent from meta-data, read into it. */
+  readonly tlvs: readonly TlvDefinition[];
   /** Set: the binds connect over TLS and never fall back to plain TCP. */
   readonly tls?: LinkTls | undefined;
 }

@@ -39,6 +39,8 @@ export const KannelReplies = {
   udhNoRoom: r(400, 'UDH field leaves no room for the text, rejected'),
   /** smsbox.c words the account check differently from the other fields. */
   accountMisformed: r(400, 'Account field misformed or too long, rejected'),
+  /** meta-data Kannel would have sent without the TLV (an undeclared name, a value its smpp-tlv cannot carry): said, not dropped. */
+  metaDataRefused: (detail: string): KannelReply => r(400, `Meta-Data field misformed: ${detail}, rejected`),
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */
   fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
   unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),

@@ -7,6 +7,8 @@ import { encodeAlt } from '../encoding/alt-charset.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { registeredDelivery } from '../dlr/dlr-mask.js';
 import type { SubmitPart } from '../smpp/submit-part.js';
+import type { TlvDefinition } from '../domain/tlv.js';
+import { encodeTlv, parseMetaData, tlvValueProblem } from '../smpp/tlv.js';
 
 const TON_INTERNATIONAL = 1;
 const TON_NATIONAL = 2;
@@ -73,8 +75,10 @@ export interface EncodedPart {
  */
 export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart, nowMs = Date.now()): SubmitPart {
   const interop = link.interop;
-  const src = sourceAddress(link, msg.from);
-  const dst = destAddress(link, msg.to);
+  // Most messages carry no meta-data: then nothing below reads it.
+  const smpp = msg.metaData === undefined ? undefined : smppMeta(msg.metaData);
+  const src = smpp === undefined ? sourceAddress(link, msg.from) : withAddressMeta(sourceAddress(link, msg.from), smpp, 'source', msg.from);
+  const dst = smpp === undefined ? destAddress(link, msg.to) : withAddressMeta(destAddress(link, msg.to), smpp, 'dest', msg.to);
   let esm = interop.esmClass;
   if (part.udhi) esm |= ESM_UDHI;
   if (msg.replyPath) esm |= ESM_REPLY_PATH;
@@ -97,5 +101,46 @@ export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart, now
     shortMessage: part.shortMessage,
     sar: part.sar,
     messagePayload: part.messagePayload,
+    tlvs: smpp === undefined ? undefined : encodeDeclaredTlvs(link, smpp),
   };
+}
+
+/** The `smpp` group of a stored message's meta-data (packed by the accept path, so it reads). */
+function smppMeta(metaData: string): Readonly<Record<string, string>> | undefined {
+  const parsed = parseMetaData(metaData);
+  return parsed.ok ? parsed.groups['smpp'] : undefined;
+}
+
+/**
+ * Kannel's meta-data TON/NPI (msg_to_pdu): either key forces the address's type as given and turns off what the link
+ * would have detected; the address itself is then sent as written (a '+' is not stripped).
+ */
+function withAddressMeta(
+  detected: { addr: string; ton: number; npi: number },
+  smpp: Readonly<Record<string, string>>,
+  side: 'source' | 'dest',
+  written: string,
+): { addr: string; ton: number; npi: number } {
+  const ton = smpp[`${side}_addr_ton`];
+  const npi = smpp[`${side}_addr_npi`];
+  if (ton === undefined && npi === undefined) return detected;
+  return {
+    addr: side === 'dest' ? written : detected.addr,
+    ton: ton === undefined ? detected.ton : Number(ton),
+    npi: npi === undefined ? detected.npi : Number(npi),
+  };
+}
+
+const tlvsByName = new WeakMap<Link, ReadonlyMap<string, TlvDefinition>>();
+
+/** The TLVs this link declares, from the message's meta-data; names it does not declare are not sent (as Kannel). */
+function encodeDeclaredTlvs(link: Link, smpp: Readonly<Record<string, string>>): Buffer | undefined {
+  let byName = tlvsByName.get(link);
+  if (byName === undefined) tlvsByName.set(link, (byName = new Map(link.tlvs.map((t) => [t.name, t]))));
+  const out: Buffer[] = [];
+  for (const [name, value] of Object.entries(smpp)) {
+    const def = byName.get(name);
+    if (def !== undefined && tlvValueProblem(def, value) === undefined) out.push(encodeTlv(def, value));
+  }
+  return out.length === 0 ? undefined : Buffer.concat(out);
 }

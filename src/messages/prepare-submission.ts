@@ -9,6 +9,8 @@ import type { NewMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
 import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
 import { receiverRefusal } from '../routing/receiver-refusal.js';
+import { BUILTIN_SMPP_META_KEYS } from '../domain/tlv.js';
+import { parseMetaData, tlvValueProblem, type MetaGroups } from '../smpp/tlv.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -48,7 +50,9 @@ export type PrepareError =
   | { readonly code: 'unencodable'; readonly detail: string }
   | { readonly code: 'too-many-parts'; readonly parts: number; readonly max: number }
   /** The user data header leaves no room in a part for any of the text: no number of parts would carry it. */
-  | { readonly code: 'udh-no-room'; readonly udhOctets: number };
+  | { readonly code: 'udh-no-room'; readonly udhOctets: number }
+  /** meta-data that cannot be read, or a TLV no link of the route declares, or a value its smpp-tlv cannot carry. */
+  | { readonly code: 'meta-data'; readonly detail: string };
 
 export type ReceiverOutcome =
   | { readonly kind: 'queue'; readonly message: NewMessage; readonly route: Route; readonly parts: number }
@@ -57,6 +61,40 @@ export type ReceiverOutcome =
 export type PrepareResult =
   | { readonly ok: true; readonly outcomes: readonly ReceiverOutcome[]; readonly denied: readonly string[] }
   | { readonly ok: false; readonly error: PrepareError };
+
+/** The address keys Kannel reads from meta-data must be numbers it can write in one octet. */
+function builtinProblem(meta: MetaGroups): string | undefined {
+  const smpp = meta['smpp'];
+  if (smpp === undefined) return undefined;
+  for (const key of BUILTIN_SMPP_META_KEYS) {
+    const v = smpp[key];
+    if (v !== undefined && !(/^\d{1,3}$/.test(v) && Number(v) <= 255)) return `${key} must be 0 to 255, got ${JSON.stringify(v)}`;
+  }
+  if (smpp['data_coding'] !== undefined)
+    return 'data_coding in meta-data is not supported: give coding, charset, mclass or alt-dcs instead';
+  return undefined;
+}
+
+/**
+ * Every TLV named in the `smpp` group must be declared (smpp-tlv) for some link of the route, and fit each
+ * declaration that may send it. A name no link of the route knows would never reach the SMSC: refused, said why.
+ */
+function tlvProblem(smpp: Readonly<Record<string, string>>, route: Route, linksById: ReadonlyMap<string, Link>): string | undefined {
+  const links = [...route.preferred, ...route.fallback].flatMap((id) => linksById.get(id) ?? []);
+  for (const [name, value] of Object.entries(smpp)) {
+    if (BUILTIN_SMPP_META_KEYS.has(name)) continue;
+    const defs = links.flatMap((l) => l.tlvs.filter((t) => t.name === name));
+    if (defs.length === 0) {
+      const known = [...new Set(links.flatMap((l) => l.tlvs.map((t) => t.name)))];
+      return `unknown TLV ${JSON.stringify(name)}: no smpp-tlv group declares it for ${links.map((l) => l.id).join(', ')} (${known.length > 0 ? `declared: ${known.join(', ')}` : 'none declared'})`;
+    }
+    for (const def of defs) {
+      const problem = tlvValueProblem(def, value);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
 
 /** Kannel's sender precedence: faked-sender, then from, then default-sender, then global-sender. */
 export function resolveSender(account: Account, from: string | undefined, globalSender: string | undefined): string | undefined {
@@ -75,6 +113,18 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
   const encoded = encodeText(sub.text);
   if (!encoded.ok) return { ok: false, error: { code: encoded.error, detail: encoded.detail } };
 
+  let meta: MetaGroups | undefined;
+  let metaData: string | undefined;
+  if (sub.metaData) {
+    const parsed = parseMetaData(sub.metaData);
+    if (!parsed.ok) return { ok: false, error: { code: 'meta-data', detail: parsed.problem } };
+    meta = parsed.groups;
+    const builtin = builtinProblem(meta);
+    if (builtin) return { ok: false, error: { code: 'meta-data', detail: builtin } };
+    // Stored as given (it reads), as Kannel keeps it: the links read it again when they send.
+    metaData = sub.metaData;
+  }
+
   const smscId = resolveSmscId(sub.account, sub.smsc);
   const linksById = ctx.linksById ?? new Map(ctx.links.map((l) => [l.id, l]));
   const body = encoded.payload.toString('base64');
@@ -90,6 +140,10 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       continue;
     }
     const route = decision.route;
+    if (meta?.['smpp'] !== undefined) {
+      const problem = tlvProblem(meta['smpp'], route, linksById);
+      if (problem) return { ok: false, error: { code: 'meta-data', detail: problem } };
+    }
     // The cap holds whichever link ends up carrying it: count with the route's least generous split.
     let parts = 1;
     for (const id of [...route.preferred, ...route.fallback]) {
@@ -125,7 +179,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
     if (sub.callbackUrl) message.callbackUrl = sub.callbackUrl;
     if (sub.billing) message.billing = sub.billing;
     if (sub.binfo) message.binfo = sub.binfo;
-    if (sub.metaData) message.metaData = sub.metaData;
+    if (metaData) message.metaData = metaData;
     if (smscId) message.smscId = smscId;
     outcomes.push({ kind: 'queue', message, route, parts });
   }

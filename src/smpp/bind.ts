@@ -11,6 +11,7 @@ import { cstring, type RawPdu } from './codec.js';
 import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
 import { ConnectionClosedError, type ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
 import { parseInbound, type InboundSm } from './inbound.js';
+import { declaredTlvValues } from './tlv.js';
 import { openSocket } from './open-socket.js';
 import { encodeSubmitSm } from './submit-codec.js';
 import type { SubmitPart } from './submit-part.js';
@@ -288,7 +289,7 @@ export class Bind extends EventEmitter<BindEvents> {
     });
     this.conn = conn;
     this.counters.sessions++;
-    conn.on('request', (pdu) => this.onRequest(conn, pdu));
+    conn.on('request', (pdu, frame) => this.onRequest(conn, pdu, frame));
     conn.on('orphanResponse', (commandId, sequence) =>
       this.log.warn(
         { commandId: `0x${commandId.toString(16)}`, sequence },
@@ -411,7 +412,7 @@ export class Bind extends EventEmitter<BindEvents> {
     this.keepAliveTimer.unref();
   }
 
-  private onRequest(conn: SmppConnection, pdu: RawPdu): void {
+  private onRequest(conn: SmppConnection, pdu: RawPdu, frame: Buffer): void {
     this.lastInboundAt = Date.now();
     switch (pdu.command) {
       case 'enquire_link':
@@ -425,7 +426,11 @@ export class Bind extends EventEmitter<BindEvents> {
       case 'deliver_sm':
       case 'data_sm': {
         this.counters.inbound++;
-        const sm = parseInbound(pdu);
+        const parsed = parseInbound(pdu);
+        // The TLVs smpp-tlv declares for this link go on as meta-data (Kannel's group `smpp`); read from the bytes,
+        // since the package's decoder drops tags it does not know.
+        const tlvs = parsed === undefined ? undefined : declaredTlvValues(frame, this.link.tlvs);
+        const sm = tlvs === undefined ? parsed : { ...parsed!, tlvs };
         const handler = this.opts.onInbound;
         if (!sm) {
           // Malformed: asking the SMSC to send it again would bring the same bytes back.

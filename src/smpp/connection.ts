@@ -173,13 +173,20 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     this.pending.set(sequence, { onResponse, onError, command, sentAt: now, deadline: now + timeoutMs });
   }
 
-  /** Sends a request and resolves with its response (whatever its command_status, or a generic_nack). */
-  request(command: string, fields: Record<string, unknown>, timeoutMs: number): Promise<RawPdu> {
+  /**
+   * Sends a request and resolves with its response (whatever its command_status, or a generic_nack). `extraTlvs`
+   * (tag, length, value each) go after the fields: TLVs the package's encoder does not know by name.
+   */
+  request(command: string, fields: Record<string, unknown>, timeoutMs: number, extraTlvs?: Buffer): Promise<RawPdu> {
     if (this.closedWith) return Promise.reject(new ConnectionClosedError(this.closedWith, false));
     const sequence = this.nextSequence();
     let frame: Buffer;
     try {
       frame = encodePdu(command, fields, sequence);
+      if (extraTlvs && extraTlvs.length > 0) {
+        frame = Buffer.concat([frame, extraTlvs]);
+        frame.writeUInt32BE(frame.length, 0);
+      }
     } catch (e) {
       return Promise.reject(new Error(`cannot encode ${command}: ${(e as Error).message}`));
     }

@@ -49,6 +49,8 @@ export interface OutgoingDeliver {
   readonly messageState?: number;
   readonly sar?: { readonly ref: number; readonly total: number; readonly seq: number };
   readonly messagePayload?: Buffer;
+  /** Further TLVs, encoded (tag, length, value each): an SMSC's own optional parameters. */
+  readonly rawTlvs?: Buffer;
 }
 
 export interface SmscSessionEvents {
@@ -170,7 +172,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
       fields.sar_segment_seqnum = d.sar.seq;
     }
     if (d.messagePayload) fields.message_payload = d.messagePayload;
-    const resp = await this.conn.request('deliver_sm', fields, timeoutMs);
+    const resp = await this.conn.request('deliver_sm', fields, timeoutMs, d.rawTlvs);
     return resp.command_status;
   }
 

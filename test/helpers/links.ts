@@ -45,6 +45,7 @@ export function testLink(port: number, over: Partial<Link> = {}): Link {
     spilloverQueueAgeMs: 0,
     routing: { allowedSmscId: [], deniedSmscId: [], preferredSmscId: [], allowedPrefix: [], deniedPrefix: [], preferredPrefix: [] },
     interop: DEFAULT_INTEROP,
+    tlvs: [],
     ...over,
   };
 }

@@ -52,6 +52,7 @@ export function makeLink(id: string, over: Partial<Omit<Link, 'routing'>> & { ro
     ...rest,
     routing: routing(r),
     interop: over.interop ?? DEFAULT_INTEROP,
+    tlvs: over.tlvs ?? [],
   };
 }
 
