@@ -60,6 +60,18 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
   'preferred-prefix': same('list'),
+  'allowed-smsc-id-regex': same('string'),
+  'denied-smsc-id-regex': same('string'),
+  'preferred-smsc-id-regex': same('string'),
+  'allowed-prefix-regex': same('string'),
+  'denied-prefix-regex': same('string'),
+  'preferred-prefix-regex': same('string'),
+  'unified-prefix': same('string'),
+  // switchboard's own: a link's receiver lists (Kannel has them per sendsms-user and for the whole gateway)
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
   'service-type': same('string'),
   'esm-class': same('int'),
   'alt-charset': same('string'),
@@ -93,6 +105,12 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'user-deny-ip': same('list'),
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
+  'allowed-prefix-regex': same('string'),
+  'denied-prefix-regex': same('string'),
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
   // switchboard's own account limits, accepted in a Kannel file too
   'request-rate-limit': same('number'),
   'request-rate-burst': same('int'),
@@ -132,6 +150,23 @@ const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port-ssl': same('bool'),
 };
 
+/** Core keys that go to the `numbers` section; Kannel's deprecated white-list/black-list are the sender lists. */
+const NUMBERS_KEYS: Record<string, string> = {
+  'unified-prefix': 'unified-prefix',
+  'white-list-sender': 'white-list-sender',
+  'white-list-sender-regex': 'white-list-sender-regex',
+  'black-list-sender': 'black-list-sender',
+  'black-list-sender-regex': 'black-list-sender-regex',
+  'white-list-receiver': 'white-list-receiver',
+  'white-list-receiver-regex': 'white-list-receiver-regex',
+  'black-list-receiver': 'black-list-receiver',
+  'black-list-receiver-regex': 'black-list-receiver-regex',
+  'white-list': 'white-list-sender',
+  'white-list-regex': 'white-list-sender-regex',
+  'black-list': 'black-list-sender',
+  'black-list-regex': 'black-list-sender-regex',
+};
+
 /**
  * Kannel's TLS files are set once, in the core group, for every TLS server (admin-port-ssl, sendsms-port-ssl)
  * and every TLS client (smsc groups with use-ssl): they are copied to each place that uses them.
@@ -145,6 +180,10 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'global-sender': same('string'),
   'sendsms-chars': same('string'),
   'sendsms-port-ssl': same('bool'),
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
   // switchboard's own connection and rate limits of the sendsms port, accepted in a Kannel file too
   'max-connections': same('int'),
   'headers-timeout': same('number'),
@@ -189,6 +228,7 @@ export interface KannelMapping {
     admin: Record<string, unknown>;
     http: Record<string, unknown>;
     log?: { level: string };
+    numbers: Record<string, unknown>;
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
     services: Record<string, unknown>[];
@@ -207,7 +247,7 @@ export function pathKey(path: readonly (string | number)[]): string {
 }
 
 export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
-  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [], services: [], 'smpp-tlvs': [] };
+  const raw: KannelMapping['raw'] = { admin: {}, http: {}, numbers: {}, links: [], accounts: [], services: [], 'smpp-tlvs': [] };
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const lines = new Map<string, { file: string; line: number }>();
@@ -309,6 +349,15 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
           lines.set(pathKey(['log', 'level']), { file: e.file, line: e.line });
           groupLabel.set(pathKey(['log', 'level']), `${label} log-level`);
         } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
+        continue;
+      }
+      const numbersKey = group.name === 'core' ? NUMBERS_KEYS[e.key] : undefined;
+      if (numbersKey !== undefined) {
+        if (numbersKey !== e.key)
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `deprecated in Kannel; read as ${numbersKey}` });
+        raw.numbers[numbersKey] = e.value;
+        lines.set(pathKey(['numbers', numbersKey]), { file: e.file, line: e.line });
+        groupLabel.set(pathKey(['numbers', numbersKey]), `${label} ${e.key}`);
         continue;
       }
       const tlsKey = CORE_TLS_KEYS.find((k) => k === e.key);

@@ -26,6 +26,16 @@ const list = (description: string) =>
 const listWith = (description: string, def: readonly string[]) =>
   Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [...def] });
 const port = (description: string, def: number) => int(description, def, 0, 65_535);
+const LIST_SOURCE = 'a file path, a file:// URL, or an http(s):// URL answering text/plain: one number a line, # comments, compared by their last 19 digits as Kannel does';
+/** Kannel's white-list / black-list keys and their -regex forms, for `whose` numbers. */
+const listKeys = (whose: string, prefix = '') => ({
+  [`white-list${prefix}`]: optStr(`Only ${whose} in this list are accepted (${LIST_SOURCE}); re-read by reload-lists`),
+  [`black-list${prefix}`]: optStr(`${whose} in this list are refused (${LIST_SOURCE}); re-read by reload-lists`),
+  [`white-list${prefix}-regex`]: optStr(`Only ${whose} matching this regular expression are accepted`),
+  [`black-list${prefix}-regex`]: optStr(`${whose} matching this regular expression are refused`),
+});
+const unifiedPrefix = (where: string) =>
+  optStr(`Kannel's unified-prefix (${where}): "+46,0046,0;+,00" is groups separated by ';', each the unified prefix and then the prefixes it replaces (the first entry the number starts with decides; '-' as the unified prefix removes)`);
 const PASSWORD_FORMS = 'plain text (warned about at start) or a hash from `switchboard hash-password` ($scrypt$…)';
 const IP_PATTERNS = 'Kannel `*` patterns (10.1.*.*), CIDR (10.0.0.0/8, 2001:db8::/32), IPv4 or IPv6 addresses; `*.*.*.*` matches every address, IPv6 too';
 
@@ -97,6 +107,14 @@ export const LinkSchema = Type.Object(
     'allowed-prefix': list('Only receivers starting with one of these prefixes may use this link'),
     'denied-prefix': list('Receivers starting with one of these prefixes never use this link (allowed-prefix wins)'),
     'preferred-prefix': list('Receivers starting with one of these prefixes prefer this link'),
+    'allowed-smsc-id-regex': optStr('Only messages whose smsc-id matches this regular expression may use this link (a message with none never does)'),
+    'denied-smsc-id-regex': optStr('Messages whose smsc-id matches this regular expression never use this link (ignored with allowed-smsc-id-regex)'),
+    'preferred-smsc-id-regex': optStr('Messages whose smsc-id matches this regular expression prefer this link'),
+    'allowed-prefix-regex': optStr('Only receivers matching this regular expression may use this link'),
+    'denied-prefix-regex': optStr('Receivers matching this regular expression never use this link (allowed-prefix-regex wins)'),
+    'preferred-prefix-regex': optStr('Receivers matching this regular expression prefer this link'),
+    'unified-prefix': unifiedPrefix('this link: its routing rules and lists see the receiver unified with it, and it is sent so'),
+    ...listKeys('receivers on this link'),
     'service-type': optStr('service_type of every submit_sm (Kannel: at most 6 characters, the 6th cut as SMPP 3.4 allows 5); a request\'s binfo wins'),
     'esm-class': int('Base esm_class of every submit_sm (Kannel: 3, store and forward); UDHI (0x40) and reply path (0x80) are ORed in', 3, 0, 255),
     'alt-charset': optStr('Charset of GSM-coded text (data_coding 0) on this link, both ways, instead of GSM 03.38 (Kannel\'s alt-charset): ISO-8859-1, ASCII, WINDOWS-1252 or GSM'),
@@ -133,6 +151,9 @@ export const AccountSchema = Type.Object(
     'callback-allow': list('Networks (CIDR or addresses) and host names (exact, or *.domain) this account\'s dlr-url and callbackUrl may reach even when callbacks.deny-networks or deny-hosts deny them'),
     'allowed-prefix': list('Only receivers starting with one of these prefixes are accepted'),
     'denied-prefix': list('Receivers starting with one of these prefixes are refused'),
+    'allowed-prefix-regex': optStr('Only receivers matching this regular expression are accepted'),
+    'denied-prefix-regex': optStr('Receivers matching this regular expression are refused (allowed-prefix-regex wins)'),
+    ...listKeys("this account's receivers"),
     'request-rate-limit': rate('Most requests per second for this account (sendsms, the JSON API\'s sends and lookups), counted across every gateway process; above it: 503 "Temporal failure" on sendsms, 429 rate_limited on the API, with Retry-After'),
     'request-rate-burst': burst('request-rate-limit'),
     'max-tps': rate('Most SMS per second this account may send (message parts, as the SMSC counts submit_sm), across every gateway process; max-tps-mode says what happens above it'),
@@ -191,6 +212,12 @@ export const ConfigSchema = Type.Object(
       'sendsms-port-ssl': bool('Serve the sendsms interface and JSON API over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the sendsms port, with sendsms-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+      ...listKeys('receivers of sendsms and the JSON API (every account)'),
+    }),
+    numbers: obj("Number handling for the whole gateway (Kannel's core group): unified-prefix and the sender and receiver lists, for MT and MO", {
+      'unified-prefix': unifiedPrefix('every MT receiver before any check or routing, and every MO sender'),
+      ...listKeys('senders (MT and MO)', '-sender'),
+      ...listKeys('receivers (MT and MO)', '-receiver'),
     }),
     admin: obj('The admin interface (Kannel `core` group keys)', {
       'admin-port': port('Port of the admin interface; 0 disables it', 13000),

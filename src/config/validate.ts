@@ -7,6 +7,9 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link, WaitAckExpire } from '../domain/link.js';
 import type { TlvDefinition } from '../domain/tlv.js';
+import type { ListSources } from '../domain/number-lists.js';
+import { regexProblem } from '../routing/rule-regex.js';
+import { unifiedPrefixProblem } from '../routing/unified-prefix.js';
 import { ALT_CHARSET_NAMES, parseAltCharset } from '../encoding/alt-charset.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
@@ -167,6 +170,30 @@ function assignLinkIds(links: readonly LinkInput[]): string[] {
 
 const WAIT_ACK_EXPIRE: readonly WaitAckExpire[] = ['reconnect', 'requeue', 'wait'];
 
+/** The keys of `values` whose value is set (an optional key absent from the object keeps it small and diffable). */
+function defined<T extends Record<string, string | undefined>>(values: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') (out as Record<string, string>)[k] = v;
+  return out;
+}
+
+/** Kannel's white-list / black-list (+ -regex) keys of a section, with `suffix` (-sender, -receiver) after "list". */
+function listSources(section: Record<string, unknown>, suffix: string): ListSources {
+  const get = (k: string): string | undefined => (typeof section[k] === 'string' && section[k] !== '' ? (section[k] as string) : undefined);
+  return defined({
+    whiteList: get(`white-list${suffix}`),
+    blackList: get(`black-list${suffix}`),
+    whiteListRegex: get(`white-list${suffix}-regex`),
+    blackListRegex: get(`black-list${suffix}-regex`),
+  });
+}
+
+/** `{ lists }` when the section names any list, else nothing. */
+function listSourcesOf(section: Record<string, unknown>, suffix: string): { lists?: ListSources } {
+  const lists = listSources(section, suffix);
+  return Object.keys(lists).length > 0 ? { lists } : {};
+}
+
 /** Kannel writes interface-version as the decimal digits of the hex octet: 34 is 0x34. */
 export function interfaceVersionOctet(v: number): number {
   return Math.floor(v / 10) * 16 + (v % 10);
@@ -230,7 +257,17 @@ function toLink(l: LinkInput, id: string, tlvs: readonly TlvInput[]): Link {
       allowedPrefix: splitList(l['allowed-prefix']),
       deniedPrefix: splitList(l['denied-prefix']),
       preferredPrefix: splitList(l['preferred-prefix']),
+      ...defined({
+        allowedSmscIdRegex: l['allowed-smsc-id-regex'],
+        deniedSmscIdRegex: l['denied-smsc-id-regex'],
+        preferredSmscIdRegex: l['preferred-smsc-id-regex'],
+        allowedPrefixRegex: l['allowed-prefix-regex'],
+        deniedPrefixRegex: l['denied-prefix-regex'],
+        preferredPrefixRegex: l['preferred-prefix-regex'],
+        unifiedPrefix: l['unified-prefix'],
+      }),
     },
+    ...listSourcesOf(l as Record<string, unknown>, ''),
     tlvs: tlvsForSmscId(tlvs, l['smsc-id'] || id),
     interop: {
       // Kannel lets 6 characters through its check and then sends 5, as SMPP 3.4 sizes the field.
@@ -292,6 +329,8 @@ function toAccount(a: AccountInput): Account {
     callbackAllow: splitList(a['callback-allow']),
     allowedPrefix: splitList(a['allowed-prefix']),
     deniedPrefix: splitList(a['denied-prefix']),
+    ...defined({ allowedPrefixRegex: a['allowed-prefix-regex'], deniedPrefixRegex: a['denied-prefix-regex'] }),
+    ...listSourcesOf(a as Record<string, unknown>, ''),
     ...(limits ? { limits } : {}),
   };
 }
@@ -364,6 +403,43 @@ function tlvProblems(tlvs: readonly TlvInput[], at: Report): void {
   });
 }
 
+const REGEX_KEYS = [
+  'allowed-smsc-id-regex',
+  'denied-smsc-id-regex',
+  'preferred-smsc-id-regex',
+  'allowed-prefix-regex',
+  'denied-prefix-regex',
+  'preferred-prefix-regex',
+  'white-list-regex',
+  'black-list-regex',
+  'white-list-sender-regex',
+  'black-list-sender-regex',
+  'white-list-receiver-regex',
+  'black-list-receiver-regex',
+] as const;
+
+/** Regular expressions that do not compile, unified-prefix rules that cannot be read: refused at load, never at the first message. */
+function numberProblems(input: ConfigInput, at: Report): void {
+  const check = (section: Record<string, unknown>, path: (string | number)[]): void => {
+    for (const key of REGEX_KEYS) {
+      const v = section[key];
+      if (typeof v === 'string') {
+        const problem = regexProblem(v);
+        if (problem) at([...path, key], problem);
+      }
+    }
+    const up = section['unified-prefix'];
+    if (typeof up === 'string' && up !== '') {
+      const problem = unifiedPrefixProblem(up);
+      if (problem) at([...path, 'unified-prefix'], problem);
+    }
+  };
+  check(input.numbers as Record<string, unknown>, ['numbers']);
+  check(input.http as Record<string, unknown>, ['http']);
+  input.links.forEach((l, i) => check(l as Record<string, unknown>, ['links', i]));
+  input.accounts.forEach((a, i) => check(a as Record<string, unknown>, ['accounts', i]));
+}
+
 /** Rules the schema cannot say: uniqueness and combinations of keys. */
 function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: ConfigProblem[]): ConfigProblem[] {
   const out: ConfigProblem[] = [];
@@ -428,6 +504,7 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
     }
   });
   tlvProblems(input['smpp-tlvs'], at);
+  numberProblems(input, at);
   for (const origin of splitList(input.admin['allowed-origins']))
     if (normalizeOrigin(origin) === undefined)
       at(['admin', 'allowed-origins'], `expected an origin such as https://ops.example.com (scheme, host, optional port; no path), got ${JSON.stringify(origin)}`);
@@ -498,6 +575,12 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       keepAliveTimeoutMs: ms(input.http['keep-alive-timeout']),
       clientRate: rateOf(input.http['ip-rate-limit'], input.http['ip-rate-burst']),
       tls: serverTls(input.http['sendsms-port-ssl'], input.http),
+      ...listSourcesOf(input.http as Record<string, unknown>, ''),
+    },
+    numbers: {
+      unifiedPrefix: input.numbers['unified-prefix'] || undefined,
+      senders: listSources(input.numbers as Record<string, unknown>, '-sender'),
+      receivers: listSources(input.numbers as Record<string, unknown>, '-receiver'),
     },
     admin: {
       port: input.admin['admin-port'],

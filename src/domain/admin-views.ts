@@ -272,12 +272,23 @@ export interface AdminBackend {
   /** Kannel's add-smsc / remove-smsc: a link of the configuration file (added from it, or taken out of service). */
   addLink(link: string, who: string): Promise<ActionResult>;
   removeLink(link: string, who: string): Promise<ActionResult>;
+  /** Kannel's reload-lists: every white and black list read again (a list that cannot be read keeps its last good content). */
+  reloadLists(who: string): Promise<ActionResult>;
+  /**
+   * Kannel's restart (every process of the gateway re-executes under the same supervisor; queues stay in Redis) and
+   * graceful-restart (the configuration file re-read and applied, as SIGHUP: only changed links rebind).
+   */
+  restart(who: string, graceful: boolean): Promise<ActionResult>;
+  /** Kannel's flush-dlr, only while suspended: receipts still awaited are reported failed (unknown) and their correlations dropped. */
+  flushDlr(who: string): Promise<ActionResult>;
+  /** Kannel's remove-message: one queued or failed message, by id, removed with its final report. */
+  removeMessage(id: string, who: string): Promise<ActionResult>;
 }
 
 /** The backend's refusals that name what was unknown, turned into 404/400 with the known ids. */
 export class UnknownError extends Error {
   constructor(
-    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account',
+    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account' | 'unknown_message',
     message: string,
     readonly known: readonly string[],
   ) {

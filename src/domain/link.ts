@@ -2,6 +2,7 @@
  * A link is one configured SMSC connection (a Kannel `smsc` group). It opens `instances` binds, each one SMPP
  * session. Several links may share one smscId (active-active).
  */
+import type { ListSources } from './number-lists.js';
 import type { TlvDefinition } from './tlv.js';
 
 export type ConcatenationMethod = 'udh8' | 'udh16' | 'sar' | 'payload';
@@ -30,6 +31,15 @@ export interface LinkRouting {
   readonly allowedPrefix: readonly string[];
   readonly deniedPrefix: readonly string[];
   readonly preferredPrefix: readonly string[];
+  /** Kannel's -regex forms (searched, not anchored, as Kannel's regexec): undefined when not set. */
+  readonly allowedSmscIdRegex?: string | undefined;
+  readonly deniedSmscIdRegex?: string | undefined;
+  readonly preferredSmscIdRegex?: string | undefined;
+  readonly allowedPrefixRegex?: string | undefined;
+  readonly deniedPrefixRegex?: string | undefined;
+  readonly preferredPrefixRegex?: string | undefined;
+  /** Kannel's unified-prefix of the link: receivers are unified with it for this link's rules and its submit_sm. */
+  readonly unifiedPrefix?: string | undefined;
 }
 
 /** SMPP over TLS (Kannel's use-ssl). Files are PEM; they are read at each connect. */
@@ -87,6 +97,8 @@ export interface Link {
   readonly routing: LinkRouting;
   /** Kannel's SMPP interoperability keys: what goes into the bind and into every submit_sm. */
   readonly interop: LinkInterop;
+  /** Where this link's receiver lists are read from (switchboard's: Kannel has lists per account and gateway-wide). */
+  readonly lists?: ListSources | undefined;
   /** The TLVs smpp-tlv groups declare for this link's smsc-id (or for every link), by name: sent from meta-data, read into it. */
   readonly tlvs: readonly TlvDefinition[];
   /** Set: the binds connect over TLS and never fall back to plain TCP. */

@@ -23,7 +23,8 @@ export const KannelReplies = {
   emptyReceiver: r(400, 'Empty receiver number not allowed, rejected'),
   udhMisformed: r(400, 'UDH field misformed, rejected'),
   udhTooLong: r(400, 'UDH field is too long, rejected'),
-  numbersDenied: r(400, 'Number(s) has/have been denied by white/black lists, or allowed/denied rules.'),
+  /** Kannel 1.4.5's words (smsbox.c) when every receiver is refused by the lists or the prefix rules. */
+  numbersDenied: r(400, 'Number(s) has/have been denied by white- and/or black-lists.'),
   senderMissing: r(400, 'Sender missing and no global set, rejected'),
   charsetMisformed: r(400, 'Charset or body misformed, rejected'),
   unsupportedContentType: r(415, 'Unsupported content-type, rejected'),

@@ -9,6 +9,7 @@ import { registeredDelivery } from '../dlr/dlr-mask.js';
 import type { SubmitPart } from '../smpp/submit-part.js';
 import type { TlvDefinition } from '../domain/tlv.js';
 import { encodeTlv, parseMetaData, tlvValueProblem } from '../smpp/tlv.js';
+import { unifyNumber } from '../routing/unified-prefix.js';
 
 const TON_INTERNATIONAL = 1;
 const TON_NATIONAL = 2;
@@ -77,8 +78,10 @@ export function submitPdu(link: Link, msg: QueuedMessage, part: EncodedPart, now
   const interop = link.interop;
   // Most messages carry no meta-data: then nothing below reads it.
   const smpp = msg.metaData === undefined ? undefined : smppMeta(msg.metaData);
+  // Kannel's smscconn_send: the link's unified-prefix, then its addressing rules ('+' → international).
+  const to = link.routing.unifiedPrefix === undefined ? msg.to : unifyNumber(link.routing.unifiedPrefix, msg.to);
   const src = smpp === undefined ? sourceAddress(link, msg.from) : withAddressMeta(sourceAddress(link, msg.from), smpp, 'source', msg.from);
-  const dst = smpp === undefined ? destAddress(link, msg.to) : withAddressMeta(destAddress(link, msg.to), smpp, 'dest', msg.to);
+  const dst = smpp === undefined ? destAddress(link, to) : withAddressMeta(destAddress(link, to), smpp, 'dest', to);
   let esm = interop.esmClass;
   if (part.udhi) esm |= ESM_UDHI;
   if (msg.replyPath) esm |= ESM_REPLY_PATH;

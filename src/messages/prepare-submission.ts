@@ -9,6 +9,9 @@ import type { NewMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
 import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
 import { receiverRefusal } from '../routing/receiver-refusal.js';
+import { listRefusal } from '../routing/number-list.js';
+import { unifyNumber } from '../routing/unified-prefix.js';
+import type { LoadedLists } from '../domain/number-lists.js';
 import { BUILTIN_SMPP_META_KEYS } from '../domain/tlv.js';
 import { parseMetaData, tlvValueProblem, type MetaGroups } from '../smpp/tlv.js';
 
@@ -41,6 +44,10 @@ export interface PrepareContext {
   readonly globalSender: string | undefined;
   readonly sendsmsChars: string;
   readonly nowMs: number;
+  /** The gateway's unified-prefix (Kannel's core group): receivers are unified with it before any check. */
+  readonly unifiedPrefix?: string | undefined;
+  /** The loaded white and black lists (messages/number-lists.ts); none when absent. */
+  readonly lists?: LoadedLists | undefined;
 }
 
 export type PrepareError =
@@ -107,7 +114,12 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
 
   const allowed: string[] = [];
   const denied: string[] = [];
-  for (const to of sub.receivers) (receiverRefusal(sub.account, to, ctx.sendsmsChars) === undefined ? allowed : denied).push(to);
+  const receiverLists = ctx.lists && { account: ctx.lists.accounts.get(sub.account.username), sendsms: ctx.lists.sendsms };
+  for (const given of sub.receivers) {
+    // Kannel's unified-prefix first, so the account's rules, the lists and routing all see the unified number.
+    const to = unifyNumber(ctx.unifiedPrefix, given);
+    (receiverRefusal(sub.account, to, ctx.sendsmsChars, receiverLists) === undefined ? allowed : denied).push(to);
+  }
   if (allowed.length === 0) return { ok: false, error: { code: 'receivers-denied', denied } };
 
   const encoded = encodeText(sub.text);
@@ -133,8 +145,22 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
   const priority = sub.priority ?? 0;
 
   const outcomes: ReceiverOutcome[] = [];
+  // The gateway-wide lists (Kannel's core white/black-list-sender and -receiver) refuse as bearerbox does: not routable.
+  const senderRefused = ctx.lists ? listRefusal(ctx.lists.senders, from) : undefined;
   for (const to of allowed) {
-    const decision = computeRoute(ctx.links, smscId, to);
+    const receiverRefused = ctx.lists ? listRefusal(ctx.lists.receivers, to) : undefined;
+    if (senderRefused !== undefined || receiverRefused !== undefined) {
+      outcomes.push({
+        kind: 'not-routable',
+        to,
+        reason:
+          senderRefused !== undefined
+            ? `the sender ${from} is refused by the gateway's ${senderRefused.replace('list', 'list-sender')}`
+            : `the receiver is refused by the gateway's ${receiverRefused!.replace('list', 'list-receiver')}`,
+      });
+      continue;
+    }
+    const decision = computeRoute(ctx.links, smscId, to, ctx.lists);
     if (decision.kind === 'reject') {
       outcomes.push({ kind: 'not-routable', to, reason: decision.reason });
       continue;

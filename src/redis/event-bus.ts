@@ -9,11 +9,17 @@ import type { Redis } from 'ioredis';
 /**
  * route: a route got a queue; link: a bind of a link changed state; control: an operator changed a link's or the
  * gateway's state (see control/operator-state.ts); reload: an operator asked every process to re-read its
- * configuration file (the argument names who asked).
+ * configuration file (the argument names who asked); lists: an operator asked every process to re-read its number lists.
  */
-export type BusEvent = 'route' | 'link' | 'control' | 'reload';
+export type BusEvent = 'route' | 'link' | 'control' | 'reload' | 'lists';
 
-export class EventBus extends EventEmitter<{ route: [key: string]; link: [id: string]; control: [what: string]; reload: [who: string] }> {
+export class EventBus extends EventEmitter<{
+  route: [key: string];
+  link: [id: string];
+  control: [what: string];
+  reload: [who: string];
+  lists: [who: string];
+}> {
   private started = false;
 
   constructor(
@@ -32,7 +38,7 @@ export class EventBus extends EventEmitter<{ route: [key: string]; link: [id: st
       const space = payload.indexOf(' ');
       const kind = payload.slice(0, space);
       const arg = payload.slice(space + 1);
-      if (kind === 'route' || kind === 'link' || kind === 'control' || kind === 'reload') this.emit(kind, arg);
+      if (kind === 'route' || kind === 'link' || kind === 'control' || kind === 'reload' || kind === 'lists') this.emit(kind, arg);
     });
     await this.subscriber.subscribe(this.channel);
   }

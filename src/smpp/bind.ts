@@ -66,8 +66,12 @@ export type SubmitOutcome =
   /** Never written: safe to send anywhere. */
   | { readonly kind: 'not-sent'; readonly detail: string };
 
-/** How to answer an inbound deliver_sm / data_sm, decided once it has been handled durably. */
-export type InboundAnswer = 'ok' | 'retry-later';
+/**
+ * How to answer an inbound deliver_sm / data_sm, decided once it has been handled durably: ok, retry-later
+ * (ESME_RX_T_APPN: the SMSC sends it again), or reject (ESME_RX_R_APPN: refused for good, as Kannel refuses an MO
+ * its white or black lists refuse).
+ */
+export type InboundAnswer = 'ok' | 'retry-later' | 'reject';
 
 export interface BindEvents {
   state: [state: BindState];
@@ -447,7 +451,7 @@ export class Bind extends EventEmitter<BindEvents> {
           (answer) =>
             conn.respond(
               pdu,
-              answer === 'ok' ? STATUS.ESME_ROK : STATUS.ESME_RX_T_APPN,
+              answer === 'ok' ? STATUS.ESME_ROK : answer === 'reject' ? STATUS.ESME_RX_R_APPN : STATUS.ESME_RX_T_APPN,
               pdu.command === 'deliver_sm' ? { message_id: '' } : {},
             ),
           (e: unknown) => {
