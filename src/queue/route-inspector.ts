@@ -26,7 +26,10 @@ export interface FailedRecords extends QueuedMarker {
   failedWire(id: string): Promise<string | undefined>;
   /** Marks a failed message removed by an operator and sends its final report; false when it was not failed. */
   removeFailed(id: string, who: string, now: number): Promise<boolean>;
-  /** Records a message taken out of its queue by an operator as removed, with its final report (once written). */
+  /**
+   * Records a message taken out of its queue by an operator as removed, with its final report (once written); the
+   * record write takes it off its route's count of queued messages.
+   */
   removeWaiting(msg: QueuedMessage, who: string, now: number): Promise<void>;
 }
 
@@ -358,7 +361,7 @@ export class RouteInspector {
               await job.updateData(encodeItems(keep));
               rank++;
             }
-            await this.o.redis.hincrby(this.o.keys.routeStats(key), 'queued', -gone.length);
+            // Recording each one failed takes it off the route's count of queued messages (write-outcomes.lua).
             for (const i of gone) await this.o.records.removeWaiting(i.msg, who, now);
             removed += gone.length;
           }
@@ -399,7 +402,6 @@ export class RouteInspector {
           const keep = items.filter((i) => i !== gone);
           if (keep.length === 0) await fresh.remove();
           else await fresh.updateData(encodeItems(keep));
-          await this.o.redis.hincrby(this.o.keys.routeStats(r.key), 'queued', -1);
           await this.o.records.removeWaiting(gone.msg, who, Date.now());
           return true;
         });
