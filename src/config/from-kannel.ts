@@ -212,6 +212,39 @@ const NOT_NEEDED: Record<string, string> = {
   smsc: '',
 };
 
+/**
+ * Whole groups switchboard leaves out on purpose, with why. WAP and OTA, non-SMPP drivers (AT modems) and sqlbox are
+ * out of scope; the storage backends and the smsbox routing have no meaning with messages in Redis and no smsbox.
+ */
+const OUT_OF_SCOPE_GROUPS: Record<string, string> = {
+  wapbox: 'out of scope: WAP (switchboard is an SMS gateway)',
+  'wap-url-map': 'out of scope: WAP (switchboard is an SMS gateway)',
+  'wap-user-map': 'out of scope: WAP (switchboard is an SMS gateway)',
+  wtls: 'out of scope: WAP (switchboard is an SMS gateway)',
+  ppg: 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'wap-push-user': 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'test-ppg': 'out of scope: WAP push (switchboard is an SMS gateway)',
+  configuration: 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'ota-setting': 'out of scope: OTA settings (sendota)',
+  'ota-bookmark': 'out of scope: OTA settings (sendota)',
+  modems: 'out of scope: AT modems are a non-SMPP SMSC driver (switchboard speaks SMPP only)',
+  sqlbox: 'out of scope: sqlbox (applications send over HTTP; queues are in Redis)',
+  'dlr-db': 'not needed: receipt correlations are stored in Redis',
+  'store-db': 'not needed: messages are stored in Redis',
+  'mysql-connection': 'not needed: receipts and messages are stored in Redis',
+  'pgsql-connection': 'not needed: receipts and messages are stored in Redis',
+  'sqlite-connection': 'not needed: receipts and messages are stored in Redis',
+  'sqlite3-connection': 'not needed: receipts and messages are stored in Redis',
+  'oracle-connection': 'not needed: receipts and messages are stored in Redis',
+  'mssql-connection': 'not needed: receipts and messages are stored in Redis',
+  'sdb-connection': 'not needed: receipts and messages are stored in Redis',
+  'redis-connection': 'not needed: receipts and messages are stored in Redis (switchboard\'s own redis.url)',
+  'cassandra-connection': 'not needed: receipts and messages are stored in Redis',
+};
+
+/** Keys of the core group that belong to WAP: out of scope. */
+const WAP_CORE_KEYS = new Set(['wapbox-port', 'wapbox-port-ssl', 'wdp-interface-name', 'udp-allow-ip', 'udp-deny-ip']);
+
 /** Kannel's log levels 0 (debug) to 4 (panic). */
 const KANNEL_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 
@@ -334,9 +367,14 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         table = TLV_KEYS; target = {}; basePath = ['smpp-tlvs', raw['smpp-tlvs'].length];
         raw['smpp-tlvs'].push(target);
         break;
-      default:
-        warnings.push({ file: group.file, line: group.line, path: label, message: `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored` });
+      default: {
+        const why = OUT_OF_SCOPE_GROUPS[group.name];
+        warnings.push({
+          file: group.file, line: group.line, path: label,
+          message: why !== undefined ? `${why}; its ${group.entries.length} keys are ignored` : `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored`,
+        });
         continue;
+      }
     }
     groupLabel.set(pathKey(basePath), label);
     lines.set(pathKey(basePath), { file: group.file, line: group.line });
@@ -366,6 +404,10 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         continue;
       }
       const map = table[e.key];
+      if (!map && group.name === 'core' && WAP_CORE_KEYS.has(e.key)) {
+        warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: 'out of scope: WAP (switchboard is an SMS gateway)' });
+        continue;
+      }
       if (!map) {
         if (e.key in NOT_NEEDED) {
           const why = NOT_NEEDED[e.key];

@@ -4,6 +4,7 @@
  * cannot be read again keeps its last good content, and the log and the reply say so. The accept path and the MO
  * pipeline take the loaded lists as data (routing stays a pure function of them).
  */
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { ListRules, ListSources, LoadedLists, NumberSet } from '../domain/number-lists.js';
@@ -53,6 +54,12 @@ function ownersOf(config: Config): { key: string; owner: Owner }[] {
   ];
 }
 
+/** A relative file path is read from the configuration file's directory, as Kannel's includes are. */
+function resolveSource(source: string, configFile: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || isAbsolute(source)) return source;
+  return resolve(dirname(configFile), source);
+}
+
 export class NumberLists {
   private current: LoadedLists;
   /** The last good content of each source. */
@@ -92,7 +99,7 @@ export class NumberLists {
       [...sources].map(async ([source, usedBy]): Promise<{ source: string; usedBy: string[]; text: ListText }> => ({
         source,
         usedBy,
-        text: await this.fetch(source),
+        text: await this.fetch(resolveSource(source, config.source)),
       })),
     );
     const failed = results.filter((r) => !r.text.ok && !this.loaded.has(r.source));
