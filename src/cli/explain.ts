@@ -138,6 +138,8 @@ export function explain(config: Config, opts: ExplainOptions): ExplainResult {
     receiver: opts.to,
     requestedSmsc: opts.smsc,
     sendsmsChars: config.http.sendsmsChars,
+    // Lists are live data (read by the running gateway): `explain --url` checks them; this answers from the file.
+    unifiedPrefix: config.numbers.unifiedPrefix,
   });
   // The table also says what each link would send (its Kannel SMPP keys); the JSON stays routing's explanation.
   const byId = new Map(config.links.map((l) => [l.id, l]));
