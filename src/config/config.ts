@@ -1,6 +1,7 @@
 import type { Account, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
+import type { ListSources } from '../domain/number-lists.js';
 
 /** A TLS server's certificate and key files (PEM), re-read on SIGHUP. */
 export interface ServerTlsFiles {
@@ -63,6 +64,14 @@ export interface Config {
     readonly clientRate: RateLimit | undefined;
     /** Set: the sendsms port speaks HTTPS (Kannel's sendsms-port-ssl). */
     readonly tls: ServerTlsFiles | undefined;
+    /** Receiver lists of every account (Kannel's smsbox white-list, black-list and -regex); absent when none. */
+    readonly lists?: ListSources;
+  };
+  /** Kannel's core number handling: unified-prefix and the gateway's sender and receiver lists, MT and MO. */
+  readonly numbers: {
+    readonly unifiedPrefix: string | undefined;
+    readonly senders: ListSources;
+    readonly receivers: ListSources;
   };
   readonly admin: {
     readonly port: number;

@@ -60,6 +60,30 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
   'preferred-prefix': same('list'),
+  'allowed-smsc-id-regex': same('string'),
+  'denied-smsc-id-regex': same('string'),
+  'preferred-smsc-id-regex': same('string'),
+  'allowed-prefix-regex': same('string'),
+  'denied-prefix-regex': same('string'),
+  'preferred-prefix-regex': same('string'),
+  'unified-prefix': same('string'),
+  // switchboard's own: a link's receiver lists (Kannel has them per sendsms-user and for the whole gateway)
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
+  'service-type': same('string'),
+  'esm-class': same('int'),
+  'alt-charset': same('string'),
+  'alt-addr-charset': same('string'),
+  'bind-addr-ton': same('int'),
+  'bind-addr-npi': same('int'),
+  'interface-version': same('int'),
+  priority: same('int'),
+  validityperiod: same('int'),
+  'max-error-count': same('int'),
+  'dead-start': same('bool'),
+  'wait-ack-expire': same('int'),
   'use-ssl': same('bool'),
   'ssl-client-certkey-file': same('string'),
   // switchboard's own TLS keys for a link; Kannel has one ssl-trusted-ca-file for the whole gateway (core group)
@@ -81,6 +105,12 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'user-deny-ip': same('list'),
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
+  'allowed-prefix-regex': same('string'),
+  'denied-prefix-regex': same('string'),
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
   // switchboard's own account limits, accepted in a Kannel file too
   'request-rate-limit': same('number'),
   'request-rate-burst': same('int'),
@@ -102,6 +132,14 @@ const SERVICE_KEYS: Record<string, (k: string) => Target> = {
   'accepted-smsc': same('list'),
 };
 
+const TLV_KEYS: Record<string, (k: string) => Target> = {
+  name: same('string'),
+  tag: same('int'),
+  type: same('string'),
+  length: same('int'),
+  'smsc-id': same('list'),
+};
+
 const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port': same('int'),
   'admin-interface': same('string'),
@@ -110,6 +148,23 @@ const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-allow-ip': same('list'),
   'admin-deny-ip': same('list'),
   'admin-port-ssl': same('bool'),
+};
+
+/** Core keys that go to the `numbers` section; Kannel's deprecated white-list/black-list are the sender lists. */
+const NUMBERS_KEYS: Record<string, string> = {
+  'unified-prefix': 'unified-prefix',
+  'white-list-sender': 'white-list-sender',
+  'white-list-sender-regex': 'white-list-sender-regex',
+  'black-list-sender': 'black-list-sender',
+  'black-list-sender-regex': 'black-list-sender-regex',
+  'white-list-receiver': 'white-list-receiver',
+  'white-list-receiver-regex': 'white-list-receiver-regex',
+  'black-list-receiver': 'black-list-receiver',
+  'black-list-receiver-regex': 'black-list-receiver-regex',
+  'white-list': 'white-list-sender',
+  'white-list-regex': 'white-list-sender-regex',
+  'black-list': 'black-list-sender',
+  'black-list-regex': 'black-list-sender-regex',
 };
 
 /**
@@ -125,6 +180,10 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'global-sender': same('string'),
   'sendsms-chars': same('string'),
   'sendsms-port-ssl': same('bool'),
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
   // switchboard's own connection and rate limits of the sendsms port, accepted in a Kannel file too
   'max-connections': same('int'),
   'headers-timeout': same('number'),
@@ -153,6 +212,39 @@ const NOT_NEEDED: Record<string, string> = {
   smsc: '',
 };
 
+/**
+ * Whole groups switchboard leaves out on purpose, with why. WAP and OTA, non-SMPP drivers (AT modems) and sqlbox are
+ * out of scope; the storage backends and the smsbox routing have no meaning with messages in Redis and no smsbox.
+ */
+const OUT_OF_SCOPE_GROUPS: Record<string, string> = {
+  wapbox: 'out of scope: WAP (switchboard is an SMS gateway)',
+  'wap-url-map': 'out of scope: WAP (switchboard is an SMS gateway)',
+  'wap-user-map': 'out of scope: WAP (switchboard is an SMS gateway)',
+  wtls: 'out of scope: WAP (switchboard is an SMS gateway)',
+  ppg: 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'wap-push-user': 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'test-ppg': 'out of scope: WAP push (switchboard is an SMS gateway)',
+  configuration: 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'ota-setting': 'out of scope: OTA settings (sendota)',
+  'ota-bookmark': 'out of scope: OTA settings (sendota)',
+  modems: 'out of scope: AT modems are a non-SMPP SMSC driver (switchboard speaks SMPP only)',
+  sqlbox: 'out of scope: sqlbox (applications send over HTTP; queues are in Redis)',
+  'dlr-db': 'not needed: receipt correlations are stored in Redis',
+  'store-db': 'not needed: messages are stored in Redis',
+  'mysql-connection': 'not needed: receipts and messages are stored in Redis',
+  'pgsql-connection': 'not needed: receipts and messages are stored in Redis',
+  'sqlite-connection': 'not needed: receipts and messages are stored in Redis',
+  'sqlite3-connection': 'not needed: receipts and messages are stored in Redis',
+  'oracle-connection': 'not needed: receipts and messages are stored in Redis',
+  'mssql-connection': 'not needed: receipts and messages are stored in Redis',
+  'sdb-connection': 'not needed: receipts and messages are stored in Redis',
+  'redis-connection': 'not needed: receipts and messages are stored in Redis (switchboard\'s own redis.url)',
+  'cassandra-connection': 'not needed: receipts and messages are stored in Redis',
+};
+
+/** Keys of the core group that belong to WAP: out of scope. */
+const WAP_CORE_KEYS = new Set(['wapbox-port', 'wapbox-port-ssl', 'wdp-interface-name', 'udp-allow-ip', 'udp-deny-ip']);
+
 /** Kannel's log levels 0 (debug) to 4 (panic). */
 const KANNEL_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
 
@@ -169,9 +261,11 @@ export interface KannelMapping {
     admin: Record<string, unknown>;
     http: Record<string, unknown>;
     log?: { level: string };
+    numbers: Record<string, unknown>;
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
     services: Record<string, unknown>[];
+    'smpp-tlvs': Record<string, unknown>[];
   };
   readonly errors: ConfigProblem[];
   readonly warnings: ConfigProblem[];
@@ -186,7 +280,7 @@ export function pathKey(path: readonly (string | number)[]): string {
 }
 
 export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
-  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [], services: [] };
+  const raw: KannelMapping['raw'] = { admin: {}, http: {}, numbers: {}, links: [], accounts: [], services: [], 'smpp-tlvs': [] };
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const lines = new Map<string, { file: string; line: number }>();
@@ -269,9 +363,18 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         raw.services.push(target);
         break;
       }
-      default:
-        warnings.push({ file: group.file, line: group.line, path: label, message: `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored` });
+      case 'smpp-tlv':
+        table = TLV_KEYS; target = {}; basePath = ['smpp-tlvs', raw['smpp-tlvs'].length];
+        raw['smpp-tlvs'].push(target);
+        break;
+      default: {
+        const why = OUT_OF_SCOPE_GROUPS[group.name];
+        warnings.push({
+          file: group.file, line: group.line, path: label,
+          message: why !== undefined ? `${why}; its ${group.entries.length} keys are ignored` : `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored`,
+        });
         continue;
+      }
     }
     groupLabel.set(pathKey(basePath), label);
     lines.set(pathKey(basePath), { file: group.file, line: group.line });
@@ -286,12 +389,25 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
         continue;
       }
+      const numbersKey = group.name === 'core' ? NUMBERS_KEYS[e.key] : undefined;
+      if (numbersKey !== undefined) {
+        if (numbersKey !== e.key)
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `deprecated in Kannel; read as ${numbersKey}` });
+        raw.numbers[numbersKey] = e.value;
+        lines.set(pathKey(['numbers', numbersKey]), { file: e.file, line: e.line });
+        groupLabel.set(pathKey(['numbers', numbersKey]), `${label} ${e.key}`);
+        continue;
+      }
       const tlsKey = CORE_TLS_KEYS.find((k) => k === e.key);
       if (group.name === 'core' && tlsKey) {
         coreTls.set(tlsKey, { value: e.value, file: e.file, line: e.line, label: `${label} ${e.key}` });
         continue;
       }
       const map = table[e.key];
+      if (!map && group.name === 'core' && WAP_CORE_KEYS.has(e.key)) {
+        warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: 'out of scope: WAP (switchboard is an SMS gateway)' });
+        continue;
+      }
       if (!map) {
         if (e.key in NOT_NEEDED) {
           const why = NOT_NEEDED[e.key];

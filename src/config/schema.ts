@@ -26,6 +26,16 @@ const list = (description: string) =>
 const listWith = (description: string, def: readonly string[]) =>
   Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [...def] });
 const port = (description: string, def: number) => int(description, def, 0, 65_535);
+const LIST_SOURCE = 'a file path, a file:// URL, or an http(s):// URL answering text/plain: one number a line, # comments, compared by their last 19 digits as Kannel does';
+/** Kannel's white-list / black-list keys and their -regex forms, for `whose` numbers. */
+const listKeys = (whose: string, prefix = '') => ({
+  [`white-list${prefix}`]: optStr(`Only ${whose} in this list are accepted (${LIST_SOURCE}); re-read by reload-lists`),
+  [`black-list${prefix}`]: optStr(`${whose} in this list are refused (${LIST_SOURCE}); re-read by reload-lists`),
+  [`white-list${prefix}-regex`]: optStr(`Only ${whose} matching this regular expression are accepted`),
+  [`black-list${prefix}-regex`]: optStr(`${whose} matching this regular expression are refused`),
+});
+const unifiedPrefix = (where: string) =>
+  optStr(`Kannel's unified-prefix (${where}): "+46,0046,0;+,00" is groups separated by ';', each the unified prefix and then the prefixes it replaces (the first entry the number starts with decides; '-' as the unified prefix removes)`);
 const PASSWORD_FORMS = 'plain text (warned about at start) or a hash from `switchboard hash-password` ($scrypt$…)';
 const IP_PATTERNS = 'Kannel `*` patterns (10.1.*.*), CIDR (10.0.0.0/8, 2001:db8::/32), IPv4 or IPv6 addresses; `*.*.*.*` matches every address, IPv6 too';
 
@@ -97,6 +107,26 @@ export const LinkSchema = Type.Object(
     'allowed-prefix': list('Only receivers starting with one of these prefixes may use this link'),
     'denied-prefix': list('Receivers starting with one of these prefixes never use this link (allowed-prefix wins)'),
     'preferred-prefix': list('Receivers starting with one of these prefixes prefer this link'),
+    'allowed-smsc-id-regex': optStr('Only messages whose smsc-id matches this regular expression may use this link (a message with none never does)'),
+    'denied-smsc-id-regex': optStr('Messages whose smsc-id matches this regular expression never use this link (ignored with allowed-smsc-id-regex)'),
+    'preferred-smsc-id-regex': optStr('Messages whose smsc-id matches this regular expression prefer this link'),
+    'allowed-prefix-regex': optStr('Only receivers matching this regular expression may use this link'),
+    'denied-prefix-regex': optStr('Receivers matching this regular expression never use this link (allowed-prefix-regex wins)'),
+    'preferred-prefix-regex': optStr('Receivers matching this regular expression prefer this link'),
+    'unified-prefix': unifiedPrefix('this link: its routing rules and lists see the receiver unified with it, and it is sent so'),
+    ...listKeys('receivers on this link'),
+    'service-type': optStr('service_type of every submit_sm (Kannel: at most 6 characters, the 6th cut as SMPP 3.4 allows 5); a request\'s binfo wins'),
+    'esm-class': int('Base esm_class of every submit_sm (Kannel: 3, store and forward); UDHI (0x40) and reply path (0x80) are ORed in', 3, 0, 255),
+    'alt-charset': optStr('Charset of GSM-coded text (data_coding 0) on this link, both ways, instead of GSM 03.38 (Kannel\'s alt-charset): ISO-8859-1, ASCII, WINDOWS-1252 or GSM'),
+    'alt-addr-charset': optStr('Charset of alphanumeric sender addresses (Kannel\'s alt-addr-charset): GSM (an @ becomes ?), ISO-8859-1, ASCII or WINDOWS-1252; unset: sent as written'),
+    'bind-addr-ton': int('addr_ton of the bind PDU', 0, 0, 255),
+    'bind-addr-npi': int('addr_npi of the bind PDU', 0, 0, 255),
+    'interface-version': int('SMPP interface_version of the bind, written as Kannel writes it: 33, 34 or 50 (the decimal digits of the hex value)', 34, 33, 50),
+    priority: int('priority_flag of a submit_sm whose request gave no priority (Kannel\'s priority, 0 to 3)', 0, 0, 3),
+    validityperiod: optInt('Minutes: validity_period of a submit_sm whose request gave no validity (Kannel\'s validityperiod); unset: none', 0, 5_256_000),
+    'max-error-count': int('Connect or bind attempts failing in a row after which the link is stopped (shown dead, as after stop-smsc) until an operator starts it (Kannel reads this key for modems only); 0: it keeps trying', 0, 0, 1_000_000),
+    'dead-start': bool('The link starts stopped (dead) the first time the gateway sees it; start-smsc starts it (Kannel\'s dead-start)', false),
+    'wait-ack-expire': int('What happens to a submit unanswered after wait-ack (response-timeout), as Kannel\'s wait-ack-expire: 0 reconnect (the session is closed, its submits sent again), 1 requeue (the submit alone is sent again; the session is closed only when the SMSC answers nothing at all), 2 keep waiting for it', 1, 0, 2),
     'use-ssl': bool('Connect to the SMSC over TLS (1.2 or later); never falls back to plain TCP', false),
     'ssl-trusted-ca-file': optStr('PEM file of the CA certificates trusted for the SMSC\'s certificate (with use-ssl); unset: Node\'s bundled public CAs. Kannel sets it once in the core group'),
     'ssl-verify': bool('Check the SMSC\'s certificate against the trusted CAs and its name against ssl-server-name or host (with use-ssl); false accepts any certificate, an eavesdropper\'s too', true),
@@ -121,6 +151,9 @@ export const AccountSchema = Type.Object(
     'callback-allow': list('Networks (CIDR or addresses) and host names (exact, or *.domain) this account\'s dlr-url and callbackUrl may reach even when callbacks.deny-networks or deny-hosts deny them'),
     'allowed-prefix': list('Only receivers starting with one of these prefixes are accepted'),
     'denied-prefix': list('Receivers starting with one of these prefixes are refused'),
+    'allowed-prefix-regex': optStr('Only receivers matching this regular expression are accepted'),
+    'denied-prefix-regex': optStr('Receivers matching this regular expression are refused (allowed-prefix-regex wins)'),
+    ...listKeys("this account's receivers"),
     'request-rate-limit': rate('Most requests per second for this account (sendsms, the JSON API\'s sends and lookups), counted across every gateway process; above it: 503 "Temporal failure" on sendsms, 429 rate_limited on the API, with Retry-After'),
     'request-rate-burst': burst('request-rate-limit'),
     'max-tps': rate('Most SMS per second this account may send (message parts, as the SMSC counts submit_sm), across every gateway process; max-tps-mode says what happens above it'),
@@ -151,6 +184,19 @@ export const ServiceSchema = Type.Object(
   { additionalProperties: false, description: 'Where incoming messages go (a Kannel `sms-service` group)' },
 );
 
+export const TlvSchema = Type.Object(
+  {
+    name: str('Name of the TLV in meta-data (`?smpp?name=value`) and in the JSON API\'s `tlvs`'),
+    tag: Type.Integer({ description: 'The TLV\'s tag (Kannel writes it in decimal or 0x hex)', minimum: 0, maximum: 0xffff }),
+    type: Type.Union([Type.Literal('integer'), Type.Literal('octetstring'), Type.Literal('nulterminated'), Type.Literal('cstring')], {
+      description: 'integer: big-endian in `length` octets; octetstring: the octets, at most `length`; nulterminated (or cstring): text and a NUL, at most `length` octets before it',
+    }),
+    length: Type.Integer({ description: 'Octets of an integer (1 to 4), or the most a string may take', minimum: 1, maximum: 65_535 }),
+    'smsc-id': list('Links (by smsc-id) that send and read this TLV; empty: every link'),
+  },
+  { additionalProperties: false, description: 'An optional SMPP parameter sent from meta-data and read from deliver_sm (a Kannel `smpp-tlv` group)' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     http: obj('The sendsms HTTP interface and the JSON API (Kannel `smsbox` group)', {
@@ -169,6 +215,12 @@ export const ConfigSchema = Type.Object(
       'sendsms-port-ssl': bool('Serve the sendsms interface and JSON API over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the sendsms port, with sendsms-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+      ...listKeys('receivers of sendsms and the JSON API (every account)'),
+    }),
+    numbers: obj("Number handling for the whole gateway (Kannel's core group): unified-prefix and the sender and receiver lists, for MT and MO", {
+      'unified-prefix': unifiedPrefix('every MT receiver before any check or routing, and every MO sender'),
+      ...listKeys('senders (MT and MO)', '-sender'),
+      ...listKeys('receivers (MT and MO)', '-receiver'),
     }),
     admin: obj('The admin interface (Kannel `core` group keys)', {
       'admin-port': port('Port of the admin interface; 0 disables it', 13000),
@@ -238,6 +290,7 @@ export const ConfigSchema = Type.Object(
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),
     }),
     services: Type.Array(ServiceSchema, { description: 'MO services', default: [] }),
+    'smpp-tlvs': Type.Array(TlvSchema, { description: 'TLVs the links may send (from meta-data) and read (into meta-data)', default: [] }),
     log: obj('Logging', {
       level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
         description: 'Lowest level written', default: 'info',
@@ -279,3 +332,4 @@ export const ConfigSchema = Type.Object(
 export type ConfigInput = Static<typeof ConfigSchema>;
 export type LinkInput = Static<typeof LinkSchema>;
 export type AccountInput = Static<typeof AccountSchema>;
+export type TlvInput = Static<typeof TlvSchema>;

@@ -1,3 +1,5 @@
+import type { ListSources } from './number-lists.js';
+
 /** A rate: so many per second, and how many may go at once (the bucket's size, at least 1). */
 export interface RateLimit {
   readonly perSecond: number;
@@ -37,6 +39,11 @@ export interface Account {
   readonly deniedPrefix: readonly string[];
   /** Most SMPP sessions at once across the cluster (smpp-max-binds); 0: may not bind; undefined: no cap of its own. */
   readonly smppMaxBinds?: number;
+  /** Kannel's allowed-prefix-regex and denied-prefix-regex for receivers (searched, as Kannel's regexec). */
+  readonly allowedPrefixRegex?: string | undefined;
+  readonly deniedPrefixRegex?: string | undefined;
+  /** Where the account's receiver white and black lists are read from (and their -regex forms). */
+  readonly lists?: ListSources | undefined;
   /** Rate limits, max-tps and quotas; absent or all undefined: none. */
   readonly limits?: AccountLimits;
 }

@@ -23,7 +23,8 @@ export const KannelReplies = {
   emptyReceiver: r(400, 'Empty receiver number not allowed, rejected'),
   udhMisformed: r(400, 'UDH field misformed, rejected'),
   udhTooLong: r(400, 'UDH field is too long, rejected'),
-  numbersDenied: r(400, 'Number(s) has/have been denied by white/black lists, or allowed/denied rules.'),
+  /** Kannel 1.4.5's words (smsbox.c) when every receiver is refused by the lists or the prefix rules. */
+  numbersDenied: r(400, 'Number(s) has/have been denied by white- and/or black-lists.'),
   senderMissing: r(400, 'Sender missing and no global set, rejected'),
   charsetMisformed: r(400, 'Charset or body misformed, rejected'),
   unsupportedContentType: r(415, 'Unsupported content-type, rejected'),
@@ -39,6 +40,8 @@ export const KannelReplies = {
   udhNoRoom: r(400, 'UDH field leaves no room for the text, rejected'),
   /** smsbox.c words the account check differently from the other fields. */
   accountMisformed: r(400, 'Account field misformed or too long, rejected'),
+  /** meta-data Kannel would have sent without the TLV (an undeclared name, a value its smpp-tlv cannot carry): said, not dropped. */
+  metaDataRefused: (detail: string): KannelReply => r(400, `Meta-Data field misformed: ${detail}, rejected`),
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */
   fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
   unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),

@@ -114,6 +114,8 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
         return KannelReplies.tooManyParts(e.parts, e.max);
       case 'udh-no-room':
         return KannelReplies.udhNoRoom;
+      case 'meta-data':
+        return KannelReplies.metaDataRefused(e.detail);
       case 'unavailable':
         return KannelReplies.temporaryFailure;
       case 'limited':

@@ -11,7 +11,7 @@
  *   `%#switchboard#parts#` in the URL, and the X-Switchboard-Missing-Parts header on a POST.
  */
 import type { Service } from '../domain/service.js';
-import { fillEscapeCodes, kannelUrlEncode, type EscapeContext, type MetaData } from '../dlr/escape-codes.js';
+import { fillEscapeCodes, kannelUrlEncode, packMetaData, type EscapeContext, type MetaData } from '../dlr/escape-codes.js';
 import type { MoMessage } from './mo-message.js';
 
 export interface MoRequest {
@@ -41,9 +41,18 @@ export function moPayload(mo: MoMessage): Buffer {
   return mo.coding === 1 && mo.binaryHex !== undefined ? Buffer.from(mo.binaryHex, 'hex') : Buffer.from(mo.text, 'utf8');
 }
 
+/** Kannel's meta-data of an MO: the declared TLVs in group `smpp` (values as octets), and what switchboard adds. */
 function metaData(mo: MoMessage): MetaData | undefined {
-  if (mo.missing === undefined || mo.missing.length === 0) return undefined;
-  return { switchboard: { missing: mo.missing.join(','), parts: mo.parts.toString() } };
+  const incomplete = mo.missing !== undefined && mo.missing.length > 0;
+  if (!incomplete && mo.tlvs === undefined) return undefined;
+  const meta: Record<string, Record<string, string | Uint8Array>> = {};
+  if (mo.tlvs !== undefined) {
+    const smpp: Record<string, Uint8Array> = {};
+    for (const [k, v] of Object.entries(mo.tlvs)) smpp[k] = Buffer.from(v, 'latin1');
+    meta['smpp'] = smpp;
+  }
+  if (incomplete) meta['switchboard'] = { missing: mo.missing!.join(','), parts: mo.parts.toString() };
+  return meta;
 }
 
 export function escapeContext(mo: MoMessage, service: Service): EscapeContext {
@@ -101,6 +110,8 @@ export function buildMoRequest(mo: MoMessage, service: Service): MoRequest {
   if (mo.mclass !== undefined) headers['X-Kannel-MClass'] = mo.mclass.toString();
   if (mo.mwi !== undefined) headers['X-Kannel-MWI'] = mo.mwi.toString();
   if (mo.serviceType !== '') headers['X-Kannel-BInfo'] = headerValue(mo.serviceType);
+  // Kannel sends the packed meta-data as it is (its parts url-encoded, so the header stays ASCII).
+  if (ctx.metaData !== undefined) headers['X-Kannel-Meta-Data'] = packMetaData(ctx.metaData);
   if (mo.missing !== undefined && mo.missing.length > 0) headers['X-Switchboard-Missing-Parts'] = mo.missing.join(',');
   return { method: 'POST', url: fillEscapeCodes(service.postUrl, ctx), headers, body: moPayload(mo) };
 }

@@ -12,6 +12,9 @@ import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
+import { NO_LISTS, type LoadedLists } from '../domain/number-lists.js';
+import { listRefusal } from '../routing/number-list.js';
+import { unifyNumber } from '../routing/unified-prefix.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
 import { MoForwarder, type HttpSend, type MoForwarderOptions } from './mo-forwarder.js';
@@ -61,13 +64,24 @@ export interface MoPipelineCounters {
   handedOnIncomplete: number;
   /** Answered ESME_RX_T_APPN because Redis could not take the message. */
   retryLater: number;
+  /** Answered ESME_RX_R_APPN: the gateway's sender or receiver lists refuse it. */
+  rejected: number;
 }
 
 /** How many groups one sweeper call takes at most; more are taken in the next call of the same sweep. */
 const SWEEP_BATCH = 50;
 
 export class MoPipeline {
-  readonly counters: MoPipelineCounters = { received: 0, partsStored: 0, duplicateParts: 0, handedOnIncomplete: 0, retryLater: 0 };
+  readonly counters: MoPipelineCounters = {
+    received: 0,
+    partsStored: 0,
+    duplicateParts: 0,
+    handedOnIncomplete: 0,
+    retryLater: 0,
+    rejected: 0,
+  };
+  private unifiedPrefix: string | undefined;
+  private lists: LoadedLists = NO_LISTS;
   private readonly keys: MoKeys;
   private readonly reassembly: MoReassemblyStore;
   private readonly queue: MoQueue;
@@ -115,8 +129,27 @@ export class MoPipeline {
     return { ...this.counters, ...this.queue.counters };
   }
 
-  async handle(sm: InboundSm, link: Link): Promise<InboundAnswer> {
+  /** A reload's number handling (the gateway's unified-prefix) and a load's lists, at once. */
+  setNumbers(unifiedPrefix: string | undefined, lists: LoadedLists): void {
+    this.unifiedPrefix = unifiedPrefix;
+    this.lists = lists;
+  }
+
+  async handle(received: InboundSm, link: Link): Promise<InboundAnswer> {
     this.counters.received++;
+    // Kannel's bb_smscconn_receive: the sender unified by the link's unified-prefix, then the gateway's; then the
+    // gateway's sender and receiver lists, whose refusal the SMSC hears as ESME_RX_R_APPN.
+    const sender = unifyNumber(this.unifiedPrefix, unifyNumber(link.routing.unifiedPrefix, received.sourceAddr));
+    const sm = sender === received.sourceAddr ? received : { ...received, sourceAddr: sender };
+    const refused = listRefusal(this.lists.senders, sm.sourceAddr) ?? listRefusal(this.lists.receivers, sm.destAddr);
+    if (refused !== undefined) {
+      this.counters.rejected++;
+      this.log.info(
+        { link: link.id, from: sm.sourceAddr, to: sm.destAddr, list: refused },
+        'MO refused by the number lists (ESME_RX_R_APPN)',
+      );
+      return 'reject';
+    }
     if (this.stopped) return this.retryLater('shutting down', sm, link);
     // With maxRetriesPerRequest null a command would wait for Redis to come back; the SMSC should hear "later" now.
     if (this.deps.redis.status !== 'ready' || this.deps.connection.status !== 'ready') {

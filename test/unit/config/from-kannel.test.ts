@@ -292,18 +292,18 @@ describe('keys not carried over are reported with file and line, never dropped s
     ['group = smsc\nsmsc = smpp', 'log-file', '/var/log/smsc.log', 'not needed: switchboard logs to standard output (pino JSON)'],
     // keys switchboard does not support (yet)
     ['group = core', 'sms-resend-freq', '60', 'is not supported; ignored'],
-    ['group = core', 'unified-prefix', '+358,00358,0', 'is not supported; ignored'],
+    ['group = core', 'sms-incoming-queue-limit', '1000', 'is not supported; ignored'],
     ['group = core', 'http-proxy-host', 'proxy.example.net', 'is not supported; ignored'],
     ['group = smsbox', 'immediate-sendsms-reply', 'true', 'is not supported; ignored'],
     ['group = smsbox', 'sendsms-url', '/send', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'interface-version', '34', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'service-type', 'CMT', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'validityperiod', '1440', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'our-port', '5000', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'my-number', '1234', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'log-format', '2', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'alt-dcs', 'true', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'allowed-smsc-id-regex', '^A', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'our-host', '10.0.0.1', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'reroute', 'true', 'is not supported; ignored'],
     ['group = sendsms-user', 'concatenation', 'true', 'is not supported; ignored'],
-    ['group = sendsms-user', 'white-list', 'http://x/list', 'is not supported; ignored'],
+    ['group = sendsms-user', 'max-priority', '2', 'is not supported; ignored'],
     ['group = sendsms-user', 'dlr-url', 'http://x/dlr', 'is not supported; ignored'],
   ])('%s: %s', (head, key, value, message) => {
     const headLines = head.split('\n').length;
@@ -368,10 +368,10 @@ describe('keys not carried over are reported with file and line, never dropped s
 
   it('included files keep their own file names in warnings and lines', () => {
     const parsed = parseKannelConf('include = "links.conf"', 'main.conf', (p) =>
-      p === 'links.conf' ? { file: '/etc/kannel/links.conf', text: '\ngroup = smsc\nsmsc = smpp\nport = 2775\nservice-type = X' } : undefined,
+      p === 'links.conf' ? { file: '/etc/kannel/links.conf', text: '\ngroup = smsc\nsmsc = smpp\nport = 2775\nmy-number = X' } : undefined,
     );
     const m = mapKannelGroups(parsed.groups);
-    expect(m.warnings).toEqual([{ file: '/etc/kannel/links.conf', line: 5, path: 'group smsc (line 2) service-type', message: 'is not supported; ignored' }]);
+    expect(m.warnings).toEqual([{ file: '/etc/kannel/links.conf', line: 5, path: 'group smsc (line 2) my-number', message: 'is not supported; ignored' }]);
     expect(m.lines.get(pathKey(['links', 0, 'port']))).toEqual({ file: '/etc/kannel/links.conf', line: 4 });
     expect(m.lines.get(pathKey(['links', 0]))).toEqual({ file: '/etc/kannel/links.conf', line: 2 });
   });
