@@ -90,7 +90,11 @@ export interface Config {
     readonly denyNetworks: readonly string[];
     readonly denyHosts: readonly string[];
   };
-  readonly mo: { readonly reassemblyTimeoutMs: number };
+  readonly mo: {
+    readonly reassemblyTimeoutMs: number;
+    /** sms-services with `exec` may run (mo.allow-exec). */
+    readonly allowExec: boolean;
+  };
   readonly services: readonly Service[];
   readonly links: readonly Link[];
   readonly accounts: readonly Account[];

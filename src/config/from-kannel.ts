@@ -99,8 +99,31 @@ const SERVICE_KEYS: Record<string, (k: string) => Target> = {
   'get-url': same('string'),
   url: same('string', 'get-url'),
   'post-url': same('string'),
+  'post-xml': same('string'),
+  text: same('string'),
+  file: same('string'),
+  exec: same('string'),
   'accepted-smsc': same('list'),
+  'accepted-account': same('list'),
+  'catch-all': same('bool'),
+  'strip-keyword': same('bool'),
+  'send-sender': same('bool'),
+  'max-messages': same('int'),
+  concatenation: same('bool'),
+  'split-chars': same('string'),
+  'split-suffix': same('string'),
+  'omit-empty': same('bool'),
+  header: same('string'),
+  footer: same('string'),
+  prefix: same('string'),
+  suffix: same('string'),
+  'faked-sender': same('string'),
+  'accept-x-kannel-headers': same('bool'),
+  'assume-plain-text': same('bool'),
 };
+
+/** What an sms-service does, in the order Kannel looks for it (urltrans.c): the first one given is used. */
+const SERVICE_ACTIONS = ['get-url', 'url', 'post-url', 'post-xml', 'file', 'text', 'exec'] as const;
 
 const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port': same('int'),
@@ -132,6 +155,11 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'ip-rate-limit': same('number'),
   'ip-rate-burst': same('int'),
 };
+
+/** Where a key stands in SERVICE_ACTIONS; -1 when it is not one. */
+function serviceActionRank(key: string): number {
+  return (SERVICE_ACTIONS as readonly string[]).indexOf(key);
+}
 
 /** Keys that only matter to Kannel's own process layout; reported, but as harmless. */
 const NOT_NEEDED: Record<string, string> = {
@@ -169,6 +197,7 @@ export interface KannelMapping {
     admin: Record<string, unknown>;
     http: Record<string, unknown>;
     log?: { level: string };
+    mo?: Record<string, unknown>;
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
     services: Record<string, unknown>[];
@@ -259,12 +288,6 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         raw.accounts.push(target);
         break;
       case 'sms-service': {
-        // A service that answers with fixed text or runs a program has no URL to forward to; say so.
-        const other = group.entries.find((e) => e.key === 'text' || e.key === 'file' || e.key === 'exec' || e.key === 'post-xml');
-        if (other && !group.entries.some((e) => e.key === 'get-url' || e.key === 'url' || e.key === 'post-url')) {
-          warnings.push({ file: group.file, line: group.line, path: label, message: `sms-service with ${other.key} is not supported (only get-url and post-url); skipped` });
-          continue;
-        }
         table = SERVICE_KEYS; target = {}; basePath = ['services', raw.services.length];
         raw.services.push(target);
         break;
@@ -286,10 +309,31 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
         continue;
       }
+      if (group.name === 'smsbox' && e.key === 'allow-exec') {
+        // switchboard's own switch for exec services (mo.allow-exec), accepted where the services' other settings are
+        const v = convert('bool', e.value, e.file, e.line, label, e.key);
+        if (v !== undefined) {
+          raw.mo = { ...raw.mo, 'allow-exec': v };
+          lines.set(pathKey(['mo', 'allow-exec']), { file: e.file, line: e.line });
+          groupLabel.set(pathKey(['mo', 'allow-exec']), `${label} ${e.key}`);
+        }
+        continue;
+      }
       const tlsKey = CORE_TLS_KEYS.find((k) => k === e.key);
       if (group.name === 'core' && tlsKey) {
         coreTls.set(tlsKey, { value: e.value, file: e.file, line: e.line, label: `${label} ${e.key}` });
         continue;
+      }
+      const action = group.name === 'sms-service' ? serviceActionRank(e.key) : -1;
+      if (action >= 0) {
+        const used = group.entries.find((x) => {
+          const rank = serviceActionRank(x.key);
+          return rank >= 0 && rank < action;
+        });
+        if (used) {
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `ignored: ${used.key} comes first (Kannel uses one of ${SERVICE_ACTIONS.join(', ')}, the first in that order)` });
+          continue;
+        }
       }
       const map = table[e.key];
       if (!map) {

@@ -143,7 +143,27 @@ export const ServiceSchema = Type.Object(
     name: optStr('Service name reported as %n; defaults to the keyword'),
     'get-url': optStr('URL called with GET for each incoming message, with Kannel escape codes (%p sender, %P receiver, %a text, ...)'),
     'post-url': optStr('URL the text is POSTed to (X-Kannel-* headers carry sender, receiver, smsc ...), escape codes filled in the URL'),
+    'post-xml': optStr("URL Kannel's XML document of the message is POSTed to (<message><submit>…), escape codes filled in the URL"),
+    text: optStr('Answer with this text, escape codes filled in as Kannel fills them (URL-encoded), without calling anything'),
+    file: optStr('Answer with the content of this file, read at each message'),
+    exec: optStr('Answer with what this shell command prints (escape codes filled in, URL-encoded). Runs a shell for every matching MO: only with mo.allow-exec: true'),
     'accepted-smsc': list('Only messages arriving on links with these smsc-ids; empty: any'),
+    'accepted-account': list('Only messages received on binds with these system_ids (smsc-username, the MO\'s account); empty: any'),
+    'catch-all': bool('Take a keyword match whatever the number of words; without it the words after the keyword must be as many as the %s/%S in the pattern (or more with %r or %a). post-url and post-xml always do', false),
+    'strip-keyword': bool('post-url and post-xml send the text without its keyword (first word)', false),
+    'send-sender': bool("Tell the service the MO's sender: X-Kannel-From on get-url, <oa> in post-xml (post-url always sends X-Kannel-From)", false),
+    'max-messages': int('Most SMS an answer is sent in; a longer answer is cut (the last one takes what fits). 0: never answer', 1, 0, 255),
+    concatenation: bool('Send a long answer as one concatenated message rather than as separate SMS', false),
+    'split-chars': optStr('A long answer is cut after the last of these characters that fits'),
+    'split-suffix': optStr('Added to every SMS of a long answer but the last'),
+    'omit-empty': bool('An empty answer sends nothing (otherwise "<Empty reply from service provider>", as Kannel)', false),
+    header: optStr('Added before every SMS of the answer'),
+    footer: optStr('Added after every SMS of the answer'),
+    prefix: optStr('With suffix: an HTML answer is cut to what lies between the first prefix and the next suffix'),
+    suffix: optStr('With prefix: see prefix'),
+    'faked-sender': optStr('Sender of every answer, instead of the number the MO was sent to'),
+    'accept-x-kannel-headers': bool('The service may set the answer\'s sender, receiver, smsc, coding, mclass, pid, validity, deferred, dlr-mask, dlr-url, account, binfo and priority with X-Kannel-* headers (or in its XML answer)', false),
+    'assume-plain-text': bool('An answer without a Content-Type counts as text/plain (otherwise it is answered "Result could not be represented as an SMS message.")', false),
   },
   { additionalProperties: false, description: 'Where incoming messages go (a Kannel `sms-service` group)' },
 );
@@ -222,6 +242,7 @@ export const ConfigSchema = Type.Object(
     }),
     mo: obj('Incoming messages', {
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),
+      'allow-exec': bool('Let sms-services with `exec` run: each matching MO then runs a shell command with text from the handset in it (URL-encoded, as Kannel does, which still lets \' ( ) * ! ~ through). Off by default: a service with exec stops the start', false),
     }),
     services: Type.Array(ServiceSchema, { description: 'MO services', default: [] }),
     log: obj('Logging', {
@@ -247,3 +268,4 @@ export const ConfigSchema = Type.Object(
 export type ConfigInput = Static<typeof ConfigSchema>;
 export type LinkInput = Static<typeof LinkSchema>;
 export type AccountInput = Static<typeof AccountSchema>;
+export type ServiceInput = Static<typeof ServiceSchema>;

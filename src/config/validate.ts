@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
+import type { Service } from '../domain/service.js';
 import type { Config, ServerTlsFiles } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
@@ -13,7 +14,7 @@ import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
 import { normalizeOrigin } from '../security/origin.js';
 import { parseStoredSecret } from '../security/password-hash.js';
-import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
+import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput, type ServiceInput } from './schema.js';
 
 export interface ConfigSource {
   readonly file: string;
@@ -144,6 +145,10 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
   return out;
 }
 
+/** The keys that say what an sms-service does, in the order Kannel looks for them. */
+const SERVICE_ACTIONS = ['get-url', 'post-url', 'post-xml', 'file', 'text', 'exec'] as const;
+const SERVICE_URLS = ['get-url', 'post-url', 'post-xml'] as const;
+
 export const splitList = (v: string | readonly string[]): string[] =>
   (typeof v === 'string' ? v.split(';') : [...v]).map((s) => s.trim()).filter((s) => s.length > 0);
 
@@ -251,6 +256,39 @@ function toAccount(a: AccountInput): Account {
   };
 }
 
+function toService(sv: ServiceInput): Service {
+  return {
+    name: sv.name ?? sv.keyword,
+    keyword: sv.keyword.toLowerCase(),
+    aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
+    getUrl: sv['get-url'],
+    postUrl: sv['post-url'],
+    postXml: sv['post-xml'],
+    text: sv.text,
+    file: sv.file,
+    exec: sv.exec,
+    acceptedSmsc: splitList(sv['accepted-smsc']),
+    acceptedAccount: splitList(sv['accepted-account']),
+    catchAll: sv['catch-all'],
+    stripKeyword: sv['strip-keyword'],
+    sendSender: sv['send-sender'],
+    reply: {
+      maxMessages: sv['max-messages'],
+      omitEmpty: sv['omit-empty'],
+      header: sv.header,
+      footer: sv.footer,
+      prefix: sv.prefix,
+      suffix: sv.suffix,
+      splitChars: sv['split-chars'],
+      splitSuffix: sv['split-suffix'],
+      concatenation: sv.concatenation,
+      fakedSender: sv['faked-sender'],
+      acceptXKannelHeaders: sv['accept-x-kannel-headers'],
+      assumePlainText: sv['assume-plain-text'],
+    },
+  };
+}
+
 type Report = (path: (string | number)[], message: string) => void;
 
 function reporter(out: ConfigProblem[], src: ConfigSource): Report {
@@ -289,7 +327,7 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
   // An MO service URL is the operator's own: refuse it at load rather than at the first MO.
   const policy = denyOnly({ networks: nets.value.networks, hosts: hosts.value.hosts });
   input.services.forEach((sv, i) => {
-    for (const key of ['get-url', 'post-url'] as const) {
+    for (const key of SERVICE_URLS) {
       const u = sv[key];
       const verdict = u === undefined ? undefined : checkUrl(policy, u);
       if (verdict && !verdict.ok) at(['services', i, key], `${verdict.reason}; change the URL or callbacks.${verdict.reason.includes('deny-hosts') ? 'deny-hosts' : 'deny-networks'}`);
@@ -308,11 +346,15 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
     users.add(a.username);
   });
   input.services.forEach((sv, i) => {
-    if ((sv['get-url'] === undefined) === (sv['post-url'] === undefined)) at(['services', i, 'get-url'], 'expected exactly one of get-url and post-url');
-    for (const key of ['get-url', 'post-url'] as const) {
+    const actions = SERVICE_ACTIONS.filter((k) => sv[k] !== undefined);
+    if (actions.length !== 1)
+      at(['services', i, actions[1] ?? 'get-url'], `expected exactly one of ${SERVICE_ACTIONS.join(', ')}${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}`);
+    for (const key of SERVICE_URLS) {
       const u = sv[key];
       if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
     }
+    if (sv.exec !== undefined && !input.mo['allow-exec'])
+      at(['services', i, 'exec'], 'runs a shell command for every matching MO, with text from the handset in it: set mo.allow-exec: true to allow it (see its description for the risk)');
   });
   // A TLS switch without its files, or files without their switch, is a mistake either way: say which.
   const tlsServer = (section: 'http' | 'admin' | 'simulator', flag: string | undefined, on: boolean): void => {
@@ -466,15 +508,8 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyNetworks: splitList(input.callbacks['deny-networks']),
       denyHosts: splitList(input.callbacks['deny-hosts']),
     },
-    mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
-    services: input.services.map((sv) => ({
-      name: sv.name ?? sv.keyword,
-      keyword: sv.keyword.toLowerCase(),
-      aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
-      getUrl: sv['get-url'],
-      postUrl: sv['post-url'],
-      acceptedSmsc: splitList(sv['accepted-smsc']),
-    })),
+    mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']), allowExec: input.mo['allow-exec'] },
+    services: input.services.map(toService),
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
     accounts: input.accounts.map(toAccount),
   };

@@ -1,12 +1,92 @@
-/** An MO service (Kannel's `sms-service` group): incoming messages whose first word matches go to its URL. */
+/**
+ * An MO service (Kannel's `sms-service` group): incoming messages whose first word matches go to it, and what it
+ * answers goes back to the sender as an SMS.
+ */
 export interface Service {
   readonly name: string;
   /** Lower-case first word to match; `default` catches what nothing else matches. */
   readonly keyword: string;
   readonly aliases: readonly string[];
-  /** GET this URL (Kannel escape codes filled in), or POST the text to postUrl. */
+  /**
+   * What the service does: exactly one of these is set. GET getUrl (Kannel escape codes filled in), POST the text to
+   * postUrl, or Kannel's XML document to postXml; answer with `text` (escape codes filled in), with the content of
+   * `file`, or with what the shell command `exec` prints (only with mo.allow-exec).
+   */
   readonly getUrl: string | undefined;
   readonly postUrl: string | undefined;
+  readonly postXml?: string | undefined;
+  readonly text?: string | undefined;
+  readonly file?: string | undefined;
+  readonly exec?: string | undefined;
   /** Only MO from these smsc-ids; empty: from any. */
   readonly acceptedSmsc: readonly string[];
+  /** Only MO received on binds with these system_ids (Kannel's account of an MO); empty: any. */
+  readonly acceptedAccount?: readonly string[];
+  /**
+   * Take a keyword match whatever the number of words (Kannel's `catch-all`); without it the words after the keyword
+   * must be as many as the `%s`/`%S` in the pattern (or more, with `%r` or `%a` in it). post-url and post-xml always
+   * catch all, as in Kannel.
+   */
+  readonly catchAll?: boolean;
+  /** post-url and post-xml send the text without its first word. */
+  readonly stripKeyword?: boolean;
+  /** Tell the service the MO's sender: X-Kannel-From on get-url, `<oa>` in post-xml (post-url always sends it). */
+  readonly sendSender?: boolean;
+  /** How the answer goes back; absent: Kannel's defaults (`defaultReplyOptions`). */
+  readonly reply?: ReplyOptions;
+}
+
+/** The reply keys of an sms-service, with Kannel's meaning. */
+export interface ReplyOptions {
+  /** Most SMS one answer is sent in; the last takes what fits and the rest is dropped. 0: no answer is sent. */
+  readonly maxMessages: number;
+  /** An empty answer sends nothing (otherwise Kannel's "<Empty reply from service provider>"). */
+  readonly omitEmpty: boolean;
+  readonly header: string | undefined;
+  readonly footer: string | undefined;
+  /** An HTML answer is cut to what lies between the first `prefix` and the next `suffix` (both needed). */
+  readonly prefix: string | undefined;
+  readonly suffix: string | undefined;
+  readonly splitChars: string | undefined;
+  readonly splitSuffix: string | undefined;
+  /** The pieces go as one concatenated message (true) or as separate SMS (false, Kannel's default). */
+  readonly concatenation: boolean;
+  /** Sender of every answer, instead of the number the MO was sent to. */
+  readonly fakedSender: string | undefined;
+  /** The service may set the answer's sender, receiver, smsc, coding, dlr-mask, dlr-url... with X-Kannel-* headers. */
+  readonly acceptXKannelHeaders: boolean;
+  /** An answer without a Content-Type counts as text/plain (otherwise it is not representable as an SMS). */
+  readonly assumePlainText: boolean;
+}
+
+export const DEFAULT_REPLY_OPTIONS: ReplyOptions = {
+  maxMessages: 1,
+  omitEmpty: false,
+  header: undefined,
+  footer: undefined,
+  prefix: undefined,
+  suffix: undefined,
+  splitChars: undefined,
+  splitSuffix: undefined,
+  concatenation: false,
+  fakedSender: undefined,
+  acceptXKannelHeaders: false,
+  assumePlainText: false,
+};
+
+/** What kind of service it is, from the one action key set. */
+export type ServiceKind = 'get-url' | 'post-url' | 'post-xml' | 'text' | 'file' | 'exec';
+
+export function serviceKind(s: Service): ServiceKind {
+  if (s.getUrl !== undefined) return 'get-url';
+  if (s.postUrl !== undefined) return 'post-url';
+  if (s.postXml !== undefined) return 'post-xml';
+  if (s.file !== undefined) return 'file';
+  if (s.text !== undefined) return 'text';
+  return 'exec';
+}
+
+/** The template of the service's action (URL, text, file name or command). */
+export function servicePattern(s: Service): string {
+  return s.getUrl ?? s.postUrl ?? s.postXml ?? s.file ?? s.text ?? s.exec ?? '';
 }

@@ -191,10 +191,53 @@ describe('sms-service keys → services[]', () => {
     expect(m.lines.get(pathKey(['services', 0, key]))).toEqual({ file: 'k.conf', line: 2 });
   });
 
-  it('a service with a URL keeps it even when it also has text (the text is reported)', () => {
-    const m = map('group = sms-service\nkeyword = default\nget-url = http://app/\ntext = ignored');
+  it('a service with a URL keeps it even when it also has text (the text is reported: Kannel takes the first in its order)', () => {
+    const m = map('group = sms-service\nkeyword = default\ntext = ignored\nget-url = http://app/');
     expect(m.raw.services).toEqual([{ keyword: 'default', 'get-url': 'http://app/' }]);
-    expect(m.warnings.map((w) => [w.line, w.path, w.message])).toEqual([[4, 'group sms-service (line 1) text', 'is not supported; ignored']]);
+    expect(m.warnings.map((w) => [w.line, w.path, w.message])).toEqual([
+      [3, 'group sms-service (line 1) text', 'ignored: get-url comes first (Kannel uses one of get-url, url, post-url, post-xml, file, text, exec, the first in that order)'],
+    ]);
+  });
+
+  it.each([
+    ['post-xml', 'http://app/xml'],
+    ['text', 'Hello %p'],
+    ['file', '/var/reply.txt'],
+    ['exec', '/bin/date'],
+    ['faked-sender', 'INFO'],
+    ['header', 'H:'],
+    ['footer', ':F'],
+    ['prefix', '<b>'],
+    ['suffix', '</b>'],
+    ['split-chars', '.,'],
+    ['split-suffix', '+'],
+  ] as const)('%s = %s is carried over as it is', (key, written) => {
+    const m = map(`group = sms-service\nkeyword = k\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.services).toEqual([{ keyword: 'k', [key]: written }]);
+  });
+
+  it.each([
+    ['catch-all', 'true', true],
+    ['strip-keyword', 'yes', true],
+    ['send-sender', '1', true],
+    ['omit-empty', 'true', true],
+    ['concatenation', 'false', false],
+    ['accept-x-kannel-headers', 'true', true],
+    ['assume-plain-text', 'true', true],
+    ['max-messages', '3', 3],
+    ['accepted-account', 'a;b', 'a;b'],
+  ] as const)('%s = %s → %s', (key, written, value) => {
+    const m = map(`group = sms-service\nkeyword = k\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.services).toEqual([{ keyword: 'k', [key]: value }]);
+  });
+
+  it("allow-exec in the smsbox group is switchboard's mo.allow-exec", () => {
+    const m = map('group = smsbox\nallow-exec = true');
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.mo).toEqual({ 'allow-exec': true });
+    expect(m.lines.get(pathKey(['mo', 'allow-exec']))).toEqual({ file: 'k.conf', line: 2 });
   });
 });
 
@@ -320,13 +363,13 @@ describe('keys not carried over are reported with file and line, never dropped s
   });
 
   it.each([
-    ['text', 'keyword = default\ntext = "No service specified"'],
-    ['file', 'keyword = news\nfile = /var/news.txt'],
-    ['exec', 'keyword = date\nexec = /bin/date'],
-  ])('an sms-service with %s and no URL is skipped with a warning at its group line', (key, body) => {
+    ['text', 'keyword = default\ntext = "No service specified"', { keyword: 'default', text: 'No service specified' }],
+    ['file', 'keyword = news\nfile = /var/news.txt', { keyword: 'news', file: '/var/news.txt' }],
+    ['exec', 'keyword = date\nexec = /bin/date', { keyword: 'date', exec: '/bin/date' }],
+  ])('an sms-service with %s and no URL is carried over, without a warning', (_key, body, service) => {
     const m = map(`# services\ngroup = sms-service\n${body}`);
-    expect(m.raw.services).toEqual([]);
-    expect(m.warnings).toEqual([{ file: 'k.conf', line: 2, path: 'group sms-service (line 2)', message: `sms-service with ${key} is not supported (only get-url and post-url); skipped` }]);
+    expect(m.raw.services).toEqual([service]);
+    expect(m.warnings).toEqual([]);
   });
 
   it.each([

@@ -348,3 +348,70 @@ describe('validateConfig: TLS keys', () => {
     expect(messages(raw)).toEqual(expected);
   });
 });
+
+describe('validateConfig: sms-services that answer', () => {
+  it('a service does exactly one thing: get-url, post-url, post-xml, file, text or exec', () => {
+    expect(messages({ services: [{ keyword: 'a' }] })).toEqual([
+      'c.yaml: services[0].get-url: expected exactly one of get-url, post-url, post-xml, file, text, exec',
+    ]);
+    expect(messages({ services: [{ keyword: 'a', text: 'hi', 'get-url': 'http://x/' }] })).toEqual([
+      'c.yaml: services[0].text: expected exactly one of get-url, post-url, post-xml, file, text, exec, got get-url and text',
+    ]);
+  });
+
+  it('post-xml is a URL like get-url and post-url', () => {
+    expect(messages({ services: [{ keyword: 'a', 'post-xml': 'ftp://x/' }] })).toEqual([
+      'c.yaml: services[0].post-xml: expected an http:// or https:// URL, got "ftp://x/"',
+    ]);
+  });
+
+  it('exec runs only with mo.allow-exec: true', () => {
+    expect(messages({ services: [{ keyword: 'date', exec: '/bin/date' }] })).toEqual([
+      'c.yaml: services[0].exec: runs a shell command for every matching MO, with text from the handset in it: set mo.allow-exec: true to allow it (see its description for the risk)',
+    ]);
+    const config = validateConfig({ mo: { 'allow-exec': true }, services: [{ keyword: 'date', exec: '/bin/date' }] }, SRC);
+    expect(config.mo.allowExec).toBe(true);
+    expect(config.services[0]).toMatchObject({ keyword: 'date', exec: '/bin/date', getUrl: undefined });
+  });
+
+  it("the reply keys get Kannel's defaults: one SMS, separate SMS, no header, X-Kannel-* headers ignored", () => {
+    const [service] = validateConfig({ services: [{ keyword: 'Hi', text: 'hello' }] }, SRC).services;
+    expect(service).toEqual({
+      name: 'Hi',
+      keyword: 'hi',
+      aliases: [],
+      getUrl: undefined,
+      postUrl: undefined,
+      postXml: undefined,
+      text: 'hello',
+      file: undefined,
+      exec: undefined,
+      acceptedSmsc: [],
+      acceptedAccount: [],
+      catchAll: false,
+      stripKeyword: false,
+      sendSender: false,
+      reply: {
+        maxMessages: 1,
+        omitEmpty: false,
+        header: undefined,
+        footer: undefined,
+        prefix: undefined,
+        suffix: undefined,
+        splitChars: undefined,
+        splitSuffix: undefined,
+        concatenation: false,
+        fakedSender: undefined,
+        acceptXKannelHeaders: false,
+        assumePlainText: false,
+      },
+    });
+  });
+
+  it('max-messages 0 (never answer) to 255', () => {
+    expect(validateConfig({ services: [{ keyword: 'a', text: 'x', 'max-messages': 0 }] }, SRC).services[0]?.reply?.maxMessages).toBe(0);
+    expect(messages({ services: [{ keyword: 'a', text: 'x', 'max-messages': 256 }] })).toEqual([
+      'c.yaml: services[0].max-messages: expected an integer from 0 to 255, got 256',
+    ]);
+  });
+});
