@@ -31,7 +31,7 @@ import type { AcceptService } from './messages/accept-service.js';
 import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
 import { MessageStore } from './messages/message-store.js';
-import { MoPipeline } from './mo/index.js';
+import { MoPipeline, ReplySender } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
 import { refreshProcessMetrics } from './metrics/process-counters.js';
@@ -210,6 +210,12 @@ export class App {
       answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
+      // Answers go through the accept path like any message; this.accept is built below, before anything runs.
+      replies: new ReplySender({
+        accept: (subs) => this.accept.acceptBatch(subs),
+        context: () => ({ globalSender: this.config.http.globalSender }),
+        logger: logger.child({ component: 'mo' }),
+      }),
       logger,
     });
     const links = buildLinksRole({

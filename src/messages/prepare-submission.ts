@@ -7,7 +7,7 @@ import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
-import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
+import { computeRoute, preferSmscId, resolveSmscId, type Route } from '../routing/compute-route.js';
 import { receiverRefusal } from '../routing/receiver-refusal.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -30,6 +30,8 @@ export interface Submission {
   readonly billing: string | undefined;
   readonly binfo: string | undefined;
   readonly metaData: string | undefined;
+  /** An answer to an MO: the links of this smsc-id (the MO's SMSC) go first in its route. */
+  readonly preferSmscId?: string | undefined;
 }
 
 export interface PrepareContext {
@@ -89,7 +91,7 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       outcomes.push({ kind: 'not-routable', to, reason: decision.reason });
       continue;
     }
-    const route = decision.route;
+    const route = sub.preferSmscId === undefined ? decision.route : preferSmscId(decision.route, linksById, sub.preferSmscId);
     // The cap holds whichever link ends up carrying it: count with the route's least generous split.
     let parts = 1;
     for (const id of [...route.preferred, ...route.fallback]) {

@@ -5,5 +5,7 @@ export { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 export { MoForwarder, type ForwardResult, type HttpSend } from './mo-forwarder.js';
 export { MoQueue, moRetryDelayMs, type MoQueueCounters } from './mo-queue.js';
 export { MoReassemblyStore, type AddPartOutcome, type CorruptReady, type ReadyGroup } from './mo-reassembly-store.js';
-export { MoCallbackError, MoRequestError, MoReassemblyError, type CallbackFailure } from './mo-errors.js';
+export { MoCallbackError, MoRequestError, MoReassemblyError, MoReplyError, type CallbackFailure } from './mo-errors.js';
 export type { MoMessage, MoPart } from './mo-message.js';
+export { ReplySender, serviceAccount, type ReplySink, type ReplyOutcome, type AcceptBatch } from './reply-sender.js';
+export { planReply, EMPTY_REPLY, UNREPRESENTABLE_REPLY, type ReplyPlan, type ReplyMessage, type ServiceAnswer } from './service-reply.js';

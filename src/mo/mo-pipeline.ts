@@ -15,6 +15,7 @@ import type { InboundSm } from '../smpp/inbound.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
 import { MoForwarder, type HttpSend } from './mo-forwarder.js';
+import type { ReplySink } from './reply-sender.js';
 import { MoKeys } from '../redis/keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
@@ -46,6 +47,8 @@ export interface MoPipelineDeps {
   readonly outbound: OutboundGuard;
   /** For tests; httpCall by default. */
   readonly send?: HttpSend;
+  /** Where services' answers go (the accept path); without it they are read and dropped. */
+  readonly replies?: ReplySink;
 }
 
 export interface MoPipelineCounters {
@@ -94,7 +97,16 @@ export class MoPipeline {
       guard: deps.outbound,
       ...(deps.send !== undefined ? { send: deps.send } : {}),
     }));
-    this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
+    this.queue = new MoQueue(
+      {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        callbacks: deps.callbacks,
+        logger: this.log,
+        ...(deps.replies !== undefined ? { replies: deps.replies } : {}),
+      },
+      forwarder,
+    );
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;
     this.deadlines = new Deadlines(this.answerTimeoutMs);
     this.faults = new FaultLog(this.log, { activity: 'MO', meanwhile: 'is answered ESME_RX_T_APPN (the SMSC sends it again)' });

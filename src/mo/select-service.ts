@@ -1,12 +1,18 @@
 /**
  * Which sms-service an MO goes to, as Kannel's urltrans_find does it: the first word of the text, lower-cased, is
  * looked up among the keywords and aliases, and the first service (in configuration order) that also accepts the
- * link's smsc-id wins; when none does, the `default` service, if it accepts the smsc-id. Pure.
+ * link's smsc-id and the bind's account, and takes that many words, wins; when none does, the first `default`
+ * service that accepts the smsc-id and the account. Pure.
  *
- * Not reproduced: Kannel also drops a keyword match whose number of words differs from the number of %s in its URL
- * (unless `catch-all`), and filters on sender and receiver prefixes; the Service type carries none of those keys.
+ * The number of words (check_num_args): unless the service catches all (`catch-all`, or post-url and post-xml,
+ * which always do), the words after the keyword must be as many as the `%s` and `%S` in its pattern, or at least as
+ * many when the pattern also has `%r` or `%a` (which take the rest).
+ *
+ * Deliberate difference: a keyword matches the whole first word. Kannel matches it as a regular expression anchored
+ * at the start only, so its `hdr` service also takes "hdrno" (measured on 1.4.5).
+ * Not reproduced: Kannel's filters on sender and receiver prefixes; the Service type carries none of those keys.
  */
-import type { Service } from '../domain/service.js';
+import { serviceKind, servicePattern, type Service } from '../domain/service.js';
 
 export const DEFAULT_KEYWORD = 'default';
 
@@ -22,24 +28,49 @@ export function firstWord(text: string): string | undefined {
   return FIRST_WORD.exec(text)?.[1];
 }
 
-function acceptsSmsc(service: Service, smscId: string): boolean {
-  return service.acceptedSmsc.length === 0 || service.acceptedSmsc.includes(smscId);
+/** octstr_split_words: runs of C isspace() separate words. */
+export function splitWords(text: string): string[] {
+  return text.split(/[ \t\n\v\f\r]+/).filter((w) => w.length > 0);
 }
 
-export function selectService(services: readonly Service[], text: string, smscId: string): ServiceSelection {
+/** Whether the service takes MO from this smsc-id and this bind's account (system_id). */
+function accepts(service: Service, smscId: string, account: string | undefined): boolean {
+  if (service.acceptedSmsc.length > 0 && !service.acceptedSmsc.includes(smscId)) return false;
+  const accounts = service.acceptedAccount ?? [];
+  return account === undefined || accounts.length === 0 || accounts.includes(account);
+}
+
+function occurrences(pattern: string, code: string): number {
+  return pattern.split(code).length - 1;
+}
+
+/** Kannel's check_num_args: whether a keyword match with this many words is taken. */
+export function takesWords(service: Service, words: number): boolean {
+  const kind = serviceKind(service);
+  if (service.catchAll === true || kind === 'post-url' || kind === 'post-xml') return true;
+  const pattern = servicePattern(service);
+  const args = occurrences(pattern, '%s') + occurrences(pattern, '%S');
+  const rest = occurrences(pattern, '%r') + occurrences(pattern, '%a') > 0;
+  return words - 1 === args || (rest && words - 1 >= args);
+}
+
+/** `account`: the bind's system_id the MO came in on (Kannel's account of an MO), for accepted-account. */
+export function selectService(services: readonly Service[], text: string, smscId: string, account?: string): ServiceSelection {
   const keyword = firstWord(text)?.toLowerCase();
   if (keyword !== undefined) {
+    const words = splitWords(text).length;
     for (const service of services) {
       // The default service is reached only through the fallback below, as Kannel keeps it apart from the keywords.
       const own = service.keyword.toLowerCase();
       if (own === DEFAULT_KEYWORD) continue;
       // The config lower-cases keywords and aliases already; a Service built elsewhere may not have.
       const matches = own === keyword || service.aliases.some((alias) => alias.toLowerCase() === keyword);
-      if (matches && acceptsSmsc(service, smscId)) return { kind: 'keyword', service, keyword };
+      if (matches && accepts(service, smscId, account) && takesWords(service, words)) return { kind: 'keyword', service, keyword };
     }
   }
   for (const service of services) {
-    if (service.keyword.toLowerCase() === DEFAULT_KEYWORD && acceptsSmsc(service, smscId)) return { kind: 'default', service, keyword };
+    if (service.keyword.toLowerCase() === DEFAULT_KEYWORD && accepts(service, smscId, account))
+      return { kind: 'default', service, keyword };
   }
   return { kind: 'none', keyword };
 }
