@@ -31,7 +31,7 @@ import type { AcceptService } from './messages/accept-service.js';
 import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
 import { MessageStore } from './messages/message-store.js';
-import { MoPipeline, ReplySender } from './mo/index.js';
+import { MoPipeline, MoRerouter, ReplySender } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
 import { refreshProcessMetrics } from './metrics/process-counters.js';
@@ -214,6 +214,11 @@ export class App {
       replies: new ReplySender({
         accept: (subs) => this.accept.acceptBatch(subs),
         context: () => ({ globalSender: this.config.http.globalSender }),
+        logger: logger.child({ component: 'mo' }),
+      }),
+      reroute: new MoRerouter({
+        links: linksById,
+        accept: (subs) => this.accept.acceptBatch(subs),
         logger: logger.child({ component: 'mo' }),
       }),
       logger,

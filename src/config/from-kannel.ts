@@ -66,6 +66,10 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'ssl-trusted-ca-file': same('string'),
   'ssl-verify': same('bool'),
   'ssl-server-name': same('string'),
+  reroute: same('bool'),
+  'reroute-smsc-id': same('string'),
+  'reroute-receiver': same('string'),
+  'reroute-dlr': same('bool'),
 };
 
 const USER_KEYS: Record<string, (k: string) => Target> = {

@@ -102,6 +102,10 @@ export const LinkSchema = Type.Object(
     'ssl-verify': bool('Check the SMSC\'s certificate against the trusted CAs and its name against ssl-server-name or host (with use-ssl); false accepts any certificate, an eavesdropper\'s too', true),
     'ssl-server-name': optStr('Name expected in the SMSC\'s certificate and sent as SNI (with use-ssl); unset: host'),
     'ssl-client-certkey-file': optStr('PEM file holding the client certificate and its private key, for SMSCs that authenticate the gateway by certificate (with use-ssl)'),
+    reroute: bool('MO from this link are not given to the services but sent straight out as MT, routed like any message with this link\'s smsc-id (Kannel\'s SMS hub mode); wins over reroute-smsc-id and reroute-receiver', false),
+    'reroute-smsc-id': optStr('MO from this link are sent straight out as MT, routed with this smsc-id (Kannel); wins over reroute-receiver'),
+    'reroute-receiver': optStr('MO from this link to some numbers are sent straight out as MT, routed with an smsc-id per number: "smsc-id,number,number;smsc-id2,number" (Kannel; numbers match exactly)'),
+    'reroute-dlr': bool('Kannel\'s rerouting of receipts along with MO. Accepted for Kannel files; receipts are not rerouted: a switchboard bind is an ESME, and an SMSC takes no receipt from an ESME. Receipts of rerouted messages are matched and reported as usual', false),
   },
   { additionalProperties: false, description: 'One SMSC connection (a Kannel `smsc` group with `smsc = smpp`)' },
 );

@@ -210,7 +210,35 @@ function toLink(l: LinkInput, id: string): Link {
     tls: l['use-ssl']
       ? { caFile: l['ssl-trusted-ca-file'], verify: l['ssl-verify'], serverName: l['ssl-server-name'], clientCertKeyFile: l['ssl-client-certkey-file'] }
       : undefined,
+    reroute: rerouteOf(l),
   };
+}
+
+/** "smsc-id,number,number;smsc-id2,number" → number → smsc-id; entries that are not of that form, as problems. */
+export function parseRerouteReceiver(value: string): { routes: Record<string, string>; problems: string[] } {
+  const routes: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const rule of value.split(';')) {
+    if (rule.trim() === '') continue;
+    const [smsc, ...numbers] = rule.split(',').map((x) => x.trim());
+    const receivers = numbers.filter((n) => n !== '');
+    if (!smsc || receivers.length === 0) {
+      problems.push(`expected "smsc-id,number[,number…]" in ${JSON.stringify(rule.trim())}`);
+      continue;
+    }
+    for (const n of receivers) {
+      // Kannel refuses to start on a receiver given two routes.
+      if (n in routes) problems.push(`${n} is routed twice (to ${routes[n]} and to ${smsc})`);
+      else routes[n] = smsc;
+    }
+  }
+  return { routes, problems };
+}
+
+function rerouteOf(l: LinkInput): Link['reroute'] {
+  const byReceiver = parseRerouteReceiver(l['reroute-receiver'] ?? '').routes;
+  if (!l.reroute && l['reroute-smsc-id'] === undefined && Object.keys(byReceiver).length === 0 && !l['reroute-dlr']) return undefined;
+  return { all: l.reroute, toSmscId: l['reroute-smsc-id'], byReceiver, dlr: l['reroute-dlr'] };
 }
 
 /** The cert and key of a TLS server section; the semantic check has made sure both are there when `on`. */
@@ -339,7 +367,8 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
 function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: ConfigProblem[]): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const at = reporter(out, src);
-  securityProblems(input, at, reporter(warnings, src));
+  const warn = reporter(warnings, src);
+  securityProblems(input, at, warn);
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
@@ -382,6 +411,9 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
       const tlsKey = (['ssl-trusted-ca-file', 'ssl-server-name', 'ssl-client-certkey-file'] as const).find((k) => l[k] !== undefined);
       if (tlsKey) at(['links', i, tlsKey], 'is set but use-ssl is not true: set use-ssl: true to connect over TLS, or remove it');
     }
+    const rr = l['reroute-receiver'];
+    if (rr !== undefined) for (const p of parseRerouteReceiver(rr).problems) at(['links', i, 'reroute-receiver'], p);
+    if (l['reroute-dlr']) warn(['links', i, 'reroute-dlr'], 'receipts are not rerouted (a switchboard bind is an ESME, and an SMSC takes no receipt from one); receipts of rerouted messages are matched and reported as usual');
     const adminId = l['smsc-admin-id'];
     if (adminId !== undefined) {
       if (adminIds.has(adminId)) at(['links', i, 'smsc-admin-id'], `"${adminId}" is used by another link`);

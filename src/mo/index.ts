@@ -9,3 +9,4 @@ export { MoCallbackError, MoRequestError, MoReassemblyError, MoReplyError, type 
 export type { MoMessage, MoPart } from './mo-message.js';
 export { ReplySender, serviceAccount, type ReplySink, type ReplyOutcome, type AcceptBatch } from './reply-sender.js';
 export { planReply, EMPTY_REPLY, UNREPRESENTABLE_REPLY, type ReplyPlan, type ReplyMessage, type ServiceAnswer } from './service-reply.js';
+export { MoRerouter, rerouteTarget, reroutedText, type RerouteOutcome } from './reroute.js';

@@ -16,6 +16,7 @@ import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
 import { MoForwarder, type HttpSend } from './mo-forwarder.js';
 import type { ReplySink } from './reply-sender.js';
+import type { MoRerouter } from './reroute.js';
 import { MoKeys } from '../redis/keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
@@ -49,6 +50,8 @@ export interface MoPipelineDeps {
   readonly send?: HttpSend;
   /** Where services' answers go (the accept path); without it they are read and dropped. */
   readonly replies?: ReplySink;
+  /** Sends MO from links with reroute keys straight out as MT; without it none is rerouted. */
+  readonly reroute?: Pick<MoRerouter, 'reroute'>;
 }
 
 export interface MoPipelineCounters {
@@ -104,6 +107,7 @@ export class MoPipeline {
         callbacks: deps.callbacks,
         logger: this.log,
         ...(deps.replies !== undefined ? { replies: deps.replies } : {}),
+        ...(deps.reroute !== undefined ? { reroute: deps.reroute } : {}),
       },
       forwarder,
     );

@@ -12,6 +12,7 @@ import { GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import { MoRequestError } from './mo-errors.js';
 import type { MoForwarder, Served } from './mo-forwarder.js';
 import type { ReplySink } from './reply-sender.js';
+import type { MoRerouter } from './reroute.js';
 import { MO_QUEUE } from '../redis/keys.js';
 import type { MoMessage } from './mo-message.js';
 
@@ -28,6 +29,8 @@ export interface MoQueueOptions {
   readonly logger: Logger;
   /** Where services' answers go; without it they are read and dropped. */
   readonly replies?: ReplySink;
+  /** Sends MO from links with reroute keys straight out as MT (Kannel's SMS hub mode); without it none is. */
+  readonly reroute?: Pick<MoRerouter, 'reroute'>;
 }
 
 export interface MoQueueCounters {
@@ -45,10 +48,24 @@ export interface MoQueueCounters {
   replied: number;
   /** Answers that could not be sent (not routable, not encodable): logged and dropped. */
   repliesDropped: number;
+  /** Sent straight out as MT by a link's reroute keys (not given to a service). */
+  rerouted: number;
+  /** Of those, the ones that could not be sent (not routable): logged and dropped. */
+  rerouteDropped: number;
 }
 
 export class MoQueue {
-  readonly counters: MoQueueCounters = { forwarded: 0, noService: 0, retried: 0, gaveUp: 0, refused: 0, replied: 0, repliesDropped: 0 };
+  readonly counters: MoQueueCounters = {
+    forwarded: 0,
+    noService: 0,
+    retried: 0,
+    gaveUp: 0,
+    refused: 0,
+    replied: 0,
+    repliesDropped: 0,
+    rerouted: 0,
+    rerouteDropped: 0,
+  };
   private readonly jobs: JobQueue<MoMessage>;
   private started = false;
   private readonly log: Logger;
@@ -86,6 +103,12 @@ export class MoQueue {
     const context = { mo: mo.id, from: mo.from, to: mo.to, smsc: mo.smscId, attempt };
     let result: Served['result'];
     try {
+      const rerouted = await this.opts.reroute?.reroute(mo);
+      if (rerouted !== undefined) {
+        this.counters.rerouted++;
+        if (rerouted.kind === 'dropped') this.counters.rerouteDropped++;
+        return;
+      }
       const served = await this.forwarder.serve(mo);
       result = served.result;
       if (served.service !== undefined && served.answer !== undefined && this.opts.replies !== undefined) {

@@ -344,7 +344,6 @@ describe('keys not carried over are reported with file and line, never dropped s
     ['group = smsc\nsmsc = smpp', 'validityperiod', '1440', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'alt-dcs', 'true', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'allowed-smsc-id-regex', '^A', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'reroute', 'true', 'is not supported; ignored'],
     ['group = sendsms-user', 'concatenation', 'true', 'is not supported; ignored'],
     ['group = sendsms-user', 'white-list', 'http://x/list', 'is not supported; ignored'],
     ['group = sendsms-user', 'dlr-url', 'http://x/dlr', 'is not supported; ignored'],
@@ -470,5 +469,18 @@ describe('TLS keys (Kannel: use-ssl and ssl-client-certkey-file per smsc; the fi
     const m = map(`group = core\nssl-trusted-ca-file = /ca.pem\n\n${SMSC_HEAD}port = 2775`);
     expect(m.raw.links).toEqual([{ port: 2775 }]);
     expect(m.warnings).toEqual([{ file: 'k.conf', line: 2, path: 'group core (line 1) ssl-trusted-ca-file', message: 'not used: no smsc group has use-ssl = true (switchboard uses it only for SMPP)' }]);
+  });
+});
+
+describe('smsc reroute keys → links[]', () => {
+  it.each([
+    ['reroute', 'true', true],
+    ['reroute-smsc-id', 'B', 'B'],
+    ['reroute-receiver', 'B,4444;C,5555', 'B,4444;C,5555'],
+    ['reroute-dlr', 'yes', true],
+  ] as const)('%s = %s → %s', (key, written, value) => {
+    const m = map(`group = smsc\nsmsc = smpp\nhost = h\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.links[0]?.[key]).toEqual(value);
   });
 });

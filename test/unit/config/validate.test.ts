@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { ConfigError, formatProblem, type ConfigProblem } from '../../../src/config/config-error.js';
 import { LinkSchema } from '../../../src/config/schema.js';
-import { describeExpected, dottedPath, splitList, validateConfig, type ConfigSource } from '../../../src/config/validate.js';
+import { describeExpected, dottedPath, splitList, validateConfig, validateWithWarnings, type ConfigSource } from '../../../src/config/validate.js';
 
 const SRC: ConfigSource = { file: 'c.yaml' };
 const link = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: 'h', 'smsc-username': 'u', 'smsc-password': 'p', ...over });
@@ -412,6 +412,31 @@ describe('validateConfig: sms-services that answer', () => {
     expect(validateConfig({ services: [{ keyword: 'a', text: 'x', 'max-messages': 0 }] }, SRC).services[0]?.reply?.maxMessages).toBe(0);
     expect(messages({ services: [{ keyword: 'a', text: 'x', 'max-messages': 256 }] })).toEqual([
       'c.yaml: services[0].max-messages: expected an integer from 0 to 255, got 256',
+    ]);
+  });
+});
+
+describe('validateConfig: reroute keys', () => {
+  it("reroute, reroute-smsc-id, reroute-receiver and reroute-dlr become the link's reroute", () => {
+    const config = validateConfig(
+      { links: [link({ 'smsc-id': 'A', reroute: false, 'reroute-smsc-id': 'B', 'reroute-receiver': 'B, 4444 ,5555; C,6666', 'reroute-dlr': true })] },
+      SRC,
+    );
+    expect(config.links[0]?.reroute).toEqual({ all: false, toSmscId: 'B', byReceiver: { '4444': 'B', '5555': 'B', '6666': 'C' }, dlr: true });
+    expect(validateConfig({ links: [link()] }, SRC).links[0]?.reroute).toBeUndefined();
+  });
+
+  it('a reroute-receiver rule without numbers, or a number routed twice, stops the start (Kannel panics on the second)', () => {
+    expect(messages({ links: [link({ 'reroute-receiver': 'B;C,1,1' })] })).toEqual([
+      'c.yaml: links[0].reroute-receiver: expected "smsc-id,number[,number…]" in "B"',
+      'c.yaml: links[0].reroute-receiver: 1 is routed twice (to C and to C)',
+    ]);
+  });
+
+  it('reroute-dlr loads with a warning that receipts are not rerouted', () => {
+    const { warnings } = validateWithWarnings({ links: [link({ 'reroute-dlr': true })] }, SRC);
+    expect(warnings.map(formatProblem)).toEqual([
+      'c.yaml: links[0].reroute-dlr: receipts are not rerouted (a switchboard bind is an ESME, and an SMSC takes no receipt from one); receipts of rerouted messages are matched and reported as usual',
     ]);
   });
 });
