@@ -19,6 +19,8 @@ export interface Config {
     readonly host: string;
     readonly globalSender: string | undefined;
     readonly sendsmsChars: string;
+    /** Kannel's immediate-sendsms-reply: sendsms answers "Sent." (denied receivers, splits). */
+    readonly immediateReply: boolean;
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxRecipients: number;

@@ -94,6 +94,14 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'max-tps-delay': same('number'),
   'daily-quota': same('int'),
   'monthly-quota': same('int'),
+  'dlr-url': same('string'),
+  'dlr-mask': same('int'),
+  header: same('string'),
+  footer: same('string'),
+  'split-chars': same('string'),
+  'split-suffix': same('string'),
+  concatenation: same('bool'),
+  'omit-empty': same('bool'),
 };
 
 const SERVICE_KEYS: Record<string, (k: string) => Target> = {
@@ -152,6 +160,7 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'global-sender': same('string'),
   'sendsms-chars': same('string'),
   'sendsms-port-ssl': same('bool'),
+  'immediate-sendsms-reply': same('bool'),
   // switchboard's own connection and rate limits of the sendsms port, accepted in a Kannel file too
   'max-connections': same('int'),
   'headers-timeout': same('number'),

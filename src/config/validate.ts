@@ -264,9 +264,25 @@ function limitsOf(a: AccountInput): AccountLimits | undefined {
   return Object.values(limits).some((v) => v !== undefined) ? limits : undefined;
 }
 
+function shapingOf(a: AccountInput): Account['shaping'] {
+  const framed = [a.header, a.footer, a['split-chars'], a['split-suffix']].some((v) => v !== undefined);
+  if (!framed && a.concatenation) return undefined;
+  return {
+    header: a.header,
+    footer: a.footer,
+    splitChars: a['split-chars'],
+    splitSuffix: a['split-suffix'],
+    concatenation: a.concatenation,
+    omitEmpty: a['omit-empty'],
+  };
+}
+
 function toAccount(a: AccountInput): Account {
   const limits = limitsOf(a);
+  const shaping = shapingOf(a);
   return {
+    ...(a['dlr-url'] !== undefined ? { dlrUrl: a['dlr-url'], dlrMask: a['dlr-mask'] } : {}),
+    ...(shaping ? { shaping } : {}),
     username: a.username,
     password: a.password,
     name: a.name ?? a.username,
@@ -372,6 +388,8 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
+    const dlrUrl = a['dlr-url'];
+    if (dlrUrl !== undefined && !/^https?:\/\//i.test(dlrUrl)) at(['accounts', i, 'dlr-url'], `expected an http:// or https:// URL, got ${JSON.stringify(dlrUrl)}`);
     users.add(a.username);
   });
   input.services.forEach((sv, i) => {
@@ -482,6 +500,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       host: input.http['sendsms-interface'],
       globalSender: input.http['global-sender'],
       sendsmsChars: input.http['sendsms-chars'],
+      immediateReply: input.http['immediate-sendsms-reply'],
       maxBodyBytes: input.http['max-body-size'],
       requestTimeoutMs: ms(input.http['request-timeout']),
       maxRecipients: input.http['max-recipients'],

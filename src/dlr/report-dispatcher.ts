@@ -37,6 +37,7 @@ function reported(msg: QueuedMessage, status: string): ReportedMessage {
     dlrUrl: msg.dlrUrl,
     callbackUrl: msg.callbackUrl,
     status,
+    billing: msg.billing,
   };
 }
 
@@ -155,6 +156,7 @@ export class ReportDispatcher {
       dlrUrl: rec.dlrUrl,
       callbackUrl: rec.callbackUrl,
       status: 'removed',
+      billing: rec.billing,
     };
     if (seq > 0) await this.callbacks.enqueue(this.jobs(msg, [report], seq, undefined, now));
     return true;
@@ -188,6 +190,7 @@ export class ReportDispatcher {
       dlrUrl: rec.dlrUrl,
       callbackUrl: rec.callbackUrl,
       status,
+      billing: rec.billing,
     };
     const jobs: CallbackJob[] = [];
     // The status is written with the first claim; with no report to claim, on its own.

@@ -26,7 +26,7 @@ import { LuaScript } from '../redis/lua-script.js';
  */
 const F = {
   status: 's',
-  /** [account, from, to, acceptedAt, service (0: the account), dlrMask (0: none), dlrUrl (0), callbackUrl (0)] */
+  /** [account, from, to, acceptedAt, service (0: the account), dlrMask (0: none), dlrUrl (0), callbackUrl (0), billing (absent: none)] */
   info: 'i',
   /** submitted: [at, link, smscId, [SMSC id of each part]]; failed: [at, error, commandStatus (0: none), link (0)] */
   outcome: 'o',
@@ -54,6 +54,8 @@ type InfoTuple = [
   dlrMask: number | 0,
   dlrUrl: string | 0,
   callbackUrl: string | 0,
+  /** Kannel's `account`; absent when the request gave none (and in records written before it was kept). */
+  billing?: string,
 ];
 type SubmittedTuple = [at: number, link: string, smscId: string, ids: string[]];
 type FailedTuple = [at: number, error: string, commandStatus: number | 0, link: string | 0];
@@ -69,6 +71,7 @@ function infoOf(msg: QueuedMessage): string {
     msg.dlrUrl || 0,
     msg.callbackUrl || 0,
   ];
+  if (msg.billing) t.push(msg.billing);
   return JSON.stringify(t);
 }
 
@@ -119,7 +122,7 @@ export function toRecord(id: string, h: Record<string, string>): MessageRecord |
   const status = code === undefined ? undefined : STATUS_OF.get(code);
   const info = parseJson<InfoTuple>(h[F.info]);
   if (!status || !info) return undefined;
-  const [account, from, to, acceptedAt, service, dlrMask, dlrUrl, callbackUrl] = info;
+  const [account, from, to, acceptedAt, service, dlrMask, dlrUrl, callbackUrl, billing] = info;
   const out = parseJson<SubmittedTuple | FailedTuple>(h[F.outcome]);
   const submitted = out && Array.isArray(out[3]) ? (out as SubmittedTuple) : undefined;
   const failed = out && !submitted ? (out as FailedTuple) : undefined;
@@ -146,6 +149,7 @@ export function toRecord(id: string, h: Record<string, string>): MessageRecord |
     dlrMask: dlrMask || undefined,
     dlrUrl: dlrUrl || undefined,
     callbackUrl: callbackUrl || undefined,
+    ...(billing ? { billing } : {}),
     route: h[F.route],
     job: h[F.job],
     submittedAt: submitted?.[0],

@@ -337,16 +337,13 @@ describe('keys not carried over are reported with file and line, never dropped s
     ['group = core', 'sms-resend-freq', '60', 'is not supported; ignored'],
     ['group = core', 'unified-prefix', '+358,00358,0', 'is not supported; ignored'],
     ['group = core', 'http-proxy-host', 'proxy.example.net', 'is not supported; ignored'],
-    ['group = smsbox', 'immediate-sendsms-reply', 'true', 'is not supported; ignored'],
     ['group = smsbox', 'sendsms-url', '/send', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'interface-version', '34', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'service-type', 'CMT', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'validityperiod', '1440', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'alt-dcs', 'true', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'allowed-smsc-id-regex', '^A', 'is not supported; ignored'],
-    ['group = sendsms-user', 'concatenation', 'true', 'is not supported; ignored'],
     ['group = sendsms-user', 'white-list', 'http://x/list', 'is not supported; ignored'],
-    ['group = sendsms-user', 'dlr-url', 'http://x/dlr', 'is not supported; ignored'],
   ])('%s: %s', (head, key, value, message) => {
     const headLines = head.split('\n').length;
     const m = map(`# leading comment\n${head}\n${key} = ${value}`, 'etc/kannel.conf');

@@ -440,3 +440,28 @@ describe('validateConfig: reroute keys', () => {
     ]);
   });
 });
+
+describe('validateConfig: sendsms-user dlr-url and text shaping', () => {
+  const account = (over: Record<string, unknown>) => ({ accounts: [{ username: 'u', password: '$scrypt$x', ...over }] });
+
+  it('dlr-url and dlr-mask are the defaults of a request; dlr-url must be an http(s) URL', () => {
+    const a = validateConfig({ accounts: [{ username: 'u', password: 'p', 'dlr-url': 'http://app/dlr?t=%d', 'dlr-mask': 31 }] }, SRC).accounts[0];
+    expect(a).toMatchObject({ dlrUrl: 'http://app/dlr?t=%d', dlrMask: 31 });
+    expect(a?.shaping).toBeUndefined();
+    expect(messages(account({ password: 'p', 'dlr-url': 'ftp://x' }))).toEqual(['c.yaml: accounts[0].dlr-url: expected an http:// or https:// URL, got "ftp://x"']);
+  });
+
+  it('header, footer, split-chars, split-suffix or concatenation = false turn shaping on', () => {
+    const [a, b] = validateConfig(
+      {
+        accounts: [
+          { username: 'a', password: 'p', header: 'H:', 'split-chars': ' ' },
+          { username: 'b', password: 'p', concatenation: false, 'omit-empty': true },
+        ],
+      },
+      SRC,
+    ).accounts;
+    expect(a?.shaping).toEqual({ header: 'H:', footer: undefined, splitChars: ' ', splitSuffix: undefined, concatenation: true, omitEmpty: false });
+    expect(b?.shaping).toEqual({ header: undefined, footer: undefined, splitChars: undefined, splitSuffix: undefined, concatenation: false, omitEmpty: true });
+  });
+});
