@@ -17,6 +17,8 @@
  *      HEAP_MB=       cap the gateway's V8 heap (--max-old-space-size): memory that is only garbage not yet
  *                     collected fits under a cap, memory held for good ends in an out-of-memory crash
  *
+ * SIDE=server turns it around: hostile client ESMEs against the gateway's SMPP server (bench/fuzz-smpp-server.ts).
+ *
  * The gateway runs from this checkout's src/ (tsx) as `switchboard start --processes 1` with REDIS_URL pointing at
  * a private redis-server; everything listens on 127.0.0.1 and everything started is stopped at the end, on an error
  * and on Ctrl-C.
@@ -121,10 +123,14 @@ async function main(): Promise<number> {
   return 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  },
-);
+// SIDE=server: hostile client ESMEs against the gateway's SMPP server instead (bench/fuzz-smpp-server.ts, which
+// runs and exits by itself).
+if (process.env.SIDE === 'server') await import('./fuzz-smpp-server.js');
+else
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );

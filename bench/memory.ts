@@ -89,7 +89,7 @@ async function run(withReceipts: boolean): Promise<{ perMessage: number; keys: n
       );
     }
     while (sim.counters.accepted < N + 1) await sleep(50);
-    while (app.store.counters.writes < N + 1) await sleep(50);
+    while (app.outcomes.counters.writes < N + 1) await sleep(50);
     await sleep(1000);
     const after = await usedMemory(c);
     const keys = (await c.dbsize()) - keysBefore;

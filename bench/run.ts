@@ -31,6 +31,8 @@
  *      copy of run.sh whose only change is load.js's --rate, since run.sh itself drives closed loop)
  *      BINDS=links (two links A and B, like Kannel's two smsc groups) | instances (one link, instances: 2)
  *      DLR=0|1 (receipts and final DLR callbacks, see above)
+ *      RECEIVERS=1 (with --kannel: K receivers in every request, Kannel's bulk form; N counts requests, every rate and
+ *      cost per message counts the N × K messages)
  *      RECEIPT_DELAY=50 (ms; the simulator sends a receipt this long after its submit_sm_resp; its default. The C
  *      sinks send theirs right after the submit_sm_resp)
  *      PERSONA=happy (the simulator's persona, e.g. throttling:10 with RATE=100 N=300 for the throttle case of
@@ -108,6 +110,8 @@ interface Settings {
   readonly profile: boolean;
   /** Receipts from the SMSC, dlr-mask=3 and a dlr-url on every request, wait for the final callbacks. */
   readonly dlr: boolean;
+  /** Receivers in each request (Kannel's bulk form); rates and costs then count messages, not requests. */
+  readonly receivers: number;
   readonly receiptDelayMs: number;
   /** The simulator's persona (not with --kannel: the C sinks have none), e.g. throttling:10. */
   readonly persona: string;
@@ -139,6 +143,9 @@ function settings(argv: readonly string[]): Settings {
   if (binds !== 'links' && binds !== 'instances') throw new Error(`BINDS must be links or instances, got ${JSON.stringify(binds)}`);
   const kannel = argv.includes('--kannel');
   const rate = envInt('RATE', 0, 0, 1_000_000);
+  const receivers = envInt('RECEIVERS', 1, 1, 1000);
+  if (receivers > 1 && !kannel)
+    throw new Error('RECEIVERS is for npm run bench:kannel: the shared driver (load.js) sends K receivers per request, bench/load.ts one');
   if (kannel && binds !== 'links') throw new Error('--kannel uses two links, one per sink, like kannel-aa.conf: leave BINDS unset');
   const out = process.env.OUT ? resolve(process.env.OUT) : mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
   // The gateway's redis-server listens on OUT/<run>/redis/redis.sock: a unix socket path has at most 107 bytes.
@@ -156,6 +163,7 @@ function settings(argv: readonly string[]): Settings {
     binds,
     profile: process.env.PROFILE === '1',
     dlr: envInt('DLR', 0, 0, 1) === 1,
+    receivers,
     receiptDelayMs: envInt('RECEIPT_DELAY', 50, 0, 60_000),
     persona: process.env.PERSONA || 'happy',
     encoding: envInt('ENCODING', 1, 0, 1) === 1,
@@ -448,6 +456,7 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
       join(dir, 'timeline.jsonl'),
     ];
     if (s.dlr) common.push('--dlr-mask', '3', '--dlr-server', String(await freePort()));
+    if (s.receivers > 1) common.push('--receivers', String(s.receivers));
     const r =
       o.smsc === 'simulator'
         ? await runDriver(
@@ -495,7 +504,8 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
       ...(problems.length ? { problem: problems.join('; ') } : {}),
       noisy: s.quietMax !== undefined && other > quietLimit(s.quietMax, wallS),
       profiled: s.profile,
-      n: s.n,
+      // Messages, so that every per-message figure divides by them (N requests of RECEIVERS receivers each).
+      n: s.n * s.receivers,
       c: s.c,
       accepted: r.accepted,
       errors: r.errors,
@@ -605,6 +615,7 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
     MODE: 'aa',
     MAXPEND: String(s.window),
     DLR: s.dlr ? '1' : '0',
+    RECEIVERS: String(s.receivers),
     TIMEOUT: String(s.timeoutS),
     QUIET_MAX: s.quietMax === undefined ? '' : String(s.quietMax),
     OUT: out,
@@ -652,7 +663,7 @@ async function kannelRun(s: Settings, procs: Procs, i: number): Promise<Row[]> {
       ...(problems.length ? { problem: problems.join('; ') } : {}),
       noisy: j.noisy,
       profiled: false,
-      n: j.n,
+      n: j.n * s.receivers,
       c: j.c,
       accepted: j.accepted,
       errors: j.errors,
@@ -994,7 +1005,7 @@ async function main(): Promise<number> {
     const dlrLine = s.dlr
       ? `; DLR: dlr-mask=3 and a dlr-url to the driver on every request, a receipt for every submit (${s.kannel ? 'smsc_sink --dlr' : `simulator --receipts requested, ${s.receiptDelayMs} ms after the submit_sm_resp`})`
       : '';
-    const header = `N=${s.n} requests, C=${s.c}${s.rate ? `, offered at ${s.rate}/s` : ''}, window ${s.window}, two binds (BINDS=${s.binds}); ${smscLine}${dlrLine}; median of quiet runs`;
+    const header = `N=${s.n} requests${s.receivers > 1 ? ` of ${s.receivers} receivers each (${s.n * s.receivers} messages)` : ''}, C=${s.c}${s.rate ? `, offered at ${s.rate}/s` : ''}, window ${s.window}, two binds (BINDS=${s.binds}); ${smscLine}${dlrLine}; median of quiet runs`;
     let text = `${header}\n\n${summaryTable(cols)}\n`;
     const [sbCol, kCol] = cols;
     if (sbCol && kCol && sbCol.rows.length && kCol.rows.length) text += `\n${comparison(sbCol, kCol)}\n`;

@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     const drainS = (Date.now() - t1) / 1000;
     const drainRedisUs = ((cpuSeconds(redis.pid) - redis1) * 1e6) / N;
     const drainCalls = (totalCalls(await redisCommandCalls(redis.socketPath)) - totalCalls(calls1)) / N;
-    const store = links.store.counters;
+    const store = links.outcomes.counters;
     await links.stop();
 
     const f = (x: number): string => x.toFixed(1);

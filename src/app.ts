@@ -17,6 +17,7 @@ import { healthView } from './control/health-view.js';
 import type { LinkFleet } from './control/link-fleet.js';
 import { OperatorState } from './control/operator-state.js';
 import { CallbackQueue } from './dlr/callback-queue.js';
+import { ReceiptMatcher } from './dlr/receipt-matcher.js';
 import { ReceiptPipeline } from './dlr/receipt-pipeline.js';
 import { ReportDispatcher } from './dlr/report-dispatcher.js';
 import type { ActionResult } from './domain/admin-views.js';
@@ -26,11 +27,13 @@ import { OutboundGuards } from './http-client/outbound-guard.js';
 import type { HttpServer } from './http/server.js';
 import type { BindLeases } from './links/bind-leases.js';
 import type { ClusterLinkState } from './links/cluster-link-state.js';
+import { ConcatRefs } from './links/concat-refs.js';
 import type { LinkRuntime } from './links/link-runtime.js';
 import type { AcceptService } from './messages/accept-service.js';
 import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
-import { MessageStore } from './messages/message-store.js';
+import { OutcomeWriter } from './messages/outcome-writer.js';
+import { RecordStore } from './messages/record-store.js';
 import { MoPipeline, MoRerouter, ReplySender } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
@@ -45,9 +48,16 @@ import { waitReady, type RedisTarget } from './redis/connect.js';
 import { EventBus } from './redis/event-bus.js';
 import { createProcessClients } from './redis/process-clients.js';
 import type { RedisCircuit } from './redis/redis-circuit.js';
+import { ReplicaAck } from './redis/replica-ack.js';
+import type { RedisAvailability } from './redis/availability.js';
+import type { SentinelWatch } from './redis/sentinel-watch.js';
 import { buildAdminRole } from './roles/admin-role.js';
 import { buildHttpRole } from './roles/http-role.js';
 import { buildLinksRole } from './roles/links-role.js';
+import { buildSmppServerRole } from './roles/smpp-server-role.js';
+import type { BindLedger } from './accounts/smpp-bind-ledger.js';
+import type { SmppServer } from './smpp-server/smpp-server.js';
+import type { SmppSessionsBackend } from './admin/smpp-sessions.js';
 import { OutboundPolicies } from './security/outbound-policy.js';
 import { PasswordVerifier } from './security/password-verifier.js';
 import { statusAccess } from './security/status-access.js';
@@ -118,7 +128,10 @@ export class App {
   private readonly authenticator: Authenticator;
   private readonly outbound: OutboundPolicies;
   readonly simulator: SmscSimulator | undefined;
-  readonly store: MessageStore;
+  /** Message records: read, and changed by operators (outcomes are written by `outcomes`). */
+  readonly records: RecordStore;
+  /** Writes what became of each message that left its queue. */
+  readonly outcomes: OutcomeWriter;
   readonly directory: RouteDirectory;
   readonly producer: Producer;
   readonly cluster: ClusterLinkState;
@@ -127,8 +140,12 @@ export class App {
   readonly reports: ReportDispatcher;
   readonly mo: MoPipeline;
   readonly leases: BindLeases;
-  /** What both HTTP interfaces accept messages through. */
+  /** What both HTTP interfaces (and the SMPP server) accept messages through. */
   readonly accept: AcceptService;
+  /** The SMPP server for client ESMEs, where the HTTP role runs and the configuration has an smpp-server section. */
+  readonly smppServer: SmppServer | undefined;
+  /** Every process's SMPP client sessions (built in every process, so any can show them). */
+  readonly smppSessions: BindLedger | undefined;
   /** What operators decided (links stopped or drained, the gateway suspended), shared by every process. */
   readonly operator: OperatorState;
   readonly accountStats: AccountStats;
@@ -144,6 +161,11 @@ export class App {
   private readonly replies = new Map<number, number>();
   /** Names this process in bind states and leases: host, pid (and the parent's, for a links process), a random tag. */
   readonly nodeId = `${hostname()}:${process.send ? `${process.ppid}.` : ''}${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly sentinelWatch: SentinelWatch | undefined;
+  /** Failovers this process followed, and its time without a Redis primary (for /metrics). */
+  readonly availability: RedisAvailability;
+  /** WAIT after each request commit and each write of outcomes (counters for /metrics). */
+  readonly replication: { readonly commits: ReplicaAck; readonly records: ReplicaAck };
   private readonly bus: EventBus;
   private readonly clients: Redis[];
   private readonly circuit: RedisCircuit;
@@ -159,25 +181,43 @@ export class App {
     this.current = config;
     this.log = logger;
     const keys = new RedisKeys(config.redis.keyPrefix);
-    const redis = createProcessClients(opts.redis, logger, { commandTimeoutMs: config.redis.commandTimeoutMs });
+    const redis = createProcessClients(opts.redis, logger, {
+      commandTimeoutMs: config.redis.commandTimeoutMs,
+      // A renewal that has not landed within a lease's lifetime is of no use; one that lands sooner is not late.
+      leaseTimeoutMs: config.cluster.leaseTtlMs,
+    });
     const { http: httpRedis, work: workRedis, events: subRedis, store: storeRedis, circuit } = redis;
     this.circuit = circuit;
+    this.availability = redis.availability;
+    this.sentinelWatch = redis.sentinelWatch;
     this.requestRedis = httpRedis;
     this.clients = [...redis.all];
     this.bus = new EventBus(workRedis, subRedis, keys.events);
     this.directory = new RouteDirectory(workRedis, httpRedis, this.bus, keys, logger);
     const linksById = this.linksById;
     for (const l of config.links) linksById.set(l.id, l);
+    // Acknowledged replication (redis.wait-replicas): a request's group commit is answered 202 only once replicas
+    // hold it (one WAIT per commit, on the connection that wrote it), and a sent message's record is waited for
+    // the same way before its job goes on, so that a failover neither loses it nor has it sent again.
+    const replication = config.redis.replication ?? { replicas: 0, timeoutMs: 0 };
+    this.replication = {
+      commits: new ReplicaAck(httpRedis, replication),
+      records: new ReplicaAck(storeRedis, replication, { logger, activity: 'recording sent messages' }),
+    };
+    const { commits, records } = this.replication;
     this.producer = new Producer(httpRedis, this.directory, {
       keys,
       batchLimit: (route) => batchLimit(route, linksById, config.queue.batchSize),
       eventsMaxLen: 100,
       accepted: (account, n) => this.accountStats.count(account, 'accepted', n),
-      guard: (write) => circuit.run(write),
+      guard: (write) => circuit.run(() => commits.after(write)),
+      lingerMaxMs: config.queue.commitLingerMs,
     });
-    this.store = new MessageStore(storeRedis, keys, {
+    this.records = new RecordStore(storeRedis, keys, { lifetimeMs: config.queue.messageLifetimeMs });
+    this.outcomes = new OutcomeWriter(storeRedis, keys, {
       lifetimeMs: config.queue.messageLifetimeMs,
       logger: logger.child({ component: 'records' }),
+      replicated: (write) => records.persistently(write),
     });
     this.operator = new OperatorState(storeRedis, this.bus, keys, logger);
     this.accountStats = new AccountStats(storeRedis, keys);
@@ -187,14 +227,19 @@ export class App {
     ));
     const guards = new OutboundGuards(outbound);
     this.callbacks = new CallbackQueue(workRedis, storeRedis, keys, config.callbacks, logger, guards);
-    const reports = new ReportDispatcher(this.store, this.callbacks, config.receipts.longMessagePolicy, logger, (account, final) =>
-      this.accountStats.count(account, final),
+    const reports = new ReportDispatcher(
+      this.outcomes,
+      this.records,
+      this.callbacks,
+      config.receipts.longMessagePolicy,
+      logger,
+      (account, final) => this.accountStats.count(account, final),
     );
     this.reports = reports;
     this.receipts = new ReceiptPipeline(
       workRedis,
       config.redis.keyPrefix,
-      this.store,
+      new ReceiptMatcher(storeRedis, keys, this.outcomes),
       reports,
       linksById,
       config.receipts.unmatchedRetryMs,
@@ -221,19 +266,22 @@ export class App {
         accept: (subs) => this.accept.acceptBatch(subs),
         logger: logger.child({ component: 'mo' }),
       }),
+      smpp: (jobs) => this.callbacks.enqueue(jobs),
       logger,
     });
     const links = buildLinksRole({
       config,
       runsLinks: this.roles.links,
       redis: workRedis,
+      leaseRedis: redis.leases,
       keys,
       bus: this.bus,
       nodeId: this.nodeId,
       runtimes: this.runtimes,
       linksById,
       directory: this.directory,
-      store: this.store,
+      records: this.records,
+      concatRefs: new ConcatRefs(storeRedis, keys),
       reports,
       receipts: this.receipts,
       mo: this.mo,
@@ -265,14 +313,46 @@ export class App {
       logger,
     });
     ({ accept: this.accept, authenticator: this.authenticator, http: this.http } = http);
+    if (config.smppServer) {
+      const smpp = buildSmppServerRole({
+        config: config.smppServer,
+        redis: storeRedis,
+        keys,
+        nodeId: this.nodeId,
+        callbacks: this.callbacks,
+        accept: this.accept,
+        authenticator: this.authenticator,
+        limits: http.limits,
+        closed: () => this.shuttingDown || this.operator.gatewayState() === 'suspended',
+        logger,
+      });
+      this.smppServer = this.roles.http ? smpp.server : undefined;
+      this.smppSessions = smpp.ledger;
+      // An operator's disconnect, from the admin port of any process: each acts on the sessions it holds.
+      this.bus.on('smpp', (action) => {
+        let match: { session?: string; account?: string };
+        try {
+          match = JSON.parse(action) as { session?: string; account?: string };
+        } catch {
+          return;
+        }
+        this.smppServer
+          ?.disconnect(match)
+          .then((n) => n > 0 && this.log.info({ ...match, sessions: n }, 'SMPP client sessions disconnected by an operator'))
+          .catch((err: unknown) => this.log.warn({ err }, 'cannot disconnect SMPP client sessions'));
+      });
+    } else {
+      this.smppServer = undefined;
+      this.smppSessions = undefined;
+    }
     this.inspector = new RouteInspector({
       producer: this.producer,
       directory: this.directory,
       redis: storeRedis,
       keys,
       records: {
-        markQueued: (m, r, j, n, why) => this.store.markQueued(m, r, j, n, why),
-        failedWire: (id) => this.store.failedWire(id),
+        markQueued: (m, r, j, n, why) => this.records.markQueued(m, r, j, n, why),
+        failedWire: (id) => this.records.failedWire(id),
         removeFailed: (id, who, now) => reports.removed(id, who, now),
       },
       links: () => this.config.links,
@@ -302,6 +382,7 @@ export class App {
       verifier: adminVerifier,
       metrics: this.metrics,
       sendsms: () => ({ tls: this.config.http.tls !== undefined, host: this.config.http.host, port: this.httpPort }),
+      ...(this.smppSessions ? { smpp: this.smppSessionsBackend(this.smppSessions) } : {}),
       logger,
     }));
     this.metricsPublisher = new MetricsPublisher(
@@ -314,15 +395,21 @@ export class App {
           binds: [...this.runtimes.values()].flatMap((r) => r.binds),
           replies: this.replies,
           callbacks: this.callbacks.counters,
-          recordWriteRetries: this.store.counters.writeRetries,
+          recordWriteRetries: this.outcomes.counters.writeRetries,
           drains: this.fleet.drains(),
           ping: () => storeRedis.ping(),
+          redis: {
+            node: this.nodeId,
+            failovers: redis.availability.failovers,
+            withoutPrimaryMs: redis.availability.withoutPrimaryMs(Date.now()),
+          },
+          replication: { commit: this.replication.commits.counters, records: this.replication.records.counters },
         }),
       logger,
     );
     this.rehomer = new RouteRehomer({
       producer: this.producer,
-      marker: this.store,
+      marker: this.records,
       redis: storeRedis,
       keys,
       directory: this.directory,
@@ -384,6 +471,27 @@ export class App {
     }
   }
 
+  /** What the admin port shows of the SMPP server's sessions, and how it disconnects them. */
+  private smppSessionsBackend(ledger: BindLedger): SmppSessionsBackend {
+    return {
+      view: async () => {
+        const sessions = await ledger.sessions();
+        // The queues of the accounts bound now, and of those set up for SMPP (an smpp-max-binds, an MO service):
+        // their receipts and MO wait while they are away. Not every account's: each count costs Redis calls.
+        const accounts = new Set([
+          ...sessions.map((s) => s.account),
+          ...this.config.accounts.filter((a) => (a.smppMaxBinds ?? 0) > 0).map((a) => a.username),
+          ...this.config.services.flatMap((sv) => (sv.smppAccount !== undefined ? [sv.smppAccount] : [])),
+        ]);
+        const counted = await Promise.all(
+          [...accounts].slice(0, 200).map(async (a) => [a, (await this.callbacks.smppCounts(a)).queued] as const),
+        );
+        return { sessions, waiting: Object.fromEntries(counted) };
+      },
+      disconnect: (match) => this.bus.publish('smpp', JSON.stringify(match)),
+    };
+  }
+
   /** The running configuration (a reload replaces its links, accounts and services). */
   get config(): Config {
     return this.current;
@@ -415,6 +523,17 @@ export class App {
     await this.rehomer.switchLinks(new Set([...diff.removed, ...diff.changed].map((l) => l.id)), () => this.fleet.apply(diff));
   }
 
+  /** Messages this process sent again that the SMSC may have had already (the same totals /metrics counts). */
+  possibleResends(): { readonly unanswered: number; readonly interrupted: number } {
+    let unanswered = 0;
+    let interrupted = 0;
+    for (const d of this.fleet.drains()) {
+      unanswered += d.counters.resentUnanswered;
+      interrupted += d.counters.possibleResends;
+    }
+    return { unanswered, interrupted };
+  }
+
   /** Link and bind states across every gateway process, for /health and the links API. */
   status(): Record<string, unknown> {
     return healthView({
@@ -430,6 +549,7 @@ export class App {
 
   async start(): Promise<void> {
     await Promise.all(this.clients.map((c) => waitReady(c, this.opts.redis)));
+    await this.sentinelWatch?.start();
     if (this.simulator) await this.simulator.start();
     await this.directory.start();
     this.operator.on('change', () => this.applyLogLevel());
@@ -464,6 +584,7 @@ export class App {
           'the admin port (dashboard, Kannel commands, admin API) is closed to everyone: it listens beyond loopback with no password; set admin.admin-password (and status-password), or admin.admin-interface: 127.0.0.1',
         );
     }
+    await this.smppServer?.start();
     const addr = this.http.server.address();
     this.log.info(
       {
@@ -477,7 +598,10 @@ export class App {
   /** SIGHUP: re-reads the TLS certificate and key of the sendsms port; a file that cannot be used keeps the current ones (logged). */
   reloadTls(): TlsReloadResult[] {
     const tls = this.config.http.tls;
-    return this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : [];
+    return [
+      ...(this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : []),
+      ...(this.smppServer?.reloadTls() ?? []),
+    ];
   }
 
   /** An operator's log level (Kannel's log-level command), in this process. */
@@ -504,6 +628,7 @@ export class App {
     this.directory.stop();
     await this.producer.close();
     this.circuit.stop();
+    this.sentinelWatch?.stop();
     await Promise.all(this.clients.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
@@ -525,7 +650,7 @@ export class App {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.log.info('shutting down: no new messages; letting submits in flight finish');
-    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close()]);
+    if (this.roles.http) await Promise.all([this.http.close(), this.admin.close(), this.smppServer?.stop()]);
     this.operator.stop();
     const drainMs = this.opts.drainMs ?? 5000;
     // Nothing that needs Redis may hold the unbind: a Redis that is gone or frozen would hold it for ever (the
@@ -542,6 +667,7 @@ export class App {
       this.log.warn('Redis does not answer: stopping without waiting for the last writes (bind leases expire by themselves)');
       await settledWithin(this.closeRest(metricsStopped), drainMs);
       for (const c of this.clients) c.disconnect();
+      this.sentinelWatch?.stop();
     }
     if (this.simulator) await this.simulator.stop();
     this.log.info('stopped');

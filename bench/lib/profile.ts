@@ -27,9 +27,9 @@ const STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['DLR callbacks (GET to the dlr-url: fetch)', /dlr\/callback-queue|node:internal\/deps\/undici/],
   [
     'receipts (parse, match, record, queue the callback)',
-    /dlr\/receipt-pipeline|dlr\/parse-receipt|^receipt .*dlr\/report-dispatcher|applyReceipt|findCorrelation|claimOnce|nextCallbackSeq/m,
+    /dlr\/receipt-pipeline|dlr\/receipt-matcher|dlr\/parse-receipt|^receipt .*dlr\/report-dispatcher|applyReceipt|findCorrelation|claimOnce|nextCallbackSeq/m,
   ],
-  ['message store (state after submit)', /messages\/message-store/],
+  ['message store (state after submit)', /messages\/(outcome-writer|record-codec)/],
   ['SMPP out (encode, write submit_sm, read resp)', /\/dist\/smpp\/|node_modules\/smpp\//],
   ['enqueue (group commit, addBulk; receipt and callback jobs too)', /queue\/producer\.js|addJobs|addBulk/],
   ['bullmq worker (fetch, lock, complete)', /bullmq\/dist\/cjs\/classes\/worker|moveToFinished|moveToActive/],

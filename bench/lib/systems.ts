@@ -20,6 +20,8 @@ export interface GatewayOptions {
   readonly smscs: readonly SmscEndpoint[];
   readonly binds: 'links' | 'instances';
   readonly window: number;
+  /** More top-level YAML (e.g. an smpp-server section), appended as it is. */
+  readonly extraYaml?: string;
 }
 
 /** The gateway configuration: the Kannel bench's settings (kannel-aa.conf) in Switchboard's YAML. */
@@ -64,7 +66,7 @@ accounts:
     max-messages: 1
     user-allow-ip: "127.0.0.1"
     user-deny-ip: "*.*.*.*"
-`;
+${o.extraYaml ?? ''}`;
 }
 
 export function getJson<T>(port: number, path: string, timeoutMs = 2000): Promise<T> {

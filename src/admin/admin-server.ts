@@ -29,6 +29,9 @@ export function buildAdminServer(
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'admin-http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: requests are not logged, and a child per request costs a pino logger (an
+    // EventEmitter) on every request of the hot path.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 1_048_576,
     return503OnClosing: true,
     serverFactory: (handler) =>

@@ -109,6 +109,7 @@ export async function start(opts: StartOptions): Promise<void> {
   let target: RedisTarget;
   const url = process.env.REDIS_URL || config.redis.url;
   if (url) target = parseRedisUrl(url);
+  else if (config.redis.sentinel) target = { sentinel: config.redis.sentinel };
   else {
     embedded = await startEmbeddedRedis({ dataDir: config.redis.dataDir, persistence: true, detached: true, logger: log });
     target = { path: embedded.socketPath };
@@ -127,7 +128,10 @@ export async function start(opts: StartOptions): Promise<void> {
   // Windows drain and the last writes wait this long at most, so that a stop finishes well inside the bound.
   const drainMs = Math.min(5000, Math.floor(boundMs / 4));
   const app = new App({ config, redis: target, logger: log, roles, reloadConfig, drainMs });
-  const child = role === 'http' ? new LinksChild(opts.configFile, 'path' in target ? `unix://${target.path}` : target.url, log) : undefined;
+  // The links process finds Redis as this one did: the same URL or socket, or (with Sentinel) the configuration's
+  // Sentinels, asked afresh, since the primary may change at any time.
+  const childRedisUrl = 'path' in target ? `unix://${target.path}` : 'url' in target ? target.url : '';
+  const child = role === 'http' ? new LinksChild(opts.configFile, childRedisUrl, log) : undefined;
   const exit = new GracefulExit({
     log,
     announce: role !== 'links',

@@ -8,9 +8,42 @@ export interface ServerTlsFiles {
   readonly keyFile: string;
 }
 
+/** The `smpp-server` section: where client ESMEs bind, and how their sessions are kept. */
+export interface SmppServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** SMPP over TLS on sslPort (0: none) with these files. */
+  readonly sslPort: number;
+  readonly tls: ServerTlsFiles | undefined;
+  /** Sessions this process holds at once, every account together. */
+  readonly maxBinds: number;
+  readonly enquireLinkIntervalMs: number;
+  readonly inactivityTimeoutMs: number;
+  /** How long a deliver_sm waits for its response before it is tried again. */
+  readonly responseTimeoutMs: number;
+  /** deliver_sm outstanding per session. */
+  readonly window: number;
+  /** command_status for a receiver no link may carry. */
+  readonly notRoutableStatus: number;
+}
+
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 /** The validated, typed configuration every module receives. Durations are in milliseconds here. */
+/** Where Sentinel is and how to talk to it and to the primary it names (redis.sentinels and the keys beside it). */
+export interface SentinelSettings {
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[];
+  /** The name the Sentinels monitor the primary under. */
+  readonly name: string;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly sentinelPassword: string | undefined;
+  readonly tls: boolean;
+  readonly sentinelTls: boolean;
+  /** PEM CA file for tls and sentinelTls; undefined: Node's bundled CAs. */
+  readonly caFile: string | undefined;
+}
+
 export interface Config {
   /** The file it was loaded from, for messages. */
   readonly source: string;
@@ -55,6 +88,10 @@ export interface Config {
     readonly commandTimeoutMs: number;
     /** Longest a deliver_sm (receipt, MO) waits for Redis before it is answered ESME_RX_T_APPN. */
     readonly deliverSmTimeoutMs: number;
+    /** Set: the primary is found through Redis Sentinel (redis.url is then unset). */
+    readonly sentinel: SentinelSettings | undefined;
+    /** Set (redis.wait-replicas above 0): replicas that must confirm each commit (Redis WAIT), and how long it waits. */
+    readonly replication: { readonly replicas: number; readonly timeoutMs: number } | undefined;
   };
   readonly process: {
     /** Every process of the gateway has exited this long after the first SIGTERM/SIGINT. */
@@ -65,6 +102,8 @@ export interface Config {
     readonly maxAttempts: number;
     readonly maxUnanswered: number;
     readonly batchSize: number;
+    /** Longest adaptive linger of a queue write that starts from idle while traffic is steady (0: none). */
+    readonly commitLingerMs: number;
     readonly timeShareMs: number;
     readonly retryDelayMs: number;
     readonly messageLifetimeMs: number;
@@ -97,6 +136,8 @@ export interface Config {
     /** sms-services with `exec` may run (mo.allow-exec). */
     readonly allowExec: boolean;
   };
+  /** The SMPP server for client ESMEs; undefined: off (the section is absent). */
+  readonly smppServer: SmppServerConfig | undefined;
   readonly services: readonly Service[];
   readonly links: readonly Link[];
   readonly accounts: readonly Account[];

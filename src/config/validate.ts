@@ -7,7 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
-import type { Config, ServerTlsFiles } from './config.js';
+import type { Config, SentinelSettings, ServerTlsFiles, SmppServerConfig } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
 import { parseIpRules } from '../security/ip-rules.js';
@@ -146,7 +146,7 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
 }
 
 /** The keys that say what an sms-service does, in the order Kannel looks for them. */
-const SERVICE_ACTIONS = ['get-url', 'post-url', 'post-xml', 'file', 'text', 'exec'] as const;
+const SERVICE_ACTIONS = ['get-url', 'post-url', 'post-xml', 'file', 'text', 'exec', 'smpp-account'] as const;
 const SERVICE_URLS = ['get-url', 'post-url', 'post-xml'] as const;
 
 export const splitList = (v: string | readonly string[]): string[] =>
@@ -248,6 +248,67 @@ function serverTls(on: boolean, section: { 'ssl-server-cert-file'?: string; 'ssl
   return on && certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined;
 }
 
+function smppServerOf(s: ConfigInput['smpp-server']): SmppServerConfig | undefined {
+  if (!s) return undefined;
+  return {
+    port: s.port,
+    host: s.interface,
+    sslPort: s['ssl-port'],
+    tls: serverTls(s['ssl-port'] !== 0, s),
+    maxBinds: s['max-binds'],
+    enquireLinkIntervalMs: ms(s['enquire-link-interval']),
+    inactivityTimeoutMs: ms(s['inactivity-timeout']),
+    responseTimeoutMs: ms(s['response-timeout']),
+    window: s.window,
+    notRoutableStatus: s['not-routable-status'],
+  };
+}
+
+/** The port a Sentinel listens on unless told otherwise. */
+const SENTINEL_PORT = 26379;
+
+/** `host:port`, `[v6]:port`, or a bare host (Sentinel's port); undefined when it is none of these. */
+export function parseHostPort(text: string, defaultPort: number): { host: string; port: number } | undefined {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const port = m[3] === undefined ? defaultPort : Number(m[3]);
+  if (port < 1 || port > 65_535) return undefined;
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+function sentinelOf(r: ConfigInput['redis']): SentinelSettings | undefined {
+  const list = splitList(r.sentinels);
+  if (list.length === 0) return undefined;
+  return {
+    sentinels: list.flatMap((a) => parseHostPort(a, SENTINEL_PORT) ?? []),
+    name: r.name,
+    username: r.username,
+    password: r.password,
+    sentinelPassword: r['sentinel-password'],
+    tls: r.tls,
+    sentinelTls: r['sentinel-tls'],
+    caFile: r['tls-ca-file'],
+  };
+}
+
+/** Sentinel's keys: addresses that parse, no redis.url beside them, no Sentinel-only key without them. */
+function redisProblems(input: ConfigInput, at: Report): void {
+  const r = input.redis;
+  const list = splitList(r.sentinels);
+  for (const a of list) if (!parseHostPort(a, SENTINEL_PORT)) at(['redis', 'sentinels'], `expected host:port, got ${JSON.stringify(a)}`);
+  if (list.length > 0 && r.url !== undefined && r.url !== '')
+    at(['redis', 'url'], 'cannot be used with redis.sentinels: the Sentinels say where the primary is; remove one of them');
+  if (list.length === 0) {
+    const onlyWith = (['username', 'password', 'sentinel-password', 'tls-ca-file'] as const).find((k) => r[k] !== undefined);
+    if (onlyWith) at(['redis', onlyWith], 'is set but redis.sentinels is not (with redis.url, credentials and TLS go in the URL)');
+    for (const k of ['tls', 'sentinel-tls'] as const) if (r[k]) at(['redis', k], 'is true but redis.sentinels is not set (with redis.url, use rediss://)');
+  }
+  // The request path's connection gives every command command-timeout: a WAIT that outlasted it would be taken
+  // for a Redis that does not answer (the circuit would open) instead of replicas that did not confirm.
+  if (r['wait-replicas'] > 0 && r['wait-timeout'] >= r['command-timeout'])
+    at(['redis', 'wait-timeout'], `expected less than redis.command-timeout (${r['command-timeout']} s): a WAIT must end before the request's deadline`);
+}
+
 /** A rate limit from its keys; a rate of 0 is none. */
 function rateOf(perSecond: number, burst: number): RateLimit | undefined {
   return perSecond > 0 ? { perSecond, burst: burst > 0 ? burst : Math.max(1, Math.ceil(perSecond)) } : undefined;
@@ -296,6 +357,7 @@ function toAccount(a: AccountInput): Account {
     callbackAllow: splitList(a['callback-allow']),
     allowedPrefix: splitList(a['allowed-prefix']),
     deniedPrefix: splitList(a['denied-prefix']),
+    ...(a['smpp-max-binds'] !== undefined ? { smppMaxBinds: a['smpp-max-binds'] } : {}),
     ...(limits ? { limits } : {}),
   };
 }
@@ -312,6 +374,8 @@ function toService(sv: ServiceInput): Service {
     file: sv.file,
     exec: sv.exec,
     acceptedSmsc: splitList(sv['accepted-smsc']),
+    receiverPrefix: splitList(sv['receiver-prefix']),
+    ...(sv['smpp-account'] !== undefined ? { smppAccount: sv['smpp-account'] } : {}),
     acceptedAccount: splitList(sv['accepted-account']),
     catchAll: sv['catch-all'],
     stripKeyword: sv['strip-keyword'],
@@ -385,6 +449,7 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
   const at = reporter(out, src);
   const warn = reporter(warnings, src);
   securityProblems(input, at, warn);
+  redisProblems(input, at);
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
@@ -396,6 +461,9 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
     const actions = SERVICE_ACTIONS.filter((k) => sv[k] !== undefined);
     if (actions.length !== 1)
       at(['services', i, actions[1] ?? 'get-url'], `expected exactly one of ${SERVICE_ACTIONS.join(', ')}${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}`);
+    const account = sv['smpp-account'];
+    if (account !== undefined && !input.accounts.some((a) => a.username === account))
+      at(['services', i, 'smpp-account'], `names no account ("${account}" is not in accounts)`);
     for (const key of SERVICE_URLS) {
       const u = sv[key];
       if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
@@ -420,6 +488,13 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
   tlsServer('http', 'sendsms-port-ssl', input.http['sendsms-port-ssl']);
   tlsServer('admin', 'admin-port-ssl', input.admin['admin-port-ssl']);
   tlsServer('simulator', undefined, false);
+  const smpps = input['smpp-server'];
+  if (smpps) {
+    const given = (['ssl-server-cert-file', 'ssl-server-key-file'] as const).filter((k) => smpps[k] !== undefined);
+    if (smpps['ssl-port'] !== 0 && given.length < 2) at(['smpp-server', 'ssl-port'], 'is set but ssl-server-cert-file and ssl-server-key-file are not both set');
+    if (smpps['ssl-port'] === 0 && given.length > 0) at(['smpp-server', given[0]!], 'is set but ssl-port is not: set ssl-port to serve SMPP over TLS, or remove it');
+    if (smpps['ssl-port'] !== 0 && smpps['ssl-port'] === smpps.port) at(['smpp-server', 'ssl-port'], `expected a port other than port (${smpps.port})`);
+  }
   const adminIds = new Set<string>();
   input.links.forEach((l, i) => {
     if (l.port === 0 && l['receive-port'] === 0) at(['links', i, 'port'], 'expected a port, a receive-port or both; both are 0');
@@ -527,6 +602,9 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       keyPrefix: input.redis['key-prefix'],
       commandTimeoutMs: ms(input.redis['command-timeout']),
       deliverSmTimeoutMs: ms(input.redis['deliver-sm-timeout']),
+      sentinel: sentinelOf(input.redis),
+      replication:
+        input.redis['wait-replicas'] > 0 ? { replicas: input.redis['wait-replicas'], timeoutMs: ms(input.redis['wait-timeout']) } : undefined,
     },
     process: { shutdownTimeoutMs: ms(input.process['shutdown-timeout']) },
     queue: {
@@ -534,6 +612,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       maxAttempts: input.queue['max-attempts'],
       maxUnanswered: input.queue['max-unanswered'],
       batchSize: input.queue['batch-size'],
+      commitLingerMs: ms(input.queue['commit-linger']),
       timeShareMs: ms(input.queue['time-share']),
       retryDelayMs: ms(input.queue['retry-delay']),
       messageLifetimeMs: ms(input.queue['message-lifetime']),
@@ -560,6 +639,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyHosts: splitList(input.callbacks['deny-hosts']),
     },
     mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']), allowExec: input.mo['allow-exec'] },
+    smppServer: smppServerOf(input['smpp-server']),
     services: input.services.map(toService),
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
     accounts: input.accounts.map(toAccount),

@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import type { BindLeases } from '../links/bind-leases.js';
 import type { ClusterLinkState } from '../links/cluster-link-state.js';
+import type { LinkDrain } from '../links/link-drain.js';
 import type { LinkRuntime } from '../links/link-runtime.js';
-import type { LinkDrain } from '../queue/link-drain.js';
 
 export interface LinkFleetDeps {
   /** Shared with the cluster view and the leases, which read it live. */

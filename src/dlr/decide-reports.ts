@@ -30,6 +30,8 @@ export interface Report {
   /** The part it is about (per-part policy), or undefined for the whole message. */
   readonly seq?: number;
   readonly receiptErr?: string;
+  /** The receipt state it reports (receipts only; the first failure's state for an all-parts-final outcome). */
+  readonly state?: ReceiptState;
   /** A key so a report is enqueued once, even when its event is handled twice (a retried job). */
   readonly onceKey: string;
 }
@@ -65,7 +67,12 @@ export function reportsFor(ctx: ReportContext, event: MessageEvent): Report[] {
         : [];
     case 'receipt': {
       const type = dlrTypeForState(event.state);
-      const base = { text: event.text, smscMessageId: event.smscMessageId, ...(event.err !== undefined ? { receiptErr: event.err } : {}) };
+      const base = {
+        text: event.text,
+        smscMessageId: event.smscMessageId,
+        state: event.state,
+        ...(event.err !== undefined ? { receiptErr: event.err } : {}),
+      };
       if (ctx.totalParts <= 1 || ctx.policy === 'per-part') {
         if (!wants(mask, type)) return [];
         return [{ type, ...base, ...(ctx.totalParts > 1 ? { seq: event.seq } : {}), onceKey: `r${event.seq}:${type}` }];
@@ -77,7 +84,7 @@ export function reportsFor(ctx: ReportContext, event: MessageEvent): Report[] {
       if (!states.every((s) => s !== undefined && isFinal(s))) return [];
       const failed = states.find((s) => s !== 'delivered');
       const finalType = failed ? dlrTypeForState(failed) : DlrType.success;
-      return wants(mask, finalType) ? [{ type: finalType, ...base, onceKey: 'final' }] : [];
+      return wants(mask, finalType) ? [{ type: finalType, ...base, state: failed ?? 'delivered', onceKey: 'final' }] : [];
     }
   }
 }

@@ -8,7 +8,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import { decodeShortMessage } from '../encoding/index.js';
-import type { MessageStore } from '../messages/message-store.js';
 import { JobQueue, type JobRun } from '../queue/job-queue.js';
 import { Deadlines } from '../redis/deadlines.js';
 import { RECEIPT_QUEUE } from '../redis/keys.js';
@@ -18,6 +17,7 @@ import type { InboundSm } from '../smpp/inbound.js';
 import { normalizeReceiptId } from './normalize-message-id.js';
 import { isFinal } from './decide-reports.js';
 import { isReceipt, parseReceipt, type Receipt } from './parse-receipt.js';
+import type { ReceiptMatcher } from './receipt-matcher.js';
 import type { ReportDispatcher } from './report-dispatcher.js';
 
 export { isReceipt };
@@ -50,7 +50,7 @@ export class ReceiptPipeline {
   constructor(
     private readonly connection: Redis,
     prefix: string,
-    private readonly store: MessageStore,
+    private readonly matcher: ReceiptMatcher,
     private readonly dispatcher: ReportDispatcher,
     private readonly links: ReadonlyMap<string, Link>,
     private readonly unmatchedRetryMs: number,
@@ -143,10 +143,10 @@ export class ReceiptPipeline {
   private async apply(r: ReceiptJob): Promise<boolean> {
     // A receipt that overtook the record of its own submit (the SMSC sends it right after the submit_sm_resp)
     // waits for that write, which this process has in flight, instead of a second later from the retry queue.
-    const writing = this.store.whenRecorded(r.smscId, r.id);
+    const writing = this.matcher.whenRecorded(r.smscId, r.id);
     if (writing) await writing;
     const now = Date.now();
-    const m = await this.store.matchReceipt(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
+    const m = await this.matcher.match(r.smscId, r.id, r.handset ?? '', r.receipt.state, isFinal(r.receipt.state), r.text, now);
     if (m.kind === 'unmatched') return false;
     if (m.kind === 'expired') {
       this.counters.late++;

@@ -6,10 +6,13 @@ import type { Logger } from 'pino';
 import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import type { AcceptedPart } from '../domain/delivery.js';
-import type { MessageStore } from '../messages/message-store.js';
+import type { OutcomeWriter } from '../messages/outcome-writer.js';
+import type { RecordStore } from '../messages/record-store.js';
 import type { Correlation, MessageRecord, MessageStatus } from '../domain/message-record.js';
+import { smppTargetAccount } from '../domain/client-deliver.js';
 import { callbackRequest, type ReportedMessage } from './callback-request.js';
-import type { CallbackJob, CallbackQueue } from './callback-queue.js';
+import type { CallbackJob, CallbackQueue, ClientDeliverJob } from './callback-queue.js';
+import { smppReceipt } from './smpp-receipt.js';
 import { isFinal, reportsFor, type LongMessagePolicy, type Report } from './decide-reports.js';
 import { DlrType, registeredDelivery } from './dlr-mask.js';
 import { normalizeSubmitRespId } from './normalize-message-id.js';
@@ -27,8 +30,12 @@ export function aggregateStatus(rec: Pick<MessageRecord, 'parts' | 'status'>): M
   return rec.status;
 }
 
-function reported(msg: QueuedMessage, status: string): ReportedMessage {
+/** A reported message, with its accept time (the receipt's submit date for SMPP clients). */
+type Reported = ReportedMessage & { readonly acceptedAt?: number };
+
+function reported(msg: QueuedMessage, status: string): Reported {
   return {
+    acceptedAt: msg.acceptedAt,
     id: msg.id,
     account: msg.account,
     from: msg.from,
@@ -45,7 +52,8 @@ export class ReportDispatcher {
   private enqueueFailing = false;
 
   constructor(
-    private readonly store: MessageStore,
+    private readonly outcomes: OutcomeWriter,
+    private readonly records: RecordStore,
     private readonly callbacks: CallbackQueue,
     private readonly policy: LongMessagePolicy,
     private readonly logger: Logger,
@@ -53,11 +61,29 @@ export class ReportDispatcher {
     private readonly outcome: (account: string, final: 'delivered' | 'failed') => void = () => undefined,
   ) {}
 
-  private jobs(msg: ReportedMessage, reports: readonly Report[], firstSeq: number, link: Link | undefined, now: number): CallbackJob[] {
-    const out: CallbackJob[] = [];
+  /**
+   * The jobs of reports whose sequence numbers start at firstSeq: HTTP callbacks, or deliver_sm for a client that
+   * sent over SMPP. The SMSC's ACK has no receipt form, and the dlr-mask an SMPP client gets never asks for it
+   * (smpp-receipt.ts), so no reserved report goes missing.
+   */
+  private jobs(
+    msg: Reported,
+    reports: readonly Report[],
+    firstSeq: number,
+    link: Link | undefined,
+    now: number,
+  ): (CallbackJob | ClientDeliverJob)[] {
+    const out: (CallbackJob | ClientDeliverJob)[] = [];
+    const smppAccount = smppTargetAccount(msg.callbackUrl);
     reports.forEach((r, i) => {
+      const seq = firstSeq + i;
+      if (smppAccount !== undefined) {
+        const deliver = smppReceipt(r, { id: msg.id, account: smppAccount, from: msg.from, to: msg.to, acceptedAt: msg.acceptedAt }, now);
+        if (deliver) out.push({ messageId: msg.id, seq, deliver });
+        return;
+      }
       const request = callbackRequest(r, msg, link, now);
-      if (request) out.push({ messageId: msg.id, seq: firstSeq + i, request });
+      if (request) out.push({ messageId: msg.id, seq, request });
     });
     return out;
   }
@@ -66,7 +92,7 @@ export class ReportDispatcher {
    * Queues reports whose sequence numbers are already reserved, retrying until Redis takes them: the outcome they
    * report is recorded, so giving up here would leave a reserved report that never comes.
    */
-  private enqueueDurably(jobs: readonly CallbackJob[], done: () => void, attempt = 0): void {
+  private enqueueDurably(jobs: readonly (CallbackJob | ClientDeliverJob)[], done: () => void, attempt = 0): void {
     if (jobs.length === 0) {
       done();
       return;
@@ -103,7 +129,7 @@ export class ReportDispatcher {
           { kind: 'smsc-ack', smscMessageId: parts[0]?.smscMessageId ?? '' },
         )
       : [];
-    this.store.record(
+    this.outcomes.record(
       { kind: 'submitted', msg, link: { id: link.id, smscId: link.smscId }, parts, correlate, reports: reports.length, now },
       (first) =>
         reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'submitted'), reports, first, link, now), done),
@@ -125,7 +151,7 @@ export class ReportDispatcher {
     const reports = hasTarget
       ? reportsFor({ dlrMask: msg.dlrMask ?? 0, policy: this.policy, totalParts: 1, partStates: [] }, { kind: 'smsc-nack', status, detail })
       : [];
-    this.store.record(
+    this.outcomes.record(
       { kind: 'failed', msg, error: detail, commandStatus: status, link: link?.id, reports: reports.length, now, wire },
       (first) => (reports.length === 0 ? done() : this.enqueueDurably(this.jobs(reported(msg, 'failed'), reports, first, link, now), done)),
     );
@@ -136,7 +162,7 @@ export class ReportDispatcher {
    * asked for (DLR type 2, failed), once. False when the message is not a failed one (nothing is done).
    */
   async removed(id: string, who: string, now: number): Promise<boolean> {
-    const rec = await this.store.markRemoved(id, who, now);
+    const rec = await this.records.markRemoved(id, who, now);
     if (!rec) return false;
     const mask = rec.dlrMask ?? 0;
     if (!(rec.dlrUrl || rec.callbackUrl) || (mask & DlrType.fail) === 0) return true;
@@ -146,8 +172,9 @@ export class ReportDispatcher {
       smscMessageId: '',
       onceKey: 'final',
     };
-    const seq = await this.store.claimReport(id, 'removed', report.onceKey);
-    const msg: ReportedMessage = {
+    const seq = await this.records.claimReport(id, 'removed', report.onceKey);
+    const msg: Reported = {
+      acceptedAt: rec.acceptedAt,
       id: rec.id,
       account: rec.account,
       from: rec.from,
@@ -181,7 +208,8 @@ export class ReportDispatcher {
             },
           )
         : [];
-    const msg: ReportedMessage = {
+    const msg: Reported = {
+      acceptedAt: rec.acceptedAt,
       id: rec.id,
       account: rec.account,
       from: rec.from,
@@ -192,11 +220,11 @@ export class ReportDispatcher {
       status,
       billing: rec.billing,
     };
-    const jobs: CallbackJob[] = [];
+    const jobs: (CallbackJob | ClientDeliverJob)[] = [];
     // The status is written with the first claim; with no report to claim, on its own.
-    if (reports.length === 0 && status !== rec.status) await this.store.claimReport(rec.id, status, '');
+    if (reports.length === 0 && status !== rec.status) await this.records.claimReport(rec.id, status, '');
     for (const report of reports) {
-      const seq = await this.store.claimReport(rec.id, status, report.onceKey);
+      const seq = await this.records.claimReport(rec.id, status, report.onceKey);
       if (seq > 0) jobs.push(...this.jobs(msg, [report], seq, link, now));
     }
     await this.callbacks.enqueue(jobs);

@@ -35,6 +35,8 @@ export interface Account {
   readonly callbackAllow: readonly string[];
   readonly allowedPrefix: readonly string[];
   readonly deniedPrefix: readonly string[];
+  /** Most SMPP sessions at once across the cluster (smpp-max-binds); 0: may not bind; undefined: no cap of its own. */
+  readonly smppMaxBinds?: number;
   /** Rate limits, max-tps and quotas; absent or all undefined: none. */
   readonly limits?: AccountLimits;
   /** Kannel's dlr-url of a sendsms-user: a request that gives no dlr-url gets this one (and dlrMask when it gives no dlr-mask). */

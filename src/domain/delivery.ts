@@ -1,7 +1,8 @@
 /**
- * What a link does with a message and what comes of it, as the link (links/) and the drain that feeds it from the
- * route queues (queue/) both speak it. Types only.
+ * What a link does with a message and what comes of it, as the link (links/), the drain that feeds it from the
+ * route queues, and the recording of outcomes (dlr/report-dispatcher.ts) all speak it. Types only.
  */
+import type { Link } from './link.js';
 import type { QueuedMessage } from './message.js';
 
 /** A part the SMSC accepted, with the id it gave. */
@@ -53,4 +54,18 @@ export interface SendJob {
   readonly ref: number | undefined;
   /** Hears once what became of the message. */
   readonly done: (attempt: SendAttempt) => void;
+}
+
+/** Where the outcome of each message goes (its record, and the reports its client asked for); `done` once durable. */
+export interface SubmitOutcomes {
+  submitted(msg: QueuedMessage, link: Link, parts: readonly AcceptedPart[], now: number, done: () => void): void;
+  failed(
+    msg: QueuedMessage,
+    detail: string,
+    status: number | undefined,
+    link: Link | undefined,
+    now: number,
+    wire: string,
+    done: () => void,
+  ): void;
 }

@@ -1,6 +1,7 @@
 /**
- * What the drain side reads of shared state it does not own: links' health across the cluster (links/) and what
- * operators decided (control/). Interfaces only, so the drain depends on neither.
+ * What a link's drain (links/link-drain.ts) reads of shared state it does not own: links' health across the cluster
+ * (links/cluster-link-state.ts) and what operators decided (control/, a higher layer). Interfaces only, so the drain
+ * depends on neither.
  */
 
 /** Whether links are healthy, as seen across every gateway process sharing the Redis. */

@@ -8,9 +8,9 @@ export interface Service {
   readonly keyword: string;
   readonly aliases: readonly string[];
   /**
-   * What the service does: exactly one of these is set. GET getUrl (Kannel escape codes filled in), POST the text to
-   * postUrl, or Kannel's XML document to postXml; answer with `text` (escape codes filled in), with the content of
-   * `file`, or with what the shell command `exec` prints (only with mo.allow-exec).
+   * What the service does: exactly one of these is set, or smppAccount. GET getUrl (Kannel escape codes filled in),
+   * POST the text to postUrl, or Kannel's XML document to postXml; answer with `text` (escape codes filled in), with
+   * the content of `file`, or with what the shell command `exec` prints (only with mo.allow-exec).
    */
   readonly getUrl: string | undefined;
   readonly postUrl: string | undefined;
@@ -20,6 +20,10 @@ export interface Service {
   readonly exec?: string | undefined;
   /** Only MO from these smsc-ids; empty: from any. */
   readonly acceptedSmsc: readonly string[];
+  /** Only MO whose receiver starts with one of these; absent or empty: any receiver. */
+  readonly receiverPrefix?: readonly string[];
+  /** Instead of a URL: the account whose SMPP binds (receiver, transceiver) get these messages as deliver_sm. */
+  readonly smppAccount?: string;
   /** Only MO received on binds with these system_ids (Kannel's account of an MO); empty: any. */
   readonly acceptedAccount?: readonly string[];
   /**
@@ -74,10 +78,11 @@ export const DEFAULT_REPLY_OPTIONS: ReplyOptions = {
   assumePlainText: false,
 };
 
-/** What kind of service it is, from the one action key set. */
-export type ServiceKind = 'get-url' | 'post-url' | 'post-xml' | 'text' | 'file' | 'exec';
+/** What kind of service it is, from the one action key set ('smpp': delivered to an SMPP client's binds). */
+export type ServiceKind = 'get-url' | 'post-url' | 'post-xml' | 'text' | 'file' | 'exec' | 'smpp';
 
 export function serviceKind(s: Service): ServiceKind {
+  if (s.smppAccount !== undefined) return 'smpp';
   if (s.getUrl !== undefined) return 'get-url';
   if (s.postUrl !== undefined) return 'post-url';
   if (s.postXml !== undefined) return 'post-xml';

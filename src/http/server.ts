@@ -59,6 +59,9 @@ export function buildHttpServer(deps: SendsmsDeps & ApiDeps & StatusDeps & Clien
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'http' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: requests are not logged, and a child per request costs a pino logger (an
+    // EventEmitter) on every request of the hot path.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: opts.maxBodyBytes,
     return503OnClosing: true,
     serverFactory: (handler) => {

@@ -34,6 +34,10 @@ export class BindLeases {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   private stopped = false;
+  /** Set while renewals fail (Redis gone, frozen, failing over); when it ends, holders go first (see tick()). */
+  private failing = false;
+  /** Before this time (epoch ms) no lease this process does not hold is taken. */
+  private takeNotBefore = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -84,10 +88,28 @@ export class BindLeases {
       // Retiring binds (removed by a reload, still unbinding) keep their leases alive, so no process still on the
       // old configuration takes them meanwhile. A lease that is free, or still ours from a retired bind of the same
       // name (a changed link), is taken: the renew script does both.
-      const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || inService(b.link.id))];
+      // After an outage longer than a lease (a Sentinel failover takes seconds), every lease may have expired on the
+      // primary that answers now. Whoever asked first would take a bind another process still has open, and two
+      // processes would bind it at once for a moment. So holders go first: for two renewal intervals after Redis
+      // answers again, this process only renews what it holds, and every live holder has renewed (or re-taken) its
+      // own leases before anyone takes a free one. The lease connection never sends a command late (redis/connect.ts,
+      // role 'leases'), so no take decided before the outage lands after it.
+      const mayTake = !this.failing && Date.now() >= this.takeNotBefore;
+      const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || (mayTake && inService(b.link.id)))];
       const pipe = this.redis.pipeline();
       for (const b of binds) RENEW_LEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId, this.opts.ttlMs]);
-      const results = (await pipe.exec()) ?? [];
+      // With nothing to renew or take, only an answer to something says Redis is back.
+      const results = binds.length > 0 ? ((await pipe.exec()) ?? []) : (await this.redis.ping(), []);
+      const error = results.find(([err]) => err)?.[0];
+      if (error) throw error;
+      if (this.failing) {
+        this.failing = false;
+        this.takeNotBefore = Date.now() + 2 * this.opts.renewMs;
+        this.logger.info(
+          { held: this.held.size, holdersFirstMs: 2 * this.opts.renewMs },
+          'Redis answers bind leases again: renewing the leases held here first; free ones are taken after the holders had their turn',
+        );
+      }
       // A reload may have removed a link while the pipeline was out: a lease just taken for one of its binds is
       // never opened; it expires by itself (surrender() is stopping that bind).
       const current = new Set(this.binds);
@@ -110,7 +132,9 @@ export class BindLeases {
       });
     } catch (e) {
       // Redis unavailable: keep running what we hold; nobody else can take it while Redis is down.
-      this.logger.debug({ err: e }, 'cannot renew bind leases');
+      if (!this.failing)
+        this.logger.warn({ err: (e as Error).message, held: this.held.size }, 'cannot renew bind leases; binds held here stay up');
+      this.failing = true;
     } finally {
       this.ticking = false;
     }

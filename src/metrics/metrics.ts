@@ -106,6 +106,30 @@ export class ProcessMetrics {
     help: 'Reports reserved but never queued (a crash between), skipped after callbacks.order-wait',
     registers: [this.registry],
   });
+  readonly redisFailovers = new Counter({
+    name: 'switchboard_redis_failovers_total',
+    help: 'Changes of Redis primary each gateway process followed (a Sentinel failover), by process',
+    labelNames: ['node'] as const,
+    registers: [this.registry],
+  });
+  readonly redisWithoutPrimary = new Counter({
+    name: 'switchboard_redis_without_primary_seconds_total',
+    help: 'Time each gateway process spent without a usable Redis primary (connections lost, or requests refused because Redis did not answer), by process',
+    labelNames: ['node'] as const,
+    registers: [this.registry],
+  });
+  readonly replicationWaits = new Counter({
+    name: 'switchboard_replication_waits_total',
+    help: "Redis WAITs for redis.wait-replicas, by write (commit: a request's group commit; records: outcomes of sent messages) and result (confirmed, late: too few replicas in time, lost: the connection changed before they confirmed)",
+    labelNames: ['write', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly replicationWaitSeconds = new Counter({
+    name: 'switchboard_replication_wait_seconds_total',
+    help: 'Time spent in Redis WAIT for redis.wait-replicas, by write (divide by switchboard_replication_waits_total for the mean)',
+    labelNames: ['write'] as const,
+    registers: [this.registry],
+  });
 
   /** Adds to counters kept elsewhere as running totals: what grew since the last call. */
   private readonly last = new Map<string, number>();

@@ -33,6 +33,17 @@ export interface CounterSources {
   readonly drains: Iterable<{ readonly counters: { readonly resentUnanswered: number; readonly possibleResends: number } }>;
   /** One Redis round trip, timed. */
   readonly ping: () => Promise<unknown>;
+  /** This process's view of the Redis primary: failovers followed, time without one. */
+  readonly redis: { readonly node: string; readonly failovers: number; readonly withoutPrimaryMs: number };
+  /** WAITs of acknowledged replication (redis.wait-replicas), by write. */
+  readonly replication: Readonly<Record<'commit' | 'records', ReplicationCounters>>;
+}
+
+export interface ReplicationCounters {
+  readonly waits: number;
+  readonly late: number;
+  readonly lost: number;
+  readonly waitMs: number;
 }
 
 export async function refreshProcessMetrics(m: ProcessMetrics, s: CounterSources): Promise<void> {
@@ -62,6 +73,14 @@ export async function refreshProcessMetrics(m: ProcessMetrics, s: CounterSources
   }
   m.addTotal(m.resends, { why: 'unanswered' }, unanswered);
   m.addTotal(m.resends, { why: 'crash' }, crash);
+  m.addTotal(m.redisFailovers, { node: s.redis.node }, s.redis.failovers);
+  m.addTotal(m.redisWithoutPrimary, { node: s.redis.node }, s.redis.withoutPrimaryMs / 1000);
+  for (const [write, c] of Object.entries(s.replication)) {
+    m.addTotal(m.replicationWaits, { write, result: 'confirmed' }, c.waits - c.late - c.lost);
+    m.addTotal(m.replicationWaits, { write, result: 'late' }, c.late);
+    m.addTotal(m.replicationWaits, { write, result: 'lost' }, c.lost);
+    m.addTotal(m.replicationWaitSeconds, { write }, c.waitMs / 1000);
+  }
   const t0 = process.hrtime.bigint();
   await s.ping();
   m.redisRoundTrip.observe(Number(process.hrtime.bigint() - t0) / 1e9);

@@ -1,11 +1,12 @@
 /**
- * Hands one MO to its service: picks the service, then calls its URL with a deadline (get-url, post-url, post-xml)
- * or makes its answer here (text, file, exec: local-service.ts). Success is any 2xx; everything else throws a typed
+ * Hands one MO to its service: picks the service, then calls its URL with a deadline (get-url, post-url, post-xml),
+ * makes its answer here (text, file, exec: local-service.ts), or queues it for an SMPP client's binds. Success is any 2xx; everything else throws a typed
  * error for the queue to retry or give up on. The answer is returned (`serve`) for the queue to send back.
  *
  * Sent with httpCall (keep-alive) through the outbound guard, like the receipt callbacks: a service URL whose host
  * resolves into callbacks.deny-networks is refused, not called.
  */
+import type { ClientDeliverJob } from '../dlr/callback-queue.js';
 import { serviceKind, type Service } from '../domain/service.js';
 import { httpCall, type HttpCall, type HttpCallResult } from '../http-client/http-call.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
@@ -13,6 +14,7 @@ import { redactUrl } from '../observability/redact-url.js';
 import { buildMoRequest, type MoRequest } from './build-mo-request.js';
 import { MAX_OUTPUT_BYTES, runLocalService } from './local-service.js';
 import { MoCallbackError, MoRequestError } from './mo-errors.js';
+import { moDeliver } from './mo-deliver.js';
 import type { MoMessage } from './mo-message.js';
 import { selectService } from './select-service.js';
 import type { ServiceAnswer } from './service-reply.js';
@@ -20,6 +22,8 @@ import type { ServiceAnswer } from './service-reply.js';
 export type ForwardResult =
   /** method 'LOCAL': a text, file or exec service, answered here (status 200). */
   | { readonly kind: 'delivered'; readonly service: string; readonly status: number; readonly method: MoRequest['method'] | 'LOCAL' }
+  /** Its service is an SMPP account: queued durably for the account's binds. */
+  | { readonly kind: 'smpp'; readonly service: string; readonly account: string }
   /** No service takes it: Kannel logs and drops such a message, and so do we (a retry would find none either). */
   | { readonly kind: 'no-service'; readonly keyword: string | undefined };
 
@@ -40,6 +44,8 @@ export interface MoForwarderOptions {
   readonly guard: OutboundGuard;
   /** For tests; httpCall by default. */
   readonly send?: HttpSend;
+  /** Queues deliver_sm for SMPP accounts (the callback queue's per-account queues); unset: such services fail. */
+  readonly smpp?: (jobs: readonly ClientDeliverJob[]) => Promise<void>;
 }
 
 export class MoForwarder {
@@ -62,10 +68,16 @@ export class MoForwarder {
 
   /** forward, with the service and what it answered. */
   async serve(mo: MoMessage): Promise<Served> {
-    const selection = selectService(this.services, mo.text, mo.smscId, mo.account);
+    const selection = selectService(this.services, mo.text, mo.smscId, mo.to, mo.account);
     if (selection.kind === 'none') return { result: { kind: 'no-service', keyword: selection.keyword } };
     const { service } = selection;
     const kind = serviceKind(service);
+    if (service.smppAccount !== undefined) {
+      const account = service.smppAccount;
+      if (!this.opts.smpp) throw new MoRequestError('invalid-url', service.name, `smpp:${account}`, 'no SMPP server in this gateway');
+      await this.opts.smpp([{ messageId: mo.id, seq: 0, deliver: moDeliver(mo, account) }]);
+      return { result: { kind: 'smpp', service: service.name, account } };
+    }
     if (kind === 'text' || kind === 'file' || kind === 'exec') {
       const body = await runLocalService(mo, service, this.opts.timeoutMs);
       return {

@@ -14,7 +14,7 @@ import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
-import { MoForwarder, type HttpSend } from './mo-forwarder.js';
+import { MoForwarder, type HttpSend, type MoForwarderOptions } from './mo-forwarder.js';
 import type { ReplySink } from './reply-sender.js';
 import type { MoRerouter } from './reroute.js';
 import { MoKeys } from '../redis/keys.js';
@@ -52,6 +52,8 @@ export interface MoPipelineDeps {
   readonly replies?: ReplySink;
   /** Sends MO from links with reroute keys straight out as MT; without it none is rerouted. */
   readonly reroute?: Pick<MoRerouter, 'reroute'>;
+  /** Queues deliver_sm for services whose target is an SMPP account. */
+  readonly smpp?: MoForwarderOptions['smpp'];
 }
 
 export interface MoPipelineCounters {
@@ -99,6 +101,7 @@ export class MoPipeline {
       timeoutMs: deps.callbacks.timeoutMs,
       guard: deps.outbound,
       ...(deps.send !== undefined ? { send: deps.send } : {}),
+      ...(deps.smpp !== undefined ? { smpp: deps.smpp } : {}),
     }));
     this.queue = new MoQueue(
       {

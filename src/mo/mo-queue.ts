@@ -158,7 +158,9 @@ export class MoQueue {
     this.counters.forwarded++;
     // After failures the warning above is the last word in the log unless the recovery is said at the same level.
     const level = attempt > 1 ? 'info' : 'debug';
-    this.log[level]({ ...context, service: result.service, status: result.status }, 'MO delivered to its service');
+    if (result.kind === 'smpp')
+      this.log[level]({ ...context, service: result.service, account: result.account }, 'MO queued for its SMPP account');
+    else this.log[level]({ ...context, service: result.service, status: result.status }, 'MO delivered to its service');
   }
 
   async close(): Promise<void> {

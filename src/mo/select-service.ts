@@ -1,8 +1,8 @@
 /**
  * Which sms-service an MO goes to, as Kannel's urltrans_find does it: the first word of the text, lower-cased, is
  * looked up among the keywords and aliases, and the first service (in configuration order) that also accepts the
- * link's smsc-id and the bind's account, and takes that many words, wins; when none does, the first `default`
- * service that accepts the smsc-id and the account. Pure.
+ * link's smsc-id, the bind's account and the receiver (when it has a receiver-prefix list), and takes that many
+ * words, wins; when none does, the first `default` service that accepts them. Pure.
  *
  * The number of words (check_num_args): unless the service catches all (`catch-all`, or post-url and post-xml,
  * which always do), the words after the keyword must be as many as the `%s` and `%S` in its pattern, or at least as
@@ -33,9 +33,11 @@ export function splitWords(text: string): string[] {
   return text.split(/[ \t\n\v\f\r]+/).filter((w) => w.length > 0);
 }
 
-/** Whether the service takes MO from this smsc-id and this bind's account (system_id). */
-function accepts(service: Service, smscId: string, account: string | undefined): boolean {
+/** Whether the service takes MO from this smsc-id and this bind's account (system_id), to this receiver. */
+function accepts(service: Service, smscId: string, to: string | undefined, account: string | undefined): boolean {
   if (service.acceptedSmsc.length > 0 && !service.acceptedSmsc.includes(smscId)) return false;
+  const prefixes = service.receiverPrefix;
+  if (to !== undefined && prefixes !== undefined && prefixes.length > 0 && !prefixes.some((p) => to.startsWith(p))) return false;
   const accounts = service.acceptedAccount ?? [];
   return account === undefined || accounts.length === 0 || accounts.includes(account);
 }
@@ -47,15 +49,16 @@ function occurrences(pattern: string, code: string): number {
 /** Kannel's check_num_args: whether a keyword match with this many words is taken. */
 export function takesWords(service: Service, words: number): boolean {
   const kind = serviceKind(service);
-  if (service.catchAll === true || kind === 'post-url' || kind === 'post-xml') return true;
+  // An SMPP client gets the whole message, as a post-url service does.
+  if (service.catchAll === true || kind === 'post-url' || kind === 'post-xml' || kind === 'smpp') return true;
   const pattern = servicePattern(service);
   const args = occurrences(pattern, '%s') + occurrences(pattern, '%S');
   const rest = occurrences(pattern, '%r') + occurrences(pattern, '%a') > 0;
   return words - 1 === args || (rest && words - 1 >= args);
 }
 
-/** `account`: the bind's system_id the MO came in on (Kannel's account of an MO), for accepted-account. */
-export function selectService(services: readonly Service[], text: string, smscId: string, account?: string): ServiceSelection {
+/** `to`: the MO's receiver, for receiver-prefix; `account`: the bind's system_id it came in on, for accepted-account. */
+export function selectService(services: readonly Service[], text: string, smscId: string, to?: string, account?: string): ServiceSelection {
   const keyword = firstWord(text)?.toLowerCase();
   if (keyword !== undefined) {
     const words = splitWords(text).length;
@@ -65,11 +68,11 @@ export function selectService(services: readonly Service[], text: string, smscId
       if (own === DEFAULT_KEYWORD) continue;
       // The config lower-cases keywords and aliases already; a Service built elsewhere may not have.
       const matches = own === keyword || service.aliases.some((alias) => alias.toLowerCase() === keyword);
-      if (matches && accepts(service, smscId, account) && takesWords(service, words)) return { kind: 'keyword', service, keyword };
+      if (matches && accepts(service, smscId, to, account) && takesWords(service, words)) return { kind: 'keyword', service, keyword };
     }
   }
   for (const service of services) {
-    if (service.keyword.toLowerCase() === DEFAULT_KEYWORD && accepts(service, smscId, account))
+    if (service.keyword.toLowerCase() === DEFAULT_KEYWORD && accepts(service, smscId, to, account))
       return { kind: 'default', service, keyword };
   }
   return { kind: 'none', keyword };

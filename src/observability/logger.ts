@@ -5,9 +5,11 @@ import type { LogLevel } from '../config/config.js';
 /**
  * The loggers made from each root (its children, their children…), so that a level set at run time (Kannel's
  * log-level command) reaches them all: a pino child keeps the level it was made with. Weak, so a child that is
- * no longer used is not kept alive by this.
+ * no longer used is not kept alive by this, and its entry goes when it is collected (children come and go with
+ * sessions: a set that only grew would be a leak).
  */
 const families = new WeakMap<Logger, Set<WeakRef<Logger>>>();
+const forget = new FinalizationRegistry<{ family: Set<WeakRef<Logger>>; ref: WeakRef<Logger> }>(({ family, ref }) => family.delete(ref));
 
 export interface LoggerOptions {
   /**
@@ -26,8 +28,10 @@ export function createLogger(level: LogLevel | 'silent', name = 'switchboard', o
     level,
     base: { pid: process.pid },
     onChild: (child: Logger) => {
-      family.add(new WeakRef(child));
+      const ref = new WeakRef(child);
+      family.add(ref);
       families.set(child, family);
+      forget.register(child, { family, ref });
     },
   };
   const root: Logger = opts.pretty

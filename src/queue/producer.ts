@@ -8,7 +8,7 @@
  * when it refuses writes (out of memory, read-only replica, failed persistence); but a command that fails while
  * the MULTI runs (a key of the wrong type) does not undo the others. So a commit of several jobs is checked right
  * after (one script: every job exists) and marked: 'ok', or 'failed' after the jobs that were written are removed.
- * A link that takes a young job of such a commit waits for the mark and drops the job of a failed one (link-drain).
+ * A link that takes a young job of such a commit waits for the mark and drops the job of a failed one (route-workers.ts).
  */
 import { FlowProducer, Queue, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -16,11 +16,11 @@ import type { Route } from '../routing/compute-route.js';
 import { BatchIds, messageId } from './batch-id.js';
 import { encodeMessage, type BatchData, type NewMessage } from './batch-codec.js';
 import { GroupCommit } from '../primitives/group-commit.js';
-import { BATCH_JOB_NAME, bullmqJobKey, routeKeyOfQueue, routeQueueName, type RedisKeys } from '../redis/keys.js';
+import { BATCH_JOB_NAME, bullmqJobKey, ROUTE_QUEUED_COUNT, routeKeyOfQueue, routeQueueName, type RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import { redisErrorListener } from '../redis/redis-error-log.js';
 
-/** How long a commit's mark is kept: longer than a link may wait for it (COMMIT_WAIT_MS in link-drain.ts). */
+/** How long a commit's mark is kept: longer than a link may wait for it (COMMIT_WAIT_MS in route-workers.ts). */
 export const COMMIT_MARK_TTL_MS = 120_000;
 
 /**
@@ -58,6 +58,8 @@ export interface ProducerOptions {
    * that requests gathered behind a write that timed out are not written into a connection Redis does not read.
    */
   readonly guard?: <T>(write: () => Promise<T>) => Promise<T>;
+  /** Longest adaptive linger of a commit that starts from idle while requests come steadily (group-commit.ts). */
+  readonly lingerMaxMs?: number;
 }
 
 /** The bullmq priority for Kannel's 0..3 (higher first): 4..1, as bullmq serves 1 first. */
@@ -106,7 +108,11 @@ export class Producer {
     this.flows = new FlowProducer({ connection, prefix: opts.keys.prefix });
     this.flows.on('error', redisErrorListener(connection, 'flow producer'));
     this.guard = opts.guard ?? ((op) => op());
-    this.commit = new GroupCommit<Pending>((items) => this.guard(() => this.write(items)), { gatherTurns: 1, fullAt: 500 });
+    this.commit = new GroupCommit<Pending>((items) => this.guard(() => this.write(items)), {
+      gatherTurns: 1,
+      fullAt: 500,
+      lingerMaxMs: opts.lingerMaxMs ?? 0,
+    });
   }
 
   /** The bullmq queue of a route (created on first use; its options, such as the events cap, are written then). */
@@ -152,7 +158,7 @@ export class Producer {
       ...routeJobOptions(batchId, priority),
       ...(delayMs > 0 ? { delay: delayMs } : {}),
     });
-    await this.connection.hincrby(this.opts.keys.routeStats(route.key), 'queued', data.m.length);
+    await this.connection.hincrby(this.opts.keys.routeStats(route.key), ROUTE_QUEUED_COUNT, data.m.length);
     return batchId;
   }
 
@@ -206,11 +212,11 @@ export class Producer {
       const stats = this.opts.keys.routeStats(route);
       const [added] = await Promise.allSettled([
         this.queueFor(route).add(BATCH_JOB_NAME, job.data as BatchData, job.opts),
-        this.connection.hincrby(stats, 'queued', n),
+        this.connection.hincrby(stats, ROUTE_QUEUED_COUNT, n),
       ]);
       if (added.status === 'rejected') {
         // Not awaited: the request's answer must not wait a second deadline for a statistic.
-        void this.connection.hincrby(stats, 'queued', -n).catch(() => undefined);
+        void this.connection.hincrby(stats, ROUTE_QUEUED_COUNT, -n).catch(() => undefined);
         throw added.reason as Error;
       }
       return;
@@ -220,9 +226,9 @@ export class Producer {
     await this.flows.addBulk(jobs);
     await this.checkCommit(commitId, jobs);
     // Counts for queue inspection (a miss here only skews them until the queue is empty again; see route stats).
-    await Promise.all([...counts].map(([route, n]) => this.connection.hincrby(this.opts.keys.routeStats(route), 'queued', n))).catch(
-      () => undefined,
-    );
+    await Promise.all(
+      [...counts].map(([route, n]) => this.connection.hincrby(this.opts.keys.routeStats(route), ROUTE_QUEUED_COUNT, n)),
+    ).catch(() => undefined);
   }
 
   private async checkCommit(commitId: string, jobs: readonly FlowJob[]): Promise<void> {

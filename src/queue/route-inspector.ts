@@ -15,7 +15,14 @@ import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
 import { decodeBatch, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
-import { bullmqJobKey, bullmqPendingKeys, bullmqPrioritizedKey, routeQueueName, type RedisKeys } from '../redis/keys.js';
+import {
+  bullmqJobKey,
+  bullmqPendingKeys,
+  bullmqPrioritizedKey,
+  ROUTE_QUEUED_COUNT,
+  routeQueueName,
+  type RedisKeys,
+} from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { RouteDirectory } from './route-directory.js';
 import { requeueItems, rerouteWaiting, whilePaused, type QueuedMarker, type RerouteCounts } from './route-moves.js';
@@ -44,7 +51,7 @@ export class RouteNotFoundError extends Error {
   }
 }
 
-const RECONCILE = LuaScript.load('reconcile-route-count');
+export const RECONCILE_ROUTE_COUNT = LuaScript.load('reconcile-route-count', { QUEUED: ROUTE_QUEUED_COUNT });
 
 /** bullmq's prioritized score is priority × 2^32 plus a counter; our jobs use priorities 1..4. */
 const PRIORITY_SPAN = 0x100000000;
@@ -152,7 +159,7 @@ export class RouteInspector {
    */
   async reconcile(key: string): Promise<number> {
     const { lists, sortedSets } = bullmqPendingKeys(this.o.keys.prefix, routeQueueName(key));
-    const was = await RECONCILE.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
+    const was = await RECONCILE_ROUTE_COUNT.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
     return Number(was);
   }
 
@@ -163,7 +170,7 @@ export class RouteInspector {
     const name = routeQueueName(key);
     const prefix = this.o.keys.prefix;
     const pipe = this.o.redis.pipeline();
-    pipe.hget(this.o.keys.routeStats(key), 'queued');
+    pipe.hget(this.o.keys.routeStats(key), ROUTE_QUEUED_COUNT);
     pipe.zremrangebyscore(this.o.keys.routeFailed(key), '-inf', now - this.o.lifetimeMs);
     pipe.zcard(this.o.keys.routeFailed(key));
     for (const p of PRIORITIES)

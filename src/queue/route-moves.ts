@@ -10,7 +10,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueuedMessage } from '../domain/message.js';
-import type { RedisKeys } from '../redis/keys.js';
+import { ROUTE_QUEUED_COUNT, type RedisKeys } from '../redis/keys.js';
 import type { Route } from '../routing/compute-route.js';
 import { decodeBatch, encodeItems, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
@@ -114,7 +114,7 @@ export async function rerouteWaiting(
           await requeueItems(deps.producer, deps.marker, g.route, g.items, why(g.route));
           moved += g.items.length;
         }
-        await deps.redis.hincrby(deps.keys.routeStats(key), 'queued', keep.length - items.length);
+        await deps.redis.hincrby(deps.keys.routeStats(key), ROUTE_QUEUED_COUNT, keep.length - items.length);
         if (keep.length === 0) await job.remove();
         else {
           await job.updateData(encodeItems(keep));

@@ -13,6 +13,14 @@ export const CALLBACK_QUEUE = 'callbacks';
 /** bullmq queue of MO messages waiting for their service (keys `<prefix>:mo:*`, bullmq's own layout). */
 export const MO_QUEUE = 'mo';
 
+/**
+ * bullmq queue of the deliver_sm (receipts, MO) waiting for one account's SMPP binds. The name is percent-encoded:
+ * queue names cannot contain ':'.
+ */
+export function smppDeliverQueueName(account: string): string {
+  return `smpp-${encodeURIComponent(account)}`;
+}
+
 /** bullmq job name of a batch of messages in a route queue. */
 export const BATCH_JOB_NAME = 'sms';
 
@@ -51,6 +59,9 @@ export function bullmqPrioritizedKey(prefix: string, queueName: string): string 
   return `${prefix}:${queueName}:prioritized`;
 }
 
+/** The field of a route's stats hash (RedisKeys.routeStats) that counts its accepted, not yet finished messages. */
+export const ROUTE_QUEUED_COUNT = 'queued';
+
 export class RedisKeys {
   constructor(readonly prefix: string) {}
   /** Hash: route key → route definition, so a queue is never stranded by a config change. */
@@ -61,11 +72,15 @@ export class RedisKeys {
   get events(): string {
     return `${this.prefix}:events`;
   }
-  /** Hash: a message's record (see messages/message-store.ts for its fields). */
+  /** Hash: a message's record (see messages/record-codec.ts for its fields). */
   message(id: string): string {
-    return `${this.prefix}:m:${id}`;
+    return `${this.recordPrefix}${id}`;
   }
-  /** Hash: a route queue's message counts (`queued`: accepted and not yet submitted or failed). */
+  /** What every record key starts with, the message id following (for a script that finds the id in Redis). */
+  get recordPrefix(): string {
+    return `${this.prefix}:m:`;
+  }
+  /** Hash: a route queue's message counts (ROUTE_QUEUED_COUNT: accepted and not yet submitted or failed). */
   routeStats(routeKey: string): string {
     return `${this.prefix}:rs:${routeKey}`;
   }
@@ -131,6 +146,14 @@ export class RedisKeys {
   /** String, expiring: an account's max-tps bucket. */
   accountTpsBucket(username: string): string {
     return `${this.prefix}:lim:tps:${username}`;
+  }
+  /** Sorted set: an account's SMPP sessions on the smpp-server ports of every process, scored by when each claim expires. */
+  smppBinds(username: string): string {
+    return `${this.prefix}:smpp-binds:${username}`;
+  }
+  /** Hash: session id → a bound SMPP client session's published state (JSON with its expiry), every process's. */
+  get smppSessions(): string {
+    return `${this.prefix}:smpp-sessions`;
   }
   /** String, expiring: SMS an account sent in a quota period (`2026-12-01` or `2026-12`). */
   accountQuota(username: string, period: string): string {

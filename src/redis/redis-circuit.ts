@@ -11,6 +11,7 @@
  * Each fault is logged once when it starts and once when it ends, with the count of operations it refused.
  */
 import type { Logger } from 'pino';
+import type { RedisAvailability } from './availability.js';
 import { FaultLog } from './fault-log.js';
 import { classifyRedisError, describeFault, isConnectionFault, RedisUnavailableError } from './redis-fault.js';
 
@@ -23,6 +24,8 @@ export interface RedisCircuitOptions {
   /** Who answers 503 meanwhile, for the log lines. */
   readonly activity: string;
   readonly now?: () => number;
+  /** Hears when the circuit opens and closes (time without a primary, for /metrics). */
+  readonly availability?: RedisAvailability;
 }
 
 export class RedisCircuit {
@@ -73,6 +76,7 @@ export class RedisCircuit {
     const err = e instanceof RedisUnavailableError ? e : new RedisUnavailableError(fault, describeFault(fault), { cause: e });
     if (isConnectionFault(fault) && !this.open && !this.stopped) {
       this.open = err;
+      this.opts.availability?.lost('requests', this.now());
       void this.probeUntilAnswered();
     }
     return err;
@@ -87,6 +91,7 @@ export class RedisCircuit {
         try {
           await this.opts.probe();
           this.open = undefined;
+          this.opts.availability?.found('requests', this.now());
           this.faults.succeeded();
           return;
         } catch (e) {

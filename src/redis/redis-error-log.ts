@@ -8,6 +8,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LogThrottle } from '../observability/log-throttle.js';
+import type { RedisAvailability } from './availability.js';
 import { StateChanges } from '../observability/state-changes.js';
 import { classifyRedisError, describeFault, isConnectionFault } from './redis-fault.js';
 
@@ -44,6 +45,8 @@ export class RedisErrorLog {
     /** How often a client tries to reconnect, for the log line. */
     private readonly reconnectEveryMs: number,
     private readonly now: () => number = Date.now,
+    /** Hears when connections are lost and back, and where each one connects (failovers, time without a primary). */
+    private readonly availability?: RedisAvailability,
   ) {
     this.connection = new StateChanges<'up' | 'down'>('up', now());
   }
@@ -60,6 +63,7 @@ export class RedisErrorLog {
       }
       const first = this.down.size === 0 && this.connection.state === 'up';
       this.down.add(name);
+      this.availability?.lost(`connection ${name}`, this.now());
       this.connection.observe('down', this.now());
       if (!first) return;
       this.cause = e.message;
@@ -69,6 +73,12 @@ export class RedisErrorLog {
       );
     });
     client.on('ready', () => {
+      this.availability?.found(`connection ${name}`, this.now());
+      const stream = client.stream as { remoteAddress?: string; remotePort?: number } | undefined;
+      const address = stream?.remoteAddress === undefined ? target : `${stream.remoteAddress}:${stream.remotePort ?? ''}`;
+      const previous = this.availability?.connectedTo(address);
+      if (previous !== undefined)
+        this.logger.warn({ from: previous, to: address, client: name }, 'Redis primary changed (failover): following it');
       if (!this.down.delete(name) || this.down.size > 0) return;
       const change = this.connection.observe('up', this.now());
       if (change)

@@ -8,9 +8,11 @@
  * - unreachable: no connection (refused, closed, reconnecting);
  * - out-of-memory, read-only, persistence-failed: Redis answers but refuses writes (maxmemory with noeviction, a
  *   replica after a failover, a failed RDB or AOF write: OOM, READONLY, MISCONF);
- * - loading, busy: Redis is loading its data, or a script holds it (LOADING, BUSY, MASTERDOWN).
+ * - loading, busy: Redis is loading its data, or a script holds it (LOADING, BUSY, MASTERDOWN);
+ * - not-replicated: the primary took a write but fewer replicas than redis.wait-replicas confirmed it in time (WAIT).
  */
-export type RedisFault = 'timeout' | 'unreachable' | 'out-of-memory' | 'read-only' | 'persistence-failed' | 'loading' | 'busy';
+export type RedisFault =
+  'timeout' | 'unreachable' | 'out-of-memory' | 'read-only' | 'persistence-failed' | 'loading' | 'busy' | 'not-replicated';
 
 /** Redis could not take the operation; nothing of it is known to be done, and the caller should try again later. */
 export class RedisUnavailableError extends Error {
@@ -90,5 +92,7 @@ export function describeFault(f: RedisFault): string {
       return 'Redis is loading its data';
     case 'busy':
       return 'Redis is busy (a long script, or no master)';
+    case 'not-replicated':
+      return 'Redis replicas do not confirm writes in time (redis.wait-replicas)';
   }
 }

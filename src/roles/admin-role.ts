@@ -11,10 +11,12 @@ import { buildAdminServer, type AdminServer } from '../admin/admin-server.js';
 import { registerDashboard } from '../admin/dashboard-routes.js';
 import { registerKannelCommands } from '../admin/kannel-commands.js';
 import { AdminRefusalLog, checkedAccess } from '../admin/refusal-log.js';
+import { registerSmppSessions, type SmppSessionsBackend } from '../admin/smpp-sessions.js';
 import type { Config } from '../config/config.js';
 import { GatewayOperations, type GatewayParts } from '../control/gateway-operations.js';
 import type { MessageLookup } from '../http/api-routes.js';
 import { scrape, type ProcessMetrics } from '../metrics/metrics.js';
+import { smppSessionMetrics } from '../metrics/smpp-session-metrics.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { RouteInspector } from '../queue/route-inspector.js';
 import type { PasswordVerifier } from '../security/password-verifier.js';
@@ -34,6 +36,8 @@ export interface AdminRoleDeps extends Omit<GatewayParts, 'inspector'> {
   readonly metrics: ProcessMetrics;
   /** The sendsms port as the dashboard shows it. */
   readonly sendsms: () => { tls: boolean; host: string; port: number };
+  /** The SMPP server's client sessions, every process's; absent without an smpp-server section. */
+  readonly smpp?: SmppSessionsBackend;
   readonly logger: Logger;
 }
 
@@ -86,11 +90,19 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
           sendsms: d.sendsms,
         }),
       (app) => registerKannelCommands(app, { backend: operations, access, refusals, smscIdentities: () => d.config().links }),
+      (app) => {
+        if (d.smpp) registerSmppSessions(app, { checked, backend: d.smpp });
+      },
       (app) =>
         app.get('/metrics', async (req, reply) => {
           if (!(await checked(req, reply, 'status'))) return reply;
           const page = await scrape(d.redis, d.keys, operations);
-          return reply.header('content-type', page.contentType).send(page.body);
+          let body = page.body;
+          if (d.smpp) {
+            const v = await d.smpp.view();
+            body += `\n${await smppSessionMetrics(v.sessions, new Map(Object.entries(v.waiting)))}`;
+          }
+          return reply.header('content-type', page.contentType).send(body);
         }),
     ],
   );

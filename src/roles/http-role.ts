@@ -14,7 +14,7 @@ import { Authenticator } from '../accounts/authenticator.js';
 import { LimitGate } from '../accounts/limit-gate.js';
 import { LoginGuard } from '../accounts/login-guard.js';
 import { MessageLookup as RecordLookup } from '../messages/message-lookup.js';
-import { MessageStore } from '../messages/message-store.js';
+import { RecordStore } from '../messages/record-store.js';
 import type { ProcessMetrics } from '../metrics/metrics.js';
 import type { Producer } from '../queue/producer.js';
 import type { RedisKeys } from '../redis/keys.js';
@@ -51,6 +51,8 @@ export interface HttpRoleDeps {
 
 export interface HttpRole {
   readonly accept: AcceptService;
+  /** The limits (client addresses, accounts) the accept path counts against; the SMPP server's binds use them too. */
+  readonly limits: LimitGate;
   readonly authenticator: Authenticator;
   readonly lookup: MessageLookup;
   readonly http: HttpServer;
@@ -80,7 +82,7 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
   const authenticator = new Authenticator(config.accounts, d.verifier, logger, Date.now, guard);
   // Lookups read on the request path's connection (a deadline per command), through its circuit: 503 at once
   // while Redis does not answer, as for sending.
-  const records = new MessageStore(d.redis, d.keys, { lifetimeMs: config.queue.messageLifetimeMs, logger });
+  const records = new RecordStore(d.redis, d.keys, { lifetimeMs: config.queue.messageLifetimeMs });
   const lookupNow = new RecordLookup(records, new QueuedLookup(d.producer, d.directory));
   const lookup: MessageLookup = { find: (id) => circuit.run(() => lookupNow.find(id)) };
   const http = buildHttpServer(
@@ -110,5 +112,5 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
       countReply: d.countReply,
     },
   );
-  return { accept, authenticator, lookup, http };
+  return { accept, authenticator, lookup, http, limits };
 }

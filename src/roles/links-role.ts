@@ -14,11 +14,12 @@ import { isReceipt, type ReceiptPipeline } from '../dlr/receipt-pipeline.js';
 import type { ReportDispatcher } from '../dlr/report-dispatcher.js';
 import { BindLeases } from '../links/bind-leases.js';
 import { ClusterLinkState } from '../links/cluster-link-state.js';
+import type { ConcatRefs } from '../links/concat-refs.js';
+import { LinkDrain } from '../links/link-drain.js';
 import { LinkRuntime } from '../links/link-runtime.js';
-import type { MessageStore } from '../messages/message-store.js';
+import type { RecordStore } from '../messages/record-store.js';
 import type { MoPipeline } from '../mo/index.js';
 import type { ProcessMetrics } from '../metrics/metrics.js';
-import { LinkDrain } from '../queue/link-drain.js';
 import type { RedisKeys } from '../redis/keys.js';
 import type { RouteDirectory } from '../queue/route-directory.js';
 import type { EventBus } from '../redis/event-bus.js';
@@ -28,6 +29,8 @@ export interface LinksRoleDeps {
   /** Whether this process runs links (else only the cluster view is kept). */
   readonly runsLinks: boolean;
   readonly redis: Redis;
+  /** The bind leases' connection (fails fast, never sends late: redis/connect.ts). */
+  readonly leaseRedis: Redis;
   readonly keys: RedisKeys;
   readonly bus: EventBus;
   readonly nodeId: string;
@@ -36,7 +39,8 @@ export interface LinksRoleDeps {
   /** Every configured link by id, kept current by reload. */
   readonly linksById: ReadonlyMap<string, Link>;
   readonly directory: RouteDirectory;
-  readonly store: MessageStore;
+  readonly records: RecordStore;
+  readonly concatRefs: ConcatRefs;
   readonly reports: ReportDispatcher;
   readonly receipts: ReceiptPipeline;
   readonly mo: MoPipeline;
@@ -59,7 +63,7 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
     ...timers,
     inService: (id) => operator.linkInService(id),
   });
-  const leases = new BindLeases(d.redis, d.keys, d.nodeId, d.runtimes, logger, {
+  const leases = new BindLeases(d.leaseRedis, d.keys, d.nodeId, d.runtimes, logger, {
     ttlMs: timers.ttlMs,
     renewMs: timers.refreshMs,
     inService: (id) => operator.linkBound(id),
@@ -98,7 +102,8 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
       maxUnanswered: config.queue.maxUnanswered,
       timeShareMs: config.queue.timeShareMs,
       outcomes: d.reports,
-      records: d.store,
+      records: d.records,
+      concatRefs: d.concatRefs,
       health: cluster,
       operator,
       logger,

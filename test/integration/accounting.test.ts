@@ -67,7 +67,7 @@ describe('exact accounting', () => {
     expect(sent.status).toBe(202);
     const id = (sent.json.messages as { id: string }[])[0]!.id;
     await waitFor(() => s.received.length === 1, 5000, 'the submit at the SMSC');
-    await waitFor(() => app.store.counters.writeRetries > 0, 5000, 'a record write refused');
+    await waitFor(() => app.outcomes.counters.writeRetries > 0, 5000, 'a record write refused');
     await sleep(300);
     await admin.config('SET', 'min-replicas-to-write', '0');
     await waitFor(async () => (await state(app, id)).status === 'submitted', 10_000, 'the record written');

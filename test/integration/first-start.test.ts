@@ -111,8 +111,11 @@ describe('npm start with the demo configuration', () => {
 
   it('on a terminal writes the log as text, not JSON', { timeout: 60_000 }, async () => {
     const { file, ports } = await demoConfig('tty');
-    // `script` gives the CLI a pseudo-terminal for stdout, as a shell would.
-    const cli = ['node', '--import', 'tsx', 'src/cli/main.ts', 'start', '--config', file].join(' ');
+    // `script` gives the CLI a pseudo-terminal for stdout, as a shell would. The CLI then runs in a session of its own
+    // (killing script's process group does not reach it) and takes the terminal's hang-up for a reload: it gets its
+    // own parent-death signal, so it ends with script whatever ends the test.
+    const inner = withParentDeathSignal('node', ['--import', 'tsx', 'src/cli/main.ts', 'start', '--config', file], 'KILL');
+    const cli = [inner.command, ...inner.args].join(' ');
     const cmd = withParentDeathSignal('script', ['-qfec', cli, '/dev/null'], 'KILL');
     const proc = spawn(cmd.command, cmd.args, {
       env: { ...process.env, REDIS_URL: '' },

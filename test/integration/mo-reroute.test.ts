@@ -87,11 +87,13 @@ describe('reroute: MO from one SMSC sent straight out as MT through another', ()
   });
 
   it("reroute: routed like any message with the incoming link's smsc-id; UCS-2 stays UCS-2", async () => {
-    const { a, b } = await hub('rr3', { all: true }, { allowedSmscId: ['opA'] });
+    // A link's own smsc-id does not attract its messages (Kannel): A must deny opA for B to be the only way out.
+    const { a, b } = await hub('rr3', { all: true }, { allowedSmscId: ['opA'] }, ['opA', 'opB']);
     await mo(a, '46703333333', '', 8, Buffer.from('043f04400438043204350442', 'hex'));
     await waitFor(() => b.received.length === 1, 5000, 'the MT on link B');
     expect(b.received[0]).toMatchObject({ destAddr: '46703333333', dataCoding: 8 });
     expect(decodeShortMessage({ dataCoding: 8, esmClass: 0, shortMessage: b.received[0]!.shortMessage }).text).toBe('привет');
+    expect(a.received).toHaveLength(0);
   });
 
   it('a rerouted MO no link may carry is dropped and counted, not retried for ever', async () => {

@@ -140,7 +140,7 @@ describe('parseYamlConfig: values', () => {
     expect(c.admin).toEqual({ port: 13000, host: '0.0.0.0', password: undefined, statusPassword: undefined, allowIp: [], denyIp: [], basePath: '', allowedOrigins: [] });
     expect(c.redis).toEqual({ url: undefined, dataDir: './data/redis', keyPrefix: 'sb', commandTimeoutMs: 500, deliverSmTimeoutMs: 5000 });
     expect(c.process).toEqual({ shutdownTimeoutMs: 30_000 });
-    expect(c.queue).toEqual({ lockDurationMs: 30_000, maxAttempts: 10, maxUnanswered: 3, batchSize: 200, timeShareMs: 3000, retryDelayMs: 1000, messageLifetimeMs: 72 * 3600 * 1000 });
+    expect(c.queue).toEqual({ lockDurationMs: 30_000, maxAttempts: 10, maxUnanswered: 3, batchSize: 200, commitLingerMs: 2, timeShareMs: 3000, retryDelayMs: 1000, messageLifetimeMs: 72 * 3600 * 1000 });
     expect(c.log.level).toBe('info');
     expect(c.simulator).toEqual({ enabled: false, host: '127.0.0.1', port: 2775, persona: 'happy', receipts: true });
     expect(c.links).toEqual([]);

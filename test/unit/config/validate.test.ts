@@ -352,10 +352,10 @@ describe('validateConfig: TLS keys', () => {
 describe('validateConfig: sms-services that answer', () => {
   it('a service does exactly one thing: get-url, post-url, post-xml, file, text or exec', () => {
     expect(messages({ services: [{ keyword: 'a' }] })).toEqual([
-      'c.yaml: services[0].get-url: expected exactly one of get-url, post-url, post-xml, file, text, exec',
+      'c.yaml: services[0].get-url: expected exactly one of get-url, post-url, post-xml, file, text, exec, smpp-account',
     ]);
     expect(messages({ services: [{ keyword: 'a', text: 'hi', 'get-url': 'http://x/' }] })).toEqual([
-      'c.yaml: services[0].text: expected exactly one of get-url, post-url, post-xml, file, text, exec, got get-url and text',
+      'c.yaml: services[0].text: expected exactly one of get-url, post-url, post-xml, file, text, exec, smpp-account, got get-url and text',
     ]);
   });
 
@@ -387,6 +387,7 @@ describe('validateConfig: sms-services that answer', () => {
       file: undefined,
       exec: undefined,
       acceptedSmsc: [],
+      receiverPrefix: [],
       acceptedAccount: [],
       catchAll: false,
       stripKeyword: false,

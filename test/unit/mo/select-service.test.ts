@@ -87,8 +87,11 @@ describe('selectService', () => {
 describe('selectService: accepted-account and the number of words (Kannel check_num_args)', () => {
   it('skips a service whose accepted-account does not list the bind the MO came in on', () => {
     const pinned = service('weather', { name: 'pinned', acceptedAccount: ['esme-b'] });
-    expect(selectService([pinned, fallback], 'weather', 'op-a', 'esme-a')).toMatchObject({ kind: 'default' });
-    expect(selectService([pinned, fallback], 'weather', 'op-a', 'esme-b')).toMatchObject({ kind: 'keyword', service: { name: 'pinned' } });
+    expect(selectService([pinned, fallback], 'weather', 'op-a', undefined, 'esme-a')).toMatchObject({ kind: 'default' });
+    expect(selectService([pinned, fallback], 'weather', 'op-a', undefined, 'esme-b')).toMatchObject({
+      kind: 'keyword',
+      service: { name: 'pinned' },
+    });
   });
 
   it('needs as many words after the keyword as %s/%S in the pattern, at least as many with %r or %a', () => {

@@ -65,6 +65,12 @@ describe('the Redis catalogue', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it('gives the record prefix a script builds record keys from (match-receipt.lua)', () => {
+    const k = new RedisKeys('sb');
+    expect(k.recordPrefix.startsWith('sb:')).toBe(true);
+    expect(k.recordPrefix + 'm1').toBe(k.message('m1'));
+  });
+
   it('names queues without ":" (bullmq refuses it) and each once', () => {
     const names = [CALLBACK_QUEUE, RECEIPT_QUEUE, MO_QUEUE, routeQueueName('0123456789abcdef')];
     for (const n of names) expect(n).not.toContain(':');
