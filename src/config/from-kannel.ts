@@ -132,6 +132,8 @@ const SERVICE_KEYS: Record<string, (k: string) => Target> = {
   'faked-sender': same('string'),
   'accept-x-kannel-headers': same('bool'),
   'assume-plain-text': same('bool'),
+  'dlr-url': same('string'),
+  'dlr-mask': same('int'),
 };
 
 /** What an sms-service does, in the order Kannel looks for it (urltrans.c): the first one given is used. */

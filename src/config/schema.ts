@@ -177,6 +177,8 @@ export const ServiceSchema = Type.Object(
     'faked-sender': optStr('Sender of every answer, instead of the number the MO was sent to'),
     'accept-x-kannel-headers': bool('The service may set the answer\'s sender, receiver, smsc, coding, mclass, pid, validity, deferred, dlr-mask, dlr-url, account, binfo and priority with X-Kannel-* headers (or in its XML answer)', false),
     'assume-plain-text': bool('An answer without a Content-Type counts as text/plain (otherwise it is answered "Result could not be represented as an SMS message.")', false),
+    'dlr-url': optStr('Reports of the answer go to this URL (with the escape codes), unless the service sets X-Kannel-DLR-URL (Kannel)'),
+    'dlr-mask': optInt('With dlr-url: the reports asked for the answer, unless the service sets X-Kannel-DLR-Mask', 0, 66),
     'receiver-prefix': list('Only messages whose receiver starts with one of these prefixes; empty: any'),
     'smpp-account': optStr('Instead of get-url or post-url: deliver the messages as deliver_sm to this account\'s receiver and transceiver binds on the smpp-server port, queued durably while it is not bound'),
   },

@@ -147,7 +147,7 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
 
 /** The keys that say what an sms-service does, in the order Kannel looks for them. */
 const SERVICE_ACTIONS = ['get-url', 'post-url', 'post-xml', 'file', 'text', 'exec', 'smpp-account'] as const;
-const SERVICE_URLS = ['get-url', 'post-url', 'post-xml'] as const;
+const SERVICE_URLS = ['get-url', 'post-url', 'post-xml', 'dlr-url'] as const;
 
 export const splitList = (v: string | readonly string[]): string[] =>
   (typeof v === 'string' ? v.split(';') : [...v]).map((s) => s.trim()).filter((s) => s.length > 0);
@@ -393,6 +393,7 @@ function toService(sv: ServiceInput): Service {
       fakedSender: sv['faked-sender'],
       acceptXKannelHeaders: sv['accept-x-kannel-headers'],
       assumePlainText: sv['assume-plain-text'],
+      ...(sv['dlr-url'] !== undefined ? { dlrUrl: sv['dlr-url'], dlrMask: sv['dlr-mask'] } : {}),
     },
   };
 }

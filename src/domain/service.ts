@@ -61,6 +61,9 @@ export interface ReplyOptions {
   readonly acceptXKannelHeaders: boolean;
   /** An answer without a Content-Type counts as text/plain (otherwise it is not representable as an SMS). */
   readonly assumePlainText: boolean;
+  /** Reports of the answer go here unless the service set X-Kannel-DLR-URL (Kannel's sms-service dlr-url), with dlrMask. */
+  readonly dlrUrl?: string | undefined;
+  readonly dlrMask?: number | undefined;
 }
 
 export const DEFAULT_REPLY_OPTIONS: ReplyOptions = {

@@ -245,7 +245,7 @@ export function planReply(mo: MoMessage, service: Service, answer: ServiceAnswer
   const pieces = opts.concatenation ? [shaped.pieces.join('')] : shaped.pieces;
 
   const smscOverride = str(f('smsc'));
-  const dlrMask = inRange(leadingInt(f('dlr-mask')), 0, 66);
+  const headerDlrMask = inRange(leadingInt(f('dlr-mask')), 0, 66);
   const rpi = inRange(leadingInt(f('rpi')), 0, 2);
   const mclass = inRange(leadingInt(f('mclass')), 0, 3) as MessageClass | undefined;
   const mwi = inRange(leadingInt(f('mwi')), 0, 7);
@@ -253,7 +253,10 @@ export function planReply(mo: MoMessage, service: Service, answer: ServiceAnswer
   const altDcs = inRange(leadingInt(f('alt-dcs')), 0, 1);
   const validity = leadingInt(f('validity'));
   const deferred = leadingInt(f('deferred'));
-  const dlrUrl = str(f('dlr-url'));
+  // The service's own dlr-url (and dlr-mask) serve an answer whose headers set no dlr-url, as Kannel's send_message.
+  const headerDlrUrl = str(f('dlr-url'));
+  const dlrUrl = headerDlrUrl ?? opts.dlrUrl;
+  const dlrMask = headerDlrMask ?? (headerDlrUrl === undefined && opts.dlrUrl !== undefined ? opts.dlrMask : undefined);
 
   const messages = pieces.map((piece, i): ReplyMessage => {
     const textRequest: TextRequest = {

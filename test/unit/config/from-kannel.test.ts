@@ -227,6 +227,8 @@ describe('sms-service keys → services[]', () => {
     ['assume-plain-text', 'true', true],
     ['max-messages', '3', 3],
     ['accepted-account', 'a;b', 'a;b'],
+    ['dlr-url', 'http://app/dlr?t=%d', 'http://app/dlr?t=%d'],
+    ['dlr-mask', '31', 31],
   ] as const)('%s = %s → %s', (key, written, value) => {
     const m = map(`group = sms-service\nkeyword = k\n${key} = ${written}`);
     expect(m.warnings).toEqual([]);

@@ -143,6 +143,18 @@ describe('planReply', () => {
     expect(cut).toMatchObject({ kind: 'send', truncated: true });
   });
 
+  it("the service's dlr-url and dlr-mask serve an answer whose headers set no dlr-url", () => {
+    expect(messages(http('x'), { dlrUrl: 'http://svc/dlr?t=%d', dlrMask: 31 })[0]).toMatchObject({
+      dlrUrl: 'http://svc/dlr?t=%d',
+      dlrMask: 31,
+    });
+    const headers = { 'content-type': 'text/plain', 'x-kannel-dlr-url': 'http://own/', 'x-kannel-dlr-mask': '1' };
+    expect(messages(http('x', headers), { dlrUrl: 'http://svc/', dlrMask: 31, acceptXKannelHeaders: true })[0]).toMatchObject({
+      dlrUrl: 'http://own/',
+      dlrMask: 1,
+    });
+  });
+
   it('a text GSM cannot carry is shaped as UCS-2 (70 characters an SMS)', () => {
     expect(texts(messages(http('я'.repeat(100)), { maxMessages: 2 })).map((t) => t.length)).toEqual([70, 30]);
   });
