@@ -258,7 +258,11 @@ export class App {
       // Answers go through the accept path like any message; this.accept is built below, before anything runs.
       replies: new ReplySender({
         accept: (subs) => this.accept.acceptBatch(subs),
-        context: () => ({ globalSender: this.config.http.globalSender }),
+        context: () => ({
+          globalSender: this.config.http.globalSender,
+          emptyReply: this.config.mo.replyEmpty,
+          unrepresentableReply: this.config.mo.replyUnrepresentable,
+        }),
         logger: logger.child({ component: 'mo' }),
       }),
       reroute: new MoRerouter({

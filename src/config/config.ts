@@ -135,6 +135,9 @@ export interface Config {
     readonly reassemblyTimeoutMs: number;
     /** sms-services with `exec` may run (mo.allow-exec). */
     readonly allowExec: boolean;
+    /** Kannel's reply-emptymessage and reply-couldnotrepresent: what an empty or unrepresentable answer is sent as. */
+    readonly replyEmpty: string;
+    readonly replyUnrepresentable: string;
   };
   /** The SMPP server for client ESMEs; undefined: off (the section is absent). */
   readonly smppServer: SmppServerConfig | undefined;

@@ -176,6 +176,16 @@ function serviceActionRank(key: string): number {
   return (SERVICE_ACTIONS as readonly string[]).indexOf(key);
 }
 
+/**
+ * smsbox keys of the services, which switchboard keeps in its `mo` section: Kannel's answers for an empty or an
+ * unreadable service answer, and switchboard's own switch for exec services (mo.allow-exec).
+ */
+const SMSBOX_MO_KEYS: Record<string, Kind> = {
+  'reply-emptymessage': 'string',
+  'reply-couldnotrepresent': 'string',
+  'allow-exec': 'bool',
+};
+
 /** Keys that only matter to Kannel's own process layout; reported, but as harmless. */
 const NOT_NEEDED: Record<string, string> = {
   'smsbox-port': 'switchboard has no separate smsbox process',
@@ -193,6 +203,10 @@ const NOT_NEEDED: Record<string, string> = {
   'log-file': 'switchboard logs to standard output (pino JSON)',
   'access-log': 'switchboard logs to standard output (pino JSON)',
   'log-level': 'the core group\'s log-level applies to the whole gateway',
+  'reply-couldnotfetch': 'a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Could not fetch content"',
+  'reply-requestfailed': 'a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Request Failed"',
+  'http-request-retry': 'services and callbacks are retried with backoff (callbacks.max-attempts, retry-delay)',
+  'http-queue-delay': 'services and callbacks are retried with backoff (callbacks.retry-delay, retry-delay-max)',
   smsc: '',
 };
 
@@ -324,13 +338,13 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
         continue;
       }
-      if (group.name === 'smsbox' && e.key === 'allow-exec') {
-        // switchboard's own switch for exec services (mo.allow-exec), accepted where the services' other settings are
-        const v = convert('bool', e.value, e.file, e.line, label, e.key);
+      const moKind = group.name === 'smsbox' ? SMSBOX_MO_KEYS[e.key] : undefined;
+      if (moKind !== undefined) {
+        const v = convert(moKind, e.value, e.file, e.line, label, e.key);
         if (v !== undefined) {
-          raw.mo = { ...raw.mo, 'allow-exec': v };
-          lines.set(pathKey(['mo', 'allow-exec']), { file: e.file, line: e.line });
-          groupLabel.set(pathKey(['mo', 'allow-exec']), `${label} ${e.key}`);
+          raw.mo = { ...raw.mo, [e.key]: v };
+          lines.set(pathKey(['mo', e.key]), { file: e.file, line: e.line });
+          groupLabel.set(pathKey(['mo', e.key]), `${label} ${e.key}`);
         }
         continue;
       }

@@ -271,6 +271,8 @@ export const ConfigSchema = Type.Object(
     }),
     mo: obj('Incoming messages', {
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),
+      'reply-emptymessage': str('What an sms-service\'s empty answer is sent as, without omit-empty (Kannel\'s smsbox reply-emptymessage)', '<Empty reply from service provider>'),
+      'reply-couldnotrepresent': str('What an sms-service\'s answer that no SMS can carry is sent as (an unknown content type, an undecodable charset; Kannel\'s reply-couldnotrepresent)', 'Result could not be represented as an SMS message.'),
       'allow-exec': bool('Let sms-services with `exec` run: each matching MO then runs a shell command with text from the handset in it (URL-encoded, as Kannel does, which still lets \' ( ) * ! ~ through). Off by default: a service with exec stops the start', false),
     }),
     services: Type.Array(ServiceSchema, { description: 'MO services', default: [] }),

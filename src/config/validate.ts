@@ -639,7 +639,12 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyNetworks: splitList(input.callbacks['deny-networks']),
       denyHosts: splitList(input.callbacks['deny-hosts']),
     },
-    mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']), allowExec: input.mo['allow-exec'] },
+    mo: {
+      reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']),
+      allowExec: input.mo['allow-exec'],
+      replyEmpty: input.mo['reply-emptymessage'],
+      replyUnrepresentable: input.mo['reply-couldnotrepresent'],
+    },
     smppServer: smppServerOf(input['smpp-server']),
     services: input.services.map(toService),
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),

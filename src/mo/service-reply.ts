@@ -80,6 +80,9 @@ export type ReplyPlan =
 export interface ReplyContext {
   /** The smsbox's global-sender: Kannel sends answers from it when the service has no faked-sender. */
   readonly globalSender: string | undefined;
+  /** mo.reply-emptymessage and mo.reply-couldnotrepresent; Kannel's texts when absent. */
+  readonly emptyReply?: string;
+  readonly unrepresentableReply?: string;
 }
 
 /** The type and charset of a Content-Type header, lower-cased. */
@@ -217,14 +220,14 @@ export function planReply(mo: MoMessage, service: Service, answer: ServiceAnswer
   else if (coding !== undefined) binary = false;
   else if (binary) coding = 1;
 
-  let text = read.text ?? UNREPRESENTABLE_REPLY;
+  let text = read.text ?? ctx.unrepresentableReply ?? UNREPRESENTABLE_REPLY;
   if (read.text === undefined) {
     binary = false;
     coding = undefined;
   }
   if (text.length === 0) {
     if (opts.omitEmpty) return { kind: 'none', reason: 'omit-empty' };
-    text = EMPTY_REPLY;
+    text = ctx.emptyReply ?? EMPTY_REPLY;
     binary = false;
     coding = undefined;
   }

@@ -235,6 +235,15 @@ describe('sms-service keys → services[]', () => {
     expect(m.raw.services).toEqual([{ keyword: 'k', [key]: value }]);
   });
 
+  it('reply-emptymessage and reply-couldnotrepresent of the smsbox group are mo.*; the retry and failure answers are not needed', () => {
+    const m = map('group = smsbox\nreply-emptymessage = "(nothing)"\nreply-couldnotrepresent = "(binary)"\nreply-couldnotfetch = x\nhttp-request-retry = 3');
+    expect(m.raw.mo).toEqual({ 'reply-emptymessage': '(nothing)', 'reply-couldnotrepresent': '(binary)' });
+    expect(m.warnings.map((w) => [w.line, w.message])).toEqual([
+      [4, 'not needed: a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Could not fetch content"'],
+      [5, 'not needed: services and callbacks are retried with backoff (callbacks.max-attempts, retry-delay)'],
+    ]);
+  });
+
   it("allow-exec in the smsbox group is switchboard's mo.allow-exec", () => {
     const m = map('group = smsbox\nallow-exec = true');
     expect(m.warnings).toEqual([]);

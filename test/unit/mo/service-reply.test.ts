@@ -49,8 +49,19 @@ describe('planReply', () => {
     expect(plan(http('x', { 'content-type': 'text/plain' }, 202), {}).kind).toBe('send');
   });
 
-  it('an empty answer without omit-empty is Kannel\'s "<Empty reply from service provider>"', () => {
+  it('an empty answer without omit-empty is Kannel\'s "<Empty reply from service provider>", or mo.reply-emptymessage', () => {
     expect(texts(messages(http('')))).toEqual([EMPTY_REPLY]);
+    const plan = planReply(mo(), service('k'), http(''), {
+      globalSender: undefined,
+      emptyReply: '(nothing)',
+      unrepresentableReply: '(binary)',
+    });
+    expect(plan.kind === 'send' && plan.messages[0]?.text.text.toString()).toBe('(nothing)');
+    const odd = planReply(mo(), service('k'), http('x', { 'content-type': 'image/png' }), {
+      globalSender: undefined,
+      unrepresentableReply: '(binary)',
+    });
+    expect(odd.kind === 'send' && odd.messages[0]?.text.text.toString()).toBe('(binary)');
   });
 
   it('a content type SMS cannot carry answers "Result could not be represented…"; assume-plain-text reads an untyped answer as text', () => {
