@@ -98,3 +98,22 @@ export function serviceKind(s: Service): ServiceKind {
 export function servicePattern(s: Service): string {
   return s.getUrl ?? s.postUrl ?? s.postXml ?? s.file ?? s.text ?? s.exec ?? '';
 }
+
+function occurrences(pattern: string, code: string): number {
+  return pattern.split(code).length - 1;
+}
+
+/**
+ * How many words after the keyword a keyword match may have (max: Infinity for any number), as Kannel's
+ * check_num_args decides it: catch-all, post-url, post-xml (and an SMPP client, which gets the whole message) take
+ * any; otherwise as many as the `%s`/`%S` of the pattern, or more when it also has `%r` or `%a`.
+ */
+export function wordsTaken(service: Service): { readonly min: number; readonly max: number } {
+  const kind = serviceKind(service);
+  if (service.catchAll === true || kind === 'post-url' || kind === 'post-xml' || kind === 'smpp')
+    return { min: 0, max: Number.POSITIVE_INFINITY };
+  const pattern = servicePattern(service);
+  const args = occurrences(pattern, '%s') + occurrences(pattern, '%S');
+  const rest = occurrences(pattern, '%r') + occurrences(pattern, '%a') > 0;
+  return { min: args, max: rest ? Number.POSITIVE_INFINITY : args };
+}

@@ -12,7 +12,7 @@
  * at the start only, so its `hdr` service also takes "hdrno" (measured on 1.4.5).
  * Not reproduced: Kannel's filters on sender and receiver prefixes; the Service type carries none of those keys.
  */
-import { serviceKind, servicePattern, type Service } from '../domain/service.js';
+import { wordsTaken, type Service } from '../domain/service.js';
 
 export const DEFAULT_KEYWORD = 'default';
 
@@ -42,19 +42,10 @@ function accepts(service: Service, smscId: string, to: string | undefined, accou
   return account === undefined || accounts.length === 0 || accounts.includes(account);
 }
 
-function occurrences(pattern: string, code: string): number {
-  return pattern.split(code).length - 1;
-}
-
-/** Kannel's check_num_args: whether a keyword match with this many words is taken. */
+/** Kannel's check_num_args: whether a keyword match with this many words (the keyword included) is taken. */
 export function takesWords(service: Service, words: number): boolean {
-  const kind = serviceKind(service);
-  // An SMPP client gets the whole message, as a post-url service does.
-  if (service.catchAll === true || kind === 'post-url' || kind === 'post-xml' || kind === 'smpp') return true;
-  const pattern = servicePattern(service);
-  const args = occurrences(pattern, '%s') + occurrences(pattern, '%S');
-  const rest = occurrences(pattern, '%r') + occurrences(pattern, '%a') > 0;
-  return words - 1 === args || (rest && words - 1 >= args);
+  const { min, max } = wordsTaken(service);
+  return words - 1 >= min && words - 1 <= max;
 }
 
 /** `to`: the MO's receiver, for receiver-prefix; `account`: the bind's system_id it came in on, for accepted-account. */
