@@ -37,7 +37,7 @@ import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
 import { OutcomeWriter } from './messages/outcome-writer.js';
 import { RecordStore } from './messages/record-store.js';
-import { MoPipeline } from './mo/index.js';
+import { MoPipeline, MoRerouter, ReplySender } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
 import { refreshProcessMetrics } from './metrics/process-counters.js';
@@ -262,6 +262,21 @@ export class App {
       answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
+      // Answers go through the accept path like any message; this.accept is built below, before anything runs.
+      replies: new ReplySender({
+        accept: (subs) => this.accept.acceptBatch(subs),
+        context: () => ({
+          globalSender: this.config.http.globalSender,
+          emptyReply: this.config.mo.replyEmpty,
+          unrepresentableReply: this.config.mo.replyUnrepresentable,
+        }),
+        logger: logger.child({ component: 'mo' }),
+      }),
+      reroute: new MoRerouter({
+        links: linksById,
+        accept: (subs) => this.accept.acceptBatch(subs),
+        logger: logger.child({ component: 'mo' }),
+      }),
       smpp: (jobs) => this.callbacks.enqueue(jobs),
       logger,
     });

@@ -13,7 +13,7 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { API_ERRORS } from '../http/api-errors.js';
 import { MessageRequestSchema, SendRequestSchema } from '../http/api-schemas.js';
-import { KannelReplies, type KannelReply } from '../http/kannel-replies.js';
+import { KannelReplies, sentReply, withDeniedReply, type KannelReply } from '../http/kannel-replies.js';
 import { SENDSMS_PARAMETERS } from '../http/sendsms-schema.js';
 import {
   AccountListSchema,
@@ -412,6 +412,7 @@ function kannelReplies(): Record<number, Reply> {
         : (r as (s: string) => KannelReply)('<Field>')
       : r,
   );
+  samples.push(withDeniedReply(KannelReplies.accepted, ['<receiver>']), sentReply(['<receiver>'], 2));
   const byStatus = new Map<number, string[]>();
   for (const r of samples)
     if (!byStatus.get(r.status)?.includes(r.body)) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.body]);

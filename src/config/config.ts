@@ -53,6 +53,8 @@ export interface Config {
     readonly host: string;
     readonly globalSender: string | undefined;
     readonly sendsmsChars: string;
+    /** Kannel's immediate-sendsms-reply: sendsms answers "Sent." (denied receivers, splits). */
+    readonly immediateReply: boolean;
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxRecipients: number;
@@ -138,7 +140,14 @@ export interface Config {
     readonly denyNetworks: readonly string[];
     readonly denyHosts: readonly string[];
   };
-  readonly mo: { readonly reassemblyTimeoutMs: number };
+  readonly mo: {
+    readonly reassemblyTimeoutMs: number;
+    /** sms-services with `exec` may run (mo.allow-exec). */
+    readonly allowExec: boolean;
+    /** Kannel's reply-emptymessage and reply-couldnotrepresent: what an empty or unrepresentable answer is sent as. */
+    readonly replyEmpty: string;
+    readonly replyUnrepresentable: string;
+  };
   /** The SMPP server for client ESMEs; undefined: off (the section is absent). */
   readonly smppServer: SmppServerConfig | undefined;
   readonly services: readonly Service[];

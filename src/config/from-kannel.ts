@@ -90,6 +90,10 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'ssl-trusted-ca-file': same('string'),
   'ssl-verify': same('bool'),
   'ssl-server-name': same('string'),
+  reroute: same('bool'),
+  'reroute-smsc-id': same('string'),
+  'reroute-receiver': same('string'),
+  'reroute-dlr': same('bool'),
 };
 
 const USER_KEYS: Record<string, (k: string) => Target> = {
@@ -120,6 +124,14 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'max-tps-delay': same('number'),
   'daily-quota': same('int'),
   'monthly-quota': same('int'),
+  'dlr-url': same('string'),
+  'dlr-mask': same('int'),
+  header: same('string'),
+  footer: same('string'),
+  'split-chars': same('string'),
+  'split-suffix': same('string'),
+  concatenation: same('bool'),
+  'omit-empty': same('bool'),
 };
 
 const SERVICE_KEYS: Record<string, (k: string) => Target> = {
@@ -129,7 +141,29 @@ const SERVICE_KEYS: Record<string, (k: string) => Target> = {
   'get-url': same('string'),
   url: same('string', 'get-url'),
   'post-url': same('string'),
+  'post-xml': same('string'),
+  text: same('string'),
+  file: same('string'),
+  exec: same('string'),
   'accepted-smsc': same('list'),
+  'accepted-account': same('list'),
+  'catch-all': same('bool'),
+  'strip-keyword': same('bool'),
+  'send-sender': same('bool'),
+  'max-messages': same('int'),
+  concatenation: same('bool'),
+  'split-chars': same('string'),
+  'split-suffix': same('string'),
+  'omit-empty': same('bool'),
+  header: same('string'),
+  footer: same('string'),
+  prefix: same('string'),
+  suffix: same('string'),
+  'faked-sender': same('string'),
+  'accept-x-kannel-headers': same('bool'),
+  'assume-plain-text': same('bool'),
+  'dlr-url': same('string'),
+  'dlr-mask': same('int'),
 };
 
 const TLV_KEYS: Record<string, (k: string) => Target> = {
@@ -139,6 +173,8 @@ const TLV_KEYS: Record<string, (k: string) => Target> = {
   length: same('int'),
   'smsc-id': same('list'),
 };
+/** What an sms-service does, in the order Kannel looks for it (urltrans.c): the first one given is used. */
+const SERVICE_ACTIONS = ['get-url', 'url', 'post-url', 'post-xml', 'file', 'text', 'exec'] as const;
 
 const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port': same('int'),
@@ -184,12 +220,28 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'black-list': same('string'),
   'white-list-regex': same('string'),
   'black-list-regex': same('string'),
+  'immediate-sendsms-reply': same('bool'),
   // switchboard's own connection and rate limits of the sendsms port, accepted in a Kannel file too
   'max-connections': same('int'),
   'headers-timeout': same('number'),
   'keep-alive-timeout': same('number'),
   'ip-rate-limit': same('number'),
   'ip-rate-burst': same('int'),
+};
+
+/** Where a key stands in SERVICE_ACTIONS; -1 when it is not one. */
+function serviceActionRank(key: string): number {
+  return (SERVICE_ACTIONS as readonly string[]).indexOf(key);
+}
+
+/**
+ * smsbox keys of the services, which switchboard keeps in its `mo` section: Kannel's answers for an empty or an
+ * unreadable service answer, and switchboard's own switch for exec services (mo.allow-exec).
+ */
+const SMSBOX_MO_KEYS: Record<string, Kind> = {
+  'reply-emptymessage': 'string',
+  'reply-couldnotrepresent': 'string',
+  'allow-exec': 'bool',
 };
 
 /** Keys that only matter to Kannel's own process layout; reported, but as harmless. */
@@ -209,6 +261,10 @@ const NOT_NEEDED: Record<string, string> = {
   'log-file': 'switchboard logs to standard output (pino JSON)',
   'access-log': 'switchboard logs to standard output (pino JSON)',
   'log-level': 'the core group\'s log-level applies to the whole gateway',
+  'reply-couldnotfetch': 'a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Could not fetch content"',
+  'reply-requestfailed': 'a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Request Failed"',
+  'http-request-retry': 'services and callbacks are retried with backoff (callbacks.max-attempts, retry-delay)',
+  'http-queue-delay': 'services and callbacks are retried with backoff (callbacks.retry-delay, retry-delay-max)',
   smsc: '',
 };
 
@@ -262,6 +318,7 @@ export interface KannelMapping {
     http: Record<string, unknown>;
     log?: { level: string };
     numbers: Record<string, unknown>;
+    mo?: Record<string, unknown>;
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
     services: Record<string, unknown>[];
@@ -353,12 +410,6 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         raw.accounts.push(target);
         break;
       case 'sms-service': {
-        // A service that answers with fixed text or runs a program has no URL to forward to; say so.
-        const other = group.entries.find((e) => e.key === 'text' || e.key === 'file' || e.key === 'exec' || e.key === 'post-xml');
-        if (other && !group.entries.some((e) => e.key === 'get-url' || e.key === 'url' || e.key === 'post-url')) {
-          warnings.push({ file: group.file, line: group.line, path: label, message: `sms-service with ${other.key} is not supported (only get-url and post-url); skipped` });
-          continue;
-        }
         table = SERVICE_KEYS; target = {}; basePath = ['services', raw.services.length];
         raw.services.push(target);
         break;
@@ -398,10 +449,31 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         groupLabel.set(pathKey(['numbers', numbersKey]), `${label} ${e.key}`);
         continue;
       }
+      const moKind = group.name === 'smsbox' ? SMSBOX_MO_KEYS[e.key] : undefined;
+      if (moKind !== undefined) {
+        const v = convert(moKind, e.value, e.file, e.line, label, e.key);
+        if (v !== undefined) {
+          raw.mo = { ...raw.mo, [e.key]: v };
+          lines.set(pathKey(['mo', e.key]), { file: e.file, line: e.line });
+          groupLabel.set(pathKey(['mo', e.key]), `${label} ${e.key}`);
+        }
+        continue;
+      }
       const tlsKey = CORE_TLS_KEYS.find((k) => k === e.key);
       if (group.name === 'core' && tlsKey) {
         coreTls.set(tlsKey, { value: e.value, file: e.file, line: e.line, label: `${label} ${e.key}` });
         continue;
+      }
+      const action = group.name === 'sms-service' ? serviceActionRank(e.key) : -1;
+      if (action >= 0) {
+        const used = group.entries.find((x) => {
+          const rank = serviceActionRank(x.key);
+          return rank >= 0 && rank < action;
+        });
+        if (used) {
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `ignored: ${used.key} comes first (Kannel uses one of ${SERVICE_ACTIONS.join(', ')}, the first in that order)` });
+          continue;
+        }
       }
       const map = table[e.key];
       if (!map && group.name === 'core' && WAP_CORE_KEYS.has(e.key)) {

@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
 import type { Link, WaitAckExpire } from '../domain/link.js';
+import type { Service } from '../domain/service.js';
 import type { TlvDefinition } from '../domain/tlv.js';
 import type { ListSources } from '../domain/number-lists.js';
 import { regexProblem } from '../routing/rule-regex.js';
@@ -18,7 +19,7 @@ import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
 import { normalizeOrigin } from '../security/origin.js';
 import { parseStoredSecret } from '../security/password-hash.js';
-import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput, type TlvInput } from './schema.js';
+import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput, type ServiceInput, type TlvInput } from './schema.js';
 
 export interface ConfigSource {
   readonly file: string;
@@ -148,6 +149,10 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
   walk(ConfigSchema, raw, []);
   return out;
 }
+
+/** The keys that say what an sms-service does, in the order Kannel looks for them. */
+const SERVICE_ACTIONS = ['get-url', 'post-url', 'post-xml', 'file', 'text', 'exec', 'smpp-account'] as const;
+const SERVICE_URLS = ['get-url', 'post-url', 'post-xml', 'dlr-url'] as const;
 
 export const splitList = (v: string | readonly string[]): string[] =>
   (typeof v === 'string' ? v.split(';') : [...v]).map((s) => s.trim()).filter((s) => s.length > 0);
@@ -287,7 +292,35 @@ function toLink(l: LinkInput, id: string, tlvs: readonly TlvInput[]): Link {
     tls: l['use-ssl']
       ? { caFile: l['ssl-trusted-ca-file'], verify: l['ssl-verify'], serverName: l['ssl-server-name'], clientCertKeyFile: l['ssl-client-certkey-file'] }
       : undefined,
+    reroute: rerouteOf(l),
   };
+}
+
+/** "smsc-id,number,number;smsc-id2,number" → number → smsc-id; entries that are not of that form, as problems. */
+export function parseRerouteReceiver(value: string): { routes: Record<string, string>; problems: string[] } {
+  const routes: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const rule of value.split(';')) {
+    if (rule.trim() === '') continue;
+    const [smsc, ...numbers] = rule.split(',').map((x) => x.trim());
+    const receivers = numbers.filter((n) => n !== '');
+    if (!smsc || receivers.length === 0) {
+      problems.push(`expected "smsc-id,number[,number…]" in ${JSON.stringify(rule.trim())}`);
+      continue;
+    }
+    for (const n of receivers) {
+      // Kannel refuses to start on a receiver given two routes.
+      if (n in routes) problems.push(`${n} is routed twice (to ${routes[n]} and to ${smsc})`);
+      else routes[n] = smsc;
+    }
+  }
+  return { routes, problems };
+}
+
+function rerouteOf(l: LinkInput): Link['reroute'] {
+  const byReceiver = parseRerouteReceiver(l['reroute-receiver'] ?? '').routes;
+  if (!l.reroute && l['reroute-smsc-id'] === undefined && Object.keys(byReceiver).length === 0 && !l['reroute-dlr']) return undefined;
+  return { all: l.reroute, toSmscId: l['reroute-smsc-id'], byReceiver, dlr: l['reroute-dlr'] };
 }
 
 /** The cert and key of a TLS server section; the semantic check has made sure both are there when `on`. */
@@ -374,9 +407,25 @@ function limitsOf(a: AccountInput): AccountLimits | undefined {
   return Object.values(limits).some((v) => v !== undefined) ? limits : undefined;
 }
 
+function shapingOf(a: AccountInput): Account['shaping'] {
+  const framed = [a.header, a.footer, a['split-chars'], a['split-suffix']].some((v) => v !== undefined);
+  if (!framed && a.concatenation) return undefined;
+  return {
+    header: a.header,
+    footer: a.footer,
+    splitChars: a['split-chars'],
+    splitSuffix: a['split-suffix'],
+    concatenation: a.concatenation,
+    omitEmpty: a['omit-empty'],
+  };
+}
+
 function toAccount(a: AccountInput): Account {
   const limits = limitsOf(a);
+  const shaping = shapingOf(a);
   return {
+    ...(a['dlr-url'] !== undefined ? { dlrUrl: a['dlr-url'], dlrMask: a['dlr-mask'] } : {}),
+    ...(shaping ? { shaping } : {}),
     username: a.username,
     password: a.password,
     name: a.name ?? a.username,
@@ -394,6 +443,42 @@ function toAccount(a: AccountInput): Account {
     ...defined({ allowedPrefixRegex: a['allowed-prefix-regex'], deniedPrefixRegex: a['denied-prefix-regex'] }),
     ...listSourcesOf(a as Record<string, unknown>, ''),
     ...(limits ? { limits } : {}),
+  };
+}
+
+function toService(sv: ServiceInput): Service {
+  return {
+    name: sv.name ?? sv.keyword,
+    keyword: sv.keyword.toLowerCase(),
+    aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
+    getUrl: sv['get-url'],
+    postUrl: sv['post-url'],
+    postXml: sv['post-xml'],
+    text: sv.text,
+    file: sv.file,
+    exec: sv.exec,
+    acceptedSmsc: splitList(sv['accepted-smsc']),
+    receiverPrefix: splitList(sv['receiver-prefix']),
+    ...(sv['smpp-account'] !== undefined ? { smppAccount: sv['smpp-account'] } : {}),
+    acceptedAccount: splitList(sv['accepted-account']),
+    catchAll: sv['catch-all'],
+    stripKeyword: sv['strip-keyword'],
+    sendSender: sv['send-sender'],
+    reply: {
+      maxMessages: sv['max-messages'],
+      omitEmpty: sv['omit-empty'],
+      header: sv.header,
+      footer: sv.footer,
+      prefix: sv.prefix,
+      suffix: sv.suffix,
+      splitChars: sv['split-chars'],
+      splitSuffix: sv['split-suffix'],
+      concatenation: sv.concatenation,
+      fakedSender: sv['faked-sender'],
+      acceptXKannelHeaders: sv['accept-x-kannel-headers'],
+      assumePlainText: sv['assume-plain-text'],
+      ...(sv['dlr-url'] !== undefined ? { dlrUrl: sv['dlr-url'], dlrMask: sv['dlr-mask'] } : {}),
+    },
   };
 }
 
@@ -435,7 +520,7 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
   // An MO service URL is the operator's own: refuse it at load rather than at the first MO.
   const policy = denyOnly({ networks: nets.value.networks, hosts: hosts.value.hosts });
   input.services.forEach((sv, i) => {
-    for (const key of ['get-url', 'post-url'] as const) {
+    for (const key of SERVICE_URLS) {
       const u = sv[key];
       const verdict = u === undefined ? undefined : checkUrl(policy, u);
       if (verdict && !verdict.ok) at(['services', i, key], `${verdict.reason}; change the URL or callbacks.${verdict.reason.includes('deny-hosts') ? 'deny-hosts' : 'deny-networks'}`);
@@ -512,18 +597,23 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
+    const dlrUrl = a['dlr-url'];
+    if (dlrUrl !== undefined && !/^https?:\/\//i.test(dlrUrl)) at(['accounts', i, 'dlr-url'], `expected an http:// or https:// URL, got ${JSON.stringify(dlrUrl)}`);
     users.add(a.username);
   });
   input.services.forEach((sv, i) => {
-    const targets = (['get-url', 'post-url', 'smpp-account'] as const).filter((k) => sv[k] !== undefined);
-    if (targets.length !== 1) at(['services', i, 'get-url'], 'expected exactly one of get-url, post-url and smpp-account');
+    const actions = SERVICE_ACTIONS.filter((k) => sv[k] !== undefined);
+    if (actions.length !== 1)
+      at(['services', i, actions[1] ?? 'get-url'], `expected exactly one of ${SERVICE_ACTIONS.join(', ')}${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}`);
     const account = sv['smpp-account'];
     if (account !== undefined && !input.accounts.some((a) => a.username === account))
       at(['services', i, 'smpp-account'], `names no account ("${account}" is not in accounts)`);
-    for (const key of ['get-url', 'post-url'] as const) {
+    for (const key of SERVICE_URLS) {
       const u = sv[key];
       if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
     }
+    if (sv.exec !== undefined && !input.mo['allow-exec'])
+      at(['services', i, 'exec'], 'runs a shell command for every matching MO, with text from the handset in it: set mo.allow-exec: true to allow it (see its description for the risk)');
   });
   // A TLS switch without its files, or files without their switch, is a mistake either way: say which.
   const tlsServer = (section: 'http' | 'admin' | 'simulator', flag: string | undefined, on: boolean): void => {
@@ -571,6 +661,9 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
     if (serviceType !== undefined && serviceType.length > 6) at(['links', i, 'service-type'], `expected at most 6 characters (Kannel's limit; SMPP 3.4 sends 5), got ${serviceType.length}`);
     else if (serviceType !== undefined && serviceType.length === 6)
       warn(['links', i, 'service-type'], `has 6 characters: only the first 5 are sent, as SMPP 3.4 allows (and Kannel does)`);
+    const rr = l['reroute-receiver'];
+    if (rr !== undefined) for (const p of parseRerouteReceiver(rr).problems) at(['links', i, 'reroute-receiver'], p);
+    if (l['reroute-dlr']) warn(['links', i, 'reroute-dlr'], 'receipts are not rerouted (a switchboard bind is an ESME, and an SMSC takes no receipt from one); receipts of rerouted messages are matched and reported as usual');
     const adminId = l['smsc-admin-id'];
     if (adminId !== undefined) {
       if (adminIds.has(adminId)) at(['links', i, 'smsc-admin-id'], `"${adminId}" is used by another link`);
@@ -641,6 +734,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       host: input.http['sendsms-interface'],
       globalSender: input.http['global-sender'],
       sendsmsChars: input.http['sendsms-chars'],
+      immediateReply: input.http['immediate-sendsms-reply'],
       maxBodyBytes: input.http['max-body-size'],
       requestTimeoutMs: ms(input.http['request-timeout']),
       maxRecipients: input.http['max-recipients'],
@@ -709,18 +803,14 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyNetworks: splitList(input.callbacks['deny-networks']),
       denyHosts: splitList(input.callbacks['deny-hosts']),
     },
-    mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
+    mo: {
+      reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']),
+      allowExec: input.mo['allow-exec'],
+      replyEmpty: input.mo['reply-emptymessage'],
+      replyUnrepresentable: input.mo['reply-couldnotrepresent'],
+    },
     smppServer: smppServerOf(input['smpp-server']),
-    services: input.services.map((sv) => ({
-      name: sv.name ?? sv.keyword,
-      keyword: sv.keyword.toLowerCase(),
-      aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
-      getUrl: sv['get-url'],
-      postUrl: sv['post-url'],
-      acceptedSmsc: splitList(sv['accepted-smsc']),
-      receiverPrefix: splitList(sv['receiver-prefix']),
-      ...(sv['smpp-account'] !== undefined ? { smppAccount: sv['smpp-account'] } : {}),
-    })),
+    services: input.services.map(toService),
     links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i), input['smpp-tlvs'])),
     accounts: input.accounts.map(toAccount),
   };

@@ -44,6 +44,7 @@ function reported(msg: QueuedMessage, status: string): Reported {
     dlrUrl: msg.dlrUrl,
     callbackUrl: msg.callbackUrl,
     status,
+    billing: msg.billing,
   };
 }
 
@@ -182,6 +183,7 @@ export class ReportDispatcher {
       dlrUrl: rec.dlrUrl,
       callbackUrl: rec.callbackUrl,
       status: 'removed',
+      billing: rec.billing,
     };
     if (seq > 0) await this.callbacks.enqueue(this.jobs(msg, [report], seq, undefined, now));
     return true;
@@ -216,6 +218,7 @@ export class ReportDispatcher {
       dlrUrl: rec.dlrUrl,
       callbackUrl: rec.callbackUrl,
       status,
+      billing: rec.billing,
     };
     const jobs: (CallbackJob | ClientDeliverJob)[] = [];
     // The status is written with the first claim; with no report to claim, on its own.

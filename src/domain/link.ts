@@ -54,6 +54,21 @@ export interface LinkTls {
   readonly clientCertKeyFile: string | undefined;
 }
 
+/**
+ * Kannel's SMS-hub keys of a link (smscconn.c init_reroute, bb_smscconn.c route_incoming_to_smsc): an MO from this
+ * link is not handed to the services but sent straight out as an MT, with its sender, receiver and text.
+ */
+export interface LinkReroute {
+  /** `reroute`: routed like any message, with this link's smsc-id as its smsc-id. Wins over the others. */
+  readonly all: boolean;
+  /** `reroute-smsc-id`: routed with this smsc-id. Wins over byReceiver. */
+  readonly toSmscId: string | undefined;
+  /** `reroute-receiver`: an MO to one of these numbers (exactly) is routed with its smsc-id. */
+  readonly byReceiver: Readonly<Record<string, string>>;
+  /** `reroute-dlr`: accepted; receipts are not rerouted (see the configuration's description). */
+  readonly dlr: boolean;
+}
+
 export interface Link {
   /** Unique among links: Kannel's `smsc-admin-id` when set, otherwise derived from smscId. */
   readonly id: string;
@@ -103,6 +118,8 @@ export interface Link {
   readonly tlvs: readonly TlvDefinition[];
   /** Set: the binds connect over TLS and never fall back to plain TCP. */
   readonly tls?: LinkTls | undefined;
+  /** Set: MO from this link may go straight out as MT (Kannel's reroute keys). */
+  readonly reroute?: LinkReroute | undefined;
 }
 
 /** Per-link SMPP fields some SMSCs insist on (Kannel's smsc group keys of the same names). */

@@ -20,6 +20,8 @@ export const KannelReplies = {
   notRoutable: r(403, 'Not routable. Do not try again.'),
   temporaryFailure: r(503, 'Temporal failure, try again later.'),
   missingReceiver: r(400, 'Missing receiver number, rejected'),
+  /** Kannel's POST (headers or XML document) words it so. */
+  missingReceivers: r(400, 'Missing receiver(s) number(s), rejected'),
   emptyReceiver: r(400, 'Empty receiver number not allowed, rejected'),
   udhMisformed: r(400, 'UDH field misformed, rejected'),
   udhTooLong: r(400, 'UDH field is too long, rejected'),
@@ -54,3 +56,16 @@ export const KannelReplies = {
   dailyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Daily quota exceeded, rejected'), retryAfterS }),
   monthlyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Monthly quota exceeded, rejected'), retryAfterS }),
 } as const;
+
+/** Kannel's immediate-sendsms-reply answer: "Sent.", the receivers refused, and the messages per receiver when more than one. */
+export function sentReply(denied: readonly string[], splits: number): KannelReply {
+  return r(
+    202,
+    `Sent.${denied.length > 0 ? ` Denied receivers are: ${denied.join(' ')}` : ''}${splits > 1 ? ` Message splits: ${splits}` : ''}`,
+  );
+}
+
+/** The first message's answer, naming the receivers refused (Kannel's own words for them). */
+export function withDeniedReply(ack: KannelReply, denied: readonly string[]): KannelReply {
+  return r(ack.status, `${ack.body}. Denied receivers are: ${denied.join(' ')}`);
+}

@@ -7,13 +7,14 @@ import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
 import { countParts, encodeText, type TextRequest } from '../encoding/index.js';
-import { computeRoute, resolveSmscId, type Route } from '../routing/compute-route.js';
+import { computeRoute, preferSmscId, resolveSmscId, type Route } from '../routing/compute-route.js';
 import { receiverRefusal } from '../routing/receiver-refusal.js';
 import { listRefusal } from '../routing/number-list.js';
 import { unifyNumber } from '../routing/unified-prefix.js';
 import type { LoadedLists } from '../domain/number-lists.js';
 import { BUILTIN_SMPP_META_KEYS } from '../domain/tlv.js';
 import { parseMetaData, tlvValueProblem, type MetaGroups } from '../smpp/tlv.js';
+import { shapeSubmission } from './shape-submission.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -35,6 +36,8 @@ export interface Submission {
   readonly billing: string | undefined;
   readonly binfo: string | undefined;
   readonly metaData: string | undefined;
+  /** An answer to an MO: the links of this smsc-id (the MO's SMSC) go first in its route. */
+  readonly preferSmscId?: string | undefined;
 }
 
 export interface PrepareContext {
@@ -122,8 +125,15 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
   }
   if (allowed.length === 0) return { ok: false, error: { code: 'receivers-denied', denied } };
 
-  const encoded = encodeText(sub.text);
-  if (!encoded.ok) return { ok: false, error: { code: encoded.error, detail: encoded.detail } };
+  // A sendsms-user with Kannel's text shaping may send one receiver several messages: each is queued on its own.
+  const shaped = shapeSubmission(sub.text, sub.account);
+  if (!shaped.ok) return { ok: false, error: shaped.error };
+  const pieces: Piece[] = [];
+  for (const text of shaped.texts) {
+    const encoded = encodeText(text);
+    if (!encoded.ok) return { ok: false, error: { code: encoded.error, detail: encoded.detail } };
+    pieces.push({ encoded, body: encoded.payload.toString('base64') });
+  }
 
   let meta: MetaGroups | undefined;
   let metaData: string | undefined;
@@ -139,7 +149,6 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
 
   const smscId = resolveSmscId(sub.account, sub.smsc);
   const linksById = ctx.linksById ?? new Map(ctx.links.map((l) => [l.id, l]));
-  const body = encoded.payload.toString('base64');
   const udh = sub.text.udh && sub.text.udh.length > 0 ? sub.text.udh : undefined;
   const udhB64 = udh?.toString('base64');
   const priority = sub.priority ?? 0;
@@ -165,49 +174,83 @@ export function prepareSubmission(sub: Submission, ctx: PrepareContext): Prepare
       outcomes.push({ kind: 'not-routable', to, reason: decision.reason });
       continue;
     }
-    const route = decision.route;
+    const route = sub.preferSmscId === undefined ? decision.route : preferSmscId(decision.route, linksById, sub.preferSmscId);
     if (meta?.['smpp'] !== undefined) {
       const problem = tlvProblem(meta['smpp'], route, linksById);
       if (problem) return { ok: false, error: { code: 'meta-data', detail: problem } };
     }
-    // The cap holds whichever link ends up carrying it: count with the route's least generous split.
-    let parts = 1;
-    for (const id of [...route.preferred, ...route.fallback]) {
-      const link = linksById.get(id);
-      if (link) parts = Math.max(parts, countParts(encoded.alphabet, encoded.payload, link.concatenation, udh));
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]!;
+      const parts = partsOf(piece.encoded, route, linksById, udh);
+      if (parts === Number.POSITIVE_INFINITY) return { ok: false, error: { code: 'udh-no-room', udhOctets: udh?.length ?? 0 } };
+      if (parts > sub.account.maxMessages) return { ok: false, error: { code: 'too-many-parts', parts, max: sub.account.maxMessages } };
+      const message = messageOf(sub, ctx, { to, from, route, piece, udhB64, priority, smscId, metaData, first: i === 0 });
+      outcomes.push({ kind: 'queue', message, route, parts });
     }
-    if (parts === Number.POSITIVE_INFINITY) return { ok: false, error: { code: 'udh-no-room', udhOctets: udh?.length ?? 0 } };
-    if (parts > sub.account.maxMessages) {
-      return { ok: false, error: { code: 'too-many-parts', parts, max: sub.account.maxMessages } };
-    }
-    // Optional fields are set only when present, keeping the stored job small; assignments, not conditional
-    // spreads, because this runs once per receiver on the accept path.
-    const message: Mutable<NewMessage> = {
-      account: sub.account.username,
-      service: sub.account.name,
-      from,
-      to,
-      dataCoding: encoded.dataCoding,
-      alphabet: encoded.alphabet,
-      body,
-      priority,
-      route: route.key,
-      acceptedAt: ctx.nowMs,
-    };
-    if (udhB64) message.udh = udhB64;
-    if (sub.priority === 0) message.priorityGiven = true;
-    if (sub.protocolId !== undefined) message.protocolId = sub.protocolId;
-    if (sub.replyPath) message.replyPath = true;
-    if (sub.validityMinutes !== undefined) message.validUntil = ctx.nowMs + sub.validityMinutes * 60_000;
-    if (sub.deferredMinutes !== undefined) message.deliverAt = ctx.nowMs + sub.deferredMinutes * 60_000;
-    if (sub.dlrMask !== undefined && sub.dlrMask > 0) message.dlrMask = sub.dlrMask;
-    if (sub.dlrUrl) message.dlrUrl = sub.dlrUrl;
-    if (sub.callbackUrl) message.callbackUrl = sub.callbackUrl;
-    if (sub.billing) message.billing = sub.billing;
-    if (sub.binfo) message.binfo = sub.binfo;
-    if (metaData) message.metaData = metaData;
-    if (smscId) message.smscId = smscId;
-    outcomes.push({ kind: 'queue', message, route, parts });
   }
   return { ok: true, outcomes, denied };
+}
+
+type Encoded = Extract<ReturnType<typeof encodeText>, { ok: true }>;
+
+/** One message's text, encoded once for every receiver. */
+interface Piece {
+  readonly encoded: Encoded;
+  readonly body: string;
+}
+
+/** The parts a message takes: the cap holds whichever link ends up carrying it, so the route's least generous split. */
+function partsOf(encoded: Encoded, route: Route, linksById: ReadonlyMap<string, Link>, udh: Buffer | undefined): number {
+  let parts = 1;
+  for (const id of [...route.preferred, ...route.fallback]) {
+    const link = linksById.get(id);
+    if (link) parts = Math.max(parts, countParts(encoded.alphabet, encoded.payload, link.concatenation, udh));
+  }
+  return parts;
+}
+
+interface MessageParts {
+  readonly to: string;
+  readonly from: string;
+  readonly route: Route;
+  readonly piece: Piece;
+  readonly udhB64: string | undefined;
+  readonly priority: number;
+  readonly smscId: string | undefined;
+  /** Kannel's meta-data as given, once checked (the links read its TLVs again when they send). */
+  readonly metaData: string | undefined;
+  /** Reports are asked for the first message of a shaped text only, as Kannel's sms_split does. */
+  readonly first: boolean;
+}
+
+function messageOf(sub: Submission, ctx: PrepareContext, m: MessageParts): NewMessage {
+  const { to, from, route, piece, udhB64, priority, smscId } = m;
+  // Optional fields are set only when present, keeping the stored job small; assignments, not conditional
+  // spreads, because this runs once per receiver on the accept path.
+  const message: Mutable<NewMessage> = {
+    account: sub.account.username,
+    service: sub.account.name,
+    from,
+    to,
+    dataCoding: piece.encoded.dataCoding,
+    alphabet: piece.encoded.alphabet,
+    body: piece.body,
+    priority,
+    route: route.key,
+    acceptedAt: ctx.nowMs,
+  };
+  if (udhB64) message.udh = udhB64;
+  if (sub.priority === 0) message.priorityGiven = true;
+  if (sub.protocolId !== undefined) message.protocolId = sub.protocolId;
+  if (sub.replyPath) message.replyPath = true;
+  if (sub.validityMinutes !== undefined) message.validUntil = ctx.nowMs + sub.validityMinutes * 60_000;
+  if (sub.deferredMinutes !== undefined) message.deliverAt = ctx.nowMs + sub.deferredMinutes * 60_000;
+  if (m.first && sub.dlrMask !== undefined && sub.dlrMask > 0) message.dlrMask = sub.dlrMask;
+  if (m.first && sub.dlrUrl) message.dlrUrl = sub.dlrUrl;
+  if (m.first && sub.callbackUrl) message.callbackUrl = sub.callbackUrl;
+  if (sub.billing) message.billing = sub.billing;
+  if (sub.binfo) message.binfo = sub.binfo;
+  if (m.metaData) message.metaData = m.metaData;
+  if (smscId) message.smscId = smscId;
+  return message;
 }

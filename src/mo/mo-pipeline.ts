@@ -18,6 +18,8 @@ import { unifyNumber } from '../routing/unified-prefix.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
 import { MoForwarder, type HttpSend, type MoForwarderOptions } from './mo-forwarder.js';
+import type { ReplySink } from './reply-sender.js';
+import type { MoRerouter } from './reroute.js';
 import { MoKeys } from '../redis/keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
@@ -49,6 +51,10 @@ export interface MoPipelineDeps {
   readonly outbound: OutboundGuard;
   /** For tests; httpCall by default. */
   readonly send?: HttpSend;
+  /** Where services' answers go (the accept path); without it they are read and dropped. */
+  readonly replies?: ReplySink;
+  /** Sends MO from links with reroute keys straight out as MT; without it none is rerouted. */
+  readonly reroute?: Pick<MoRerouter, 'reroute'>;
   /** Queues deliver_sm for services whose target is an SMPP account. */
   readonly smpp?: MoForwarderOptions['smpp'];
 }
@@ -111,7 +117,17 @@ export class MoPipeline {
       ...(deps.send !== undefined ? { send: deps.send } : {}),
       ...(deps.smpp !== undefined ? { smpp: deps.smpp } : {}),
     }));
-    this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
+    this.queue = new MoQueue(
+      {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        callbacks: deps.callbacks,
+        logger: this.log,
+        ...(deps.replies !== undefined ? { replies: deps.replies } : {}),
+        ...(deps.reroute !== undefined ? { reroute: deps.reroute } : {}),
+      },
+      forwarder,
+    );
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;
     this.deadlines = new Deadlines(this.answerTimeoutMs);
     this.faults = new FaultLog(this.log, { activity: 'MO', meanwhile: 'is answered ESME_RX_T_APPN (the SMSC sends it again)' });

@@ -108,3 +108,18 @@ export function computeRoute(links: readonly Link[], smscId: string | undefined,
   }
   return { kind: 'send', route: preferred.length > 0 ? makeRoute(preferred, ok) : makeRoute(ok, []) };
 }
+
+/**
+ * The same links with those of `smscId` first: an answer to an MO goes back through the SMSC the MO came from when
+ * that SMSC may carry it, and through the route's other links while it cannot. Unchanged when none of its links is
+ * of that smsc-id.
+ */
+export function preferSmscId(route: Route, linksById: ReadonlyMap<string, Pick<Link, 'smscId'>>, smscId: string): Route {
+  const all = [...route.preferred, ...route.fallback];
+  const own = all.filter((id) => linksById.get(id)?.smscId === smscId);
+  if (own.length === 0) return route;
+  return makeRoute(
+    own,
+    all.filter((id) => !own.includes(id)),
+  );
+}

@@ -1,7 +1,6 @@
 /**
- * Issue 18's every-key configuration (fixtures/kannel-every-key.conf): every key it names is carried over; what
- * stays unsupported is part A's keys (services that answer, the SMS-hub reroute keys, sendsms-user text shaping),
- * which another change adds, and each out-of-scope group or key says why.
+ * Issue 18's every-key configuration (fixtures/kannel-every-key.conf): every key it names is carried over, and each
+ * out-of-scope group or key says why.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,44 +10,6 @@ import { fileIncludeReader } from '../../../src/config/load-config.js';
 import { parseKannelConfig, readKannelConfig } from '../../../src/config/load-kannel.js';
 
 const FIXTURE = 'test/unit/config/fixtures/kannel-every-key.conf';
-
-/**
- * Part A of issue 18 (another engineer's change): these keys and service kinds are still reported until it lands.
- * Once both parts are merged this list must be empty.
- */
-const PART_A_PENDING = new Set([
-  'sendsms-user dlr-url',
-  'sendsms-user concatenation',
-  'sendsms-user split-chars',
-  'sendsms-user split-suffix',
-  'sendsms-user omit-empty',
-  'sendsms-user header',
-  'sendsms-user footer',
-  'sms-service accepted-account',
-  'sms-service max-messages',
-  'sms-service omit-empty',
-  'sms-service header',
-  'sms-service footer',
-  'sms-service prefix',
-  'sms-service suffix',
-  'sms-service catch-all',
-  'sms-service strip-keyword',
-  'sms-service accept-x-kannel-headers',
-  'sms-service assume-plain-text',
-  'sms-service concatenation',
-  'sms-service split-chars',
-  'sms-service split-suffix',
-  'sms-service faked-sender',
-  'sms-service send-sender',
-  'sms-service text',
-  'sms-service file',
-  'sms-service exec',
-  'sms-service post-xml',
-  'smsc reroute',
-  'smsc reroute-smsc-id',
-  'smsc reroute-receiver',
-  'smsc reroute-dlr',
-]);
 
 /** "group smsc #2 (line 12) reroute" → "smsc reroute"; a skipped service → "sms-service text". */
 function keyOf(w: ConfigProblem): string {
@@ -65,10 +26,10 @@ const unsupported = (warnings: readonly ConfigProblem[]): ConfigProblem[] =>
 describe('check-config on the every-key configuration of issue 18', () => {
   const text = readFileSync(FIXTURE, 'utf8');
 
-  it('loads: every key is carried over, or is part A’s and still reported', () => {
+  it('loads: every key is carried over', () => {
     const { warnings } = readKannelConfig(text, FIXTURE, fileIncludeReader);
     const left = unsupported(warnings).map(keyOf);
-    expect(left.filter((k) => !PART_A_PENDING.has(k))).toEqual([]);
+    expect(left).toEqual([]);
     // Nothing of part B among them: TLVs, per-link SMPP keys, lists, -regex keys, unified-prefix.
     for (const k of ['smpp-tlv', 'smsc service-type', 'smsc unified-prefix', 'sendsms-user white-list', 'core unified-prefix'])
       expect(left).not.toContain(k);
@@ -107,12 +68,12 @@ describe('check-config on the every-key configuration of issue 18', () => {
 });
 
 // Kannel's own example files, where the Debian package installed them (bench machines): nothing unsupported but the
-// out-of-scope groups and the part A keys. The fragments (dlr-*.conf, store-redis.conf) are read as groups only.
+// out-of-scope groups. The fragments (dlr-*.conf, store-redis.conf) are read as groups only.
 const EXAMPLES = '/usr/share/doc/kannel/examples';
 describe.skipIf(!existsSync(EXAMPLES))("Kannel 1.4.5's example configurations (Debian's kannel package)", () => {
   const files = existsSync(EXAMPLES) ? readdirSync(EXAMPLES).filter((f) => f.endsWith('.conf') && f !== 'modems.conf') : [];
   it.each(files)('%s', (f) => {
     const { warnings } = readKannelConfig(readFileSync(join(EXAMPLES, f), 'utf8'), f, fileIncludeReader);
-    expect(unsupported(warnings).map(keyOf).filter((k) => !PART_A_PENDING.has(k))).toEqual([]);
+    expect(unsupported(warnings).map(keyOf)).toEqual([]);
   });
 });
