@@ -30,11 +30,14 @@ import type { ClusterLinkState } from './links/cluster-link-state.js';
 import { ConcatRefs } from './links/concat-refs.js';
 import type { LinkRuntime } from './links/link-runtime.js';
 import type { AcceptService } from './messages/accept-service.js';
+import { NumberLists, type ListLoad } from './messages/number-lists.js';
+import { encodeMessage } from './queue/batch-codec.js';
+import { fetchListText } from './http-client/fetch-list.js';
 import { AccountStats } from './accounts/account-stats.js';
 import type { Authenticator } from './accounts/authenticator.js';
 import { OutcomeWriter } from './messages/outcome-writer.js';
 import { RecordStore } from './messages/record-store.js';
-import { MoPipeline } from './mo/index.js';
+import { MoPipeline, MoRerouter, ReplySender } from './mo/index.js';
 import { setLogLevel } from './observability/logger.js';
 import { MetricsPublisher, ProcessMetrics } from './metrics/metrics.js';
 import { refreshProcessMetrics } from './metrics/process-counters.js';
@@ -98,6 +101,8 @@ export interface AppOptions {
    * Without it, reload answers that this gateway was not started from a file.
    */
   readonly reloadConfig?: () => Config;
+  /** Kannel's restart: stop and start every process of the gateway in place (`switchboard start` provides it). */
+  readonly restart?: () => void;
 }
 
 /** The package version, shown on the status pages. */
@@ -139,6 +144,8 @@ export class App {
   readonly receipts: ReceiptPipeline;
   readonly reports: ReportDispatcher;
   readonly mo: MoPipeline;
+  /** The white and black lists of the configuration, loaded (messages/number-lists.ts). */
+  readonly numberLists: NumberLists;
   readonly leases: BindLeases;
   /** What both HTTP interfaces (and the SMPP server) accept messages through. */
   readonly accept: AcceptService;
@@ -259,9 +266,26 @@ export class App {
       answerTimeoutMs: config.redis.deliverSmTimeoutMs,
       callbacks: config.callbacks,
       outbound: guards.services,
+      // Answers go through the accept path like any message; this.accept is built below, before anything runs.
+      replies: new ReplySender({
+        accept: (subs) => this.accept.acceptBatch(subs),
+        context: () => ({
+          globalSender: this.config.http.globalSender,
+          emptyReply: this.config.mo.replyEmpty,
+          unrepresentableReply: this.config.mo.replyUnrepresentable,
+        }),
+        logger: logger.child({ component: 'mo' }),
+      }),
+      reroute: new MoRerouter({
+        links: linksById,
+        accept: (subs) => this.accept.acceptBatch(subs),
+        logger: logger.child({ component: 'mo' }),
+      }),
       smpp: (jobs) => this.callbacks.enqueue(jobs),
       logger,
     });
+    this.numberLists = new NumberLists(config, logger, fetchListText);
+    this.mo.setNumbers(config.numbers.unifiedPrefix, this.numberLists.lists);
     const links = buildLinksRole({
       config,
       runsLinks: this.roles.links,
@@ -338,6 +362,10 @@ export class App {
       this.smppServer = undefined;
       this.smppSessions = undefined;
     }
+    this.numberLists.onChange((lists) => {
+      this.accept.setLists(lists);
+      this.mo.setNumbers(this.config.numbers.unifiedPrefix, lists);
+    });
     this.inspector = new RouteInspector({
       producer: this.producer,
       directory: this.directory,
@@ -347,6 +375,21 @@ export class App {
         markQueued: (m, r, j, n, why) => this.records.markQueued(m, r, j, n, why),
         failedWire: (id) => this.records.failedWire(id),
         removeFailed: (id, who, now) => reports.removed(id, who, now),
+        // A waiting message taken out by an operator: failed with its report (as its mask asks), then marked removed.
+        removeWaiting: (m, who, now) =>
+          new Promise<void>((resolve) =>
+            reports.failed(
+              m,
+              `removed by an operator (${who})`,
+              undefined,
+              undefined,
+              now,
+              JSON.stringify(encodeMessage(m.id, m)),
+              resolve,
+            ),
+          ).then(async () => {
+            await this.records.markRemoved(m.id, who, now);
+          }),
       },
       links: () => this.config.links,
       lifetimeMs: config.queue.messageLifetimeMs,
@@ -369,6 +412,11 @@ export class App {
       shutdown: () => (opts.shutdown ?? ((): void => void this.stop()))(),
       reload: (who, force) => this.reloader.reload(who, { force }),
       callbackCounts: () => this.callbacks.counts(),
+      reloadLists: (who) => this.reloadLists(who),
+      restart: opts.restart,
+      flushDlr: () => this.receipts.flush(keys),
+      recordedJob: async (id) => (await this.records.statusAndJob([id]))[0]?.job,
+      lists: () => this.numberLists.lists,
       lookup: http.lookup,
       redis: storeRedis,
       keys,
@@ -511,6 +559,9 @@ export class App {
     this.outbound.replaceAccounts(applied.accounts);
     this.mo.setServices(applied.services);
     this.cluster.setLinks(applied.links);
+    await this.applyDeadStart(diff.added);
+    // The lists of the new accounts and links, and every list read again (one that fails keeps its last content).
+    await this.numberLists.load({ config: applied });
     if (!this.roles.links) return;
     // Routes of removed and changed links are held while the links change, then routed again with the new links.
     await this.rehomer.switchLinks(new Set([...diff.removed, ...diff.changed].map((l) => l.id)), () => this.fleet.apply(diff));
@@ -548,6 +599,15 @@ export class App {
     this.operator.on('change', () => this.applyLogLevel());
     this.reloader.listen();
     await this.operator.start();
+    // A list that cannot be read stops the start (as Kannel stops): sending past a black list is not an option.
+    await this.numberLists.load({ initial: true });
+    this.bus.on('lists', (arg) => {
+      const [node, who] = [arg.slice(0, arg.indexOf(' ')), arg.slice(arg.indexOf(' ') + 1)];
+      if (node === this.nodeId) return;
+      this.log.info({ who }, 'reload-lists: reading the number lists again');
+      this.numberLists.load().catch((e: unknown) => this.log.error({ err: e }, 'cannot reload the number lists'));
+    });
+    await this.applyDeadStart(this.config.links);
     this.metricsPublisher.start();
     await this.cluster.start();
     if (this.roles.links) {
@@ -595,6 +655,23 @@ export class App {
       ...(this.roles.http && tls ? [reloadServerCredentials(this.http.server, tls, this.log)] : []),
       ...(this.smppServer?.reloadTls() ?? []),
     ];
+  }
+
+  /** Kannel's reload-lists: read here, and every other process of the cluster is told to read them too. */
+  async reloadLists(who: string): Promise<readonly ListLoad[]> {
+    const loads = await this.numberLists.load();
+    await this.bus
+      .publish('lists', `${this.nodeId} ${who}`)
+      .catch((e: unknown) => this.log.warn({ err: e }, 'cannot tell the other processes to reload their lists'));
+    return loads;
+  }
+
+  /** Links with dead-start begin stopped the first time they are seen (control/operator-state.ts). */
+  private async applyDeadStart(links: readonly Link[]): Promise<void> {
+    const ids = links.filter((l) => l.interop.deadStart).map((l) => l.id);
+    if (ids.length === 0) return;
+    const stopped = await this.operator.applyDeadStart(ids);
+    if (stopped.length > 0) this.log.info({ links: stopped }, 'dead-start: these links start stopped; start-smsc starts them');
   }
 
   /** An operator's log level (Kannel's log-level command), in this process. */

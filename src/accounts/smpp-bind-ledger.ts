@@ -10,7 +10,7 @@ import type { RedisKeys } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { BindKind } from '../smpp/client-session.js';
 
-const CLAIM = LuaScript.load('claim-smpp-bind');
+export const CLAIM_SMPP_BIND = LuaScript.load('claim-smpp-bind');
 
 /** A bound client session as every process sees it. */
 export interface SessionView {
@@ -52,7 +52,7 @@ export class BindLedger {
   /** Counts the session against the account's cap (undefined: none); false when the account holds its cap already. */
   async claim(account: string, sessionId: string, cap: number | undefined): Promise<boolean> {
     const now = Date.now();
-    const r = await CLAIM.run(this.redis, [this.keys.smppBinds(account)], [now, sessionId, now + this.opts.ttlMs, cap ?? -1]);
+    const r = await CLAIM_SMPP_BIND.run(this.redis, [this.keys.smppBinds(account)], [now, sessionId, now + this.opts.ttlMs, cap ?? -1]);
     return Number(r) === 1;
   }
 

@@ -25,7 +25,7 @@ import {
 import { MessageViewSchema } from '../domain/message-view.js';
 import type { MessageLookup } from '../http/api-routes.js';
 import type { AdminNeed } from './admin-access.js';
-import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, ReloadQuery, type AdminErrorCode } from './api-schemas.js';
+import { ADMIN_ERRORS, ExplainQuery, IdsBody, MoveBody, PeekQuery, ReloadQuery, RestartQuery, type AdminErrorCode } from './api-schemas.js';
 import { replySchema } from './reply-schema.js';
 
 /** Says whether a request may go on; sends the refusal itself when not. Names the caller for the log. */
@@ -144,6 +144,28 @@ export function registerAdminApi(app: FastifyInstance, deps: AdminApiDeps): void
       return who === undefined ? reply : act(reply, () => backend.reload(who, req.query.force === '1' || req.query.force === 'true'));
     },
   );
+
+  app.post('/api/v1/lists/reload', acts, async (req, reply) => {
+    const who = await actor(req, reply);
+    return who === undefined ? reply : act(reply, () => backend.reloadLists(who));
+  });
+  app.post<{ Querystring: Static<typeof RestartQuery> }>(
+    '/api/v1/restart',
+    { schema: { querystring: RestartQuery, response: acts.schema.response } },
+    async (req, reply) => {
+      const who = await actor(req, reply);
+      const graceful = req.query.graceful === '1' || req.query.graceful === 'true';
+      return who === undefined ? reply : act(reply, () => backend.restart(who, graceful));
+    },
+  );
+  app.post('/api/v1/receipts/flush', acts, async (req, reply) => {
+    const who = await actor(req, reply);
+    return who === undefined ? reply : act(reply, () => backend.flushDlr(who));
+  });
+  app.post<{ Params: { id: string } }>('/api/v1/messages/:id/remove', acts, async (req, reply) => {
+    const who = await actor(req, reply);
+    return who === undefined ? reply : act(reply, () => backend.removeMessage(req.params.id, who));
+  });
 
   app.get<{ Querystring: Static<typeof ExplainQuery> }>(
     '/api/v1/explain',

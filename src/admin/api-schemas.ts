@@ -110,6 +110,7 @@ export const ADMIN_ERRORS = {
   unknown_link: { status: 404, description: 'No link with this id; `known` lists them.' },
   unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
   unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
+  unknown_message: { status: 404, description: 'No queued or failed message with this id (remove-message).' },
   unknown_smsc: { status: 400, description: 'No link has this smsc-id: nothing was moved; `known` lists the smsc-ids.' },
   invalid_request: { status: 400, description: 'A parameter or the body does not match the schema.' },
   invalid_config: {
@@ -128,6 +129,7 @@ export const IdsBody = Type.Object(
   { additionalProperties: false },
 );
 export const MoveBody = Type.Object({ smsc: Id }, { additionalProperties: false });
+export const RestartQuery = Type.Object({ graceful: Type.Optional(Type.String({ description: '1 or true: graceful-restart' })) });
 export const PeekQuery = Type.Object(
   {
     state: Type.Optional(Type.Union([Type.Literal('queued'), Type.Literal('failed')], { default: 'queued' })),

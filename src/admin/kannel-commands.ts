@@ -2,7 +2,7 @@
  * Kannel's admin commands on the admin port, with Kannel's names, parameters and replies (bb_http.c): GET or POST
  * `/status`, `/store-status` (each also as `.txt`, `.html`, `.xml`, `.json`), `/suspend`, `/isolate`, `/resume`,
  * `/shutdown`, `/stop-smsc?smsc=`, `/start-smsc?smsc=`, `/add-smsc?smsc=`, `/remove-smsc?smsc=`,
- * `/log-level?level=`. Every command takes the same extensions; without one the Accept header picks the form.
+ * `/log-level?level=`, `/reload-lists`, `/restart`, `/graceful-restart`, `/flush-dlr`, `/remove-message?id=`. Every command takes the same extensions; without one the Accept header picks the form.
  *
  * Replies are Kannel's sentences ("Switchboard suspended", "SMSC `x' shut down", "Denied"), with HTTP statuses
  * that say what happened (Kannel answers 200 to everything): 401/403 refused, 400 a missing or bad parameter,
@@ -161,6 +161,66 @@ const shutdown: Action = async (ctx) => {
   }
 };
 
+const reloadLists: Action = notShuttingDown(async (ctx) => {
+  try {
+    const r = await ctx.deps.backend.reloadLists(ctx.who);
+    // Kannel's two sentences; what could not be read (and kept its last good content) follows.
+    return r.ok ? ok('Black/white lists re-loaded', [r]) : { status: 409, text: `Could not re-load lists: ${r.detail}`, results: [r] };
+  } catch (err) {
+    return failure(ctx, err, 'Could not re-load lists');
+  }
+});
+
+/** One backend action with Kannel's sentences for done and declined. */
+function simpleAction(
+  run: (ctx: Context) => Promise<ActionResult>,
+  done: string,
+  declined: (r: ActionResult) => string,
+  failed: string,
+): Action {
+  return notShuttingDown(async (ctx) => {
+    try {
+      const r = await run(ctx);
+      return r.ok ? ok(done, [r]) : { status: 409, text: declined(r), results: [r] };
+    } catch (err) {
+      return failure(ctx, err, failed);
+    }
+  });
+}
+
+const restart = simpleAction(
+  (ctx) => ctx.deps.backend.restart(ctx.who, false),
+  'Restarting.....',
+  (r) => `Could not restart: ${r.detail}`,
+  'Could not restart',
+);
+const gracefulRestart = simpleAction(
+  (ctx) => ctx.deps.backend.restart(ctx.who, true),
+  'Restarting gracefully.....',
+  (r) => `Unable to restart gracefully! ${r.detail}`,
+  'Unable to restart gracefully!',
+);
+const flushDlr = simpleAction(
+  (ctx) => ctx.deps.backend.flushDlr(ctx.who),
+  'DLR queue flushed',
+  () => `Suspend ${GATEWAY_NAME} before trying to flush DLR queue`,
+  'Could not flush the DLR queue',
+);
+
+const removeMessage: Action = notShuttingDown(async (ctx) => {
+  const id = ctx.query.get('id');
+  if (id === null || id === '') return { status: 400, text: 'Message id not given' };
+  try {
+    const r = await ctx.deps.backend.removeMessage(id, ctx.who);
+    return r.ok
+      ? ok(`Message id ${quote(id)} removed`, [r])
+      : { status: 409, text: `Could not remove message id ${quote(id)}: ${r.detail}`, results: [r] };
+  } catch (err) {
+    if (err instanceof UnknownError) return { status: 404, text: `Could not remove message id ${quote(id)}` };
+    return failure(ctx, err, `Could not remove message id ${quote(id)}`);
+  }
+});
+
 const quote = (s: string): string => `\`${s}'`;
 
 const ACTIONS: Readonly<Record<string, Action>> = {
@@ -169,6 +229,11 @@ const ACTIONS: Readonly<Record<string, Action>> = {
   resume: gatewayStateAction('running', 'Already running', 'Running resumed', 'Could not resume'),
   shutdown,
   'log-level': logLevel,
+  'reload-lists': reloadLists,
+  restart,
+  'graceful-restart': gracefulRestart,
+  'flush-dlr': flushDlr,
+  'remove-message': removeMessage,
   'stop-smsc': smscAction(
     { done: (s) => `SMSC ${quote(s)} shut down`, failed: (s) => `Could not shut down smsc-id ${quote(s)}` },
     (b, l, w) => b.linkAction(l, 'stop', w),

@@ -13,7 +13,7 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { API_ERRORS } from '../http/api-errors.js';
 import { MessageRequestSchema, SendRequestSchema } from '../http/api-schemas.js';
-import { KannelReplies, type KannelReply } from '../http/kannel-replies.js';
+import { KannelReplies, sentReply, withDeniedReply, type KannelReply } from '../http/kannel-replies.js';
 import { SENDSMS_PARAMETERS } from '../http/sendsms-schema.js';
 import {
   AccountListSchema,
@@ -40,6 +40,7 @@ import {
   ADMIN_ERRORS,
   ExplainQuery,
   IdsBody,
+  RestartQuery,
   MoveBody,
   PeekQuery,
 } from './api-schemas.js';
@@ -278,12 +279,48 @@ function adminOperations(): Operation[] {
       replies: ACTION_REPLIES,
       errors: ['invalid_config'],
     },
+    {
+      ...act,
+      path: '/api/v1/lists/reload',
+      tag: 'Admin',
+      summary:
+        "Read every white and black list again (Kannel's reload-lists); one that cannot be read keeps its last good content (409 says which)",
+      replies: ACTION_REPLIES,
+      errors: [],
+    },
+    {
+      ...act,
+      path: '/api/v1/restart',
+      tag: 'Admin',
+      summary:
+        "Kannel's restart: every process of the gateway stops and starts again in place; `?graceful=1`: graceful-restart, the configuration re-read and applied",
+      query: RestartQuery,
+      replies: ACTION_REPLIES,
+      errors: ['invalid_config', 'invalid_request'],
+    },
+    {
+      ...act,
+      path: '/api/v1/receipts/flush',
+      tag: 'Admin',
+      summary: "Kannel's flush-dlr, while suspended: every awaited receipt is reported failed (unknown) and its correlation dropped",
+      replies: ACTION_REPLIES,
+      errors: [],
+    },
+    {
+      ...act,
+      path: '/api/v1/messages/{id}/remove',
+      tag: 'Admin',
+      summary: "Kannel's remove-message: one queued or failed message removed, with its final report",
+      pathParams: Type.Object({ id: Type.String() }),
+      replies: ACTION_REPLIES,
+      errors: ['unknown_message'],
+    },
   ];
   return [...ops, ...kannelCommands()];
 }
 
 /** Kannel's admin commands (bb_http.c), each also as `.txt`, `.html`, `.xml`, `.json`, GET or POST. */
-const KANNEL_COMMAND_DOCS: Readonly<Record<string, { summary: string; param?: 'smsc' | 'level' }>> = {
+const KANNEL_COMMAND_DOCS: Readonly<Record<string, { summary: string; param?: 'smsc' | 'level' | 'id' }>> = {
   status: { summary: "Links, queues and counters (Kannel 1.4.5's layout in each form)" },
   'store-status': { summary: "The messages waiting (the first 50 of each route) and each route's counts" },
   suspend: { summary: 'Accept and send nothing' },
@@ -295,6 +332,11 @@ const KANNEL_COMMAND_DOCS: Readonly<Record<string, { summary: string; param?: 's
   'start-smsc': { summary: 'Start a stopped link again', param: 'smsc' },
   'remove-smsc': { summary: 'Take a link out of service', param: 'smsc' },
   'add-smsc': { summary: 'Add a link of the configuration file', param: 'smsc' },
+  'reload-lists': { summary: 'Read every white and black list again; one that cannot be read keeps its last good content' },
+  restart: { summary: 'Stop and start every process of the gateway in place; queued messages wait in Redis' },
+  'graceful-restart': { summary: 'Re-read the configuration file and apply it (as SIGHUP): only changed links rebind' },
+  'flush-dlr': { summary: 'While suspended: every awaited receipt is reported failed (unknown) and its correlation dropped' },
+  'remove-message': { summary: 'Remove one queued or failed message by id, with its final report', param: 'id' },
 };
 
 const KANNEL_FORMS: Readonly<Record<string, TSchema>> = {
@@ -311,6 +353,7 @@ const KANNEL_RESPONSES: Readonly<Record<string, string>> = {
   KannelDenied403: '`Denied`: the client address (admin-allow-ip, admin-deny-ip), or no password configured that could open it',
   KannelBadParameter: 'The parameter is missing or wrong',
   KannelUnknownSmsc: 'No such link or smsc-id',
+  KannelUnknownMessage: 'No queued or failed message with this id',
   KannelDeclined: "Declined in the gateway's present state",
   KannelShuttingDown: 'The shutdown has begun (`Avalanche has already started, too late to save the sheeps`)',
 };
@@ -327,11 +370,14 @@ function kannelCommands(): Operation[] {
         ? Type.Object({ smsc: Type.String({ description: 'A link id, or an smsc-id (then every link with it)' }) })
         : d.param === 'level'
           ? Type.Object({ level: Type.Integer({ minimum: 0, maximum: 4 }) })
-          : undefined;
+          : d.param === 'id'
+            ? Type.Object({ id: Type.String({ description: 'The message id (as the API and store-status give it)' }) })
+            : undefined;
     const replies: Record<number, Reply> = { 200: kannel('KannelReply'), 401: kannel('KannelDenied401'), 403: kannel('KannelDenied403') };
     if (!read) {
       if (d.param) replies[400] = kannel('KannelBadParameter');
       if (d.param === 'smsc') replies[404] = kannel('KannelUnknownSmsc');
+      if (d.param === 'id') replies[404] = kannel('KannelUnknownMessage');
       replies[409] = kannel('KannelDeclined');
       replies[503] = kannel('KannelShuttingDown');
     }
@@ -366,6 +412,7 @@ function kannelReplies(): Record<number, Reply> {
         : (r as (s: string) => KannelReply)('<Field>')
       : r,
   );
+  samples.push(withDeniedReply(KannelReplies.accepted, ['<receiver>']), sentReply(['<receiver>'], 2));
   const byStatus = new Map<number, string[]>();
   for (const r of samples)
     if (!byStatus.get(r.status)?.includes(r.body)) byStatus.set(r.status, [...(byStatus.get(r.status) ?? []), r.body]);
@@ -402,6 +449,7 @@ function sendsmsOperations(): Operation[] {
     'too_many_parts',
     'too_many_receivers',
     'callback_url_denied',
+    'invalid_tlv',
     'not_routable',
     'body_too_large',
     'unsupported_media_type',

@@ -38,7 +38,8 @@ export const ADMIN_USAGE = `commands on a running gateway (its admin-port's JSON
   queue retry ROUTE (ID ... | --all)
                               queue failed messages again: these, or every failed one
   queue remove ROUTE (ID ... | --all)
-                              remove failed messages (each gets its final report)
+                              remove messages (each gets its final report): these ids, failed or waiting, or
+                              every failed one
   queue move ROUTE --smsc ID  route the waiting messages again, with that smsc-id
   queue pause ROUTE           stop handing the route's messages to links
   queue resume ROUTE
@@ -47,6 +48,11 @@ export const ADMIN_USAGE = `commands on a running gateway (its admin-port's JSON
   link drain LINK             take no new messages, finish the window
   reload [--force]            re-read the configuration file (a bad one is refused, the running one kept; one
                               that removes every link or account, or leaves messages without a link, only with --force)
+  reload-lists                read every white and black list again (one that cannot be read keeps its last good content)
+  restart [--graceful]        stop and start every process of the gateway in place (queues wait in Redis);
+                              --graceful: re-read the configuration file and apply it instead (only changed links rebind)
+  flush-dlr                   while suspended: give up every awaited receipt (reported failed, correlations dropped)
+  remove-message ID           remove one queued or failed message, with its final report
   explain --url URL ...       explain (see above) asked of the running gateway: adds each link's health and
                               queued messages; online whenever --url or SWITCHBOARD_URL is set and --config is not
   ROUTE is a route key (16 hex digits, from queues) or a prefix of one that names a single route.
@@ -67,6 +73,10 @@ export type AdminCommand =
   | { readonly kind: 'links' }
   | { readonly kind: 'queues' }
   | { readonly kind: 'reload'; readonly force: boolean }
+  | { readonly kind: 'reload-lists' }
+  | { readonly kind: 'restart'; readonly graceful: boolean }
+  | { readonly kind: 'flush-dlr' }
+  | { readonly kind: 'remove-message'; readonly id: string }
   | {
       readonly kind: 'peek';
       readonly route: string;
@@ -120,7 +130,18 @@ function usage(message: string): never {
 }
 
 /** The commands this module parses (main.ts sends them here). */
-export const ADMIN_COMMANDS: readonly string[] = ['status', 'links', 'queues', 'queue', 'link', 'reload'];
+export const ADMIN_COMMANDS: readonly string[] = [
+  'status',
+  'links',
+  'queues',
+  'queue',
+  'link',
+  'reload',
+  'reload-lists',
+  'restart',
+  'flush-dlr',
+  'remove-message',
+];
 
 /** `explain` asks the running gateway when --url is given, or SWITCHBOARD_URL is set and no --config is. */
 export function explainIsOnline(args: readonly string[], env: Env): boolean {
@@ -249,6 +270,25 @@ function command(argv: readonly string[]): Parsed {
       const { values, positionals } = parse(rest, { force: { type: 'boolean' } }, form);
       exactly(positionals, 0, form);
       return { command: { kind: 'reload', force: values.force === true }, values };
+    }
+    case 'reload-lists':
+    case 'flush-dlr': {
+      const form = `switchboard ${name} [--url URL] [--json]`;
+      const { values, positionals } = parse(rest, {}, form);
+      exactly(positionals, 0, form);
+      return { command: { kind: name }, values };
+    }
+    case 'restart': {
+      const form = 'switchboard restart [--graceful] [--url URL] [--json]';
+      const { values, positionals } = parse(rest, { graceful: { type: 'boolean' } }, form);
+      exactly(positionals, 0, form);
+      return { command: { kind: 'restart', graceful: values.graceful === true }, values };
+    }
+    case 'remove-message': {
+      const form = 'switchboard remove-message ID [--url URL] [--json]';
+      const { values, positionals } = parse(rest, {}, form);
+      exactly(positionals, 1, form);
+      return { command: { kind: 'remove-message', id: positionals[0]! }, values };
     }
     case 'queue': {
       const [sub, ...tail] = rest;

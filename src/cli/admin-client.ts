@@ -145,6 +145,22 @@ export class AdminClient {
     return this.#call('POST', 'reload', ActionResultSchema, { body: {}, ...(force ? { query: { force: '1' } } : {}) });
   }
 
+  reloadLists(): Promise<Reply<ActionResult>> {
+    return this.#call('POST', 'lists/reload', ActionResultSchema, { body: {} });
+  }
+
+  restart(graceful: boolean): Promise<Reply<ActionResult>> {
+    return this.#call('POST', 'restart', ActionResultSchema, { body: {}, ...(graceful ? { query: { graceful: '1' } } : {}) });
+  }
+
+  flushDlr(): Promise<Reply<ActionResult>> {
+    return this.#call('POST', 'receipts/flush', ActionResultSchema, { body: {} });
+  }
+
+  removeMessage(id: string): Promise<Reply<ActionResult>> {
+    return this.#call('POST', `messages/${encodeURIComponent(id)}/remove`, ActionResultSchema, { body: {} });
+  }
+
   explain(account: string, to: string, smsc: string | undefined): Promise<Reply<LiveExplanation>> {
     return this.#call('GET', 'explain', ExplanationSchema, { query: { account, to, ...(smsc === undefined ? {} : { smsc }) } });
   }

@@ -121,6 +121,14 @@ export class AdminCommandRunner {
         return this.#action(c, await client.linkAction(c.link, c.action));
       case 'reload':
         return this.#action(c, await client.reload(c.force));
+      case 'reload-lists':
+        return this.#action(c, await client.reloadLists());
+      case 'restart':
+        return this.#action(c, await client.restart(c.graceful));
+      case 'flush-dlr':
+        return this.#action(c, await client.flushDlr());
+      case 'remove-message':
+        return this.#action(c, await client.removeMessage(c.id));
       case 'explain': {
         const r = await client.explain(c.account, c.to, c.smsc);
         this.#print(r, () => renderExplanation(r.value, LIVE_LINK_COLUMNS));

@@ -7,7 +7,8 @@
  * `explain --url` (admin-command.ts) asks the running gateway and renders its answer with LIVE_LINK_COLUMNS.
  */
 import type { Config } from '../config/config.js';
-import type { LiveLinkExplanation } from '../domain/admin-views.js';
+import { interopKeys } from '../config/interop-keys.js';
+import type { LiveLinkExplanation, SmppKeys } from '../domain/admin-views.js';
 import { describeRoute } from '../routing/compute-route.js';
 import { explainRoute, type LinkExplanation, type RouteExplanation } from '../routing/explain-route.js';
 import { formatCount } from './format-figures.js';
@@ -84,12 +85,37 @@ function describeSmscId(e: ShownExplanation<ShownLink>): string {
   }
 }
 
-/** The explanation for people: what the message carries, the verdict, and a row per link. */
+/** What the links that may carry the message send: their Kannel SMPP keys, one line per link. */
+function smppLines(links: readonly (ShownLink & { readonly smpp?: SmppKeys })[]): string[] {
+  const carrying = links.filter((l) => l.tier !== 'not-eligible' && l.smpp !== undefined);
+  if (carrying.length === 0) return [];
+  const hex = (k: string, v: string | number | boolean): string =>
+    (k === 'esm-class' || k === 'wait-ack-expire') && typeof v === 'number' ? `0x${v.toString(16).padStart(2, '0')}` : String(v);
+  return [
+    'SMPP keys (what each link sends):',
+    ...carrying.map(
+      (l) =>
+        `  ${l.link}: ${Object.entries(l.smpp ?? {})
+          .map(([k, v]) => `${k}=${hex(k, v)}`)
+          .join(' ')}`,
+    ),
+    '',
+  ];
+}
+
+/** The explanation for people: what the message carries, the verdict, a row per link, and the links' SMPP keys. */
 export function renderExplanation<L extends ShownLink>(e: ShownExplanation<L>, columns: readonly LinkColumn<L>[]): string {
   const verdict = e.routable && e.route ? `routable: ${describeRoute(e.route)} (route ${e.route.key})` : `NOT ROUTABLE: ${e.reason ?? ''}`;
   const rows = [columns.map((c) => c.header), ...e.links.map((l) => columns.map((c) => c.value(l)))];
   const align = columns.map((c) => c.align ?? 'left');
-  return [`account ${e.account}, to ${e.receiver}: ${describeSmscId(e)}`, verdict, '', textTable(rows, { align }), ''].join('\n');
+  return [
+    `account ${e.account}, to ${e.receiver}: ${describeSmscId(e)}`,
+    verdict,
+    '',
+    textTable(rows, { align }),
+    '',
+    ...smppLines(e.links),
+  ].join('\n');
 }
 
 /** JSON for scripts: every key present, null where there is no value. */
@@ -106,15 +132,26 @@ export function explain(config: Config, opts: ExplainOptions): ExplainResult {
       exitCode: EXPLAIN_EXIT.usage,
     };
   }
-  const e = explainRoute({
+  const base = explainRoute({
     links: config.links,
     account,
     receiver: opts.to,
     requestedSmsc: opts.smsc,
     sendsmsChars: config.http.sendsmsChars,
+    // Lists are live data (read by the running gateway): `explain --url` checks them; this answers from the file.
+    unifiedPrefix: config.numbers.unifiedPrefix,
   });
+  // The table also says what each link would send (its Kannel SMPP keys); the JSON stays routing's explanation.
+  const byId = new Map(config.links.map((l) => [l.id, l]));
+  const shown = {
+    ...base,
+    links: base.links.map((l) => {
+      const link = byId.get(l.link);
+      return link ? { ...l, smpp: interopKeys(link.interop) } : l;
+    }),
+  };
   return {
-    output: opts.json ? explanationJson(e) : renderExplanation(e, LINK_COLUMNS),
-    exitCode: e.routable ? EXPLAIN_EXIT.routable : EXPLAIN_EXIT.notRoutable,
+    output: opts.json ? explanationJson(base) : renderExplanation(shown, LINK_COLUMNS),
+    exitCode: base.routable ? EXPLAIN_EXIT.routable : EXPLAIN_EXIT.notRoutable,
   };
 }

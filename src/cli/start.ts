@@ -77,6 +77,12 @@ class LinksChild {
     clearTimeout(timer);
   }
 
+  /** Starts it again after stop() (a restart in place). */
+  restart(): void {
+    this.stopping = false;
+    this.start();
+  }
+
   /** Ends it now: this process is exiting without waiting. */
   kill(): void {
     this.stopping = true;
@@ -127,11 +133,49 @@ export async function start(opts: StartOptions): Promise<void> {
   const boundMs = role === 'links' ? linksBoundMs(config.process.shutdownTimeoutMs) : config.process.shutdownTimeoutMs;
   // Windows drain and the last writes wait this long at most, so that a stop finishes well inside the bound.
   const drainMs = Math.min(5000, Math.floor(boundMs / 4));
-  const app = new App({ config, redis: target, logger: log, roles, reloadConfig, drainMs });
   // The links process finds Redis as this one did: the same URL or socket, or (with Sentinel) the configuration's
   // Sentinels, asked afresh, since the primary may change at any time.
   const childRedisUrl = 'path' in target ? `unix://${target.path}` : 'url' in target ? target.url : '';
   const child = role === 'http' ? new LinksChild(opts.configFile, childRedisUrl, log) : undefined;
+  // Kannel's restart: Node cannot exec() itself, and a new process would leave the supervisor (systemd watches this
+  // PID). So the gateway restarts in place: the App and the links process stop as at a shutdown, the configuration
+  // file is read again, and a new App starts; Redis (the queues) and this process stay.
+  let restarting = false;
+  const restartInPlace = async (): Promise<void> => {
+    if (restarting) return;
+    restarting = true;
+    log.warn('restart: stopping the gateway, then starting it again in this process; queued messages wait in Redis');
+    try {
+      await Promise.all([app.stop(), child?.stop(Date.now() + boundMs - 200)]);
+      let next = config;
+      try {
+        next = reloadConfig();
+      } catch (e) {
+        log.error({ err: e }, 'restart: the configuration file cannot be loaded; starting again with the one that ran');
+      }
+      app = makeApp(next);
+      await app.start();
+      child?.restart();
+      log.info('restart: the gateway runs again');
+    } catch (e) {
+      log.fatal({ err: e }, 'restart failed; exiting (the supervisor starts it again)');
+      child?.kill();
+      process.exit(1);
+    } finally {
+      restarting = false;
+    }
+  };
+  const makeApp = (c: Config): App =>
+    new App({
+      config: c,
+      redis: target,
+      logger: log,
+      roles,
+      reloadConfig,
+      drainMs,
+      ...(role === 'links' ? {} : { restart: () => void restartInPlace() }),
+    });
+  let app = makeApp(config);
   const exit = new GracefulExit({
     log,
     announce: role !== 'links',

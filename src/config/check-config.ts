@@ -16,7 +16,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import type { Service } from '../domain/service.js';
+import { wordsTaken, type Service } from '../domain/service.js';
 import { linkEligibilityFor, resolveSmscId } from '../routing/compute-route.js';
 import { receiverRefusal } from '../routing/receiver-refusal.js';
 import type { Config } from './config.js';
@@ -171,13 +171,20 @@ function duplicateWarnings(config: Config, at: Locate): ConfigWarning[] {
     }
   });
   // selectService takes the first service, in configuration order, whose keyword or alias matches and that accepts the
-  // link's smsc-id: a later one is never used when earlier ones accept every smsc-id it accepts.
+  // link's smsc-id: a later one is never used when earlier ones accept every smsc-id it accepts. Only earlier ones
+  // that take every MO it could get count: no accepted-account narrower than its own, every number of words it takes.
   const accepts = (s: Service, id: string): boolean => s.acceptedSmsc.length === 0 || s.acceptedSmsc.includes(id);
+  const covers = (e: Service, s: Service): boolean => {
+    const [ew, sw] = [wordsTaken(e), wordsTaken(s)];
+    const ea = e.acceptedAccount ?? [];
+    const sa = s.acceptedAccount ?? [];
+    return ew.min <= sw.min && ew.max >= sw.max && (ea.length === 0 || (sa.length > 0 && sa.every((a) => ea.includes(a))));
+  };
   const earlier = new Map<string, { index: number; service: Service }[]>();
   config.services.forEach((service, i) => {
     for (const word of new Set([service.keyword, ...service.aliases])) {
-      const before = earlier.get(word) ?? [];
-      earlier.set(word, [...before, { index: i, service }]);
+      const before = (earlier.get(word) ?? []).filter((e) => covers(e.service, service));
+      earlier.set(word, [...(earlier.get(word) ?? []), { index: i, service }]);
       const shadowed =
         before.length > 0 &&
         (service.acceptedSmsc.length === 0

@@ -1,6 +1,7 @@
 import type { Account, RateLimit } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
+import type { ListSources } from '../domain/number-lists.js';
 
 /** A TLS server's certificate and key files (PEM), re-read on SIGHUP. */
 export interface ServerTlsFiles {
@@ -52,6 +53,8 @@ export interface Config {
     readonly host: string;
     readonly globalSender: string | undefined;
     readonly sendsmsChars: string;
+    /** Kannel's immediate-sendsms-reply: sendsms answers "Sent." (denied receivers, splits). */
+    readonly immediateReply: boolean;
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxRecipients: number;
@@ -63,6 +66,14 @@ export interface Config {
     readonly clientRate: RateLimit | undefined;
     /** Set: the sendsms port speaks HTTPS (Kannel's sendsms-port-ssl). */
     readonly tls: ServerTlsFiles | undefined;
+    /** Receiver lists of every account (Kannel's smsbox white-list, black-list and -regex); absent when none. */
+    readonly lists?: ListSources;
+  };
+  /** Kannel's core number handling: unified-prefix and the gateway's sender and receiver lists, MT and MO. */
+  readonly numbers: {
+    readonly unifiedPrefix: string | undefined;
+    readonly senders: ListSources;
+    readonly receivers: ListSources;
   };
   readonly admin: {
     readonly port: number;
@@ -129,7 +140,14 @@ export interface Config {
     readonly denyNetworks: readonly string[];
     readonly denyHosts: readonly string[];
   };
-  readonly mo: { readonly reassemblyTimeoutMs: number };
+  readonly mo: {
+    readonly reassemblyTimeoutMs: number;
+    /** sms-services with `exec` may run (mo.allow-exec). */
+    readonly allowExec: boolean;
+    /** Kannel's reply-emptymessage and reply-couldnotrepresent: what an empty or unrepresentable answer is sent as. */
+    readonly replyEmpty: string;
+    readonly replyUnrepresentable: string;
+  };
   /** The SMPP server for client ESMEs; undefined: off (the section is absent). */
   readonly smppServer: SmppServerConfig | undefined;
   readonly services: readonly Service[];

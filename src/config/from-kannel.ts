@@ -60,12 +60,40 @@ const SMSC_KEYS: Record<string, (k: string) => Target> = {
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
   'preferred-prefix': same('list'),
+  'allowed-smsc-id-regex': same('string'),
+  'denied-smsc-id-regex': same('string'),
+  'preferred-smsc-id-regex': same('string'),
+  'allowed-prefix-regex': same('string'),
+  'denied-prefix-regex': same('string'),
+  'preferred-prefix-regex': same('string'),
+  'unified-prefix': same('string'),
+  // switchboard's own: a link's receiver lists (Kannel has them per sendsms-user and for the whole gateway)
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
+  'service-type': same('string'),
+  'esm-class': same('int'),
+  'alt-charset': same('string'),
+  'alt-addr-charset': same('string'),
+  'bind-addr-ton': same('int'),
+  'bind-addr-npi': same('int'),
+  'interface-version': same('int'),
+  priority: same('int'),
+  validityperiod: same('int'),
+  'max-error-count': same('int'),
+  'dead-start': same('bool'),
+  'wait-ack-expire': same('int'),
   'use-ssl': same('bool'),
   'ssl-client-certkey-file': same('string'),
   // switchboard's own TLS keys for a link; Kannel has one ssl-trusted-ca-file for the whole gateway (core group)
   'ssl-trusted-ca-file': same('string'),
   'ssl-verify': same('bool'),
   'ssl-server-name': same('string'),
+  reroute: same('bool'),
+  'reroute-smsc-id': same('string'),
+  'reroute-receiver': same('string'),
+  'reroute-dlr': same('bool'),
 };
 
 const USER_KEYS: Record<string, (k: string) => Target> = {
@@ -81,6 +109,12 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'user-deny-ip': same('list'),
   'allowed-prefix': same('list'),
   'denied-prefix': same('list'),
+  'allowed-prefix-regex': same('string'),
+  'denied-prefix-regex': same('string'),
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
   // switchboard's own account limits, accepted in a Kannel file too
   'request-rate-limit': same('number'),
   'request-rate-burst': same('int'),
@@ -90,6 +124,14 @@ const USER_KEYS: Record<string, (k: string) => Target> = {
   'max-tps-delay': same('number'),
   'daily-quota': same('int'),
   'monthly-quota': same('int'),
+  'dlr-url': same('string'),
+  'dlr-mask': same('int'),
+  header: same('string'),
+  footer: same('string'),
+  'split-chars': same('string'),
+  'split-suffix': same('string'),
+  concatenation: same('bool'),
+  'omit-empty': same('bool'),
 };
 
 const SERVICE_KEYS: Record<string, (k: string) => Target> = {
@@ -99,8 +141,40 @@ const SERVICE_KEYS: Record<string, (k: string) => Target> = {
   'get-url': same('string'),
   url: same('string', 'get-url'),
   'post-url': same('string'),
+  'post-xml': same('string'),
+  text: same('string'),
+  file: same('string'),
+  exec: same('string'),
   'accepted-smsc': same('list'),
+  'accepted-account': same('list'),
+  'catch-all': same('bool'),
+  'strip-keyword': same('bool'),
+  'send-sender': same('bool'),
+  'max-messages': same('int'),
+  concatenation: same('bool'),
+  'split-chars': same('string'),
+  'split-suffix': same('string'),
+  'omit-empty': same('bool'),
+  header: same('string'),
+  footer: same('string'),
+  prefix: same('string'),
+  suffix: same('string'),
+  'faked-sender': same('string'),
+  'accept-x-kannel-headers': same('bool'),
+  'assume-plain-text': same('bool'),
+  'dlr-url': same('string'),
+  'dlr-mask': same('int'),
 };
+
+const TLV_KEYS: Record<string, (k: string) => Target> = {
+  name: same('string'),
+  tag: same('int'),
+  type: same('string'),
+  length: same('int'),
+  'smsc-id': same('list'),
+};
+/** What an sms-service does, in the order Kannel looks for it (urltrans.c): the first one given is used. */
+const SERVICE_ACTIONS = ['get-url', 'url', 'post-url', 'post-xml', 'file', 'text', 'exec'] as const;
 
 const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-port': same('int'),
@@ -110,6 +184,23 @@ const CORE_KEYS: Record<string, (k: string) => Target> = {
   'admin-allow-ip': same('list'),
   'admin-deny-ip': same('list'),
   'admin-port-ssl': same('bool'),
+};
+
+/** Core keys that go to the `numbers` section; Kannel's deprecated white-list/black-list are the sender lists. */
+const NUMBERS_KEYS: Record<string, string> = {
+  'unified-prefix': 'unified-prefix',
+  'white-list-sender': 'white-list-sender',
+  'white-list-sender-regex': 'white-list-sender-regex',
+  'black-list-sender': 'black-list-sender',
+  'black-list-sender-regex': 'black-list-sender-regex',
+  'white-list-receiver': 'white-list-receiver',
+  'white-list-receiver-regex': 'white-list-receiver-regex',
+  'black-list-receiver': 'black-list-receiver',
+  'black-list-receiver-regex': 'black-list-receiver-regex',
+  'white-list': 'white-list-sender',
+  'white-list-regex': 'white-list-sender-regex',
+  'black-list': 'black-list-sender',
+  'black-list-regex': 'black-list-sender-regex',
 };
 
 /**
@@ -125,12 +216,32 @@ const SMSBOX_KEYS: Record<string, (k: string) => Target> = {
   'global-sender': same('string'),
   'sendsms-chars': same('string'),
   'sendsms-port-ssl': same('bool'),
+  'white-list': same('string'),
+  'black-list': same('string'),
+  'white-list-regex': same('string'),
+  'black-list-regex': same('string'),
+  'immediate-sendsms-reply': same('bool'),
   // switchboard's own connection and rate limits of the sendsms port, accepted in a Kannel file too
   'max-connections': same('int'),
   'headers-timeout': same('number'),
   'keep-alive-timeout': same('number'),
   'ip-rate-limit': same('number'),
   'ip-rate-burst': same('int'),
+};
+
+/** Where a key stands in SERVICE_ACTIONS; -1 when it is not one. */
+function serviceActionRank(key: string): number {
+  return (SERVICE_ACTIONS as readonly string[]).indexOf(key);
+}
+
+/**
+ * smsbox keys of the services, which switchboard keeps in its `mo` section: Kannel's answers for an empty or an
+ * unreadable service answer, and switchboard's own switch for exec services (mo.allow-exec).
+ */
+const SMSBOX_MO_KEYS: Record<string, Kind> = {
+  'reply-emptymessage': 'string',
+  'reply-couldnotrepresent': 'string',
+  'allow-exec': 'bool',
 };
 
 /** Keys that only matter to Kannel's own process layout; reported, but as harmless. */
@@ -150,8 +261,45 @@ const NOT_NEEDED: Record<string, string> = {
   'log-file': 'switchboard logs to standard output (pino JSON)',
   'access-log': 'switchboard logs to standard output (pino JSON)',
   'log-level': 'the core group\'s log-level applies to the whole gateway',
+  'reply-couldnotfetch': 'a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Could not fetch content"',
+  'reply-requestfailed': 'a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Request Failed"',
+  'http-request-retry': 'services and callbacks are retried with backoff (callbacks.max-attempts, retry-delay)',
+  'http-queue-delay': 'services and callbacks are retried with backoff (callbacks.retry-delay, retry-delay-max)',
   smsc: '',
 };
+
+/**
+ * Whole groups switchboard leaves out on purpose, with why. WAP and OTA, non-SMPP drivers (AT modems) and sqlbox are
+ * out of scope; the storage backends and the smsbox routing have no meaning with messages in Redis and no smsbox.
+ */
+const OUT_OF_SCOPE_GROUPS: Record<string, string> = {
+  wapbox: 'out of scope: WAP (switchboard is an SMS gateway)',
+  'wap-url-map': 'out of scope: WAP (switchboard is an SMS gateway)',
+  'wap-user-map': 'out of scope: WAP (switchboard is an SMS gateway)',
+  wtls: 'out of scope: WAP (switchboard is an SMS gateway)',
+  ppg: 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'wap-push-user': 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'test-ppg': 'out of scope: WAP push (switchboard is an SMS gateway)',
+  configuration: 'out of scope: WAP push (switchboard is an SMS gateway)',
+  'ota-setting': 'out of scope: OTA settings (sendota)',
+  'ota-bookmark': 'out of scope: OTA settings (sendota)',
+  modems: 'out of scope: AT modems are a non-SMPP SMSC driver (switchboard speaks SMPP only)',
+  sqlbox: 'out of scope: sqlbox (applications send over HTTP; queues are in Redis)',
+  'dlr-db': 'not needed: receipt correlations are stored in Redis',
+  'store-db': 'not needed: messages are stored in Redis',
+  'mysql-connection': 'not needed: receipts and messages are stored in Redis',
+  'pgsql-connection': 'not needed: receipts and messages are stored in Redis',
+  'sqlite-connection': 'not needed: receipts and messages are stored in Redis',
+  'sqlite3-connection': 'not needed: receipts and messages are stored in Redis',
+  'oracle-connection': 'not needed: receipts and messages are stored in Redis',
+  'mssql-connection': 'not needed: receipts and messages are stored in Redis',
+  'sdb-connection': 'not needed: receipts and messages are stored in Redis',
+  'redis-connection': 'not needed: receipts and messages are stored in Redis (switchboard\'s own redis.url)',
+  'cassandra-connection': 'not needed: receipts and messages are stored in Redis',
+};
+
+/** Keys of the core group that belong to WAP: out of scope. */
+const WAP_CORE_KEYS = new Set(['wapbox-port', 'wapbox-port-ssl', 'wdp-interface-name', 'udp-allow-ip', 'udp-deny-ip']);
 
 /** Kannel's log levels 0 (debug) to 4 (panic). */
 const KANNEL_LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -169,9 +317,12 @@ export interface KannelMapping {
     admin: Record<string, unknown>;
     http: Record<string, unknown>;
     log?: { level: string };
+    numbers: Record<string, unknown>;
+    mo?: Record<string, unknown>;
     links: Record<string, unknown>[];
     accounts: Record<string, unknown>[];
     services: Record<string, unknown>[];
+    'smpp-tlvs': Record<string, unknown>[];
   };
   readonly errors: ConfigProblem[];
   readonly warnings: ConfigProblem[];
@@ -186,7 +337,7 @@ export function pathKey(path: readonly (string | number)[]): string {
 }
 
 export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
-  const raw: KannelMapping['raw'] = { admin: {}, http: {}, links: [], accounts: [], services: [] };
+  const raw: KannelMapping['raw'] = { admin: {}, http: {}, numbers: {}, links: [], accounts: [], services: [], 'smpp-tlvs': [] };
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const lines = new Map<string, { file: string; line: number }>();
@@ -259,19 +410,22 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         raw.accounts.push(target);
         break;
       case 'sms-service': {
-        // A service that answers with fixed text or runs a program has no URL to forward to; say so.
-        const other = group.entries.find((e) => e.key === 'text' || e.key === 'file' || e.key === 'exec' || e.key === 'post-xml');
-        if (other && !group.entries.some((e) => e.key === 'get-url' || e.key === 'url' || e.key === 'post-url')) {
-          warnings.push({ file: group.file, line: group.line, path: label, message: `sms-service with ${other.key} is not supported (only get-url and post-url); skipped` });
-          continue;
-        }
         table = SERVICE_KEYS; target = {}; basePath = ['services', raw.services.length];
         raw.services.push(target);
         break;
       }
-      default:
-        warnings.push({ file: group.file, line: group.line, path: label, message: `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored` });
+      case 'smpp-tlv':
+        table = TLV_KEYS; target = {}; basePath = ['smpp-tlvs', raw['smpp-tlvs'].length];
+        raw['smpp-tlvs'].push(target);
+        break;
+      default: {
+        const why = OUT_OF_SCOPE_GROUPS[group.name];
+        warnings.push({
+          file: group.file, line: group.line, path: label,
+          message: why !== undefined ? `${why}; its ${group.entries.length} keys are ignored` : `group "${group.name}" is not supported yet; its ${group.entries.length} keys are ignored`,
+        });
         continue;
+      }
     }
     groupLabel.set(pathKey(basePath), label);
     lines.set(pathKey(basePath), { file: group.file, line: group.line });
@@ -286,12 +440,46 @@ export function mapKannelGroups(groups: readonly KannelGroup[]): KannelMapping {
         } else errors.push({ file: e.file, line: e.line, path: `${label} log-level`, message: `expected 0 to 4, got ${JSON.stringify(e.value)}` });
         continue;
       }
+      const numbersKey = group.name === 'core' ? NUMBERS_KEYS[e.key] : undefined;
+      if (numbersKey !== undefined) {
+        if (numbersKey !== e.key)
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `deprecated in Kannel; read as ${numbersKey}` });
+        raw.numbers[numbersKey] = e.value;
+        lines.set(pathKey(['numbers', numbersKey]), { file: e.file, line: e.line });
+        groupLabel.set(pathKey(['numbers', numbersKey]), `${label} ${e.key}`);
+        continue;
+      }
+      const moKind = group.name === 'smsbox' ? SMSBOX_MO_KEYS[e.key] : undefined;
+      if (moKind !== undefined) {
+        const v = convert(moKind, e.value, e.file, e.line, label, e.key);
+        if (v !== undefined) {
+          raw.mo = { ...raw.mo, [e.key]: v };
+          lines.set(pathKey(['mo', e.key]), { file: e.file, line: e.line });
+          groupLabel.set(pathKey(['mo', e.key]), `${label} ${e.key}`);
+        }
+        continue;
+      }
       const tlsKey = CORE_TLS_KEYS.find((k) => k === e.key);
       if (group.name === 'core' && tlsKey) {
         coreTls.set(tlsKey, { value: e.value, file: e.file, line: e.line, label: `${label} ${e.key}` });
         continue;
       }
+      const action = group.name === 'sms-service' ? serviceActionRank(e.key) : -1;
+      if (action >= 0) {
+        const used = group.entries.find((x) => {
+          const rank = serviceActionRank(x.key);
+          return rank >= 0 && rank < action;
+        });
+        if (used) {
+          warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: `ignored: ${used.key} comes first (Kannel uses one of ${SERVICE_ACTIONS.join(', ')}, the first in that order)` });
+          continue;
+        }
+      }
       const map = table[e.key];
+      if (!map && group.name === 'core' && WAP_CORE_KEYS.has(e.key)) {
+        warnings.push({ file: e.file, line: e.line, path: `${label} ${e.key}`, message: 'out of scope: WAP (switchboard is an SMS gateway)' });
+        continue;
+      }
       if (!map) {
         if (e.key in NOT_NEEDED) {
           const why = NOT_NEEDED[e.key];

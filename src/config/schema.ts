@@ -26,6 +26,16 @@ const list = (description: string) =>
 const listWith = (description: string, def: readonly string[]) =>
   Type.Union([Type.Array(Type.String()), Type.String()], { description: `${description} (a list, or a ';'-separated string)`, default: [...def] });
 const port = (description: string, def: number) => int(description, def, 0, 65_535);
+const LIST_SOURCE = 'a file path, a file:// URL, or an http(s):// URL answering text/plain: one number a line, # comments, compared by their last 19 digits as Kannel does';
+/** Kannel's white-list / black-list keys and their -regex forms, for `whose` numbers. */
+const listKeys = (whose: string, prefix = '') => ({
+  [`white-list${prefix}`]: optStr(`Only ${whose} in this list are accepted (${LIST_SOURCE}); re-read by reload-lists`),
+  [`black-list${prefix}`]: optStr(`${whose} in this list are refused (${LIST_SOURCE}); re-read by reload-lists`),
+  [`white-list${prefix}-regex`]: optStr(`Only ${whose} matching this regular expression are accepted`),
+  [`black-list${prefix}-regex`]: optStr(`${whose} matching this regular expression are refused`),
+});
+const unifiedPrefix = (where: string) =>
+  optStr(`Kannel's unified-prefix (${where}): "+46,0046,0;+,00" is groups separated by ';', each the unified prefix and then the prefixes it replaces (the first entry the number starts with decides; '-' as the unified prefix removes)`);
 const PASSWORD_FORMS = 'plain text (warned about at start) or a hash from `switchboard hash-password` ($scrypt$…)';
 const IP_PATTERNS = 'Kannel `*` patterns (10.1.*.*), CIDR (10.0.0.0/8, 2001:db8::/32), IPv4 or IPv6 addresses; `*.*.*.*` matches every address, IPv6 too';
 
@@ -97,11 +107,35 @@ export const LinkSchema = Type.Object(
     'allowed-prefix': list('Only receivers starting with one of these prefixes may use this link'),
     'denied-prefix': list('Receivers starting with one of these prefixes never use this link (allowed-prefix wins)'),
     'preferred-prefix': list('Receivers starting with one of these prefixes prefer this link'),
+    'allowed-smsc-id-regex': optStr('Only messages whose smsc-id matches this regular expression may use this link (a message with none never does)'),
+    'denied-smsc-id-regex': optStr('Messages whose smsc-id matches this regular expression never use this link (ignored with allowed-smsc-id-regex)'),
+    'preferred-smsc-id-regex': optStr('Messages whose smsc-id matches this regular expression prefer this link'),
+    'allowed-prefix-regex': optStr('Only receivers matching this regular expression may use this link'),
+    'denied-prefix-regex': optStr('Receivers matching this regular expression never use this link (allowed-prefix-regex wins)'),
+    'preferred-prefix-regex': optStr('Receivers matching this regular expression prefer this link'),
+    'unified-prefix': unifiedPrefix('this link: its routing rules and lists see the receiver unified with it, and it is sent so'),
+    ...listKeys('receivers on this link'),
+    'service-type': optStr('service_type of every submit_sm (Kannel: at most 6 characters, the 6th cut as SMPP 3.4 allows 5); a request\'s binfo wins'),
+    'esm-class': int('Base esm_class of every submit_sm (Kannel: 3, store and forward); UDHI (0x40) and reply path (0x80) are ORed in', 3, 0, 255),
+    'alt-charset': optStr('Charset of GSM-coded text (data_coding 0) on this link, both ways, instead of GSM 03.38 (Kannel\'s alt-charset): ISO-8859-1, ASCII, WINDOWS-1252 or GSM'),
+    'alt-addr-charset': optStr('Charset of alphanumeric sender addresses (Kannel\'s alt-addr-charset): GSM (an @ becomes ?), ISO-8859-1, ASCII or WINDOWS-1252; unset: sent as written'),
+    'bind-addr-ton': int('addr_ton of the bind PDU', 0, 0, 255),
+    'bind-addr-npi': int('addr_npi of the bind PDU', 0, 0, 255),
+    'interface-version': int('SMPP interface_version of the bind, written as Kannel writes it: 33, 34 or 50 (the decimal digits of the hex value)', 34, 33, 50),
+    priority: int('priority_flag of a submit_sm whose request gave no priority (Kannel\'s priority, 0 to 3)', 0, 0, 3),
+    validityperiod: optInt('Minutes: validity_period of a submit_sm whose request gave no validity (Kannel\'s validityperiod); unset: none', 0, 5_256_000),
+    'max-error-count': int('Connect or bind attempts failing in a row after which the link is stopped (shown dead, as after stop-smsc) until an operator starts it (Kannel reads this key for modems only); 0: it keeps trying', 0, 0, 1_000_000),
+    'dead-start': bool('The link starts stopped (dead) the first time the gateway sees it; start-smsc starts it (Kannel\'s dead-start)', false),
+    'wait-ack-expire': int('What happens to a submit unanswered after wait-ack (response-timeout), as Kannel\'s wait-ack-expire: 0 reconnect (the session is closed, its submits sent again), 1 requeue (the submit alone is sent again; the session is closed only when the SMSC answers nothing at all), 2 keep waiting for it', 1, 0, 2),
     'use-ssl': bool('Connect to the SMSC over TLS (1.2 or later); never falls back to plain TCP', false),
     'ssl-trusted-ca-file': optStr('PEM file of the CA certificates trusted for the SMSC\'s certificate (with use-ssl); unset: Node\'s bundled public CAs. Kannel sets it once in the core group'),
     'ssl-verify': bool('Check the SMSC\'s certificate against the trusted CAs and its name against ssl-server-name or host (with use-ssl); false accepts any certificate, an eavesdropper\'s too', true),
     'ssl-server-name': optStr('Name expected in the SMSC\'s certificate and sent as SNI (with use-ssl); unset: host'),
     'ssl-client-certkey-file': optStr('PEM file holding the client certificate and its private key, for SMSCs that authenticate the gateway by certificate (with use-ssl)'),
+    reroute: bool('MO from this link are not given to the services but sent straight out as MT, routed like any message with this link\'s smsc-id (Kannel\'s SMS hub mode); wins over reroute-smsc-id and reroute-receiver', false),
+    'reroute-smsc-id': optStr('MO from this link are sent straight out as MT, routed with this smsc-id (Kannel); wins over reroute-receiver'),
+    'reroute-receiver': optStr('MO from this link to some numbers are sent straight out as MT, routed with an smsc-id per number: "smsc-id,number,number;smsc-id2,number" (Kannel; numbers match exactly)'),
+    'reroute-dlr': bool('Kannel\'s rerouting of receipts along with MO. Accepted for Kannel files; receipts are not rerouted: a switchboard bind is an ESME, and an SMSC takes no receipt from an ESME. Receipts of rerouted messages are matched and reported as usual', false),
   },
   { additionalProperties: false, description: 'One SMSC connection (a Kannel `smsc` group with `smsc = smpp`)' },
 );
@@ -121,6 +155,9 @@ export const AccountSchema = Type.Object(
     'callback-allow': list('Networks (CIDR or addresses) and host names (exact, or *.domain) this account\'s dlr-url and callbackUrl may reach even when callbacks.deny-networks or deny-hosts deny them'),
     'allowed-prefix': list('Only receivers starting with one of these prefixes are accepted'),
     'denied-prefix': list('Receivers starting with one of these prefixes are refused'),
+    'allowed-prefix-regex': optStr('Only receivers matching this regular expression are accepted'),
+    'denied-prefix-regex': optStr('Receivers matching this regular expression are refused (allowed-prefix-regex wins)'),
+    ...listKeys("this account's receivers"),
     'request-rate-limit': rate('Most requests per second for this account (sendsms, the JSON API\'s sends and lookups), counted across every gateway process; above it: 503 "Temporal failure" on sendsms, 429 rate_limited on the API, with Retry-After'),
     'request-rate-burst': burst('request-rate-limit'),
     'max-tps': rate('Most SMS per second this account may send (message parts, as the SMSC counts submit_sm), across every gateway process; max-tps-mode says what happens above it'),
@@ -132,6 +169,14 @@ export const AccountSchema = Type.Object(
     'max-tps-delay': seconds('With max-tps-mode pace: the longest a message may be held for max-tps; a request that would wait longer is refused as in refuse mode', 600, 0, 7 * 86_400),
     'daily-quota': int('Most SMS (message parts) this account may send per UTC day, across every gateway process; above it a request is refused (403 on sendsms, 429 quota_exceeded on the API); 0: no quota', 0, 0, 2_000_000_000),
     'monthly-quota': int('Most SMS (message parts) this account may send per UTC month, as daily-quota; 0: no quota', 0, 0, 2_000_000_000),
+    'dlr-url': optStr('Reports go to this URL (with the escape codes) when a request gives no dlr-url, as Kannel\'s sendsms-user dlr-url'),
+    'dlr-mask': optInt('With dlr-url: the dlr-mask of a request that gives none', 0, 66),
+    header: optStr('Added before every SMS of a message (Kannel): the text is then cut by max-messages, split-chars and split-suffix'),
+    footer: optStr('Added after every SMS of a message (Kannel), as header'),
+    'split-chars': optStr('A long text is cut after the last of these characters that fits in an SMS (Kannel)'),
+    'split-suffix': optStr('Added to every SMS of a long text but the last (Kannel)'),
+    concatenation: bool('A long text goes as one concatenated message (true) or as separate SMS, each a message of its own with its own id (false, Kannel\'s default; its max-messages of 1 then truncated every long text)', true),
+    'omit-empty': bool('Kannel\'s sendsms-user key; as in Kannel it only concerns sms-service replies and changes nothing for sendsms', false),
     'smpp-max-binds': optInt('Most SMPP sessions this account may hold at once on the smpp-server port, across every gateway process (a transceiver counts once); 0: this account may not bind; unset: only smpp-server.max-binds limits it', 0, 10_000),
   },
   { additionalProperties: false, description: 'An account allowed to send (a Kannel `sendsms-user` group)' },
@@ -144,11 +189,46 @@ export const ServiceSchema = Type.Object(
     name: optStr('Service name reported as %n; defaults to the keyword'),
     'get-url': optStr('URL called with GET for each incoming message, with Kannel escape codes (%p sender, %P receiver, %a text, ...)'),
     'post-url': optStr('URL the text is POSTed to (X-Kannel-* headers carry sender, receiver, smsc ...), escape codes filled in the URL'),
+    'post-xml': optStr("URL Kannel's XML document of the message is POSTed to (<message><submit>…), escape codes filled in the URL"),
+    text: optStr('Answer with this text, escape codes filled in as Kannel fills them (URL-encoded), without calling anything'),
+    file: optStr('Answer with the content of this file, read at each message'),
+    exec: optStr('Answer with what this shell command prints (escape codes filled in, URL-encoded). Runs a shell for every matching MO: only with mo.allow-exec: true'),
     'accepted-smsc': list('Only messages arriving on links with these smsc-ids; empty: any'),
+    'accepted-account': list('Only messages received on binds with these system_ids (smsc-username, the MO\'s account); empty: any'),
+    'catch-all': bool('Take a keyword match whatever the number of words; without it the words after the keyword must be as many as the %s/%S in the pattern (or more with %r or %a). post-url and post-xml always do', false),
+    'strip-keyword': bool('post-url and post-xml send the text without its keyword (first word)', false),
+    'send-sender': bool("Tell the service the MO's sender: X-Kannel-From on get-url, <oa> in post-xml (post-url always sends X-Kannel-From)", false),
+    'max-messages': int('Most SMS an answer is sent in; a longer answer is cut (the last one takes what fits). 0: never answer', 1, 0, 255),
+    concatenation: bool('Send a long answer as one concatenated message rather than as separate SMS', false),
+    'split-chars': optStr('A long answer is cut after the last of these characters that fits'),
+    'split-suffix': optStr('Added to every SMS of a long answer but the last'),
+    'omit-empty': bool('An empty answer sends nothing (otherwise "<Empty reply from service provider>", as Kannel)', false),
+    header: optStr('Added before every SMS of the answer'),
+    footer: optStr('Added after every SMS of the answer'),
+    prefix: optStr('With suffix: an HTML answer is cut to what lies between the first prefix and the next suffix'),
+    suffix: optStr('With prefix: see prefix'),
+    'faked-sender': optStr('Sender of every answer, instead of the number the MO was sent to'),
+    'accept-x-kannel-headers': bool('The service may set the answer\'s sender, receiver, smsc, coding, mclass, pid, validity, deferred, dlr-mask, dlr-url, account, binfo and priority with X-Kannel-* headers (or in its XML answer)', false),
+    'assume-plain-text': bool('An answer without a Content-Type counts as text/plain (otherwise it is answered "Result could not be represented as an SMS message.")', false),
+    'dlr-url': optStr('Reports of the answer go to this URL (with the escape codes), unless the service sets X-Kannel-DLR-URL (Kannel)'),
+    'dlr-mask': optInt('With dlr-url: the reports asked for the answer, unless the service sets X-Kannel-DLR-Mask', 0, 66),
     'receiver-prefix': list('Only messages whose receiver starts with one of these prefixes; empty: any'),
     'smpp-account': optStr('Instead of get-url or post-url: deliver the messages as deliver_sm to this account\'s receiver and transceiver binds on the smpp-server port, queued durably while it is not bound'),
   },
   { additionalProperties: false, description: 'Where incoming messages go (a Kannel `sms-service` group)' },
+);
+
+export const TlvSchema = Type.Object(
+  {
+    name: str('Name of the TLV in meta-data (`?smpp?name=value`) and in the JSON API\'s `tlvs`'),
+    tag: Type.Integer({ description: 'The TLV\'s tag (Kannel writes it in decimal or 0x hex)', minimum: 0, maximum: 0xffff }),
+    type: Type.Union([Type.Literal('integer'), Type.Literal('octetstring'), Type.Literal('nulterminated'), Type.Literal('cstring')], {
+      description: 'integer: big-endian in `length` octets; octetstring: the octets, at most `length`; nulterminated (or cstring): text and a NUL, at most `length` octets before it',
+    }),
+    length: Type.Integer({ description: 'Octets of an integer (1 to 4), or the most a string may take', minimum: 1, maximum: 65_535 }),
+    'smsc-id': list('Links (by smsc-id) that send and read this TLV; empty: every link'),
+  },
+  { additionalProperties: false, description: 'An optional SMPP parameter sent from meta-data and read from deliver_sm (a Kannel `smpp-tlv` group)' },
 );
 
 export const ConfigSchema = Type.Object(
@@ -158,6 +238,7 @@ export const ConfigSchema = Type.Object(
       'sendsms-interface': str('Address the sendsms interface listens on', '0.0.0.0'),
       'global-sender': optStr('Sender used when neither the request nor the account gives one'),
       'sendsms-chars': str('Characters allowed in receiver numbers', '0123456789 +-'),
+      'immediate-sendsms-reply': bool('Answer sendsms with Kannel\'s "Sent." form (naming denied receivers and the number of messages) rather than the first message\'s "0: Accepted for delivery" / "3: Queued for later delivery". Either answer comes once the messages are in Redis', false),
       'max-body-size': int('Largest request body accepted, in bytes', 1_048_576, 1024, 67_108_864),
       'request-timeout': seconds('A client that has not sent its whole request within this time is disconnected', 30, 0.1),
       'max-recipients': int('Most receivers one request may list (sendsms, and a JSON API request with all its messages)', 1000, 1, 100_000),
@@ -169,6 +250,12 @@ export const ConfigSchema = Type.Object(
       'sendsms-port-ssl': bool('Serve the sendsms interface and JSON API over HTTPS (TLS 1.2 or later) with ssl-server-cert-file and ssl-server-key-file', false),
       'ssl-server-cert-file': optStr('PEM certificate (and chain) of the sendsms port, with sendsms-port-ssl; re-read on SIGHUP'),
       'ssl-server-key-file': optStr('PEM private key of ssl-server-cert-file; re-read on SIGHUP'),
+      ...listKeys('receivers of sendsms and the JSON API (every account)'),
+    }),
+    numbers: obj("Number handling for the whole gateway (Kannel's core group): unified-prefix and the sender and receiver lists, for MT and MO", {
+      'unified-prefix': unifiedPrefix('every MT receiver before any check or routing, and every MO sender'),
+      ...listKeys('senders (MT and MO)', '-sender'),
+      ...listKeys('receivers (MT and MO)', '-receiver'),
     }),
     admin: obj('The admin interface (Kannel `core` group keys)', {
       'admin-port': port('Port of the admin interface; 0 disables it', 13000),
@@ -236,8 +323,12 @@ export const ConfigSchema = Type.Object(
     }),
     mo: obj('Incoming messages', {
       'reassembly-timeout': seconds('How long the parts of a concatenated incoming message are kept waiting for the missing ones (Kannel sms-combine-concatenated-mo-timeout)', 1800, 1, 86_400),
+      'reply-emptymessage': str('What an sms-service\'s empty answer is sent as, without omit-empty (Kannel\'s smsbox reply-emptymessage)', '<Empty reply from service provider>'),
+      'reply-couldnotrepresent': str('What an sms-service\'s answer that no SMS can carry is sent as (an unknown content type, an undecodable charset; Kannel\'s reply-couldnotrepresent)', 'Result could not be represented as an SMS message.'),
+      'allow-exec': bool('Let sms-services with `exec` run: each matching MO then runs a shell command with text from the handset in it (URL-encoded, as Kannel does, which still lets \' ( ) * ! ~ through). Off by default: a service with exec stops the start', false),
     }),
     services: Type.Array(ServiceSchema, { description: 'MO services', default: [] }),
+    'smpp-tlvs': Type.Array(TlvSchema, { description: 'TLVs the links may send (from meta-data) and read (into meta-data)', default: [] }),
     log: obj('Logging', {
       level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace')], {
         description: 'Lowest level written', default: 'info',
@@ -279,3 +370,5 @@ export const ConfigSchema = Type.Object(
 export type ConfigInput = Static<typeof ConfigSchema>;
 export type LinkInput = Static<typeof LinkSchema>;
 export type AccountInput = Static<typeof AccountSchema>;
+export type TlvInput = Static<typeof TlvSchema>;
+export type ServiceInput = Static<typeof ServiceSchema>;

@@ -5,7 +5,13 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { Account, AccountLimits, RateLimit } from '../domain/account.js';
-import type { Link } from '../domain/link.js';
+import type { Link, WaitAckExpire } from '../domain/link.js';
+import type { Service } from '../domain/service.js';
+import type { TlvDefinition } from '../domain/tlv.js';
+import type { ListSources } from '../domain/number-lists.js';
+import { regexProblem } from '../routing/rule-regex.js';
+import { unifiedPrefixProblem } from '../routing/unified-prefix.js';
+import { ALT_CHARSET_NAMES, parseAltCharset } from '../encoding/alt-charset.js';
 import type { Config, SentinelSettings, ServerTlsFiles, SmppServerConfig } from './config.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { normalizePrefix } from './path-prefix.js';
@@ -13,7 +19,7 @@ import { parseIpRules } from '../security/ip-rules.js';
 import { checkUrl, denyOnly, parseTargets, rulesOf } from '../security/outbound-policy.js';
 import { normalizeOrigin } from '../security/origin.js';
 import { parseStoredSecret } from '../security/password-hash.js';
-import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput } from './schema.js';
+import { ConfigSchema, type AccountInput, type ConfigInput, type LinkInput, type ServiceInput, type TlvInput } from './schema.js';
 
 export interface ConfigSource {
   readonly file: string;
@@ -144,6 +150,10 @@ function unknownKeyProblems(raw: unknown, src: ConfigSource): ConfigProblem[] {
   return out;
 }
 
+/** The keys that say what an sms-service does, in the order Kannel looks for them. */
+const SERVICE_ACTIONS = ['get-url', 'post-url', 'post-xml', 'file', 'text', 'exec', 'smpp-account'] as const;
+const SERVICE_URLS = ['get-url', 'post-url', 'post-xml', 'dlr-url'] as const;
+
 export const splitList = (v: string | readonly string[]): string[] =>
   (typeof v === 'string' ? v.split(';') : [...v]).map((s) => s.trim()).filter((s) => s.length > 0);
 
@@ -163,7 +173,58 @@ function assignLinkIds(links: readonly LinkInput[]): string[] {
   });
 }
 
-function toLink(l: LinkInput, id: string): Link {
+const WAIT_ACK_EXPIRE: readonly WaitAckExpire[] = ['reconnect', 'requeue', 'wait'];
+
+/** The keys of `values` whose value is set (an optional key absent from the object keeps it small and diffable). */
+function defined<T extends Record<string, string | undefined>>(values: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== '') (out as Record<string, string>)[k] = v;
+  return out;
+}
+
+/** Kannel's white-list / black-list (+ -regex) keys of a section, with `suffix` (-sender, -receiver) after "list". */
+function listSources(section: Record<string, unknown>, suffix: string): ListSources {
+  const get = (k: string): string | undefined => (typeof section[k] === 'string' && section[k] !== '' ? (section[k] as string) : undefined);
+  return defined({
+    whiteList: get(`white-list${suffix}`),
+    blackList: get(`black-list${suffix}`),
+    whiteListRegex: get(`white-list${suffix}-regex`),
+    blackListRegex: get(`black-list${suffix}-regex`),
+  });
+}
+
+/** `{ lists }` when the section names any list, else nothing. */
+function listSourcesOf(section: Record<string, unknown>, suffix: string): { lists?: ListSources } {
+  const lists = listSources(section, suffix);
+  return Object.keys(lists).length > 0 ? { lists } : {};
+}
+
+/** Kannel writes interface-version as the decimal digits of the hex octet: 34 is 0x34. */
+export function interfaceVersionOctet(v: number): number {
+  return Math.floor(v / 10) * 16 + (v % 10);
+}
+
+/** A group's definition as the link layer uses it (`cstring` is Kannel trunk's other name for nulterminated). */
+function tlvDefinition(t: TlvInput): TlvDefinition {
+  return { name: t.name, tag: t.tag, type: t.type === 'cstring' ? 'nulterminated' : t.type, length: t.length };
+}
+
+/**
+ * The TLVs a link with this smsc-id sends and reads: the groups naming its smsc-id, then those naming none for the
+ * names and tags still free (Kannel looks a name up under the smsc-id first, then under its default).
+ */
+export function tlvsForSmscId(tlvs: readonly TlvInput[], smscId: string): TlvDefinition[] {
+  const own = tlvs.filter((t) => splitList(t['smsc-id']).includes(smscId)).map(tlvDefinition);
+  const names = new Set(own.map((t) => t.name));
+  const tags = new Set(own.map((t) => t.tag));
+  const shared = tlvs
+    .filter((t) => splitList(t['smsc-id']).length === 0)
+    .map(tlvDefinition)
+    .filter((t) => !names.has(t.name) && !tags.has(t.tag));
+  return [...own, ...shared];
+}
+
+function toLink(l: LinkInput, id: string, tlvs: readonly TlvInput[]): Link {
   const msgIdType = l['msg-id-type'];
   return {
     id,
@@ -201,11 +262,65 @@ function toLink(l: LinkInput, id: string): Link {
       allowedPrefix: splitList(l['allowed-prefix']),
       deniedPrefix: splitList(l['denied-prefix']),
       preferredPrefix: splitList(l['preferred-prefix']),
+      ...defined({
+        allowedSmscIdRegex: l['allowed-smsc-id-regex'],
+        deniedSmscIdRegex: l['denied-smsc-id-regex'],
+        preferredSmscIdRegex: l['preferred-smsc-id-regex'],
+        allowedPrefixRegex: l['allowed-prefix-regex'],
+        deniedPrefixRegex: l['denied-prefix-regex'],
+        preferredPrefixRegex: l['preferred-prefix-regex'],
+        unifiedPrefix: l['unified-prefix'],
+      }),
+    },
+    ...listSourcesOf(l as Record<string, unknown>, ''),
+    tlvs: tlvsForSmscId(tlvs, l['smsc-id'] || id),
+    interop: {
+      // Kannel lets 6 characters through its check and then sends 5, as SMPP 3.4 sizes the field.
+      serviceType: (l['service-type'] ?? '').slice(0, 5),
+      esmClass: l['esm-class'],
+      altCharset: l['alt-charset'] === undefined ? undefined : parseAltCharset(l['alt-charset']),
+      altAddrCharset: l['alt-addr-charset'] === undefined ? undefined : parseAltCharset(l['alt-addr-charset']),
+      bindAddrTon: l['bind-addr-ton'],
+      bindAddrNpi: l['bind-addr-npi'],
+      interfaceVersion: interfaceVersionOctet(l['interface-version']),
+      priority: l.priority,
+      validityMinutes: l.validityperiod,
+      maxErrorCount: l['max-error-count'],
+      deadStart: l['dead-start'],
+      waitAckExpire: WAIT_ACK_EXPIRE[l['wait-ack-expire']] ?? 'requeue',
     },
     tls: l['use-ssl']
       ? { caFile: l['ssl-trusted-ca-file'], verify: l['ssl-verify'], serverName: l['ssl-server-name'], clientCertKeyFile: l['ssl-client-certkey-file'] }
       : undefined,
+    reroute: rerouteOf(l),
   };
+}
+
+/** "smsc-id,number,number;smsc-id2,number" → number → smsc-id; entries that are not of that form, as problems. */
+export function parseRerouteReceiver(value: string): { routes: Record<string, string>; problems: string[] } {
+  const routes: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const rule of value.split(';')) {
+    if (rule.trim() === '') continue;
+    const [smsc, ...numbers] = rule.split(',').map((x) => x.trim());
+    const receivers = numbers.filter((n) => n !== '');
+    if (!smsc || receivers.length === 0) {
+      problems.push(`expected "smsc-id,number[,number…]" in ${JSON.stringify(rule.trim())}`);
+      continue;
+    }
+    for (const n of receivers) {
+      // Kannel refuses to start on a receiver given two routes.
+      if (n in routes) problems.push(`${n} is routed twice (to ${routes[n]} and to ${smsc})`);
+      else routes[n] = smsc;
+    }
+  }
+  return { routes, problems };
+}
+
+function rerouteOf(l: LinkInput): Link['reroute'] {
+  const byReceiver = parseRerouteReceiver(l['reroute-receiver'] ?? '').routes;
+  if (!l.reroute && l['reroute-smsc-id'] === undefined && Object.keys(byReceiver).length === 0 && !l['reroute-dlr']) return undefined;
+  return { all: l.reroute, toSmscId: l['reroute-smsc-id'], byReceiver, dlr: l['reroute-dlr'] };
 }
 
 /** The cert and key of a TLS server section; the semantic check has made sure both are there when `on`. */
@@ -292,9 +407,25 @@ function limitsOf(a: AccountInput): AccountLimits | undefined {
   return Object.values(limits).some((v) => v !== undefined) ? limits : undefined;
 }
 
+function shapingOf(a: AccountInput): Account['shaping'] {
+  const framed = [a.header, a.footer, a['split-chars'], a['split-suffix']].some((v) => v !== undefined);
+  if (!framed && a.concatenation) return undefined;
+  return {
+    header: a.header,
+    footer: a.footer,
+    splitChars: a['split-chars'],
+    splitSuffix: a['split-suffix'],
+    concatenation: a.concatenation,
+    omitEmpty: a['omit-empty'],
+  };
+}
+
 function toAccount(a: AccountInput): Account {
   const limits = limitsOf(a);
+  const shaping = shapingOf(a);
   return {
+    ...(a['dlr-url'] !== undefined ? { dlrUrl: a['dlr-url'], dlrMask: a['dlr-mask'] } : {}),
+    ...(shaping ? { shaping } : {}),
     username: a.username,
     password: a.password,
     name: a.name ?? a.username,
@@ -309,7 +440,45 @@ function toAccount(a: AccountInput): Account {
     allowedPrefix: splitList(a['allowed-prefix']),
     deniedPrefix: splitList(a['denied-prefix']),
     ...(a['smpp-max-binds'] !== undefined ? { smppMaxBinds: a['smpp-max-binds'] } : {}),
+    ...defined({ allowedPrefixRegex: a['allowed-prefix-regex'], deniedPrefixRegex: a['denied-prefix-regex'] }),
+    ...listSourcesOf(a as Record<string, unknown>, ''),
     ...(limits ? { limits } : {}),
+  };
+}
+
+function toService(sv: ServiceInput): Service {
+  return {
+    name: sv.name ?? sv.keyword,
+    keyword: sv.keyword.toLowerCase(),
+    aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
+    getUrl: sv['get-url'],
+    postUrl: sv['post-url'],
+    postXml: sv['post-xml'],
+    text: sv.text,
+    file: sv.file,
+    exec: sv.exec,
+    acceptedSmsc: splitList(sv['accepted-smsc']),
+    receiverPrefix: splitList(sv['receiver-prefix']),
+    ...(sv['smpp-account'] !== undefined ? { smppAccount: sv['smpp-account'] } : {}),
+    acceptedAccount: splitList(sv['accepted-account']),
+    catchAll: sv['catch-all'],
+    stripKeyword: sv['strip-keyword'],
+    sendSender: sv['send-sender'],
+    reply: {
+      maxMessages: sv['max-messages'],
+      omitEmpty: sv['omit-empty'],
+      header: sv.header,
+      footer: sv.footer,
+      prefix: sv.prefix,
+      suffix: sv.suffix,
+      splitChars: sv['split-chars'],
+      splitSuffix: sv['split-suffix'],
+      concatenation: sv.concatenation,
+      fakedSender: sv['faked-sender'],
+      acceptXKannelHeaders: sv['accept-x-kannel-headers'],
+      assumePlainText: sv['assume-plain-text'],
+      ...(sv['dlr-url'] !== undefined ? { dlrUrl: sv['dlr-url'], dlrMask: sv['dlr-mask'] } : {}),
+    },
   };
 }
 
@@ -351,7 +520,7 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
   // An MO service URL is the operator's own: refuse it at load rather than at the first MO.
   const policy = denyOnly({ networks: nets.value.networks, hosts: hosts.value.hosts });
   input.services.forEach((sv, i) => {
-    for (const key of ['get-url', 'post-url'] as const) {
+    for (const key of SERVICE_URLS) {
       const u = sv[key];
       const verdict = u === undefined ? undefined : checkUrl(policy, u);
       if (verdict && !verdict.ok) at(['services', i, key], `${verdict.reason}; change the URL or callbacks.${verdict.reason.includes('deny-hosts') ? 'deny-hosts' : 'deny-networks'}`);
@@ -359,27 +528,92 @@ function securityProblems(input: ConfigInput, at: Report, warn: Report): void {
   });
 }
 
+/** Kannel refuses two smpp-tlv groups with one name or one tag for the same smsc-id (or both for every link). */
+function tlvProblems(tlvs: readonly TlvInput[], at: Report): void {
+  const seen = new Map<string, number>();
+  tlvs.forEach((t, i) => {
+    if ((t.type === 'integer' && t.length > 4) || t.length < 1)
+      at(['smpp-tlvs', i, 'length'], `an integer TLV takes 1 to 4 octets, got ${t.length}`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(t.name)) at(['smpp-tlvs', i, 'name'], `expected letters, digits, _ . or -, got ${JSON.stringify(t.name)}`);
+    const scopes = splitList(t['smsc-id']);
+    for (const scope of scopes.length > 0 ? scopes : ['']) {
+      for (const [what, key] of [
+        ['name', `n\u0000${scope}\u0000${t.name}`],
+        ['tag', `t\u0000${scope}\u0000${t.tag}`],
+      ] as const) {
+        const first = seen.get(key);
+        if (first !== undefined)
+          at(['smpp-tlvs', i, what], `${what} ${what === 'tag' ? `0x${t.tag.toString(16).padStart(4, '0')}` : JSON.stringify(t.name)} is already declared by smpp-tlv #${first + 1}${scope ? ` for smsc-id ${scope}` : ''}`);
+        else seen.set(key, i);
+      }
+    }
+  });
+}
+
+const REGEX_KEYS = [
+  'allowed-smsc-id-regex',
+  'denied-smsc-id-regex',
+  'preferred-smsc-id-regex',
+  'allowed-prefix-regex',
+  'denied-prefix-regex',
+  'preferred-prefix-regex',
+  'white-list-regex',
+  'black-list-regex',
+  'white-list-sender-regex',
+  'black-list-sender-regex',
+  'white-list-receiver-regex',
+  'black-list-receiver-regex',
+] as const;
+
+/** Regular expressions that do not compile, unified-prefix rules that cannot be read: refused at load, never at the first message. */
+function numberProblems(input: ConfigInput, at: Report): void {
+  const check = (section: Record<string, unknown>, path: (string | number)[]): void => {
+    for (const key of REGEX_KEYS) {
+      const v = section[key];
+      if (typeof v === 'string') {
+        const problem = regexProblem(v);
+        if (problem) at([...path, key], problem);
+      }
+    }
+    const up = section['unified-prefix'];
+    if (typeof up === 'string' && up !== '') {
+      const problem = unifiedPrefixProblem(up);
+      if (problem) at([...path, 'unified-prefix'], problem);
+    }
+  };
+  check(input.numbers as Record<string, unknown>, ['numbers']);
+  check(input.http as Record<string, unknown>, ['http']);
+  input.links.forEach((l, i) => check(l as Record<string, unknown>, ['links', i]));
+  input.accounts.forEach((a, i) => check(a as Record<string, unknown>, ['accounts', i]));
+}
+
 /** Rules the schema cannot say: uniqueness and combinations of keys. */
 function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: ConfigProblem[]): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const at = reporter(out, src);
-  securityProblems(input, at, reporter(warnings, src));
+  const warn = reporter(warnings, src);
+  securityProblems(input, at, warn);
   redisProblems(input, at);
   const users = new Set<string>();
   input.accounts.forEach((a, i) => {
     if (users.has(a.username)) at(['accounts', i, 'username'], `account "${a.username}" is defined twice`);
+    const dlrUrl = a['dlr-url'];
+    if (dlrUrl !== undefined && !/^https?:\/\//i.test(dlrUrl)) at(['accounts', i, 'dlr-url'], `expected an http:// or https:// URL, got ${JSON.stringify(dlrUrl)}`);
     users.add(a.username);
   });
   input.services.forEach((sv, i) => {
-    const targets = (['get-url', 'post-url', 'smpp-account'] as const).filter((k) => sv[k] !== undefined);
-    if (targets.length !== 1) at(['services', i, 'get-url'], 'expected exactly one of get-url, post-url and smpp-account');
+    const actions = SERVICE_ACTIONS.filter((k) => sv[k] !== undefined);
+    if (actions.length !== 1)
+      at(['services', i, actions[1] ?? 'get-url'], `expected exactly one of ${SERVICE_ACTIONS.join(', ')}${actions.length > 1 ? `, got ${actions.join(' and ')}` : ''}`);
     const account = sv['smpp-account'];
     if (account !== undefined && !input.accounts.some((a) => a.username === account))
       at(['services', i, 'smpp-account'], `names no account ("${account}" is not in accounts)`);
-    for (const key of ['get-url', 'post-url'] as const) {
+    for (const key of SERVICE_URLS) {
       const u = sv[key];
       if (u !== undefined && !/^https?:\/\//i.test(u)) at(['services', i, key], `expected an http:// or https:// URL, got ${JSON.stringify(u)}`);
     }
+    if (sv.exec !== undefined && !input.mo['allow-exec'])
+      at(['services', i, 'exec'], 'runs a shell command for every matching MO, with text from the handset in it: set mo.allow-exec: true to allow it (see its description for the risk)');
   });
   // A TLS switch without its files, or files without their switch, is a mistake either way: say which.
   const tlsServer = (section: 'http' | 'admin' | 'simulator', flag: string | undefined, on: boolean): void => {
@@ -414,12 +648,30 @@ function semanticProblems(input: ConfigInput, src: ConfigSource, warnings: Confi
       const tlsKey = (['ssl-trusted-ca-file', 'ssl-server-name', 'ssl-client-certkey-file'] as const).find((k) => l[k] !== undefined);
       if (tlsKey) at(['links', i, tlsKey], 'is set but use-ssl is not true: set use-ssl: true to connect over TLS, or remove it');
     }
+    for (const key of ['alt-charset', 'alt-addr-charset'] as const) {
+      const cs = l[key];
+      if (cs !== undefined && parseAltCharset(cs) === undefined)
+        at(['links', i, key], `expected one of ${ALT_CHARSET_NAMES}, got ${JSON.stringify(cs)} (switchboard re-encodes per link only into single-octet charsets)`);
+    }
+    if (![33, 34, 50].includes(l['interface-version']))
+      at(['links', i, 'interface-version'], `expected 33, 34 or 50 (SMPP 3.3, 3.4, 5.0), got ${l['interface-version']}`);
+    else if (l['interface-version'] === 33 && (l.concatenation === 'sar' || l.concatenation === 'payload'))
+      at(['links', i, 'concatenation'], `${l.concatenation} needs TLVs, which SMPP 3.3 (interface-version 33) does not have; use udh8 or udh16`);
+    const serviceType = l['service-type'];
+    if (serviceType !== undefined && serviceType.length > 6) at(['links', i, 'service-type'], `expected at most 6 characters (Kannel's limit; SMPP 3.4 sends 5), got ${serviceType.length}`);
+    else if (serviceType !== undefined && serviceType.length === 6)
+      warn(['links', i, 'service-type'], `has 6 characters: only the first 5 are sent, as SMPP 3.4 allows (and Kannel does)`);
+    const rr = l['reroute-receiver'];
+    if (rr !== undefined) for (const p of parseRerouteReceiver(rr).problems) at(['links', i, 'reroute-receiver'], p);
+    if (l['reroute-dlr']) warn(['links', i, 'reroute-dlr'], 'receipts are not rerouted (a switchboard bind is an ESME, and an SMSC takes no receipt from one); receipts of rerouted messages are matched and reported as usual');
     const adminId = l['smsc-admin-id'];
     if (adminId !== undefined) {
       if (adminIds.has(adminId)) at(['links', i, 'smsc-admin-id'], `"${adminId}" is used by another link`);
       adminIds.add(adminId);
     }
   });
+  tlvProblems(input['smpp-tlvs'], at);
+  numberProblems(input, at);
   for (const origin of splitList(input.admin['allowed-origins']))
     if (normalizeOrigin(origin) === undefined)
       at(['admin', 'allowed-origins'], `expected an origin such as https://ops.example.com (scheme, host, optional port; no path), got ${JSON.stringify(origin)}`);
@@ -482,6 +734,7 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       host: input.http['sendsms-interface'],
       globalSender: input.http['global-sender'],
       sendsmsChars: input.http['sendsms-chars'],
+      immediateReply: input.http['immediate-sendsms-reply'],
       maxBodyBytes: input.http['max-body-size'],
       requestTimeoutMs: ms(input.http['request-timeout']),
       maxRecipients: input.http['max-recipients'],
@@ -490,6 +743,12 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       keepAliveTimeoutMs: ms(input.http['keep-alive-timeout']),
       clientRate: rateOf(input.http['ip-rate-limit'], input.http['ip-rate-burst']),
       tls: serverTls(input.http['sendsms-port-ssl'], input.http),
+      ...listSourcesOf(input.http as Record<string, unknown>, ''),
+    },
+    numbers: {
+      unifiedPrefix: input.numbers['unified-prefix'] || undefined,
+      senders: listSources(input.numbers as Record<string, unknown>, '-sender'),
+      receivers: listSources(input.numbers as Record<string, unknown>, '-receiver'),
     },
     admin: {
       port: input.admin['admin-port'],
@@ -544,19 +803,15 @@ function toConfig(input: ConfigInput, src: ConfigSource): Config {
       denyNetworks: splitList(input.callbacks['deny-networks']),
       denyHosts: splitList(input.callbacks['deny-hosts']),
     },
-    mo: { reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']) },
+    mo: {
+      reassemblyTimeoutMs: ms(input.mo['reassembly-timeout']),
+      allowExec: input.mo['allow-exec'],
+      replyEmpty: input.mo['reply-emptymessage'],
+      replyUnrepresentable: input.mo['reply-couldnotrepresent'],
+    },
     smppServer: smppServerOf(input['smpp-server']),
-    services: input.services.map((sv) => ({
-      name: sv.name ?? sv.keyword,
-      keyword: sv.keyword.toLowerCase(),
-      aliases: splitList(sv.aliases).map((a) => a.toLowerCase()),
-      getUrl: sv['get-url'],
-      postUrl: sv['post-url'],
-      acceptedSmsc: splitList(sv['accepted-smsc']),
-      receiverPrefix: splitList(sv['receiver-prefix']),
-      ...(sv['smpp-account'] !== undefined ? { smppAccount: sv['smpp-account'] } : {}),
-    })),
-    links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i))),
+    services: input.services.map(toService),
+    links: input.links.map((l, i) => toLink(l, ids[i] ?? String(i), input['smpp-tlvs'])),
     accounts: input.accounts.map(toAccount),
   };
 }

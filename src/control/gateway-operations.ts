@@ -16,8 +16,13 @@ import {
   type LiveExplanation,
   type PeekPage,
   type RouteView,
+  type SmppKeys,
 } from '../domain/admin-views.js';
 import type { Config } from '../config/config.js';
+import { interopKeys } from '../config/interop-keys.js';
+import type { Link } from '../domain/link.js';
+import type { LoadedLists } from '../domain/number-lists.js';
+import type { ListLoad } from '../messages/number-lists.js';
 import type { AccountStats } from '../accounts/account-stats.js';
 import type { BindStatus } from '../links/cluster-link-state.js';
 import { RouteNotFoundError, type RouteInspector } from '../queue/route-inspector.js';
@@ -42,6 +47,16 @@ export interface GatewayParts {
   readonly shutdown: () => void;
   /** Re-reads the configuration file here and asks every other process to: the outcome here. */
   readonly reload: (who: string, force: boolean) => Promise<ActionResult>;
+  /** Re-reads the number lists here and asks every other process to: what became of each list here. */
+  readonly reloadLists: (who: string) => Promise<readonly ListLoad[]>;
+  /** The lists loaded now, for explain. */
+  readonly lists?: () => LoadedLists;
+  /** Re-executes the gateway in place (`switchboard start` provides it); undefined: this process cannot. */
+  readonly restart?: (() => void) | undefined;
+  /** Gives up every awaited receipt (flush-dlr); how many. */
+  readonly flushDlr: () => Promise<number>;
+  /** A message's job as its record says (moved or retried messages), to find it in its queue. */
+  readonly recordedJob?: (id: string) => Promise<string | undefined>;
   /** Callbacks waiting and given up (the callback queue), for the status page. */
   readonly callbackCounts: () => Promise<{ queued: number; failed: number }>;
   readonly logger: Logger;
@@ -78,6 +93,7 @@ export class GatewayOperations implements AdminBackend {
       smscId: l.smscId,
       host: l.host,
       port: l.port,
+      smpp: interopKeys(l.interop),
       admin: this.adminState(l.id),
       healthy: this.g.linkHealthy(l.id),
       binds: binds.filter((b) => b.link === l.id).map(({ updatedAt: _u, ...view }) => view),
@@ -200,12 +216,23 @@ export class GatewayOperations implements AdminBackend {
       );
     }
     const r = await this.routeCall(() => this.g.inspector.removeFailed(route, ids, who));
-    return this.done(
-      'remove failed',
-      who,
-      `route ${route}: ${r.removed} failed message(s) removed, each with its final report${r.missing > 0 ? `; ${r.missing} not among its failed messages` : ''}`,
-      { removed: r.removed },
-    );
+    if (ids === undefined || r.missing === 0)
+      return this.done(
+        'remove failed',
+        who,
+        `route ${route}: ${r.removed} failed message(s) removed, each with its final report${r.missing > 0 ? `; ${r.missing} not among its failed messages` : ''}`,
+        { removed: r.removed },
+      );
+    // Ids that are not failed may still be waiting: those are taken out of the queue too, each with its final report.
+    const waiting = await this.routeCall(() => this.g.inspector.removeWaiting(route, ids, who));
+    const parts = [`${r.removed} failed and ${waiting.removed} waiting message(s) removed, each with its final report`];
+    if (waiting.skippedActive > 0) parts.push(`${waiting.skippedActive} left alone (a link is sending them)`);
+    const missing = ids.length - r.removed - waiting.removed - waiting.skippedActive;
+    if (missing > 0) parts.push(`${missing} not in this route`);
+    return this.done('remove', who, `route ${route}: ${parts.join('; ')}`, {
+      removed: r.removed + waiting.removed,
+      skippedActive: waiting.skippedActive,
+    });
   }
 
   async move(route: string, smscId: string, who: string): Promise<ActionResult> {
@@ -264,6 +291,61 @@ export class GatewayOperations implements AdminBackend {
     return this.done('remove link', who, `link ${link} removed from service: it unbinds once its windows drain`);
   }
 
+  async restart(who: string, graceful: boolean): Promise<ActionResult> {
+    if (graceful) {
+      // Kannel's graceful-restart re-reads the smsc groups and touches only what changed: SIGHUP's reload here.
+      const r = await this.g.reload(who, false);
+      return this.done('graceful restart', who, r.detail, {}, r.ok);
+    }
+    const restart = this.g.restart;
+    if (restart === undefined)
+      return this.done('restart', who, 'this gateway was not started by `switchboard start`: it cannot restart itself', {}, false);
+    // After the reply has gone: the restart closes this port.
+    setTimeout(restart, 100).unref();
+    return this.done(
+      'restart',
+      who,
+      'every process of this gateway stops and starts again in place (same process, same supervisor); queued messages wait in Redis',
+    );
+  }
+
+  async flushDlr(who: string): Promise<ActionResult> {
+    // Kannel flushes only while suspended: no receipt may come in meanwhile.
+    if (this.g.operator.gatewayState() !== 'suspended')
+      return this.done('flush-dlr', who, 'suspend the gateway before flushing the receipts awaited', {}, false);
+    const n = await this.g.flushDlr();
+    return this.done('flush-dlr', who, `${n} awaited receipts given up: reported as failed (unknown), their correlations dropped`, {
+      removed: n,
+    });
+  }
+
+  async removeMessage(id: string, who: string): Promise<ActionResult> {
+    const outcome = await this.g.inspector.removeMessage(id, who, await this.g.recordedJob?.(id));
+    if (outcome === 'not-found') throw new UnknownError('unknown_message', `no queued or failed message ${id}`, []);
+    if (outcome === 'active')
+      return this.done('remove message', who, `message ${id} is being sent right now; try again in a moment`, {}, false);
+    return this.done('remove message', who, `message ${id} removed; its final report goes out as it asked`, { removed: 1 });
+  }
+
+  /** Kannel's reload-lists: every white and black list read again, in every process; one that fails keeps its last good content. */
+  async reloadLists(who: string): Promise<ActionResult> {
+    const loads = await this.g.reloadLists(who);
+    const failed = loads.filter((l) => !l.ok);
+    const read = loads.length - failed.length;
+    const detail =
+      loads.length === 0
+        ? 'no list file or URL is configured'
+        : `${read} of ${loads.length} lists read (${loads
+            .filter((l) => l.ok)
+            .map((l) => `${l.usedBy.join(', ')}: ${l.numbers} numbers`)
+            .join('; ')})${
+            failed.length > 0
+              ? `; could not read ${failed.map((l) => `${l.usedBy.join(', ')} (${l.error ?? ''}), keeping ${l.numbers} numbers`).join('; ')}`
+              : ''
+          }`;
+    return this.done('reload lists', who, detail, {}, failed.length === 0);
+  }
+
   /** The routing explanation, with each link's live health, operator state and the queue depth of the route. */
   async explain(account: string, to: string, smsc: string | undefined): Promise<LiveExplanation> {
     const config = this.g.config();
@@ -280,6 +362,8 @@ export class GatewayOperations implements AdminBackend {
       receiver: to,
       requestedSmsc: smsc,
       sendsmsChars: config.http.sendsmsChars,
+      unifiedPrefix: config.numbers.unifiedPrefix,
+      lists: this.g.lists?.(),
     });
     let queued: number | undefined;
     if (base.route && this.g.routes().some((r) => r.key === base.route!.key))
@@ -293,7 +377,14 @@ export class GatewayOperations implements AdminBackend {
         healthy: this.g.linkHealthy(l.link),
         admin: this.g.operator.linkState(l.link),
         queued: l.tier === 'not-eligible' ? undefined : (queued ?? 0),
+        ...smppOf(config.links, l.link),
       })),
     };
   }
+}
+
+/** A link's interop keys for an explanation, when the link is configured. */
+function smppOf(links: readonly Link[], id: string): { smpp?: SmppKeys } {
+  const link = links.find((l) => l.id === id);
+  return link ? { smpp: interopKeys(link.interop) } : {};
 }

@@ -19,6 +19,8 @@ export type LogLevelName = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trac
 const GATEWAY = 'gateway';
 const LOG_LEVEL = 'log-level';
 const LINK = 'link:';
+/** A link whose dead-start was applied once: it is not stopped again at the next start (an operator may have started it). */
+const DEAD_START = 'dead-start:';
 
 export interface OperatorStateEvents {
   /** Something changed: read linkState, gatewayState and logLevel again. */
@@ -79,6 +81,24 @@ export class OperatorState extends EventEmitter<OperatorStateEvents> {
     if (state === 'running') await this.redis.hdel(this.keys.control, `${LINK}${id}`);
     else await this.redis.hset(this.keys.control, `${LINK}${id}`, state);
     await this.announce();
+  }
+
+  /**
+   * Kannel's dead-start: each of these links starts stopped the first time the gateway (any process on this Redis)
+   * sees it; start-smsc starts it. Applied once per link id, so a process that starts later, or a restart, does not
+   * stop a link an operator has started since. Returns the links stopped now.
+   */
+  async applyDeadStart(linkIds: readonly string[]): Promise<string[]> {
+    const stopped: string[] = [];
+    for (const id of linkIds) {
+      const first = await this.redis.hsetnx(this.keys.control, `${DEAD_START}${id}`, String(Date.now()));
+      if (first === 1) {
+        await this.redis.hsetnx(this.keys.control, `${LINK}${id}`, 'stopped');
+        stopped.push(id);
+      }
+    }
+    if (stopped.length > 0) await this.announce();
+    return stopped;
   }
 
   async setGatewayState(state: GatewayState): Promise<void> {

@@ -23,6 +23,8 @@ export interface ReportedMessage {
   readonly dlrUrl: string | undefined;
   readonly callbackUrl: string | undefined;
   readonly status: string;
+  /** Kannel's `account` of the message, for %o; absent: the bind's system_id, as Kannel fills it for an SMPP DLR. */
+  readonly billing?: string | undefined;
 }
 
 export interface ReportingLink {
@@ -90,6 +92,9 @@ export function callbackRequest(
     timeMs: nowMs,
     dlrUrl: msg.dlrUrl,
     ...(link ? { smscId: link.smscId, account: link.systemId } : {}),
+    // The user guide's %o is the message's account; Kannel 1.4.5 loses it on the way to the DLR and prints the
+    // bind's system_id, which is kept for messages sent without one.
+    ...(msg.billing ? { account: msg.billing } : {}),
     ...(report.receiptErr !== undefined ? { receiptErr: report.receiptErr } : {}),
   });
   return { account: msg.account, url, method: 'GET' };

@@ -192,12 +192,60 @@ export class ReceiptPipeline {
     );
   }
 
+  /**
+   * Kannel's flush-dlr: every receipt still awaited is given up. Each correlation's submits are recorded as if the
+   * SMSC had reported them with state unknown (final: failed, and the reports their masks ask for go out), and the
+   * correlations are dropped. Returns how many were flushed. Operators run it while suspended, so nothing new comes.
+   */
+  async flush(keys: { correlationPattern: string; correlationPrefix(smscId: string): string }, now = Date.now()): Promise<number> {
+    const smscIds = [...new Set([...this.links.values()].map((l) => l.smscId))].sort((a, b) => b.length - a.length);
+    let flushed = 0;
+    let cursor = '0';
+    do {
+      const [next, found] = await this.connection.scan(cursor, 'MATCH', keys.correlationPattern, 'COUNT', 500);
+      cursor = next;
+      for (const key of found) {
+        // The key is prefix:c:<smsc-id>:<id>; smsc-ids may hold ':' themselves, so the configured ones are tried, longest first.
+        const smscId = smscIds.find((id) => key.startsWith(keys.correlationPrefix(id)));
+        const link = [...this.links.values()].find((l) => l.smscId === smscId);
+        if (smscId === undefined || link === undefined) {
+          await this.connection.del(key);
+          continue;
+        }
+        const id = key.slice(keys.correlationPrefix(smscId).length);
+        const receipt: Receipt = { smscMessageId: id, state: 'unknown', stat: 'UNKNOWN' };
+        // One final match takes one submit off the correlation: until it is gone (bounded, in case it keeps growing).
+        for (let i = 0; i < 100; i++) {
+          const job: ReceiptJob = {
+            smscId,
+            link: link.id,
+            handset: '',
+            id,
+            receipt,
+            text: 'flushed by an operator (flush-dlr)',
+            receivedAt: now,
+          };
+          const applied = await this.applied(job);
+          if (!applied) break;
+          flushed++;
+        }
+      }
+    } while (cursor !== '0');
+    this.logger.warn({ flushed }, 'flush-dlr: awaited receipts given up');
+    return flushed;
+  }
+
+  /** apply() as a promise, for the paths that wait on one receipt (retries, flush-dlr), not the hot one. */
+  private applied(job: ReceiptJob): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => this.apply(job, (e, m) => (e ? reject(e) : resolve(m))));
+  }
+
   start(): void {
     this.jobs.work((run) => this.process(run), 50);
   }
 
   private async process(run: JobRun<ReceiptJob>): Promise<void> {
-    const matched = await new Promise<boolean>((resolve, reject) => this.apply(run.data, (e, m) => (e ? reject(e) : resolve(m))));
+    const matched = await this.applied(run.data);
     if (matched) return;
     if (run.attempt < run.maxAttempts) throw new NotMatchedYetError(`no message with SMSC id ${run.data.id} on ${run.data.smscId} yet`);
     this.unmatched(run.data);

@@ -34,6 +34,7 @@ function reported(msg: QueuedMessage, status: string): Reported {
     dlrUrl: msg.dlrUrl,
     callbackUrl: msg.callbackUrl,
     status,
+    billing: msg.billing,
   };
 }
 
@@ -184,6 +185,7 @@ export class ReportDispatcher {
       dlrUrl: rec.dlrUrl,
       callbackUrl: rec.callbackUrl,
       status: 'removed',
+      billing: rec.billing,
     };
     if (seq > 0) await this.callbacks.enqueue(this.jobs(msg, [report], seq, undefined, now));
     return true;
@@ -239,6 +241,7 @@ export class ReportDispatcher {
       dlrUrl: rec.dlrUrl,
       callbackUrl: rec.callbackUrl,
       status,
+      billing: rec.billing,
     };
     const queue = (seqs: readonly number[]): void => {
       let jobs: (CallbackJob | ClientDeliverJob)[];

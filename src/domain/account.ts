@@ -1,3 +1,5 @@
+import type { ListSources } from './number-lists.js';
+
 /** A rate: so many per second, and how many may go at once (the bucket's size, at least 1). */
 export interface RateLimit {
   readonly perSecond: number;
@@ -37,6 +39,28 @@ export interface Account {
   readonly deniedPrefix: readonly string[];
   /** Most SMPP sessions at once across the cluster (smpp-max-binds); 0: may not bind; undefined: no cap of its own. */
   readonly smppMaxBinds?: number;
+  /** Kannel's allowed-prefix-regex and denied-prefix-regex for receivers (searched, as Kannel's regexec). */
+  readonly allowedPrefixRegex?: string | undefined;
+  readonly deniedPrefixRegex?: string | undefined;
+  /** Where the account's receiver white and black lists are read from (and their -regex forms). */
+  readonly lists?: ListSources | undefined;
   /** Rate limits, max-tps and quotas; absent or all undefined: none. */
   readonly limits?: AccountLimits;
+  /** Kannel's dlr-url of a sendsms-user: a request that gives no dlr-url gets this one (and dlrMask when it gives no dlr-mask). */
+  readonly dlrUrl?: string | undefined;
+  readonly dlrMask?: number | undefined;
+  /** Kannel's text shaping of a sendsms-user; absent: the text goes as one message, split by the link. */
+  readonly shaping?: AccountShaping | undefined;
+}
+
+/** How a sendsms-user's text is cut and framed (encoding/shape-text.ts), with Kannel's key names. */
+export interface AccountShaping {
+  readonly header: string | undefined;
+  readonly footer: string | undefined;
+  readonly splitChars: string | undefined;
+  readonly splitSuffix: string | undefined;
+  /** true: one concatenated message; false: one SMS per piece, each a message of its own. */
+  readonly concatenation: boolean;
+  /** Kannel applies omit-empty to sms-service replies only; kept so the key loads, with no effect on sendsms. */
+  readonly omitEmpty: boolean;
 }

@@ -64,11 +64,33 @@ export const LinkAdminStateSchema = Type.Union([Type.Literal('running'), Type.Li
 /** What an operator asked of a link (stop, drain); 'running' when nothing. */
 export type LinkAdminState = Static<typeof LinkAdminStateSchema>;
 
+/** A link's SMPP interoperability keys under their Kannel names, with the values it uses (config/interop-keys.ts). */
+export const SmppKeysSchema = Type.Object(
+  {
+    'service-type': Opt(Type.String()),
+    'esm-class': Type.Integer(),
+    'alt-charset': Opt(Type.String()),
+    'alt-addr-charset': Opt(Type.String()),
+    'bind-addr-ton': Type.Integer(),
+    'bind-addr-npi': Type.Integer(),
+    'interface-version': Type.Integer({ description: "As Kannel writes it: 34 for SMPP 3.4's 0x34" }),
+    priority: Type.Integer(),
+    validityperiod: Opt(Type.Integer({ description: 'Minutes' })),
+    'max-error-count': Type.Integer(),
+    'dead-start': Type.Boolean(),
+    'wait-ack-expire': Type.Integer({ description: '0 reconnect, 1 requeue, 2 wait' }),
+  },
+  { description: "Kannel's SMPP keys of the link with the values it uses; unset optional keys are absent" },
+);
+/** A link's SMPP interoperability keys as the admin API shows them. */
+export type SmppKeys = Static<typeof SmppKeysSchema>;
+
 export const LinkViewSchema = Type.Object({
   id: Type.String(),
   smscId: Type.String(),
   host: Type.String(),
   port: Type.Integer(),
+  smpp: Opt(SmppKeysSchema),
   admin: LinkAdminStateSchema,
   healthy: Type.Boolean({
     description: 'Some bind is bound and answering anywhere in the cluster (and the link is not stopped or draining)',
@@ -199,6 +221,7 @@ export const LiveLinkExplanationSchema = Type.Object({
   healthy: Type.Boolean({ description: 'Some bind of the link is bound and answering' }),
   admin: Type.String({ description: 'What an operator asked of the link (running, stopped, draining, removed)' }),
   queued: Opt(Type.Integer({ description: 'Messages queued in the route this message would take (absent for a link not in it)' })),
+  smpp: Opt(SmppKeysSchema),
 });
 /** A link of routing/explain-route.ts's explanation, with what the running gateway knows of it. */
 export type LiveLinkExplanation = Static<typeof LiveLinkExplanationSchema>;
@@ -249,12 +272,23 @@ export interface AdminBackend {
   /** Kannel's add-smsc / remove-smsc: a link of the configuration file (added from it, or taken out of service). */
   addLink(link: string, who: string): Promise<ActionResult>;
   removeLink(link: string, who: string): Promise<ActionResult>;
+  /** Kannel's reload-lists: every white and black list read again (a list that cannot be read keeps its last good content). */
+  reloadLists(who: string): Promise<ActionResult>;
+  /**
+   * Kannel's restart (every process of the gateway re-executes under the same supervisor; queues stay in Redis) and
+   * graceful-restart (the configuration file re-read and applied, as SIGHUP: only changed links rebind).
+   */
+  restart(who: string, graceful: boolean): Promise<ActionResult>;
+  /** Kannel's flush-dlr, only while suspended: receipts still awaited are reported failed (unknown) and their correlations dropped. */
+  flushDlr(who: string): Promise<ActionResult>;
+  /** Kannel's remove-message: one queued or failed message, by id, removed with its final report. */
+  removeMessage(id: string, who: string): Promise<ActionResult>;
 }
 
 /** The backend's refusals that name what was unknown, turned into 404/400 with the known ids. */
 export class UnknownError extends Error {
   constructor(
-    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account',
+    readonly code: 'unknown_link' | 'unknown_route' | 'unknown_smsc' | 'unknown_account' | 'unknown_message',
     message: string,
     readonly known: readonly string[],
   ) {

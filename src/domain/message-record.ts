@@ -40,6 +40,8 @@ export interface MessageRecord {
   readonly dlrMask: number | undefined;
   readonly dlrUrl: string | undefined;
   readonly callbackUrl: string | undefined;
+  /** Kannel's `account` parameter (a billing reference), when the request gave one. */
+  readonly billing?: string;
   /** For a queued record: the route and the job the message waits in. */
   readonly route: string | undefined;
   readonly job: string | undefined;

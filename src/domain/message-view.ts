@@ -33,6 +33,7 @@ export const MessageViewSchema = Type.Object(
     dlrMask: Opt(Type.Integer()),
     dlrUrl: Opt(Type.String()),
     callbackUrl: Opt(Type.String()),
+    billing: Opt(Type.String({ description: "Kannel's `account` parameter (a billing reference), as the request gave it" })),
     queueState: Opt(Type.String({ description: "While queued: the queue job's state (waiting, active, delayed), or moving" })),
     route: Opt(Type.String()),
     attempts: Opt(Type.Integer()),

@@ -24,6 +24,8 @@ export interface QueuedMessage {
   readonly replyPath?: boolean;
   /** Kannel priority 0..3, higher first. */
   readonly priority: number;
+  /** The request asked for priority 0 itself: a link's default priority does not replace it (a priority above 0 always wins). */
+  readonly priorityGiven?: true;
   /** Epoch ms after which the message must not be sent (Kannel `validity`). */
   readonly validUntil?: number;
   /** Epoch ms the SMSC should deliver it at (Kannel `deferred`). */

@@ -1,5 +1,6 @@
 import type { ConcatenationMethod } from '../domain/link.js';
 import type { Alphabet } from './alphabet.js';
+import { septetsToAlt, type AltCharset } from './alt-charset.js';
 import { gsm7FillBits, gsm7Pack } from './gsm7-pack.js';
 import { planParts, type PlanError } from './segment.js';
 import { appendElements, concatElement } from './udh.js';
@@ -30,9 +31,14 @@ function packBody(septets: Buffer, udhOctets: number): Buffer {
   return gsm7Pack(Buffer.concat([septets, Buffer.of(CR_SEPTET)]), fill);
 }
 
-function withHeader(udh: Buffer | undefined, body: Buffer, alphabet: Alphabet, packed: boolean): Buffer {
+function withHeader(udh: Buffer | undefined, body: Buffer, alphabet: Alphabet, packed: boolean, altCharset?: AltCharset): Buffer {
   const udhOctets = udh?.length ?? 0;
-  const encoded = packed && alphabet === 'gsm7' ? packBody(body, udhOctets) : body;
+  const encoded =
+    alphabet === 'gsm7' && altCharset !== undefined && altCharset !== 'gsm'
+      ? septetsToAlt(body, altCharset)
+      : packed && alphabet === 'gsm7'
+        ? packBody(body, udhOctets)
+        : body;
   return udh === undefined ? encoded : Buffer.concat([udh, encoded]);
 }
 
@@ -49,6 +55,8 @@ export function buildParts(
   ref: number,
   userUdh?: Buffer,
   packed = false,
+  /** GSM text re-encoded in this single-octet charset (a link's alt-charset, for data_coding 0); never packed. */
+  altCharset?: AltCharset,
 ): BuildResult {
   const planned = planParts(alphabet, payload, method, userUdh);
   if (!planned.ok) return planned;
@@ -58,21 +66,24 @@ export function buildParts(
 
   if (viaPayload) {
     const body = bodies[0] ?? Buffer.alloc(0);
-    return { ok: true, parts: [{ shortMessage: Buffer.alloc(0), udhi, messagePayload: withHeader(udh, body, alphabet, packed) }] };
+    return {
+      ok: true,
+      parts: [{ shortMessage: Buffer.alloc(0), udhi, messagePayload: withHeader(udh, body, alphabet, packed, altCharset) }],
+    };
   }
   if (!concatenated) {
     const body = bodies[0] ?? Buffer.alloc(0);
-    return { ok: true, parts: [{ shortMessage: withHeader(udh, body, alphabet, packed), udhi }] };
+    return { ok: true, parts: [{ shortMessage: withHeader(udh, body, alphabet, packed, altCharset), udhi }] };
   }
 
   const total = bodies.length;
   const parts: SubmitPart[] = bodies.map((body, index) => {
     const seq = index + 1;
     if (method === 'sar') {
-      return { shortMessage: withHeader(udh, body, alphabet, packed), udhi, sar: { ref: ref & 0xffff, total, seq } };
+      return { shortMessage: withHeader(udh, body, alphabet, packed, altCharset), udhi, sar: { ref: ref & 0xffff, total, seq } };
     }
     const element = method === 'udh16' ? concatElement(16, ref, total, seq) : concatElement(8, ref, total, seq);
-    return { shortMessage: withHeader(appendElements(udh, element), body, alphabet, packed), udhi: true };
+    return { shortMessage: withHeader(appendElements(udh, element), body, alphabet, packed, altCharset), udhi: true };
   });
   return { ok: true, parts };
 }

@@ -49,3 +49,4 @@ export {
   type ReassemblyPart,
   type ReassemblyState,
 } from './reassembly.js';
+export { shapeText, type ShapeAlphabet, type ShapedText, type ShapeOptions } from './shape-text.js';

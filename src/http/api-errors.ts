@@ -40,6 +40,11 @@ export const API_ERRORS = {
     description:
       "The `dlrUrl` or `callbackUrl` names an address or host that callbacks may not reach (callbacks.deny-networks, callbacks.deny-hosts; the account's callback-allow overrides them).",
   },
+  invalid_tlv: {
+    status: 400,
+    description:
+      'A name in `tlvs` that no smpp-tlv group declares for the links the message may take, or a value its declaration cannot carry.',
+  },
   not_routable: { status: 403, description: 'No configured link could ever carry the message.' },
   body_too_large: { status: 413, description: 'The request body is larger than http.max-body-size.' },
   unsupported_media_type: { status: 415, description: 'The request body is not JSON.' },

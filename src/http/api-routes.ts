@@ -2,6 +2,7 @@
  * The JSON API on the sendsms port: POST /api/v1/messages (one message or a batch) and GET /api/v1/messages/{id}.
  * Credentials are the account's, sent with HTTP Basic. Request bodies are validated against the schemas below.
  */
+import { packMetaData } from '../smpp/tlv.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../domain/account.js';
 import { MessageViewSchema } from '../domain/message-view.js';
@@ -66,6 +67,13 @@ async function authorize(deps: ApiDeps, req: FastifyRequest, reply: FastifyReply
   return undefined;
 }
 
+/** JSON values as meta-data octets: numbers in decimal, text as UTF-8 (one character per octet). */
+function toOctets(tlvs: Readonly<Record<string, string | number>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tlvs)) out[k] = typeof v === 'number' ? String(v) : Buffer.from(v, 'utf8').toString('latin1');
+  return out;
+}
+
 function toSubmission(account: Account, m: MessageRequest): Submission {
   const coding = m.binary !== undefined || m.coding === 'binary' ? 1 : m.coding === 'gsm7' ? 0 : m.coding === 'ucs2' ? 2 : undefined;
   const text = m.binary !== undefined ? Buffer.from(m.binary, 'hex') : Buffer.from(m.text ?? '', 'utf8');
@@ -92,7 +100,8 @@ function toSubmission(account: Account, m: MessageRequest): Submission {
     priority: m.priority,
     billing: undefined,
     binfo: undefined,
-    metaData: undefined,
+    // The same form sendsms's meta-data takes: TLVs are the `smpp` group.
+    metaData: m.tlvs === undefined ? undefined : packMetaData({ smpp: toOctets(m.tlvs) }),
   };
 }
 
@@ -118,6 +127,8 @@ function errorFor(result: AcceptResult, reply: FastifyReply, index?: number): Fa
         `the udh (${e.udhOctets} octets) leaves no room for the text in a message part; send a shorter udh or no text`,
         extra,
       );
+    case 'meta-data':
+      return sendError(reply, 'invalid_tlv', e.detail, extra);
     case 'unavailable':
       return sendError(reply, 'temporarily_unavailable', 'cannot queue messages right now; nothing was accepted', extra);
     case 'limited':

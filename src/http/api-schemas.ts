@@ -70,6 +70,16 @@ export const MessageRequestSchema = Type.Object(
         description: 'Reports are POSTed here as JSON (every report unless dlrMask narrows it)',
       }),
     ),
+    tlvs: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+        Type.Union([Type.String({ maxLength: 65_535 }), Type.Integer({ minimum: 0 })]),
+        {
+          description:
+            "Optional SMPP parameters by the names of the configuration's smpp-tlv groups (Kannel's meta-data `?smpp?name=value`): text is sent as UTF-8 octets, integers as the group's length says; also source_addr_ton, source_addr_npi, dest_addr_ton, dest_addr_npi",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -20,10 +20,13 @@ export const KannelReplies = {
   notRoutable: r(403, 'Not routable. Do not try again.'),
   temporaryFailure: r(503, 'Temporal failure, try again later.'),
   missingReceiver: r(400, 'Missing receiver number, rejected'),
+  /** Kannel's POST (headers or XML document) words it so. */
+  missingReceivers: r(400, 'Missing receiver(s) number(s), rejected'),
   emptyReceiver: r(400, 'Empty receiver number not allowed, rejected'),
   udhMisformed: r(400, 'UDH field misformed, rejected'),
   udhTooLong: r(400, 'UDH field is too long, rejected'),
-  numbersDenied: r(400, 'Number(s) has/have been denied by white/black lists, or allowed/denied rules.'),
+  /** Kannel 1.4.5's words (smsbox.c) when every receiver is refused by the lists or the prefix rules. */
+  numbersDenied: r(400, 'Number(s) has/have been denied by white- and/or black-lists.'),
   senderMissing: r(400, 'Sender missing and no global set, rejected'),
   charsetMisformed: r(400, 'Charset or body misformed, rejected'),
   unsupportedContentType: r(415, 'Unsupported content-type, rejected'),
@@ -39,6 +42,8 @@ export const KannelReplies = {
   udhNoRoom: r(400, 'UDH field leaves no room for the text, rejected'),
   /** smsbox.c words the account check differently from the other fields. */
   accountMisformed: r(400, 'Account field misformed or too long, rejected'),
+  /** meta-data Kannel would have sent without the TLV (an undeclared name, a value its smpp-tlv cannot carry): said, not dropped. */
+  metaDataRefused: (detail: string): KannelReply => r(400, `Meta-Data field misformed: ${detail}, rejected`),
   /** Kannel's `<Field> field misformed, rejected`, with Kannel's spelling of the field. */
   fieldMisformed: (field: string): KannelReply => r(400, `${field} field misformed, rejected`),
   unencodable: (detail: string): KannelReply => r(400, `Text cannot be sent in the requested coding (${detail}), rejected`),
@@ -51,3 +56,16 @@ export const KannelReplies = {
   dailyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Daily quota exceeded, rejected'), retryAfterS }),
   monthlyQuotaExceeded: (retryAfterS: number): KannelReply => ({ ...r(403, 'Monthly quota exceeded, rejected'), retryAfterS }),
 } as const;
+
+/** Kannel's immediate-sendsms-reply answer: "Sent.", the receivers refused, and the messages per receiver when more than one. */
+export function sentReply(denied: readonly string[], splits: number): KannelReply {
+  return r(
+    202,
+    `Sent.${denied.length > 0 ? ` Denied receivers are: ${denied.join(' ')}` : ''}${splits > 1 ? ` Message splits: ${splits}` : ''}`,
+  );
+}
+
+/** The first message's answer, naming the receivers refused (Kannel's own words for them). */
+export function withDeniedReply(ack: KannelReply, denied: readonly string[]): KannelReply {
+  return r(ack.status, `${ack.body}. Denied receivers are: ${denied.join(' ')}`);
+}

@@ -146,26 +146,4 @@ function toBool(n: number | undefined): boolean | undefined {
 }
 
 /** Kannel's POST headers carry the same parameters: X-Kannel-Username, X-Kannel-To, ... */
-export const KANNEL_HEADER_PARAMS: Readonly<Record<string, string>> = {
-  'x-kannel-username': 'username',
-  'x-kannel-password': 'password',
-  'x-kannel-from': 'from',
-  'x-kannel-to': 'to',
-  'x-kannel-udh': 'udh',
-  'x-kannel-smsc': 'smsc',
-  'x-kannel-mclass': 'mclass',
-  'x-kannel-mwi': 'mwi',
-  'x-kannel-compress': 'compress',
-  'x-kannel-coding': 'coding',
-  'x-kannel-validity': 'validity',
-  'x-kannel-deferred': 'deferred',
-  'x-kannel-dlr-mask': 'dlr-mask',
-  'x-kannel-dlr-url': 'dlr-url',
-  'x-kannel-account': 'account',
-  'x-kannel-pid': 'pid',
-  'x-kannel-alt-dcs': 'alt-dcs',
-  'x-kannel-rpi': 'rpi',
-  'x-kannel-binfo': 'binfo',
-  'x-kannel-priority': 'priority',
-  'x-kannel-meta-data': 'meta-data',
-};
+export { KANNEL_HEADER_PARAMS } from '../messages/kannel-fields.js';

@@ -1,13 +1,20 @@
 /**
- * Kannel's /cgi-bin/sendsms: GET with CGI parameters, POST with a form body, or POST with the text as the body and
- * the parameters in X-Kannel-* headers (smsbox_sendsms_post). Replies are Kannel's, status and body.
+ * Kannel's /cgi-bin/sendsms: GET with CGI parameters, POST with a form body, POST with the text as the body and the
+ * parameters in X-Kannel-* headers, or POST of Kannel's XML document (text/xml) (smsbox_sendsms_post). Replies are
+ * Kannel's, status and body.
+ *
+ * Receivers refused by sendsms-chars or the account's prefix rules while others are sent: Kannel 1.4.5 names them
+ * only with `immediate-sendsms-reply` ("Sent. Denied receivers are: …", measured); by default it answers the first
+ * message's "0: Accepted for delivery" and drops them without a word. Switchboard names them in both forms: the
+ * default answer becomes "0: Accepted for delivery. Denied receivers are: …", still 202.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AcceptResult, AcceptService } from '../messages/accept-service.js';
 import type { AuthFailure, AuthResult } from '../accounts/authenticate.js';
 import type { OutboundVerdict } from '../security/outbound-policy.js';
-import { KannelReplies, type KannelReply } from './kannel-replies.js';
+import { KannelReplies, sentReply, withDeniedReply, type KannelReply } from './kannel-replies.js';
 import { kannelLimitReply, retryAfterSeconds } from './limit-replies.js';
+import { parseKannelXml } from '../messages/kannel-fields.js';
 import { parseRawQuery } from './raw-query.js';
 import { KANNEL_HEADER_PARAMS, readCredentials, readSendsmsParams, type ParamLookup } from './sendsms-params.js';
 
@@ -28,6 +35,8 @@ export interface SendsmsDeps {
   readonly callbackTargets: CallbackTargets;
   readonly maxRecipients: number;
   readonly shuttingDown: () => boolean;
+  /** Kannel's immediate-sendsms-reply: answer "Sent." (with denied receivers and splits) rather than the first message's outcome. */
+  readonly immediateReply?: boolean;
 }
 
 /** Seconds a client is asked to wait after a 503 (Redis unavailable, shutting down). */
@@ -55,7 +64,7 @@ function headerValue(req: FastifyRequest, name: string): string | undefined {
 }
 
 /** Builds the parameter lookup for each request form, or the reply for a content type Kannel refuses. */
-function lookupFor(req: FastifyRequest): { ok: true; get: ParamLookup } | { ok: false; reply: KannelReply } {
+function lookupFor(req: FastifyRequest): { ok: true; get: ParamLookup; xml?: true } | { ok: false; reply: KannelReply } {
   const query = parseRawQuery(rawQueryOf(req));
   if (req.method === 'GET') return { ok: true, get: (n) => query.get(n) };
   const type = (headerValue(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -84,6 +93,18 @@ function lookupFor(req: FastifyRequest): { ok: true; get: ParamLookup } | { ok: 
       },
     };
   }
+  if (type === 'text/xml') {
+    // Only the document counts, as in Kannel; one that does not parse has no credentials, so it is refused as Kannel
+    // refuses it: "Authorization failed for sendsms".
+    const parsed = parseKannelXml(body);
+    if (!parsed.ok) {
+      req.log.debug({ detail: parsed.detail }, 'sendsms XML document refused');
+      return { ok: true, get: () => undefined, xml: true };
+    }
+    const { params, receivers } = parsed.fields;
+    const to = receivers.length > 0 ? Buffer.from(receivers.join(' '), 'utf8') : undefined;
+    return { ok: true, get: (n) => (n === 'to' ? to : params.get(n)), xml: true };
+  }
   return { ok: false, reply: KannelReplies.unsupportedContentType };
 }
 
@@ -97,8 +118,12 @@ function authRefusal(reason: AuthFailure, retryAfterMs: number | undefined): Kan
   return KannelReplies.authFailed;
 }
 
-/** Kannel's reply for an accept result; with several receivers, the first one's outcome decides (as Kannel). */
-export function kannelReplyFor(result: AcceptResult): KannelReply {
+/**
+ * Kannel's reply for an accept result; with several receivers, the first one's outcome decides (as Kannel), and
+ * receivers refused while others went are named. `immediate`: Kannel's immediate-sendsms-reply form, "Sent." with
+ * the denied receivers and the number of messages when more than one went per receiver.
+ */
+export function kannelReplyFor(result: AcceptResult, immediate = false): KannelReply {
   if (!result.ok) {
     const e = result.error;
     switch (e.code) {
@@ -114,6 +139,8 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
         return KannelReplies.tooManyParts(e.parts, e.max);
       case 'udh-no-room':
         return KannelReplies.udhNoRoom;
+      case 'meta-data':
+        return KannelReplies.metaDataRefused(e.detail);
       case 'unavailable':
         return KannelReplies.temporaryFailure;
       case 'limited':
@@ -122,7 +149,13 @@ export function kannelReplyFor(result: AcceptResult): KannelReply {
   }
   const first = result.receivers[0];
   if (!first || first.status === 'not-routable') return KannelReplies.notRoutable;
-  return first.status === 'accepted' ? KannelReplies.accepted : KannelReplies.queued;
+  if (immediate) {
+    // Kannel counts the splits of the last receiver's message; they are the same for every receiver.
+    const splits = result.receivers.filter((r) => r.to === first.to).length;
+    return sentReply(result.denied, splits);
+  }
+  const ack = first.status === 'accepted' ? KannelReplies.accepted : KannelReplies.queued;
+  return result.denied.length > 0 ? withDeniedReply(ack, result.denied) : ack;
 }
 
 export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
@@ -134,13 +167,19 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
     const checked = deps.auth.authenticate(username, password, req.ip);
     const auth = checked instanceof Promise ? await checked : checked;
     if (!auth.ok) return sendKannel(reply, authRefusal(auth.reason, auth.retryAfterMs));
+    // Kannel's POST forms have their own sentence for a document without receivers.
+    if (lookup.xml && lookup.get('to') === undefined) return sendKannel(reply, KannelReplies.missingReceivers);
     const parsed = readSendsmsParams(lookup.get, deps.maxRecipients);
     if (!parsed.ok) return sendKannel(reply, parsed.reply);
     const p = parsed.params;
     // In Kannel's range, but a message valid for no time at all could never be delivered: refused, not accepted and
     // failed as expired a moment later.
     if (p.validity === 0) return sendKannel(reply, KannelReplies.validityZero);
-    if (p.dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, p.dlrUrl).ok)
+    // A sendsms-user's dlr-url (and dlr-mask) serve a request that gives no dlr-url, as Kannel's sendsms-user does.
+    const userDlr = p.dlrUrl === undefined ? auth.account.dlrUrl : undefined;
+    const dlrUrl = p.dlrUrl ?? userDlr;
+    const dlrMask = p.dlrMask ?? (userDlr !== undefined ? auth.account.dlrMask : undefined);
+    if (dlrUrl !== undefined && !deps.callbackTargets.checkCallbackUrl(auth.account.username, dlrUrl).ok)
       return sendKannel(reply, KannelReplies.dlrUrlDenied);
     const result = await deps.accept.accept({
       account: auth.account,
@@ -159,8 +198,8 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
       smsc: p.smsc,
       validityMinutes: p.validity,
       deferredMinutes: p.deferred,
-      dlrMask: p.dlrMask,
-      dlrUrl: p.dlrUrl,
+      dlrMask,
+      dlrUrl,
       protocolId: p.pid,
       replyPath: p.rpi !== undefined ? p.rpi > 0 : undefined,
       priority: p.priority,
@@ -168,7 +207,7 @@ export function registerSendsms(app: FastifyInstance, deps: SendsmsDeps): void {
       binfo: p.binfo,
       metaData: p.metaData,
     });
-    return sendKannel(reply, kannelReplyFor(result));
+    return sendKannel(reply, kannelReplyFor(result, deps.immediateReply === true));
   };
   app.get('/cgi-bin/sendsms', handler);
   app.post('/cgi-bin/sendsms', handler);

@@ -257,6 +257,8 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
       ref ?? 0,
       msg.udh ? Buffer.from(msg.udh, 'base64') : undefined,
       link.gsmPacked,
+      // Kannel re-encodes only data_coding 0 into alt-charset; 0xFx stays GSM.
+      msg.dataCoding === 0 ? link.interop.altCharset : undefined,
     );
     if (!built.ok) {
       job.done({
@@ -268,10 +270,11 @@ export class LinkRuntime extends EventEmitter<LinkRuntimeEvents> {
       return;
     }
     const frames: { seq: number; frame: Buffer }[] = [];
+    const now = Date.now();
     try {
       built.parts.forEach((part, i) => {
         if (progress?.accepted.some((a) => a.seq === i + 1)) return;
-        frames.push({ seq: i + 1, frame: encodeSubmitSm(submitPdu(link, msg, part)) });
+        frames.push({ seq: i + 1, frame: encodeSubmitSm(submitPdu(link, msg, part, now)) });
       });
     } catch (e) {
       job.done({

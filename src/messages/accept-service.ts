@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
 import type { NewMessage } from '../domain/message.js';
+import { NO_LISTS, type LoadedLists } from '../domain/number-lists.js';
 import type { Route } from '../routing/compute-route.js';
 import type { Admission, LimitRefusal } from '../accounts/limit-gate.js';
 import { RedisUnavailableError } from '../redis/redis-fault.js';
@@ -58,6 +59,13 @@ export class AcceptService {
     this.linksById = new Map(config.links.map((l) => [l.id, l]));
   }
 
+  private lists: LoadedLists = NO_LISTS;
+
+  /** Loaded white and black lists (messages/number-lists.ts), for the next request. */
+  setLists(lists: LoadedLists): void {
+    this.lists = lists;
+  }
+
   /** A reload's links (routing) take effect for the next request; requests in progress finish with the old ones. */
   reconfigure(config: Config): void {
     this.config = config;
@@ -90,6 +98,8 @@ export class AcceptService {
         globalSender: this.config.http.globalSender,
         sendsmsChars: this.config.http.sendsmsChars,
         nowMs: now,
+        unifiedPrefix: this.config.numbers.unifiedPrefix,
+        lists: this.lists,
       }),
     );
     const firstBad = prepared.findIndex((p) => !p.ok);

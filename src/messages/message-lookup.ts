@@ -49,6 +49,7 @@ export class MessageLookup {
       to: m.to,
       acceptedAt: m.acceptedAt,
       route: m.route,
+      ...(m.billing ? { billing: m.billing } : {}),
       attempts: q.state.attempts,
       unanswered: q.state.unanswered,
       history: rec?.history ?? [{ at: m.acceptedAt, event: 'accepted' }],

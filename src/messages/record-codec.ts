@@ -22,7 +22,7 @@ import type { HistoryEntry, MessageRecord, MessageStatus, PartRecord, ReceiptSta
  */
 export const FIELDS = {
   status: 's',
-  /** [account, from, to, acceptedAt, service (0: the account), dlrMask (0: none), dlrUrl (0), callbackUrl (0)] */
+  /** [account, from, to, acceptedAt, service (0: the account), dlrMask (0: none), dlrUrl (0), callbackUrl (0), billing (absent: none)] */
   info: 'i',
   /** submitted: [at, link, smscId, [SMSC id of each part]]; failed: [at, error, commandStatus (0: none), link (0)] */
   outcome: 'o',
@@ -80,6 +80,8 @@ export type InfoTuple = [
   dlrMask: number | 0,
   dlrUrl: string | 0,
   callbackUrl: string | 0,
+  /** Kannel's `account`; absent when the request gave none (and in records written before it was kept). */
+  billing?: string,
 ];
 export type SubmittedTuple = [at: number, link: string, smscId: string, ids: string[]];
 export type FailedTuple = [at: number, error: string, commandStatus: number | 0, link: string | 0];
@@ -95,6 +97,7 @@ export function infoOf(msg: QueuedMessage): string {
     msg.dlrUrl || 0,
     msg.callbackUrl || 0,
   ];
+  if (msg.billing) t.push(msg.billing);
   return JSON.stringify(t);
 }
 
@@ -130,7 +133,7 @@ export function toRecord(id: string, h: Record<string, string>): MessageRecord |
   const status = statusOf(h[FIELDS.status]);
   const info = parseJson<InfoTuple>(h[FIELDS.info]);
   if (!status || !info) return undefined;
-  const [account, from, to, acceptedAt, service, dlrMask, dlrUrl, callbackUrl] = info;
+  const [account, from, to, acceptedAt, service, dlrMask, dlrUrl, callbackUrl, billing] = info;
   const out = parseJson<SubmittedTuple | FailedTuple>(h[FIELDS.outcome]);
   const submitted = out && Array.isArray(out[3]) ? (out as SubmittedTuple) : undefined;
   const failed = out && !submitted ? (out as FailedTuple) : undefined;
@@ -157,6 +160,7 @@ export function toRecord(id: string, h: Record<string, string>): MessageRecord |
     dlrMask: dlrMask || undefined,
     dlrUrl: dlrUrl || undefined,
     callbackUrl: callbackUrl || undefined,
+    ...(billing ? { billing } : {}),
     route: h[FIELDS.route],
     job: h[FIELDS.job],
     submittedAt: submitted?.[0],

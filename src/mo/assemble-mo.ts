@@ -2,7 +2,8 @@
  * From received deliver_sm/data_sm to the message a service gets: what one part keeps (`moPartFrom`), and how parts
  * are joined (`assembleMo`). Pure: the clock and the id come in as arguments.
  */
-import type { Link } from '../domain/link.js';
+import type { Link, LinkCharset } from '../domain/link.js';
+import { decodeAlt } from '../encoding/alt-charset.js';
 import { decodeShortMessage, parseUdh, type DecodedShortMessage } from '../encoding/index.js';
 import { IEI_CONCAT_16, IEI_CONCAT_8 } from '../encoding/udh.js';
 import type { InboundSm } from '../smpp/inbound.js';
@@ -33,6 +34,8 @@ export function moPartFrom(sm: InboundSm, link: Link, receivedAtMs: number): MoP
   };
   if (decoded.udh !== undefined) part.udhHex = decoded.udh.toString('hex');
   if (decoded.malformed === true) part.malformed = true;
+  if (link.interop.altCharset !== undefined && link.interop.altCharset !== 'gsm') part.altCharset = link.interop.altCharset;
+  if (sm.tlvs !== undefined) part.tlvs = sm.tlvs;
   if (decoded.concat !== undefined) {
     const { ref, total, seq, refBits } = decoded.concat;
     part.concat = { ref, total, seq, refBits };
@@ -54,8 +57,12 @@ export function withoutConcat(udh: Buffer): Buffer | undefined {
   return Buffer.concat([Buffer.of(body.length), body]);
 }
 
-function decodeBody(dataCoding: number, body: Buffer): DecodedShortMessage {
-  return decodeShortMessage({ dataCoding, esmClass: 0, shortMessage: body });
+function decodeBody(dataCoding: number, body: Buffer, altCharset?: LinkCharset): DecodedShortMessage {
+  const decoded = decodeShortMessage({ dataCoding, esmClass: 0, shortMessage: body });
+  // Kannel's alt-charset reads data_coding 0 in the link's charset instead of GSM 03.38.
+  if (dataCoding !== 0 || altCharset === undefined || decoded.bytes !== undefined) return decoded;
+  const { malformed: _ignored, ...rest } = decoded;
+  return { ...rest, text: decodeAlt(body, altCharset) };
 }
 
 /**
@@ -75,12 +82,12 @@ export function assembleMo(parts: readonly MoPart[], id: string, missing: readon
   let text: string;
   let binary: Buffer | undefined;
   if (sameCoding) {
-    decoded = decodeBody(first.dataCoding, Buffer.concat(bodies));
+    decoded = decodeBody(first.dataCoding, Buffer.concat(bodies), first.altCharset);
     malformed = decoded.malformed === true || parts.some((p) => p.malformed === true);
     text = decoded.text;
     binary = decoded.bytes;
   } else {
-    const each = parts.map((p, i) => decodeBody(p.dataCoding, bodies[i] ?? Buffer.alloc(0)));
+    const each = parts.map((p, i) => decodeBody(p.dataCoding, bodies[i] ?? Buffer.alloc(0), p.altCharset));
     decoded = each[0] ?? decodeBody(first.dataCoding, Buffer.alloc(0));
     malformed = true;
     text = each.map((d) => d.text).join('');
@@ -111,6 +118,7 @@ export function assembleMo(parts: readonly MoPart[], id: string, missing: readon
   if (decoded.mclass !== undefined) mo.mclass = decoded.mclass;
   if (decoded.mwi !== undefined) mo.mwi = decoded.mwi.kind + (decoded.mwi.active ? 0 : 4);
   if (missing.length > 0) mo.missing = [...missing];
+  if (first.tlvs !== undefined) mo.tlvs = first.tlvs;
   if (malformed) mo.malformed = true;
   return mo;
 }

@@ -9,9 +9,14 @@
  * - X-Kannel-From is always sent (Kannel only with `send-sender`, a key the Service type does not carry);
  * - a message handed on incomplete after the reassembly timeout says so: `%#switchboard#missing#` and
  *   `%#switchboard#parts#` in the URL, and the X-Switchboard-Missing-Parts header on a POST.
+ *
+ * post-xml POSTs Kannel's XML document (messages/kannel-fields.ts). `send-sender` adds X-Kannel-From to a get-url
+ * request and `<oa>` to the document; `strip-keyword` sends a POST's text without its first word, as Kannel's
+ * strip_keyword cuts it (only leading white space when the text starts with some).
  */
-import type { Service } from '../domain/service.js';
-import { fillEscapeCodes, kannelUrlEncode, type EscapeContext, type MetaData } from '../dlr/escape-codes.js';
+import { serviceKind, type Service } from '../domain/service.js';
+import { fillEscapeCodes, kannelUrlEncode, packMetaData, type EscapeContext, type MetaData } from '../dlr/escape-codes.js';
+import { formatKannelXml } from '../messages/kannel-fields.js';
 import type { MoMessage } from './mo-message.js';
 
 export interface MoRequest {
@@ -41,9 +46,18 @@ export function moPayload(mo: MoMessage): Buffer {
   return mo.coding === 1 && mo.binaryHex !== undefined ? Buffer.from(mo.binaryHex, 'hex') : Buffer.from(mo.text, 'utf8');
 }
 
+/** Kannel's meta-data of an MO: the declared TLVs in group `smpp` (values as octets), and what switchboard adds. */
 function metaData(mo: MoMessage): MetaData | undefined {
-  if (mo.missing === undefined || mo.missing.length === 0) return undefined;
-  return { switchboard: { missing: mo.missing.join(','), parts: mo.parts.toString() } };
+  const incomplete = mo.missing !== undefined && mo.missing.length > 0;
+  if (!incomplete && mo.tlvs === undefined) return undefined;
+  const meta: Record<string, Record<string, string | Uint8Array>> = {};
+  if (mo.tlvs !== undefined) {
+    const smpp: Record<string, Uint8Array> = {};
+    for (const [k, v] of Object.entries(mo.tlvs)) smpp[k] = Buffer.from(v, 'latin1');
+    meta['smpp'] = smpp;
+  }
+  if (incomplete) meta['switchboard'] = { missing: mo.missing!.join(','), parts: mo.parts.toString() };
+  return meta;
 }
 
 export function escapeContext(mo: MoMessage, service: Service): EscapeContext {
@@ -76,14 +90,49 @@ export function headerValue(value: string): string {
   return /^[\x20-\x7e]*$/.test(value) ? value : kannelUrlEncode(value);
 }
 
+/** Kannel's strip_keyword: everything up to the first white space, then the white space, is cut (C isspace). */
+export function stripKeyword(body: Buffer): Buffer {
+  let at = 0;
+  const space = (b: number | undefined): boolean => b === 0x20 || (b !== undefined && b >= 0x09 && b <= 0x0d);
+  while (at < body.length && !space(body[at])) at++;
+  while (at < body.length && space(body[at])) at++;
+  return body.subarray(at);
+}
+
 /**
- * Never throws. The config guarantees a service has exactly one of get-url and post-url; the URL is checked where
- * it is sent, so a bad one fails that job with its context.
+ * Never throws. For a get-url, post-url or post-xml service (the config guarantees one of them is set, for a service
+ * that calls a URL); the URL is checked where it is sent, so a bad one fails that job with its context.
  */
 export function buildMoRequest(mo: MoMessage, service: Service): MoRequest {
   const ctx = escapeContext(mo, service);
+  const kind = serviceKind(service);
+  const payload = service.stripKeyword === true ? stripKeyword(moPayload(mo)) : moPayload(mo);
+  if (kind === 'post-xml') {
+    const body = formatKannelXml({
+      sender: service.sendSender === true ? mo.from : undefined,
+      receiver: mo.to,
+      udh: mo.udhHex === undefined ? undefined : Buffer.from(mo.udhHex, 'hex'),
+      data: payload,
+      pid: mo.protocolId,
+      coding: mo.coding,
+      mclass: mo.mclass,
+      mwi: mo.mwi,
+      timeMs: mo.receivedAtMs,
+      smscId: mo.smscId,
+      service: service.name,
+      metaData: undefined,
+    });
+    return {
+      method: 'POST',
+      url: fillEscapeCodes(service.postXml ?? '', ctx),
+      headers: { 'User-Agent': USER_AGENT, 'Content-Type': 'text/xml; charset="UTF-8"' },
+      body: Buffer.from(body, 'utf8'),
+    };
+  }
   if (service.postUrl === undefined) {
-    return { method: 'GET', url: fillEscapeCodes(service.getUrl ?? '', ctx), headers: { 'User-Agent': USER_AGENT } };
+    const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+    if (service.sendSender === true) headers['X-Kannel-From'] = headerValue(mo.from);
+    return { method: 'GET', url: fillEscapeCodes(service.getUrl ?? '', ctx), headers };
   }
   const headers: Record<string, string> = {
     'User-Agent': USER_AGENT,
@@ -101,6 +150,8 @@ export function buildMoRequest(mo: MoMessage, service: Service): MoRequest {
   if (mo.mclass !== undefined) headers['X-Kannel-MClass'] = mo.mclass.toString();
   if (mo.mwi !== undefined) headers['X-Kannel-MWI'] = mo.mwi.toString();
   if (mo.serviceType !== '') headers['X-Kannel-BInfo'] = headerValue(mo.serviceType);
+  // Kannel sends the packed meta-data as it is (its parts url-encoded, so the header stays ASCII).
+  if (ctx.metaData !== undefined) headers['X-Kannel-Meta-Data'] = packMetaData(ctx.metaData);
   if (mo.missing !== undefined && mo.missing.length > 0) headers['X-Switchboard-Missing-Parts'] = mo.missing.join(',');
-  return { method: 'POST', url: fillEscapeCodes(service.postUrl, ctx), headers, body: moPayload(mo) };
+  return { method: 'POST', url: fillEscapeCodes(service.postUrl, ctx), headers, body: payload };
 }

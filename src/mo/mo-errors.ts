@@ -28,12 +28,13 @@ export class MoCallbackError extends Error {
 
 /**
  * The request for a service cannot be made at all, and retrying cannot help: its URL does not parse once filled in
- * ('invalid-url'), or it goes where callbacks.deny-networks or deny-hosts forbid ('refused').
+ * ('invalid-url'), or it goes where callbacks.deny-networks or deny-hosts forbid ('refused'), or the file of a file
+ * service cannot be read or the shell of an exec service cannot start ('unreadable'; `url` is the file or command).
  */
 export class MoRequestError extends Error {
   override readonly name = 'MoRequestError';
   constructor(
-    readonly reason: 'invalid-url' | 'refused',
+    readonly reason: 'invalid-url' | 'refused' | 'unreadable',
     readonly service: string,
     readonly url: string,
     readonly detail: string,
@@ -41,7 +42,9 @@ export class MoRequestError extends Error {
     super(
       reason === 'refused'
         ? `service ${service}: ${url} is refused (${detail})`
-        : `service ${service}: ${JSON.stringify(url)} is not a valid URL once the escape codes are filled in (${detail})`,
+        : reason === 'unreadable'
+          ? `service ${service}: cannot read ${JSON.stringify(url)} (${detail})`
+          : `service ${service}: ${JSON.stringify(url)} is not a valid URL once the escape codes are filled in (${detail})`,
     );
   }
 }
@@ -55,5 +58,16 @@ export class MoReassemblyError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${message} (${key})`, options);
+  }
+}
+
+/** The service answered but Redis did not take the answer: the MO is tried again, service call included. */
+export class MoReplyError extends Error {
+  override readonly name = 'MoReplyError';
+  constructor(
+    readonly service: string,
+    readonly detail: string,
+  ) {
+    super(`the answer of service ${service} cannot be queued now (${detail})`);
   }
 }

@@ -2,6 +2,7 @@
  * The values an incoming message (MO) takes on its way from the SMPP edge to a service. Both are stored in Redis as
  * JSON, so octets travel as hex and every field is a plain value.
  */
+import type { LinkCharset } from '../domain/link.js';
 import type { MessageClass } from '../encoding/index.js';
 
 /** One received deliver_sm/data_sm as kept in Redis: a whole message, or one part of a concatenated one. */
@@ -25,6 +26,13 @@ export interface MoPart {
   readonly concat?: { readonly ref: number; readonly total: number; readonly seq: number; readonly refBits: 8 | 16 };
   /** The header or the concatenation information did not add up when it was read. */
   readonly malformed?: true;
+  /** The link's alt-charset: data_coding 0 is read in it instead of GSM 03.38. */
+  readonly altCharset?: LinkCharset;
+  /**
+   * TLVs of the PDU that an smpp-tlv group declares for this link, by name (Kannel's meta-data group `smpp`): an
+   * integer as decimal, a string or octets with one character per octet.
+   */
+  readonly tlvs?: Readonly<Record<string, string>>;
 }
 
 /** A message ready for its service: the job payload of the MO queue. */
@@ -61,4 +69,6 @@ export interface MoMessage {
   readonly missing?: readonly number[];
   /** Something in the received octets did not add up; the rest was decoded. */
   readonly malformed?: true;
+  /** Declared TLVs of the (first) part, as in MoPart: Kannel's meta-data group `smpp`, for %D and X-Kannel-Meta-Data. */
+  readonly tlvs?: Readonly<Record<string, string>>;
 }

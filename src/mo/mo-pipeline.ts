@@ -12,9 +12,14 @@ import type { Link } from '../domain/link.js';
 import type { Service } from '../domain/service.js';
 import type { InboundAnswer } from '../smpp/bind.js';
 import type { InboundSm } from '../smpp/inbound.js';
+import { NO_LISTS, type LoadedLists } from '../domain/number-lists.js';
+import { listRefusal } from '../routing/number-list.js';
+import { unifyNumber } from '../routing/unified-prefix.js';
 import { assembleMo, moPartFrom, needsReassembly } from './assemble-mo.js';
 import type { OutboundGuard } from '../http-client/outbound-guard.js';
 import { MoForwarder, type HttpSend, type MoForwarderOptions } from './mo-forwarder.js';
+import type { ReplySink } from './reply-sender.js';
+import type { MoRerouter } from './reroute.js';
 import { MoKeys } from '../redis/keys.js';
 import { MoQueue, type MoQueueCounters } from './mo-queue.js';
 import { MoReassemblyStore, type ReadyGroup } from './mo-reassembly-store.js';
@@ -46,6 +51,10 @@ export interface MoPipelineDeps {
   readonly outbound: OutboundGuard;
   /** For tests; httpCall by default. */
   readonly send?: HttpSend;
+  /** Where services' answers go (the accept path); without it they are read and dropped. */
+  readonly replies?: ReplySink;
+  /** Sends MO from links with reroute keys straight out as MT; without it none is rerouted. */
+  readonly reroute?: Pick<MoRerouter, 'reroute'>;
   /** Queues deliver_sm for services whose target is an SMPP account. */
   readonly smpp?: MoForwarderOptions['smpp'];
 }
@@ -61,13 +70,24 @@ export interface MoPipelineCounters {
   handedOnIncomplete: number;
   /** Answered ESME_RX_T_APPN because Redis could not take the message. */
   retryLater: number;
+  /** Answered ESME_RX_R_APPN: the gateway's sender or receiver lists refuse it. */
+  rejected: number;
 }
 
 /** How many groups one sweeper call takes at most; more are taken in the next call of the same sweep. */
 const SWEEP_BATCH = 50;
 
 export class MoPipeline {
-  readonly counters: MoPipelineCounters = { received: 0, partsStored: 0, duplicateParts: 0, handedOnIncomplete: 0, retryLater: 0 };
+  readonly counters: MoPipelineCounters = {
+    received: 0,
+    partsStored: 0,
+    duplicateParts: 0,
+    handedOnIncomplete: 0,
+    retryLater: 0,
+    rejected: 0,
+  };
+  private unifiedPrefix: string | undefined;
+  private lists: LoadedLists = NO_LISTS;
   private readonly keys: MoKeys;
   private readonly reassembly: MoReassemblyStore;
   private readonly queue: MoQueue;
@@ -97,7 +117,17 @@ export class MoPipeline {
       ...(deps.send !== undefined ? { send: deps.send } : {}),
       ...(deps.smpp !== undefined ? { smpp: deps.smpp } : {}),
     }));
-    this.queue = new MoQueue({ connection: deps.connection, prefix: deps.prefix, callbacks: deps.callbacks, logger: this.log }, forwarder);
+    this.queue = new MoQueue(
+      {
+        connection: deps.connection,
+        prefix: deps.prefix,
+        callbacks: deps.callbacks,
+        logger: this.log,
+        ...(deps.replies !== undefined ? { replies: deps.replies } : {}),
+        ...(deps.reroute !== undefined ? { reroute: deps.reroute } : {}),
+      },
+      forwarder,
+    );
     this.answerTimeoutMs = deps.answerTimeoutMs ?? 5000;
     this.deadlines = new Deadlines(this.answerTimeoutMs);
     this.faults = new FaultLog(this.log, { activity: 'MO', meanwhile: 'is answered ESME_RX_T_APPN (the SMSC sends it again)' });
@@ -115,8 +145,27 @@ export class MoPipeline {
     return { ...this.counters, ...this.queue.counters };
   }
 
-  async handle(sm: InboundSm, link: Link): Promise<InboundAnswer> {
+  /** A reload's number handling (the gateway's unified-prefix) and a load's lists, at once. */
+  setNumbers(unifiedPrefix: string | undefined, lists: LoadedLists): void {
+    this.unifiedPrefix = unifiedPrefix;
+    this.lists = lists;
+  }
+
+  async handle(received: InboundSm, link: Link): Promise<InboundAnswer> {
     this.counters.received++;
+    // Kannel's bb_smscconn_receive: the sender unified by the link's unified-prefix, then the gateway's; then the
+    // gateway's sender and receiver lists, whose refusal the SMSC hears as ESME_RX_R_APPN.
+    const sender = unifyNumber(this.unifiedPrefix, unifyNumber(link.routing.unifiedPrefix, received.sourceAddr));
+    const sm = sender === received.sourceAddr ? received : { ...received, sourceAddr: sender };
+    const refused = listRefusal(this.lists.senders, sm.sourceAddr) ?? listRefusal(this.lists.receivers, sm.destAddr);
+    if (refused !== undefined) {
+      this.counters.rejected++;
+      this.log.info(
+        { link: link.id, from: sm.sourceAddr, to: sm.destAddr, list: refused },
+        'MO refused by the number lists (ESME_RX_R_APPN)',
+      );
+      return 'reject';
+    }
     if (this.stopped) return this.retryLater('shutting down', sm, link);
     // With maxRetriesPerRequest null a command would wait for Redis to come back; the SMSC should hear "later" now.
     if (this.deps.redis.status !== 'ready' || this.deps.connection.status !== 'ready') {

@@ -1,7 +1,8 @@
 /**
- * The durable MO queue (bullmq): one job per message, taken by workers that hand it to its service. A failed
- * callback is retried with exponential backoff from retry-delay, capped at retry-delay-max, up to max-attempts;
- * then the job stays in the failed set (the last 10 000) and the give-up is logged.
+ * The durable MO queue (bullmq): one job per message, taken by workers that hand it to its service and send what the
+ * service answers back to the handset (reply-sender.ts). A failed callback is retried with exponential backoff from
+ * retry-delay, capped at retry-delay-max, up to max-attempts; then the job stays in the failed set (the last
+ * 10 000) and the give-up is logged.
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -9,7 +10,9 @@ import type { Config } from '../config/config.js';
 import { cappedExponentialMs } from '../primitives/capped-backoff.js';
 import { GiveUpJob, JobQueue, type JobRun } from '../queue/job-queue.js';
 import { MoRequestError } from './mo-errors.js';
-import type { MoForwarder } from './mo-forwarder.js';
+import type { MoForwarder, Served } from './mo-forwarder.js';
+import type { ReplySink } from './reply-sender.js';
+import type { MoRerouter } from './reroute.js';
 import { MO_QUEUE } from '../redis/keys.js';
 import type { MoMessage } from './mo-message.js';
 
@@ -24,6 +27,10 @@ export interface MoQueueOptions {
   readonly prefix: string;
   readonly callbacks: CallbackSettings;
   readonly logger: Logger;
+  /** Where services' answers go; without it they are read and dropped. */
+  readonly replies?: ReplySink;
+  /** Sends MO from links with reroute keys straight out as MT (Kannel's SMS hub mode); without it none is. */
+  readonly reroute?: Pick<MoRerouter, 'reroute'>;
 }
 
 export interface MoQueueCounters {
@@ -37,10 +44,28 @@ export interface MoQueueCounters {
   gaveUp: number;
   /** Of those given up: the service URL goes where callbacks.deny-networks or deny-hosts forbid. */
   refused: number;
+  /** Services' answers queued to go back to the handset (one per answer, whatever its SMS). */
+  replied: number;
+  /** Answers that could not be sent (not routable, not encodable): logged and dropped. */
+  repliesDropped: number;
+  /** Sent straight out as MT by a link's reroute keys (not given to a service). */
+  rerouted: number;
+  /** Of those, the ones that could not be sent (not routable): logged and dropped. */
+  rerouteDropped: number;
 }
 
 export class MoQueue {
-  readonly counters: MoQueueCounters = { forwarded: 0, noService: 0, retried: 0, gaveUp: 0, refused: 0 };
+  readonly counters: MoQueueCounters = {
+    forwarded: 0,
+    noService: 0,
+    retried: 0,
+    gaveUp: 0,
+    refused: 0,
+    replied: 0,
+    repliesDropped: 0,
+    rerouted: 0,
+    rerouteDropped: 0,
+  };
   private readonly jobs: JobQueue<MoMessage>;
   private started = false;
   private readonly log: Logger;
@@ -76,9 +101,26 @@ export class MoQueue {
     const mo = run.data;
     const attempt = run.attempt;
     const context = { mo: mo.id, from: mo.from, to: mo.to, smsc: mo.smscId, attempt };
-    let result: Awaited<ReturnType<MoForwarder['forward']>>;
+    let result: Served['result'];
     try {
-      result = await this.forwarder.forward(mo);
+      const rerouted = await this.opts.reroute?.reroute(mo);
+      if (rerouted !== undefined) {
+        this.counters.rerouted++;
+        if (rerouted.kind === 'dropped') this.counters.rerouteDropped++;
+        return;
+      }
+      const served = await this.forwarder.serve(mo);
+      result = served.result;
+      if (served.service !== undefined && served.answer !== undefined && this.opts.replies !== undefined) {
+        const reply = await this.opts.replies.send(mo, served.service, served.answer);
+        if (reply.kind === 'queued') {
+          this.counters.replied++;
+          this.log.debug(
+            { ...context, service: served.service.name, replies: reply.ids, truncated: reply.truncated },
+            "the service's answer is queued",
+          );
+        } else if (reply.kind === 'dropped') this.counters.repliesDropped++;
+      }
     } catch (e) {
       if (e instanceof MoRequestError) {
         this.counters.gaveUp++;
@@ -87,7 +129,9 @@ export class MoQueue {
           { ...context, err: e },
           e.reason === 'refused'
             ? 'MO given up: its service URL is refused by callbacks.deny-networks/deny-hosts'
-            : 'MO given up: its service URL is invalid',
+            : e.reason === 'unreadable'
+              ? "MO given up: its service's file or command cannot be read"
+              : 'MO given up: its service URL is invalid',
         );
         throw new GiveUpJob(e.message);
       }

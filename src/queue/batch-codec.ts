@@ -23,6 +23,7 @@ interface WireExtras {
   i?: string;
   md?: string;
   x?: string;
+  pg?: 1;
 }
 
 /** What earlier tries left: attempts with temporary errors, unanswered submits, a long message's progress. */
@@ -98,6 +99,7 @@ function extrasOf(m: NewMessage): WireExtras | 0 {
   if (m.binfo !== undefined) put('i', m.binfo);
   if (m.metaData !== undefined) put('md', m.metaData);
   if (m.smscId !== undefined) put('x', m.smscId);
+  if (m.priorityGiven) put('pg', 1);
   return x ?? 0;
 }
 
@@ -163,6 +165,7 @@ export function decodeBatch(data: BatchData, route: string): BatchItem[] {
       ...(x.i !== undefined ? { binfo: x.i } : {}),
       ...(x.md !== undefined ? { metaData: x.md } : {}),
       ...(x.x !== undefined ? { smscId: x.x } : {}),
+      ...(x.pg ? { priorityGiven: true as const } : {}),
     };
     const state: DeliveryState = st
       ? {

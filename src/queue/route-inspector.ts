@@ -13,8 +13,9 @@ import type { Link } from '../domain/link.js';
 import type { QueuedMessage } from '../domain/message.js';
 import { gsm7Decode, latin1Decode, ucs2Decode } from '../encoding/index.js';
 import { computeRoute, type Route } from '../routing/compute-route.js';
-import { decodeBatch, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
+import { decodeBatch, encodeItems, NO_STATE, type BatchData, type BatchItem } from './batch-codec.js';
 import type { Producer } from './producer.js';
+import { parseMessageId } from './batch-id.js';
 import {
   bullmqJobKey,
   bullmqPendingKeys,
@@ -32,6 +33,11 @@ export interface FailedRecords extends QueuedMarker {
   failedWire(id: string): Promise<string | undefined>;
   /** Marks a failed message removed by an operator and sends its final report; false when it was not failed. */
   removeFailed(id: string, who: string, now: number): Promise<boolean>;
+  /**
+   * Records a message taken out of its queue by an operator as removed, with its final report (once written); the
+   * record write takes it off its route's count of queued messages.
+   */
+  removeWaiting(msg: QueuedMessage, who: string, now: number): Promise<void>;
 }
 
 export interface RouteSnapshot {
@@ -51,7 +57,7 @@ export class RouteNotFoundError extends Error {
   }
 }
 
-const RECONCILE = LuaScript.load('reconcile-route-count', { QUEUED: ROUTE_QUEUED_COUNT });
+export const RECONCILE_ROUTE_COUNT = LuaScript.load('reconcile-route-count', { QUEUED: ROUTE_QUEUED_COUNT });
 
 /** bullmq's prioritized score is priority × 2^32 plus a counter; our jobs use priorities 1..4. */
 const PRIORITY_SPAN = 0x100000000;
@@ -159,7 +165,7 @@ export class RouteInspector {
    */
   async reconcile(key: string): Promise<number> {
     const { lists, sortedSets } = bullmqPendingKeys(this.o.keys.prefix, routeQueueName(key));
-    const was = await RECONCILE.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
+    const was = await RECONCILE_ROUTE_COUNT.run(this.o.redis, [this.o.keys.routeStats(key), ...lists, ...sortedSets], [lists.length]);
     return Number(was);
   }
 
@@ -326,6 +332,90 @@ export class RouteInspector {
       await this.o.redis.zrem(this.o.keys.routeFailed(key), id);
     }
     return { removed, missing: (ids?.length ?? found.length) - removed };
+  }
+
+  /**
+   * Takes waiting messages out of the route's queue for good (these ids, or all of them), each recorded as removed
+   * with its final report. The route is paused meanwhile, so no link takes a job half rewritten; messages in jobs a
+   * link holds right now are being sent: they are left alone and counted.
+   */
+  async removeWaiting(
+    key: string,
+    ids: readonly string[] | undefined,
+    who: string,
+  ): Promise<{ removed: number; missing: number; skippedActive: number }> {
+    this.route(key);
+    const wanted = ids ? new Set(ids) : undefined;
+    const now = Date.now();
+    return whilePaused(this.o.producer, key, async () => {
+      const q = this.queue(key);
+      let removed = 0;
+      for (const section of ['prioritized', 'wait', 'delayed'] as const) {
+        let rank = 0;
+        for (;;) {
+          const jobs = (await q.getJobs([section], rank, rank + 49, true)) as Job<BatchData>[];
+          if (jobs.length === 0) break;
+          for (const job of jobs) {
+            const items = job.data?.m ? decodeBatch(job.data, key) : [];
+            const gone = items.filter((i) => wanted === undefined || wanted.has(i.msg.id));
+            if (gone.length === 0) {
+              rank++;
+              continue;
+            }
+            const keep = items.filter((i) => !gone.includes(i));
+            if (keep.length === 0) await job.remove();
+            else {
+              await job.updateData(encodeItems(keep));
+              rank++;
+            }
+            // Recording each one failed takes it off the route's count of queued messages (write-outcomes.lua).
+            for (const i of gone) await this.o.records.removeWaiting(i.msg, who, now);
+            removed += gone.length;
+          }
+        }
+      }
+      const held = (await q.getJobs(['active'], 0, MAX_HELD_JOBS_READ - 1, true)) as Job<BatchData>[];
+      const heldIds = held.flatMap((j) => (j.data?.m ? decodeBatch(j.data, key).map((i) => i.msg.id) : []));
+      const skippedActive = wanted ? heldIds.filter((id) => wanted.has(id)).length : heldIds.length;
+      return { removed, missing: (ids?.length ?? removed) - removed - (wanted ? skippedActive : 0), skippedActive };
+    });
+  }
+
+  /**
+   * Kannel's remove-message: one message by id, failed or waiting, wherever it is; it gets its final report.
+   * 'active': a link holds it right now (it is being sent; try again in a moment).
+   */
+  async removeMessage(id: string, who: string, recordedJob?: string): Promise<'removed' | 'active' | 'not-found'> {
+    const routes = this.o.directory.routes();
+    for (const r of routes) {
+      if ((await this.o.redis.zscore(this.o.keys.routeFailed(r.key), id)) !== null) {
+        const done = await this.removeFailed(r.key, [id], who);
+        return done.removed > 0 ? 'removed' : 'not-found';
+      }
+    }
+    const named = parseMessageId(id);
+    const jobIds = [...new Set([recordedJob, named?.batchId].filter((j): j is string => j !== undefined))];
+    for (const r of routes) {
+      for (const jobId of jobIds) {
+        const job = (await this.queue(r.key).getJob(jobId)) as Job<BatchData> | undefined;
+        if (!job?.data?.m || !decodeBatch(job.data, r.key).some((i) => i.msg.id === id)) continue;
+        if ((await job.getState()) === 'active') return 'active';
+        const done = await whilePaused(this.o.producer, r.key, async () => {
+          const fresh = (await this.queue(r.key).getJob(jobId)) as Job<BatchData> | undefined;
+          if (!fresh?.data?.m || (await fresh.getState()) === 'active') return false;
+          const items = decodeBatch(fresh.data, r.key);
+          const gone = items.find((i) => i.msg.id === id);
+          if (!gone) return false;
+          const keep = items.filter((i) => i !== gone);
+          if (keep.length === 0) await fresh.remove();
+          else await fresh.updateData(encodeItems(keep));
+          await this.o.records.removeWaiting(gone.msg, who, Date.now());
+          return true;
+        });
+        return done ? 'removed' : 'active';
+      }
+    }
+    return 'not-found';
   }
 
   /**

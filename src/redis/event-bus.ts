@@ -10,9 +10,10 @@ import type { Redis } from 'ioredis';
  * route: a route got a queue; link: a bind of a link changed state; control: an operator changed a link's or the
  * gateway's state (see control/operator-state.ts); reload: an operator asked every process to re-read its
  * configuration file (the argument names who asked); smpp: an operator disconnects SMPP client sessions (the
- * argument says which, as JSON; each process acts on the sessions it holds, so a lost message loses the action).
+ * argument says which, as JSON; each process acts on the sessions it holds, so a lost message loses the action);
+ * lists: an operator asked every process to re-read its number lists.
  */
-export type BusEvent = 'route' | 'link' | 'control' | 'reload' | 'smpp';
+export type BusEvent = 'route' | 'link' | 'control' | 'reload' | 'smpp' | 'lists';
 
 export class EventBus extends EventEmitter<{
   route: [key: string];
@@ -21,6 +22,7 @@ export class EventBus extends EventEmitter<{
   reload: [who: string];
   /** An operator's action on SMPP client sessions (JSON), for the process that holds them. */
   smpp: [action: string];
+  lists: [who: string];
 }> {
   private started = false;
 
@@ -40,7 +42,8 @@ export class EventBus extends EventEmitter<{
       const space = payload.indexOf(' ');
       const kind = payload.slice(0, space);
       const arg = payload.slice(space + 1);
-      if (kind === 'route' || kind === 'link' || kind === 'control' || kind === 'reload' || kind === 'smpp') this.emit(kind, arg);
+      if (kind === 'route' || kind === 'link' || kind === 'control' || kind === 'reload' || kind === 'smpp' || kind === 'lists')
+        this.emit(kind, arg);
     });
     await this.subscriber.subscribe(this.channel);
   }

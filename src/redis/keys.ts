@@ -112,6 +112,13 @@ export class RedisKeys {
   correlation(smscId: string, smscMessageId: string): string {
     return `${this.prefix}:c:${smscId}:${smscMessageId}`;
   }
+  /** SCAN pattern of every correlation (flush-dlr), and the start of one smsc-id's. */
+  get correlationPattern(): string {
+    return `${this.prefix}:c:*`;
+  }
+  correlationPrefix(smscId: string): string {
+    return `${this.prefix}:c:${smscId}:`;
+  }
   /** List: the last items a background queue gave up on (newest first, capped), for an operator to see. */
   givenUp(queueName: string): string {
     return `${this.prefix}:${queueName}:given-up`;

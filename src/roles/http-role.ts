@@ -92,6 +92,7 @@ export function buildHttpRole(d: HttpRoleDeps): HttpRole {
       callbackTargets: d.outbound,
       lookup,
       maxRecipients: config.http.maxRecipients,
+      immediateReply: config.http.immediateReply,
       clientLimit: limits,
       requestLimit: limits,
       shuttingDown: d.closed,

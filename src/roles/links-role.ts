@@ -84,6 +84,15 @@ export function buildLinksRole(d: LinksRoleDeps): LinksRole {
     // The labelled child once per link: observe() with a label object hashes the labels on every call.
     const latency = metrics.submitLatency.labels({ link: link.id });
     for (const b of runtime.senders) b.onAnswered = (ms) => latency.observe(ms / 1000);
+    // max-error-count: a bind that gave up stops the whole link, cluster-wide, until an operator starts it.
+    for (const b of runtime.binds)
+      b.on(
+        'gaveUp',
+        () =>
+          void operator
+            .setLinkState(link.id, 'stopped')
+            .catch((e: unknown) => logger.error({ err: e, link: link.id }, 'cannot stop the link after max-error-count')),
+      );
     return runtime;
   };
   const waits = new Map<string, { observe(seconds: number): void }>();

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
+import type { LoadedLists } from '../domain/number-lists.js';
 import { linkEligibility, type Eligibility } from './link-usability.js';
+import { unifyNumber } from './unified-prefix.js';
 
 export interface Route {
   /** Stable name of the route: the same tiers always give the same key, across processes and restarts. */
@@ -44,9 +46,20 @@ export type LinkEligibility = Eligibility | { readonly usability: -1; readonly r
 
 const RECEIVE_ONLY: LinkEligibility = { usability: -1, rule: 'receive-only' };
 
-/** Whether one link may carry a message with this smsc-id to this receiver, and the key that decided it. */
-export function linkEligibilityFor(link: Pick<Link, 'port' | 'routing'>, smscId: string | undefined, receiver: string): LinkEligibility {
-  return link.port === 0 ? RECEIVE_ONLY : linkEligibility(link.routing, smscId, receiver);
+/**
+ * Whether one link may carry a message with this smsc-id to this receiver, and the key that decided it. The link's
+ * rules and lists see the receiver as its unified-prefix makes it (the number it would send); `lists` are the loaded
+ * lists, when there are some.
+ */
+export function linkEligibilityFor(
+  link: Pick<Link, 'id' | 'port' | 'routing'>,
+  smscId: string | undefined,
+  receiver: string,
+  lists?: LoadedLists,
+): LinkEligibility {
+  if (link.port === 0) return RECEIVE_ONLY;
+  const unified = link.routing.unifiedPrefix === undefined ? receiver : unifyNumber(link.routing.unifiedPrefix, receiver);
+  return linkEligibility(link.routing, smscId, unified, lists?.links.get(link.id));
 }
 
 export function routeKey(preferred: readonly string[], fallback: readonly string[]): string {
@@ -78,12 +91,12 @@ export function describeRoute(r: Pick<Route, 'preferred' | 'fallback'>): string 
   return r.fallback.length ? `${r.preferred.join(', ')} (fallback ${r.fallback.join(', ')})` : r.preferred.join(', ');
 }
 
-/** A pure function of the configured links, the message's smsc-id and its receiver. */
-export function computeRoute(links: readonly Link[], smscId: string | undefined, receiver: string): RouteDecision {
+/** A pure function of the configured links, the message's smsc-id, its receiver and the loaded lists. */
+export function computeRoute(links: readonly Link[], smscId: string | undefined, receiver: string, lists?: LoadedLists): RouteDecision {
   const preferred: string[] = [];
   const ok: string[] = [];
   for (const link of links) {
-    const u = linkEligibilityFor(link, smscId, receiver).usability;
+    const u = linkEligibilityFor(link, smscId, receiver, lists).usability;
     if (u === 1) preferred.push(link.id);
     else if (u === 0) ok.push(link.id);
   }
@@ -94,4 +107,19 @@ export function computeRoute(links: readonly Link[], smscId: string | undefined,
     };
   }
   return { kind: 'send', route: preferred.length > 0 ? makeRoute(preferred, ok) : makeRoute(ok, []) };
+}
+
+/**
+ * The same links with those of `smscId` first: an answer to an MO goes back through the SMSC the MO came from when
+ * that SMSC may carry it, and through the route's other links while it cannot. Unchanged when none of its links is
+ * of that smsc-id.
+ */
+export function preferSmscId(route: Route, linksById: ReadonlyMap<string, Pick<Link, 'smscId'>>, smscId: string): Route {
+  const all = [...route.preferred, ...route.fallback];
+  const own = all.filter((id) => linksById.get(id)?.smscId === smscId);
+  if (own.length === 0) return route;
+  return makeRoute(
+    own,
+    all.filter((id) => !own.includes(id)),
+  );
 }

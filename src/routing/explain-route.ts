@@ -18,6 +18,8 @@ import {
   type SmscIdOrigin,
 } from './compute-route.js';
 import { receiverRefusal, type ReceiverRefusal } from './receiver-refusal.js';
+import { unifyNumber } from './unified-prefix.js';
+import type { LoadedLists } from '../domain/number-lists.js';
 
 export type LinkTier = 'preferred' | 'fallback' | 'not-eligible';
 
@@ -55,11 +57,16 @@ export interface RouteExplanation<L extends LinkExplanation = LinkExplanation> {
 
 export interface ExplainInput {
   readonly links: readonly Link[];
-  readonly account: Pick<Account, 'username' | 'forcedSmsc' | 'defaultSmsc' | 'allowedPrefix' | 'deniedPrefix'>;
+  readonly account: Pick<Account, 'username' | 'forcedSmsc' | 'defaultSmsc' | 'allowedPrefix' | 'deniedPrefix'> &
+    Partial<Pick<Account, 'allowedPrefixRegex' | 'deniedPrefixRegex'>>;
   readonly receiver: string;
   readonly requestedSmsc?: string | undefined;
   /** The gateway's sendsms-chars; without it the receiver's characters are not checked. */
   readonly sendsmsChars?: string | undefined;
+  /** The gateway's unified-prefix (Kannel's core group), applied to the receiver before anything else. */
+  readonly unifiedPrefix?: string | undefined;
+  /** The loaded white and black lists; without them no list is checked. */
+  readonly lists?: LoadedLists | undefined;
 }
 
 const list = (xs: readonly string[]): string => xs.join(';');
@@ -87,6 +94,28 @@ export function describeEligibility(link: Pick<Link, 'routing'>, e: LinkEligibil
       return `preferred-smsc-id (${list(r.preferredSmscId)}) lists "${smscId ?? ''}"`;
     case 'preferred-prefix':
       return `preferred-prefix (${list(r.preferredPrefix)}) matches ${receiver}`;
+    case 'allowed-smsc-id-regex':
+      return smscId === undefined
+        ? `allowed-smsc-id-regex (${r.allowedSmscIdRegex ?? ''}) is set and the message has no smsc-id`
+        : `allowed-smsc-id-regex (${r.allowedSmscIdRegex ?? ''}) does not match "${smscId}"`;
+    case 'denied-smsc-id-regex':
+      return `denied-smsc-id-regex (${r.deniedSmscIdRegex ?? ''}) matches "${smscId ?? ''}"`;
+    case 'allowed-prefix-regex':
+      return `allowed-prefix-regex (${r.allowedPrefixRegex ?? ''}) does not match ${receiver}`;
+    case 'denied-prefix-regex':
+      return `denied-prefix-regex (${r.deniedPrefixRegex ?? ''}) matches ${receiver}`;
+    case 'preferred-prefix-regex':
+      return `preferred-prefix-regex (${r.preferredPrefixRegex ?? ''}) matches ${receiver}`;
+    case 'preferred-smsc-id-regex':
+      return `preferred-smsc-id-regex (${r.preferredSmscIdRegex ?? ''}) matches "${smscId ?? ''}"`;
+    case 'white-list':
+      return `${receiver} is not in the link's white-list`;
+    case 'white-list-regex':
+      return `the link's white-list-regex does not match ${receiver}`;
+    case 'black-list':
+      return `${receiver} is in the link's black-list`;
+    case 'black-list-regex':
+      return `the link's black-list-regex matches ${receiver}`;
     case undefined:
       return `may carry it (${quoted(smscId)}); no rule prefers it`;
   }
@@ -100,29 +129,55 @@ function describeRefusal(refusal: ReceiverRefusal, account: ExplainInput['accoun
       return `account "${account.username}" allowed-prefix (${list(account.allowedPrefix)}) does not match ${receiver}`;
     case 'denied-prefix':
       return `account "${account.username}" denied-prefix (${list(account.deniedPrefix)}) matches ${receiver}`;
+    case 'allowed-prefix-regex':
+      return `account "${account.username}" allowed-prefix-regex (${account.allowedPrefixRegex ?? ''}) does not match ${receiver}`;
+    case 'denied-prefix-regex':
+      return `account "${account.username}" denied-prefix-regex (${account.deniedPrefixRegex ?? ''}) matches ${receiver}`;
+    case 'white-list':
+      return `${receiver} is not in account "${account.username}" white-list`;
+    case 'white-list-regex':
+      return `account "${account.username}" white-list-regex does not match ${receiver}`;
+    case 'black-list':
+      return `${receiver} is in account "${account.username}" black-list`;
+    case 'black-list-regex':
+      return `account "${account.username}" black-list-regex matches ${receiver}`;
+    case 'global white-list':
+      return `${receiver} is not in the sendsms white-list`;
+    case 'global white-list-regex':
+      return `the sendsms white-list-regex does not match ${receiver}`;
+    case 'global black-list':
+      return `${receiver} is in the sendsms black-list`;
+    case 'global black-list-regex':
+      return `the sendsms black-list-regex matches ${receiver}`;
   }
 }
 
 export function explainRoute(input: ExplainInput): RouteExplanation {
-  const { links, account, receiver } = input;
+  const { links, account, lists } = input;
+  // The gateway's unified-prefix comes first: every rule sees the number it makes.
+  const receiver = unifyNumber(input.unifiedPrefix, input.receiver);
   const requestedSmsc = input.requestedSmsc || undefined;
   const { smscId, origin } = resolveSmscIdOrigin(account, requestedSmsc);
-  const decision = computeRoute(links, smscId, receiver);
+  const decision = computeRoute(links, smscId, receiver, lists);
   const route = decision.kind === 'send' ? decision.route : undefined;
   const tierOf = (id: string): LinkTier =>
     route?.preferred.includes(id) ? 'preferred' : route?.fallback.includes(id) ? 'fallback' : 'not-eligible';
   const explained = links.map((link): LinkExplanation => {
-    const e = linkEligibilityFor(link, smscId, receiver);
+    const e = linkEligibilityFor(link, smscId, receiver, lists);
+    const seen = unifyNumber(link.routing.unifiedPrefix, receiver);
     return {
       link: link.id,
       smscId: link.smscId,
       tier: tierOf(link.id),
       usability: e.usability,
       rule: e.rule,
-      reason: describeEligibility(link, e, smscId, receiver),
+      reason: describeEligibility(link, e, smscId, seen),
     };
   });
-  const refusal = receiverRefusal(account, receiver, input.sendsmsChars);
+  const refusal = receiverRefusal(account, receiver, input.sendsmsChars, {
+    account: lists?.accounts.get(account.username),
+    sendsms: lists?.sendsms,
+  });
   const receiverRefused = refusal === undefined ? undefined : { rule: refusal, reason: describeRefusal(refusal, account, receiver) };
   const reason = receiverRefused?.reason ?? (decision.kind === 'reject' ? decision.reason : undefined);
   return {

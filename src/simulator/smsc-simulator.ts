@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { ServerTlsFiles } from '../config/config.js';
 import { addPart, decodeShortMessage, EMPTY_REASSEMBLY, type ReassemblyState } from '../encoding/index.js';
 import { STATUS } from '../smpp/command-status.js';
-import { SmscSession, type OutgoingDeliver, type ReceivedSubmit } from '../smpp/smsc-session.js';
+import { SmscSession, type OutgoingDeliver, type RawRequest, type ReceivedSubmit } from '../smpp/smsc-session.js';
 import { loadServerCredentials, serverTlsOptions } from '../tls/server-credentials.js';
 import { personaName, reactToSubmit, type Persona } from './persona.js';
 
@@ -42,6 +42,14 @@ export interface SimulatorOptions {
   readonly logger?: Logger;
 }
 
+/** One request PDU as the simulator received it, bytes and all (its PDU log). */
+export interface LoggedPdu extends RawRequest {
+  readonly sessionId: number;
+  /** The session's system_id once bound ('' for the bind itself). */
+  readonly systemId: string;
+  readonly receivedAt: number;
+}
+
 export interface SimulatorEvents {
   submit: [msg: ReceivedMessage];
   bind: [systemId: string, kind: string];
@@ -55,6 +63,8 @@ function smppTime(d: Date): string {
 export class SmscSimulator extends EventEmitter<SimulatorEvents> {
   persona: Persona;
   readonly received: ReceivedMessage[] = [];
+  /** Every request PDU received (binds, submits, enquire_links...), raw, in order; kept while `record` is on. */
+  readonly pduLog: LoggedPdu[] = [];
   readonly counters = {
     binds: 0,
     bindsRefused: 0,
@@ -175,6 +185,9 @@ export class SmscSimulator extends EventEmitter<SimulatorEvents> {
     session.on('close', () => {
       this.sessions.delete(session);
       this.outstanding.delete(session);
+    });
+    session.on('pdu', (req) => {
+      if (this.opts.record) this.pduLog.push({ ...req, sessionId, systemId: session.systemId, receivedAt: Date.now() });
     });
     session.on('bind', (req) => {
       if (this.persona.name === 'bind-refused') {

@@ -13,6 +13,7 @@ export const SERVER_STATUS = {
   ESME_RSUBMITFAIL: 0x45,
   ESME_RINVSCHED: 0x61,
   ESME_RINVEXPIRY: 0x62,
+  ESME_RINVOPTPARAMVAL: 0xc4,
 } as const;
 
 export interface ReceiverAnswer {
@@ -51,6 +52,8 @@ export function acceptAnswer(result: AcceptResult, notRoutable: number): AcceptA
       return { ok: false, status: SERVER_STATUS.ESME_RINVMSGLEN, detail: `${e.parts} parts; this account may send at most ${e.max}` };
     case 'udh-no-room':
       return { ok: false, status: SERVER_STATUS.ESME_RINVMSGLEN, detail: `a UDH of ${e.udhOctets} octets leaves no room for text` };
+    case 'meta-data':
+      return { ok: false, status: SERVER_STATUS.ESME_RINVOPTPARAMVAL, detail: e.detail };
     case 'unavailable':
       // Nothing was stored: the client must send it again, and a system error says so to every client.
       return { ok: false, status: SERVER_STATUS.ESME_RSYSERR, detail: e.detail };

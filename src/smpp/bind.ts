@@ -11,6 +11,7 @@ import { cstring, type RawPdu } from './codec.js';
 import { STATUS, statusAction, statusName, type StatusAction } from './command-status.js';
 import { ConnectionClosedError, type ResponseTimeoutError, SmppConnection, describeClose, type CloseReason } from './connection.js';
 import { parseInbound, type InboundSm } from './inbound.js';
+import { declaredTlvValues } from './tlv.js';
 import { openSocket } from './open-socket.js';
 import { encodeSubmitSm } from './submit-codec.js';
 import type { SubmitPart } from './submit-part.js';
@@ -65,8 +66,12 @@ export type SubmitOutcome =
   /** Never written: safe to send anywhere. */
   | { readonly kind: 'not-sent'; readonly detail: string };
 
-/** How to answer an inbound deliver_sm / data_sm, decided once it has been handled durably. */
-export type InboundAnswer = 'ok' | 'retry-later';
+/**
+ * How to answer an inbound deliver_sm / data_sm, decided once it has been handled durably: ok, retry-later
+ * (ESME_RX_T_APPN: the SMSC sends it again), or reject (ESME_RX_R_APPN: refused for good, as Kannel refuses an MO
+ * its white or black lists refuse).
+ */
+export type InboundAnswer = 'ok' | 'retry-later' | 'reject';
 
 export interface BindEvents {
   state: [state: BindState];
@@ -74,6 +79,8 @@ export interface BindEvents {
   health: [healthy: boolean];
   /** The SMSC throttled us: this bind sends nothing until `until` (epoch ms). */
   throttled: [until: number];
+  /** max-error-count connect or bind attempts failed in a row: the bind stopped retrying. */
+  gaveUp: [reason: DownReason];
 }
 
 export interface BindOptions {
@@ -166,6 +173,11 @@ export class Bind extends EventEmitter<BindEvents> {
 
   get canSubmit(): boolean {
     return this.mode !== 'receiver';
+  }
+
+  /** How long a submit may wait for its answer: wait-ack-expire 0x02 waits for ever (enquire_link still times out). */
+  private get submitTimeoutMs(): number {
+    return this.link.interop.waitAckExpire === 'wait' ? Number.POSITIVE_INFINITY : this.link.responseTimeoutMs;
   }
 
   get window(): number {
@@ -274,10 +286,14 @@ export class Bind extends EventEmitter<BindEvents> {
       socket.destroy();
       return;
     }
-    const conn = new SmppConnection(socket, { maxUnansweredRequests: MAX_UNANSWERED_INBOUND });
+    const conn = new SmppConnection(socket, {
+      maxUnansweredRequests: MAX_UNANSWERED_INBOUND,
+      // wait-ack-expire 0x00: any submit unanswered in time ends the session (its window is sent again elsewhere).
+      closeOnAnyTimeout: link.interop.waitAckExpire === 'reconnect',
+    });
     this.conn = conn;
     this.counters.sessions++;
-    conn.on('request', (pdu) => this.onRequest(conn, pdu));
+    conn.on('request', (pdu, frame) => this.onRequest(conn, pdu, frame));
     conn.on('orphanResponse', (commandId, sequence) =>
       this.log.warn(
         { commandId: `0x${commandId.toString(16)}`, sequence },
@@ -294,9 +310,9 @@ export class Bind extends EventEmitter<BindEvents> {
           system_id: link.systemId,
           password: link.password,
           system_type: link.systemType,
-          interface_version: 0x34,
-          addr_ton: 0,
-          addr_npi: 0,
+          interface_version: link.interop.interfaceVersion,
+          addr_ton: link.interop.bindAddrTon,
+          addr_npi: link.interop.bindAddrNpi,
           address_range: link.addressRange,
         },
         link.connectTimeoutMs,
@@ -358,6 +374,18 @@ export class Bind extends EventEmitter<BindEvents> {
     }
     // A session that was working is retried promptly; repeated failures back off, doubling up to the cap.
     const attempt = afterBound ? 0 : this.failures++;
+    const maxErrors = this.link.interop.maxErrorCount;
+    if (!afterBound && maxErrors > 0 && this.failures >= maxErrors) {
+      // Kannel's max-error-count: give up and say so loudly; an operator's start-smsc tries again.
+      this.log.error(
+        { reason: describeDown(reason), failures: this.failures },
+        'max-error-count reached: the link is stopped until an operator starts it',
+      );
+      this.failures = 0;
+      this.setState({ kind: 'down', since: Date.now(), reason, retryAt: Number.POSITIVE_INFINITY });
+      this.emit('gaveUp', reason);
+      return;
+    }
     const delay = jitteredBackoffMs(attempt, this.link.reconnectDelayMs, this.link.reconnectDelayMaxMs, this.random());
     const now = Date.now();
     if (!afterBound) this.log.warn({ reason: describeDown(reason), retryInMs: delay }, 'bind failed');
@@ -388,7 +416,7 @@ export class Bind extends EventEmitter<BindEvents> {
     this.keepAliveTimer.unref();
   }
 
-  private onRequest(conn: SmppConnection, pdu: RawPdu): void {
+  private onRequest(conn: SmppConnection, pdu: RawPdu, frame: Buffer): void {
     this.lastInboundAt = Date.now();
     switch (pdu.command) {
       case 'enquire_link':
@@ -402,7 +430,11 @@ export class Bind extends EventEmitter<BindEvents> {
       case 'deliver_sm':
       case 'data_sm': {
         this.counters.inbound++;
-        const sm = parseInbound(pdu);
+        const parsed = parseInbound(pdu);
+        // The TLVs smpp-tlv declares for this link go on as meta-data (Kannel's group `smpp`); read from the bytes,
+        // since the package's decoder drops tags it does not know.
+        const tlvs = parsed === undefined ? undefined : declaredTlvValues(frame, this.link.tlvs);
+        const sm = tlvs === undefined ? parsed : { ...parsed!, tlvs };
         const handler = this.opts.onInbound;
         if (!sm) {
           // Malformed: asking the SMSC to send it again would bring the same bytes back.
@@ -419,7 +451,7 @@ export class Bind extends EventEmitter<BindEvents> {
           (answer) =>
             conn.respond(
               pdu,
-              answer === 'ok' ? STATUS.ESME_ROK : STATUS.ESME_RX_T_APPN,
+              answer === 'ok' ? STATUS.ESME_ROK : answer === 'reject' ? STATUS.ESME_RX_R_APPN : STATUS.ESME_RX_T_APPN,
               pdu.command === 'deliver_sm' ? { message_id: '' } : {},
             ),
           (e: unknown) => {
@@ -483,9 +515,7 @@ export class Bind extends EventEmitter<BindEvents> {
       this.inFlight++;
       this.counters.submitted++;
       this.recent.submits.add(now);
-      conn.submit(part.frame, this.link.responseTimeoutMs, (err, status, messageId) =>
-        this.answered(conn, part.cb, err, status, messageId, now),
-      );
+      conn.submit(part.frame, this.submitTimeoutMs, (err, status, messageId) => this.answered(conn, part.cb, err, status, messageId, now));
     }
   }
 

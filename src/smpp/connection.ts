@@ -63,8 +63,8 @@ export class ResponseTimeoutError extends Error {
 }
 
 export interface ConnectionEvents {
-  /** A request from the peer (never a response). The listener must answer it with respond(). */
-  request: [pdu: RawPdu];
+  /** A request from the peer (never a response), and its bytes. The listener must answer it with respond(). */
+  request: [pdu: RawPdu, frame: Buffer];
   /** A response whose sequence number matches nothing we wait for (late, given up, duplicated, or invented). */
   orphanResponse: [commandId: number, sequence: number];
   close: [reason: CloseReason];
@@ -91,6 +91,8 @@ export interface ConnectionOptions {
    * was given up (and retried elsewhere). False (the SMSC side): every overdue request fails on its own.
    */
   readonly closeOnTimeout?: boolean;
+  /** Any request past its deadline ends the connection, even when the peer answers others (Kannel's wait-ack-expire 0x00). */
+  readonly closeOnAnyTimeout?: boolean;
   /**
    * Requests from the peer not answered yet (respond() not called) at which we stop reading it until one is
    * answered; default: no limit.
@@ -106,6 +108,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   private closedWith: CloseReason | undefined;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly closeOnTimeout: boolean;
+  private readonly closeOnAnyTimeout: boolean;
   private corked = false;
   /** When the peer last answered anything (any response PDU): proof that it is alive. */
   lastResponseAt = 0;
@@ -121,6 +124,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.closeOnTimeout = options.closeOnTimeout ?? true;
+    this.closeOnAnyTimeout = options.closeOnAnyTimeout ?? false;
     this.maxUnanswered = options.maxUnansweredRequests ?? Number.POSITIVE_INFINITY;
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -169,13 +173,20 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     this.pending.set(sequence, { onResponse, onError, command, sentAt: now, deadline: now + timeoutMs });
   }
 
-  /** Sends a request and resolves with its response (whatever its command_status, or a generic_nack). */
-  request(command: string, fields: Record<string, unknown>, timeoutMs: number): Promise<RawPdu> {
+  /**
+   * Sends a request and resolves with its response (whatever its command_status, or a generic_nack). `extraTlvs`
+   * (tag, length, value each) go after the fields: TLVs the package's encoder does not know by name.
+   */
+  request(command: string, fields: Record<string, unknown>, timeoutMs: number, extraTlvs?: Buffer): Promise<RawPdu> {
     if (this.closedWith) return Promise.reject(new ConnectionClosedError(this.closedWith, false));
     const sequence = this.nextSequence();
     let frame: Buffer;
     try {
       frame = encodePdu(command, fields, sequence);
+      if (extraTlvs && extraTlvs.length > 0) {
+        frame = Buffer.concat([frame, extraTlvs]);
+        frame.writeUInt32BE(frame.length, 0);
+      }
     } catch (e) {
       return Promise.reject(new Error(`cannot encode ${command}: ${(e as Error).message}`));
     }
@@ -338,7 +349,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
     for (const [seq, p] of this.pending) {
       if (p.deadline > now) continue;
       const detail = `no ${p.command}_resp within ${p.deadline - p.sentAt} ms`;
-      if (this.closeOnTimeout && this.lastResponseAt <= p.sentAt) {
+      if (this.closeOnAnyTimeout || (this.closeOnTimeout && this.lastResponseAt <= p.sentAt)) {
         this.destroy({ kind: 'response-timeout', detail });
         return;
       }
@@ -395,7 +406,7 @@ export class SmppConnection extends EventEmitter<ConnectionEvents> {
       return;
     }
     if (COMMAND_IDS[`${pdu.command}_resp`] !== undefined && ++this.unanswered >= this.maxUnanswered) this.hold('requests');
-    this.emit('request', pdu);
+    this.emit('request', pdu, frame);
   }
 
   private protocolError(detail: string, sequence: number): void {

@@ -37,6 +37,8 @@ export interface InboundSm extends SmAddresses {
   readonly messageState: number | undefined;
   readonly networkErrorCode: Buffer | undefined;
   readonly sar: { readonly ref: number; readonly total: number; readonly seq: number } | undefined;
+  /** The TLVs an smpp-tlv group declares for the link, by name (filled by the bind, which knows the link). */
+  readonly tlvs?: Readonly<Record<string, string>>;
 }
 
 /**

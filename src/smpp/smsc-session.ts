@@ -17,7 +17,17 @@ export interface BindRequest {
   readonly systemId: string;
   readonly password: string;
   readonly systemType: string;
+  readonly interfaceVersion: number;
+  readonly addrTon: number;
+  readonly addrNpi: number;
+  readonly addressRange: string;
   respond(status: number): void;
+}
+
+/** A request PDU as it came over the wire: what an SMSC's PDU log shows (tests check fields in the raw bytes). */
+export interface RawRequest {
+  readonly command: string;
+  readonly frame: Buffer;
 }
 
 /** A submit_sm as the SMSC received it: the same fields the ESME side sends, and its sequence number. */
@@ -39,9 +49,13 @@ export interface OutgoingDeliver {
   readonly messageState?: number;
   readonly sar?: { readonly ref: number; readonly total: number; readonly seq: number };
   readonly messagePayload?: Buffer;
+  /** Further TLVs, encoded (tag, length, value each): an SMSC's own optional parameters. */
+  readonly rawTlvs?: Buffer;
 }
 
 export interface SmscSessionEvents {
+  /** Every request PDU the ESME sent, before it is handled. */
+  pdu: [req: RawRequest];
   bind: [req: BindRequest];
   submit: [submit: ReceivedSubmit, respond: (status: number, messageId: string) => void];
   close: [reason: CloseReason];
@@ -58,7 +72,10 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
   constructor(private readonly socket: Socket) {
     super();
     this.conn = new SmppConnection(socket, { closeOnTimeout: false });
-    this.conn.on('request', (pdu) => this.onRequest(pdu));
+    this.conn.on('request', (pdu, frame) => {
+      this.emit('pdu', { command: pdu.command, frame });
+      this.onRequest(pdu);
+    });
     this.conn.on('close', (r) => this.emit('close', r));
   }
 
@@ -82,6 +99,10 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
           systemId: cstring(pdu, 'system_id'),
           password: cstring(pdu, 'password'),
           systemType: cstring(pdu, 'system_type'),
+          interfaceVersion: int(pdu, 'interface_version'),
+          addrTon: int(pdu, 'addr_ton'),
+          addrNpi: int(pdu, 'addr_npi'),
+          addressRange: cstring(pdu, 'address_range'),
           respond: (status) => {
             if (status === STATUS.ESME_ROK) {
               this.bound = kind;
@@ -151,7 +172,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
       fields.sar_segment_seqnum = d.sar.seq;
     }
     if (d.messagePayload) fields.message_payload = d.messagePayload;
-    const resp = await this.conn.request('deliver_sm', fields, timeoutMs);
+    const resp = await this.conn.request('deliver_sm', fields, timeoutMs, d.rawTlvs);
     return resp.command_status;
   }
 

@@ -55,6 +55,7 @@ export function encodeSubmitSm(p: SubmitPart): Buffer {
       throw new SubmitEncodeError(`message_payload of ${p.messagePayload.length} octets (at most 65535)`);
     length += 4 + p.messagePayload.length;
   }
+  if (p.tlvs) length += p.tlvs.length;
   const buf = Buffer.allocUnsafe(length);
   buf.writeUInt32BE(length, 0);
   buf.writeUInt32BE(SUBMIT_SM, 4);
@@ -92,8 +93,9 @@ export function encodeSubmitSm(p: SubmitPart): Buffer {
   if (p.messagePayload) {
     at = buf.writeUInt16BE(TLV_MESSAGE_PAYLOAD, at);
     at = buf.writeUInt16BE(p.messagePayload.length, at);
-    p.messagePayload.copy(buf, at);
+    at += p.messagePayload.copy(buf, at);
   }
+  if (p.tlvs) p.tlvs.copy(buf, at);
   return buf;
 }
 

@@ -27,6 +27,8 @@ export interface SubmitPart extends SmAddresses {
   readonly sar: { readonly ref: number; readonly total: number; readonly seq: number } | undefined;
   /** The whole text in one PDU, with an empty shortMessage. */
   readonly messagePayload: Buffer | undefined;
+  /** Further optional parameters, already encoded (tag, length, value each): the message's declared TLVs. */
+  readonly tlvs?: Buffer | undefined;
 }
 
 export function submitFields(p: SubmitPart): Record<string, unknown> {

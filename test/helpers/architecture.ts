@@ -29,6 +29,7 @@ const PURE_PACKAGES = new Set([
   '@sinclair/typebox',
   '@sinclair/typebox/value',
   'fastest-levenshtein',
+  'fast-xml-parser',
   'node:crypto',
   'node:util',
   'node:buffer',

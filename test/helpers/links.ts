@@ -1,4 +1,4 @@
-import type { Link } from '../../src/domain/link.js';
+import { DEFAULT_INTEROP, type Link } from '../../src/domain/link.js';
 import { SmscSimulator, type SimulatorOptions } from '../../src/simulator/smsc-simulator.js';
 
 /** A simulator on an ephemeral port, killed with the test's cleanups. */
@@ -44,6 +44,8 @@ export function testLink(port: number, over: Partial<Link> = {}): Link {
     throttlePauseMs: 200,
     spilloverQueueAgeMs: 0,
     routing: { allowedSmscId: [], deniedSmscId: [], preferredSmscId: [], allowedPrefix: [], deniedPrefix: [], preferredPrefix: [] },
+    interop: DEFAULT_INTEROP,
+    tlvs: [],
     ...over,
   };
 }

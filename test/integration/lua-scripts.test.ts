@@ -11,13 +11,15 @@ import { pathToFileURL } from 'node:url';
 import type { Redis } from 'ioredis';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ADMIT_CODE, ADMIT_FLAG, ADMIT_LIMITS, ADMIT_NEVER } from '../../src/accounts/limit-gate.js';
+import { CLAIM_SMPP_BIND } from '../../src/accounts/smpp-bind-ledger.js';
 import { LEASE_RENEWAL, RELEASE_LEASE, RENEW_LEASE } from '../../src/links/bind-leases.js';
 import { RELEASE_BIND_STATE } from '../../src/links/cluster-link-state.js';
 import type { MoPart } from '../../src/mo/mo-message.js';
 import { ADD_PART, partDigest, storedPart, TAKE_EXPIRED } from '../../src/mo/mo-reassembly-store.js';
 import { bucketRule, toleranceMs, type BucketRule } from '../../src/primitives/gcra.js';
 import { CHECK_COMMIT, COMMIT_MARK } from '../../src/queue/producer.js';
-import { bullmqJobKey, MoKeys, RedisKeys } from '../../src/redis/keys.js';
+import { RECONCILE_ROUTE_COUNT } from '../../src/queue/route-inspector.js';
+import { bullmqJobKey, bullmqPendingKeys, MoKeys, RedisKeys, ROUTE_QUEUED_COUNT } from '../../src/redis/keys.js';
 import { LuaScript, type LuaConstant } from '../../src/redis/lua-script.js';
 import { sleep } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
@@ -424,5 +426,51 @@ describe('the loader in Redis', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('reconcile-route-count', () => {
+  const stats = keys.routeStats('r1');
+  const { lists, sortedSets } = bullmqPendingKeys(keys.prefix, 'r-r1');
+  const reconcile = (): Promise<unknown> => RECONCILE_ROUTE_COUNT.run(redis, [stats, ...lists, ...sortedSets], [lists.length]);
+
+  it('sets a drifted count to 0 when no job waits or runs, and answers what it replaced', async () => {
+    await redis.hset(stats, ROUTE_QUEUED_COUNT, 340);
+    expect(await reconcile()).toBe(340);
+    expect(await redis.hget(stats, ROUTE_QUEUED_COUNT)).toBe('0');
+    expect(await reconcile()).toBe(0);
+  });
+
+  it('leaves the count alone while any list or sorted set of the queue holds a job', async () => {
+    for (const [i, key] of [...lists, ...sortedSets].entries()) {
+      await redis.flushall();
+      await redis.hset(stats, ROUTE_QUEUED_COUNT, 7);
+      if (i < lists.length) await redis.rpush(key, 'job');
+      else await redis.zadd(key, 1, 'job');
+      expect(await reconcile()).toBe(0);
+      expect(await redis.hget(stats, ROUTE_QUEUED_COUNT)).toBe('7');
+    }
+  });
+});
+
+describe('claim-smpp-bind', () => {
+  const set = keys.smppBinds('acct');
+  const claim = (session: string, now: number, cap: number): Promise<unknown> =>
+    CLAIM_SMPP_BIND.run(redis, [set], [now, session, now + 15_000, cap]);
+
+  it("counts sessions up to the account's cap, across callers; a cap of -1 is none", async () => {
+    expect(await claim('s1', NOW, 2)).toBe(1);
+    expect(await claim('s2', NOW, 2)).toBe(1);
+    expect(await claim('s3', NOW, 2)).toBe(0);
+    expect(await redis.zcard(set)).toBe(2);
+    expect(await claim('s3', NOW, -1)).toBe(1);
+  });
+
+  it('drops the claims their holder stopped renewing before it counts, and expires the set with its last claim', async () => {
+    expect(await claim('s1', NOW, 1)).toBe(1);
+    expect(await claim('s2', NOW + 10_000, 1)).toBe(0);
+    expect(await claim('s2', NOW + 16_000, 1)).toBe(1);
+    expect(await redis.zrange(set, '0', '-1')).toEqual(['s2']);
+    expect(await redis.pexpiretime(set)).toBe(NOW + 16_000 + 15_000);
   });
 });

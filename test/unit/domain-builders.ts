@@ -3,7 +3,7 @@
  * what it is about.
  */
 import type { Account } from '../../src/domain/account.js';
-import type { Link, LinkRouting } from '../../src/domain/link.js';
+import { DEFAULT_INTEROP, type Link, type LinkRouting } from '../../src/domain/link.js';
 
 export const NO_ROUTING: LinkRouting = {
   allowedSmscId: [],
@@ -51,6 +51,8 @@ export function makeLink(id: string, over: Partial<Omit<Link, 'routing'>> & { ro
     spilloverQueueAgeMs: 0,
     ...rest,
     routing: routing(r),
+    interop: over.interop ?? DEFAULT_INTEROP,
+    tlvs: over.tlvs ?? [],
   };
 }
 

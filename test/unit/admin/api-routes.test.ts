@@ -35,6 +35,10 @@ function backend(links: () => LinkView[]): AdminBackend {
     setLogLevel: () => done('log-level'),
     addLink: () => done('add'),
     removeLink: () => done('remove'),
+    reloadLists: () => done('reload lists'),
+    restart: () => done('restart'),
+    flushDlr: () => done('flush-dlr'),
+    removeMessage: () => done('remove message'),
   };
 }
 

@@ -29,6 +29,10 @@ const backend: AdminBackend = {
   setLogLevel: () => done('log-level'),
   addLink: () => done('add'),
   removeLink: () => done('remove'),
+  reloadLists: () => done('reload lists'),
+  restart: () => done('restart'),
+  flushDlr: () => done('flush-dlr'),
+  removeMessage: () => done('remove message'),
 };
 
 const servers: AdminServer[] = [];

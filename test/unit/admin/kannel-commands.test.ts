@@ -101,6 +101,22 @@ class FakeBackend implements AdminBackend {
     this.record('removeLink', link, who);
     return this.result('remove');
   }
+  async reloadLists(who: string): Promise<ActionResult> {
+    this.record('reloadLists', who);
+    return this.result('reload lists');
+  }
+  async restart(who: string, graceful: boolean): Promise<ActionResult> {
+    this.record('restart', who, graceful);
+    return this.result('restart');
+  }
+  async flushDlr(who: string): Promise<ActionResult> {
+    this.record('flushDlr', who);
+    return this.result('flush-dlr');
+  }
+  async removeMessage(id: string, who: string): Promise<ActionResult> {
+    this.record('removeMessage', id, who);
+    return this.result('remove message');
+  }
 
   /** The calls that change something (reads filtered out). */
   get actions(): unknown[][] {

@@ -137,3 +137,18 @@ describe('parseAdminArgs', () => {
     );
   });
 });
+
+describe("parseAdminArgs: Kannel's reload-lists, restart, flush-dlr, remove-message", () => {
+  it('parses each, with its one option or argument', () => {
+    expect(ok(['reload-lists']).command).toEqual({ kind: 'reload-lists' });
+    expect(ok(['restart']).command).toEqual({ kind: 'restart', graceful: false });
+    expect(ok(['restart', '--graceful']).command).toEqual({ kind: 'restart', graceful: true });
+    expect(ok(['flush-dlr', '--json']).command).toEqual({ kind: 'flush-dlr' });
+    expect(ok(['remove-message', 'abc.1']).command).toEqual({ kind: 'remove-message', id: 'abc.1' });
+  });
+
+  it('refuses what they do not take', () => {
+    expect(refused(['remove-message'])).toContain('switchboard remove-message ID');
+    expect(refused(['reload-lists', 'extra'])).toContain('switchboard reload-lists');
+  });
+});

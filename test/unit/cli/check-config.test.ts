@@ -30,7 +30,7 @@ describe('checkConfigFile', () => {
         'host = h', //                     10
         'smsc-username = u',
         'smsc-password = p',
-        'interface-version = 34', //       13
+        'my-number = 1234', //             13
       ].join('\n'),
     );
     const r = checkConfigFile(file, {});

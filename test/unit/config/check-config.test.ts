@@ -200,6 +200,27 @@ describe('checkConfig: duplicates', () => {
     expect(() => checkKannel('group = sendsms-user\nusername = a\npassword = p\n\ngroup = sendsms-user\nusername = a\npassword = q')).toThrow(/account "a" is defined twice/);
   });
 
+  it('services: no duplicate warning when the earlier service takes other numbers of words or other accounts', () => {
+    const ws = checkYaml(
+      [
+        'services:',
+        '  - keyword: wx',
+        '    get-url: http://app/?city=%s',
+        '  - keyword: wx',
+        '    get-url: http://app/?all=%a',
+        '  - keyword: info',
+        '    text: for esme-a',
+        '    accepted-account: esme-a',
+        '  - keyword: info',
+        '    text: for everyone else',
+        '  - keyword: info',
+        '    text: never',
+        '',
+      ].join('\n'),
+    );
+    expect(ws.filter((w) => w.code === 'duplicate-service').map((w) => w.line)).toEqual([11]);
+  });
+
   it('services: a keyword or alias an earlier service takes for every smsc-id it accepts', () => {
     const svc = (keyword: string, extra = ''): string => `group = sms-service\nkeyword = ${keyword}\nget-url = http://app/\n${extra}`;
     const ws = checkKannel(

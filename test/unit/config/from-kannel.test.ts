@@ -191,10 +191,64 @@ describe('sms-service keys → services[]', () => {
     expect(m.lines.get(pathKey(['services', 0, key]))).toEqual({ file: 'k.conf', line: 2 });
   });
 
-  it('a service with a URL keeps it even when it also has text (the text is reported)', () => {
-    const m = map('group = sms-service\nkeyword = default\nget-url = http://app/\ntext = ignored');
+  it('a service with a URL keeps it even when it also has text (the text is reported: Kannel takes the first in its order)', () => {
+    const m = map('group = sms-service\nkeyword = default\ntext = ignored\nget-url = http://app/');
     expect(m.raw.services).toEqual([{ keyword: 'default', 'get-url': 'http://app/' }]);
-    expect(m.warnings.map((w) => [w.line, w.path, w.message])).toEqual([[4, 'group sms-service (line 1) text', 'is not supported; ignored']]);
+    expect(m.warnings.map((w) => [w.line, w.path, w.message])).toEqual([
+      [3, 'group sms-service (line 1) text', 'ignored: get-url comes first (Kannel uses one of get-url, url, post-url, post-xml, file, text, exec, the first in that order)'],
+    ]);
+  });
+
+  it.each([
+    ['post-xml', 'http://app/xml'],
+    ['text', 'Hello %p'],
+    ['file', '/var/reply.txt'],
+    ['exec', '/bin/date'],
+    ['faked-sender', 'INFO'],
+    ['header', 'H:'],
+    ['footer', ':F'],
+    ['prefix', '<b>'],
+    ['suffix', '</b>'],
+    ['split-chars', '.,'],
+    ['split-suffix', '+'],
+  ] as const)('%s = %s is carried over as it is', (key, written) => {
+    const m = map(`group = sms-service\nkeyword = k\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.services).toEqual([{ keyword: 'k', [key]: written }]);
+  });
+
+  it.each([
+    ['catch-all', 'true', true],
+    ['strip-keyword', 'yes', true],
+    ['send-sender', '1', true],
+    ['omit-empty', 'true', true],
+    ['concatenation', 'false', false],
+    ['accept-x-kannel-headers', 'true', true],
+    ['assume-plain-text', 'true', true],
+    ['max-messages', '3', 3],
+    ['accepted-account', 'a;b', 'a;b'],
+    ['dlr-url', 'http://app/dlr?t=%d', 'http://app/dlr?t=%d'],
+    ['dlr-mask', '31', 31],
+  ] as const)('%s = %s → %s', (key, written, value) => {
+    const m = map(`group = sms-service\nkeyword = k\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.services).toEqual([{ keyword: 'k', [key]: value }]);
+  });
+
+  it('reply-emptymessage and reply-couldnotrepresent of the smsbox group are mo.*; the retry and failure answers are not needed', () => {
+    const m = map('group = smsbox\nreply-emptymessage = "(nothing)"\nreply-couldnotrepresent = "(binary)"\nreply-couldnotfetch = x\nhttp-request-retry = 3');
+    expect(m.raw.mo).toEqual({ 'reply-emptymessage': '(nothing)', 'reply-couldnotrepresent': '(binary)' });
+    expect(m.warnings.map((w) => [w.line, w.message])).toEqual([
+      [4, 'not needed: a service that fails is tried again with backoff (callbacks.max-attempts), not answered "Could not fetch content"'],
+      [5, 'not needed: services and callbacks are retried with backoff (callbacks.max-attempts, retry-delay)'],
+    ]);
+  });
+
+  it("allow-exec in the smsbox group is switchboard's mo.allow-exec", () => {
+    const m = map('group = smsbox\nallow-exec = true');
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.mo).toEqual({ 'allow-exec': true });
+    expect(m.lines.get(pathKey(['mo', 'allow-exec']))).toEqual({ file: 'k.conf', line: 2 });
   });
 });
 
@@ -292,19 +346,15 @@ describe('keys not carried over are reported with file and line, never dropped s
     ['group = smsc\nsmsc = smpp', 'log-file', '/var/log/smsc.log', 'not needed: switchboard logs to standard output (pino JSON)'],
     // keys switchboard does not support (yet)
     ['group = core', 'sms-resend-freq', '60', 'is not supported; ignored'],
-    ['group = core', 'unified-prefix', '+358,00358,0', 'is not supported; ignored'],
+    ['group = core', 'sms-incoming-queue-limit', '1000', 'is not supported; ignored'],
     ['group = core', 'http-proxy-host', 'proxy.example.net', 'is not supported; ignored'],
-    ['group = smsbox', 'immediate-sendsms-reply', 'true', 'is not supported; ignored'],
     ['group = smsbox', 'sendsms-url', '/send', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'interface-version', '34', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'service-type', 'CMT', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'validityperiod', '1440', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'our-port', '5000', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'my-number', '1234', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'log-format', '2', 'is not supported; ignored'],
     ['group = smsc\nsmsc = smpp', 'alt-dcs', 'true', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'allowed-smsc-id-regex', '^A', 'is not supported; ignored'],
-    ['group = smsc\nsmsc = smpp', 'reroute', 'true', 'is not supported; ignored'],
-    ['group = sendsms-user', 'concatenation', 'true', 'is not supported; ignored'],
-    ['group = sendsms-user', 'white-list', 'http://x/list', 'is not supported; ignored'],
-    ['group = sendsms-user', 'dlr-url', 'http://x/dlr', 'is not supported; ignored'],
+    ['group = smsc\nsmsc = smpp', 'our-host', '10.0.0.1', 'is not supported; ignored'],
+    ['group = sendsms-user', 'max-priority', '2', 'is not supported; ignored'],
   ])('%s: %s', (head, key, value, message) => {
     const headLines = head.split('\n').length;
     const m = map(`# leading comment\n${head}\n${key} = ${value}`, 'etc/kannel.conf');
@@ -320,13 +370,13 @@ describe('keys not carried over are reported with file and line, never dropped s
   });
 
   it.each([
-    ['text', 'keyword = default\ntext = "No service specified"'],
-    ['file', 'keyword = news\nfile = /var/news.txt'],
-    ['exec', 'keyword = date\nexec = /bin/date'],
-  ])('an sms-service with %s and no URL is skipped with a warning at its group line', (key, body) => {
+    ['text', 'keyword = default\ntext = "No service specified"', { keyword: 'default', text: 'No service specified' }],
+    ['file', 'keyword = news\nfile = /var/news.txt', { keyword: 'news', file: '/var/news.txt' }],
+    ['exec', 'keyword = date\nexec = /bin/date', { keyword: 'date', exec: '/bin/date' }],
+  ])('an sms-service with %s and no URL is carried over, without a warning', (_key, body, service) => {
     const m = map(`# services\ngroup = sms-service\n${body}`);
-    expect(m.raw.services).toEqual([]);
-    expect(m.warnings).toEqual([{ file: 'k.conf', line: 2, path: 'group sms-service (line 2)', message: `sms-service with ${key} is not supported (only get-url and post-url); skipped` }]);
+    expect(m.raw.services).toEqual([service]);
+    expect(m.warnings).toEqual([]);
   });
 
   it.each([
@@ -368,10 +418,10 @@ describe('keys not carried over are reported with file and line, never dropped s
 
   it('included files keep their own file names in warnings and lines', () => {
     const parsed = parseKannelConf('include = "links.conf"', 'main.conf', (p) =>
-      p === 'links.conf' ? { file: '/etc/kannel/links.conf', text: '\ngroup = smsc\nsmsc = smpp\nport = 2775\nservice-type = X' } : undefined,
+      p === 'links.conf' ? { file: '/etc/kannel/links.conf', text: '\ngroup = smsc\nsmsc = smpp\nport = 2775\nmy-number = X' } : undefined,
     );
     const m = mapKannelGroups(parsed.groups);
-    expect(m.warnings).toEqual([{ file: '/etc/kannel/links.conf', line: 5, path: 'group smsc (line 2) service-type', message: 'is not supported; ignored' }]);
+    expect(m.warnings).toEqual([{ file: '/etc/kannel/links.conf', line: 5, path: 'group smsc (line 2) my-number', message: 'is not supported; ignored' }]);
     expect(m.lines.get(pathKey(['links', 0, 'port']))).toEqual({ file: '/etc/kannel/links.conf', line: 4 });
     expect(m.lines.get(pathKey(['links', 0]))).toEqual({ file: '/etc/kannel/links.conf', line: 2 });
   });
@@ -427,5 +477,18 @@ describe('TLS keys (Kannel: use-ssl and ssl-client-certkey-file per smsc; the fi
     const m = map(`group = core\nssl-trusted-ca-file = /ca.pem\n\n${SMSC_HEAD}port = 2775`);
     expect(m.raw.links).toEqual([{ port: 2775 }]);
     expect(m.warnings).toEqual([{ file: 'k.conf', line: 2, path: 'group core (line 1) ssl-trusted-ca-file', message: 'not used: no smsc group has use-ssl = true (switchboard uses it only for SMPP)' }]);
+  });
+});
+
+describe('smsc reroute keys → links[]', () => {
+  it.each([
+    ['reroute', 'true', true],
+    ['reroute-smsc-id', 'B', 'B'],
+    ['reroute-receiver', 'B,4444;C,5555', 'B,4444;C,5555'],
+    ['reroute-dlr', 'yes', true],
+  ] as const)('%s = %s → %s', (key, written, value) => {
+    const m = map(`group = smsc\nsmsc = smpp\nhost = h\n${key} = ${written}`);
+    expect(m.warnings).toEqual([]);
+    expect(m.raw.links[0]?.[key]).toEqual(value);
   });
 });

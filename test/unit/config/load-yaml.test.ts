@@ -136,7 +136,7 @@ accounts:
 describe('parseYamlConfig: values', () => {
   it('an empty file is the default configuration', () => {
     const { config: c } = parseYamlConfig('', 'sb.yaml', {});
-    expect(c.http).toEqual({ port: 13013, host: '0.0.0.0', globalSender: undefined, sendsmsChars: '0123456789 +-', maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, maxRecipients: 1000, maxConnections: 15_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, clientRate: undefined });
+    expect(c.http).toEqual({ port: 13013, host: '0.0.0.0', globalSender: undefined, sendsmsChars: '0123456789 +-', immediateReply: false, maxBodyBytes: 1_048_576, requestTimeoutMs: 30_000, maxRecipients: 1000, maxConnections: 15_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 72_000, clientRate: undefined });
     expect(c.admin).toEqual({ port: 13000, host: '0.0.0.0', password: undefined, statusPassword: undefined, allowIp: [], denyIp: [], basePath: '', allowedOrigins: [] });
     expect(c.redis).toEqual({ url: undefined, dataDir: './data/redis', keyPrefix: 'sb', commandTimeoutMs: 500, deliverSmTimeoutMs: 5000 });
     expect(c.process).toEqual({ shutdownTimeoutMs: 30_000 });

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { ConfigError, formatProblem, type ConfigProblem } from '../../../src/config/config-error.js';
 import { LinkSchema } from '../../../src/config/schema.js';
-import { describeExpected, dottedPath, splitList, validateConfig, type ConfigSource } from '../../../src/config/validate.js';
+import { describeExpected, dottedPath, splitList, validateConfig, validateWithWarnings, type ConfigSource } from '../../../src/config/validate.js';
 
 const SRC: ConfigSource = { file: 'c.yaml' };
 const link = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: 'h', 'smsc-username': 'u', 'smsc-password': 'p', ...over });
@@ -346,5 +346,123 @@ describe('validateConfig: TLS keys', () => {
     [{ links: [link({ 'use-ssl': 'yes' })] }, ['c.yaml: links[0].use-ssl: expected true or false, got "yes"']],
   ])('%j', (raw, expected) => {
     expect(messages(raw)).toEqual(expected);
+  });
+});
+
+describe('validateConfig: sms-services that answer', () => {
+  it('a service does exactly one thing: get-url, post-url, post-xml, file, text or exec', () => {
+    expect(messages({ services: [{ keyword: 'a' }] })).toEqual([
+      'c.yaml: services[0].get-url: expected exactly one of get-url, post-url, post-xml, file, text, exec, smpp-account',
+    ]);
+    expect(messages({ services: [{ keyword: 'a', text: 'hi', 'get-url': 'http://x/' }] })).toEqual([
+      'c.yaml: services[0].text: expected exactly one of get-url, post-url, post-xml, file, text, exec, smpp-account, got get-url and text',
+    ]);
+  });
+
+  it('post-xml is a URL like get-url and post-url', () => {
+    expect(messages({ services: [{ keyword: 'a', 'post-xml': 'ftp://x/' }] })).toEqual([
+      'c.yaml: services[0].post-xml: expected an http:// or https:// URL, got "ftp://x/"',
+    ]);
+  });
+
+  it('exec runs only with mo.allow-exec: true', () => {
+    expect(messages({ services: [{ keyword: 'date', exec: '/bin/date' }] })).toEqual([
+      'c.yaml: services[0].exec: runs a shell command for every matching MO, with text from the handset in it: set mo.allow-exec: true to allow it (see its description for the risk)',
+    ]);
+    const config = validateConfig({ mo: { 'allow-exec': true }, services: [{ keyword: 'date', exec: '/bin/date' }] }, SRC);
+    expect(config.mo.allowExec).toBe(true);
+    expect(config.services[0]).toMatchObject({ keyword: 'date', exec: '/bin/date', getUrl: undefined });
+  });
+
+  it("the reply keys get Kannel's defaults: one SMS, separate SMS, no header, X-Kannel-* headers ignored", () => {
+    const [service] = validateConfig({ services: [{ keyword: 'Hi', text: 'hello' }] }, SRC).services;
+    expect(service).toEqual({
+      name: 'Hi',
+      keyword: 'hi',
+      aliases: [],
+      getUrl: undefined,
+      postUrl: undefined,
+      postXml: undefined,
+      text: 'hello',
+      file: undefined,
+      exec: undefined,
+      acceptedSmsc: [],
+      receiverPrefix: [],
+      acceptedAccount: [],
+      catchAll: false,
+      stripKeyword: false,
+      sendSender: false,
+      reply: {
+        maxMessages: 1,
+        omitEmpty: false,
+        header: undefined,
+        footer: undefined,
+        prefix: undefined,
+        suffix: undefined,
+        splitChars: undefined,
+        splitSuffix: undefined,
+        concatenation: false,
+        fakedSender: undefined,
+        acceptXKannelHeaders: false,
+        assumePlainText: false,
+      },
+    });
+  });
+
+  it('max-messages 0 (never answer) to 255', () => {
+    expect(validateConfig({ services: [{ keyword: 'a', text: 'x', 'max-messages': 0 }] }, SRC).services[0]?.reply?.maxMessages).toBe(0);
+    expect(messages({ services: [{ keyword: 'a', text: 'x', 'max-messages': 256 }] })).toEqual([
+      'c.yaml: services[0].max-messages: expected an integer from 0 to 255, got 256',
+    ]);
+  });
+});
+
+describe('validateConfig: reroute keys', () => {
+  it("reroute, reroute-smsc-id, reroute-receiver and reroute-dlr become the link's reroute", () => {
+    const config = validateConfig(
+      { links: [link({ 'smsc-id': 'A', reroute: false, 'reroute-smsc-id': 'B', 'reroute-receiver': 'B, 4444 ,5555; C,6666', 'reroute-dlr': true })] },
+      SRC,
+    );
+    expect(config.links[0]?.reroute).toEqual({ all: false, toSmscId: 'B', byReceiver: { '4444': 'B', '5555': 'B', '6666': 'C' }, dlr: true });
+    expect(validateConfig({ links: [link()] }, SRC).links[0]?.reroute).toBeUndefined();
+  });
+
+  it('a reroute-receiver rule without numbers, or a number routed twice, stops the start (Kannel panics on the second)', () => {
+    expect(messages({ links: [link({ 'reroute-receiver': 'B;C,1,1' })] })).toEqual([
+      'c.yaml: links[0].reroute-receiver: expected "smsc-id,number[,number…]" in "B"',
+      'c.yaml: links[0].reroute-receiver: 1 is routed twice (to C and to C)',
+    ]);
+  });
+
+  it('reroute-dlr loads with a warning that receipts are not rerouted', () => {
+    const { warnings } = validateWithWarnings({ links: [link({ 'reroute-dlr': true })] }, SRC);
+    expect(warnings.map(formatProblem)).toEqual([
+      'c.yaml: links[0].reroute-dlr: receipts are not rerouted (a switchboard bind is an ESME, and an SMSC takes no receipt from one); receipts of rerouted messages are matched and reported as usual',
+    ]);
+  });
+});
+
+describe('validateConfig: sendsms-user dlr-url and text shaping', () => {
+  const account = (over: Record<string, unknown>) => ({ accounts: [{ username: 'u', password: '$scrypt$x', ...over }] });
+
+  it('dlr-url and dlr-mask are the defaults of a request; dlr-url must be an http(s) URL', () => {
+    const a = validateConfig({ accounts: [{ username: 'u', password: 'p', 'dlr-url': 'http://app/dlr?t=%d', 'dlr-mask': 31 }] }, SRC).accounts[0];
+    expect(a).toMatchObject({ dlrUrl: 'http://app/dlr?t=%d', dlrMask: 31 });
+    expect(a?.shaping).toBeUndefined();
+    expect(messages(account({ password: 'p', 'dlr-url': 'ftp://x' }))).toEqual(['c.yaml: accounts[0].dlr-url: expected an http:// or https:// URL, got "ftp://x"']);
+  });
+
+  it('header, footer, split-chars, split-suffix or concatenation = false turn shaping on', () => {
+    const [a, b] = validateConfig(
+      {
+        accounts: [
+          { username: 'a', password: 'p', header: 'H:', 'split-chars': ' ' },
+          { username: 'b', password: 'p', concatenation: false, 'omit-empty': true },
+        ],
+      },
+      SRC,
+    ).accounts;
+    expect(a?.shaping).toEqual({ header: 'H:', footer: undefined, splitChars: ' ', splitSuffix: undefined, concatenation: true, omitEmpty: false });
+    expect(b?.shaping).toEqual({ header: undefined, footer: undefined, splitChars: undefined, splitSuffix: undefined, concatenation: false, omitEmpty: true });
   });
 });

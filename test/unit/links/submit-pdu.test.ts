@@ -188,3 +188,32 @@ describe('submitPdu', () => {
     expect(p.shortMessage.length).toBe(0);
   });
 });
+
+describe("submitPdu with a link's unified-prefix, as Kannel 1.4.5 sends it", () => {
+  // Measured side by side: Debian's kannel 1.4.5-12 (bearerbox + smsbox) and switchboard, one smsc group with
+  // unified-prefix = "+46,0046,0" (default dest-addr-ton/npi), sendsms to each receiver, the simulator's submit_sm.
+  const link = makeLink('se', { routing: { unifiedPrefix: '+46,0046,0' } });
+  const msg = (to: string): QueuedMessage => ({
+    id: 'm1',
+    account: 'a',
+    service: 'a',
+    from: '12345',
+    to,
+    dataCoding: 0,
+    alphabet: 'gsm7',
+    body: '',
+    priority: 0,
+    route: 'r',
+    acceptedAt: 0,
+  });
+  it.each([
+    ['0701234567', '46701234567', 1],
+    ['0046701234567', '46701234567', 1],
+    // no prefix to unify: sent as it came, with the link's dest-addr-ton (national), as Kannel does
+    ['46701234567', '46701234567', 2],
+    ['+46701234567', '46701234567', 1],
+  ])('%s → %s, dest_addr_ton %i', (to, addr, ton) => {
+    const p = submitPdu(link, msg(to), { shortMessage: Buffer.from('a'), udhi: false }, 0);
+    expect({ addr: p.destAddr, ton: p.destTon, npi: p.destNpi, sourceTon: p.sourceTon }).toEqual({ addr, ton, npi: 1, sourceTon: 2 });
+  });
+});

@@ -274,7 +274,7 @@ describe('the queued message', () => {
         priority: 3,
         billing: 'cost-center-7',
         binfo: 'bi',
-        metaData: '?smpp?x=1',
+        metaData: '?orig?x=1',
       }),
       context(),
     );
@@ -297,7 +297,7 @@ describe('the queued message', () => {
       dlrUrl: 'http://example.com/dlr?s=%d',
       billing: 'cost-center-7',
       binfo: 'bi',
-      metaData: '?smpp?x=1',
+      metaData: '?orig?x=1',
       smscId: 'carrier',
       route: a?.route.key,
       acceptedAt: NOW,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildMoRequest, headerValue, kannelHeaderTime } from '../../../src/mo/build-mo-request.js';
+import { buildMoRequest, headerValue, kannelHeaderTime, stripKeyword } from '../../../src/mo/build-mo-request.js';
 import { mo, service } from './builders.js';
 
 describe('buildMoRequest: get-url', () => {
@@ -97,5 +97,35 @@ describe('buildMoRequest: post-url', () => {
 describe('kannelHeaderTime', () => {
   it('is UTC with a space, as smsbox writes X-Kannel-Time', () => {
     expect(kannelHeaderTime(Date.UTC(1999, 11, 31, 23, 59, 59))).toBe('1999-12-31 23:59:59');
+  });
+});
+
+describe('buildMoRequest: send-sender, strip-keyword, post-xml', () => {
+  it('send-sender adds X-Kannel-From to a get-url request', () => {
+    expect(buildMoRequest(mo(), service('w', { getUrl: 'http://x/' })).headers['X-Kannel-From']).toBeUndefined();
+    expect(buildMoRequest(mo(), service('w', { getUrl: 'http://x/', sendSender: true })).headers['X-Kannel-From']).toBe('+4670000001');
+  });
+
+  it('strip-keyword sends a POST without its first word (Kannel keeps the word when the text starts with white space)', () => {
+    const post = service('w', { getUrl: undefined, postUrl: 'http://x/', stripKeyword: true });
+    expect(buildMoRequest(mo({ text: 'Weather in  Oslo' }), post).body?.toString()).toBe('in  Oslo');
+    expect(buildMoRequest(mo({ text: ' Weather in Oslo' }), post).body?.toString()).toBe('Weather in Oslo');
+    expect(stripKeyword(Buffer.from('word'))).toEqual(Buffer.alloc(0));
+  });
+
+  it("post-xml POSTs Kannel's document to the URL with the escape codes filled in", () => {
+    const req = buildMoRequest(
+      mo({ text: 'Weather in Oslo' }),
+      service('w', { getUrl: undefined, postXml: 'http://x/xml?from=%p', sendSender: true }),
+    );
+    expect(req).toMatchObject({
+      method: 'POST',
+      url: 'http://x/xml?from=%2B4670000001',
+      headers: { 'Content-Type': 'text/xml; charset="UTF-8"' },
+    });
+    const body = req.body?.toString() ?? '';
+    expect(body).toContain('  \t\t<oa>  \t\t<number>+4670000001</number>\n</oa>\n  \t\t<da>  \t\t<number>1234</number>\n</da>\n');
+    expect(body).toContain('  \t\t<ud>Weather+in+Oslo</ud>\n');
+    expect(body).toContain('<year>2024</year><month>03</month><day>05</day><hour>06</hour><minute>07</minute><second>08</second>');
   });
 });

@@ -83,3 +83,32 @@ describe('selectService', () => {
     expect(chosen([service('Weather', { aliases: ['WX'] })], 'wx')).toBe('Weather');
   });
 });
+
+describe('selectService: accepted-account and the number of words (Kannel check_num_args)', () => {
+  it('skips a service whose accepted-account does not list the bind the MO came in on', () => {
+    const pinned = service('weather', { name: 'pinned', acceptedAccount: ['esme-b'] });
+    expect(selectService([pinned, fallback], 'weather', 'op-a', undefined, 'esme-a')).toMatchObject({ kind: 'default' });
+    expect(selectService([pinned, fallback], 'weather', 'op-a', undefined, 'esme-b')).toMatchObject({
+      kind: 'keyword',
+      service: { name: 'pinned' },
+    });
+  });
+
+  it('needs as many words after the keyword as %s/%S in the pattern, at least as many with %r or %a', () => {
+    const one = service('wx', { getUrl: 'http://x/?city=%s' });
+    const rest = service('wx', { getUrl: 'http://x/?city=%s&rest=%r' });
+    const none = service('wx', { text: 'fixed', getUrl: undefined });
+    expect(chosen([one, fallback], 'wx Oslo')).toBe('wx');
+    expect(chosen([one, fallback], 'wx Oslo today')).toBe('catch-all');
+    expect(chosen([one, fallback], 'wx')).toBe('catch-all');
+    expect(chosen([rest, fallback], 'wx Oslo today and tomorrow')).toBe('wx');
+    expect(chosen([none, fallback], 'wx')).toBe('wx');
+    expect(chosen([none, fallback], 'wx extra')).toBe('catch-all');
+  });
+
+  it('catch-all, post-url and post-xml take any number of words', () => {
+    expect(chosen([service('wx', { getUrl: 'http://x/', catchAll: true })], 'wx a b c')).toBe('wx');
+    expect(chosen([service('wx', { getUrl: undefined, postUrl: 'http://x/' })], 'wx a b c')).toBe('wx');
+    expect(chosen([service('wx', { getUrl: undefined, postXml: 'http://x/' })], 'wx a b c')).toBe('wx');
+  });
+});

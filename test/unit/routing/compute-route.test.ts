@@ -9,6 +9,7 @@ import {
   computeRoute,
   describeRoute,
   makeRoute,
+  preferSmscId,
   resolveSmscId,
   resolveSmscIdOrigin,
   routeKey,
@@ -329,5 +330,24 @@ describe('the setups of the issue, from configuration to route', () => {
         fallback: ['unreliable_smpp_gw'],
       });
     });
+  });
+});
+
+describe('preferSmscId (an answer goes back through the SMSC its MO came from)', () => {
+  const links = new Map([
+    ['A1', { smscId: 'opA' }],
+    ['A2', { smscId: 'opA' }],
+    ['B', { smscId: 'opB' }],
+    ['C', { smscId: 'opC' }],
+  ]);
+
+  it('puts the links of that smsc-id first and every other link of the route behind them', () => {
+    expect(preferSmscId(makeRoute(['B', 'A1'], ['C']), links, 'opA')).toMatchObject({ preferred: ['A1'], fallback: ['B', 'C'] });
+    expect(preferSmscId(makeRoute(['A2', 'B', 'A1'], []), links, 'opA')).toMatchObject({ preferred: ['A1', 'A2'], fallback: ['B'] });
+  });
+
+  it('leaves a route without such a link as it is', () => {
+    const route = makeRoute(['B'], ['C']);
+    expect(preferSmscId(route, links, 'opA')).toBe(route);
   });
 });
