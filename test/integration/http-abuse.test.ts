@@ -185,18 +185,19 @@ function child(
 /**
  * `count` slow clients: half send their headers a byte at a time, half send whole headers and then their body a
  * byte at a time, one byte every `everyMs`; each one cut off is replaced. Says {open} once all are connected, and
- * on 'stop' {cutOff, answered408}.
+ * on 'stop' {cutOff, answered408, refused} (refused: connections that closed before they were accepted).
  */
 const SLOW_CLIENTS = `
 const net = require('node:net');
 const [port, count, everyMs] = process.argv.slice(1).map(Number);
-let open = 0, cutOff = 0, answered408 = 0, stopping = false, readySent = false;
+let open = 0, cutOff = 0, answered408 = 0, refused = 0, stopping = false, readySent = false;
 const sockets = new Set();
 function slow(i) {
   const s = net.connect(port, '127.0.0.1');
   sockets.add(s);
-  let got = '', timer;
+  let got = '', timer, connected = false;
   s.on('connect', () => {
+    connected = true;
     open++;
     if (i % 2 === 0) s.write('GET /cgi-bin/sendsms?username=u&password=p&to=1&text=x HTTP/1.1\\r\\nHost: x\\r\\nX-Slow: ');
     else s.write('POST /cgi-bin/sendsms HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: text/plain\\r\\nX-Kannel-Username: u\\r\\nX-Kannel-Password: p\\r\\nX-Kannel-To: 1\\r\\nContent-Length: 100000\\r\\n\\r\\n');
@@ -208,6 +209,7 @@ function slow(i) {
   s.on('close', () => {
     clearInterval(timer);
     sockets.delete(s);
+    if (!connected) { refused++; if (!stopping) slow(i); return; }
     open--;
     if (stopping) return;
     cutOff++;
@@ -218,7 +220,7 @@ function slow(i) {
 for (let i = 0; i < count; i++) setTimeout(() => slow(i), Math.floor(i / 50) * 10);
 process.on('message', () => {
   stopping = true;
-  process.send({ cutOff, answered408, open });
+  process.send({ cutOff, answered408, refused });
   for (const s of sockets) s.destroy();
   setTimeout(() => process.exit(0), 100);
 });
@@ -323,17 +325,19 @@ describe('slow and idle clients', () => {
         // keep them on until the deadlines have cut them off (headers-timeout, request-timeout) at least once
         await new Promise((r) => setTimeout(r, 3500));
         slow.send('stop');
-        const report = await slow.next<{ cutOff: number; answered408: number; open: number }>();
+        const report = await slow.next<{ cutOff: number; answered408: number; refused: number }>();
         await new Promise<void>((r) => (slow.proc.exitCode === null ? slow.proc.once('exit', () => r()) : r()));
         const after = await normalTraffic(port, 300, 2, base + 2000);
         // Every normal request answered, whatever the machine did.
         expect(baseline.statuses.every((x) => x === 202)).toBe(true);
         expect(loaded.statuses).toHaveLength(300);
         expect(loaded.statuses.every((x) => x === 202)).toBe(true);
-        // The deadlines cut the slow clients off with 408, and their replacements were there to the end.
+        // The deadlines cut the slow clients off with 408, and every replacement was accepted. (How many are
+        // connected at the moment of 'stop' depends on where in their reconnect the deadlines left them, so that
+        // count is not asserted: a busy machine leaves a hundred mid-connect.)
         expect(report.cutOff).toBeGreaterThanOrEqual(1000);
         expect(report.answered408).toBeGreaterThanOrEqual(900);
-        expect(report.open).toBeGreaterThanOrEqual(990);
+        expect(report.refused).toBe(0);
         const [before99, load99, after99] = [p99(baseline.latenciesMs), p99(loaded.latenciesMs), p99(after.latenciesMs)];
         const base99 = Math.min(before99, after99);
         console.log(
