@@ -90,9 +90,7 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
           sendsms: d.sendsms,
         }),
       (app) => registerKannelCommands(app, { backend: operations, access, refusals, smscIdentities: () => d.config().links }),
-      (app) => {
-        if (d.smpp) registerSmppSessions(app, { checked, backend: d.smpp });
-      },
+      (app) => registerSmppSessions(app, { checked, backend: d.smpp }),
       (app) =>
         app.get('/metrics', async (req, reply) => {
           if (!(await checked(req, reply, 'status'))) return reply;
