@@ -11,6 +11,7 @@ export const AccessSchema = Type.Object({
   access: Type.Union([Type.Literal('admin'), Type.Literal('read')], {
     description: 'admin: every action; read: the status password, reading only',
   }),
+  smppServer: Type.Boolean({ description: 'The gateway has an smpp-server section: GET /api/v1/smpp-sessions answers' }),
 });
 
 const Opt = Type.Optional;

@@ -88,6 +88,7 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
           basePath: config.admin.basePath,
           version: d.version,
           sendsms: d.sendsms,
+          smppServer: d.smpp !== undefined,
         }),
       (app) => registerKannelCommands(app, { backend: operations, access, refusals, smscIdentities: () => d.config().links }),
       (app) => registerSmppSessions(app, { checked, backend: d.smpp }),
