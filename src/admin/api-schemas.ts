@@ -11,6 +11,7 @@ export const AccessSchema = Type.Object({
   access: Type.Union([Type.Literal('admin'), Type.Literal('read')], {
     description: 'admin: every action; read: the status password, reading only',
   }),
+  smppServer: Type.Boolean({ description: 'The gateway has an smpp-server section: GET /api/v1/smpp-sessions answers' }),
 });
 
 const Opt = Type.Optional;
@@ -111,6 +112,12 @@ export const ADMIN_ERRORS = {
   unknown_route: { status: 404, description: 'No route queue with this key; `known` lists them.' },
   unknown_account: { status: 404, description: 'No account with this name; `known` lists them.' },
   unknown_message: { status: 404, description: 'No queued or failed message with this id (remove-message).' },
+  unknown_session: {
+    status: 404,
+    description:
+      'No bound SMPP client session has this id (or is of this account): nothing was disconnected; `known` lists the bound ones.',
+  },
+  no_smpp_server: { status: 404, description: 'The gateway has no smpp-server section: it has no SMPP client sessions to show or end.' },
   unknown_smsc: { status: 400, description: 'No link has this smsc-id: nothing was moved; `known` lists the smsc-ids.' },
   invalid_request: { status: 400, description: 'A parameter or the body does not match the schema.' },
   invalid_config: {
@@ -145,6 +152,13 @@ export const ReloadQuery = Type.Object(
         description: 'Apply a file the checks refuse: one that removes every link or account, or leaves waiting messages without a link',
       }),
     ),
+  },
+  { additionalProperties: false },
+);
+export const SmppDisconnectQuery = Type.Object(
+  {
+    session: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'One session, by its id' })),
+    account: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Every session of this account' })),
   },
   { additionalProperties: false },
 );

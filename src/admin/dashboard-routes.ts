@@ -1,7 +1,7 @@
 /**
  * The dashboard and the API documentation on the admin port: the page at `/`, its scripts and styles under
  * `/dashboard/`, the docs page at `/docs`, the OpenAPI document at `/openapi.json`, and `/api/v1/access` (what the
- * given password may do; the page asks it at login). Pages and assets need no password, since the page must show its
+ * given password may do, and which panels the gateway has; the page asks it at login). Pages and assets need no password, since the page must show its
  * login, but the client address is checked as for every admin route (admin-allow-ip, admin-deny-ip). Data comes
  * only from the JSON admin API, with the password.
  *
@@ -30,6 +30,8 @@ export interface DashboardDeps {
   readonly version: string;
   /** The sendsms port, for the OpenAPI document's server URL (read at each request). */
   readonly sendsms: () => { readonly tls: boolean; readonly host: string; readonly port: number };
+  /** The gateway has an smpp-server section (the page then shows its client sessions); false when absent. */
+  readonly smppServer?: boolean;
 }
 
 const HTML = 'text/html; charset=utf-8';
@@ -137,6 +139,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): vo
       deps.refused?.(req, read);
       return reply.code(read.status).headers(read.headers).send(read.body);
     }
-    return { access: (await deps.access(req, 'admin')) === 'ok' ? 'admin' : 'read' };
+    // What the page may offer is said at login, so that it never asks for a panel the gateway does not have.
+    return { access: (await deps.access(req, 'admin')) === 'ok' ? 'admin' : 'read', smppServer: deps.smppServer === true };
   });
 }

@@ -30,6 +30,9 @@ import {
   RouteCountsSchema,
   RouteListSchema,
   RouteViewSchema,
+  SmppDisconnectSchema,
+  SmppSessionsViewSchema,
+  SmppSessionViewSchema,
 } from '../domain/admin-views.js';
 import { MessageViewSchema } from '../domain/message-view.js';
 import {
@@ -43,6 +46,7 @@ import {
   RestartQuery,
   MoveBody,
   PeekQuery,
+  SmppDisconnectQuery,
 } from './api-schemas.js';
 import { KANNEL_FORMATS } from './kannel-reply.js';
 
@@ -105,6 +109,8 @@ const NAMED: ReadonlyMap<TSchema, string> = new Map<TSchema, string>([
   [AccountViewSchema, 'AccountView'],
   [ActionResultSchema, 'ActionResult'],
   [ExplanationSchema, 'Explanation'],
+  [SmppSessionsViewSchema, 'SmppSessions'],
+  [SmppSessionViewSchema, 'SmppSession'],
   [MessageViewSchema, 'MessageView'],
   [SendRequestSchema, 'SendRequest'],
   [MessageRequestSchema, 'MessageRequest'],
@@ -207,6 +213,35 @@ function adminOperations(): Operation[] {
       pathParams: { id: { description: 'The message id' } },
       replies: ok('The message', MessageViewSchema),
       errors: ['not_found'],
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/api/v1/smpp-sessions',
+      tag: 'SMPP server',
+      summary: "The SMPP server's client sessions across the cluster, and the deliver_sm waiting per account",
+      replies: ok('The sessions', SmppSessionsViewSchema),
+      errors: ['no_smpp_server'],
+    },
+    {
+      ...read,
+      method: 'get',
+      path: '/smpp-status',
+      tag: 'SMPP server',
+      summary: "The SMPP server's client sessions as Kannel-style status lines, grouped by account",
+      replies: {
+        200: { description: 'One line per account and per session', content: { 'text/plain': text } },
+        404: { description: 'The gateway has no smpp-server section', content: { 'text/plain': text } },
+      },
+    },
+    {
+      ...act,
+      path: '/api/v1/smpp-sessions/disconnect',
+      tag: 'SMPP server',
+      summary: 'Unbind one client session (`session=`) or every session of an account (`account=`), wherever it is held',
+      query: SmppDisconnectQuery,
+      replies: { 202: { description: 'Asked of every gateway process', schema: SmppDisconnectSchema } },
+      errors: ['unknown_session', 'no_smpp_server', 'invalid_request'],
     },
     {
       ...read,
@@ -698,6 +733,7 @@ export function openApiDocument(opts: OpenApiOptions): Json {
       { name: 'Messages', description: 'The JSON messages API' },
       { name: 'Links', description: 'SMPP links and their binds' },
       { name: 'Routes', description: 'Route queues and their messages' },
+      { name: 'SMPP server', description: "The SMPP server's client sessions (with an smpp-server section)" },
       { name: 'Admin', description: 'Status, accounts, reload, metrics' },
       { name: 'Kannel commands', description: "Kannel's admin commands, with its names, parameters and replies" },
     ],

@@ -5,29 +5,17 @@
  * (`POST /api/v1/smpp-sessions/disconnect?session=…` or `?account=…`), carried out by whichever gateway process
  * holds them. The status formatter is pure; the routes check access like every other admin route.
  */
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { SmppDisconnectSchema, SmppSessionsViewSchema, type SmppSessionView, type SmppSessionsView } from '../domain/admin-views.js';
+import { adminError } from './api-routes.js';
+import { SmppDisconnectQuery } from './api-schemas.js';
 import type { CheckedAccess } from './refusal-log.js';
+import { replySchema } from './reply-schema.js';
 
-export interface SmppSessionRow {
-  readonly id: string;
-  readonly account: string;
-  readonly kind: string;
-  readonly remote: string;
-  readonly node: string;
-  readonly tls: boolean;
-  readonly boundAt: number;
-  readonly outstanding: number;
-  readonly window: number;
-  readonly submits: number;
-  readonly delivers: number;
-  readonly deliverFailures: number;
-}
-
-export interface SmppSessionsView {
-  readonly sessions: readonly SmppSessionRow[];
-  /** deliver_sm waiting per account that has sessions (or had, and has some waiting). */
-  readonly waiting: Readonly<Record<string, number>>;
-}
+/** The view's types are derived from its schema in domain/admin-views.ts (the CLI checks replies against it). */
+export type SmppSessionRow = SmppSessionView;
+export type { SmppSessionsView };
 
 export interface SmppSessionsBackend {
   view(): Promise<SmppSessionsView>;
@@ -57,26 +45,54 @@ export function smppStatusText(v: SmppSessionsView, now: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerSmppSessions(app: FastifyInstance, deps: { checked: CheckedAccess; backend: SmppSessionsBackend }): void {
-  app.get('/api/v1/smpp-sessions', async (req, reply) => {
+/**
+ * The routes are there whether or not the gateway has an smpp-server section: without one they answer 404
+ * `no_smpp_server`, which the CLI reports in words and the dashboard takes as "no SMPP panel", rather than a bare
+ * not_found that reads as a wrong URL.
+ */
+export function registerSmppSessions(
+  app: FastifyInstance,
+  deps: { checked: CheckedAccess; backend: SmppSessionsBackend | undefined },
+): void {
+  const { backend } = deps;
+  const absent = 'this gateway has no smpp-server section';
+  app.get('/api/v1/smpp-sessions', { schema: { response: { 200: replySchema(SmppSessionsViewSchema) } } }, async (req, reply) => {
     if (!(await deps.checked(req, reply, 'status'))) return reply;
-    return reply.send(await deps.backend.view());
+    if (!backend) return adminError(reply, 'no_smpp_server', absent);
+    return reply.send(await backend.view());
   });
   app.get('/smpp-status', async (req, reply) => {
     if (!(await deps.checked(req, reply, 'status'))) return reply;
-    return reply.type('text/plain; charset=utf-8').send(smppStatusText(await deps.backend.view(), Date.now()));
+    if (!backend) return reply.code(404).type('text/plain; charset=utf-8').send(`${absent}\n`);
+    return reply.type('text/plain; charset=utf-8').send(smppStatusText(await backend.view(), Date.now()));
   });
-  app.post('/api/v1/smpp-sessions/disconnect', async (req, reply) => {
-    if (!(await deps.checked(req, reply, 'admin'))) return reply;
-    const q = req.query as Record<string, unknown>;
-    const session = typeof q.session === 'string' && q.session !== '' ? q.session : undefined;
-    const account = typeof q.account === 'string' && q.account !== '' ? q.account : undefined;
-    if (session === undefined && account === undefined)
-      return reply.code(400).send({ error: { code: 'bad_request', message: 'give session= or account=' } });
-    req.log.info({ who: req.ip, session, account }, 'SMPP disconnect asked');
-    await deps.backend.disconnect({ ...(session !== undefined ? { session } : {}), ...(account !== undefined ? { account } : {}) });
-    return reply
-      .code(202)
-      .send({ requested: { ...(session !== undefined ? { session } : {}), ...(account !== undefined ? { account } : {}) } });
-  });
+  app.post<{ Querystring: Static<typeof SmppDisconnectQuery> }>(
+    '/api/v1/smpp-sessions/disconnect',
+    { schema: { querystring: SmppDisconnectQuery, response: { 202: replySchema(SmppDisconnectSchema) } } },
+    async (req, reply) => {
+      if (!(await deps.checked(req, reply, 'admin'))) return reply;
+      if (!backend) return adminError(reply, 'no_smpp_server', absent);
+      const { session, account } = req.query;
+      if (session === undefined && account === undefined) return adminError(reply, 'invalid_request', 'give session= or account=');
+      // Checked against the cluster's sessions first, so that a mistyped id is an error the operator sees, not a
+      // 202 that ends nothing. A session that goes between the check and the unbind is simply gone.
+      const { sessions } = await backend.view();
+      const matching = sessions.filter(
+        (s) => (session === undefined || s.id === session) && (account === undefined || s.account === account),
+      );
+      if (matching.length === 0)
+        return adminError(
+          reply,
+          'unknown_session',
+          `no bound session ${session !== undefined ? `has id ${session}` : `is of account ${account}`}`,
+          {
+            known: [...new Set(sessions.map((s) => (session !== undefined ? s.id : s.account)))].sort(),
+          },
+        );
+      const requested = { ...(session !== undefined ? { session } : {}), ...(account !== undefined ? { account } : {}) };
+      req.log.info({ who: req.ip, ...requested, sessions: matching.length }, 'SMPP disconnect asked');
+      await backend.disconnect(requested);
+      return reply.code(202).send({ requested, sessions: matching.length });
+    },
+  );
 }

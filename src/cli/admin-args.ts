@@ -1,6 +1,6 @@
 /**
  * The command line of the commands that talk to a running gateway's admin API (status, links, queues, queue …,
- * link …, reload, explain --url): parsed into a typed invocation, or a usage error in words. The connection comes
+ * link …, reload, smpp-sessions …, explain --url): parsed into a typed invocation, or a usage error in words. The connection comes
  * from flags or the environment. Pure: the environment is passed in.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -53,6 +53,10 @@ export const ADMIN_USAGE = `commands on a running gateway (its admin-port's JSON
                               --graceful: re-read the configuration file and apply it instead (only changed links rebind)
   flush-dlr                   while suspended: give up every awaited receipt (reported failed, correlations dropped)
   remove-message ID           remove one queued or failed message, with its final report
+  smpp-sessions               the SMPP server's client sessions: account, kind, address, node, on-line for,
+                              window, submits, deliver_sm sent and failed; the deliver_sm waiting per account
+  smpp-sessions disconnect (--session ID | --account NAME)
+                              unbind one client session, or every session of an account, wherever it is held
   explain --url URL ...       explain (see above) asked of the running gateway: adds each link's health and
                               queued messages; online whenever --url or SWITCHBOARD_URL is set and --config is not
   ROUTE is a route key (16 hex digits, from queues) or a prefix of one that names a single route.
@@ -89,7 +93,12 @@ export type AdminCommand =
   | { readonly kind: 'move'; readonly route: string; readonly smsc: string }
   | { readonly kind: 'route'; readonly action: 'pause' | 'resume'; readonly route: string }
   | { readonly kind: 'link'; readonly action: 'stop' | 'start' | 'drain'; readonly link: string }
-  | { readonly kind: 'explain'; readonly account: string; readonly to: string; readonly smsc: string | undefined };
+  | { readonly kind: 'explain'; readonly account: string; readonly to: string; readonly smsc: string | undefined }
+  | { readonly kind: 'smpp-sessions' }
+  /** One of the two: a session by id, or every session of an account. */
+  | { readonly kind: 'smpp-disconnect'; readonly match: SmppMatch };
+
+export type SmppMatch = { readonly session: string } | { readonly account: string };
 
 export interface AdminInvocation {
   readonly command: AdminCommand;
@@ -141,6 +150,7 @@ export const ADMIN_COMMANDS: readonly string[] = [
   'restart',
   'flush-dlr',
   'remove-message',
+  'smpp-sessions',
 ];
 
 /** `explain` asks the running gateway when --url is given, or SWITCHBOARD_URL is set and no --config is. */
@@ -303,6 +313,23 @@ function command(argv: readonly string[]): Parsed {
       const { values, positionals } = parse(tail, {}, form);
       exactly(positionals, 1, form, 'a link id');
       return { command: { kind: 'link', action, link: positionals[0] ?? '' }, values };
+    }
+    case 'smpp-sessions': {
+      const [sub, ...tail] = rest;
+      if (sub !== 'disconnect') {
+        const form = 'switchboard smpp-sessions [--url URL] [--json]';
+        const { values, positionals } = parse(rest, {}, form);
+        exactly(positionals, 0, form);
+        return { command: { kind: 'smpp-sessions' }, values };
+      }
+      const form = 'switchboard smpp-sessions disconnect (--session ID | --account NAME) [--url URL] [--json]';
+      const { values, positionals } = parse(tail, { session: { type: 'string' }, account: { type: 'string' } }, form);
+      exactly(positionals, 0, form);
+      // Both at once would end only the session if it is of that account: a confusing way to say --session.
+      if (values.session && values.account) usage(`give --session or --account, not both (usage: ${form})`);
+      if (values.session) return { command: { kind: 'smpp-disconnect', match: { session: values.session } }, values };
+      if (values.account) return { command: { kind: 'smpp-disconnect', match: { account: values.account } }, values };
+      return usage(`give --session ID (from smpp-sessions) or --account NAME (usage: ${form})`);
     }
     case 'explain': {
       const form = 'switchboard explain --url URL --account NAME --to NUMBER [--smsc ID] [--json]';

@@ -15,12 +15,16 @@ import {
   LinkListSchema,
   PeekPageSchema,
   RouteListSchema,
+  SmppDisconnectSchema,
+  SmppSessionsViewSchema,
   type ActionResult,
   type GatewayStatus,
   type LinkView,
   type LiveExplanation,
   type PeekPage,
   type RouteView,
+  type SmppDisconnect,
+  type SmppSessionsView,
 } from '../domain/admin-views.js';
 import { AdminAuthError, AdminRefusedError, GatewayUnreachableError, UnexpectedReplyError } from './admin-client-error.js';
 
@@ -159,6 +163,15 @@ export class AdminClient {
 
   removeMessage(id: string): Promise<Reply<ActionResult>> {
     return this.#call('POST', `messages/${encodeURIComponent(id)}/remove`, ActionResultSchema, { body: {} });
+  }
+
+  smppSessions(): Promise<Reply<SmppSessionsView>> {
+    return this.#call('GET', 'smpp-sessions', SmppSessionsViewSchema);
+  }
+
+  /** Asks every gateway process to unbind a session (by id), or every session of an account. */
+  smppDisconnect(match: { readonly session: string } | { readonly account: string }): Promise<Reply<SmppDisconnect>> {
+    return this.#call('POST', 'smpp-sessions/disconnect', SmppDisconnectSchema, { body: {}, query: { ...match } });
   }
 
   explain(account: string, to: string, smsc: string | undefined): Promise<Reply<LiveExplanation>> {

@@ -1,13 +1,23 @@
 /**
- * The commands on a running gateway (status, links, queues, queue …, link …, reload, explain --url): parse, call
- * the admin API, print a table (or the API's JSON with --json), and answer with an exit code (ADMIN_EXIT). Output,
- * the clock, colour and fetch come in through AdminIo, so tests run it in-process against a fake API.
+ * The commands on a running gateway (status, links, queues, queue …, link …, reload, smpp-sessions …, explain --url):
+ * parse, call the admin API, print a table (or the API's JSON with --json), and answer with an exit code
+ * (ADMIN_EXIT). Output, the clock, colour and fetch come in through AdminIo, so tests run it in-process against a
+ * fake API.
  */
 import { ADMIN_EXIT, parseAdminArgs, type AdminCommand, type AdminExitCode, type AdminInvocation } from './admin-args.js';
 import { AdminClient, type Reply } from './admin-client.js';
 import { AdminAuthError, AdminRefusedError, GatewayUnreachableError, UnexpectedReplyError } from './admin-client-error.js';
 import type { ActionResult } from '../domain/admin-views.js';
-import { actionText, linksDown, linksTable, peekTable, queuesTable, statusText } from './admin-tables.js';
+import {
+  actionText,
+  linksDown,
+  linksTable,
+  peekTable,
+  queuesTable,
+  smppDisconnectText,
+  smppSessionsTable,
+  statusText,
+} from './admin-tables.js';
 import { LIVE_LINK_COLUMNS, renderExplanation } from './explain.js';
 import { isWholeRouteKey, resolveRouteKey } from './resolve-route-key.js';
 import { ansi, plain, printable } from './text-table.js';
@@ -42,6 +52,8 @@ function title(c: AdminCommand): string {
       return `queue ${c.action} ${c.route}`;
     case 'link':
       return `link ${c.action} ${c.link}`;
+    case 'smpp-disconnect':
+      return 'smpp-sessions disconnect';
     default:
       return c.kind;
   }
@@ -51,6 +63,7 @@ function title(c: AdminCommand): string {
 function knownLabel(c: AdminCommand, code: string): string {
   if (code === 'unknown_smsc') return 'smsc-ids';
   if (code === 'unknown_account') return 'accounts';
+  if (code === 'unknown_session') return c.kind === 'smpp-disconnect' && 'account' in c.match ? 'accounts bound' : 'sessions bound';
   if (c.kind === 'link') return 'links';
   return c.kind === 'peek' || c.kind === 'failed' || c.kind === 'move' || c.kind === 'route' ? 'routes' : 'known';
 }
@@ -129,6 +142,16 @@ export class AdminCommandRunner {
         return this.#action(c, await client.flushDlr());
       case 'remove-message':
         return this.#action(c, await client.removeMessage(c.id));
+      case 'smpp-sessions': {
+        const r = await client.smppSessions();
+        this.#print(r, () => smppSessionsTable(r.value, now, paint));
+        return ADMIN_EXIT.ok;
+      }
+      case 'smpp-disconnect': {
+        const r = await client.smppDisconnect(c.match);
+        this.#print(r, () => smppDisconnectText(r.value));
+        return ADMIN_EXIT.ok;
+      }
       case 'explain': {
         const r = await client.explain(c.account, c.to, c.smsc);
         this.#print(r, () => renderExplanation(r.value, LIVE_LINK_COLUMNS));

@@ -1,9 +1,18 @@
 /**
- * The admin API's values as text for people: `status`, `links`, `queues`, `queue peek` and the outcome of an
- * action. Bind and link states are styled (green bound, yellow on the way or unhealthy, red down, dim stopped); the
+ * The admin API's values as text for people: `status`, `links`, `queues`, `queue peek`, `smpp-sessions` and the
+ * outcome of an action. Bind and link states are styled (green bound, yellow on the way or unhealthy, red down, dim stopped); the
  * caller decides whether styles become colours. Pure: `now` is passed in.
  */
-import type { ActionResult, BindView, GatewayStatus, LinkView, PeekPage, RouteView } from '../domain/admin-views.js';
+import type {
+  ActionResult,
+  BindView,
+  GatewayStatus,
+  LinkView,
+  PeekPage,
+  RouteView,
+  SmppDisconnect,
+  SmppSessionsView,
+} from '../domain/admin-views.js';
 import { formatCount, formatDuration, formatLatency, formatRate } from './format-figures.js';
 import { plain, printable, styled, textTable, truncate, type Align, type Cell, type CellStyle, type Paint } from './text-table.js';
 
@@ -249,4 +258,50 @@ export function actionText(r: ActionResult): string {
     r.skippedActive ? `${count(r.skippedActive)} left alone (a link holds them now)` : undefined,
   ].filter((x) => x !== undefined);
   return `${printable(r.detail)}${counts.length === 0 ? '' : `\n${counts.join(', ')}`}\n`;
+}
+
+/**
+ * `smpp-sessions`: a row per client session, oldest bind first within its account; then the deliver_sm waiting per
+ * account, bound or not (an account whose receiving sessions are all gone is the one whose receipts pile up).
+ */
+export function smppSessionsTable(v: SmppSessionsView, now: number, paint: Paint = plain): string {
+  const sessions = [...v.sessions].sort((a, b) => a.account.localeCompare(b.account) || a.boundAt - b.boundAt);
+  const out: string[] = [];
+  if (sessions.length === 0) out.push('no SMPP client sessions bound');
+  else {
+    const rows: Cell[][] = [['SESSION', 'ACCOUNT', 'KIND', 'REMOTE', 'NODE', 'ON-LINE', 'WINDOW', 'SUBMITS', 'DELIVER_SM', 'FAILED']];
+    for (const s of sessions)
+      rows.push([
+        s.id,
+        s.account,
+        s.kind,
+        s.tls ? `${s.remote} (TLS)` : s.remote,
+        s.node || '-',
+        formatDuration(now - s.boundAt),
+        `${count(s.outstanding)}/${count(s.window)}`,
+        count(s.submits),
+        count(s.delivers),
+        s.deliverFailures > 0 ? styled(count(s.deliverFailures), 'red') : count(s.deliverFailures),
+      ]);
+    out.push(textTable(rows, { paint, align: ['left', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'] }));
+  }
+  const accounts = [...new Set([...sessions.map((s) => s.account), ...Object.keys(v.waiting)])].sort();
+  if (accounts.length > 0) {
+    const rows: Cell[][] = [['ACCOUNT', 'BOUND', 'DELIVER_SM WAITING']];
+    for (const a of accounts) {
+      const bound = sessions.filter((s) => s.account === a).length;
+      const waiting = v.waiting[a] ?? 0;
+      // Waiting with nothing bound to take it: yellow, the operator's cue to look at that client.
+      rows.push([a, count(bound), waiting > 0 && bound === 0 ? styled(count(waiting), 'yellow') : count(waiting)]);
+    }
+    out.push('', textTable(rows, { paint, align: ['left', 'right', 'right'] }));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `smpp-sessions disconnect`: what was asked, and of how many sessions. */
+export function smppDisconnectText(r: SmppDisconnect): string {
+  const what =
+    r.requested.session !== undefined ? `session ${r.requested.session}` : `the sessions of account ${r.requested.account ?? '?'}`;
+  return `${printable(`asked to unbind ${what}`)} (${count(r.sessions)} session${r.sessions === 1 ? '' : 's'} bound)\n`;
 }

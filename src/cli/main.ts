@@ -1,6 +1,7 @@
 /**
  * The `switchboard` command: start, simulator, import-kannel, check-config, explain, hash-password, and the
- * commands on a running gateway's admin API (status, links, queues, queue, link, reload; admin-command.ts).
+ * commands on a running gateway's admin API (status, links, queues, queue, link, reload, smpp-sessions;
+ * admin-command.ts).
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -197,6 +197,45 @@ export const LinkListSchema = Type.Object({ links: Type.Array(LinkViewSchema) })
 export const RouteListSchema = Type.Object({ routes: Type.Array(RouteViewSchema) });
 export const AccountListSchema = Type.Object({ accounts: Type.Array(AccountViewSchema) });
 
+export const SmppSessionViewSchema = Type.Object(
+  {
+    id: Type.String({ description: 'The session id, for a disconnect' }),
+    account: Type.String({ description: 'The account (system_id) it bound as' }),
+    kind: Type.Union([Type.Literal('transmitter'), Type.Literal('receiver'), Type.Literal('transceiver')]),
+    remote: Type.String({ description: "The client's address and port" }),
+    node: Type.String({ description: 'The gateway process holding the session' }),
+    tls: Type.Boolean(),
+    boundAt: Ms('When it bound'),
+    outstanding: Type.Integer({ description: 'deliver_sm sent to it and not yet answered' }),
+    window: Type.Integer({ description: 'How many deliver_sm may be unanswered at once' }),
+    submits: Type.Integer({ description: 'submit_sm, data_sm and submit_multi taken from it' }),
+    delivers: Type.Integer({ description: 'deliver_sm (receipts and MO) sent to it' }),
+    deliverFailures: Type.Integer({ description: 'Of those, the ones it refused or left unanswered' }),
+  },
+  { description: "A client ESME's session with the SMPP server, as every gateway process sees it" },
+);
+/** A client ESME's SMPP session. */
+export type SmppSessionView = Static<typeof SmppSessionViewSchema>;
+
+/** The reply of GET /api/v1/smpp-sessions. */
+export const SmppSessionsViewSchema = Type.Object({
+  sessions: Type.Array(SmppSessionViewSchema),
+  waiting: Type.Record(Type.String(), Type.Integer(), {
+    description: 'deliver_sm (receipts and MO) waiting per account, for the accounts bound now or set up for SMPP',
+  }),
+});
+export type SmppSessionsView = Static<typeof SmppSessionsViewSchema>;
+
+/** What a disconnect asked, and how many sessions matched it when it was asked. */
+export const SmppDisconnectSchema = Type.Object(
+  {
+    requested: Type.Object({ session: Opt(Type.String()), account: Opt(Type.String()) }),
+    sessions: Type.Integer({ description: 'The sessions that matched: each gateway process unbinds its own' }),
+  },
+  { description: 'A disconnect asked of every gateway process' },
+);
+export type SmppDisconnect = Static<typeof SmppDisconnectSchema>;
+
 export const ActionResultSchema = Type.Object(
   {
     action: Type.String(),

@@ -88,11 +88,10 @@ export function buildAdminRole(d: AdminRoleDeps): AdminRole {
           basePath: config.admin.basePath,
           version: d.version,
           sendsms: d.sendsms,
+          smppServer: d.smpp !== undefined,
         }),
       (app) => registerKannelCommands(app, { backend: operations, access, refusals, smscIdentities: () => d.config().links }),
-      (app) => {
-        if (d.smpp) registerSmppSessions(app, { checked, backend: d.smpp });
-      },
+      (app) => registerSmppSessions(app, { checked, backend: d.smpp }),
       (app) =>
         app.get('/metrics', async (req, reply) => {
           if (!(await checked(req, reply, 'status'))) return reply;

@@ -11,6 +11,7 @@ import type {
   LiveExplanation,
   PeekPage,
   RouteView,
+  SmppSessionsView,
 } from '../../src/domain/admin-views.js';
 
 /** The clock the fixtures are seen at. */
@@ -184,4 +185,39 @@ export const EXPLANATION: LiveExplanation = {
       queued: 4321,
     },
   ],
+};
+
+/** Two accounts bound over SMPP (one over TLS, one with refused deliver_sm) and one whose receipts wait unbound. */
+export const SMPP_SESSIONS: SmppSessionsView = {
+  sessions: [
+    {
+      id: 'gw-b.s2',
+      account: 'shop',
+      kind: 'receiver',
+      remote: '198.51.100.7:40112',
+      node: 'gw-b',
+      tls: true,
+      boundAt: NOW - 7_500_000,
+      outstanding: 0,
+      window: 10,
+      submits: 0,
+      delivers: 1_530,
+      deliverFailures: 2,
+    },
+    {
+      id: 'gw-a.s1',
+      account: 'bank',
+      kind: 'transceiver',
+      remote: '203.0.113.9:51000',
+      node: 'gw-a',
+      tls: false,
+      boundAt: NOW - 65_000,
+      outstanding: 3,
+      window: 10,
+      submits: 12_345,
+      delivers: 12_000,
+      deliverFailures: 0,
+    },
+  ],
+  waiting: { bank: 4, shop: 0, alerts: 17 },
 };

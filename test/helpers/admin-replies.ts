@@ -13,6 +13,8 @@ import {
   LinkListSchema,
   PeekPageSchema,
   RouteListSchema,
+  SmppDisconnectSchema,
+  SmppSessionsViewSchema,
 } from '../../src/domain/admin-views.js';
 import { MessageViewSchema } from '../../src/domain/message-view.js';
 
@@ -25,13 +27,14 @@ const GETS: readonly [RegExp, TSchema][] = [
   [/^routes\/[^/]+\/messages$/, PeekPageSchema],
   [/^messages\/[^/]+$/, MessageViewSchema],
   [/^explain$/, ExplanationSchema],
+  [/^smpp-sessions$/, SmppSessionsViewSchema],
 ];
 
 /** The schema of a successful reply to `method` on `url` (anything under …/api/v1/); undefined for other paths. */
 export function adminReplySchema(method: string, url: string): TSchema | undefined {
   const path = /\/api\/v1\/([^?#]*)/.exec(url)?.[1];
   if (path === undefined) return undefined;
-  // Every action answers with an ActionResult.
-  if (method === 'POST') return ActionResultSchema;
+  // Every action answers with an ActionResult, but for an SMPP disconnect, which other processes carry out.
+  if (method === 'POST') return path === 'smpp-sessions/disconnect' ? SmppDisconnectSchema : ActionResultSchema;
   return GETS.find(([re]) => re.test(path))?.[1];
 }

@@ -8,8 +8,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Static } from '@sinclair/typebox';
 import type { ErrorBodySchema } from '../../src/admin/api-schemas.js';
-import type { ActionResult, GatewayStatus, PeekPage } from '../../src/domain/admin-views.js';
-import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, STATUS } from './admin-fixtures.js';
+import type { ActionResult, GatewayStatus, PeekPage, SmppSessionsView } from '../../src/domain/admin-views.js';
+import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, SMPP_SESSIONS, STATUS } from './admin-fixtures.js';
 
 export interface RecordedCall {
   readonly method: string;
@@ -29,6 +29,8 @@ export interface FakeAdminApi {
   reloadProblems: ConfigProblems | undefined;
   /** When set, every request is refused as from a denied address. */
   denyAddress: boolean;
+  /** What GET /smpp-sessions answers; undefined: a gateway with no smpp-server section (404 no_smpp_server). */
+  smppSessions: SmppSessionsView | undefined;
   close(): Promise<void>;
 }
 
@@ -65,7 +67,13 @@ export async function startFakeAdminApi(opts: FakeAdminOptions = {}): Promise<Fa
   const routeKeys = ROUTES.map((r) => r.key);
   const smscIds = [...new Set(LINKS.map((l) => l.smscId))];
 
-  const api: Omit<FakeAdminApi, 'url' | 'close'> = { calls: [], status: STATUS, reloadProblems: undefined, denyAddress: false };
+  const api: Omit<FakeAdminApi, 'url' | 'close'> = {
+    calls: [],
+    status: STATUS,
+    reloadProblems: undefined,
+    denyAddress: false,
+    smppSessions: SMPP_SESSIONS,
+  };
 
   function allowed(method: string, basic: string | undefined): boolean {
     const { adminPassword, statusPassword } = opts;
@@ -139,6 +147,32 @@ export async function startFakeAdminApi(opts: FakeAdminOptions = {}): Promise<Fa
       if (api.reloadProblems)
         return refuse(res, 400, 'invalid_config', 'the configuration was not reloaded', { problems: api.reloadProblems });
       return done(action({ action: 'reload', detail: 'configuration reloaded: 2 links, 1 account' }));
+    }
+    if (what === 'smpp-sessions') {
+      const v = api.smppSessions;
+      if (!v) return refuse(res, 404, 'no_smpp_server', 'this gateway has no smpp-server section');
+      if (method === 'GET' && id === undefined) return send(res, 200, v);
+      if (method === 'POST' && id === 'disconnect') {
+        const session = url.searchParams.get('session') ?? undefined;
+        const account = url.searchParams.get('account') ?? undefined;
+        const matching = v.sessions.filter(
+          (s) => (session === undefined || s.id === session) && (account === undefined || s.account === account),
+        );
+        if (matching.length === 0)
+          return refuse(
+            res,
+            404,
+            'unknown_session',
+            `no bound session ${session !== undefined ? `has id ${session}` : `is of account ${account ?? ''}`}`,
+            {
+              known: v.sessions.map((s) => (session !== undefined ? s.id : s.account)).sort(),
+            },
+          );
+        return send(res, 202, {
+          requested: { ...(session ? { session } : {}), ...(account ? { account } : {}) },
+          sessions: matching.length,
+        });
+      }
     }
     if (method === 'GET' && what === 'explain' && id === undefined) {
       const account = url.searchParams.get('account');

@@ -11,6 +11,7 @@ import { ADMIN_EXIT } from '../../src/cli/admin-args.js';
 import { runAdminCommand } from '../../src/cli/admin-command.js';
 import type { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { freePort } from '../helpers/child-gateway.js';
+import { TestEsme } from '../helpers/esme.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startSimulator, testLink, waitFor } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
@@ -71,6 +72,8 @@ beforeAll(async () => {
           'status-password': STATUS_PASSWORD,
         },
         accounts: [{ username: 'u', password: 'p', 'default-smsc': 'gw' }],
+        // Client ESMEs bind here for smpp-sessions.
+        'smpp-server': { port: 0, interface: '127.0.0.1' },
       },
     },
   );
@@ -231,6 +234,61 @@ describe('switchboard admin commands against a running gateway', () => {
       stdout: `route ${routeKey}: 0 waiting message(s) moved to smsc-id backup\nmoved 0\n`,
       stderr: '',
     });
+  });
+
+  it('smpp-sessions lists bound client ESMEs; disconnect --session and --account unbind them', async () => {
+    const bind = async (kind: 'transceiver' | 'receiver'): Promise<TestEsme> => {
+      const r = await TestEsme.bind(app.smppServer!.ports.plain, kind, 'u', 'p');
+      ours.push(async () => r.esme.close());
+      expect(r.status).toBe(0);
+      return r.esme;
+    };
+    const trx = await bind('transceiver');
+    const rx = await bind('receiver');
+    expect((await trx.submit({ short_message: Buffer.from('over smpp') })).command_status).toBe(0);
+    // Each process publishes its sessions' figures every few seconds: wait for the submit to be counted.
+    await waitFor(
+      async () => {
+        const published = await app.smppSessions!.sessions();
+        return published.length === 2 && published.some((x) => x.submits === 1);
+      },
+      8000,
+      'both sessions published, with the submit',
+    );
+    const listed = await cli(['smpp-sessions'], STATUS_PASSWORD);
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(ADMIN_EXIT.ok);
+    const lines = listed.stdout.split('\n');
+    expect(lines[0]).toMatch(/^SESSION +ACCOUNT +KIND +REMOTE +NODE +ON-LINE +WINDOW +SUBMITS +DELIVER_SM +FAILED$/);
+    const { sessions } = JSON.parse((await cli(['smpp-sessions', '--json'])).stdout) as { sessions: { id: string; kind: string }[] };
+    const rxId = sessions.find((x) => x.kind === 'receiver')!.id;
+    const trxId = sessions.find((x) => x.kind === 'transceiver')!.id;
+    expect(rows(listed.stdout, trxId)[0]).toMatch(/^\S+ +u +transceiver +127\.0\.0\.1:\d+ +\S+ +\d+s +0\/\d+ +1 +0 +0$/);
+    expect(rows(listed.stdout, rxId)[0]).toMatch(/^\S+ +u +receiver +127\.0\.0\.1:\d+ /);
+    expect(rows(listed.stdout, 'u')[0]).toMatch(/^u +2 +\d+$/);
+
+    // One session by id: that client is asked to unbind and goes; the other stays.
+    const one = await cli(['smpp-sessions', 'disconnect', '--session', rxId]);
+    expect(one).toEqual({ code: ADMIN_EXIT.ok, stdout: `asked to unbind session ${rxId} (1 session bound)\n`, stderr: '' });
+    await waitFor(() => rx.conn.closed, 5000, 'the receiver unbound');
+    expect(rx.otherRequests).toContain('unbind');
+    expect(trx.conn.closed).toBe(false);
+    await waitFor(async () => rows((await cli(['smpp-sessions'])).stdout, rxId).length === 0, 5000, 'the receiver no longer listed');
+    // The status password reads but may not disconnect; an unknown session is refused with the bound ones.
+    expect((await cli(['smpp-sessions', 'disconnect', '--account', 'u'], STATUS_PASSWORD)).code).toBe(ADMIN_EXIT.auth);
+    const unknown = await cli(['smpp-sessions', 'disconnect', '--session', 'nope']);
+    expect(unknown.code).toBe(ADMIN_EXIT.failed);
+    expect(unknown.stderr).toBe(`switchboard: smpp-sessions disconnect: no bound session has id nope (sessions bound: ${trxId})\n`);
+    // Every session of the account.
+    const all = await cli(['smpp-sessions', 'disconnect', '--account', 'u', '--json']);
+    expect(all.code).toBe(ADMIN_EXIT.ok);
+    expect(JSON.parse(all.stdout)).toEqual({ requested: { account: 'u' }, sessions: 1 });
+    await waitFor(() => trx.conn.closed, 5000, "the account's last session unbound");
+    await waitFor(
+      async () => (await cli(['smpp-sessions'])).stdout.startsWith('no SMPP client sessions bound\n'),
+      5000,
+      'no session listed',
+    );
   });
 
   it("refusals come back as the gateway's error bodies: the known ids, the configuration's problems", async () => {

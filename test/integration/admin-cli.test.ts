@@ -9,7 +9,16 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN_EXIT } from '../../src/cli/admin-args.js';
 import { runAdminCommand } from '../../src/cli/admin-command.js';
-import { action, EXPLANATION, NOW, OTHER_ROUTE_KEY, ROUTE_KEY, STATUS, STATUS_BACKUP_STOPPED } from '../helpers/admin-fixtures.js';
+import {
+  action,
+  EXPLANATION,
+  NOW,
+  OTHER_ROUTE_KEY,
+  ROUTE_KEY,
+  SMPP_SESSIONS,
+  STATUS,
+  STATUS_BACKUP_STOPPED,
+} from '../helpers/admin-fixtures.js';
 import { freePort } from '../helpers/child-gateway.js';
 import { startFakeAdminApi, type FakeAdminApi } from '../helpers/fake-admin-api.js';
 
@@ -68,6 +77,7 @@ beforeEach(() => {
   api.status = STATUS;
   api.reloadProblems = undefined;
   api.denyAddress = false;
+  api.smppSessions = SMPP_SESSIONS;
 });
 
 describe('switchboard admin commands', () => {
@@ -182,6 +192,48 @@ describe('switchboard admin commands', () => {
     expect(JSON.parse(unknown.stdout)).toEqual({
       error: { code: 'unknown_link', message: 'no link "nope"', known: ['primary', 'backup'] },
     });
+  });
+
+  it('smpp-sessions: the table, or the JSON as it came; a gateway without an smpp-server section is exit 1, said so', async () => {
+    const r = await cli(['smpp-sessions']);
+    expect(r.code).toBe(ADMIN_EXIT.ok);
+    expect(r.stdout.split('\n')[0]).toMatch(/^SESSION +ACCOUNT +KIND +REMOTE +NODE +ON-LINE +WINDOW +SUBMITS +DELIVER_SM +FAILED$/);
+    expect(r.stdout).toContain('alerts       0                  17');
+    expect(lastCall()).toMatchObject({ method: 'GET', path: '/api/v1/smpp-sessions' });
+    expect(JSON.parse((await cli(['smpp-sessions', '--json'])).stdout)).toEqual(SMPP_SESSIONS);
+    api.smppSessions = undefined;
+    expect(await cli(['smpp-sessions'])).toEqual({
+      code: ADMIN_EXIT.failed,
+      stdout: '',
+      stderr: 'switchboard: smpp-sessions: this gateway has no smpp-server section\n',
+    });
+  });
+
+  it('smpp-sessions disconnect: the session or account in the query; an unknown one lists what is bound', async () => {
+    expect(await cli(['smpp-sessions', 'disconnect', '--session', 'gw-a.s1'])).toEqual({
+      code: ADMIN_EXIT.ok,
+      stdout: 'asked to unbind session gw-a.s1 (1 session bound)\n',
+      stderr: '',
+    });
+    expect(lastCall()).toMatchObject({ method: 'POST', path: '/api/v1/smpp-sessions/disconnect', query: { session: 'gw-a.s1' } });
+    expect((await cli(['smpp-sessions', 'disconnect', '--account', 'shop'])).stdout).toBe(
+      'asked to unbind the sessions of account shop (1 session bound)\n',
+    );
+    expect(lastCall()).toMatchObject({ query: { account: 'shop' } });
+    expect(await cli(['smpp-sessions', 'disconnect', '--session', 'nope'])).toEqual({
+      code: ADMIN_EXIT.failed,
+      stdout: '',
+      stderr: 'switchboard: smpp-sessions disconnect: no bound session has id nope (sessions bound: gw-a.s1, gw-b.s2)\n',
+    });
+    const byAccount = await cli(['smpp-sessions', 'disconnect', '--account', 'nobody']);
+    expect(byAccount.stderr).toBe(
+      'switchboard: smpp-sessions disconnect: no bound session is of account nobody (accounts bound: bank, shop)\n',
+    );
+    // The status password reads the sessions but may not end one.
+    expect((await cli(['smpp-sessions'], { SWITCHBOARD_PASSWORD: STATUS_PASSWORD })).code).toBe(ADMIN_EXIT.ok);
+    expect((await cli(['smpp-sessions', 'disconnect', '--account', 'bank'], { SWITCHBOARD_PASSWORD: STATUS_PASSWORD })).code).toBe(
+      ADMIN_EXIT.auth,
+    );
   });
 
   it("reload: ok, or refused with the configuration's problems, one a line", async () => {

@@ -2,7 +2,7 @@
  * The dashboard in headless Chromium against a real gateway (real Redis, SMPP simulators), opened directly on the
  * admin port and through nginx at /sms-gateway/: a killed SMSC shows as a link down within 2 s and back up, a
  * stopped link's route queue grows, a failed message is retried from the page and delivered, the page recovers
- * from a gateway restart, and the login rules hold (no data without the password or with a wrong one, no actions
+ * from a gateway restart, SMPP client sessions are listed and one is disconnected from the page, and the login rules hold (no data without the password or with a wrong one, no actions
  * with the status password). Any console error, failed request or HTTP error the test did not expect fails it, and
  * every JSON reply the page read must fit the schema the gateway and the CLI share (src/domain/admin-views.ts);
  * screenshots go to test-artifacts/dashboard/.
@@ -19,6 +19,7 @@ import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { adminReplySchema } from '../helpers/admin-replies.js';
 import { launchChromium, watchedPage, type WatchedPage } from '../helpers/browser.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
+import { TestEsme } from '../helpers/esme.js';
 import { testLink, waitFor } from '../helpers/links.js';
 import { freePort } from '../helpers/child-gateway.js';
 import { startNginx, type Nginx } from '../helpers/nginx.js';
@@ -53,7 +54,8 @@ async function simulator(persona = 'happy', port = 0): Promise<SmscSimulator> {
   return s;
 }
 
-async function gateway(links: Link[], adminPassword = ADMIN_PASSWORD): Promise<App> {
+/** `smpp`: with an smpp-server section (client ESMEs bind on a port of its own choosing). */
+async function gateway(links: Link[], adminPassword = ADMIN_PASSWORD, smpp = false): Promise<App> {
   const config = testConfig(links, {
     raw: {
       admin: {
@@ -62,6 +64,7 @@ async function gateway(links: Link[], adminPassword = ADMIN_PASSWORD): Promise<A
         'admin-password': adminPassword,
         'status-password': STATUS_PASSWORD,
       },
+      ...(smpp ? { 'smpp-server': { port: 0, interface: '127.0.0.1' } } : {}),
     },
   });
   const app = await startGateway(config, env.redis, cleanups);
@@ -150,6 +153,9 @@ describe.each([
     const card = w.page.locator('[data-link="alpha"]');
     await card.and(w.page.locator('[data-health="up"]')).waitFor({ timeout: 5000 });
     await expect(card.locator('.state').first().textContent()).resolves.toBe('bound');
+    // No smpp-server section: no SMPP panel, and the page never asks for one.
+    await expect(w.page.locator('#smpp').isHidden()).resolves.toBe(true);
+    expect(w.requests.filter((u) => u.includes('smpp-sessions'))).toEqual([]);
     await w.screenshot(`${mode}-link-up`);
 
     // The page polls while the gateway reconnects: nothing fails on the page itself.
@@ -193,6 +199,58 @@ describe.each([
     await confirm(w);
     await expect.poll(() => queued.textContent(), { timeout: 5000 }).toBe('0');
     await waitFor(() => s.received.length === 5, 5000, 'the five delivered after start');
+    await clean(w);
+  });
+
+  it('lists SMPP client sessions with what waits per account, and disconnects one from the page', async () => {
+    const s = await simulator();
+    const app = await gateway([testLink(s.port, { id: 'smpp' })], ADMIN_PASSWORD, true);
+    const bind = async (kind: 'transceiver' | 'receiver'): Promise<TestEsme> => {
+      const r = await TestEsme.bind(app.smppServer!.ports.plain, kind, 'u', 'p');
+      cleanups.push(async () => r.esme.close());
+      expect(r.status).toBe(0);
+      return r.esme;
+    };
+    const trx = await bind('transceiver');
+    const rx = await bind('receiver');
+    const ids = (await app.smppSessions!.sessions()).map((x) => [x.kind, x.id] as const);
+    const rxId = ids.find(([k]) => k === 'receiver')![1];
+    const trxId = ids.find(([k]) => k === 'transceiver')![1];
+
+    const w = await open();
+    await w.page.locator('#smpp').waitFor({ state: 'visible' });
+    const row = (id: string) => w.page.locator(`#smpp-rows tr[data-session="${id}"]`);
+    await row(rxId).waitFor({ timeout: 5000 });
+    await expect(row(trxId).locator('td').allTextContents()).resolves.toEqual([
+      'u',
+      'transceiver',
+      expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      expect.stringMatching(/^\d+ s$/),
+      '0/10',
+      '0',
+      '0',
+      '0',
+      expect.any(String),
+      'Disconnect',
+    ]);
+    await expect(w.page.locator('#smpp-waiting-rows tr[data-account="u"] td').allTextContents()).resolves.toEqual(['u', '2', '0']);
+    await w.screenshot(`${mode}-smpp-sessions`);
+
+    // The read-only view lists the sessions with no Disconnect button.
+    const reader = await open(STATUS_PASSWORD);
+    await reader.page.locator(`#smpp-rows tr[data-session="${rxId}"]`).waitFor({ timeout: 5000 });
+    await expect(reader.page.locator('button[data-action="smpp-disconnect"]').count()).resolves.toBe(0);
+    await clean(reader);
+
+    await row(rxId).locator('button[data-action="smpp-disconnect"]').click();
+    await confirm(w);
+    await w.page.locator('#result[data-ok="true"]').waitFor();
+    await expect(w.page.locator('#result').textContent()).resolves.toBe(`✓ asked to unbind session ${rxId} (1 session bound)`);
+    await waitFor(() => rx.conn.closed, 5000, 'the receiver unbound');
+    expect(rx.otherRequests).toContain('unbind');
+    await row(rxId).waitFor({ state: 'detached', timeout: 5000 });
+    await expect(w.page.locator('#smpp-waiting-rows tr[data-account="u"] td').nth(1).textContent()).resolves.toBe('1');
+    expect(trx.conn.closed).toBe(false);
     await clean(w);
   });
 

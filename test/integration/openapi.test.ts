@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { DASHBOARD_PATHS } from '../../src/admin/dashboard-routes.js';
 import { documentedOperations, openApiDocument, type Port } from '../../src/admin/openapi-document.js';
+import { TestEsme } from '../helpers/esme.js';
 import { sendsms, startGateway, testConfig } from '../helpers/gateway.js';
 import { startSimulator, testLink, waitFor } from '../helpers/links.js';
 import { useTestRedis } from '../helpers/redis.js';
@@ -99,10 +100,16 @@ function fits(schema: TSchema, value: unknown, what: string): void {
 
 const ADMIN = { authorization: `Basic ${Buffer.from('ops:adm').toString('base64')}` };
 
-async function gateway(): Promise<App> {
+/** `smpp`: with an smpp-server section. */
+async function gateway(smpp = false): Promise<App> {
   const s = await startSimulator(cleanups);
   const app = await startGateway(
-    testConfig([testLink(s.port, { id: 'doc' })], { raw: { admin: { 'admin-port': 0, 'admin-password': 'adm' } } }),
+    testConfig([testLink(s.port, { id: 'doc' })], {
+      raw: {
+        admin: { 'admin-port': 0, 'admin-password': 'adm' },
+        ...(smpp ? { 'smpp-server': { port: 0, interface: '127.0.0.1' } } : {}),
+      },
+    }),
     env.redis,
     cleanups,
   );
@@ -189,5 +196,27 @@ describe('the OpenAPI document and the running servers', () => {
     const unknown = await app.admin.inject({ method: 'POST', url: '/api/v1/links/nope/stop', headers: ADMIN });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ error: { code: 'unknown_link', known: ['doc'] } });
+  });
+  it("answers the SMPP server's routes as documented, with and without an smpp-server section", async () => {
+    const app = await gateway(true);
+    const r = await TestEsme.bind(app.smppServer!.ports.plain, 'transceiver', 'u', 'p');
+    cleanups.push(async () => r.esme.close());
+    expect(r.status).toBe(0);
+    await waitFor(async () => (await app.smppSessions!.sessions()).length === 1, 5000, 'the session published');
+    const view = await app.admin.inject({ method: 'GET', url: '/api/v1/smpp-sessions', headers: ADMIN });
+    expect(view.statusCode).toBe(200);
+    fits(replySchema('admin', 'get', '/api/v1/smpp-sessions'), view.json(), 'GET /api/v1/smpp-sessions');
+    const id = view.json<{ sessions: { id: string }[] }>().sessions[0]!.id;
+    const off = await app.admin.inject({ method: 'POST', url: `/api/v1/smpp-sessions/disconnect?session=${id}`, headers: ADMIN });
+    expect(off.statusCode).toBe(202);
+    fits(replySchema('admin', 'post', '/api/v1/smpp-sessions/disconnect', 202), off.json(), 'POST /api/v1/smpp-sessions/disconnect');
+    const unknown = await app.admin.inject({ method: 'POST', url: '/api/v1/smpp-sessions/disconnect?account=nobody', headers: ADMIN });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: { code: 'unknown_session' } });
+
+    const without = await gateway();
+    const absent = await without.admin.inject({ method: 'GET', url: '/api/v1/smpp-sessions', headers: ADMIN });
+    expect(absent.statusCode).toBe(404);
+    expect(absent.json()).toMatchObject({ error: { code: 'no_smpp_server' } });
   });
 });

@@ -1,4 +1,5 @@
-// The Switchboard dashboard: links, route queues, messages and the operator's actions, from the JSON admin API.
+// The Switchboard dashboard: links, route queues, SMPP client sessions, messages and the operator's actions, from
+// the JSON admin API.
 // Every URL is relative, so the page works at `/` and under a reverse proxy's sub-path alike. The status is polled
 // every second; when the gateway is away (a restart), polling goes on and the page comes back by itself. A refused
 // password (401/403) clears everything shown and asks for the login again.
@@ -17,6 +18,8 @@ const state = {
   auth: sessionStorage.getItem(STORE) ?? '',
   /** 'admin' | 'read' once logged in. */
   access: null,
+  /** The gateway has an smpp-server section: its client sessions are shown (the login's answer says so). */
+  smpp: false,
   /** Bumped at every login and logout: answers to an older session are dropped. */
   session: 0,
   timer: 0,
@@ -25,6 +28,8 @@ const state = {
   links: new Map(),
   /** key → route row */
   routes: new Map(),
+  /** SMPP session id → session row */
+  sessions: new Map(),
   /** The open peek: { route, which: 'queued' | 'failed', cursor } */
   peek: null,
   /** The message shown: its id, last status, and until when to refresh it even when final (after an action). */
@@ -89,9 +94,12 @@ function showLogin(message) {
   /** @type {HTMLInputElement} */ ($('password')).focus();
 }
 
-function enter(access) {
+/** @param {{ access: 'admin' | 'read', smppServer?: boolean }} answer what /api/v1/access said */
+function enter(answer) {
+  const { access } = answer;
   if (state.access !== access) resetView();
   state.access = access;
+  showSmpp(answer.smppServer === true);
   state.session++;
   document.body.dataset.access = access;
   $('login').hidden = true;
@@ -108,6 +116,7 @@ function logout(message) {
   clearTimeout(state.timer);
   state.auth = '';
   state.access = null;
+  showSmpp(false);
   sessionStorage.removeItem(STORE);
   delete document.body.dataset.access;
   resetView();
@@ -119,10 +128,13 @@ function resetView() {
   for (const card of state.links.values()) card.destroy();
   state.links.clear();
   state.routes.clear();
+  state.sessions.clear();
   state.peek = null;
   state.message = null;
   $('link-list').replaceChildren();
   $('route-rows').replaceChildren();
+  $('smpp-rows').replaceChildren();
+  $('smpp-waiting-rows').replaceChildren();
   $('peek').replaceChildren();
   $('peek').hidden = true;
   $('message').replaceChildren();
@@ -134,7 +146,7 @@ async function boot() {
   try {
     const r = await call('GET', 'api/v1/access');
     connection(true);
-    enter(r.json.access);
+    enter(r.json);
   } catch (e) {
     // Without a saved login a 401 just means "log in"; a 403 says why no password can help (which key to set).
     if (e instanceof Refused) return logout(state.auth ? 'The saved login was refused: log in again.' : e.status === 401 ? '' : e.message);
@@ -152,7 +164,7 @@ $('login').addEventListener('submit', async (ev) => {
     const r = await call('GET', 'api/v1/access');
     sessionStorage.setItem(STORE, state.auth);
     connection(true);
-    enter(r.json.access);
+    enter(r.json);
   } catch (e) {
     // 403: the address or the configuration closes the port whatever the password; say what the gateway said.
     if (e instanceof Refused) logout(e.status === 401 ? 'Wrong password.' : e.message);
@@ -183,11 +195,14 @@ async function poll() {
       // Back after an outage (a restart, maybe with another configuration): ask again what this login may do.
       const a = await call('GET', 'api/v1/access');
       if (session !== state.session) return;
-      if (a.json.access !== state.access) return enter(a.json.access);
+      if (a.json.access !== state.access) return enter(a.json);
+      // Restarted with or without an smpp-server section: the panel follows.
+      showSmpp(a.json.smppServer === true);
     }
     state.reachable = true;
     connection(true);
     render(r.json);
+    if (state.smpp) await pollSmpp(session);
     const m = state.message;
     if (m && (!FINAL.has(m.status) || Date.now() < m.watchUntil)) await lookup(m.id, true);
   } catch (e) {
@@ -197,6 +212,25 @@ async function poll() {
     connection(false, e.message);
   }
   if (session === state.session) state.timer = setTimeout(poll, POLL_MS);
+}
+
+/** The SMPP clients panel, and its link in the header, shown or not. */
+function showSmpp(on) {
+  state.smpp = on;
+  $('smpp').hidden = !on;
+  $('smpp-nav').hidden = !on;
+  if (on) return;
+  state.sessions.clear();
+  $('smpp-rows').replaceChildren();
+  $('smpp-waiting-rows').replaceChildren();
+}
+
+async function pollSmpp(session) {
+  const r = await call('GET', 'api/v1/smpp-sessions');
+  if (session !== state.session) return;
+  // 404 no_smpp_server: the gateway answering now has no smpp-server section (a restart in between).
+  if (r.status === 404) return showSmpp(false);
+  if (r.status === 200) renderSmpp(r.json, Date.now());
 }
 
 function pollNow() {
@@ -256,6 +290,36 @@ function reconcile(views, items, keyOf, make, container, now) {
     view.el.remove();
     views.delete(key);
   }
+}
+
+/** The SMPP server's client sessions, a row each, and the deliver_sm waiting per account. */
+function renderSmpp(view, now) {
+  reconcile(
+    state.sessions,
+    view.sessions,
+    (s) => s.id,
+    (id) => new SessionRow(id),
+    $('smpp-rows'),
+    now,
+  );
+  setText($('smpp-empty'), view.sessions.length === 0 ? 'No SMPP client is bound.' : '');
+  $('smpp-table').hidden = view.sessions.length === 0;
+  const accounts = [...new Set([...view.sessions.map((s) => s.account), ...Object.keys(view.waiting)])].sort();
+  $('smpp-waiting-rows').replaceChildren(
+    ...accounts.map((a) => {
+      const bound = view.sessions.filter((s) => s.account === a).length;
+      const waiting = view.waiting[a] ?? 0;
+      // Waiting with nothing bound to take it: the client to look at.
+      return h(
+        'tr',
+        { 'data-account': a, class: waiting > 0 && bound === 0 ? 'unbound' : undefined },
+        h('td', {}, a),
+        h('td', { class: 'num' }, count(bound)),
+        h('td', { class: 'num waiting' }, count(waiting)),
+      );
+    }),
+  );
+  $('smpp-waiting-table').hidden = accounts.length === 0;
 }
 
 const button = (label, action, data, title) => h('button', { type: 'button', 'data-action': action, ...data, title }, label);
@@ -408,6 +472,42 @@ class RouteRow {
       this.pause.dataset.action = r.paused ? 'route-resume' : 'route-pause';
       setText(this.pause, r.paused ? 'Resume' : 'Pause');
     }
+  }
+}
+
+class SessionRow {
+  constructor(id) {
+    this.id = id;
+    const cell = (cls) => h('td', { class: cls });
+    this.cells = {
+      account: cell('account'),
+      kind: cell('kind'),
+      remote: cell('remote'),
+      online: cell('online num'),
+      window: cell('window num'),
+      submits: cell('submits num'),
+      delivers: cell('delivers num'),
+      failures: cell('failures num'),
+      node: cell('node'),
+    };
+    this.disconnect =
+      state.access === 'admin' ? button('Disconnect', 'smpp-disconnect', { 'data-session': id }, 'Unbind this session') : null;
+    this.el = h('tr', { 'data-session': id }, ...Object.values(this.cells), h('td', { class: 'actions' }, this.disconnect));
+  }
+
+  update(s, now) {
+    setText(this.cells.account, s.account);
+    setText(this.cells.kind, s.kind);
+    setText(this.cells.remote, s.tls ? `${s.remote} (TLS)` : s.remote);
+    setText(this.cells.online, duration(now - s.boundAt));
+    this.cells.online.title = time(s.boundAt);
+    setText(this.cells.window, `${count(s.outstanding)}/${count(s.window)}`);
+    setText(this.cells.submits, count(s.submits));
+    setText(this.cells.delivers, count(s.delivers));
+    setText(this.cells.failures, count(s.deliverFailures));
+    setText(this.cells.node, s.node || '–');
+    this.el.classList.toggle('has-failures', s.deliverFailures > 0);
+    if (this.disconnect) this.disconnect.dataset.account = s.account;
   }
 }
 
@@ -575,13 +675,17 @@ function showResult(ok, text) {
   setText(el, `${ok ? '✓' : '✗'} ${text}`);
 }
 
-/** Asks, then posts; shows what the gateway answered. */
-async function act(question, path, body) {
+/**
+ * Asks, then posts; shows what the gateway answered. `describe` words a successful reply that is not an action
+ * result (an SMPP disconnect, which other processes carry out, answers 202 with what it asked).
+ */
+async function act(question, path, body, describe) {
   if (!(await confirmAction(question))) return;
   try {
     const r = await call('POST', path, body);
     const result = r.json;
-    if (result && typeof result.ok === 'boolean') showResult(result.ok, `${result.action}: ${result.detail}`);
+    if (describe && r.status >= 200 && r.status < 300) showResult(true, describe(result));
+    else if (result && typeof result.ok === 'boolean') showResult(result.ok, `${result.action}: ${result.detail}`);
     else showResult(false, errorText(r));
   } catch (e) {
     if (e instanceof Refused) showResult(false, `refused: ${e.message}`);
@@ -599,7 +703,7 @@ const selected = () =>
 document.addEventListener('click', (ev) => {
   const target = /** @type {HTMLElement} */ (ev.target).closest('button[data-action]');
   if (!target) return;
-  const { action, link, route, id, cursor } = target.dataset;
+  const { action, link, route, id, cursor, session, account } = target.dataset;
   const link_ = link && encodeURIComponent(link);
   const route_ = route && encodeURIComponent(route);
   const peek = state.peek;
@@ -614,6 +718,13 @@ document.addEventListener('click', (ev) => {
       return void act(`Pause route ${route}? Its messages wait until it is resumed.`, `api/v1/routes/${route_}/pause`);
     case 'route-resume':
       return void act(`Resume route ${route}?`, `api/v1/routes/${route_}/resume`);
+    case 'smpp-disconnect':
+      return void act(
+        `Disconnect SMPP session ${session} of account ${account}? The client is asked to unbind (it may bind again).`,
+        `api/v1/smpp-sessions/disconnect?session=${encodeURIComponent(session ?? '')}`,
+        undefined,
+        (r) => `asked to unbind session ${r.requested.session} (${r.sessions} session${r.sessions === 1 ? '' : 's'} bound)`,
+      );
     case 'peek-queued':
       return void openPeek(route, 'queued');
     case 'peek-failed':

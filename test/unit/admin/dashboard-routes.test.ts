@@ -149,9 +149,11 @@ describe('/api/v1/access', () => {
     const app = server();
     expect((await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('adm') } })).json()).toEqual({
       access: 'admin',
+      smppServer: false,
     });
     expect((await app.inject({ method: 'GET', url: '/api/v1/access', headers: { authorization: basic('st') } })).json()).toEqual({
       access: 'read',
+      smppServer: false,
     });
     const none = await app.inject({ method: 'GET', url: '/api/v1/access' });
     expect(none.statusCode).toBe(401);

@@ -129,6 +129,8 @@ describe('parseAdminArgs', () => {
       'link drain',
       'reload',
       'explain --url',
+      'smpp-sessions',
+      'smpp-sessions disconnect',
     ]) {
       expect(ADMIN_USAGE).toContain(`  ${s}`);
     }
@@ -150,5 +152,23 @@ describe("parseAdminArgs: Kannel's reload-lists, restart, flush-dlr, remove-mess
   it('refuses what they do not take', () => {
     expect(refused(['remove-message'])).toContain('switchboard remove-message ID');
     expect(refused(['reload-lists', 'extra'])).toContain('switchboard reload-lists');
+  });
+});
+
+describe('parseAdminArgs: smpp-sessions', () => {
+  it('lists with no argument; disconnects one session by id or every session of an account', () => {
+    expect(ok(['smpp-sessions', '--json']).command).toEqual({ kind: 'smpp-sessions' });
+    expect(ok(['smpp-sessions', 'disconnect', '--session', 'gw-a.s1']).command).toEqual({
+      kind: 'smpp-disconnect',
+      match: { session: 'gw-a.s1' },
+    });
+    expect(ok(['smpp-sessions', 'disconnect', '--account=bank']).command).toEqual({ kind: 'smpp-disconnect', match: { account: 'bank' } });
+  });
+
+  it('disconnect needs exactly one of --session and --account; the listing takes no argument', () => {
+    expect(refused(['smpp-sessions', 'disconnect'])).toContain('give --session ID (from smpp-sessions) or --account NAME');
+    expect(refused(['smpp-sessions', 'disconnect', '--session', 'a', '--account', 'b'])).toContain('not both');
+    expect(refused(['smpp-sessions', 'disconnect', 'gw-a.s1'])).toContain('unexpected "gw-a.s1"');
+    expect(refused(['smpp-sessions', 'kill'])).toContain('unexpected "kill" (usage: switchboard smpp-sessions');
   });
 });

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { actionText, bindStateStyle, linksDown, linksTable, peekTable, queuesTable, statusText } from '../../../src/cli/admin-tables.js';
+import {
+  actionText,
+  bindStateStyle,
+  linksDown,
+  linksTable,
+  peekTable,
+  queuesTable,
+  smppDisconnectText,
+  smppSessionsTable,
+  statusText,
+} from '../../../src/cli/admin-tables.js';
 import { LIVE_LINK_COLUMNS, renderExplanation } from '../../../src/cli/explain.js';
 import { ansi } from '../../../src/cli/text-table.js';
 import {
@@ -10,6 +20,7 @@ import {
   NOW,
   ROUTE_KEY,
   ROUTES,
+  SMPP_SESSIONS,
   STATUS,
   STATUS_BACKUP_STOPPED,
 } from '../../helpers/admin-fixtures.js';
@@ -111,5 +122,38 @@ describe('admin tables', () => {
     ]);
     const booleans = { ...EXPLANATION, links: EXPLANATION.links.map((l) => ({ ...l, health: l.link === 'primary' })) };
     expect(renderExplanation(booleans, LIVE_LINK_COLUMNS)).toMatch(/backup {3}backup {3}fallback {3}down /);
+  });
+});
+
+describe('smpp-sessions tables', () => {
+  it('a row per session by account, oldest first; then the deliver_sm waiting per account, bound or not', () => {
+    expect(smppSessionsTable(SMPP_SESSIONS, NOW).split('\n')).toEqual([
+      'SESSION  ACCOUNT  KIND         REMOTE                    NODE  ON-LINE  WINDOW  SUBMITS  DELIVER_SM  FAILED',
+      'gw-a.s1  bank     transceiver  203.0.113.9:51000         gw-a     1m5s    3/10   12,345      12,000       0',
+      'gw-b.s2  shop     receiver     198.51.100.7:40112 (TLS)  gw-b     2h5m    0/10        0       1,530       2',
+      '',
+      'ACCOUNT  BOUND  DELIVER_SM WAITING',
+      'alerts       0                  17',
+      'bank         1                   4',
+      'shop         1                   0',
+      '',
+    ]);
+  });
+
+  it('says when nothing is bound; colours refused deliver_sm red, and waiting with nothing bound yellow', () => {
+    expect(smppSessionsTable({ sessions: [], waiting: {} }, NOW)).toBe('no SMPP client sessions bound\n');
+    const coloured = smppSessionsTable(SMPP_SESSIONS, NOW, ansi);
+    expect(coloured).toContain('\u001b[31m2\u001b[39m');
+    expect(coloured).toContain('\u001b[33m17\u001b[39m');
+    expect(coloured).not.toContain('\u001b[33m4\u001b[39m');
+  });
+
+  it('a disconnect says what was asked and how many sessions it matched', () => {
+    expect(smppDisconnectText({ requested: { session: 'gw-a.s1' }, sessions: 1 })).toBe(
+      'asked to unbind session gw-a.s1 (1 session bound)\n',
+    );
+    expect(smppDisconnectText({ requested: { account: 'bank' }, sessions: 2 })).toBe(
+      'asked to unbind the sessions of account bank (2 sessions bound)\n',
+    );
   });
 });

@@ -14,9 +14,11 @@ import {
   LinkViewSchema,
   PeekPageSchema,
   RouteListSchema,
+  SmppDisconnectSchema,
+  SmppSessionsViewSchema,
 } from '../../../src/domain/admin-views.js';
 import { makeBind, makeLinkView, makeMessage, makeRoute, makeStatus } from '../admin/admin-fixtures.js';
-import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, STATUS } from '../../helpers/admin-fixtures.js';
+import { action, EXPLANATION, FAILED_PAGE, LINKS, ROUTES, SMPP_SESSIONS, STATUS } from '../../helpers/admin-fixtures.js';
 
 /** As the gateway sends it: JSON, with undefined values absent. */
 const wire = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
@@ -34,6 +36,8 @@ const cases: [string, TSchema, unknown][] = [
   ['peek', PeekPageSchema, FAILED_PAGE],
   ['action', ActionResultSchema, action({ action: 'retry', retried: 3, skippedActive: 1 })],
   ['explain', ExplanationSchema, EXPLANATION],
+  ['smpp-sessions', SmppSessionsViewSchema, SMPP_SESSIONS],
+  ['smpp disconnect', SmppDisconnectSchema, { requested: { account: 'bank' }, sessions: 1 }],
 ];
 
 describe('admin view schemas', () => {
