@@ -15,7 +15,7 @@
  * promotion requests were accepted again, messages answered 202 that never reached the SMSC (lost), messages that
  * reached it twice, and the resends the gateways counted (switchboard_possible_resends_total on /metrics).
  *
- * env: RATE=500 SCENARIOS=kill9,sigstop,gateway OUT=a fresh temporary directory
+ * env: RATE=500 SCENARIOS=kill9,sigstop,gateway OUT=a fresh temporary directory LOG_LEVEL=warn (the gateways')
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +51,7 @@ admin:
   admin-port: ${adminPort}
   admin-interface: 127.0.0.1
 log:
-  level: warn
+  level: ${process.env.LOG_LEVEL ?? 'warn'}
 redis:
   key-prefix: ${prefix}
   sentinels: [${d.sentinelAddresses.join(', ')}]
