@@ -84,6 +84,8 @@ describe('the links process killed with -9 under load', () => {
         replies.push(
           fetch(`http://127.0.0.1:${httpPort}/cgi-bin/sendsms?username=u&password=p&to=${to}&text=load`).then(
             async (r) => (await r.text(), r.status),
+            // A connection the client saw reset (0): under load undici opens sockets beyond the server's limits.
+            () => 0,
           ),
         );
       }
@@ -97,10 +99,11 @@ describe('the links process killed with -9 under load', () => {
     const statuses = await Promise.all(replies);
     // The HTTP side does not depend on the links process: every request is accepted, except that on a loaded
     // machine (this test sends 2 000 a second from the same two cores) a Redis write may pass its command timeout,
-    // which the client is told as a 503 to retry; a few of those are allowed, nothing else.
-    const refused = statuses.filter((s) => s === 503).length;
-    console.log(`links-crash: ${statuses.length - refused} answered 202, ${refused} answered 503`);
-    expect(statuses.filter((s) => s !== 202 && s !== 503)).toEqual([]);
+    // which the client is told as a 503 to retry, or a connection is reset; a few of those are allowed (nothing was
+    // promised to them), nothing else.
+    const refused = statuses.filter((s) => s === 503 || s === 0).length;
+    console.log(`links-crash: ${statuses.length - refused} answered 202, ${refused} answered 503 or reset`);
+    expect(statuses.filter((s) => s !== 202 && s !== 503 && s !== 0)).toEqual([]);
     expect(refused).toBeLessThanOrEqual(statuses.length * 0.02);
     expect(killed).toBe(true);
     const promised = tos.filter((_, i) => statuses[i] === 202);

@@ -112,6 +112,9 @@ async function underLoad(fault: (oldPrimary: number) => Promise<{ promotedAt: nu
   const a = await startNode(sentinelConfig(sim, prefix));
   const b = await startNode(sentinelConfig(sim, prefix));
   await waitFor(() => sim.boundSessions().length === 1, 10_000, 'one bind between the two nodes');
+  // The one bind must never be open twice, not even for a moment while its lease changes hands.
+  let mostBound = 0;
+  const sampler = setInterval(() => (mostBound = Math.max(mostBound, sim.boundSessions().length)), 5);
   const traffic = load([a, b], 200, base);
   await sleep(1000);
   const oldPrimary = await d.primaryPort();
@@ -130,6 +133,7 @@ async function underLoad(fault: (oldPrimary: number) => Promise<{ promotedAt: nu
     'every message answered 202 at the SMSC',
   ).catch(() => undefined);
   await sleep(500); // a late resend would show now
+  clearInterval(sampler);
   const got = deliveries(sim);
   const doubled = [...got].filter(([, n]) => n > 1).map(([to]) => to);
   if (doubled.length > 0) console.log(`reached the SMSC twice: ${doubled.join(', ')}`);
@@ -147,6 +151,7 @@ async function underLoad(fault: (oldPrimary: number) => Promise<{ promotedAt: nu
   expect(a.availability.failovers + b.availability.failovers).toBeGreaterThanOrEqual(2);
   expect(a.availability.withoutPrimaryMs(Date.now())).toBeGreaterThan(0);
   expect(sim.boundSessions()).toHaveLength(1);
+  expect(mostBound).toBe(1);
   return outcome;
 }
 
