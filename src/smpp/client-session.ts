@@ -11,7 +11,7 @@ import { buffer, cstring, int, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 import { SmppConnection, type CloseReason } from './connection.js';
 import { readAddresses, readSar } from './inbound.js';
-import type { BindKind, OutgoingDeliver } from './smsc-session.js';
+import { deliverSmFields, type BindKind, type OutgoingDeliver } from './smsc-session.js';
 
 export type { BindKind, OutgoingDeliver };
 
@@ -288,24 +288,9 @@ export class ClientSession extends EventEmitter<ClientSessionEvents> {
 
   /** Sends a deliver_sm and resolves with the command_status of its response; rejects when none comes in time. */
   async deliver(d: OutgoingDeliver, timeoutMs: number): Promise<number> {
-    const fields: Record<string, unknown> = {
-      service_type: '',
-      source_addr_ton: d.sourceTon ?? 1,
-      source_addr_npi: d.sourceNpi ?? 1,
-      source_addr: d.sourceAddr,
-      dest_addr_ton: d.destTon ?? 1,
-      dest_addr_npi: d.destNpi ?? 1,
-      destination_addr: d.destAddr,
-      esm_class: d.esmClass,
-      data_coding: d.dataCoding,
-      short_message: d.shortMessage,
-    };
-    if (d.receiptedMessageId !== undefined) fields.receipted_message_id = d.receiptedMessageId;
-    if (d.messageState !== undefined) fields.message_state = d.messageState;
-    if (d.messagePayload) fields.message_payload = d.messagePayload;
     this.counters.delivers++;
     try {
-      const resp = await this.conn.request('deliver_sm', fields, timeoutMs);
+      const resp = await this.conn.request('deliver_sm', deliverSmFields(d), timeoutMs, d.rawTlvs);
       if (resp.command_status !== STATUS.ESME_ROK) this.counters.deliverFailures++;
       return resp.command_status;
     } catch (e) {

@@ -53,6 +53,31 @@ export interface OutgoingDeliver {
   readonly rawTlvs?: Buffer;
 }
 
+/** The deliver_sm body of a receipt or an MO, for either side that sends one (the simulator, the SMPP server). */
+export function deliverSmFields(d: OutgoingDeliver): Record<string, unknown> {
+  const fields: Record<string, unknown> = {
+    service_type: '',
+    source_addr_ton: d.sourceTon ?? 1,
+    source_addr_npi: d.sourceNpi ?? 1,
+    source_addr: d.sourceAddr,
+    dest_addr_ton: d.destTon ?? 1,
+    dest_addr_npi: d.destNpi ?? 1,
+    destination_addr: d.destAddr,
+    esm_class: d.esmClass,
+    data_coding: d.dataCoding,
+    short_message: d.shortMessage,
+  };
+  if (d.receiptedMessageId !== undefined) fields.receipted_message_id = d.receiptedMessageId;
+  if (d.messageState !== undefined) fields.message_state = d.messageState;
+  if (d.sar) {
+    fields.sar_msg_ref_num = d.sar.ref;
+    fields.sar_total_segments = d.sar.total;
+    fields.sar_segment_seqnum = d.sar.seq;
+  }
+  if (d.messagePayload) fields.message_payload = d.messagePayload;
+  return fields;
+}
+
 export interface SmscSessionEvents {
   /** Every request PDU the ESME sent, before it is handled. */
   pdu: [req: RawRequest];
@@ -153,26 +178,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
 
   /** Sends a deliver_sm and resolves with the command_status of its response. */
   async deliver(d: OutgoingDeliver, timeoutMs = 10_000): Promise<number> {
-    const fields: Record<string, unknown> = {
-      source_addr_ton: d.sourceTon ?? 1,
-      source_addr_npi: d.sourceNpi ?? 1,
-      source_addr: d.sourceAddr,
-      dest_addr_ton: d.destTon ?? 1,
-      dest_addr_npi: d.destNpi ?? 1,
-      destination_addr: d.destAddr,
-      esm_class: d.esmClass,
-      data_coding: d.dataCoding,
-      short_message: d.shortMessage,
-    };
-    if (d.receiptedMessageId !== undefined) fields.receipted_message_id = d.receiptedMessageId;
-    if (d.messageState !== undefined) fields.message_state = d.messageState;
-    if (d.sar) {
-      fields.sar_msg_ref_num = d.sar.ref;
-      fields.sar_total_segments = d.sar.total;
-      fields.sar_segment_seqnum = d.sar.seq;
-    }
-    if (d.messagePayload) fields.message_payload = d.messagePayload;
-    const resp = await this.conn.request('deliver_sm', fields, timeoutMs, d.rawTlvs);
+    const resp = await this.conn.request('deliver_sm', deliverSmFields(d), timeoutMs, d.rawTlvs);
     return resp.command_status;
   }
 
