@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -114,4 +114,14 @@ export function linksPidOf(parent: number): number | undefined {
       return false;
     }
   });
+}
+
+/** The links process the gateway forked (`start --role links`; tsx runs an esbuild child beside it). */
+export function linksPid(parent: number): number {
+  const out = execFileSync('pgrep', ['-P', String(parent), '-f', 'role links'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean);
+  if (out.length !== 1) throw new Error(`expected one links process under ${parent}, found ${JSON.stringify(out)}`);
+  return Number(out[0]);
 }

@@ -3,13 +3,12 @@
  * messages the SMSC gets twice are no more than the windows of the binds that died, and counted (possible resends
  * of interrupted batches, in the log).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
-import { freePort, startChildGateway, writeConfig, type ChildGateway } from '../helpers/child-gateway.js';
+import { freePort, linksPid, startChildGateway, writeConfig, type ChildGateway } from '../helpers/child-gateway.js';
 import { sleep, waitFor } from '../helpers/links.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -25,16 +24,6 @@ afterAll(async () => {
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The links process the gateway forked (`start --role links`; tsx runs an esbuild child beside it). */
-function linksPid(parent: number): number {
-  const out = execFileSync('pgrep', ['-P', String(parent), '-f', 'role links'], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  if (out.length !== 1) throw new Error(`expected one links process under ${parent}, found ${JSON.stringify(out)}`);
-  return Number(out[0]);
-}
 
 describe('the links process killed with -9 under load', () => {
   it('loses nothing, and re-sends at most the windows of its binds, counted', { timeout: 90_000 }, async () => {

@@ -3,14 +3,13 @@
  * submit_sm_resp still reaches the SMSC. The links process comes back by itself; the HTTP process (the SMPP server's)
  * is started again by hand, as systemd would.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmscSimulator } from '../../src/simulator/smsc-simulator.js';
 import { TestEsme } from '../helpers/esme.js';
-import { freePort, startChildGateway, writeConfig, type ChildGateway } from '../helpers/child-gateway.js';
+import { freePort, linksPid, startChildGateway, writeConfig, type ChildGateway } from '../helpers/child-gateway.js';
 import { sleep, waitFor } from '../helpers/links.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -26,15 +25,6 @@ afterAll(async () => {
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function linksPid(parent: number): number {
-  const out = execFileSync('pgrep', ['-P', String(parent), '-f', 'role links'], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .filter(Boolean);
-  if (out.length !== 1) throw new Error(`expected one links process under ${parent}, found ${JSON.stringify(out)}`);
-  return Number(out[0]);
-}
 
 /** Submits with WINDOW outstanding until stopped or the session ends; `answered` holds the receivers answered OK. */
 function submitUntilStopped(esme: TestEsme, base: number): { answered: Set<string>; stop: () => Promise<void> } {
