@@ -161,8 +161,14 @@ describe('max-tps', () => {
       const refused = burst.find((r) => r.statusCode !== 202)!;
       expect([refused.statusCode, refused.body]).toEqual([503, 'Temporal failure, try again later.']);
       expect(Number(refused.headers['retry-after'])).toBe(1);
-      const api = await postJson(b, basic('t', 'p'), { to: '4672999998', text: 'x' });
-      expect([api.statusCode, errorCode(api)]).toEqual([429, 'tps_exceeded']);
+      // The JSON API refuses alike. 25 at once: more than the bucket holds even if it refilled meanwhile (a loaded
+      // machine may take longer than one token's 50 ms between the burst and these).
+      const apis = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => postJson(b, basic('t', 'p'), { to: `46729998${String(i).padStart(2, '0')}`, text: 'x' })),
+      );
+      const apiRefused = apis.filter((r) => r.statusCode !== 202);
+      expect(apiRefused.length).toBeGreaterThanOrEqual(5);
+      expect(new Set(apiRefused.map((r) => `${r.statusCode} ${errorCode(r)}`))).toEqual(new Set(['429 tps_exceeded']));
       // More SMS than the burst in one request can never pass.
       const big = await postJson(b, basic('t', 'p'), { to: Array.from({ length: 21 }, (_, i) => `46729990${i}`), text: 'x' });
       expect([big.statusCode, errorCode(big)]).toEqual([400, 'too_many_at_once']);
