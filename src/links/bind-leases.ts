@@ -11,7 +11,13 @@ import type { Bind } from '../smpp/bind.js';
 import type { LinkRuntime } from './link-runtime.js';
 
 /** What renewing a lease answers. */
-export const LEASE_RENEWAL = { heldElsewhere: 0, renewed: 1, taken: 2 } as const;
+export const LEASE_RENEWAL = { heldElsewhere: 0, renewed: 1, taken: 2, recentlyHeld: 3 } as const;
+
+/**
+ * How long a lease's last holder is remembered after its last renewal: longer than any failover (Sentinel waits
+ * down-after-milliseconds, 30 s by default, before it even starts one).
+ */
+const HOLDER_REMEMBERED_MS = 5 * 60_000;
 
 /** Renews a lease this node holds, or takes a free one (exported for its test). */
 export const RENEW_LEASE = LuaScript.load('renew-lease', { RENEWAL: LEASE_RENEWAL });
@@ -38,6 +44,8 @@ export class BindLeases {
   private failing = false;
   /** Before this time (epoch ms) no lease this process does not hold is taken. */
   private takeNotBefore = 0;
+  /** When start() ran (epoch ms). */
+  private startedAt = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -53,12 +61,17 @@ export class BindLeases {
     return [...this.runtimes.values()].flatMap((r) => r.binds);
   }
 
+  private leaseKeys(b: Bind): string[] {
+    return [this.keys.bindLease(b.name), this.keys.bindLeaseHolder(b.name)];
+  }
+
   /** Binds this process owns now. */
   owned(): readonly Bind[] {
     return [...this.held];
   }
 
   async start(): Promise<void> {
+    this.startedAt = Date.now();
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.opts.renewMs);
     this.timer.unref();
@@ -80,7 +93,7 @@ export class BindLeases {
         // Not awaited: the other leases must go on being renewed meanwhile.
         void b
           .stop(this.opts.drainMs ?? 5000)
-          .then(() => RELEASE_LEASE.run(this.redis, [this.keys.bindLease(b.name)], [this.nodeId]))
+          .then(() => RELEASE_LEASE.run(this.redis, this.leaseKeys(b), [this.nodeId]))
           .catch((e: unknown) =>
             this.logger.warn({ err: e, bind: b.name }, 'cannot release the lease of a stopped bind; it expires by itself'),
           );
@@ -97,7 +110,12 @@ export class BindLeases {
       const mayTake = !this.failing && Date.now() >= this.takeNotBefore;
       const binds = [...this.retiring, ...this.binds.filter((b) => this.held.has(b) || (mayTake && inService(b.link.id)))];
       const pipe = this.redis.pipeline();
-      for (const b of binds) RENEW_LEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId, this.opts.ttlMs]);
+      // A process that started a moment ago leaves alone a free lease that another node held last: after an outage
+      // longer than the TTL (a failover) its holder may still have the bind open, and renews first. Processes that
+      // were running before take it at once, so a crashed holder's binds are taken over after the TTL as before.
+      const mayTakeRecent = Date.now() >= this.startedAt + 2 * this.opts.renewMs ? '1' : '0';
+      for (const b of binds)
+        RENEW_LEASE.queue(pipe, this.leaseKeys(b), [this.nodeId, this.opts.ttlMs, HOLDER_REMEMBERED_MS, mayTakeRecent]);
       // With nothing to renew or take, only an answer to something says Redis is back.
       const results = binds.length > 0 ? ((await pipe.exec()) ?? []) : (await this.redis.ping(), []);
       const error = results.find(([err]) => err)?.[0];
@@ -124,7 +142,8 @@ export class BindLeases {
           } else if (value === LEASE_RENEWAL.taken) {
             this.logger.info({ bind: b.name }, 'lease had expired while Redis did not answer; nobody took it, so this bind stays up');
           }
-        } else if (value !== LEASE_RENEWAL.heldElsewhere) {
+        } else if (value === LEASE_RENEWAL.taken || value === LEASE_RENEWAL.renewed) {
+          // renewed: still ours from a retiring bind of the same name (a changed link).
           this.held.add(b);
           this.logger.info({ bind: b.name, node: this.nodeId }, 'lease taken; opening this bind');
           this.startWhenIdle(b);
@@ -183,7 +202,7 @@ export class BindLeases {
 
   async release(): Promise<void> {
     const pipe = this.redis.pipeline();
-    for (const b of this.held) RELEASE_LEASE.queue(pipe, [this.keys.bindLease(b.name)], [this.nodeId]);
+    for (const b of this.held) RELEASE_LEASE.queue(pipe, this.leaseKeys(b), [this.nodeId]);
     this.held.clear();
     await pipe.exec().catch((e: unknown) => this.logger.warn({ err: e }, 'cannot release bind leases; they expire by themselves'));
   }

@@ -108,6 +108,10 @@ export class RedisKeys {
   bindLease(bind: string): string {
     return `${this.prefix}:lease:${bind}`;
   }
+  /** The node that held a bind's lease last, kept for minutes after the lease itself expires (renew-lease.lua). */
+  bindLeaseHolder(bind: string): string {
+    return `${this.prefix}:lease-holder:${bind}`;
+  }
   /** String of lines "messageId part receiver": the submits that got this SMSC message id (normalised) on an smsc-id. */
   correlation(smscId: string, smscMessageId: string): string {
     return `${this.prefix}:c:${smscId}:${smscMessageId}`;

@@ -37,6 +37,8 @@ beforeEach(async () => {
 /** A time far from the real clock: what the scripts compute must come from ARGV, not from Redis's clock. */
 const NOW = 1_800_000_000_000;
 
+/** How long renew-lease remembers a lease's last holder, in these tests. */
+const REMEMBERED = 300_000;
 describe('admit-limits', () => {
   interface Check {
     readonly keys: readonly string[];
@@ -341,14 +343,15 @@ describe('release-bind-state', () => {
 
 describe('bind leases', () => {
   const lease = keys.bindLease('l1/tx1');
+  const holder = keys.bindLeaseHolder('l1/tx1');
 
   it("renew-lease takes a free lease, renews its own for a new TTL, and leaves another node's alone", async () => {
-    expect(await RENEW_LEASE.run(redis, [lease], ['n1', 1000])).toBe(LEASE_RENEWAL.taken);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 1000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.taken);
     expect(await redis.get(lease)).toBe('n1');
     expect(await redis.pttl(lease)).toBeLessThanOrEqual(1000);
-    expect(await RENEW_LEASE.run(redis, [lease], ['n1', 10_000])).toBe(LEASE_RENEWAL.renewed);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 10_000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.renewed);
     expect(await redis.pttl(lease)).toBeGreaterThan(9000);
-    expect(await RENEW_LEASE.run(redis, [lease], ['n2', 60_000])).toBe(LEASE_RENEWAL.heldElsewhere);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n2', 60_000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.heldElsewhere);
     expect(await redis.get(lease)).toBe('n1');
     expect(await redis.pttl(lease)).toBeLessThanOrEqual(10_000);
   });
@@ -356,47 +359,64 @@ describe('bind leases', () => {
   it('renew-lease answers taken for its own lease that expired meanwhile (Redis did not answer for a TTL)', async () => {
     await redis.set(lease, 'n1', 'PX', 10);
     await sleep(30);
-    expect(await RENEW_LEASE.run(redis, [lease], ['n1', 5000])).toBe(LEASE_RENEWAL.taken);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 5000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.taken);
     expect(await redis.get(lease)).toBe('n1');
     expect(await redis.pttl(lease)).toBeGreaterThan(4000);
   });
 
+  it('renew-lease leaves a free lease another node held last to a node that may not take such a lease yet', async () => {
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 10, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.taken);
+    expect(await redis.get(holder)).toBe('n1');
+    await sleep(30); // the lease expires (an outage longer than its TTL); its holder is remembered
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n2', 5000, REMEMBERED, '0'])).toBe(LEASE_RENEWAL.recentlyHeld);
+    expect(await redis.exists(lease)).toBe(0);
+    // The holder renews first and keeps it; a node running for long enough takes a free one at once.
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 10, REMEMBERED, '0'])).toBe(LEASE_RENEWAL.taken);
+    await sleep(30);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n2', 5000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.taken);
+    expect([await redis.get(lease), await redis.get(holder)]).toEqual(['n2', 'n2']);
+    expect(await redis.pttl(holder)).toBeGreaterThan(REMEMBERED - 1000);
+  });
+
   it('release-lease gives back only a lease this node holds', async () => {
     await redis.set(lease, 'n2', 'PX', 5000);
-    expect(await RELEASE_LEASE.run(redis, [lease], ['n1'])).toBe(0);
+    expect(await RELEASE_LEASE.run(redis, [lease, holder], ['n1'])).toBe(0);
     expect(await redis.get(lease)).toBe('n2');
-    expect(await RELEASE_LEASE.run(redis, [lease], ['n2'])).toBe(1);
-    expect(await redis.exists(lease)).toBe(0);
-    expect(await RELEASE_LEASE.run(redis, [lease], ['n2'])).toBe(0);
+    await redis.set(holder, 'n2');
+    expect(await RELEASE_LEASE.run(redis, [lease, holder], ['n2'])).toBe(1);
+    // Given back, it is anyone's at once: n2 is not remembered as its holder.
+    expect([await redis.exists(lease), await redis.exists(holder)]).toEqual([0, 0]);
+    expect(await RELEASE_LEASE.run(redis, [lease, holder], ['n2'])).toBe(0);
   });
 });
 
 describe('the loader in Redis', () => {
   const lease = keys.bindLease('l1/tx1');
+  const holder = keys.bindLeaseHolder('l1/tx1');
 
   it('runs a script by its hash once Redis has it, and loads it again after SCRIPT FLUSH (NOSCRIPT)', async () => {
     expect(await redis.script('EXISTS', RENEW_LEASE.sha)).toEqual([0]);
-    expect(await RENEW_LEASE.run(redis, [lease], ['n1', 5000])).toBe(LEASE_RENEWAL.taken);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 5000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.taken);
     // The sha Redis computes is the loader's: what EVALSHA sends names the script sent with EVAL.
     expect(await redis.script('EXISTS', RENEW_LEASE.sha)).toEqual([1]);
     await redis.script('FLUSH');
     expect(await redis.script('EXISTS', RENEW_LEASE.sha)).toEqual([0]);
-    expect(await RENEW_LEASE.run(redis, [lease], ['n1', 5000])).toBe(LEASE_RENEWAL.renewed);
+    expect(await RENEW_LEASE.run(redis, [lease, holder], ['n1', 5000, REMEMBERED, '1'])).toBe(LEASE_RENEWAL.renewed);
     expect(await redis.script('EXISTS', RENEW_LEASE.sha)).toEqual([1]);
   });
 
   it('passes on an error of the script itself', async () => {
     await redis.hset(lease, 'not', 'a string');
-    await expect(RENEW_LEASE.run(redis, [lease], ['n1', 5000])).rejects.toThrow(/WRONGTYPE/);
+    await expect(RENEW_LEASE.run(redis, [lease, holder], ['n1', 5000, REMEMBERED, '1'])).rejects.toThrow(/WRONGTYPE/);
   });
 
   it('queue() adds a script to a pipeline and to a MULTI, its reply in its place among the others', async () => {
     await redis.set(keys.bindLease('l1/tx2'), 'n2');
     const pipe = redis.pipeline();
-    RENEW_LEASE.queue(pipe, [lease], ['n1', 5000]);
+    RENEW_LEASE.queue(pipe, [lease, holder], ['n1', 5000, REMEMBERED, '1']);
     pipe.get(lease);
-    RENEW_LEASE.queue(pipe, [keys.bindLease('l1/tx2')], ['n1', 5000]);
-    RENEW_LEASE.queue(pipe, [lease], ['n1', 5000]);
+    RENEW_LEASE.queue(pipe, [keys.bindLease('l1/tx2'), keys.bindLeaseHolder('l1/tx2')], ['n1', 5000, REMEMBERED, '1']);
+    RENEW_LEASE.queue(pipe, [lease, holder], ['n1', 5000, REMEMBERED, '1']);
     expect(await pipe.exec()).toEqual([
       [null, LEASE_RENEWAL.taken],
       [null, 'n1'],
@@ -404,7 +424,7 @@ describe('the loader in Redis', () => {
       [null, LEASE_RENEWAL.renewed],
     ]);
     const multi = redis.multi();
-    RELEASE_LEASE.queue(multi, [lease], ['n1']);
+    RELEASE_LEASE.queue(multi, [lease, holder], ['n1']);
     multi.exists(lease);
     expect(await multi.exec()).toEqual([
       [null, 1],
