@@ -7,10 +7,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { buffer, cstring, int, type RawPdu } from './codec.js';
+import { cstring, int, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 import { SmppConnection, type CloseReason } from './connection.js';
-import { readAddresses, readSar } from './inbound.js';
+import { readAddresses, readSubmitBody, type SubmitBody } from './inbound.js';
 import { deliverSmFields, type BindKind, type OutgoingDeliver } from './smsc-session.js';
 
 export type { BindKind, OutgoingDeliver };
@@ -28,26 +28,14 @@ export interface ClientAddress {
   readonly npi: number;
 }
 
-/** A submit_sm, data_sm or submit_multi from the client, read into typed values. */
-export interface ClientSubmit {
+/** A submit_sm, data_sm or submit_multi from the client, read into typed values (data_sm: no schedule or validity, ""). */
+export interface ClientSubmit extends SubmitBody {
   readonly command: 'submit_sm' | 'data_sm' | 'submit_multi';
-  readonly serviceType: string;
   readonly source: ClientAddress;
   /** One for submit_sm and data_sm; the SME addresses of a submit_multi. */
   readonly destinations: readonly ClientAddress[];
   /** submit_multi's distribution list names (which the gateway does not have). */
   readonly distributionLists: readonly string[];
-  readonly esmClass: number;
-  readonly protocolId: number;
-  readonly priorityFlag: number;
-  /** SMPP time strings, "" for none (data_sm has neither). */
-  readonly scheduleDeliveryTime: string;
-  readonly validityPeriod: string;
-  readonly registeredDelivery: number;
-  readonly dataCoding: number;
-  readonly shortMessage: Buffer;
-  readonly messagePayload: Buffer | undefined;
-  readonly sar: { readonly ref: number; readonly total: number; readonly seq: number } | undefined;
 }
 
 /** The answer to a submit: its status and, when accepted, the message id; for submit_multi, the refused receivers. */
@@ -253,20 +241,10 @@ export class ClientSession extends EventEmitter<ClientSessionEvents> {
     }
     const submit: ClientSubmit = {
       command,
-      serviceType: cstring(pdu, 'service_type'),
+      ...readSubmitBody(pdu),
       source,
       destinations,
       distributionLists,
-      esmClass: int(pdu, 'esm_class'),
-      protocolId: int(pdu, 'protocol_id'),
-      priorityFlag: int(pdu, 'priority_flag'),
-      scheduleDeliveryTime: cstring(pdu, 'schedule_delivery_time'),
-      validityPeriod: cstring(pdu, 'validity_period'),
-      registeredDelivery: int(pdu, 'registered_delivery'),
-      dataCoding: int(pdu, 'data_coding'),
-      shortMessage: buffer(pdu, 'short_message') ?? Buffer.alloc(0),
-      messagePayload: buffer(pdu, 'message_payload'),
-      sar: readSar(pdu),
     };
     this.emit('submit', submit, (answer) => {
       if (this.closed) return;

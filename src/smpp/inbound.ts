@@ -3,7 +3,7 @@
  * expected types is reported, never passed inward half-read.
  */
 import { buffer, cstring, int, optionalInt, type RawPdu } from './codec.js';
-import type { SmAddresses } from './submit-part.js';
+import type { SmAddresses, SubmitPart } from './submit-part.js';
 
 /** Reads the address fields every short-message PDU has. */
 export function readAddresses(pdu: RawPdu): SmAddresses {
@@ -23,6 +23,25 @@ export function readSar(pdu: RawPdu): { ref: number; total: number; seq: number 
   const total = optionalInt(pdu, 'sar_total_segments');
   const seq = optionalInt(pdu, 'sar_segment_seqnum');
   return ref !== undefined && total !== undefined && seq !== undefined ? { ref, total, seq } : undefined;
+}
+
+/** The message fields of a submit a session receives (submit_sm, data_sm, submit_multi), besides its addresses. */
+export type SubmitBody = Omit<SubmitPart, keyof SmAddresses | 'tlvs'>;
+
+export function readSubmitBody(pdu: RawPdu): SubmitBody {
+  return {
+    serviceType: cstring(pdu, 'service_type'),
+    esmClass: int(pdu, 'esm_class'),
+    protocolId: int(pdu, 'protocol_id'),
+    priorityFlag: int(pdu, 'priority_flag'),
+    scheduleDeliveryTime: cstring(pdu, 'schedule_delivery_time'),
+    validityPeriod: cstring(pdu, 'validity_period'),
+    registeredDelivery: int(pdu, 'registered_delivery'),
+    dataCoding: int(pdu, 'data_coding'),
+    shortMessage: buffer(pdu, 'short_message') ?? Buffer.alloc(0),
+    messagePayload: buffer(pdu, 'message_payload'),
+    sar: readSar(pdu),
+  };
 }
 
 export interface InboundSm extends SmAddresses {

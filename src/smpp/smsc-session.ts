@@ -4,10 +4,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { buffer, cstring, int, type RawPdu } from './codec.js';
+import { cstring, int, type RawPdu } from './codec.js';
 import { STATUS } from './command-status.js';
 import { SmppConnection, type CloseReason } from './connection.js';
-import { readAddresses, readSar } from './inbound.js';
+import { readAddresses, readSubmitBody } from './inbound.js';
 import type { SubmitPart } from './submit-part.js';
 
 export type BindKind = 'transmitter' | 'receiver' | 'transceiver';
@@ -153,18 +153,8 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> {
         this.submitsThisSession++;
         const submit: ReceivedSubmit = {
           sequence: pdu.sequence_number,
-          serviceType: cstring(pdu, 'service_type'),
           ...readAddresses(pdu),
-          esmClass: int(pdu, 'esm_class'),
-          protocolId: int(pdu, 'protocol_id'),
-          priorityFlag: int(pdu, 'priority_flag'),
-          scheduleDeliveryTime: cstring(pdu, 'schedule_delivery_time'),
-          validityPeriod: cstring(pdu, 'validity_period'),
-          registeredDelivery: int(pdu, 'registered_delivery'),
-          dataCoding: int(pdu, 'data_coding'),
-          shortMessage: buffer(pdu, 'short_message') ?? Buffer.alloc(0),
-          messagePayload: buffer(pdu, 'message_payload'),
-          sar: readSar(pdu),
+          ...readSubmitBody(pdu),
         };
         this.emit('submit', submit, (status, messageId) =>
           this.conn.respond(pdu, status, status === STATUS.ESME_ROK ? { message_id: messageId } : {}),
