@@ -11,7 +11,7 @@
  * Everything on 127.0.0.1, a private redis-server (append-only file on, as the gateway runs it), bounded in time.
  *   env: N=20000 C=50 STAGE_TIMEOUT=120 (s) PROFILE=1 (print where each stage's CPU goes, from a V8 profile of it)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { startEmbeddedRedis } from '../src/redis/embedded-server.js';
 import { formatProfile, summarizeProfile } from './lib/profile.js';
 import { cpuSeconds, freePort } from './lib/proc.js';
+import { driveSendsms } from './lib/sendsms-driver.js';
 import { redisCommandCalls } from './lib/systems.js';
 
 const N = Number(process.env.N ?? 20000);
@@ -57,40 +58,6 @@ class StageProfiler {
     writeFileSync(file, JSON.stringify(profile));
     this.reports.push(`\n${stage}:\n${formatProfile(summarizeProfile(file, 30))}`);
   }
-}
-
-/** A keep-alive GET driver in its own process: C requests in flight until N are answered; prints the 202 count. */
-const DRIVER = `
-const http = require('node:http');
-const [port, n, c] = process.argv.slice(1).map(Number);
-const agent = new http.Agent({ keepAlive: true, maxSockets: c });
-let sent = 0, done = 0, ok = 0;
-const one = () => {
-  if (sent >= n) return;
-  const i = sent++;
-  http.get({ host: '127.0.0.1', port, agent, path: '/cgi-bin/sendsms?username=bench&password=bench&to=' + (4670000000 + i) + '&text=bench+msg+12345' }, (res) => {
-    if (res.statusCode === 202) ok++; else if (!process.env.QUIET_ERR) { process.env.QUIET_ERR = '1'; let b = ''; res.on('data', (d) => (b += d)); res.on('end', () => console.error('first refusal', res.statusCode, b)); }
-    res.resume();
-    res.on('end', () => { if (++done === n) { console.log(ok); agent.destroy(); } else one(); });
-  }).on('error', (e) => { console.error(e.message); process.exit(1); });
-};
-for (let i = 0; i < c; i++) one();
-`;
-
-function waitExit(p: ChildProcess): Promise<string> {
-  let out = '';
-  p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      p.kill('SIGKILL');
-      reject(new Error('stage timed out'));
-    }, TIMEOUT_MS);
-    p.once('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new Error(`driver exited with ${code}`));
-    });
-  });
 }
 
 async function main(): Promise<void> {
@@ -148,11 +115,7 @@ async function main(): Promise<void> {
     await profiler.start();
     const cpu0 = cpuUs();
     const t0 = Date.now();
-    const ok = Number(
-      await waitExit(
-        spawn(process.execPath, ['-e', DRIVER, String(http.httpPort), String(N), String(C)], { stdio: ['ignore', 'pipe', 'inherit'] }),
-      ),
-    );
+    const ok = await driveSendsms({ port: http.httpPort, n: N, c: C, timeoutMs: TIMEOUT_MS });
     const acceptUs = (cpuUs() - cpu0) / N;
     await profiler.stop('accept');
     const acceptS = (Date.now() - t0) / 1000;
