@@ -295,7 +295,7 @@ export const ConfigSchema = Type.Object(
       'max-attempts': int('Submits answered with a temporary error before the message fails for good (link outages, throttling and unanswered submits do not count)', 10, 1, 1000),
       'max-unanswered': int('Submits of one message that go unanswered (the SMSC may have them) before it fails with reason "unanswered"; an operator can queue it again', 3, 1, 1000),
       'batch-size': int('Most messages in one queue job (a job also never holds more than about a second of its slowest link\'s throughput)', 200, 1, 10_000),
-      'commit-linger': seconds('Longest a queue write waits for more requests when traffic is steady (an adaptive linger: never when the gateway is idle, so a lone request does not wait), so that at ordinary rates a job carries several messages; 0 turns it off', 0.002, 0, 0.05),
+      'commit-linger': seconds('Longest a queue write waits for more requests when traffic is steady (an adaptive linger: never when the gateway is idle, so a lone request does not wait), so that at ordinary rates a job carries several messages; longer: fewer jobs and less CPU at ordinary rates, for up to that much more latency (README, Performance); 0 turns it off', 0.002, 0, 0.05),
       'time-share': seconds('How long a link may hold a batch\'s unsent messages (throttled, or a slow SMSC) before they go back to the queue for any link of the route', 3, 0.1, 3600),
       'retry-delay': seconds('First delay before a temporary error is retried; doubles on each attempt', 1, 0),
       'message-lifetime': seconds('How long message states and receipt correlations are kept', 72 * 3600, 60, 90 * 86_400),

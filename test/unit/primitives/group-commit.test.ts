@@ -44,6 +44,9 @@ describe('lingerMs: how long a write that starts from idle waits for more caller
     ['2 000 a second (0.5 ms apart): four gaps, 2 ms', { last: 0.5, average: 0.5 }, 2, 2],
     ['5 000 a second: four gaps, 0.8 ms', { last: 0.2, average: 0.2 }, 2, 0.8],
     ['1 000 a second: capped at the configured most', { last: 1, average: 1 }, 2, 2],
+    ['a linger of 8 ms at 2 000 a second: sixteen gaps, all of it', { last: 0.5, average: 0.5 }, 8, 8],
+    ['a linger of 8 ms at 5 000 a second: sixteen gaps, 3.2 ms', { last: 0.2, average: 0.2 }, 8, 3.2],
+    ['a linger of 4 ms at 5 000 a second: eight gaps, 1.6 ms', { last: 0.2, average: 0.2 }, 4, 1.6],
   ])('%s', (_what, gaps, maxMs, expected) => {
     expect(lingerMs(gaps, maxMs)).toBeCloseTo(expected, 6);
   });
