@@ -119,25 +119,34 @@ async function redisRows(socketPath: string, redisPid: number): Promise<Row[]> {
     let r0 = 0;
     const warm = Math.min(500, OPS);
     const total = warm + OPS;
-    const finished = new Promise<void>((resolve) => {
-      const worker = new Worker(
-        'floor',
-        () => {
-          if (++taken === warm + 1) {
-            cpu0 = cpuUs();
-            r0 = cpuSeconds(redisPid);
-          }
-          return Promise.resolve();
-        },
-        { connection: conn.duplicate({ maxRetriesPerRequest: null }), prefix: 'floor', concurrency: 1 },
-      );
-      worker.on('completed', () => {
-        if (taken === total) void worker.close().then(resolve);
-      });
-    });
-    const timer = setTimeout(() => process.exit(3), TIMEOUT_MS);
-    await finished;
-    clearTimeout(timer);
+    const workerConn = conn.duplicate({ maxRetriesPerRequest: null });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          const worker = new Worker(
+            'floor',
+            () => {
+              if (++taken === warm + 1) {
+                cpu0 = cpuUs();
+                r0 = cpuSeconds(redisPid);
+              }
+              return Promise.resolve();
+            },
+            { connection: workerConn, prefix: 'floor', concurrency: 1 },
+          );
+          worker.on('completed', () => {
+            if (taken === total) void worker.close().then(resolve);
+          });
+        }),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`the worker did not take ${total} jobs within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      workerConn.disconnect();
+    }
     rows.push({
       part: 'bullmq Worker, take and complete a job',
       how: 'concurrency 1',
