@@ -29,6 +29,7 @@
  *      WINDOW=100 (max-pending-submits)
  *      RATE=0 (requests/s offered; 0: closed loop, as fast as the gateway answers. With --kannel, Kannel runs through a
  *      copy of run.sh whose only change is load.js's --rate, since run.sh itself drives closed loop)
+ *      LINGER=<s> (the gateway's queue.commit-linger, e.g. 0.004; unset: its default of 0.002)
  *      BINDS=links (two links A and B, like Kannel's two smsc groups) | instances (one link, instances: 2)
  *      DLR=0|1 (receipts and final DLR callbacks, see above)
  *      RECEIVERS=1 (with --kannel: K receivers in every request, Kannel's bulk form; N counts requests, every rate and
@@ -121,6 +122,8 @@ interface Settings {
   readonly shared: string;
   /** Measure this git revision (exported and built under OUT) instead of the working tree. */
   readonly ref: string | undefined;
+  /** The gateway's queue.commit-linger in seconds; undefined: its default. */
+  readonly linger: number | undefined;
 }
 
 function envInt(name: string, def: number, min: number, max: number): number {
@@ -171,7 +174,17 @@ function settings(argv: readonly string[]): Settings {
     kannel,
     shared: resolve(REPO, process.env.SHARED_BENCH ?? '../shared/bench'),
     ref: process.env.REF || undefined,
+    linger: envLinger(),
   };
+}
+
+/** LINGER: the gateway's queue.commit-linger, seconds (the config's own range). */
+function envLinger(): number | undefined {
+  const v = process.env.LINGER;
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 0.05) throw new Error(`LINGER must be seconds from 0 to 0.05, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------------- helpers
@@ -364,7 +377,7 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
   const dir = join(s.out, `sb-${o.smsc}-r${attempt}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const label = `switchboard ${o.smsc} binds=${s.binds} window=${s.window}${s.rate ? ` rate=${s.rate}` : ''}${s.dlr ? ' dlr' : ''}${s.persona !== 'happy' ? ` persona=${s.persona}` : ''}${s.profile ? ' profiled' : ''} run=${attempt}`;
+  const label = `switchboard ${o.smsc} binds=${s.binds} window=${s.window}${s.rate ? ` rate=${s.rate}` : ''}${s.linger !== undefined ? ` linger=${s.linger}` : ''}${s.dlr ? ' dlr' : ''}${s.persona !== 'happy' ? ` persona=${s.persona}` : ''}${s.profile ? ' profiled' : ''} run=${attempt}`;
   let gw: RunningGateway | undefined;
   let gatewayPid = 0;
   try {
@@ -409,7 +422,14 @@ async function switchboardRun(s: Settings, procs: Procs, tree: string, o: Switch
     gw = await startGateway(
       procs,
       tree,
-      { dir, httpPort, smscs, binds: s.binds, window: s.window },
+      {
+        dir,
+        httpPort,
+        smscs,
+        binds: s.binds,
+        window: s.window,
+        ...(s.linger !== undefined ? { extraYaml: `queue:\n  commit-linger: ${s.linger}\n` } : {}),
+      },
       s.profile ? join(dir, 'prof') : undefined,
       bindsReady,
     );
