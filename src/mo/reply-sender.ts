@@ -36,15 +36,23 @@ export type ReplyOutcome =
 
 /** The identity an answer is sent under. */
 export function serviceAccount(service: Service): Account {
+  return gatewayAccount(`sms-service:${service.name}`, service.name);
+}
+
+/**
+ * An account of the gateway's own, for messages it sends on its own behalf (a service's answer, a rerouted MO): no
+ * login, no limits, no sender rules.
+ */
+export function gatewayAccount(username: string, name: string): Account {
   return {
-    username: `sms-service:${service.name}`,
+    username,
     password: '',
-    name: service.name,
+    name,
     defaultSmsc: undefined,
     forcedSmsc: undefined,
     defaultSender: undefined,
     fakedSender: undefined,
-    // The answer was already cut to the service's max-messages; the link's split must not refuse it again.
+    // An answer was already cut to its service's max-messages; the link's split must not refuse it again.
     maxMessages: MAX_PARTS,
     allowIp: [],
     denyIp: [],

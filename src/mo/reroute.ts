@@ -10,11 +10,11 @@
 import type { Logger } from 'pino';
 import type { Account } from '../domain/account.js';
 import type { Link } from '../domain/link.js';
-import { dcsToAlphabet, MAX_PARTS, type TextRequest } from '../encoding/index.js';
+import { dcsToAlphabet, type TextRequest } from '../encoding/index.js';
 import type { Submission } from '../messages/prepare-submission.js';
 import { MoReplyError } from './mo-errors.js';
 import type { MoMessage } from './mo-message.js';
-import type { AcceptBatch } from './reply-sender.js';
+import { gatewayAccount, type AcceptBatch } from './reply-sender.js';
 
 /** The smsc-id the MT is routed with, and the rule that decided; undefined: the MO goes to the services. */
 export function rerouteTarget(
@@ -48,21 +48,7 @@ export function reroutedText(mo: MoMessage): TextRequest {
 }
 
 export function rerouteAccount(linkId: string): Account {
-  return {
-    username: `reroute:${linkId}`,
-    password: '',
-    name: `reroute:${linkId}`,
-    defaultSmsc: undefined,
-    forcedSmsc: undefined,
-    defaultSender: undefined,
-    fakedSender: undefined,
-    maxMessages: MAX_PARTS,
-    allowIp: [],
-    denyIp: [],
-    callbackAllow: [],
-    allowedPrefix: [],
-    deniedPrefix: [],
-  };
+  return gatewayAccount(`reroute:${linkId}`, `reroute:${linkId}`);
 }
 
 export type RerouteOutcome =
