@@ -26,7 +26,15 @@ import {
 } from '../redis/keys.js';
 import { LuaScript } from '../redis/lua-script.js';
 import type { RouteDirectory } from './route-directory.js';
-import { requeueItems, rerouteWaiting, whilePaused, type QueuedMarker, type RerouteCounts } from './route-moves.js';
+import {
+  keepOnly,
+  requeueItems,
+  rerouteWaiting,
+  rewriteWaitingJobs,
+  whilePaused,
+  type QueuedMarker,
+  type RerouteCounts,
+} from './route-moves.js';
 
 /** What the inspector needs of message records (the message store). */
 export interface FailedRecords extends QueuedMarker {
@@ -350,30 +358,18 @@ export class RouteInspector {
     return whilePaused(this.o.producer, key, async () => {
       const q = this.queue(key);
       let removed = 0;
-      for (const section of ['prioritized', 'wait', 'delayed'] as const) {
-        let rank = 0;
-        for (;;) {
-          const jobs = (await q.getJobs([section], rank, rank + 49, true)) as Job<BatchData>[];
-          if (jobs.length === 0) break;
-          for (const job of jobs) {
-            const items = job.data?.m ? decodeBatch(job.data, key) : [];
-            const gone = items.filter((i) => wanted === undefined || wanted.has(i.msg.id));
-            if (gone.length === 0) {
-              rank++;
-              continue;
-            }
-            const keep = items.filter((i) => !gone.includes(i));
-            if (keep.length === 0) await job.remove();
-            else {
-              await job.updateData(encodeItems(keep));
-              rank++;
-            }
-            // Recording each one failed takes it off the route's count of queued messages (write-outcomes.lua).
-            for (const i of gone) await this.o.records.removeWaiting(i.msg, who, now);
-            removed += gone.length;
-          }
-        }
-      }
+      await rewriteWaitingJobs(q, key, async (job, items) => {
+        const gone = items.filter((i) => wanted === undefined || wanted.has(i.msg.id));
+        if (gone.length === 0) return 'kept';
+        const left = await keepOnly(
+          job,
+          items.filter((i) => !gone.includes(i)),
+        );
+        // Recording each one failed takes it off the route's count of queued messages (write-outcomes.lua).
+        for (const i of gone) await this.o.records.removeWaiting(i.msg, who, now);
+        removed += gone.length;
+        return left;
+      });
       const held = (await q.getJobs(['active'], 0, MAX_HELD_JOBS_READ - 1, true)) as Job<BatchData>[];
       const heldIds = held.flatMap((j) => (j.data?.m ? decodeBatch(j.data, key).map((i) => i.msg.id) : []));
       const skippedActive = wanted ? heldIds.filter((id) => wanted.has(id)).length : heldIds.length;

@@ -7,7 +7,7 @@
  * New jobs are written before the old job is removed (or shortened): a crash in between can send a message twice,
  * never lose it.
  */
-import type { Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueuedMessage } from '../domain/message.js';
 import { ROUTE_QUEUED_COUNT, type RedisKeys } from '../redis/keys.js';
@@ -86,46 +86,61 @@ export async function rerouteWaiting(
   const q = deps.producer.queueFor(key);
   let moved = 0;
   let stayed = 0;
+  await rewriteWaitingJobs(q, key, async (job, items) => {
+    const groups = new Map<string, { route: Route; items: BatchItem[] }>();
+    const keep: BatchItem[] = [];
+    for (const item of items) {
+      const to = decide(item);
+      if (to === 'stay' || to.route.key === key) {
+        keep.push(item);
+        continue;
+      }
+      const g = groups.get(to.route.key) ?? { route: to.route, items: [] };
+      g.items.push({ msg: to.msg, state: item.state });
+      groups.set(to.route.key, g);
+    }
+    stayed += keep.length;
+    if (groups.size === 0) return 'kept';
+    for (const g of groups.values()) {
+      await requeueItems(deps.producer, deps.marker, g.route, g.items, why(g.route));
+      moved += g.items.length;
+    }
+    await deps.redis.hincrby(deps.keys.routeStats(key), ROUTE_QUEUED_COUNT, keep.length - items.length);
+    return keepOnly(job, keep);
+  });
+  const held = (await q.getJobs(['active'], 0, MAX_HELD_JOBS_READ - 1, true)) as Job<BatchData>[];
+  const skippedActive = held.reduce((n, j) => n + (j.data?.m?.length ?? 0), 0);
+  return { moved, stayed, skippedActive };
+}
+
+/**
+ * Hands `rewrite` every job waiting in a route's queue (not those links hold) with its messages, page by page, for a
+ * change that may remove the job: it says whether the job is still there, so that the next page starts right after
+ * the jobs that stayed (a removed job shifts the rest up).
+ */
+export async function rewriteWaitingJobs(
+  q: Queue,
+  key: string,
+  rewrite: (job: Job<BatchData>, items: BatchItem[]) => Promise<'kept' | 'removed'>,
+): Promise<void> {
   for (const section of ['prioritized', 'wait', 'delayed'] as const) {
     let rank = 0;
     for (;;) {
       const jobs = (await q.getJobs([section], rank, rank + 49, true)) as Job<BatchData>[];
       if (jobs.length === 0) break;
-      for (const job of jobs) {
-        const items = job.data?.m ? decodeBatch(job.data, key) : [];
-        const groups = new Map<string, { route: Route; items: BatchItem[] }>();
-        const keep: BatchItem[] = [];
-        for (const item of items) {
-          const to = decide(item);
-          if (to === 'stay' || to.route.key === key) {
-            keep.push(item);
-            continue;
-          }
-          const g = groups.get(to.route.key) ?? { route: to.route, items: [] };
-          g.items.push({ msg: to.msg, state: item.state });
-          groups.set(to.route.key, g);
-        }
-        stayed += keep.length;
-        if (groups.size === 0) {
-          rank++;
-          continue;
-        }
-        for (const g of groups.values()) {
-          await requeueItems(deps.producer, deps.marker, g.route, g.items, why(g.route));
-          moved += g.items.length;
-        }
-        await deps.redis.hincrby(deps.keys.routeStats(key), ROUTE_QUEUED_COUNT, keep.length - items.length);
-        if (keep.length === 0) await job.remove();
-        else {
-          await job.updateData(encodeItems(keep));
-          rank++;
-        }
-      }
+      for (const job of jobs) if ((await rewrite(job, job.data?.m ? decodeBatch(job.data, key) : [])) === 'kept') rank++;
     }
   }
-  const held = (await q.getJobs(['active'], 0, MAX_HELD_JOBS_READ - 1, true)) as Job<BatchData>[];
-  const skippedActive = held.reduce((n, j) => n + (j.data?.m?.length ?? 0), 0);
-  return { moved, stayed, skippedActive };
+}
+
+/** Leaves only `keep` in the job, removing it when nothing is left. */
+export async function keepOnly(job: Job<BatchData>, keep: readonly BatchItem[]): Promise<'kept' | 'removed'> {
+  if (keep.length === 0) {
+    await job.remove();
+    return 'removed';
+  }
+  await job.updateData(encodeItems(keep));
+  return 'kept';
 }
 
 /** Calls `visit` with each message waiting in a route's queue (not those links hold), reading the jobs in pages. */
